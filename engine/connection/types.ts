@@ -1,0 +1,78 @@
+// The transport a module uses to act on a host. `local`, `ssh` and `pct` implement it;
+// modules never know which one they talk to.
+
+/** argv (each word passed literally) or a shell script run by `/bin/sh -c`. */
+export type CommandSpec = readonly string[] | string;
+
+export type ExecOptions = {
+  stdin?: string | Buffer;
+  env?: Record<string, string>;
+  cwd?: string;
+  /** Run through sudo (`-n`, or with the become password piped on stdin). */
+  become?: boolean;
+  becomeUser?: string;
+  /** Milliseconds; the command is killed and the result has `timedOut: true`. */
+  timeout?: number;
+  /** Streamed output; when given, stdout/stderr in the result may be truncated to `maxBuffer`. */
+  onStdout?: (chunk: Buffer) => void;
+  onStderr?: (chunk: Buffer) => void;
+  /** Bytes of stdout/stderr kept in the result (default 16 MiB each); the rest is streamed only. */
+  maxBuffer?: number;
+  signal?: AbortSignal;
+  /** The command may be run again if the connection drops mid-command (read-only probes). */
+  idempotent?: boolean;
+};
+
+export type ExecResult = {
+  rc: number;
+  stdout: string;
+  stderr: string;
+  /** Set when the command was killed by a signal or by its timeout. */
+  signal?: string;
+  timedOut?: boolean;
+  /** stdout or stderr exceeded maxBuffer and was cut (still fully streamed). */
+  truncated?: boolean;
+};
+
+export type PutOptions = {
+  /** Octal string ('0644') or number. */
+  mode?: string | number;
+  owner?: string;
+  group?: string;
+  become?: boolean;
+  becomeUser?: string;
+};
+
+export type GetOptions = { become?: boolean; becomeUser?: string };
+
+export interface Connection {
+  /** The inventory hostname this connection serves. */
+  readonly host: string;
+  /** 'local' | 'ssh' | 'pct' */
+  readonly kind: string;
+  exec(cmd: CommandSpec, opts?: ExecOptions): Promise<ExecResult>;
+  /** Write a file atomically (temp file + rename), then set mode and owner. */
+  put(data: Buffer | string, dest: string, opts?: PutOptions): Promise<void>;
+  get(src: string, opts?: GetOptions): Promise<Buffer>;
+  close(): Promise<void>;
+}
+
+/** Everything a connection needs, resolved from inventory vars (ours and the ansible_* aliases). */
+export type ConnectionSettings = {
+  kind: 'local' | 'ssh' | 'pct';
+  host: string;
+  address?: string;
+  port?: number;
+  user?: string;
+  password?: string;
+  privateKeyFile?: string;
+  privateKeyPassphrase?: string;
+  becomePassword?: string;
+  hostKeyChecking?: 'strict' | 'accept-new' | 'off';
+  knownHostsFile?: string;
+  proxyJump?: string;
+  connectTimeout?: number;
+  /** For `pct`: the inventory host or address of the Proxmox node, and the container id. */
+  pctHost?: string;
+  pctVmid?: number;
+};

@@ -1,0 +1,90 @@
+// The module contract: inspect (read-only) → plan (pure) → apply (exactly the plan).
+// Check mode runs inspect and plan and reports the plan; there is no second code path,
+// so check mode cannot lie.
+import type { Connection, CommandSpec, ExecOptions, ExecResult, GetOptions, PutOptions } from './connection/types.js';
+import type { KubeClient } from './kube/types.js';
+
+export type RunsOn = 'host' | 'api' | 'controller';
+
+/** One planned change; `summary` is what check mode prints ("would upgrade v1.31.4+k3s1 → v1.32.5+k3s1"). */
+export type Change = { summary: string };
+
+export type FileDiff = { path: string; before: string; after: string };
+
+export type Plan<C extends Change = Change> = {
+  changes: C[];
+  /** Why nothing needs doing, shown as the ok message. */
+  noop?: string;
+  /** The module refuses (a drain blocked by filters, a skew violation): failed, nothing changed. */
+  refuse?: string;
+  diff?: FileDiff[];
+  /** Registered fields (facts, the state seen), in check mode and when nothing is applied. */
+  data?: Record<string, unknown>;
+};
+
+export type ApplyResult = {
+  data?: Record<string, unknown>;
+  msg?: string;
+  /** A failure found while applying; the message says what happened and what to do. */
+  failed?: string;
+  /** Override of "changed = the plan was not empty", for modules whose effect is only known afterwards. */
+  changed?: boolean;
+  diff?: FileDiff[];
+};
+
+export type ModuleContext = {
+  /** Inventory hostname. */
+  host: string;
+  /** The Kubernetes node this host is: the host var `node_name`, else the inventory hostname. */
+  nodeName: string;
+  check: boolean;
+  diff: boolean;
+  /** Run on the host with the task's become, environment and timeout applied. */
+  exec(cmd: CommandSpec, opts?: ExecOptions): Promise<ExecResult>;
+  put(data: Buffer | string, dest: string, opts?: PutOptions): Promise<void>;
+  get(src: string, opts?: GetOptions): Promise<Buffer>;
+  /** The raw connection of this host (or of another inventory host, e.g. a Proxmox node). */
+  connection(host?: string): Promise<Connection>;
+  kube(): Promise<KubeClient>;
+  /** Host variables, templated (undefined when not set). */
+  hostVar(name: string, host?: string): unknown;
+  /** Render a Handlebars text with this host's variables (the `template` module). */
+  render(text: string, file?: string): string;
+  /** Find a `src` file: the role's files/ or templates/, then the playbook's, then as given. */
+  resolveSource(kind: 'files' | 'templates', path: string): string;
+  /** Shown live under the host's row while the task runs ("waiting for 2 pods, blocked by pdb/web"). */
+  progress(msg: string): void;
+  warn(msg: string): void;
+  /** Verbose output for -v (level 1..3). */
+  log(level: 1 | 2 | 3, msg: string): void;
+  /** A value that must never be printed (tokens); masked in every message and event. */
+  secret(value: string): void;
+  signal: AbortSignal;
+  sleep(ms: number): Promise<void>;
+  now(): number;
+  /** The task's timeout in ms, if any. */
+  timeout?: number;
+};
+
+export interface ModuleDef<A = any, S = any, C extends Change = Change> {
+  name: string;
+  /** File under schemas/modules/ without `.json`; the single source of argument truth. */
+  schema: string;
+  runsOn: RunsOn;
+  /**
+   * false for free-form commands: in check mode their result is `unknown` (not skipped),
+   * with every field of a real result so later `when:` expressions still work.
+   */
+  predictable: boolean | ((args: A) => boolean);
+  inspect(ctx: ModuleContext, args: A): Promise<S>;
+  plan(state: S, args: A): Plan<C>;
+  apply(ctx: ModuleContext, args: A, plan: Plan<C>, state: S): Promise<ApplyResult>;
+  /** The registered result of an unpredictable module in check mode ({rc: null, stdout: '', ...}). */
+  unknownResult?(args: A): Record<string, unknown>;
+  /** Argument names whose values are secrets: masked in plans, events and logs. */
+  secretArgs?: string[];
+}
+
+export function defineModule<A, S, C extends Change>(def: ModuleDef<A, S, C>): ModuleDef<A, S, C> {
+  return def;
+}
