@@ -1,0 +1,18 @@
+import type { Helpers } from '../evaluate.js';
+import { collectionHelpers } from './collections.js';
+import { compareHelpers } from './compare.js';
+import { encodingHelpers } from './encoding.js';
+import { stringHelpers } from './strings.js';
+import { systemHelpers } from './system.js';
+
+export type HelperDeps = { env?: NodeJS.ProcessEnv; now?: () => Date };
+
+/** Every helper templates can call; `env` and `now` are injected so tests control them. */
+export function createHelpers(deps: HelperDeps = {}): Helpers {
+  return Object.freeze(
+    Object.assign(Object.create(null), compareHelpers, stringHelpers, collectionHelpers, encodingHelpers, systemHelpers({ env: deps.env ?? process.env, now: deps.now ?? (() => new Date()) })),
+  );
+}
+
+/** Names of helpers, for validation (a bare `{{now}}` is a helper call, not a variable). */
+export const HELPER_NAMES: ReadonlySet<string> = new Set([...Object.keys(createHelpers()), 'default', 'defined', 'and', 'or']);
