@@ -1,0 +1,53 @@
+// Where a fleet keeps its files. Other sandboxes (the fake k3s, the API simulator) read and
+// write a node's k3s paths through `nodeRoot`, so this layout is public API: change it with care.
+import path from 'node:path';
+
+/** The real paths each node sees as its own (bind-mounted from `nodeRoot(stateDir, name)` + path). */
+export const NODE_PATHS = [
+  '/usr/local/bin',
+  '/etc/rancher',
+  '/var/lib/rancher',
+  '/etc/systemd/system',
+  '/run',
+  '/etc/pve',
+] as const;
+
+export type NodePath = (typeof NODE_PATHS)[number];
+
+/** `<stateDir>/nodes/<name>`: a file at `/usr/local/bin/k3s` on node `name` is `nodeRoot(...)/usr/local/bin/k3s` here. */
+export function nodeRoot(stateDir: string, name: string): string {
+  return path.join(stateDir, 'nodes', name);
+}
+
+/** The controller-side path of `remotePath` as node `name` sees it (must lie under one of NODE_PATHS). */
+export function nodePath(stateDir: string, name: string, remotePath: string): string {
+  const normalized = path.posix.normalize(remotePath);
+  const base = NODE_PATHS.find((p) => normalized === p || normalized.startsWith(`${p}/`));
+  if (!base) throw new Error(`${remotePath} is not a per-node path (one of ${NODE_PATHS.join(', ')})`);
+  return path.join(nodeRoot(stateDir, name), normalized);
+}
+
+/** Files of the fleet itself (keys, configs, pids, logs), beside the node roots. */
+export function fleetPaths(stateDir: string) {
+  return {
+    keysDir: path.join(stateDir, 'keys'),
+    clientKey: path.join(stateDir, 'keys', 'client_ed25519'),
+    passphraseKey: path.join(stateDir, 'keys', 'client_passphrase_ed25519'),
+    authorizedKeys: path.join(stateDir, 'keys', 'authorized_keys'),
+    knownHosts: path.join(stateDir, 'known_hosts'),
+    hashedKnownHosts: path.join(stateDir, 'known_hosts.hashed'),
+    manifest: path.join(stateDir, 'fleet.json'),
+  };
+}
+
+/** Files of one node's sshd (outside the node root, so the node cannot see them under /run). */
+export function nodeFiles(stateDir: string, name: string) {
+  const dir = path.join(stateDir, 'sshd', name);
+  return {
+    dir,
+    config: path.join(dir, 'sshd_config'),
+    hostKey: path.join(dir, 'ssh_host_ed25519_key'),
+    pidFile: path.join(dir, 'sshd.pid'),
+    log: path.join(dir, 'sshd.log'),
+  };
+}
