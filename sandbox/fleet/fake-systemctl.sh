@@ -135,18 +135,18 @@ split_words() {
 }
 
 strip_exec_prefix() {
-	line=$1
+	sp_line=$1
 	while :; do
-		case $line in [-@+!:]*) line=${line#?} ;; *) break ;; esac
+		case $sp_line in [-@+!:]*) sp_line=${sp_line#?} ;; *) break ;; esac
 	done
-	printf '%s' "$line"
+	printf '%s' "$sp_line"
 }
 
 load_env_file() {
-	while IFS= read -r line || [ -n "$line" ]; do
-		case $line in '' | '#'* | ';'*) continue ;; esac
-		key=${line%%=*}
-		val=${line#*=}
+	while IFS= read -r env_line || [ -n "$env_line" ]; do
+		case $env_line in '' | '#'* | ';'*) continue ;; esac
+		key=${env_line%%=*}
+		val=${env_line#*=}
 		key=$(printf '%s' "$key" | sed 's/^[ \t]*//; s/^export[ \t]*//; s/[ \t]*$//')
 		case $key in '' | [0-9]* | *[!A-Za-z0-9_]*) continue ;; esac
 		case $val in
@@ -162,8 +162,8 @@ exec_start_line() { directive "$1" ExecStart | head -n 1; }
 # Runs ExecStart once (in a subshell, so the unit's environment does not leak into ours).
 run_exec_start() {
 	u=$1
-	line=$(exec_start_line "$u")
-	if [ -z "$line" ]; then
+	es_line=$(exec_start_line "$u")
+	if [ -z "$es_line" ]; then
 		echo "$u has no ExecStart= setting." >&2
 		return 1
 	fi
@@ -191,7 +191,7 @@ run_exec_start() {
 		FAKE_SYSTEMD_UNIT=$u
 		FAKE_SYSTEMD_EXEC_START_PRE=$(directive "$u" ExecStartPre)
 		export FAKE_SYSTEMD_START FAKE_SYSTEMD_UNIT FAKE_SYSTEMD_EXEC_START_PRE
-		cmd=$(strip_exec_prefix "$line")
+		cmd=$(strip_exec_prefix "$es_line")
 		if ! split_words "$cmd" >/dev/null; then
 			echo "fake systemctl: refusing to run ExecStart with command substitution: $cmd" >&2
 			exit 1
@@ -202,7 +202,7 @@ run_exec_start() {
 	)
 	rc=$?
 	# `ExecStart=-...` ignores the command's failure, as systemd does.
-	case $line in -* | [@+!:]-*) rc=0 ;; esac
+	case $es_line in -* | [@+!:]-*) rc=0 ;; esac
 	return $rc
 }
 
@@ -318,11 +318,11 @@ daemon_reload() {
 }
 
 exec_start_prop() {
-	line=$(exec_start_line "$1")
-	[ -n "$line" ] || { echo; return; }
+	ep_line=$(exec_start_line "$1")
+	[ -n "$ep_line" ] || { echo; return; }
 	ignore=no
-	case $line in -* | [@+!:]-*) ignore=yes ;; esac
-	cmd=$(strip_exec_prefix "$line")
+	case $ep_line in -* | [@+!:]-*) ignore=yes ;; esac
+	cmd=$(strip_exec_prefix "$ep_line")
 	words=$(split_words "$cmd" | tr '\n' ' ' | sed 's/ $//')
 	[ -n "$words" ] || words=$cmd
 	path=${words%% *}

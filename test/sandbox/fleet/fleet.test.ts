@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isAlive } from '../../../sandbox/fleet/processes.js';
-import { nodePath, nodeRoot, startFleet, stopFleet, type Fleet } from '../../../sandbox/fleet/index.js';
+import { nodePath, nodeRoot, readFakeSystemdLog, readFakeUnitState, startFleet, stopFleet, type Fleet } from '../../../sandbox/fleet/index.js';
 import { sshCli } from './ssh-cli.js';
 
 let fleet: Fleet;
@@ -65,6 +65,25 @@ describe('startFleet', () => {
   it('installs the fake systemctl first on PATH', async () => {
     const r = await sshCli(fleet, fleet.node('a'), 'command -v systemctl; systemctl --version');
     expect(r.stdout).toBe('/usr/local/bin/systemctl\nsystemd 252 (herdbook fake systemctl)\n');
+  });
+
+  it('runs units with the fake systemctl on the node, state readable from the controller', async () => {
+    const a = fleet.node('a');
+    await writeFile(nodePath(stateDir, 'a', '/usr/local/bin/fake-k3s'), '#!/bin/sh\necho "$FAKE_SYSTEMD_START $*" > /var/lib/rancher/started\n', { mode: 0o755 });
+    await writeFile(
+      nodePath(stateDir, 'a', '/etc/systemd/system/k3s.service'),
+      '[Service]\nExecStartPre=-/sbin/modprobe overlay\nExecStart=/usr/local/bin/fake-k3s server\n[Install]\nWantedBy=multi-user.target\n',
+    );
+    const r = await sshCli(fleet, a, 'systemctl daemon-reload && systemctl enable --now k3s && systemctl is-active k3s');
+    expect(r).toMatchObject({ rc: 0, stdout: 'active\n' });
+    expect(await readFile(nodePath(stateDir, 'a', '/var/lib/rancher/started'), 'utf8')).toBe('1 server\n');
+    expect(await readFakeUnitState(stateDir, 'a', 'k3s')).toEqual({ activeState: 'active', subState: 'running' });
+    expect((await readFakeSystemdLog(stateDir, 'a')).map((e) => `${e.action} ${e.unit}`)).toEqual([
+      'daemon-reload -',
+      'enable k3s.service',
+      'start k3s.service',
+    ]);
+    expect(await readFakeUnitState(stateDir, 'b', 'k3s')).toEqual({ activeState: 'inactive', subState: 'dead' });
   });
 
   it('serves SFTP only where asked', async () => {
