@@ -1,0 +1,89 @@
+// Connection settings from host variables: ours first, then the Ansible names users already
+// have in their inventories (ansible_host, ansible_user, ...), which work unchanged.
+import type { ConnectionSettings } from '../connection/types.js';
+import { IMPLICIT_LOCALHOST } from './patterns.js';
+
+/** Our variable → the Ansible aliases it accepts, in order. */
+export const CONNECTION_VARS = {
+  connection: ['ansible_connection'],
+  address: ['ansible_host', 'ansible_ssh_host'],
+  port: ['ansible_port', 'ansible_ssh_port'],
+  user: ['ansible_user', 'ansible_ssh_user'],
+  password: ['ansible_password', 'ansible_ssh_pass'],
+  private_key_file: ['ansible_ssh_private_key_file', 'ansible_private_key_file'],
+  private_key_passphrase: ['ansible_ssh_private_key_passphrase'],
+  become: ['ansible_become'],
+  become_user: ['ansible_become_user'],
+  become_password: ['ansible_become_password', 'ansible_become_pass'],
+  host_key_checking: ['ansible_host_key_checking', 'ansible_ssh_host_key_checking'],
+  known_hosts_file: ['ansible_ssh_known_hosts_file'],
+  proxy_jump: ['ansible_ssh_proxy_jump'],
+  connect_timeout: ['ansible_ssh_timeout', 'ansible_timeout'],
+  pct_host: ['proxmox_host'],
+  pct_vmid: ['pct_id', 'proxmox_vmid', 'ansible_proxmox_vmid'],
+} as const;
+
+export type ConnectionVar = keyof typeof CONNECTION_VARS;
+
+/** Read a connection setting by our name or any alias. */
+export function connectionVar(get: (name: string) => unknown, name: ConnectionVar): unknown {
+  for (const n of [name, ...CONNECTION_VARS[name]]) {
+    const v = get(n);
+    if (v !== undefined && v !== null && v !== '') return v;
+  }
+  return undefined;
+}
+
+const KIND_ALIASES: Record<string, ConnectionSettings['kind']> = {
+  ssh: 'ssh',
+  smart: 'ssh',
+  paramiko: 'ssh',
+  'ansible.builtin.ssh': 'ssh',
+  local: 'local',
+  'ansible.builtin.local': 'local',
+  pct: 'pct',
+  'community.proxmox.proxmox_pct_remote': 'pct',
+  'community.general.proxmox_pct_remote': 'pct',
+};
+
+function bool(v: unknown): boolean | undefined {
+  if (v === undefined) return undefined;
+  if (typeof v === 'boolean') return v;
+  return ['true', 'yes', 'on', '1'].includes(String(v).toLowerCase());
+}
+
+export function connectionSettings(host: string, get: (name: string) => unknown): ConnectionSettings & { become?: boolean; becomeUser?: string } {
+  const v = (n: ConnectionVar) => connectionVar(get, n);
+  const kindText = v('connection');
+  let kind: ConnectionSettings['kind'];
+  if (kindText !== undefined) {
+    kind = KIND_ALIASES[String(kindText)];
+    if (!kind) throw new Error(`host ${host}: unknown connection '${String(kindText)}' (use ssh, local or pct)`);
+  } else {
+    kind = IMPLICIT_LOCALHOST.has(host) && v('address') === undefined ? 'local' : 'ssh';
+  }
+  if (kind === 'ssh' && v('pct_vmid') !== undefined && v('pct_host') !== undefined) kind = 'pct';
+  const hkc = v('host_key_checking');
+  const hostKeyChecking = hkc === undefined ? undefined : hkc === false || hkc === 'false' || hkc === 'off' || hkc === 'no' ? 'off' : hkc === 'accept-new' ? 'accept-new' : 'strict';
+  const num = (n: ConnectionVar) => (v(n) === undefined ? undefined : Number(v(n)));
+  const str = (n: ConnectionVar) => (v(n) === undefined ? undefined : String(v(n)));
+  return {
+    kind,
+    host,
+    address: str('address') ?? host,
+    port: num('port'),
+    user: str('user'),
+    password: str('password'),
+    privateKeyFile: str('private_key_file'),
+    privateKeyPassphrase: str('private_key_passphrase'),
+    becomePassword: str('become_password'),
+    hostKeyChecking,
+    knownHostsFile: str('known_hosts_file'),
+    proxyJump: str('proxy_jump'),
+    connectTimeout: num('connect_timeout') === undefined ? undefined : num('connect_timeout')! * 1000,
+    pctHost: str('pct_host'),
+    pctVmid: num('pct_vmid'),
+    become: bool(v('become')),
+    becomeUser: str('become_user'),
+  };
+}

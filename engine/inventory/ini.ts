@@ -1,0 +1,119 @@
+// Ansible's INI inventory: [group], [group:vars], [group:children], host ranges, inline
+// key=value vars read as Python literals (like Ansible, in both host lines and :vars).
+import type { Diagnostic } from '../errors.js';
+import { addChild, addHostToGroup, ensureGroup, ensureHost, type Inventory } from './model.js';
+import { pyLiteral } from './py-literal.js';
+import { expandHostRange } from './ranges.js';
+
+type Section = { group: string; kind: 'hosts' | 'vars' | 'children' };
+
+export function parseIniInventory(inv: Inventory, file: string, text: string): Diagnostic[] {
+  const diags: Diagnostic[] = [];
+  let section: Section = { group: 'ungrouped', kind: 'hosts' };
+  const declaredChildren: { parent: string; child: string; line: number }[] = [];
+  const varsSections: { group: string; line: number }[] = [];
+  text.split(/\r?\n/).forEach((raw, idx) => {
+    const lineNo = idx + 1;
+    const line = raw.trim();
+    const at = (col = 1) => ({ file, line: lineNo, col });
+    if (!line || line.startsWith('#') || line.startsWith(';')) return;
+    const header = /^\[([^\]:]+)(?::(\w+))?\]\s*(?:[#;].*)?$/.exec(line);
+    if (header) {
+      const [, group, kind] = header;
+      if (kind && kind !== 'vars' && kind !== 'children') {
+        diags.push({ severity: 'error', message: `unknown section type ':${kind}' (use [${group}], [${group}:vars] or [${group}:children])`, pos: at() });
+        section = { group, kind: 'hosts' };
+        return;
+      }
+      section = { group, kind: (kind as Section['kind']) ?? 'hosts' };
+      if (section.kind === 'hosts') ensureGroup(inv, group, at()).pos ??= at();
+      if (section.kind === 'vars') varsSections.push({ group, line: lineNo });
+      return;
+    }
+    if (line.startsWith('[')) {
+      diags.push({ severity: 'error', message: `malformed section header '${line}'`, pos: at() });
+      return;
+    }
+    try {
+      if (section.kind === 'vars') {
+        const eq = line.indexOf('=');
+        if (eq <= 0) throw new Error(`expected key=value in [${section.group}:vars], got: ${line}`);
+        ensureGroup(inv, section.group).vars[line.slice(0, eq).trim()] = pyLiteral(line.slice(eq + 1));
+      } else if (section.kind === 'children') {
+        const child = splitWords(line)[0];
+        declaredChildren.push({ parent: section.group, child, line: lineNo });
+      } else {
+        parseHostLine(inv, section.group, line, at(raw.length - raw.trimStart().length + 1));
+      }
+    } catch (e) {
+      diags.push({ severity: 'error', message: (e as Error).message, pos: at(raw.length - raw.trimStart().length + 1) });
+    }
+  });
+  for (const d of declaredChildren) {
+    // Like Ansible, a child group may be declared by its own [child] or [child:children] section.
+    const declared = inv.groups.get(d.child)?.pos || declaredChildren.some((o) => o.parent === d.child);
+    if (!declared) {
+      diags.push({ severity: 'error', message: `section [${d.parent}:children] includes undefined group '${d.child}'`, pos: { file, line: d.line, col: 1 } });
+      continue;
+    }
+    addChild(inv, d.parent, d.child);
+  }
+  for (const v of varsSections) {
+    const defined = v.group === 'all' || v.group === 'ungrouped' || inv.groups.get(v.group)?.pos || declaredChildren.some((d) => d.child === v.group || d.parent === v.group);
+    if (!defined) diags.push({ severity: 'error', message: `section [${v.group}:vars] is not valid for undefined group '${v.group}'`, pos: { file, line: v.line, col: 1 } });
+  }
+  return diags;
+}
+
+function parseHostLine(inv: Inventory, group: string, line: string, pos: { file: string; line: number; col: number }): void {
+  const [first, ...rest] = splitWords(line);
+  let name = first;
+  const vars: Record<string, unknown> = {};
+  // host:port (w-[1:3]:2222 too), but not an IPv6 address
+  const port = /^(.*):(\d+)$/.exec(first);
+  if (port && !port[1].replace(/\[[^\]]*\]/g, '').includes(':')) {
+    name = port[1];
+    vars.ansible_port = Number(port[2]);
+  }
+  for (const word of rest) {
+    const eq = word.indexOf('=');
+    if (eq <= 0) throw new Error(`expected key=value host variable assignment, got: ${word}`);
+    vars[word.slice(0, eq)] = pyLiteral(word.slice(eq + 1));
+  }
+  for (const n of expandHostRange(name)) {
+    const h = ensureHost(inv, n, pos);
+    Object.assign(h.vars, vars);
+    addHostToGroup(inv, group, n);
+  }
+}
+
+/** Split on whitespace with shell-like quotes, dropping a trailing # comment (shlex, comments=True). */
+export function splitWords(line: string): string[] {
+  const out: string[] = [];
+  let cur = '';
+  let quote = '';
+  let has = false;
+  for (let i = 0; i < line.length; i++) {
+    const c = line[i];
+    if (quote) {
+      if (c === quote) quote = '';
+      else if (c === '\\' && quote === '"' && i + 1 < line.length) cur += line[++i];
+      else cur += c;
+    } else if (c === '"' || c === "'") {
+      quote = c;
+      has = true;
+    } else if (/\s/.test(c)) {
+      if (has) out.push(cur);
+      cur = '';
+      has = false;
+    } else if (c === '#' && !has) {
+      break;
+    } else {
+      cur += c;
+      has = true;
+    }
+  }
+  if (quote) throw new Error(`unterminated quote in: ${line}`);
+  if (has) out.push(cur);
+  return out;
+}

@@ -1,0 +1,79 @@
+// -i sources → one Inventory: an INI or YAML file, a directory of them, or "h1,h2," lists;
+// plus the group_vars/ and host_vars/ next to each source.
+import { readdirSync, statSync } from 'node:fs';
+import path from 'node:path';
+import type { Diagnostic } from '../errors.js';
+import { readInputFile } from '../load/files.js';
+import { loadVarsDir } from '../load/vars-dir.js';
+import { parseYamlText } from '../load/yaml.js';
+import { parseIniInventory } from './ini.js';
+import { addHostToGroup, emptyInventory, ensureHost, finishInventory, type Inventory, type VarsFiles } from './model.js';
+import { parseYamlInventory } from './yaml-inventory.js';
+
+export type LoadedInventory = { inventory: Inventory; diagnostics: Diagnostic[] };
+
+const SKIP_IN_DIR = /(~|\.swp|\.bak|\.orig|\.retry|\.md|\.txt|\.pyc|\.cfg)$/;
+
+export function loadInventory(sources: readonly string[]): LoadedInventory {
+  const inv = emptyInventory();
+  const diagnostics: Diagnostic[] = [];
+  for (const src of sources) {
+    if (src.includes(',') && !pathExists(src)) {
+      // "w-1,w-2," : a literal host list, as ansible -i accepts
+      for (const h of src.split(',').map((s) => s.trim()).filter(Boolean)) {
+        ensureHost(inv, h);
+        addHostToGroup(inv, 'ungrouped', h);
+      }
+      continue;
+    }
+    if (!pathExists(src)) {
+      diagnostics.push({ severity: 'error', message: `inventory not found: ${src}` });
+      continue;
+    }
+    inv.sources.push(src);
+    const isDir = statSync(src).isDirectory();
+    const files = isDir
+      ? readdirSync(src).sort().filter((f) => !f.startsWith('.') && !SKIP_IN_DIR.test(f) && f !== 'group_vars' && f !== 'host_vars').map((f) => path.join(src, f)).filter((f) => statSync(f).isFile())
+      : [src];
+    for (const f of files) diagnostics.push(...loadInventoryFile(inv, f));
+    mergeVarsFiles(inv.varsFiles, isDir ? src : path.dirname(src), diagnostics);
+  }
+  return { inventory: finishInventory(inv), diagnostics };
+}
+
+function loadInventoryFile(inv: Inventory, file: string): Diagnostic[] {
+  const r = readInputFile(file, 'inventory');
+  if (r.text === undefined) return r.diagnostics;
+  if (r.text.includes('\u0000')) return [{ severity: 'error', message: 'this is a binary file, not an inventory', pos: { file, line: 1, col: 1 } }];
+  if (looksLikeYaml(file, r.text)) {
+    const parsed = parseYamlText(file, r.text);
+    if (parsed.diagnostics.length) return parsed.diagnostics;
+    return parseYamlInventory(inv, file, parsed.value);
+  }
+  return parseIniInventory(inv, file, r.text);
+}
+
+function looksLikeYaml(file: string, text: string): boolean {
+  if (/\.(ya?ml|json)$/.test(file)) return true;
+  if (/\.(ini|cfg)$/.test(file)) return false;
+  // No extension (Ansible's "hosts" file): INI when the first meaningful line is a [section] or a host line.
+  const first = text.split('\n').map((l) => l.trim()).find((l) => l && !l.startsWith('#') && !l.startsWith(';'));
+  return !!first && !first.startsWith('[') && /^[\w.-]+:(\s|$)/.test(first);
+}
+
+export function mergeVarsFiles(into: VarsFiles, dir: string, diagnostics: Diagnostic[]): void {
+  const groups = loadVarsDir(path.join(dir, 'group_vars'));
+  const hosts = loadVarsDir(path.join(dir, 'host_vars'));
+  diagnostics.push(...groups.diagnostics, ...hosts.diagnostics);
+  for (const [k, v] of groups.byName) into.groups.set(k, { ...(into.groups.get(k) ?? {}), ...v });
+  for (const [k, v] of hosts.byName) into.hosts.set(k, { ...(into.hosts.get(k) ?? {}), ...v });
+}
+
+function pathExists(p: string): boolean {
+  try {
+    statSync(p);
+    return true;
+  } catch {
+    return false;
+  }
+}
