@@ -1,0 +1,47 @@
+// Per-kind behaviour on create and update: defaulting, then validation.
+import { defaultPod, validatePod } from '../objects/pod.js';
+import { validateNode } from '../objects/node.js';
+import { defaultWorkload, emptyPdbStatus, validateLease, validatePdb, validateWorkload } from '../objects/workloads.js';
+import type { KubeObject, Node, Pod, PodDisruptionBudget, Workload } from '../types.js';
+import type { FieldError } from './field-errors.js';
+
+export type KindHooks = {
+  /** Defaults set on create, and the status a new object starts with. */
+  prepareCreate?(obj: KubeObject): void;
+  validate?(obj: KubeObject, old?: KubeObject): FieldError[];
+};
+
+const workload: KindHooks = {
+  prepareCreate: (o) => defaultWorkload(o as Workload),
+  validate: (o, old) => validateWorkload(o as Workload, old as Workload | undefined),
+};
+
+export const KIND_HOOKS: Record<string, KindHooks> = {
+  Pod: { prepareCreate: (o) => defaultPod(o as Pod), validate: (o, old) => validatePod(o as Pod, old as Pod | undefined) },
+  Node: { validate: (o) => validateNode(o as Node) },
+  Namespace: {
+    prepareCreate(o) {
+      o.metadata.labels = { ...o.metadata.labels, 'kubernetes.io/metadata.name': o.metadata.name! };
+      o.spec = { finalizers: ['kubernetes'] };
+      o.status = { phase: 'Active' };
+    },
+  },
+  PersistentVolumeClaim: {
+    prepareCreate(o) {
+      o.spec ??= {};
+      o.spec.volumeMode ??= 'Filesystem';
+      // Provisioning is instant here: every claim is bound to a volume of the size it asked for.
+      const storage = o.spec.resources?.requests?.storage ?? '1Gi';
+      o.spec.volumeName ??= `pvc-${o.metadata.uid}`;
+      o.status = { phase: 'Bound', accessModes: o.spec.accessModes ?? ['ReadWriteOnce'], capacity: { storage } };
+    },
+  },
+  Deployment: workload,
+  ReplicaSet: workload,
+  DaemonSet: workload,
+  PodDisruptionBudget: { prepareCreate: (o) => emptyPdbStatus(o as PodDisruptionBudget), validate: (o) => validatePdb(o as PodDisruptionBudget) },
+  Lease: { validate: (o) => validateLease(o) },
+};
+
+/** Kinds whose DELETE answers with the deleted object rather than a Status (ReturnDeletedObject). */
+export const RETURNS_DELETED = new Set(['Pod', 'Namespace', 'PersistentVolumeClaim']);

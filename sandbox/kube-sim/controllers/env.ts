@@ -1,0 +1,32 @@
+// What every controller is given: the store, the API context (for graceful deletes),
+// the kubelets' states, the timings, and the runtime bookkeeping that is not in objects.
+import type { ApiContext } from '../api/context.js';
+import type { SimTimings } from '../clock.js';
+import type { ObjectStore } from '../store.js';
+import type { Node, Pod } from '../types.js';
+import type { Kubelets } from './kubelets.js';
+
+export type Runtime = {
+  /** Pod uid → when it was first seen bound to a node, waiting to start (ms). */
+  boundAt: Map<string, number>;
+  /** Pod uid → when its kubelet began stopping it, and with which grace period (ms, s). */
+  stopping: Map<string, { since: number; grace: number }>;
+  /** `node/taint-key` → when a NoExecute taint was first seen (ms). */
+  taintSeen: Map<string, number>;
+  /** While true (loading a scenario), pods start at once. */
+  instant: boolean;
+};
+
+export type ControllerEnv = {
+  store: ObjectStore;
+  api: ApiContext;
+  kubelets: Kubelets;
+  timings: SimTimings;
+  runtime: Runtime;
+  now(): number;
+};
+
+export const newRuntime = (): Runtime => ({ boundAt: new Map(), stopping: new Map(), taintSeen: new Map(), instant: false });
+
+export const pods = (env: ControllerEnv) => env.store.list('pods') as Pod[];
+export const nodes = (env: ControllerEnv) => env.store.list('nodes') as Node[];

@@ -1,0 +1,110 @@
+// Nodes as a k3s kubelet registers them: k3s labels and annotations, role labels on
+// servers, nodeInfo, addresses; and the validation of a node's taints.
+import { duplicate, notSupported, required, type FieldError } from '../api/field-errors.js';
+import type { Labels, Node, Taint } from '../types.js';
+
+export type NodeRole = 'server' | 'agent';
+
+export type NodeInit = {
+  name: string;
+  role: NodeRole;
+  kubeletVersion: string;
+  internalIP: string;
+  podCIDR: string;
+  labels?: Labels;
+  annotations?: Labels;
+  taints?: Taint[];
+  unschedulable?: boolean;
+  /** k3s labels servers with node-role.kubernetes.io/etcd only when they run embedded etcd. */
+  etcd?: boolean;
+  arch?: string;
+};
+
+export function buildNode(init: NodeInit): Node {
+  const arch = init.arch ?? 'amd64';
+  const labels: Labels = {
+    'beta.kubernetes.io/arch': arch,
+    'beta.kubernetes.io/instance-type': 'k3s',
+    'beta.kubernetes.io/os': 'linux',
+    'kubernetes.io/arch': arch,
+    'kubernetes.io/hostname': init.name,
+    'kubernetes.io/os': 'linux',
+    'node.kubernetes.io/instance-type': 'k3s',
+  };
+  if (init.role === 'server') {
+    labels['node-role.kubernetes.io/control-plane'] = 'true';
+    labels['node-role.kubernetes.io/master'] = 'true';
+    if (init.etcd ?? true) labels['node-role.kubernetes.io/etcd'] = 'true';
+  }
+  const spec: Node['spec'] = { podCIDR: init.podCIDR, podCIDRs: [init.podCIDR], providerID: `k3s://${init.name}` };
+  if (init.unschedulable) spec.unschedulable = true;
+  if (init.taints?.length) spec.taints = init.taints;
+  return {
+    apiVersion: 'v1',
+    kind: 'Node',
+    metadata: {
+      name: init.name,
+      labels: { ...labels, ...init.labels },
+      annotations: {
+        'alpha.kubernetes.io/provided-node-ip': init.internalIP,
+        'k3s.io/hostname': init.name,
+        'k3s.io/internal-ip': init.internalIP,
+        'k3s.io/node-args': JSON.stringify([init.role]),
+        'node.alpha.kubernetes.io/ttl': '0',
+        'volumes.kubernetes.io/controller-managed-attach-detach': 'true',
+        ...init.annotations,
+      },
+    },
+    spec,
+    status: {
+      addresses: [
+        { type: 'InternalIP', address: init.internalIP },
+        { type: 'Hostname', address: init.name },
+      ],
+      allocatable: { cpu: '2', 'ephemeral-storage': '19475657836', memory: '3910436Ki', pods: '110' },
+      capacity: { cpu: '2', 'ephemeral-storage': '20019812Ki', memory: '4012836Ki', pods: '110' },
+      conditions: [],
+      daemonEndpoints: { kubeletEndpoint: { Port: 10250 } },
+      nodeInfo: nodeInfo(init.kubeletVersion, arch),
+      images: [],
+    },
+  };
+}
+
+export function nodeInfo(kubeletVersion: string, arch = 'amd64'): Record<string, string> {
+  return {
+    architecture: arch,
+    bootID: '00000000-0000-0000-0000-000000000000',
+    containerRuntimeVersion: 'containerd://1.7.23-k3s2',
+    kernelVersion: '6.1.0-28-amd64',
+    kubeProxyVersion: kubeletVersion,
+    kubeletVersion,
+    machineID: '',
+    operatingSystem: 'linux',
+    osImage: 'Debian GNU/Linux 12 (bookworm)',
+    systemUUID: '',
+  };
+}
+
+const EFFECTS = ['NoSchedule', 'PreferNoSchedule', 'NoExecute'];
+
+export function validateNode(node: Node): FieldError[] {
+  const errs: FieldError[] = [];
+  const seen = new Set<string>();
+  (node.spec?.taints ?? []).forEach((t, i) => {
+    if (!t.key) errs.push(required(`spec.taints[${i}].key`));
+    if (!EFFECTS.includes(t.effect)) errs.push(notSupported(`spec.taints[${i}].effect`, t.effect ?? '', EFFECTS));
+    const id = `${t.key}:${t.effect}`;
+    if (seen.has(id)) errs.push(duplicate(`spec.taints[${i}]`, id, 'taints must be unique by key and effect pair'));
+    seen.add(id);
+  });
+  return errs;
+}
+
+export function readyCondition(node: Node) {
+  return node.status?.conditions?.find((c) => c.type === 'Ready');
+}
+
+export function isNodeReady(node: Node): boolean {
+  return readyCondition(node)?.status === 'True';
+}

@@ -1,0 +1,105 @@
+// Pod defaults (defaulting plus the DefaultTolerationSeconds admission plugin) and the
+// validation the API applies on create and update.
+import { isDeepStrictEqual } from 'node:util';
+import { forbiddenField, invalid, required, type FieldError } from '../api/field-errors.js';
+import type { Condition, Pod, Toleration } from '../types.js';
+
+export const TERMINATE_ANNOTATION = 'kube-sim.herdbook.dev/terminate-seconds';
+export const START_ANNOTATION = 'kube-sim.herdbook.dev/start-seconds';
+
+const DEFAULT_TOLERATIONS: Toleration[] = [
+  { key: 'node.kubernetes.io/not-ready', operator: 'Exists', effect: 'NoExecute', tolerationSeconds: 300 },
+  { key: 'node.kubernetes.io/unreachable', operator: 'Exists', effect: 'NoExecute', tolerationSeconds: 300 },
+];
+
+export function defaultPodSpec(spec: Pod['spec']): void {
+  spec.restartPolicy ??= 'Always';
+  spec.terminationGracePeriodSeconds ??= 30;
+  spec.dnsPolicy ??= 'ClusterFirst';
+  spec.schedulerName ??= 'default-scheduler';
+  spec.serviceAccountName ??= 'default';
+  spec.serviceAccount ??= spec.serviceAccountName;
+  spec.securityContext ??= {};
+  spec.enableServiceLinks ??= true;
+  spec.priority ??= 0;
+  spec.preemptionPolicy ??= 'PreemptLowerPriority';
+  for (const c of spec.containers ?? []) {
+    c.imagePullPolicy ??= /:latest$|^[^:]*$/.test(String(c.image ?? '')) ? 'Always' : 'IfNotPresent';
+    c.terminationMessagePath ??= '/dev/termination-log';
+    c.terminationMessagePolicy ??= 'File';
+    c.resources ??= {};
+  }
+}
+
+/** Defaults for a pod being created through the API or by a controller. */
+export function defaultPod(pod: Pod): void {
+  pod.apiVersion = 'v1';
+  pod.kind = 'Pod';
+  pod.spec ??= { containers: [] };
+  defaultPodSpec(pod.spec);
+  const tolerations = (pod.spec.tolerations ??= []);
+  for (const t of DEFAULT_TOLERATIONS) {
+    if (!tolerations.some((x) => x.key === t.key && (x.effect ?? '') === t.effect)) tolerations.push({ ...t });
+  }
+  pod.status = { phase: 'Pending', qosClass: 'BestEffort' };
+}
+
+export function validatePod(pod: Pod, old?: Pod): FieldError[] {
+  const errs: FieldError[] = [];
+  const containers = pod.spec?.containers;
+  if (!Array.isArray(containers) || containers.length === 0) errs.push(required('spec.containers'));
+  else {
+    containers.forEach((c, i) => {
+      if (!c.name) errs.push(required(`spec.containers[${i}].name`));
+      if (!c.image && !old) errs.push(required(`spec.containers[${i}].image`));
+    });
+  }
+  (pod.spec?.volumes ?? []).forEach((v, i) => {
+    if (!v.name) errs.push(required(`spec.volumes[${i}].name`));
+  });
+  if (pod.spec?.terminationGracePeriodSeconds !== undefined && pod.spec.terminationGracePeriodSeconds < 0) {
+    errs.push(invalid('spec.terminationGracePeriodSeconds', pod.spec.terminationGracePeriodSeconds, 'must be greater than or equal to 0'));
+  }
+  if (old && !specUpdateAllowed(old.spec, pod.spec)) {
+    errs.push(
+      forbiddenField(
+        'spec',
+        'pod updates may not change fields other than `spec.containers[*].image`,`spec.initContainers[*].image`,`spec.activeDeadlineSeconds`,`spec.tolerations` (only additions to existing tolerations),`spec.terminationGracePeriodSeconds` (allow it to be set to 1 if it was previously negative)',
+      ),
+    );
+  }
+  return errs;
+}
+
+// Everything but images, activeDeadlineSeconds and added tolerations is immutable.
+function specUpdateAllowed(before: Pod['spec'], after: Pod['spec']): boolean {
+  const strip = (s: Pod['spec']) => {
+    const c = structuredClone(s) as Record<string, any>;
+    delete c.activeDeadlineSeconds;
+    delete c.tolerations;
+    for (const list of ['containers', 'initContainers']) for (const x of c[list] ?? []) delete x.image;
+    return c;
+  };
+  if (!isDeepStrictEqual(strip(before), strip(after))) return false;
+  const kept = before.tolerations ?? [];
+  return kept.every((t) => (after.tolerations ?? []).some((u) => isDeepStrictEqual(t, u)));
+}
+
+export function podCondition(pod: Pod, type: string): Condition | undefined {
+  return pod.status?.conditions?.find((c) => c.type === type);
+}
+
+/** podutil.IsPodReady: the Ready condition is True. */
+export function isPodReady(pod: Pod): boolean {
+  return podCondition(pod, 'Ready')?.status === 'True';
+}
+
+export function isTerminal(pod: Pod): boolean {
+  return pod.status?.phase === 'Succeeded' || pod.status?.phase === 'Failed';
+}
+
+export function setCondition(conditions: Condition[], next: Condition, now: string): Condition[] {
+  const old = conditions.find((c) => c.type === next.type);
+  const merged: Condition = { ...old, ...next, lastTransitionTime: old && old.status === next.status ? old.lastTransitionTime : now };
+  return old ? conditions.map((c) => (c === old ? merged : c)) : [...conditions, merged];
+}

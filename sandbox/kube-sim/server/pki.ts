@@ -1,0 +1,76 @@
+// A CA, a server certificate for 127.0.0.1/localhost and client certificates, made in
+// process: keys by node:crypto, X.509 by node-forge, so no openssl CLI is needed.
+import { generateKeyPairSync, randomBytes } from 'node:crypto';
+import forge from 'node-forge';
+
+export type KeyPair = { certPem: string; keyPem: string };
+export type Pki = { ca: KeyPair; server: KeyPair; admin: KeyPair };
+
+type Subject = { commonName: string; organization?: string[] };
+
+function newKey(): { forgeKey: forge.pki.rsa.PrivateKey; forgePub: forge.pki.rsa.PublicKey; keyPem: string } {
+  const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+  const keyPem = privateKey.export({ type: 'pkcs1', format: 'pem' }).toString();
+  return {
+    keyPem,
+    forgeKey: forge.pki.privateKeyFromPem(keyPem),
+    forgePub: forge.pki.publicKeyFromPem(publicKey.export({ type: 'spki', format: 'pem' }).toString()),
+  };
+}
+
+function attrs(s: Subject): forge.pki.CertificateField[] {
+  return [...(s.organization ?? []).map((o) => ({ name: 'organizationName', value: o })), { name: 'commonName', value: s.commonName }];
+}
+
+function sign(
+  subject: Subject,
+  issuer: { cert?: forge.pki.Certificate; key?: forge.pki.rsa.PrivateKey },
+  extensions: object[],
+  days: number,
+): KeyPair {
+  const k = newKey();
+  const cert = forge.pki.createCertificate();
+  cert.publicKey = k.forgePub;
+  // Positive serial: the high bit of the first byte cleared.
+  cert.serialNumber = '0' + randomBytes(8).toString('hex');
+  const now = Date.now();
+  cert.validity.notBefore = new Date(now - 3600_000);
+  cert.validity.notAfter = new Date(now + days * 86400_000);
+  cert.setSubject(attrs(subject));
+  cert.setIssuer(issuer.cert ? issuer.cert.subject.attributes : attrs(subject));
+  cert.setExtensions(extensions);
+  cert.sign(issuer.key ?? k.forgeKey, forge.md.sha256.create());
+  return { certPem: forge.pki.certificateToPem(cert), keyPem: k.keyPem };
+}
+
+function issuerOf(ca: KeyPair) {
+  return { cert: forge.pki.certificateFromPem(ca.certPem), key: forge.pki.privateKeyFromPem(ca.keyPem) };
+}
+
+/** A client certificate: CN is the user name, O the groups (as k3s's admin: system:admin / system:masters). */
+export function issueClientCert(ca: KeyPair, user: string, groups: string[] = []): KeyPair {
+  return sign({ commonName: user, organization: groups }, issuerOf(ca), [
+    { name: 'basicConstraints', cA: false },
+    { name: 'keyUsage', digitalSignature: true, keyEncipherment: true },
+    { name: 'extKeyUsage', clientAuth: true },
+  ], 365);
+}
+
+export function createPki(hosts: { dns: string[]; ips: string[] } = { dns: ['localhost'], ips: ['127.0.0.1'] }): Pki {
+  const ca = sign({ commonName: `k3s-server-ca@${Math.floor(Date.now() / 1000)}` }, {}, [
+    { name: 'basicConstraints', cA: true, critical: true },
+    { name: 'keyUsage', keyCertSign: true, cRLSign: true, digitalSignature: true, critical: true },
+  ], 3650);
+  const altNames = [
+    ...['kubernetes', 'kubernetes.default', 'kubernetes.default.svc', 'kubernetes.default.svc.cluster.local', ...hosts.dns].map((value) => ({ type: 2, value })),
+    ...hosts.ips.map((ip) => ({ type: 7, ip })),
+  ];
+  const server = sign({ commonName: 'k3s', organization: ['k3s'] }, issuerOf(ca), [
+    { name: 'basicConstraints', cA: false },
+    { name: 'keyUsage', digitalSignature: true, keyEncipherment: true },
+    { name: 'extKeyUsage', serverAuth: true },
+    { name: 'subjectAltName', altNames },
+  ], 365);
+  const admin = issueClientCert(ca, 'system:admin', ['system:masters']);
+  return { ca, server, admin };
+}
