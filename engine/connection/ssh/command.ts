@@ -1,0 +1,70 @@
+// The one command line sent over an exec channel, built from argv with shellQuote/shellJoin:
+// env through `env K=V`, cwd through `cd`, become through sudo. Pure, so it is tested alone.
+import { ModuleError } from '../../errors.js';
+import { shellJoin, shellQuote } from '../quote.js';
+import type { CommandSpec } from '../types.js';
+
+export type CommandOptions = {
+  env?: Record<string, string>;
+  cwd?: string;
+  become?: boolean;
+  becomeUser?: string;
+  /** A become password is configured: sudo will be asked to prompt on stderr (-S) instead of -n. */
+  becomePassword?: boolean;
+};
+
+/** Markers that let exec answer sudo's prompt and know when the command itself has started. */
+export type SudoMarkers = { prompt: string; started: string };
+
+export type BuiltCommand = {
+  line: string;
+  /** The command for messages: no env values, no script beyond its first line. */
+  summary: string;
+  sudo?: SudoMarkers;
+};
+
+const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+export function summarize(cmd: CommandSpec): string {
+  const text = typeof cmd === 'string' ? cmd.trim().split('\n')[0] : shellJoin(cmd);
+  const cut = text.length > 100 ? `${text.slice(0, 97)}...` : text;
+  return typeof cmd === 'string' && cmd.trim().includes('\n') ? `${cut} ...` : cut;
+}
+
+function envPrefix(env: Record<string, string> | undefined): string {
+  const entries = Object.entries(env ?? {});
+  if (entries.length === 0) return '';
+  for (const [k] of entries) {
+    if (!ENV_NAME.test(k)) throw new ModuleError(`invalid environment variable name ${JSON.stringify(k)}`);
+  }
+  // `env` instead of the protocol's env requests: sshd drops those unless AcceptEnv lists them.
+  return `${shellJoin(['env', ...entries.map(([k, v]) => `${k}=${v}`)])} `;
+}
+
+/** The command as the target user's shell runs it, before any sudo wrapping. */
+function innerCommand(cmd: CommandSpec, opts: CommandOptions, forSudo: boolean): string {
+  const env = envPrefix(opts.env);
+  let body: string;
+  if (typeof cmd === 'string') body = forSudo && !env ? cmd : `/bin/sh -c ${shellQuote(cmd)}`;
+  else {
+    if (cmd.length === 0) throw new ModuleError('empty command');
+    body = shellJoin(cmd);
+  }
+  const run = `${env}${body}`;
+  return opts.cwd !== undefined ? `cd ${shellQuote(opts.cwd)} && ${run}` : run;
+}
+
+export function buildCommand(cmd: CommandSpec, opts: CommandOptions, nonce: string): BuiltCommand {
+  const summary = summarize(cmd);
+  if (!opts.become) return { line: innerCommand(cmd, opts, false), summary };
+  const user = opts.becomeUser ?? 'root';
+  const inner = innerCommand(cmd, opts, true);
+  if (!opts.becomePassword) {
+    return { line: shellJoin(['sudo', '-n', '-u', user, '--', '/bin/sh', '-c', inner]), summary };
+  }
+  // The password goes on stdin after sudo's own prompt appears, never in argv; the command
+  // prints a marker first so its stdin is written only once sudo has stopped reading.
+  const sudo: SudoMarkers = { prompt: `[herdbook-sudo-${nonce}] password: `, started: `herdbook-become-ok-${nonce}` };
+  const script = `printf '%s\\n' ${sudo.started}; ${inner}`;
+  return { line: shellJoin(['sudo', '-S', '-p', sudo.prompt, '-u', user, '--', '/bin/sh', '-c', script]), summary, sudo };
+}

@@ -1,0 +1,147 @@
+// Runs one command line on an exec channel: stdin in, stdout/stderr streamed to callbacks and
+// kept up to maxBuffer, timeout and abort by signal + close, exit code or signal out.
+import { constants } from 'node:os';
+import type { ClientChannel } from 'ssh2';
+import { InterruptedError } from '../../errors.js';
+import type { BuiltCommand } from './command.js';
+import { openExec, DroppedError, type Session } from './session.js';
+import { createSudoFilter, type SudoFilter } from './sudo-filter.js';
+
+export type ChannelIo = {
+  stdin?: string | Buffer;
+  onStdout?: (chunk: Buffer) => void;
+  onStderr?: (chunk: Buffer) => void;
+  /** Bytes kept per stream; Infinity keeps everything (file reads). */
+  maxBuffer: number;
+  timeout?: number;
+  signal?: AbortSignal;
+  becomePassword?: string;
+};
+
+export type RawResult = {
+  rc: number;
+  signal?: string;
+  stdout: Buffer;
+  stderr: Buffer;
+  truncated: boolean;
+  timedOut: boolean;
+};
+
+/** GNU timeout's status for a command it killed. */
+export const TIMEOUT_RC = 124;
+
+class Sink {
+  private chunks: Buffer[] = [];
+  private size = 0;
+  truncated = false;
+  constructor(
+    private readonly max: number,
+    private readonly onChunk?: (c: Buffer) => void,
+  ) {}
+  push(chunk: Buffer): void {
+    if (chunk.length === 0) return;
+    this.onChunk?.(chunk);
+    const room = this.max - this.size;
+    if (room <= 0) {
+      this.truncated = true;
+      return;
+    }
+    const kept = chunk.length > room ? chunk.subarray(0, room) : chunk;
+    if (kept !== chunk) this.truncated = true;
+    // Copy: ssh2 may reuse the chunk's memory after the event.
+    this.chunks.push(Buffer.from(kept));
+    this.size += kept.length;
+  }
+  buffer(): Buffer {
+    return Buffer.concat(this.chunks, this.size);
+  }
+}
+
+function signalRc(name: string): number {
+  const n = (constants.signals as Record<string, number>)[`SIG${name}`];
+  return 128 + (n ?? 0);
+}
+
+export async function runChannel(s: Session, cmd: BuiltCommand, io: ChannelIo): Promise<RawResult> {
+  if (io.signal?.aborted) throw new InterruptedError();
+  let ch: ClientChannel;
+  try {
+    ch = await openExec(s, cmd.line);
+  } catch (e) {
+    if (s.isDropped() || e instanceof DroppedError) {
+      throw new DroppedError(s.host, `connection to ${s.host} dropped before running ${cmd.summary}`, false);
+    }
+    throw e;
+  }
+  return new Promise<RawResult>((resolve, reject) => {
+    const out = new Sink(io.maxBuffer, io.onStdout);
+    const err = new Sink(io.maxBuffer, io.onStderr);
+    let rc: number | undefined;
+    let sig: string | undefined;
+    let timedOut = false;
+    let aborted = false;
+    let settled = false;
+    const writeStdin = () => (io.stdin !== undefined && io.stdin.length > 0 ? ch.end(io.stdin) : ch.end());
+    const kill = () => {
+      // sshd delivers the signal to the command's process group; closing also hangs up its pipes.
+      try {
+        ch.signal('KILL');
+      } catch {
+        // Channel already gone.
+      }
+      ch.close();
+    };
+    let filter: SudoFilter | undefined;
+    if (cmd.sudo && io.becomePassword !== undefined) {
+      filter = createSudoFilter(cmd.sudo, {
+        writePassword: () => ch.write(`${io.becomePassword}\n`),
+        started: writeStdin,
+        refuse: kill,
+      });
+    } else writeStdin();
+
+    const timer = io.timeout ? setTimeout(() => ((timedOut = true), kill()), io.timeout) : undefined;
+    const onAbort = () => ((aborted = true), kill());
+    io.signal?.addEventListener('abort', onAbort, { once: true });
+    const finish = (fn: () => void) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      io.signal?.removeEventListener('abort', onAbort);
+      fn();
+    };
+
+    ch.on('data', (c: Buffer) => out.push(filter ? filter.stdout(c) : c));
+    ch.stderr.on('data', (c: Buffer) => err.push(filter ? filter.stderr(c) : c));
+    ch.on('exit', (code: number | null, signalName?: string) => {
+      if (code !== null && code !== undefined) rc = code;
+      else if (signalName) {
+        sig = `SIG${signalName}`;
+        rc = signalRc(signalName);
+      }
+    });
+    ch.on('close', () => {
+      s.gate.release();
+      finish(() => {
+        if (aborted) return reject(new InterruptedError());
+        if (filter?.refused()) {
+          err.push(Buffer.from('herdbook: sudo refused the become password\n'));
+          return resolve({ rc: 1, stdout: out.buffer(), stderr: err.buffer(), truncated: out.truncated || err.truncated, timedOut: false });
+        }
+        if (timedOut) {
+          return resolve({ rc: TIMEOUT_RC, signal: 'SIGKILL', stdout: out.buffer(), stderr: err.buffer(), truncated: out.truncated || err.truncated, timedOut });
+        }
+        if (rc === undefined) {
+          // No exit status: the connection went away under the command.
+          return reject(new DroppedError(s.host, `connection to ${s.host} dropped while running ${cmd.summary}; it may or may not have completed, and was not re-run`, true));
+        }
+        resolve({ rc, signal: sig, stdout: out.buffer(), stderr: err.buffer(), truncated: out.truncated || err.truncated, timedOut });
+      });
+    });
+    s.dropped.then(() =>
+      finish(() =>
+        reject(new DroppedError(s.host, `connection to ${s.host} dropped while running ${cmd.summary}; it may or may not have completed, and was not re-run`, true)),
+      ),
+    );
+  });
+}
