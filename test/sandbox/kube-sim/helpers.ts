@@ -56,3 +56,36 @@ export const twoWorkers = {
     { name: 'w-2', role: 'agent' as const },
   ],
 };
+
+export type RawReply = { status: number; headers: Record<string, string | string[] | undefined>; text: string; json: any };
+
+/** A plain HTTPS request to the simulator, for what client-node cannot send (no credentials, odd content types). */
+export async function raw(
+  sim: KubeSim,
+  method: string,
+  path: string,
+  opts: { token?: string; body?: string; contentType?: string } = {},
+): Promise<RawReply> {
+  const { request } = await import('node:https');
+  return new Promise((resolve, reject) => {
+    const headers: Record<string, string> = {};
+    if (opts.token) headers.authorization = `Bearer ${opts.token}`;
+    if (opts.contentType) headers['content-type'] = opts.contentType;
+    const req = request(`${sim.url}${path}`, { method, headers, ca: sim.caPem }, (res) => {
+      let text = '';
+      res.setEncoding('utf8');
+      res.on('data', (c) => (text += c));
+      res.on('end', () => {
+        let json: any;
+        try {
+          json = JSON.parse(text);
+        } catch {
+          json = undefined;
+        }
+        resolve({ status: res.statusCode ?? 0, headers: res.headers, text, json });
+      });
+    });
+    req.on('error', reject);
+    req.end(opts.body);
+  });
+}
