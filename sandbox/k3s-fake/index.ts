@@ -21,3 +21,4 @@ export { preinstallK3s, type PreinstallOptions } from './preinstall.js';
 export { installFakePct, registerContainer, setContainerStatus, PCT_PATH } from './pct.js';
 export { runInNodeRoot, startNodeHolder, type RunResult, type NodeHolder } from './node-root.js';
 export { serveReleaseServer, releaseServerFiles, type ServeInfo, type ServeFiles } from './serve.js';
+export { ensureTools, K3S_FAKE_TOOLS, type Tool } from './prerequisites.js';

@@ -3,6 +3,7 @@
 // Tests use it, and so does preinstallK3s. Mount points missing on this machine (/etc/rancher,
 // /var/lib/rancher, /etc/pve) are created empty, as the fleet must; nothing is written into them.
 import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { NODE_PATHS } from '../fleet/layout.js';
@@ -12,28 +13,35 @@ export type RunOptions = { env?: Record<string, string>; input?: string | Buffer
 
 export const NODE_ENV_PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
 
-// $1 = node root, then the paths to bind, `--`, then the command. Exit 125 when a mount fails.
-const MOUNT_SCRIPT = `root=$1; shift
+// $1 = node root, $2 = the PATH the command gets, then the paths to bind, `--`, the command.
+// The mounts use the system PATH; exit 125 when one fails.
+const MOUNT_SCRIPT = `root=$1; user_path=$2; shift 2
 while [ "$1" != -- ]; do
   mkdir -p "$root$1" && mkdir -p "$1" && mount --bind "$root$1" "$1" || { echo "cannot bind $root$1 on $1" >&2; exit 125; }
   shift
 done
 shift
+PATH=$user_path; export PATH
 exec "$@"`;
 
-function unshareArgs(nodeRoot: string, argv: readonly string[]): string[] {
-  return ['--mount', '--propagation', 'private', '--', 'sh', '-c', MOUNT_SCRIPT, 'sh', path.resolve(nodeRoot), ...NODE_PATHS, '--', ...argv];
+const SYSTEM_PATH = '/usr/sbin:/usr/bin:/sbin:/bin';
+const UNSHARE = ['/usr/bin/unshare', '/bin/unshare'].find((p) => existsSync(p)) ?? 'unshare';
+
+function unshareArgs(nodeRoot: string, userPath: string, argv: readonly string[]): string[] {
+  return ['--mount', '--propagation', 'private', '--', '/bin/sh', '-c', MOUNT_SCRIPT, 'sh', path.resolve(nodeRoot), userPath, ...NODE_PATHS, '--', ...argv];
 }
 
 /** A clean environment: nothing of the caller's (no stray K3S_* reaches an env file). */
-function nodeEnv(extra: Record<string, string> = {}): Record<string, string> {
-  return { PATH: NODE_ENV_PATH, HOME: '/root', LANG: 'C.UTF-8', ...extra };
+function nodeEnv(extra: Record<string, string> = {}): { env: Record<string, string>; userPath: string } {
+  const env = { PATH: NODE_ENV_PATH, HOME: '/root', LANG: 'C.UTF-8', ...extra };
+  return { env: { ...env, PATH: SYSTEM_PATH }, userPath: env.PATH };
 }
 
 export async function runInNodeRoot(nodeRoot: string, argv: readonly string[], opts: RunOptions = {}): Promise<RunResult> {
   await mkdir(nodeRoot, { recursive: true });
   return new Promise((resolve, reject) => {
-    const child = spawn('unshare', unshareArgs(nodeRoot, argv), { env: nodeEnv(opts.env), cwd: '/' });
+    const { env, userPath } = nodeEnv(opts.env);
+    const child = spawn(UNSHARE, unshareArgs(nodeRoot, userPath, argv), { env, cwd: '/' });
     const out: Buffer[] = [];
     const err: Buffer[] = [];
     child.stdout.on('data', (d: Buffer) => out.push(d));
@@ -55,8 +63,9 @@ export type NodeHolder = { pid: number; stop(): Promise<void> };
  */
 export async function startNodeHolder(nodeRoot: string): Promise<NodeHolder> {
   await mkdir(nodeRoot, { recursive: true });
-  const child = spawn('unshare', unshareArgs(nodeRoot, ['sh', '-c', 'echo ready; exec sleep 2147483647']), {
-    env: nodeEnv(),
+  const { env, userPath } = nodeEnv();
+  const child = spawn(UNSHARE, unshareArgs(nodeRoot, userPath, ['sh', '-c', 'echo ready; exec sleep 2147483647']), {
+    env,
     cwd: '/',
     stdio: ['ignore', 'pipe', 'pipe'],
   });

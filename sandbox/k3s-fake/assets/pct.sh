@@ -95,7 +95,7 @@ fi
 if [ -n "$group" ]; then
     case $group in *[!0-9]*) gid=$(getent group "$group" | cut -d: -f3); [ -n "$gid" ] || { echo "failed to get gid for: $group" >&2; exit 1; } ;; *) gid=$group ;; esac
 fi
-cat > "$dest" 2>/dev/null || { echo "failed to create file: $dest: No such file or directory" >&2; exit 1; }
+{ cat > "$dest"; } 2>/dev/null || { echo "failed to create file: $dest: No such file or directory" >&2; exit 1; }
 [ -z "$perms" ] || chmod "$perms" "$dest"
 if [ -n "${uid:-}${gid:-}" ]; then chown "${uid:-}${gid:+:$gid}" "$dest" || { echo "failed to change file owner" >&2; exit 1; }; fi'
 
@@ -177,9 +177,8 @@ cmd_list() {
     done | sort -n)
     [ -n "$_rows" ] || return 0
     printf '%-10s %-10s %-12s %-20s\n' VMID Status Lock Name
-    printf '%s\n' "$_rows" | while IFS="$(printf '\t')" read -r _v _s _l _n; do
-        printf '%-10s %-10s %-12s %-20s\n' "$_v" "$_s" "$_l" "$_n"
-    done
+    # awk, not read: IFS would merge the tabs around an empty Lock column.
+    printf '%s\n' "$_rows" | awk -F '\t' '{ printf "%-10s %-10s %-12s %-20s\n", $1, $2, $3, $4 }'
 }
 cmd_config() {
     check_vmid "${1:-}" 'config <vmid> [OPTIONS]'

@@ -4,10 +4,11 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { afterAll } from 'vitest';
+import { afterAll, beforeAll } from 'vitest';
 import { NODE_PATHS, nodeRoot } from '../../../sandbox/fleet/layout.js';
 import { installFakeSystemctl, readFakeSystemdLog } from '../../../sandbox/fleet/fake-systemctl.js';
 import { runInNodeRoot, type RunResult } from '../../../sandbox/k3s-fake/node-root.js';
+import { ensureTools, K3S_FAKE_TOOLS } from '../../../sandbox/k3s-fake/prerequisites.js';
 
 export type TestNode = {
   name: string;
@@ -19,8 +20,12 @@ export type TestNode = {
   systemd(): Promise<string[]>;
 };
 
-/** A fresh state directory, removed after the file's tests. */
+/** What these tests run besides the fake's own needs: wget (the other downloader), unzip (to check .zip snapshots). */
+const TEST_TOOLS = [...K3S_FAKE_TOOLS, { file: '/usr/bin/wget', pkg: 'wget' }, { file: '/usr/bin/unzip', pkg: 'unzip' }];
+
+/** A fresh state directory (removed after the file's tests), once the tools are there. */
 export function testStateDir(): string {
+  beforeAll(() => ensureTools(TEST_TOOLS), 600_000);
   const dir = mkdtempSync(path.join(os.tmpdir(), 'herdbook-k3sfake-'));
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
   return dir;

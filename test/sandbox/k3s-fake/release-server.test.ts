@@ -7,6 +7,7 @@ import { testStateDir } from './helpers.js';
 
 const VERSIONS = ['v1.28.15+k3s1', 'v1.29.9+k3s1', 'v1.29.10+k3s1', 'v1.30.6+k3s1', 'v1.31.4+k3s1'];
 let srv: K3sReleaseServer;
+const stateDir = testStateDir();
 
 beforeAll(async () => {
   srv = await startK3sReleaseServer({ versions: VERSIONS, stable: 'v1.30.6+k3s1' });
@@ -92,7 +93,6 @@ describe('release assets', () => {
 
 describe('serveReleaseServer (the CLI body)', () => {
   it('writes pid and URL files, logs requests, and removes the files when stopped', async () => {
-    const stateDir = testStateDir();
     const files = releaseServerFiles(stateDir);
     const stop = new AbortController();
     let ready!: (info: ServeInfo) => void;
