@@ -18,6 +18,8 @@ export type SudoMarkers = { prompt: string; started: string };
 
 export type BuiltCommand = {
   line: string;
+  /** First line the login shell writes on stderr, followed by its pid (= the command's process group). */
+  pidMarker: string;
   /** The command for messages: no env values, no script beyond its first line. */
   summary: string;
   sudo?: SudoMarkers;
@@ -54,17 +56,25 @@ function innerCommand(cmd: CommandSpec, opts: CommandOptions, forSudo: boolean):
   return opts.cwd !== undefined ? `cd ${shellQuote(opts.cwd)} && ${run}` : run;
 }
 
+// sshd starts each session as a new process group led by the login shell; its pid lets a timeout
+// kill the whole command (sshd ignores signal requests on root logins, which run without privsep).
+function withPid(line: string, marker: string): string {
+  return `printf '%s %s\\n' ${marker} $$ >&2; ${line}`;
+}
+
 export function buildCommand(cmd: CommandSpec, opts: CommandOptions, nonce: string): BuiltCommand {
   const summary = summarize(cmd);
-  if (!opts.become) return { line: innerCommand(cmd, opts, false), summary };
+  const pidMarker = `herdbook-pid-${nonce}`;
+  const wrap = (line: string, sudo?: SudoMarkers): BuiltCommand => ({ line: withPid(line, pidMarker), pidMarker, summary, sudo });
+  if (!opts.become) return wrap(innerCommand(cmd, opts, false));
   const user = opts.becomeUser ?? 'root';
   const inner = innerCommand(cmd, opts, true);
   if (!opts.becomePassword) {
-    return { line: shellJoin(['sudo', '-n', '-u', user, '--', '/bin/sh', '-c', inner]), summary };
+    return wrap(shellJoin(['sudo', '-n', '-u', user, '--', '/bin/sh', '-c', inner]));
   }
   // The password goes on stdin after sudo's own prompt appears, never in argv; the command
   // prints a marker first so its stdin is written only once sudo has stopped reading.
   const sudo: SudoMarkers = { prompt: `[herdbook-sudo-${nonce}] password: `, started: `herdbook-become-ok-${nonce}` };
   const script = `printf '%s\\n' ${sudo.started}; ${inner}`;
-  return { line: shellJoin(['sudo', '-S', '-p', sudo.prompt, '-u', user, '--', '/bin/sh', '-c', script]), summary, sudo };
+  return wrap(shellJoin(['sudo', '-S', '-p', sudo.prompt, '-u', user, '--', '/bin/sh', '-c', script]), sudo);
 }

@@ -59,6 +59,10 @@ export class SshConnection implements Connection {
       timeout: opts.timeout,
       signal: opts.signal,
       becomePassword,
+      // As the same user the command runs as: a root command under sudo needs root to kill it.
+      killGroup: async (pgid: number) => {
+        await this.run(['kill', '-KILL', '--', `-${pgid}`], { become: opts.become, becomeUser: opts.becomeUser }, 4096);
+      },
     };
     for (let attempt = 1; ; attempt++) {
       const s = await this.session();

@@ -16,6 +16,8 @@ export type ChannelIo = {
   timeout?: number;
   signal?: AbortSignal;
   becomePassword?: string;
+  /** Kills the command's process group from another channel (timeouts, aborts). */
+  killGroup?: (pgid: number) => Promise<void>;
 };
 
 export type RawResult = {
@@ -29,6 +31,37 @@ export type RawResult = {
 
 /** GNU timeout's status for a command it killed. */
 export const TIMEOUT_RC = 124;
+
+/** After a kill, how long to wait for the server to close the channel before giving up on it. */
+const CLOSE_GRACE_MS = 5000;
+
+/** Takes the login shell's pid line off the front of stderr. */
+function pidFilter(marker: string) {
+  let pending: Buffer | undefined = Buffer.alloc(0);
+  let pid: number | undefined;
+  return {
+    pid: () => pid,
+    push(chunk: Buffer): Buffer {
+      if (!pending) return chunk;
+      const all = Buffer.concat([pending, chunk]);
+      const nl = all.indexOf(10);
+      if (nl < 0 && all.length < 200) {
+        pending = all;
+        return Buffer.alloc(0);
+      }
+      pending = undefined;
+      const m = new RegExp(`^${marker} (\\d+)$`).exec(all.subarray(0, Math.max(nl, 0)).toString('latin1'));
+      if (!m) return all;
+      pid = Number(m[1]);
+      return all.subarray(nl + 1);
+    },
+    flush(): Buffer {
+      const rest = pending ?? Buffer.alloc(0);
+      pending = undefined;
+      return rest;
+    },
+  };
+}
 
 class Sink {
   private chunks: Buffer[] = [];
@@ -58,8 +91,21 @@ class Sink {
 }
 
 function signalRc(name: string): number {
-  const n = (constants.signals as Record<string, number>)[`SIG${name}`];
+  const n = (constants.signals as Record<string, number>)[name];
   return 128 + (n ?? 0);
+}
+
+type ChannelInternals = { outgoing?: { id: number; state: string }; _client?: { _protocol?: { signal(id: number, sig: string): void } } };
+
+/**
+ * ssh2's `channel.signal()` does nothing once our side has sent EOF (stdin ended), which is
+ * always the case here; the protocol itself allows it, so send the request directly.
+ */
+function sendSignal(ch: ClientChannel, name: string): void {
+  const c = ch as unknown as ChannelInternals;
+  const state = c.outgoing?.state;
+  if ((state === 'open' || state === 'eof') && c._client?._protocol) c._client._protocol.signal(c.outgoing!.id, name);
+  else ch.signal(name);
 }
 
 export async function runChannel(s: Session, cmd: BuiltCommand, io: ChannelIo): Promise<RawResult> {
@@ -82,14 +128,20 @@ export async function runChannel(s: Session, cmd: BuiltCommand, io: ChannelIo): 
     let aborted = false;
     let settled = false;
     const writeStdin = () => (io.stdin !== undefined && io.stdin.length > 0 ? ch.end(io.stdin) : ch.end());
+    const pids = pidFilter(cmd.pidMarker);
+    let graceTimer: NodeJS.Timeout | undefined;
     const kill = () => {
-      // sshd delivers the signal to the command's process group; closing also hangs up its pipes.
+      // A signal request works for non-root logins; for root ones kill the process group from a
+      // second channel. sshd closes the channel only once the command is gone.
       try {
-        ch.signal('KILL');
+        sendSignal(ch, 'KILL');
       } catch {
         // Channel already gone.
       }
-      ch.close();
+      const pgid = pids.pid();
+      const killed = pgid && io.killGroup ? io.killGroup(pgid).catch(() => undefined) : Promise.resolve();
+      void killed.then(() => ch.close());
+      graceTimer = setTimeout(() => ch.emit('close'), CLOSE_GRACE_MS);
     };
     let filter: SudoFilter | undefined;
     if (cmd.sudo && io.becomePassword !== undefined) {
@@ -107,21 +159,28 @@ export async function runChannel(s: Session, cmd: BuiltCommand, io: ChannelIo): 
       if (settled) return;
       settled = true;
       clearTimeout(timer);
+      clearTimeout(graceTimer);
       io.signal?.removeEventListener('abort', onAbort);
       fn();
     };
 
     ch.on('data', (c: Buffer) => out.push(filter ? filter.stdout(c) : c));
-    ch.stderr.on('data', (c: Buffer) => err.push(filter ? filter.stderr(c) : c));
+    const toErr = (c: Buffer) => err.push(filter ? filter.stderr(c) : c);
+    ch.stderr.on('data', (c: Buffer) => toErr(pids.push(c)));
     ch.on('exit', (code: number | null, signalName?: string) => {
       if (code !== null && code !== undefined) rc = code;
       else if (signalName) {
-        sig = `SIG${signalName}`;
-        rc = signalRc(signalName);
+        // ssh2 names it SIGTERM already; be lenient with a bare TERM.
+        sig = signalName.startsWith('SIG') ? signalName : `SIG${signalName}`;
+        rc = signalRc(sig);
       }
     });
+    let closed = false;
     ch.on('close', () => {
+      if (closed) return;
+      closed = true;
       s.gate.release();
+      toErr(pids.flush());
       finish(() => {
         if (aborted) return reject(new InterruptedError());
         if (filter?.refused()) {
