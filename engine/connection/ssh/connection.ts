@@ -4,7 +4,7 @@
 import { randomBytes } from 'node:crypto';
 import { HerdbookError } from '../../errors.js';
 import type { CommandSpec, Connection, ConnectionSettings, ExecOptions, ExecResult, GetOptions, PutOptions } from '../types.js';
-import { buildCommand } from './command.js';
+import { buildCommand, killTreeScript } from './command.js';
 import { runChannel, type RawResult } from './exec.js';
 import { openSession, DroppedError, type Session } from './session.js';
 import { resolveSshSettings } from './settings.js';
@@ -61,7 +61,7 @@ export class SshConnection implements Connection {
       becomePassword,
       // As the same user the command runs as: a root command under sudo needs root to kill it.
       killGroup: async (pgid: number) => {
-        await this.run(['kill', '-KILL', '--', `-${pgid}`], { become: opts.become, becomeUser: opts.becomeUser }, 4096);
+        await this.run(killTreeScript(pgid), { become: opts.become, becomeUser: opts.becomeUser }, 4096);
       },
     };
     for (let attempt = 1; ; attempt++) {

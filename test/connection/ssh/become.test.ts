@@ -1,0 +1,113 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { testFleet, connect, type TestFleet } from './fixture.js';
+
+let t: TestFleet;
+
+beforeAll(async () => {
+  t = await testFleet([{ name: 'w-1' }]);
+});
+
+afterAll(async () => {
+  await t?.stop();
+});
+
+describe('ssh become', () => {
+  it('runs through sudo -n for a user with passwordless sudo', async () => {
+    const conn = connect(t, 'w-1', { user: t.fleet.users.nopasswd });
+    try {
+      expect((await conn.exec(['id', '-un'])).stdout).toBe(`${t.fleet.users.nopasswd}\n`);
+      const r = await conn.exec(['sh', '-c', 'id -un; cat; pwd; echo $V'], { become: true, stdin: 'in\n', cwd: '/etc/rancher', env: { V: 'v' } });
+      expect(r).toMatchObject({ rc: 0, stdout: 'root\nin\n/etc/rancher\nv\n', stderr: '' });
+      const other = await conn.exec('id -un', { become: true, becomeUser: t.fleet.users.passwd });
+      expect(other.stdout).toBe(`${t.fleet.users.passwd}\n`);
+      const line = conn.events.find((e) => e.type === 'command' && e.line.includes('sudo'));
+      expect(line && 'line' in line ? line.line : '').toContain('sudo -n -u root -- /bin/sh -c');
+    } finally {
+      await conn.close();
+    }
+  });
+
+  it('fails cleanly when sudo needs a password and none is configured', async () => {
+    const conn = connect(t, 'w-1', { user: t.fleet.users.passwd, privateKeyFile: t.fleet.clientKeyPath });
+    try {
+      const r = await conn.exec(['id', '-un'], { become: true });
+      expect(r.rc).toBe(1);
+      expect(r.stderr).toContain('a password is required');
+    } finally {
+      await conn.close();
+    }
+  });
+
+  it('answers the sudo prompt with the become password on stdin, then passes the command its own stdin', async () => {
+    const conn = connect(t, 'w-1', { user: t.fleet.users.passwd, becomePassword: t.fleet.users.password });
+    try {
+      const r = await conn.exec(['sh', '-c', 'id -un; cat'], { become: true, stdin: 'payload\n' });
+      expect(r).toEqual({ rc: 0, stdout: 'root\npayload\n', stderr: '' });
+      // Output bigger than one packet, on both streams, still arrives whole.
+      const big = await conn.exec('seq 1 20000; seq 1 5000 >&2', { become: true });
+      expect(big.stdout.split('\n')).toHaveLength(20001);
+      expect(big.stderr.split('\n')).toHaveLength(5001);
+    } finally {
+      await conn.close();
+    }
+  });
+
+  it('never puts the become password in any argv, on the node or in the command sent', async () => {
+    const conn = connect(t, 'w-1', { user: t.fleet.users.passwd, becomePassword: t.fleet.users.password });
+    const probe = connect(t, 'w-1');
+    try {
+      const running = conn.exec('sleep 1.5; echo done', { become: true });
+      let seen = '';
+      // While the become command runs, read every process's argv on the node.
+      for (let i = 0; i < 5; i++) {
+        const r = await probe.exec('for f in /proc/[0-9]*/cmdline; do tr "\\0" " " < "$f"; echo; done 2>/dev/null');
+        seen += r.stdout;
+        if (r.stdout.includes('sudo -S')) break;
+        await new Promise((res) => setTimeout(res, 100));
+      }
+      expect((await running).stdout).toBe('done\n');
+      expect(seen).toContain('sudo -S -p');
+      expect(seen).not.toContain(t.fleet.users.password);
+      const sent = conn.events.filter((e) => e.type === 'command').map((e) => ('line' in e ? e.line : ''));
+      expect(sent.length).toBeGreaterThan(0);
+      for (const line of sent) expect(line).not.toContain(t.fleet.users.password);
+    } finally {
+      await conn.close();
+      await probe.close();
+    }
+  });
+
+  it('does not hand the password to the command when sudo does not ask for it', async () => {
+    const conn = connect(t, 'w-1', { user: t.fleet.users.nopasswd, becomePassword: t.fleet.users.password });
+    try {
+      const r = await conn.exec(['cat'], { become: true, stdin: 'only this' });
+      expect(r).toMatchObject({ rc: 0, stdout: 'only this' });
+    } finally {
+      await conn.close();
+    }
+  });
+
+  it('reports a wrong become password as a failed command, not a hang', async () => {
+    const conn = connect(t, 'w-1', { user: t.fleet.users.passwd, becomePassword: 'wrong-password' });
+    try {
+      const r = await conn.exec(['id', '-un'], { become: true, stdin: 'x' });
+      expect(r.rc).not.toBe(0);
+      expect(r.stdout).toBe('');
+      expect(r.stderr).toContain('sudo refused the become password');
+    } finally {
+      await conn.close();
+    }
+  });
+
+  it('kills a timed-out become command, process group and all', async () => {
+    const conn = connect(t, 'w-1', { user: t.fleet.users.passwd, becomePassword: t.fleet.users.password });
+    try {
+      const r = await conn.exec('sleep 33.25', { become: true, timeout: 500 });
+      expect(r.timedOut).toBe(true);
+      const left = await conn.exec(['pgrep', '-x', '-f', 'sleep 33.25']);
+      expect(left.rc).toBe(1);
+    } finally {
+      await conn.close();
+    }
+  });
+});
