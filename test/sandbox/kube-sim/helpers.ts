@@ -61,7 +61,7 @@ export type RawReply = { status: number; headers: Record<string, string | string
 
 /** A plain HTTPS request to the simulator, for what client-node cannot send (no credentials, odd content types). */
 export async function raw(
-  sim: KubeSim,
+  sim: { url: string; caPem: string },
   method: string,
   path: string,
   opts: { token?: string; body?: string; contentType?: string } = {},
