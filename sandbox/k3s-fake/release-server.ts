@@ -77,8 +77,15 @@ export async function startK3sReleaseServer(opts: K3sReleaseServerOptions): Prom
   };
 
   server.on('request', (req: IncomingMessage, res: ServerResponse) => {
-    const path = decodeURIComponent(new URL(req.url ?? '/', url).pathname);
-    const reply = req.method === 'GET' || req.method === 'HEAD' ? route(path) : { status: 405, body: 'Method Not Allowed\n' };
+    const raw = new URL(req.url ?? '/', url).pathname;
+    let path = raw;
+    let reply: Reply;
+    try {
+      path = decodeURIComponent(raw);
+      reply = req.method === 'GET' || req.method === 'HEAD' ? route(path) : { status: 405, body: 'Method Not Allowed\n' };
+    } catch {
+      reply = { status: 400, body: 'Bad Request\n' };
+    }
     const rec = { method: req.method ?? 'GET', path, status: reply.status };
     requests.push(rec);
     opts.onRequest?.(rec);

@@ -80,13 +80,15 @@ describe('release assets', () => {
     expect(script).not.toContain('github.com');
   });
 
-  it('records every request, in order', async () => {
+  it('records every request, in order, bad ones included', async () => {
     srv.clearRequests();
     await get('/v1-release/channels/stable');
     await get('/nope');
+    await get('/k3s-io/k3s/releases/download/%E0%A4%A/k3s');
     expect(srv.requests).toEqual([
       { method: 'GET', path: '/v1-release/channels/stable', status: 302 },
       { method: 'GET', path: '/nope', status: 404 },
+      { method: 'GET', path: '/k3s-io/k3s/releases/download/%E0%A4%A/k3s', status: 400 },
     ]);
   });
 });
