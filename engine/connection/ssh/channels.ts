@@ -11,7 +11,10 @@ export type ChannelGateOptions = {
 };
 
 export class ChannelGate {
+  /** Channels the server confirmed and we have not closed. */
   private open = 0;
+  /** Open requests sent and not answered yet. */
+  private pending = 0;
   private limit = Number.POSITIVE_INFINITY;
   private waiters: (() => void)[] = [];
   private readonly opts: ChannelGateOptions;
@@ -33,18 +36,20 @@ export class ChannelGate {
     const idleDeadline = Date.now() + (this.opts.idleRetryMs ?? 30_000);
     let idleDelay = 20;
     for (;;) {
-      while (this.open >= this.limit) await this.nextRelease();
-      this.open++;
+      while (this.open + this.pending >= this.limit) await this.nextRelease();
+      this.pending++;
+      let opened: T;
       try {
-        return await openFn();
+        opened = await openFn();
       } catch (e) {
-        this.open--;
+        this.pending--;
         if (!isChannelOpenFailure(e)) {
           this.wakeOne();
           throw e;
         }
         this.opts.onRefused?.(this.open);
         if (this.open > 0) {
+          // The server answers in order: what it had confirmed before refusing is its limit.
           this.limit = this.open;
           await this.nextRelease();
         } else {
@@ -53,7 +58,11 @@ export class ChannelGate {
           await sleep(idleDelay);
           idleDelay = Math.min(idleDelay * 2, 1000);
         }
+        continue;
       }
+      this.pending--;
+      this.open++;
+      return opened;
     }
   }
 
