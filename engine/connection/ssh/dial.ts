@@ -44,7 +44,11 @@ async function openHop(r: ResolvedSsh, hop: Hop, via: Client | undefined, deps: 
   const sock = via ? await forwardThrough(r.host, via, hop) : await tcpConnect(r.host, hop, r.connectTimeout);
   const client = new Client();
   return new Promise<Client>((resolve, reject) => {
+    let failed = false;
     const fail = (e: Error & { level?: string }) => {
+      // Tearing down emits more errors ("Connection lost before handshake"): report the first.
+      if (failed) return;
+      failed = true;
       client.removeAllListeners('ready');
       client.end();
       sock.destroy();
@@ -55,7 +59,7 @@ async function openHop(r: ResolvedSsh, hop: Hop, via: Client | undefined, deps: 
         reject(new UnreachableError(r.host, 'timeout', `connection timed out: ${hopLabel(hop)} accepted the connection but completed no SSH handshake within ${r.connectTimeout} ms`, { cause: e }));
       } else reject(connectFailure(r.host, hop, e));
     };
-    client.once('error', fail);
+    client.on('error', fail);
     client.once('ready', () => {
       client.removeListener('error', fail);
       resolve(client);
