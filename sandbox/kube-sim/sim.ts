@@ -38,6 +38,9 @@ export type KubeSimOptions = {
   pki?: Pki;
 };
 
+/** What a waitFor check yields once it passes. */
+export type Truthy<T> = Exclude<T, false | 0 | '' | null | undefined>;
+
 export type KubeSim = {
   url: string;
   port: number;
@@ -74,7 +77,7 @@ export type KubeSim = {
   /** Runs the controllers now (they also run after every write and on a timer). */
   reconcile(): void;
   /** Polls until `check` returns a truthy value, reconciling as it goes; rejects after timeoutMs. */
-  waitFor<T>(check: () => T | Promise<T>, timeoutMs?: number, what?: string): Promise<NonNullable<T>>;
+  waitFor<T>(check: () => T | Promise<T>, timeoutMs?: number, what?: string): Promise<Truthy<T>>;
   close(): Promise<void>;
 };
 
@@ -187,7 +190,7 @@ export async function startKubeSim(options: KubeSimOptions = {}): Promise<KubeSi
       for (;;) {
         manager!.reconcile();
         const v = await check();
-        if (v) return v as NonNullable<typeof v>;
+        if (v) return v as Truthy<typeof v>;
         if (Date.now() > deadline) throw new Error(`kube-sim: timed out waiting for ${what}`);
         await new Promise((r) => setTimeout(r, Math.max(5, Math.min(timings.tickMs, 50))));
       }

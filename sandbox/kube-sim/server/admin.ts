@@ -5,7 +5,7 @@ import { parse } from 'yaml';
 import { forbiddenPath, StatusError, statusBody, unauthorized } from '../api/status.js';
 import type { Cluster, NodeChange } from '../cluster.js';
 import type { Kubelets } from '../controllers/kubelets.js';
-import { checkScenario } from '../scenario.js';
+import { checkScenario, ScenarioError } from '../scenario.js';
 import type { Identity } from './auth.js';
 import type { RequestLog } from './request-log.js';
 
@@ -30,6 +30,7 @@ export function createAdmin(deps: AdminDeps) {
       send(res, 200, route(deps, req.method ?? 'GET', url, body));
     } catch (e) {
       if (e instanceof StatusError) send(res, e.httpCode, e.status);
+      else if (e instanceof ScenarioError) send(res, 400, statusBody(400, e.message, 'BadRequest'));
       else send(res, 500, statusBody(500, (e as Error).message, 'InternalError'));
     }
   };
