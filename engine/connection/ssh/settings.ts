@@ -101,7 +101,8 @@ type HopInput = { name: string; user?: string; port?: number; address?: string; 
 function resolveHop(input: HopInput, config: SSHConfig | undefined, env: NodeJS.ProcessEnv, passphrase: string | undefined): Hop {
   const c = lookup(config, input.name);
   const hostName = one(c, 'hostname')?.replace(/%h/g, input.name);
-  const configured = many(c, 'identityfile').map((f) => expandHome(f, env));
+  // IdentityFile accumulates over matching blocks, as in OpenSSH; the same file once is enough.
+  const configured = [...new Set(many(c, 'identityfile').map((f) => expandHome(f, env)))];
   const explicit = input.identityFiles && input.identityFiles.length > 0 ? input.identityFiles : configured;
   const identitiesOnly = one(c, 'identitiesonly')?.toLowerCase() === 'yes';
   return {

@@ -1,0 +1,71 @@
+import { readFile, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { UnreachableError } from '../../../engine/errors.js';
+import { freePort } from '../../../sandbox/fleet/node-process.js';
+import { testFleet, connect, type TestFleet } from './fixture.js';
+
+let t: TestFleet;
+
+beforeAll(async () => {
+  t = await testFleet([{ name: 'bastion' }, { name: 'bastion-2' }, { name: 'w-1' }]);
+});
+
+afterAll(async () => {
+  await t?.stop();
+});
+
+describe('ProxyJump', () => {
+  it('reaches the target through a bastion, verifying both host keys', async () => {
+    const b = t.fleet.node('bastion');
+    const bastionLog = path.join(t.fleet.stateDir, 'sshd', 'bastion', 'sshd.log');
+    const logins = async () => ((await readFile(bastionLog, 'utf8')).match(/Accepted publickey for root/g) ?? []).length;
+    const before = await logins();
+    const conn = connect(t, 'w-1', { proxyJump: `root@127.0.0.1:${b.port}` });
+    try {
+      const seen = await conn.exec('echo "$SSH_CONNECTION"');
+      // The bastion's sshd saw one more login, and the command ran on the target's sshd.
+      expect(await logins()).toBe(before + 1);
+      expect(seen.stdout.split(' ')[3].trim()).toBe(String(t.fleet.node('w-1').port));
+      expect(conn.events.filter((e) => e.type === 'connect').map((e) => ('hop' in e ? e.hop : ''))).toEqual([
+        `127.0.0.1:${b.port}`,
+        `127.0.0.1:${t.fleet.node('w-1').port}`,
+      ]);
+    } finally {
+      await conn.close();
+    }
+  });
+
+  it('chains two bastions', async () => {
+    const b1 = t.fleet.node('bastion');
+    const b2 = t.fleet.node('bastion-2');
+    const conn = connect(t, 'w-1', { proxyJump: `127.0.0.1:${b1.port},root@127.0.0.1:${b2.port}` });
+    try {
+      expect((await conn.exec(['echo', 'two hops'])).stdout).toBe('two hops\n');
+      expect(conn.events.filter((e) => e.type === 'connect')).toHaveLength(3);
+    } finally {
+      await conn.close();
+    }
+  });
+
+  it('verifies the bastion host key too', async () => {
+    const b = t.fleet.node('bastion');
+    const onlyTarget = path.join(t.dir, 'only_target_known_hosts');
+    const w = t.fleet.node('w-1');
+    const all = await readFile(t.fleet.knownHostsPath, 'utf8');
+    await writeFile(onlyTarget, all.split('\n').filter((l) => l.startsWith(`[127.0.0.1]:${w.port} `)).join('\n'));
+    const e = await connect(t, 'w-1', { proxyJump: `127.0.0.1:${b.port}`, knownHostsFile: onlyTarget }).exec(['true']).catch((x: unknown) => x);
+    expect(e).toBeInstanceOf(UnreachableError);
+    expect((e as UnreachableError).reason).toBe('hostkey');
+    expect((e as UnreachableError).message).toContain(`bastion for w-1`);
+    expect((e as UnreachableError).message).toContain(b.hostKeyFingerprint);
+  });
+
+  it('reports a target the bastion cannot reach as refused', async () => {
+    const b = t.fleet.node('bastion');
+    const port = await freePort();
+    const e = await connect(t, 'w-1', { proxyJump: `127.0.0.1:${b.port}`, port }, { connectAttempts: 1 }).exec(['true']).catch((x: unknown) => x);
+    expect(e).toBeInstanceOf(UnreachableError);
+    expect((e as UnreachableError).reason).toBe('refused');
+  });
+});
