@@ -2,7 +2,7 @@
 // through the same code path as API requests (defaults, validation), kubelets are set
 // directly.
 import type { ApiContext } from './api/context.js';
-import { createObject } from './api/crud.js';
+import { createObject } from './api/write.js';
 import { resourceByKind } from './api/resources.js';
 import { rfc3339 } from './clock.js';
 import { hasCommands } from './controllers/command-source.js';

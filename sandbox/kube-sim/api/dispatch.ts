@@ -1,7 +1,9 @@
 // One resource request to the handler of its verb.
 import type { Pod } from '../types.js';
 import type { ApiContext, ApiReply, ApiRequest } from './context.js';
-import { createObject, deleteObject, getObject, listObjects, patchObject, selectObjects, updateObject, deletedReply } from './crud.js';
+import { deletedReply, deleteObject } from './delete.js';
+import { getObject, listObjects, selectObjects } from './read.js';
+import { createObject, patchObject, updateObject } from './write.js';
 import { isDryRun } from './options.js';
 import { deletePod, evictPod, gracefulDelete } from './pods.js';
 import { apiVersionOf, tableOf } from './resources.js';

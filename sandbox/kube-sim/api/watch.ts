@@ -4,7 +4,7 @@ import type { ServerResponse } from 'node:http';
 import type { StoreEvent } from '../store.js';
 import type { KubeObject } from '../types.js';
 import type { ApiContext, ApiRequest } from './context.js';
-import { selectObjects } from './crud.js';
+import { selectObjects } from './read.js';
 import { apiVersionOf, tableOf } from './resources.js';
 import { statusBody } from './status.js';
 

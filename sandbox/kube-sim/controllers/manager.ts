@@ -8,7 +8,9 @@ import { kubelet, markPodsNotReady } from './kubelet.js';
 import { nodeLifecycle } from './node-lifecycle.js';
 import { scheduler } from './scheduler.js';
 import { taintEviction } from './taint-eviction.js';
-import { daemonSets, deployments, replicaSets } from './workloads.js';
+import { daemonSets } from './daemonset.js';
+import { deployments } from './deployment.js';
+import { replicaSets } from './replicaset.js';
 
 const CONTROLLERS = [nodeLifecycle, markPodsNotReady, taintEviction, podGc, garbageCollector, deployments, replicaSets, daemonSets, scheduler, kubelet, disruption];
 

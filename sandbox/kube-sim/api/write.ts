@@ -1,5 +1,5 @@
-// The generic verbs over the store: get, list, create, update, patch, delete, with the
-// API server's order of checks and its answers.
+// The write verbs: create, update (PUT), patch, with the API server's order of checks
+// and its answers.
 import { randomUUID } from 'node:crypto';
 import { isDeepStrictEqual } from 'node:util';
 import { rfc3339 } from '../clock.js';
@@ -9,54 +9,11 @@ import { randomSuffix, validateMeta } from '../objects/meta.js';
 import type { KubeObject } from '../types.js';
 import type { ApiContext, ApiReply, ApiRequest } from './context.js';
 import { invalidObject, required } from './field-errors.js';
-import { fieldsMatch, parseFieldSelector } from './field-selector.js';
-import { KIND_HOOKS, RETURNS_DELETED } from './kinds.js';
-import { matches, parseLabelSelector } from './label-selector.js';
-import { isDryRun, parseDeleteOptions, parseJsonBody, type DeleteOptions } from './options.js';
+import { KIND_HOOKS } from './kinds.js';
+import { isDryRun, parseJsonBody } from './options.js';
+import { gr, mustGet } from './read.js';
 import { apiVersionOf, tableOf, type ResourceDef } from './resources.js';
-import { alreadyExists, badRequest, conflict, notFound, OPTIMISTIC_LOCK_MESSAGE, type Status } from './status.js';
-
-const gr = (def: ResourceDef) => ({ group: def.group, resource: def.resource });
-
-export function mustGet(ctx: ApiContext, def: ResourceDef, namespace: string | undefined, name: string): KubeObject {
-  const o = ctx.store.get(tableOf(def), namespace, name);
-  if (!o) throw notFound(gr(def), name);
-  return o;
-}
-
-function withType(def: ResourceDef, o: KubeObject): KubeObject {
-  return { apiVersion: apiVersionOf(def), kind: def.kind, ...o };
-}
-
-export function getObject(ctx: ApiContext, req: ApiRequest): ApiReply {
-  return { code: 200, body: withType(req.def, mustGet(ctx, req.def, req.namespace, req.name!)) };
-}
-
-/** The objects a list or watch selects: namespace, labelSelector, fieldSelector. */
-export function selectObjects(ctx: ApiContext, req: ApiRequest): { items: KubeObject[]; filter: (o: KubeObject) => boolean } {
-  const labels = parseLabelSelector(req.query.get('labelSelector') ?? undefined);
-  const fields = parseFieldSelector(req.query.get('fieldSelector') ?? undefined, req.def.fields, req.def.fieldsOnlyMeta);
-  const filter = (o: KubeObject) =>
-    (req.namespace === undefined || o.metadata.namespace === req.namespace) &&
-    matches(labels, o.metadata.labels) &&
-    fieldsMatch(fields, req.def.fields, o);
-  return { items: ctx.store.list(tableOf(req.def), req.namespace).filter(filter), filter };
-}
-
-export function listObjects(ctx: ApiContext, req: ApiRequest): ApiReply {
-  const { items } = selectObjects(ctx, req);
-  const metadata: Record<string, unknown> = { resourceVersion: ctx.store.resourceVersion };
-  // `continue` tokens are offsets here; the API only promises they are opaque.
-  const limit = Number(req.query.get('limit') ?? 0);
-  const offset = Number(Buffer.from(req.query.get('continue') ?? '', 'base64url').toString() || 0);
-  let page = items.slice(offset);
-  if (limit > 0 && page.length > limit) {
-    page = page.slice(0, limit);
-    metadata.continue = Buffer.from(String(offset + limit)).toString('base64url');
-    metadata.remainingItemCount = items.length - offset - limit;
-  }
-  return { code: 200, body: { kind: `${req.def.kind}List`, apiVersion: apiVersionOf(req.def), metadata, items: page } };
-}
+import { alreadyExists, badRequest, conflict, notFound, OPTIMISTIC_LOCK_MESSAGE } from './status.js';
 
 function validateOrThrow(def: ResourceDef, obj: KubeObject, old?: KubeObject): void {
   const errs = [...(old ? [] : validateMeta(obj)), ...(KIND_HOOKS[def.kind]?.validate?.(obj, old) ?? [])];
@@ -172,48 +129,4 @@ export function commitUpdate(ctx: ApiContext, req: ApiRequest, old: KubeObject, 
   const stored = ctx.store.update(table, next);
   ctx.kick();
   return stored;
-}
-
-export function checkPreconditions(def: ResourceDef, old: KubeObject, opts: DeleteOptions): void {
-  const p = opts.preconditions;
-  const name = old.metadata.name!;
-  if (p?.uid && p.uid !== old.metadata.uid) {
-    throw conflict(gr(def), name, `Precondition failed: UID in precondition: ${p.uid}, UID in object meta: ${old.metadata.uid}`);
-  }
-  if (p?.resourceVersion && p.resourceVersion !== old.metadata.resourceVersion) {
-    throw conflict(gr(def), name, `Precondition failed: ResourceVersion in precondition: ${p.resourceVersion}, ResourceVersion in object meta: ${old.metadata.resourceVersion}`);
-  }
-}
-
-/** What a finished delete answers: the object for some kinds, a Success Status (without a code) for the others. */
-export function deletedReply(def: ResourceDef, obj: KubeObject): ApiReply {
-  if (RETURNS_DELETED.has(def.kind)) return { code: 200, body: withType(def, obj) };
-  const details: Record<string, string> = { name: obj.metadata.name! };
-  if (def.group) details.group = def.group;
-  details.kind = def.resource;
-  details.uid = obj.metadata.uid!;
-  const status = { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Success', details } as unknown as Status;
-  return { code: 200, body: status };
-}
-
-export function deleteObject(ctx: ApiContext, req: ApiRequest): ApiReply {
-  const { def } = req;
-  const opts = parseDeleteOptions(req.query, req.body);
-  const old = mustGet(ctx, def, req.namespace, req.name!);
-  checkPreconditions(def, old, opts);
-  const table = tableOf(def);
-  if ((old.metadata.finalizers ?? []).length) {
-    if (!old.metadata.deletionTimestamp) {
-      old.metadata.deletionTimestamp = rfc3339(Date.now());
-      old.metadata.deletionGracePeriodSeconds = 0;
-    }
-    if (opts.dryRun) return { code: 200, body: withType(def, old) };
-    const stored = ctx.store.update(table, old);
-    ctx.kick();
-    return { code: 200, body: withType(def, stored) };
-  }
-  if (opts.dryRun) return deletedReply(def, old);
-  const gone = ctx.store.remove(table, old.metadata.namespace, old.metadata.name!)!;
-  ctx.kick();
-  return deletedReply(def, gone);
 }

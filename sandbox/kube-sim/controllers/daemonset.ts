@@ -1,0 +1,64 @@
+// The DaemonSet controller: one pod on every node whose taints and labels allow it
+// (cordoned or not), created bound to the node.
+import { safeHash } from '../objects/meta.js';
+import { isPodReady } from '../objects/pod.js';
+import type { Node, Pod, Toleration, Workload } from '../types.js';
+import { nodes, pods, type ControllerEnv } from './env.js';
+import { misfit, tolerates } from './scheduling.js';
+import { active, ownedBy, podFromTemplate } from './workload-common.js';
+
+/** Tolerations the DaemonSet controller adds to its pods, so they stay on sick and cordoned nodes. */
+const DAEMON_TOLERATIONS: Toleration[] = [
+  { key: 'node.kubernetes.io/not-ready', operator: 'Exists', effect: 'NoExecute' },
+  { key: 'node.kubernetes.io/unreachable', operator: 'Exists', effect: 'NoExecute' },
+  { key: 'node.kubernetes.io/disk-pressure', operator: 'Exists', effect: 'NoSchedule' },
+  { key: 'node.kubernetes.io/memory-pressure', operator: 'Exists', effect: 'NoSchedule' },
+  { key: 'node.kubernetes.io/pid-pressure', operator: 'Exists', effect: 'NoSchedule' },
+  { key: 'node.kubernetes.io/unschedulable', operator: 'Exists', effect: 'NoSchedule' },
+];
+
+function daemonPod(ds: Workload, node: Node): Pod {
+  const tolerations = [...(ds.spec.template.spec.tolerations ?? [])];
+  for (const t of DAEMON_TOLERATIONS) if (!tolerations.some((x) => x.key === t.key && x.effect === t.effect)) tolerations.push(t);
+  const hash = safeHash(JSON.stringify(ds.spec.template));
+  return podFromTemplate(ds, { nodeName: node.metadata.name, tolerations }, { 'controller-revision-hash': hash, 'pod-template-generation': String(ds.metadata.generation ?? 1) });
+}
+
+/** A running daemon pod stays while its node has no NoExecute taint it does not tolerate (NotReady nodes included). */
+function mayStay(pod: Pod, node: Node): boolean {
+  const labels = node.metadata.labels ?? {};
+  if (Object.entries(pod.spec.nodeSelector ?? {}).some(([k, v]) => labels[k] !== v)) return false;
+  return (node.spec.taints ?? []).every((t) => t.effect !== 'NoExecute' || tolerates(pod.spec.tolerations, t));
+}
+
+export function daemonSets(env: ControllerEnv): void {
+  const allNodes = nodes(env);
+  for (const ds of env.store.list('daemonsets.apps') as Workload[]) {
+    const owned = pods(env).filter((p) => ownedBy(p, ds) && active(p));
+    let desired = 0;
+    let misscheduled = 0;
+    for (const node of allNodes) {
+      const probe = daemonPod(ds, node);
+      // Cordon does not keep DaemonSet pods away; untolerated taints and selectors do.
+      const fits = !misfit(probe, { ...node, spec: { ...node.spec, unschedulable: false } });
+      const here = owned.filter((p) => p.spec.nodeName === node.metadata.name);
+      if (fits || (here.length > 0 && here.every((p) => mayStay(p, node)))) desired++;
+      else misscheduled += here.length;
+      if (fits && here.length === 0) env.store.create('pods', probe);
+    }
+    const mine = pods(env).filter((p) => ownedBy(p, ds) && active(p));
+    const ready = mine.filter(isPodReady).length;
+    env.store.update('daemonsets.apps', {
+      ...ds,
+      status: {
+        currentNumberScheduled: mine.length - misscheduled,
+        desiredNumberScheduled: desired,
+        numberAvailable: ready,
+        numberMisscheduled: misscheduled,
+        numberReady: ready,
+        observedGeneration: ds.metadata.generation ?? 1,
+        updatedNumberScheduled: mine.length,
+      },
+    });
+  }
+}
