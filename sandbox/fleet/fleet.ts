@@ -1,6 +1,6 @@
 // A fleet of real OpenSSH sshd processes on 127.0.0.1, each a separate "node" with its own
 // k3s paths. Used by the ssh connection's tests, the k3s module tests and `herdbook sandbox`.
-import { access, chmod, constants, mkdir, readFile, stat, writeFile } from 'node:fs/promises';
+import { access, chmod, constants, mkdir, readFile, rename, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { ConnectionSettings } from '../../engine/connection/types.js';
 import { hostToken, knownHostsLine } from '../../engine/connection/ssh/known-hosts.js';
@@ -70,6 +70,13 @@ export type Fleet = {
 
 type Manifest = { nodes: { name: string; pid: number; port: number }[] };
 
+// Nodes start in parallel: write a complete manifest beside the old one and rename it over.
+async function writeManifest(file: string, nodes: Manifest['nodes']): Promise<void> {
+  const tmp = `${file}.${process.pid}.${Math.random().toString(36).slice(2)}`;
+  await writeFile(tmp, JSON.stringify({ nodes }, null, 2));
+  await rename(tmp, file);
+}
+
 const DEFAULT_PASSPHRASE = 'herdbook fleet passphrase';
 
 function nodeList(nodes: FleetOptions['nodes']): FleetNodeOptions[] {
@@ -105,6 +112,9 @@ export async function startFleet(opts: FleetOptions): Promise<Fleet> {
   const nodes: FleetNode[] = [];
   const started: Manifest['nodes'] = [];
   const fleet = makeFleet(stateDir, nodes, started, users, passphrase);
+  // One write at a time, each with every node started so far, so the last one is complete.
+  let saving = Promise.resolve();
+  const saveManifest = () => (saving = saving.then(() => writeManifest(paths.manifest, started)));
   try {
     await Promise.all(
       specs.map(async (spec) => {
@@ -122,7 +132,7 @@ export async function startFleet(opts: FleetOptions): Promise<Fleet> {
           usePam,
         });
         started.push({ name: spec.name, pid, port });
-        await writeFile(paths.manifest, JSON.stringify({ nodes: started }, null, 2));
+        await saveManifest();
         nodes.push(describeNode(stateDir, spec.name, port, pid, hostKey.fingerprint, client.path));
       }),
     );
@@ -205,7 +215,7 @@ function makeFleet(stateDir: string, nodes: FleetNode[], started: Manifest['node
     },
     async stop() {
       await Promise.all(started.map((s) => stopSshd(stateDir, s.name, s.pid)));
-      await writeFile(paths.manifest, JSON.stringify({ nodes: [] }, null, 2)).catch(() => undefined);
+      await writeManifest(paths.manifest, []).catch(() => undefined);
     },
   };
 }
@@ -220,5 +230,5 @@ export async function stopFleet(stateDir: string): Promise<void> {
   }
   const { nodes } = JSON.parse(await readFile(manifest, 'utf8')) as Manifest;
   await Promise.all(nodes.map((n) => stopSshd(path.resolve(stateDir), n.name, n.pid)));
-  await writeFile(manifest, JSON.stringify({ nodes: [] }, null, 2));
+  await writeManifest(manifest, []);
 }
