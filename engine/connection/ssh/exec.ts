@@ -29,8 +29,8 @@ export type RawResult = {
   timedOut: boolean;
 };
 
-/** GNU timeout's status for a command it killed. */
-export const TIMEOUT_RC = 124;
+/** The status of a command killed by SIGKILL (timeout or abort), as the local connection reports it. */
+export const KILLED_RC = 128 + 9;
 
 /** After a kill, how long to wait for the server to close the channel before giving up on it. */
 const CLOSE_GRACE_MS = 5000;
@@ -182,13 +182,12 @@ export async function runChannel(s: Session, cmd: BuiltCommand, io: ChannelIo): 
       s.gate.release();
       toErr(pids.flush());
       finish(() => {
-        if (aborted) return reject(new InterruptedError());
         if (filter?.refused()) {
           err.push(Buffer.from('herdbook: sudo refused the become password\n'));
           return resolve({ rc: 1, stdout: out.buffer(), stderr: err.buffer(), truncated: out.truncated || err.truncated, timedOut: false });
         }
-        if (timedOut) {
-          return resolve({ rc: TIMEOUT_RC, signal: 'SIGKILL', stdout: out.buffer(), stderr: err.buffer(), truncated: out.truncated || err.truncated, timedOut });
+        if (timedOut || aborted) {
+          return resolve({ rc: KILLED_RC, signal: 'SIGKILL', stdout: out.buffer(), stderr: err.buffer(), truncated: out.truncated || err.truncated, timedOut });
         }
         if (rc === undefined) {
           // No exit status: the connection went away under the command.

@@ -7,5 +7,5 @@ export { buildCommand } from './command.js';
 export type { BuiltCommand, CommandOptions } from './command.js';
 export { fingerprint, hashHost, hostToken, knownHostsLine, parseKnownHosts, verifyHostKey } from './known-hosts.js';
 export type { KnownHostEntry, HostKeyVerdict } from './known-hosts.js';
-export { TIMEOUT_RC } from './exec.js';
+export { KILLED_RC } from './exec.js';
 export type { Hop, HostKeyPolicy, ResolvedSsh, SshDeps, SshEvent } from './types.js';

@@ -62,7 +62,7 @@ describe('ssh exec', () => {
 
   it('kills a command at its timeout and reports timedOut', async () => {
     const r = await conn.exec('echo started; sleep 31.5; echo never', { timeout: 300 });
-    expect(r).toMatchObject({ timedOut: true, rc: 124, stdout: 'started\n' });
+    expect(r).toMatchObject({ timedOut: true, rc: 137, signal: 'SIGKILL', stdout: 'started\n' });
     // The remote sleep is gone too (sshd signals the whole process group).
     const ps = await conn.exec(['pgrep', '-x', '-f', 'sleep 31.5']);
     expect(ps).toMatchObject({ rc: 1, stdout: '' });
@@ -103,9 +103,14 @@ describe('ssh exec', () => {
     expect(conn.events.filter((e) => e.type === 'connected')).toHaveLength(1);
   });
 
-  it('rejects with InterruptedError when aborted', async () => {
+  it('kills the command when its AbortSignal fires', async () => {
     const ac = new AbortController();
     setTimeout(() => ac.abort(), 200);
-    await expect(conn.exec('sleep 30', { signal: ac.signal })).rejects.toMatchObject({ code: 'E_INTERRUPTED' });
+    const r = await conn.exec('sleep 30.75', { signal: ac.signal });
+    expect(r).toMatchObject({ rc: 137, signal: 'SIGKILL' });
+    expect(r.timedOut).toBeUndefined();
+    expect((await conn.exec(['pgrep', '-x', '-f', 'sleep 30.75'])).rc).toBe(1);
+    // Already aborted: nothing is sent.
+    await expect(conn.exec(['true'], { signal: ac.signal })).rejects.toMatchObject({ code: 'E_INTERRUPTED' });
   });
 });
