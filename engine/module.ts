@@ -50,8 +50,14 @@ export type ModuleContext = {
   hostVar(name: string, host?: string): unknown;
   /** Render a Handlebars text with this host's variables (the `template` module). */
   render(text: string, file?: string): string;
-  /** Find a `src` file: the role's files/ or templates/, then the playbook's, then as given. */
-  resolveSource(kind: 'files' | 'templates', path: string): string;
+  /** An expression's typed value (`result.stdout`), for debug var=. */
+  evaluate(expr: string): unknown;
+  /** A condition with or without braces (assert's `that`). */
+  condition(expr: unknown): boolean;
+  /** -v count: debug's verbosity and modules' own detail. */
+  verbosity: number;
+  /** Find a controller file: the role's files/, templates/ or vars/, then the playbook's, then as given. */
+  resolveSource(kind: 'files' | 'templates' | 'vars', path: string): string;
   /** Shown live under the host's row while the task runs ("waiting for 2 pods, blocked by pdb/web"). */
   progress(msg: string): void;
   warn(msg: string): void;
@@ -64,6 +70,8 @@ export type ModuleContext = {
   now(): number;
   /** The task's timeout in ms, if any. */
   timeout?: number;
+  /** What the run must report if it stops: nodes cordoned by this run and not yet uncordoned. */
+  cluster: { cordoned(node: string, reason: string): void; uncordoned(node: string): void };
 };
 
 export interface ModuleDef<A = any, S = any, C extends Change = Change> {
@@ -83,6 +91,8 @@ export interface ModuleDef<A = any, S = any, C extends Change = Change> {
   unknownResult?(args: A): Record<string, unknown>;
   /** Argument names whose values are secrets: masked in plans, events and logs. */
   secretArgs?: string[];
+  /** For modules that accept one string (`command: ls -l`): the argument it becomes (`cmd`). */
+  freeForm?: string;
 }
 
 export function defineModule<A, S, C extends Change>(def: ModuleDef<A, S, C>): ModuleDef<A, S, C> {

@@ -75,4 +75,6 @@ export type ConnectionSettings = {
   /** For `pct`: the inventory host or address of the Proxmox node, and the container id. */
   pctHost?: string;
   pctVmid?: number;
+  /** Run `pct` through sudo (the Proxmox connection's user is not root). */
+  pctSudo?: boolean;
 };

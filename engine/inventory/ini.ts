@@ -4,6 +4,7 @@ import type { Diagnostic } from '../errors.js';
 import { addChild, addHostToGroup, ensureGroup, ensureHost, type Inventory } from './model.js';
 import { pyLiteral } from './py-literal.js';
 import { expandHostRange } from './ranges.js';
+import { splitWords } from '../shell-words.js';
 
 type Section = { group: string; kind: 'hosts' | 'vars' | 'children' };
 
@@ -85,35 +86,4 @@ function parseHostLine(inv: Inventory, group: string, line: string, pos: { file:
     Object.assign(h.vars, vars);
     addHostToGroup(inv, group, n);
   }
-}
-
-/** Split on whitespace with shell-like quotes, dropping a trailing # comment (shlex, comments=True). */
-export function splitWords(line: string): string[] {
-  const out: string[] = [];
-  let cur = '';
-  let quote = '';
-  let has = false;
-  for (let i = 0; i < line.length; i++) {
-    const c = line[i];
-    if (quote) {
-      if (c === quote) quote = '';
-      else if (c === '\\' && quote === '"' && i + 1 < line.length) cur += line[++i];
-      else cur += c;
-    } else if (c === '"' || c === "'") {
-      quote = c;
-      has = true;
-    } else if (/\s/.test(c)) {
-      if (has) out.push(cur);
-      cur = '';
-      has = false;
-    } else if (c === '#' && !has) {
-      break;
-    } else {
-      cur += c;
-      has = true;
-    }
-  }
-  if (quote) throw new Error(`unterminated quote in: ${line}`);
-  if (has) out.push(cur);
-  return out;
 }

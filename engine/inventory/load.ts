@@ -14,7 +14,10 @@ export type LoadedInventory = { inventory: Inventory; diagnostics: Diagnostic[] 
 
 const SKIP_IN_DIR = /(~|\.swp|\.bak|\.orig|\.retry|\.md|\.txt|\.pyc|\.cfg)$/;
 
-export function loadInventory(sources: readonly string[]): LoadedInventory {
+/** `check` validates a YAML inventory document against schemas/inventory.json (injected by the caller). */
+export type InventoryChecker = (doc: unknown, file: string) => Diagnostic[];
+
+export function loadInventory(sources: readonly string[], check?: InventoryChecker): LoadedInventory {
   const inv = emptyInventory();
   const diagnostics: Diagnostic[] = [];
   for (const src of sources) {
@@ -35,19 +38,21 @@ export function loadInventory(sources: readonly string[]): LoadedInventory {
     const files = isDir
       ? readdirSync(src).sort().filter((f) => !f.startsWith('.') && !SKIP_IN_DIR.test(f) && f !== 'group_vars' && f !== 'host_vars').map((f) => path.join(src, f)).filter((f) => statSync(f).isFile())
       : [src];
-    for (const f of files) diagnostics.push(...loadInventoryFile(inv, f));
+    for (const f of files) diagnostics.push(...loadInventoryFile(inv, f, check));
     mergeVarsFiles(inv.varsFiles, isDir ? src : path.dirname(src), diagnostics);
   }
   return { inventory: finishInventory(inv), diagnostics };
 }
 
-function loadInventoryFile(inv: Inventory, file: string): Diagnostic[] {
+function loadInventoryFile(inv: Inventory, file: string, check?: InventoryChecker): Diagnostic[] {
   const r = readInputFile(file, 'inventory');
   if (r.text === undefined) return r.diagnostics;
   if (r.text.includes('\u0000')) return [{ severity: 'error', message: 'this is a binary file, not an inventory', pos: { file, line: 1, col: 1 } }];
   if (looksLikeYaml(file, r.text)) {
     const parsed = parseYamlText(file, r.text);
     if (parsed.diagnostics.length) return parsed.diagnostics;
+    const schemaErrors = check?.(parsed.value, file) ?? [];
+    if (schemaErrors.some((d) => d.severity === 'error')) return schemaErrors;
     return parseYamlInventory(inv, file, parsed.value);
   }
   return parseIniInventory(inv, file, r.text);

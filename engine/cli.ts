@@ -1,0 +1,140 @@
+// Argument parsing and exit codes, nothing else. Commands are loaded only when used, so
+// `herdbook --version` stays fast.
+import { Command, CommanderError, Option } from 'commander';
+import { readFileSync } from 'node:fs';
+import { HerdbookError, InputError, TemplateError, UsageError } from './errors.js';
+import { processIO, type CommandIO } from './commands/io.js';
+import { PACKAGE_ROOT } from './paths.js';
+import { formatDiagnostics } from './report/diagnostics.js';
+
+export const EXIT = { ok: 0, internal: 1, hostFailed: 2, unreachable: 3, invalidInput: 4, usage: 5, changesPending: 10, interrupted: 130 } as const;
+
+const collect = (v: string, prev: string[] = []) => [...prev, v];
+const increase = (_v: string, prev = 0) => prev + 1;
+
+function inputOptions(cmd: Command): Command {
+  return cmd
+    .option('-i, --inventory <path>', 'inventory file, directory or host list (repeatable)', collect)
+    .option('-e, --extra-vars <vars>', 'key=value, @file.yaml or JSON (repeatable; strongest variables)', collect);
+}
+
+export function buildProgram(io: CommandIO, setExit: (code: number) => void): Command {
+  const version = (JSON.parse(readFileSync(`${PACKAGE_ROOT}/package.json`, 'utf8')) as { version: string }).version;
+  const program = new Command('herdbook')
+    .description('Run Ansible-style playbooks against k3s clusters: fast, checked, one node at a time.')
+    .version(version, '-V, --version')
+    .showSuggestionAfterError()
+    .configureOutput({ writeOut: (s) => io.out(s.trimEnd()), writeErr: (s) => io.err(s.trimEnd()) })
+    .exitOverride();
+
+  inputOptions(program.command('run').argument('<playbook...>'))
+    .description('run playbooks (add --check to see exactly what would change, without changing anything)')
+    .option('-C, --check', 'change nothing; report what would change')
+    .option('-D, --diff', 'show content changes as unified diffs')
+    .option('--detailed-exitcode', 'with --check: exit 10 when changes are pending, 0 when none')
+    .option('-l, --limit <pattern>', 'only these hosts (pattern, or @file) (repeatable)', collect)
+    .option('-t, --tags <tags>', 'only tasks with these tags (comma-separated)', collect)
+    .option('--skip-tags <tags>', 'skip tasks with these tags (comma-separated)', collect)
+    .option('--start-at-task <name>', 'start at the first task with this name')
+    .option('-f, --forks <n>', 'hosts to run at once within a batch (default: the batch, up to 50)', (v) => parsePositive(v, '--forks'))
+    .addOption(new Option('-o, --output <format>', 'text (default) or json: NDJSON events on stdout').choices(['text', 'json']).default('text'))
+    .option('--junit <file>', 'write a JUnit XML report (one testcase per host and task)')
+    .option('--force-handlers', 'run notified handlers even on hosts that failed')
+    .option('-v, --verbose', 'more output: -v stdout/stderr, -vv commands sent, -vvv timings and internals', increase, 0)
+    .action(async (playbooks: string[], o) => {
+      const { runCommand } = await import('./commands/run.js');
+      setExit(await runCommand(playbooks, o, io));
+    });
+
+  inputOptions(program.command('validate').argument('<playbook...>'))
+    .description('check playbooks, everything they include and the inventory, without contacting any host')
+    .action(async (playbooks: string[], o) => {
+      const { validateCommand } = await import('./commands/validate.js');
+      setExit(await validateCommand(playbooks, o, io));
+    });
+
+  inputOptions(program.command('list-hosts').argument('<playbook...>'))
+    .description('show each play\'s hosts in batch order')
+    .option('-l, --limit <pattern>', 'only these hosts (pattern, or @file) (repeatable)', collect)
+    .action(async (playbooks: string[], o) => {
+      const { listHostsCommand } = await import('./commands/list-hosts.js');
+      setExit(await listHostsCommand(playbooks, o, io));
+    });
+
+  inputOptions(program.command('list-tasks').argument('<playbook...>'))
+    .description('show every task with its tags and file:line')
+    .action(async (playbooks: string[], o) => {
+      const { listTasksCommand } = await import('./commands/list-tasks.js');
+      setExit(await listTasksCommand(playbooks, o, io));
+    });
+
+  program
+    .command('inventory')
+    .description('show an inventory as herdbook reads it')
+    .option('-i, --inventory <path>', 'inventory file, directory or host list (repeatable)', collect)
+    .option('--list', 'every group and host with their variables, as JSON')
+    .option('--graph', 'the group tree')
+    .option('--host <name>', 'one host\'s variables, as JSON')
+    .action(async (o) => {
+      const { inventoryCommand } = await import('./commands/inventory.js');
+      setExit(await inventoryCommand(o, io));
+    });
+
+  return program;
+}
+
+function parsePositive(v: string, flag: string): number {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 1) throw new UsageError(`${flag} needs a whole number of at least 1, got '${v}'`);
+  return n;
+}
+
+export async function main(argv: string[], io: CommandIO = processIO()): Promise<number> {
+  let code: number = EXIT.ok;
+  const program = buildProgram(io, (c) => (code = c));
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+    return code;
+  } catch (e) {
+    return exitCodeFor(e, io);
+  }
+}
+
+export function exitCodeFor(e: unknown, io: CommandIO): number {
+  if (e instanceof CommanderError) {
+    if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help') return EXIT.ok;
+    return EXIT.usage;
+  }
+  if (e instanceof InputError) {
+    io.err(formatDiagnostics(e.diagnostics, io.paint));
+    const n = e.diagnostics.filter((d) => d.severity === 'error').length;
+    io.err(`\n${n} error${n === 1 ? '' : 's'}; nothing was run.`);
+    return EXIT.invalidInput;
+  }
+  if (e instanceof UsageError) {
+    io.err(`herdbook: ${e.message}`);
+    return EXIT.usage;
+  }
+  if (e instanceof TemplateError) {
+    const where = e.pos ? `${e.pos.file}:${e.pos.line}:${e.pos.col}: ` : '';
+    io.err(`${where}error: ${e.message}${e.hint ? `\n  = ${e.hint}` : ''}`);
+    return EXIT.invalidInput;
+  }
+  if (e instanceof HerdbookError) {
+    io.err(`herdbook: ${e.message}`);
+    return EXIT.internal;
+  }
+  io.err(`herdbook: internal error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\nThis is a bug in herdbook; please report it with the command you ran.`);
+  return EXIT.internal;
+}
+
+const isMain = process.argv[1] && /herdbook(\.js)?$|cli\.js$/.test(process.argv[1]);
+if (isMain) {
+  // `herdbook run ... --output json | head`: a closed pipe ends output quietly.
+  process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+  });
+  main(process.argv.slice(2)).then((code) => {
+    process.exitCode = code;
+  });
+}

@@ -1,0 +1,64 @@
+// `herdbook inventory -i INV --list | --graph | --host H`, like ansible-inventory.
+import { InputError, UsageError } from '../errors.js';
+import { indexGroups } from '../inventory/groups.js';
+import { inventoryVars } from '../inventory/host-vars.js';
+import { loadInventory } from '../inventory/load.js';
+import type { Inventory } from '../inventory/model.js';
+import { suggest } from '../suggest.js';
+import { ajvDiagnostics } from '../validate/ajv-errors.js';
+import { createSchemaRegistry } from '../validate/schemas.js';
+import type { CommandIO } from './io.js';
+
+export type InventoryOptions = { inventory?: string[]; list?: boolean; graph?: boolean; host?: string };
+
+export function loadCheckedInventory(sources: string[], io: CommandIO): Inventory {
+  const check = createSchemaRegistry().validator('inventory.json');
+  const loaded = loadInventory(sources, (doc, file) => {
+    check(doc);
+    return ajvDiagnostics(check.errors, doc, file, new Set());
+  });
+  if (loaded.diagnostics.some((d) => d.severity === 'error')) throw new InputError(loaded.diagnostics);
+  return loaded.inventory;
+}
+
+export async function inventoryCommand(opts: InventoryOptions, io: CommandIO): Promise<number> {
+  if (!opts.inventory?.length) throw new UsageError('inventory needs -i INVENTORY');
+  const modes = [opts.list, opts.graph, opts.host !== undefined].filter(Boolean).length;
+  if (modes !== 1) throw new UsageError('inventory needs exactly one of --list, --graph or --host HOST');
+  const inv = loadCheckedInventory(opts.inventory, io);
+  const idx = indexGroups(inv);
+  if (opts.host !== undefined) {
+    if (!inv.hosts.has(opts.host)) {
+      const s = suggest(opts.host, [...inv.hosts.keys()]);
+      throw new UsageError(`host '${opts.host}' is not in the inventory${s ? ` (did you mean '${s}'?)` : ''}`);
+    }
+    io.out(JSON.stringify(inventoryVars(inv, idx, opts.host), null, 2));
+    return 0;
+  }
+  if (opts.graph) {
+    const out: string[] = ['@all:'];
+    const walk = (group: string, depth: number) => {
+      const g = inv.groups.get(group)!;
+      const pad = '  |'.repeat(depth);
+      for (const child of g.children) {
+        if (child === 'ungrouped' && !inv.groups.get(child)!.hosts.length) continue;
+        out.push(`${pad}--@${child}:`);
+        walk(child, depth + 1);
+      }
+      if (group !== 'all') for (const h of g.hosts) out.push(`${pad}--${h}`);
+    };
+    walk('all', 1);
+    io.out(out.join('\n'));
+    return 0;
+  }
+  const result: Record<string, unknown> = { _meta: { hostvars: Object.fromEntries([...inv.hosts.keys()].map((h) => [h, inventoryVars(inv, idx, h)])) } };
+  for (const g of inv.groups.values()) {
+    const entry: Record<string, unknown> = {};
+    if (g.hosts.length && g.name !== 'all') entry.hosts = g.hosts;
+    if (g.children.length) entry.children = g.children;
+    if (Object.keys(g.vars).length) entry.vars = g.vars;
+    result[g.name] = entry;
+  }
+  io.out(JSON.stringify(result, null, 2));
+  return 0;
+}

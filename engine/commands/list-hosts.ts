@@ -1,0 +1,25 @@
+// `herdbook list-hosts`: each play's hosts in batch order, computed exactly as `run` will.
+import { UsageError } from '../errors.js';
+import { indexGroups } from '../inventory/groups.js';
+import { displayPath } from '../report/diagnostics.js';
+import { limitPatterns, playLevel, resolvePlayHosts } from '../run/resolve-play.js';
+import type { CommandIO } from './io.js';
+import { loadInput, type InputOptions } from './load-input.js';
+
+export async function listHostsCommand(playbooks: string[], opts: InputOptions & { limit?: string[] }, io: CommandIO): Promise<number> {
+  const v = loadInput(playbooks, opts, io);
+  if (!v.inventory) throw new UsageError('list-hosts needs an inventory: -i inventory/lab.ini');
+  const idx = indexGroups(v.inventory);
+  const limit = limitPatterns(opts.limit);
+  for (const pb of v.playbooks) {
+    io.out(`playbook: ${displayPath(pb.file)}`);
+    pb.plays.forEach((play, i) => {
+      const level = playLevel(play, v.extraVars);
+      const r = resolvePlayHosts(play, v.inventory!, idx, { limit, hostsPattern: level.hosts, serial: level.serial });
+      io.out(`\n  play #${i + 1} (${[level.hosts].flat().join(',')}): ${play.name}  (${r.hosts.length} host${r.hosts.length === 1 ? '' : 's'}, ${r.batches.length} batch${r.batches.length === 1 ? '' : 'es'})`);
+      r.batches.forEach((b, j) => io.out(`    batch ${j + 1}/${r.batches.length}: ${b.join(' ')}`));
+      if (!r.hosts.length) io.out('    (no hosts)');
+    });
+  }
+  return 0;
+}

@@ -1,0 +1,32 @@
+// Shared by every command that reads playbooks: -e parsing, validation, warnings printed,
+// and an InputError (exit 4) when anything is wrong, before any host is contacted.
+import { InputError, type Diagnostic } from '../errors.js';
+import { parseExtraVars } from '../load/extra-vars.js';
+import { formatDiagnostics } from '../report/diagnostics.js';
+import { validatePlaybooks, type Validated } from '../validate/index.js';
+import type { CommandIO } from './io.js';
+
+export type InputOptions = { inventory?: string[]; extraVars?: string[] };
+
+export function loadInput(playbooks: readonly string[], opts: InputOptions, io: CommandIO): Validated & { extraVars: Record<string, unknown>; warnings: Diagnostic[] } {
+  const extra = parseExtraVars(opts.extraVars ?? []);
+  const v = validatePlaybooks(playbooks, { inventory: opts.inventory, extraVars: extra.vars });
+  const all = [...extra.diagnostics, ...v.diagnostics];
+  const errors = all.filter((d) => d.severity === 'error');
+  const warnings = all.filter((d) => d.severity === 'warning');
+  if (errors.length) throw new InputError(all);
+  if (warnings.length) io.err(formatDiagnostics(warnings, io.paint));
+  return { ...v, extraVars: extra.vars, warnings };
+}
+
+export function countTasks(v: Validated): number {
+  let n = 0;
+  const count = (nodes: { kind: string; block?: unknown[]; rescue?: unknown[]; always?: unknown[]; preloaded?: unknown[] }[]) => {
+    for (const node of nodes) {
+      if (node.kind === 'task') n++;
+      for (const k of ['block', 'rescue', 'always', 'preloaded'] as const) if (Array.isArray(node[k])) count(node[k] as never);
+    }
+  };
+  for (const pb of v.playbooks) for (const p of pb.plays) for (const s of [p.preTasks, p.tasks, p.postTasks, p.handlers]) count(s as never);
+  return n;
+}

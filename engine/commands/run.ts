@@ -1,0 +1,123 @@
+// `herdbook run`: validate everything, then run with the chosen reporters, and turn the
+// outcome into the exit code the design promises.
+import os from 'node:os';
+import path from 'node:path';
+import { InputError } from '../errors.js';
+import { createKubeFactory } from '../kube/clients.js';
+import { documentChecker } from '../validate/index.js';
+import type { LoadContext } from '../load/context.js';
+import { loadTaskFile } from '../load/task-file.js';
+import { emptyInventory, finishInventory } from '../inventory/model.js';
+import { fanOut } from '../report/mask.js';
+import { jsonReporter } from '../report/json.js';
+import { plainReporter } from '../report/plain.js';
+import { ttyReporter } from '../report/tty.js';
+import { junitReporter } from '../report/junit.js';
+import type { Reporter } from '../report/events.js';
+import { systemClock } from '../run/clock.js';
+import { createConnectionPool } from '../run/connections.js';
+import type { RunDeps, RunOptions } from '../run/context.js';
+import { newRunState, runPlaybooks, type RunOutcome } from '../run/index.js';
+import { handleInterrupts } from '../run/interrupt.js';
+import { limitPatterns } from '../run/resolve-play.js';
+import { splitTagOption } from '../run/tags.js';
+import { indexGroups } from '../inventory/groups.js';
+import { inventoryVars } from '../inventory/host-vars.js';
+import { createTemplater, Scope } from '../template/index.js';
+import { createSchemaRegistry } from '../validate/schemas.js';
+import { loadModule } from '../../modules/index.js';
+import type { CommandIO } from './io.js';
+import { loadInput } from './load-input.js';
+
+export type RunFlags = {
+  inventory?: string[];
+  extraVars?: string[];
+  check?: boolean;
+  diff?: boolean;
+  detailedExitcode?: boolean;
+  limit?: string[];
+  tags?: string[];
+  skipTags?: string[];
+  startAtTask?: string;
+  forks?: number;
+  output?: 'text' | 'json';
+  junit?: string;
+  forceHandlers?: boolean;
+  verbose?: number;
+};
+
+export function exitCode(o: RunOutcome, flags: RunFlags): number {
+  if (o.interrupted) return 130;
+  if (o.failedHosts.length) return 2;
+  if (o.unreachableHosts.length) return 3;
+  if (o.stopped) return 2;
+  if (flags.check && flags.detailedExitcode && o.changesPending) return 10;
+  return 0;
+}
+
+export async function runCommand(playbooks: string[], flags: RunFlags, io: CommandIO): Promise<number> {
+  const v = loadInput(playbooks, flags, io);
+  const inventory = v.inventory ?? finishInventory(emptyInventory());
+  const options: RunOptions = {
+    check: Boolean(flags.check),
+    diff: Boolean(flags.diff),
+    forks: flags.forks,
+    limit: limitPatterns(flags.limit),
+    tags: splitTagOption(flags.tags),
+    skipTags: splitTagOption(flags.skipTags),
+    startAtTask: flags.startAtTask,
+    forceHandlers: Boolean(flags.forceHandlers),
+    verbosity: flags.verbose ?? 0,
+    extraVars: v.extraVars,
+  };
+  const state = newRunState(options);
+  const reporters: Reporter[] = [];
+  if (flags.output === 'json') reporters.push(jsonReporter((line) => process.stdout.write(line)));
+  else if (io.isTTY && !process.env.CI) reporters.push(ttyReporter((t) => io.out(t), io.paint));
+  else reporters.push(plainReporter((t) => io.out(t), io.paint, { verbosity: options.verbosity }));
+  if (flags.junit) reporters.push(junitReporter(flags.junit));
+  const reporter = fanOut(reporters, state.secrets);
+
+  const templater = createTemplater();
+  const groups = indexGroups(inventory);
+  const firstVarsFiles = v.playbookVarsFiles.get(path.resolve(playbooks[0]));
+  const varsOf = (host: string) => {
+    const scope = new Scope([v.extraVars, inventory.hosts.has(host) ? inventoryVars(inventory, groups, host, firstVarsFiles) : {}]);
+    return (name: string) => (scope.has(name) ? templater.variable(name, scope) : undefined);
+  };
+  const pool = createConnectionPool(varsOf);
+  const checker = documentChecker(v.registry);
+  const deps: RunDeps = {
+    reporter,
+    connection: (host) => pool.get(host),
+    kube: createKubeFactory({ connection: (h) => pool.get(h), settings: (h) => pool.settings(h) }),
+    loadModule,
+    templater,
+    registry: createSchemaRegistry({ useDefaults: true, coerce: true }),
+    clock: systemClock,
+    operator: `${os.userInfo().username}@${os.hostname()}`,
+    loadTasks: async (file, baseDir, role) => {
+      const ctx: LoadContext = { diagnostics: [], files: new Set(), check: checker, modules: new Set(v.registry.modules.keys()), keywords: v.registry.keywords, freeForm: v.registry.freeForm, stack: [], playbookDir: baseDir, rolesPath: [] };
+      const full = path.resolve(baseDir, file);
+      const nodes = loadTaskFile(full, { file: full, baseDir: path.dirname(full), role }, ctx);
+      if (ctx.diagnostics.some((d) => d.severity === 'error')) throw new InputError(ctx.diagnostics);
+      return nodes;
+    },
+  };
+  const stopInterrupts = handleInterrupts(
+    state,
+    () => io.err('\ninterrupt: finishing the commands already running, starting nothing new (Ctrl-C again to abort at once)'),
+    () => {
+      io.err('\naborted');
+      process.exit(130);
+    },
+  );
+  try {
+    const outcome = await runPlaybooks(v.playbooks, inventory, v.playbookVarsFiles, options, deps, state);
+    await reporter.close();
+    return exitCode(outcome, flags);
+  } finally {
+    stopInterrupts();
+    await pool.closeAll();
+  }
+}

@@ -1,0 +1,40 @@
+// What the loader carries while following imports, roles and task files.
+import type { Diagnostic, SourcePos } from '../errors.js';
+
+/** Schema checks are injected by the validate stage, so `load` does not depend on ajv. */
+export type DocumentKind = 'playbook' | 'tasks' | 'handlers' | 'vars';
+export type DocumentChecker = (kind: DocumentKind, value: unknown, file: string) => Diagnostic[];
+
+export type LoadContext = {
+  diagnostics: Diagnostic[];
+  files: Set<string>;
+  check: DocumentChecker;
+  /** Module names that may appear as task keys (from schemas/task.json). */
+  modules: ReadonlySet<string>;
+  /** Task keywords (everything in schemas/task.json that is not a module). */
+  keywords: ReadonlySet<string>;
+  /** Files being loaded, to refuse an import cycle. */
+  stack: string[];
+  /** The directory of the top playbook: roles/ and relative includes resolve from here too. */
+  playbookDir: string;
+  rolesPath: string[];
+  /** Module names whose arguments may be one string (command: ls). */
+  freeForm: ReadonlySet<string>;
+  /** What the roles of the play being built contribute to the play itself. */
+  roleExtras?: RoleExtras;
+};
+
+export type RoleExtras = {
+  handlers: import('./model.js').TaskDef[];
+  defaults: Record<string, unknown>;
+  vars: Record<string, unknown>;
+  loaded: Set<string>;
+};
+
+export function error(ctx: LoadContext, message: string, pos?: SourcePos, hint?: string): void {
+  ctx.diagnostics.push({ severity: 'error', message, pos, hint });
+}
+
+export function warning(ctx: LoadContext, message: string, pos?: SourcePos, hint?: string): void {
+  ctx.diagnostics.push({ severity: 'warning', message, pos, hint });
+}

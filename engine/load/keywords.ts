@@ -1,0 +1,41 @@
+// Reading the keywords shared by plays, blocks and tasks out of a raw mapping.
+import type { SourcePos } from '../errors.js';
+import { INHERITED_KEYS, type Inheritable, type Located, type RoleInfo } from './model.js';
+import { infoOf, posOf } from './positions.js';
+
+export function tagList(v: unknown): string[] {
+  if (v === undefined || v === null) return [];
+  const list = Array.isArray(v) ? v : String(v).split(',');
+  return list.map((t) => String(t).trim()).filter(Boolean);
+}
+
+export function nameList(v: unknown): string[] {
+  if (v === undefined || v === null) return [];
+  return (Array.isArray(v) ? v : [v]).map(String);
+}
+
+export function inheritable(raw: Record<string, unknown>): Inheritable {
+  const out: Inheritable = { tags: tagList(raw.tags) };
+  for (const [key, field] of Object.entries(INHERITED_KEYS)) {
+    if (key === 'tags' || raw[key] === undefined) continue;
+    (out as Record<string, unknown>)[field] = raw[key];
+  }
+  if (out.vars !== undefined && (out.vars === null || typeof out.vars !== 'object')) out.vars = undefined;
+  return out;
+}
+
+export function located(raw: unknown, file: string, role?: RoleInfo): Located {
+  const info = infoOf(raw);
+  return {
+    pos: posOf(raw) ?? ({ file, line: 1, col: 1 } as SourcePos),
+    fieldPos: { ...(info?.values ?? {}), ...prefixKeys(info?.keys) },
+    role,
+  };
+}
+
+/** Key positions as `key:<name>`, for errors about a key itself rather than its value. */
+function prefixKeys(keys: Record<string, SourcePos> | undefined): Record<string, SourcePos> {
+  const out: Record<string, SourcePos> = {};
+  for (const [k, v] of Object.entries(keys ?? {})) out[`key:${k}`] = v;
+  return out;
+}

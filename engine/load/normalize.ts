@@ -1,0 +1,59 @@
+// Before schema checks: Ansible spellings users already have become ours, in place, keeping
+// positions: ansible.builtin.copy → copy, `file: path=/x state=touch` → a mapping.
+import { splitWords } from '../shell-words.js';
+import { infoOf } from './positions.js';
+
+const FQCN = /^ansible\.(?:builtin|legacy)\.(.+)$/;
+const SECTIONS = ['pre_tasks', 'tasks', 'post_tasks', 'handlers'] as const;
+
+export type NormalizeOptions = { modules: ReadonlySet<string>; freeForm: ReadonlySet<string> };
+
+const isMap = (v: unknown): v is Record<string, unknown> => !!v && typeof v === 'object' && !Array.isArray(v);
+
+export function normalizePlaybook(doc: unknown, opts: NormalizeOptions): void {
+  if (!Array.isArray(doc)) return;
+  for (const play of doc) {
+    if (!isMap(play)) continue;
+    for (const s of SECTIONS) normalizeTasks(play[s], opts);
+  }
+}
+
+export function normalizeTasks(list: unknown, opts: NormalizeOptions): void {
+  if (!Array.isArray(list)) return;
+  for (const task of list) {
+    if (!isMap(task)) continue;
+    if ('block' in task) {
+      for (const s of ['block', 'rescue', 'always']) normalizeTasks(task[s], opts);
+      continue;
+    }
+    for (const key of Object.keys(task)) {
+      const short = FQCN.exec(key)?.[1];
+      if (short && !(short in task)) renameKey(task, key, short);
+    }
+    for (const key of Object.keys(task)) {
+      if (opts.modules.has(key) && !opts.freeForm.has(key) && typeof task[key] === 'string' && /^\s*[\w.-]+=/.test(task[key] as string)) {
+        task[key] = keyValueArgs(task[key] as string);
+      }
+    }
+  }
+}
+
+/** `path=/x state="a b"` → { path: '/x', state: 'a b' } (Ansible's legacy free-form arguments). */
+export function keyValueArgs(text: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const word of splitWords(text)) {
+    const eq = word.indexOf('=');
+    if (eq > 0) out[word.slice(0, eq)] = word.slice(eq + 1);
+  }
+  return out;
+}
+
+function renameKey(obj: Record<string, unknown>, from: string, to: string): void {
+  // Rebuild in order so the renamed key keeps its place and its position.
+  const entries = Object.entries(obj);
+  for (const [k] of entries) delete obj[k];
+  for (const [k, v] of entries) obj[k === from ? to : k] = v;
+  const info = infoOf(obj);
+  if (info?.keys?.[from]) info.keys[to] = info.keys[from];
+  if (info?.values?.[from]) info.values[to] = info.values[from];
+}

@@ -1,0 +1,141 @@
+// Raw task lists → TaskNode trees: blocks, modules, import_tasks (now), include_tasks
+// (at run time, preloaded when its name is fixed), include_role/import_role.
+import { statSync } from 'node:fs';
+import path from 'node:path';
+import { isTemplateText } from './template-text.js';
+import { error, type LoadContext } from './context.js';
+import { inheritable, located, nameList } from './keywords.js';
+import type { BlockDef, IncludeDef, RoleInfo, TaskDef, TaskNode } from './model.js';
+import { loadTaskFile } from './task-file.js';
+import { loadRoleBlock } from './roles.js';
+
+const isMap = (v: unknown): v is Record<string, unknown> => !!v && typeof v === 'object' && !Array.isArray(v);
+
+export type TaskScope = { file: string; baseDir: string; role?: RoleInfo };
+
+export function buildTasks(raw: unknown, scope: TaskScope, ctx: LoadContext): TaskNode[] {
+  if (!Array.isArray(raw)) return [];
+  const out: TaskNode[] = [];
+  for (const item of raw) {
+    if (!isMap(item)) continue;
+    const node = buildNode(item, scope, ctx);
+    if (node) out.push(node);
+  }
+  return out;
+}
+
+function buildNode(raw: Record<string, unknown>, scope: TaskScope, ctx: LoadContext): TaskNode | undefined {
+  const loc = located(raw, scope.file, scope.role);
+  if ('block' in raw) {
+    const b: BlockDef = {
+      kind: 'block',
+      name: raw.name as string | undefined,
+      ...inheritable(raw),
+      ...loc,
+      block: buildTasks(raw.block, scope, ctx),
+      rescue: buildTasks(raw.rescue, scope, ctx),
+      always: buildTasks(raw.always, scope, ctx),
+      notify: raw.notify === undefined ? undefined : nameList(raw.notify),
+    };
+    return b;
+  }
+  if (raw.import_tasks !== undefined) {
+    const file = resolveTaskPath(String(raw.import_tasks), scope, ctx);
+    const tasks = file ? loadTaskFile(file, { ...scope, file, baseDir: path.dirname(file) }, ctx, loc.fieldPos.import_tasks) : [];
+    return { kind: 'block', name: raw.name as string | undefined, ...inheritable(raw), ...loc, block: tasks, rescue: [], always: [] };
+  }
+  if (raw.include_tasks !== undefined) return buildInclude(raw, scope, ctx, loc);
+  for (const kind of ['import_role', 'include_role'] as const) {
+    if (raw[kind] !== undefined && isMap(raw[kind])) {
+      const call = raw[kind] as Record<string, unknown>;
+      const block = loadRoleBlock(String(call.name), { tasksFrom: call.tasks_from as string | undefined, pos: loc.fieldPos[kind] ?? loc.pos, scope }, ctx);
+      return block ? { ...block, ...inheritable(raw), tags: [...block.tags, ...inheritable(raw).tags], name: (raw.name as string | undefined) ?? block.name } : undefined;
+    }
+  }
+  return buildTask(raw, scope, ctx, loc);
+}
+
+function buildInclude(raw: Record<string, unknown>, scope: TaskScope, ctx: LoadContext, loc: ReturnType<typeof located>): IncludeDef {
+  const spec = raw.include_tasks;
+  const fileName = String(isMap(spec) ? spec.file : spec);
+  const node: IncludeDef = {
+    kind: 'include',
+    name: raw.name as string | undefined,
+    ...inheritable(raw),
+    ...loc,
+    file: fileName,
+    baseDir: scope.baseDir,
+    ...loopFields(raw),
+  };
+  if (!isTemplateText(fileName)) {
+    const file = resolveTaskPath(fileName, scope, ctx);
+    if (file) node.preloaded = loadTaskFile(file, { ...scope, file, baseDir: path.dirname(file) }, ctx, loc.fieldPos.include_tasks);
+  }
+  return node;
+}
+
+function loopFields(raw: Record<string, unknown>): Pick<TaskDef, 'loop' | 'loopFlatten' | 'loopControl'> {
+  const lc = isMap(raw.loop_control) ? raw.loop_control : undefined;
+  return {
+    loop: raw.loop ?? raw.with_items ?? raw.with_list,
+    loopFlatten: raw.with_items !== undefined,
+    loopControl: lc && {
+      loopVar: lc.loop_var as string | undefined,
+      indexVar: lc.index_var as string | undefined,
+      label: lc.label as string | undefined,
+      pause: lc.pause,
+      extended: lc.extended as boolean | undefined,
+    },
+  };
+}
+
+function buildTask(raw: Record<string, unknown>, scope: TaskScope, ctx: LoadContext, loc: ReturnType<typeof located>): TaskDef | undefined {
+  const keys = Object.keys(raw);
+  const modules = keys.filter((k) => ctx.modules.has(k));
+  const unknown = keys.filter((k) => !ctx.modules.has(k) && !ctx.keywords.has(k));
+  if (modules.length > 1) {
+    error(ctx, `a task runs one module, this one names ${modules.length}: ${modules.map((m) => `'${m}'`).join(' and ')}`, loc.fieldPos[`key:${modules[1]}`] ?? loc.pos, 'split it into two tasks');
+    return undefined;
+  }
+  if (modules.length === 0) {
+    // Unknown keys are reported by the schema check with a did-you-mean.
+    if (!unknown.length) error(ctx, `task${raw.name ? ` '${raw.name}'` : ''} has no module (e.g. command:, copy:, drain:)`, loc.pos);
+    return undefined;
+  }
+  const module = modules[0];
+  let args = raw[module];
+  if (isMap(raw.args)) args = isMap(args) ? { ...raw.args, ...args } : args === null || args === undefined ? raw.args : args;
+  return {
+    kind: 'task',
+    name: raw.name as string | undefined,
+    module,
+    args: args ?? {},
+    ...inheritable(raw),
+    ...loc,
+    ...loopFields(raw),
+    register: raw.register as string | undefined,
+    until: raw.until,
+    retries: raw.retries,
+    delay: raw.delay,
+    changedWhen: raw.changed_when,
+    failedWhen: raw.failed_when,
+    notify: nameList(raw.notify),
+    listen: nameList(raw.listen),
+  };
+}
+
+/** A task file path: relative to the including file, then to the playbook (Ansible's search order). */
+export function resolveTaskPath(name: string, scope: TaskScope, ctx: LoadContext): string | undefined {
+  const candidates = path.isAbsolute(name)
+    ? [name]
+    : [path.resolve(scope.baseDir, name), ...(scope.role ? [path.resolve(scope.role.dir, 'tasks', name)] : []), path.resolve(ctx.playbookDir, name)];
+  return candidates.find((c) => ctx.files.has(c) || existsFile(c)) ?? candidates[0];
+}
+
+function existsFile(p: string): boolean {
+  try {
+    return statSync(p).isFile();
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,14 @@
+// --diff: unified diffs of content changes, coloured on a terminal.
+import { createTwoFilesPatch } from 'diff';
+import type { FileDiff } from '../module.js';
+import type { Paint } from './diagnostics.js';
+
+export function renderDiff(d: FileDiff, paint: Paint): string {
+  const patch = createTwoFilesPatch(`${d.path} (before)`, `${d.path} (after)`, d.before, d.after, '', '', { context: 3 });
+  return patch
+    .split('\n')
+    .slice(2)
+    .map((l) => (l.startsWith('+') ? paint.cyan(l) : l.startsWith('-') ? paint.red(l) : l.startsWith('@@') ? paint.dim(l) : l))
+    .join('\n')
+    .trimEnd();
+}

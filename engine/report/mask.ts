@@ -1,0 +1,29 @@
+// Fan-out to several reporters, with every secret (no_log values, tokens) masked first.
+import type { Reporter, RunEvent } from './events.js';
+
+export function maskSecrets(event: RunEvent, secrets: ReadonlySet<string>): RunEvent {
+  if (!secrets.size) return event;
+  let text = JSON.stringify(event);
+  let changed = false;
+  for (const s of secrets) {
+    if (s.length < 4) continue;
+    const enc = JSON.stringify(s).slice(1, -1);
+    if (text.includes(enc)) {
+      text = text.split(enc).join('********');
+      changed = true;
+    }
+  }
+  return changed ? (JSON.parse(text) as RunEvent) : event;
+}
+
+export function fanOut(reporters: Reporter[], secrets: ReadonlySet<string>): Reporter {
+  return {
+    emit(event) {
+      const safe = maskSecrets(event, secrets);
+      for (const r of reporters) r.emit(safe);
+    },
+    async close() {
+      for (const r of reporters) await r.close();
+    },
+  };
+}

@@ -1,0 +1,57 @@
+// One connection per host for the whole run, whatever its kind: local, ssh (one ssh2
+// connection per host, channels multiplexed), or pct (through the Proxmox host's connection).
+import type { Connection, ConnectionSettings } from '../connection/types.js';
+import { LocalConnection } from '../connection/local.js';
+import { UnreachableError, errorMessage } from '../errors.js';
+import { connectionSettings } from '../inventory/connection-vars.js';
+
+export type ConnectionPool = {
+  get(host: string, kindOverride?: string): Promise<Connection>;
+  settings(host: string): ConnectionSettings;
+  closeAll(): Promise<void>;
+};
+
+export function createConnectionPool(varsOf: (host: string) => (name: string) => unknown): ConnectionPool {
+  const open = new Map<string, Promise<Connection>>();
+  let sshPool: Promise<import('../connection/ssh/index.js').SshPool> | undefined;
+  const settings = (host: string, kindOverride?: string): ConnectionSettings => {
+    try {
+      const s = connectionSettings(host, varsOf(host));
+      return kindOverride ? { ...s, kind: kindOverride as ConnectionSettings['kind'] } : s;
+    } catch (e) {
+      throw new UnreachableError(host, 'config', errorMessage(e));
+    }
+  };
+  const pool: ConnectionPool = {
+    settings: (host) => settings(host),
+    get(host, kindOverride) {
+      const key = `${host}|${kindOverride ?? ''}`;
+      let c = open.get(key);
+      if (!c) {
+        c = (async () => {
+          const s = settings(host, kindOverride);
+          if (s.kind === 'local') return new LocalConnection(host, { becomePassword: s.becomePassword });
+          if (s.kind === 'ssh') {
+            sshPool ??= import('../connection/ssh/index.js').then((m) => m.createSshPool());
+            return (await sshPool).connection(s);
+          }
+          const { createPctConnection } = await import('../connection/pct.js');
+          if (!s.pctHost) throw new UnreachableError(host, 'config', `host ${host}: connection pct needs pct_host (the Proxmox node, an inventory host or an address)`);
+          if (s.pctVmid === undefined || Number.isNaN(s.pctVmid)) throw new UnreachableError(host, 'config', `host ${host}: connection pct needs pct_vmid (or pct_id / proxmox_vmid)`);
+          // pct needs root on the Proxmox node: sudo when that connection logs in as someone else.
+          const proxmoxUser = settings(s.pctHost).user;
+          return createPctConnection({ ...s, pctSudo: s.pctSudo ?? (proxmoxUser !== undefined && proxmoxUser !== 'root') }, await pool.get(s.pctHost));
+        })();
+        open.set(key, c);
+      }
+      return c;
+    },
+    async closeAll() {
+      const all = await Promise.allSettled(open.values());
+      open.clear();
+      await Promise.all(all.map((r) => (r.status === 'fulfilled' ? r.value.close().catch(() => undefined) : undefined)));
+      if (sshPool) await (await sshPool).closeAll();
+    },
+  };
+  return pool;
+}

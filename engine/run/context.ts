@@ -1,0 +1,96 @@
+// What a run carries: options, injected dependencies (connections, Kubernetes, clock,
+// reporter) and the mutable state of hosts. Passed explicitly, never global.
+import type { Connection } from '../connection/types.js';
+import type { Inventory } from '../inventory/model.js';
+import type { GroupIndex } from '../inventory/groups.js';
+import type { VarsFiles } from '../inventory/model.js';
+import type { KubeClient } from '../kube/types.js';
+import type { ModuleDef } from '../module.js';
+import type { HostCounts, Reporter } from '../report/events.js';
+import type { Templater } from '../template/index.js';
+import type { SchemaRegistry } from '../validate/schemas.js';
+
+export type RunOptions = {
+  check: boolean;
+  diff: boolean;
+  forks?: number;
+  limit?: string[];
+  tags?: string[];
+  skipTags?: string[];
+  startAtTask?: string;
+  forceHandlers: boolean;
+  verbosity: number;
+  extraVars: Record<string, unknown>;
+};
+
+export type Clock = {
+  now(): number;
+  sleep(ms: number, signal?: AbortSignal): Promise<void>;
+};
+
+export type KubeSpec = {
+  kubeconfig?: string;
+  context?: string;
+  /** An inventory host whose /etc/rancher/k3s/k3s.yaml is read over its connection. */
+  from?: string;
+  tunnel?: boolean;
+};
+
+export type RunDeps = {
+  reporter: Reporter;
+  connection(host: string): Promise<Connection>;
+  kube(spec: KubeSpec): Promise<KubeClient>;
+  loadModule(name: string): Promise<ModuleDef>;
+  templater: Templater;
+  /** Runtime argument checks: defaults applied and types coerced after templating. */
+  registry: SchemaRegistry;
+  clock: Clock;
+  /** Who runs this (for the upgrade lock and reports). */
+  operator: string;
+  /** include_tasks with a templated name: load, check and build the file at run time. */
+  loadTasks(file: string, baseDir: string, role?: { name: string; dir: string }): Promise<import('../load/model.js').TaskNode[]>;
+};
+
+export type HostState = {
+  name: string;
+  /** set_fact and register results: stronger than inventory, play and task vars. */
+  facts: Record<string, unknown>;
+  /** gather_facts output, exposed as `facts`. */
+  gathered?: Record<string, unknown>;
+  failed: boolean;
+  unreachable: boolean;
+  /** meta: end_host, or removed by a stop. */
+  ended: boolean;
+  notified: Set<string>;
+  counts: HostCounts;
+};
+
+export type RunState = {
+  hosts: Map<string, HostState>;
+  /** Set on the first Ctrl-C: no new task or host starts. */
+  interrupted: boolean;
+  abort: AbortController;
+  stopped?: string;
+  /** Nodes a task cordoned and no later task uncordoned: reported on every stop. */
+  cordoned: Map<string, string>;
+  /** Values never printed. */
+  secrets: Set<string>;
+  /** --start-at-task not reached yet. */
+  startAt?: string;
+  /** force_handlers: true on the play being run. */
+  forceHandlersPlay?: boolean;
+  changesPending: boolean;
+};
+
+export type RunContext = {
+  options: RunOptions;
+  deps: RunDeps;
+  state: RunState;
+  inventory: Inventory;
+  groups: GroupIndex;
+  /** group_vars/host_vars next to the playbook being run. */
+  playbookVarsFiles?: VarsFiles;
+  playbookDir: string;
+  /** Inventory variables per host, computed once per playbook. */
+  inventoryVarsCache: Map<string, Record<string, unknown>>;
+};

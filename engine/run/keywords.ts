@@ -1,0 +1,54 @@
+// Keyword inheritance: the innermost of task → blocks → play that sets a keyword wins;
+// `when` conditions and environments accumulate instead.
+import type { Inheritable, Play, TaskNode } from '../load/model.js';
+import { toBool } from '../template/helpers/encoding.js';
+import type { Scope, Templater } from '../template/index.js';
+
+export type Chain = { play: Play; nodes: readonly TaskNode[] };
+
+export function innermost<K extends keyof Inheritable>(chain: Chain, key: K): { value: Inheritable[K]; pos?: import('../errors.js').SourcePos } | undefined {
+  for (let i = chain.nodes.length - 1; i >= 0; i--) {
+    const n = chain.nodes[i];
+    if (n[key] !== undefined) return { value: n[key], pos: n.fieldPos[keyName(key)] ?? n.pos };
+  }
+  if (chain.play[key] !== undefined) return { value: chain.play[key], pos: chain.play.fieldPos[keyName(key)] ?? chain.play.pos };
+  return undefined;
+}
+
+function keyName(field: string): string {
+  return field.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
+}
+
+export function flag(t: Templater, chain: Chain, key: keyof Inheritable, scope: Scope): boolean | undefined {
+  const found = innermost(chain, key);
+  if (!found || found.value === undefined || found.value === null) return undefined;
+  const v = typeof found.value === 'string' ? t.render(found.value, scope, found.pos) : found.value;
+  return toBool(v);
+}
+
+export function text(t: Templater, chain: Chain, key: keyof Inheritable, scope: Scope): string | undefined {
+  const found = innermost(chain, key);
+  if (!found || found.value === undefined || found.value === null) return undefined;
+  const v = t.render(String(found.value), scope, found.pos);
+  return v === undefined || v === null ? undefined : String(v);
+}
+
+/** Every `when` on the way down (blocks, includes, the task): all must hold. */
+export function conditions(chain: Chain): { expr: unknown; pos?: import('../errors.js').SourcePos }[] {
+  return chain.nodes.filter((n) => n.when !== undefined).map((n) => ({ expr: n.when, pos: n.fieldPos.when ?? n.pos }));
+}
+
+export function environment(t: Templater, chain: Chain, scope: Scope): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const n of [chain.play, ...chain.nodes]) {
+    if (n.environment === undefined) continue;
+    const v = t.renderDeep(n.environment, scope, n.fieldPos.environment ?? n.pos);
+    if (v && typeof v === 'object') for (const [k, x] of Object.entries(v as Record<string, unknown>)) out[k] = String(x);
+  }
+  return out;
+}
+
+/** Tags of the task and everything around it. */
+export function effectiveTags(chain: Chain): string[] {
+  return [...new Set([...chain.play.tags, ...chain.nodes.flatMap((n) => n.tags)])];
+}

@@ -1,0 +1,38 @@
+// Calling a module: inspect → plan → (check mode: report the plan) → apply. The one code
+// path for both modes, so check mode cannot lie.
+import { ModuleError } from '../errors.js';
+import type { ModuleContext, ModuleDef } from '../module.js';
+import type { HostResult } from './task-result.js';
+
+export function isPredictable(mod: ModuleDef, args: unknown): boolean {
+  return typeof mod.predictable === 'function' ? mod.predictable(args) : mod.predictable;
+}
+
+export async function callModule(mod: ModuleDef, args: unknown, mctx: ModuleContext): Promise<HostResult> {
+  let state: unknown;
+  let plan;
+  try {
+    state = await mod.inspect(mctx, args);
+    plan = mod.plan(state, args);
+  } catch (e) {
+    if (e instanceof ModuleError) return { status: 'failed', msg: e.message, data: e.data ?? {} };
+    throw e;
+  }
+  const changes = plan.changes.map((c) => c.summary);
+  if (plan.refuse) return { status: 'failed', msg: plan.refuse, data: { ...(plan.data ?? {}), refused: true }, changes };
+  if (!plan.changes.length) return { status: 'ok', msg: plan.noop, data: plan.data ?? {}, diff: plan.diff };
+  if (mctx.check) {
+    if (!isPredictable(mod, args)) {
+      return { status: 'unknown', msg: `check mode cannot predict this: ${changes.join('; ')}`, data: { ...(mod.unknownResult?.(args) ?? {}), ...(plan.data ?? {}) }, changes };
+    }
+    return { status: 'changed', msg: changes.map((c) => `would ${c}`).join('; '), data: { ...(plan.data ?? {}), changes }, changes, diff: plan.diff };
+  }
+  try {
+    const r = await mod.apply(mctx, args, plan, state);
+    const status = r.failed ? 'failed' : (r.changed ?? true) ? 'changed' : 'ok';
+    return { status, msg: r.failed ?? r.msg ?? changes.join('; '), data: { ...(plan.data ?? {}), ...(r.data ?? {}) }, changes, diff: r.diff ?? plan.diff };
+  } catch (e) {
+    if (e instanceof ModuleError) return { status: 'failed', msg: e.message, data: e.data ?? {}, changes };
+    throw e;
+  }
+}

@@ -1,0 +1,88 @@
+// The ModuleContext a module receives: the host's connection with the task's become,
+// environment and timeout already applied, the Kubernetes client, variables and progress.
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import type { Connection, ExecOptions } from '../connection/types.js';
+import type { ModuleContext } from '../module.js';
+import { Scope } from '../template/index.js';
+import type { KubeSpec, RunContext } from './context.js';
+import { readVar } from './scope.js';
+
+export type TaskEnv = {
+  host: string;
+  /** The host whose connection is used (delegate_to), or the host itself. */
+  target: string;
+  nodeName: string;
+  check: boolean;
+  diff: boolean;
+  become: boolean;
+  becomeUser?: string;
+  environment: Record<string, string>;
+  timeoutMs?: number;
+  kube: KubeSpec;
+  role?: { dir: string };
+  scope: Scope;
+  hostScope: (host: string) => Scope;
+  progress(msg: string): void;
+  warn(msg: string): void;
+  log(level: number, msg: string): void;
+};
+
+export function buildModuleContext(ctx: RunContext, env: TaskEnv): ModuleContext {
+  let conn: Promise<Connection> | undefined;
+  const connection = (host?: string) => {
+    if (host && host !== env.target) return ctx.deps.connection(host);
+    conn ??= ctx.deps.connection(env.target);
+    return conn;
+  };
+  const withTask = (opts: ExecOptions = {}): ExecOptions => ({
+    ...opts,
+    become: opts.become ?? env.become,
+    becomeUser: opts.becomeUser ?? env.becomeUser,
+    env: { ...env.environment, ...(opts.env ?? {}) },
+    timeout: opts.timeout ?? env.timeoutMs,
+    signal: opts.signal ?? ctx.state.abort.signal,
+  });
+  return {
+    host: env.host,
+    nodeName: env.nodeName,
+    check: env.check,
+    diff: env.diff,
+    exec: async (cmd, opts) => (await connection()).exec(cmd, withTask(opts)),
+    put: async (data, dest, opts = {}) => (await connection()).put(data, dest, { ...opts, become: opts.become ?? env.become, becomeUser: opts.becomeUser ?? env.becomeUser }),
+    get: async (src, opts = {}) => (await connection()).get(src, { ...opts, become: opts.become ?? env.become, becomeUser: opts.becomeUser ?? env.becomeUser }),
+    connection,
+    kube: () => ctx.deps.kube(env.kube),
+    hostVar: (name, host) => readVar(ctx, host && host !== env.host ? env.hostScope(host) : env.scope, name),
+    render: (text) => String(ctx.deps.templater.render(text, env.scope) ?? ''),
+    evaluate: (expr) => ctx.deps.templater.render(`{{${expr}}}`, env.scope),
+    condition: (expr) => ctx.deps.templater.condition(expr, env.scope),
+    verbosity: ctx.options.verbosity,
+    resolveSource: (kind, p) => resolveSource(ctx, env.role?.dir, kind, p),
+    progress: env.progress,
+    warn: env.warn,
+    log: (level, msg) => env.log(level, msg),
+    secret: (value) => {
+      if (value) ctx.state.secrets.add(value);
+    },
+    signal: ctx.state.abort.signal,
+    sleep: (ms) => ctx.deps.clock.sleep(ms, ctx.state.abort.signal),
+    now: () => ctx.deps.clock.now(),
+    timeout: env.timeoutMs,
+    cluster: {
+      cordoned: (node, reason) => ctx.state.cordoned.set(node, reason),
+      uncordoned: (node) => ctx.state.cordoned.delete(node),
+    },
+  };
+}
+
+/** src files: the role's files/ (or templates/), then the playbook's, then the path as given. */
+export function resolveSource(ctx: RunContext, roleDir: string | undefined, kind: 'files' | 'templates' | 'vars', p: string): string {
+  if (path.isAbsolute(p)) return p;
+  const candidates = [
+    ...(roleDir ? [path.join(roleDir, kind, p), path.join(roleDir, p)] : []),
+    path.join(ctx.playbookDir, kind, p),
+    path.join(ctx.playbookDir, p),
+  ];
+  return candidates.find((c) => existsSync(c)) ?? candidates[candidates.length - 1];
+}

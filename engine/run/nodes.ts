@@ -1,0 +1,154 @@
+// Task lists as plain recursion: tasks, blocks (rescue and always), include_tasks. No state
+// machine: each node runs on the hosts still eligible, in order.
+import type { BlockDef, IncludeDef, TaskDef, TaskNode } from '../load/model.js';
+import type { RunContext } from './context.js';
+import { flushHandlers } from './handlers.js';
+import { effectiveTags, flag, type Chain } from './keywords.js';
+import { taskScope, type PlayFrame } from './scope.js';
+import { selectedByTags } from './tags.js';
+import { runTaskOnHosts, taskTitle } from './task-hosts.js';
+import { located } from './task-host.js';
+
+export type BatchControl = {
+  /** meta: end_batch / end_play, or a failure policy stop: no further node runs. */
+  ended: boolean;
+  endPlay: boolean;
+};
+
+type Eligibility = { allowFailed?: boolean };
+
+export function eligibleHosts(ctx: RunContext, hosts: readonly string[], e: Eligibility = {}): string[] {
+  return hosts.filter((h) => {
+    const hs = ctx.state.hosts.get(h);
+    return !!hs && !hs.unreachable && !hs.ended && (!hs.failed || e.allowFailed);
+  });
+}
+
+export async function runNodes(ctx: RunContext, frame: PlayFrame, nodes: readonly TaskNode[], chain: Chain, hosts: readonly string[], control: BatchControl, e: Eligibility = {}, afterEach?: () => void): Promise<void> {
+  for (const node of nodes) {
+    if (ctx.state.interrupted || ctx.state.stopped || control.ended) return;
+    const eligible = eligibleHosts(ctx, hosts, e);
+    if (!eligible.length) return;
+    const sub: Chain = { play: chain.play, nodes: [...chain.nodes, node] };
+    if (node.kind === 'task') await runTask(ctx, frame, node, sub, eligible, control);
+    else if (node.kind === 'block') await runBlock(ctx, frame, node, sub, eligible, control, e);
+    else await runInclude(ctx, frame, node, sub, eligible, control, e);
+    afterEach?.();
+  }
+}
+
+async function runTask(ctx: RunContext, frame: PlayFrame, task: TaskDef, chain: Chain, hosts: string[], control: BatchControl): Promise<void> {
+  if (!selectedByTags(effectiveTags(chain), ctx.options.tags, ctx.options.skipTags)) return;
+  if (ctx.state.startAt) {
+    const title = taskTitle(ctx, frame, task, hosts[0]);
+    if (title !== ctx.state.startAt && task.name !== ctx.state.startAt) return;
+    ctx.state.startAt = undefined;
+  }
+  const { results } = await runTaskOnHosts(ctx, frame, chain, task, hosts);
+  await metaActions(ctx, frame, results, control);
+  const fatal = [...results].filter(([, r]) => (r.status === 'failed' || r.status === 'unreachable') && !r.ignored);
+  if (fatal.length && (flag(ctx.deps.templater, chain, 'anyErrorsFatal', taskScope(ctx, frame, hosts[0], chain.nodes, undefined)) ?? false)) {
+    ctx.state.stopped = `any_errors_fatal: ${fatal.map(([h]) => h).join(', ')} failed at '${taskTitle(ctx, frame, task, hosts[0])}' (${task.pos.file}:${task.pos.line})`;
+    control.ended = true;
+    control.endPlay = true;
+  }
+}
+
+async function metaActions(ctx: RunContext, frame: PlayFrame, results: Map<string, { meta?: string; status: string }>, control: BatchControl): Promise<void> {
+  const acting = [...results].filter(([, r]) => r.meta && r.status !== 'skipped' && r.status !== 'failed');
+  if (!acting.length) return;
+  const action = acting[0][1].meta;
+  switch (action) {
+    case 'flush_handlers':
+      await flushHandlers(ctx, frame, frame.batch);
+      break;
+    case 'end_host':
+      for (const [h] of acting) ctx.state.hosts.get(h)!.ended = true;
+      break;
+    case 'end_batch':
+      control.ended = true;
+      break;
+    case 'end_play':
+      control.ended = true;
+      control.endPlay = true;
+      break;
+    case 'clear_host_errors':
+      for (const h of frame.batch) ctx.state.hosts.get(h)!.failed = false;
+      break;
+  }
+}
+
+async function runBlock(ctx: RunContext, frame: PlayFrame, block: BlockDef, chain: Chain, hosts: string[], control: BatchControl, e: Eligibility): Promise<void> {
+  await runNodes(ctx, frame, block.block, chain, hosts, control, e);
+  const failed = hosts.filter((h) => {
+    const hs = ctx.state.hosts.get(h)!;
+    return hs.failed && !hs.unreachable;
+  });
+  if (block.rescue.length && failed.length && !control.ended) {
+    for (const h of failed) ctx.state.hosts.get(h)!.failed = false;
+    await runNodes(ctx, frame, block.rescue, chain, failed, control, e);
+    for (const h of failed) {
+      const hs = ctx.state.hosts.get(h)!;
+      if (!hs.failed) {
+        hs.counts.rescued++;
+        hs.counts.failed = Math.max(0, hs.counts.failed - 1);
+      }
+    }
+  }
+  if (block.always.length && !ctx.state.interrupted) {
+    const saved = control.ended;
+    // always: runs even after a failure policy stop inside the block (it is cleanup).
+    control.ended = false;
+    await runNodes(ctx, frame, block.always, chain, hosts, control, { ...e, allowFailed: true });
+    control.ended = control.ended || saved;
+  }
+}
+
+async function runInclude(ctx: RunContext, frame: PlayFrame, inc: IncludeDef, chain: Chain, hosts: string[], control: BatchControl, e: Eligibility): Promise<void> {
+  if (!selectedByTags(effectiveTags(chain), ctx.options.tags, ctx.options.skipTags)) return;
+  const t = ctx.deps.templater;
+  // Each host may include a different file (or items): group hosts by what they include.
+  const groups = new Map<string, { file: string; item?: unknown; hosts: string[] }>();
+  const reporter = ctx.deps.reporter;
+  const where = `${inc.pos.file}:${inc.pos.line}`;
+  const title = inc.name ?? `include_tasks: ${inc.file}`;
+  reporter.emit({ type: 'task_start', play: frame.play.name, task: title, batch: frame.batchIndex + 1, hosts, where });
+  for (const h of hosts) {
+    const started = ctx.deps.clock.now();
+    const scope = taskScope(ctx, frame, h, chain.nodes.slice(0, -1), undefined);
+    try {
+      if (inc.when !== undefined && !t.condition(inc.when, scope, inc.fieldPos.when)) {
+        reporter.emit({ type: 'task_result', play: frame.play.name, task: title, host: h, status: 'skipped', batch: frame.batchIndex + 1, duration_ms: 0, where });
+        continue;
+      }
+      const items = inc.loop === undefined ? [undefined] : (t.renderDeep(inc.loop, scope, inc.fieldPos.loop) as unknown[]);
+      for (const item of items) {
+        const s = item === undefined ? scope : scope.with({ [inc.loopControl?.loopVar ?? 'item']: item });
+        const file = String(t.render(inc.file, s, inc.fieldPos.include_tasks));
+        const key = JSON.stringify([file, item]);
+        const g = groups.get(key) ?? groups.set(key, { file, item, hosts: [] }).get(key)!;
+        g.hosts.push(h);
+      }
+      reporter.emit({ type: 'task_result', play: frame.play.name, task: title, host: h, status: 'ok', batch: frame.batchIndex + 1, duration_ms: Math.round(ctx.deps.clock.now() - started), where, msg: 'included' });
+    } catch (err) {
+      ctx.state.hosts.get(h)!.failed = true;
+      ctx.state.hosts.get(h)!.counts.failed++;
+      reporter.emit({ type: 'task_result', play: frame.play.name, task: title, host: h, status: 'failed', batch: frame.batchIndex + 1, duration_ms: 0, where, msg: located(err, inc.pos) });
+    }
+  }
+  for (const g of groups.values()) {
+    let nodes: TaskNode[];
+    try {
+      nodes = g.file === inc.file && inc.preloaded ? inc.preloaded : await ctx.deps.loadTasks(g.file, inc.baseDir, inc.role);
+    } catch (err) {
+      for (const h of g.hosts) {
+        ctx.state.hosts.get(h)!.failed = true;
+        ctx.state.hosts.get(h)!.counts.failed++;
+        reporter.emit({ type: 'task_result', play: frame.play.name, task: title, host: h, status: 'failed', batch: frame.batchIndex + 1, duration_ms: 0, where, msg: (err as Error).message });
+      }
+      continue;
+    }
+    const itemBlock: BlockDef = { kind: 'block', tags: [], vars: g.item === undefined ? undefined : { [inc.loopControl?.loopVar ?? 'item']: g.item }, pos: inc.pos, fieldPos: {}, role: inc.role, block: nodes, rescue: [], always: [] };
+    await runNodes(ctx, frame, [itemBlock], chain, g.hosts, control, e);
+  }
+}

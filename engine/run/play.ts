@@ -1,0 +1,130 @@
+// One play: hosts resolved and batched, vars_files loaded, facts gathered, then per batch
+// pre_tasks → handlers → tasks (roles first) → handlers → post_tasks → handlers, under the
+// failure policy: failed and unreachable hosts leave the batch, and a batch over its
+// max_fail_percentage (0 by default for serial rollouts) stops everything after it.
+import { randomBytes } from 'node:crypto';
+import path from 'node:path';
+import { errorMessage, UnreachableError } from '../errors.js';
+import { loadYamlFile } from '../load/files.js';
+import type { Play } from '../load/model.js';
+import { playLevel, resolvePlayHosts } from './resolve-play.js';
+import type { HostState, RunContext } from './context.js';
+import { emptyCounts } from '../report/events.js';
+import { gatherFacts } from './facts.js';
+import { flushHandlers } from './handlers.js';
+import { eligibleHosts, runNodes, type BatchControl } from './nodes.js';
+import type { PlayFrame } from './scope.js';
+import { toBool } from '../template/helpers/encoding.js';
+import { Scope, type Layer } from '../template/index.js';
+
+export function hostState(ctx: RunContext, name: string): HostState {
+  let hs = ctx.state.hosts.get(name);
+  if (!hs) {
+    hs = { name, facts: {}, failed: false, unreachable: false, ended: false, notified: new Set(), counts: emptyCounts() };
+    ctx.state.hosts.set(name, hs);
+  }
+  return hs;
+}
+
+function loadVarsFiles(ctx: RunContext, play: Play): Layer[] {
+  const t = ctx.deps.templater;
+  const scope = new Scope([ctx.options.extraVars, play.vars ?? {}, play.roleVars, play.roleDefaults]);
+  return play.varsFiles.map((entry) => {
+    const candidates = [entry].flat().map((f) => path.resolve(play.baseDir, String(t.render(f, scope, play.fieldPos.vars_files))));
+    for (const file of candidates) {
+      const parsed = loadYamlFile(file, 'vars file');
+      if (parsed.value && typeof parsed.value === 'object') return parsed.value as Layer;
+    }
+    throw new Error(`vars_files: none of ${candidates.join(', ')} could be read`);
+  });
+}
+
+function maxFailPercentage(ctx: RunContext, play: Play, serial: unknown): number | undefined {
+  if (play.maxFailPercentage !== undefined) {
+    const v = String(ctx.deps.templater.render(String(play.maxFailPercentage), new Scope([ctx.options.extraVars, play.vars ?? {}])));
+    return Number(v.replace('%', ''));
+  }
+  // herdbook's default for rollouts: a serial play stops at its first failed batch.
+  return serial !== undefined && serial !== null ? 0 : undefined;
+}
+
+export async function runPlay(ctx: RunContext, play: Play, index: number): Promise<void> {
+  const reporter = ctx.deps.reporter;
+  const level = playLevel(play, ctx.options.extraVars);
+  const resolved = resolvePlayHosts(play, ctx.inventory, ctx.groups, { limit: ctx.options.limit, hostsPattern: level.hosts, serial: level.serial });
+  const hosts = resolved.hosts.filter((h) => {
+    const hs = hostState(ctx, h);
+    return !hs.failed && !hs.unreachable;
+  });
+  const batches = resolved.batches.map((b) => b.filter((h) => hosts.includes(h))).filter((b) => b.length);
+  reporter.emit({ type: 'play_start', play: play.name, index, hosts, batches: batches.length });
+  for (const term of resolved.unmatched) reporter.emit({ type: 'warning', msg: `host pattern '${term}' matches no host` });
+  let varsFiles: Layer[];
+  try {
+    varsFiles = loadVarsFiles(ctx, play);
+  } catch (e) {
+    ctx.state.stopped = `play '${play.name}': ${errorMessage(e)}`;
+    reporter.emit({ type: 'play_end', play: play.name, stopped: ctx.state.stopped });
+    return;
+  }
+  const maxFail = maxFailPercentage(ctx, play, level.serial);
+  ctx.state.forceHandlersPlay = play.forceHandlers !== undefined && toBool(play.forceHandlers);
+  const groups = Object.fromEntries([...ctx.inventory.groups.keys()].map((g) => [g, ctx.groups.hostsOf(g)]));
+  const omit = `__omit_place_holder__${randomBytes(8).toString('hex')}`;
+  let endPlay = false;
+  for (let b = 0; b < batches.length && !endPlay; b++) {
+    if (ctx.state.interrupted || ctx.state.stopped) break;
+    const batch = batches[b];
+    for (const h of batch) hostState(ctx, h).ended = false;
+    const frame: PlayFrame = { play, playIndex: index, varsFiles, playHosts: hosts, batch, batchIndex: b, batchCount: batches.length, groups, omit };
+    reporter.emit({ type: 'batch_start', play: play.name, batch: b + 1, of: batches.length, hosts: batch });
+    const control: BatchControl = { ended: false, endPlay: false };
+    if (play.gatherFacts !== undefined && toBool(play.gatherFacts)) await gather(ctx, frame);
+    const check = () => {
+      if (control.ended || ctx.state.stopped) return;
+      const failed = batch.filter((h) => ctx.state.hosts.get(h)!.failed || ctx.state.hosts.get(h)!.unreachable);
+      if (!failed.length) return;
+      const pct = (failed.length / batch.length) * 100;
+      const over = maxFail === undefined ? failed.length === batch.length : pct > maxFail;
+      if (!over) return;
+      control.ended = true;
+      if (maxFail !== undefined) {
+        ctx.state.stopped = `batch ${b + 1}/${batches.length} (${batch.join(', ')}): ${failed.length} of ${batch.length} host${batch.length === 1 ? '' : 's'} failed or unreachable (${failed.join(', ')}), over max_fail_percentage ${maxFail}; no later batch or play was started`;
+      }
+    };
+    for (const section of [play.preTasks, play.tasks, play.postTasks]) {
+      if (control.ended || ctx.state.interrupted || ctx.state.stopped) break;
+      await runNodes(ctx, frame, section, { play, nodes: [] }, batch, control, {}, check);
+      if (!ctx.state.interrupted) await flushHandlers(ctx, frame, batch);
+      check();
+    }
+    endPlay = control.endPlay;
+    if (maxFail === undefined && !eligibleHosts(ctx, hosts).length) break;
+  }
+  reporter.emit({ type: 'play_end', play: play.name, ...(ctx.state.stopped ? { stopped: ctx.state.stopped } : {}) });
+}
+
+async function gather(ctx: RunContext, frame: PlayFrame): Promise<void> {
+  const reporter = ctx.deps.reporter;
+  const hosts = eligibleHosts(ctx, frame.batch);
+  const where = `${frame.play.pos.file}:${frame.play.pos.line}`;
+  reporter.emit({ type: 'task_start', play: frame.play.name, task: 'Gathering facts', batch: frame.batchIndex + 1, hosts, where });
+  await Promise.all(
+    hosts.map(async (h) => {
+      const hs = ctx.state.hosts.get(h)!;
+      const started = ctx.deps.clock.now();
+      let status: 'ok' | 'failed' | 'unreachable' = 'ok';
+      let msg: string | undefined;
+      try {
+        hs.gathered = { ...(await gatherFacts(await ctx.deps.connection(h))) };
+      } catch (e) {
+        status = e instanceof UnreachableError ? 'unreachable' : 'failed';
+        msg = errorMessage(e);
+        if (status === 'unreachable') hs.unreachable = true;
+        else hs.failed = true;
+      }
+      hs.counts[status]++;
+      reporter.emit({ type: 'task_result', play: frame.play.name, task: 'Gathering facts', host: h, status, batch: frame.batchIndex + 1, duration_ms: Math.round(ctx.deps.clock.now() - started), where, ...(msg ? { msg } : {}) });
+    }),
+  );
+}

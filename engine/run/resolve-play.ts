@@ -1,0 +1,52 @@
+// A play's hosts, ordered and cut into batches, before anything runs: the same answer for
+// `list-hosts` and for `run`.
+import { readFileSync } from 'node:fs';
+import { UsageError } from '../errors.js';
+import type { GroupIndex } from '../inventory/groups.js';
+import type { Inventory } from '../inventory/model.js';
+import { matchPattern, splitPattern } from '../inventory/patterns.js';
+import type { Play } from '../load/model.js';
+import { createTemplater, Scope } from '../template/index.js';
+import { computeBatches, orderHosts, type Serial } from './batches.js';
+
+export type ResolvedPlay = { hosts: string[]; batches: string[][]; unmatched: string[] };
+
+/** --limit values: patterns, or @file with one host or pattern per line. */
+export function limitPatterns(limit: readonly string[] | undefined): string[] | undefined {
+  if (!limit?.length) return undefined;
+  return limit.flatMap((l) => {
+    if (!l.startsWith('@')) return splitPattern(l).length ? [l] : [];
+    try {
+      return [readFileSync(l.slice(1), 'utf8').split(/\r?\n/).map((s) => s.trim()).filter((s) => s && !s.startsWith('#')).join(',')];
+    } catch (e) {
+      throw new UsageError(`--limit ${l}: cannot read ${l.slice(1)} (${(e as Error).message})`);
+    }
+  });
+}
+
+export function resolvePlayHosts(
+  play: Play,
+  inv: Inventory,
+  idx: GroupIndex,
+  opts: { limit?: string[]; hostsPattern?: string | string[]; serial?: Serial; random?: () => number },
+): ResolvedPlay {
+  const m = matchPattern(inv, idx, opts.hostsPattern ?? play.hosts);
+  let hosts = m.hosts;
+  if (opts.limit?.length) {
+    const allowed = new Set(opts.limit.flatMap((l) => matchPattern(inv, idx, l).hosts));
+    hosts = hosts.filter((h) => allowed.has(h));
+  }
+  hosts = orderHosts(hosts, play.order, opts.random);
+  return { hosts, batches: computeBatches(hosts, opts.serial ?? (play.serial as Serial)), unmatched: m.unmatched };
+}
+
+/** Play-level values (hosts, serial) may be templates of play vars and -e vars. */
+export function playLevel(play: Play, extraVars: Record<string, unknown>): { hosts: string | string[]; serial: Serial } {
+  const t = createTemplater();
+  const scope = new Scope([extraVars, play.vars ?? {}, play.roleVars, play.roleDefaults]);
+  return {
+    hosts: t.renderDeep(play.hosts, scope, play.fieldPos.hosts) as string | string[],
+    serial: t.renderDeep(play.serial, scope, play.fieldPos.serial) as Serial,
+  };
+}
+

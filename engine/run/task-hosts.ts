@@ -1,0 +1,116 @@
+// One task over a batch's hosts: at most --forks at once, run_once, events for each host,
+// and the results written back into each host's state (register, facts, notify, failures).
+import pLimit from 'p-limit';
+import type { TaskDef } from '../load/model.js';
+import type { HostState, RunContext } from './context.js';
+import { flag, type Chain } from './keywords.js';
+import { taskScope, type PlayFrame } from './scope.js';
+import { runTaskOnHost } from './task-host.js';
+import { registeredValue, type HostResult } from './task-result.js';
+
+/** A task without a name shows its module and, for free-form ones, the command. */
+function untitled(task: TaskDef): string {
+  const a = task.args;
+  const text = typeof a === 'string' ? a : a && typeof a === 'object' && typeof (a as { cmd?: unknown }).cmd === 'string' ? (a as { cmd: string }).cmd : undefined;
+  if (!text) return task.module;
+  const one = text.replace(/\s+/g, ' ').trim();
+  return `${task.module}: ${one.length > 60 ? one.slice(0, 57) + '...' : one}`;
+}
+
+export function taskTitle(ctx: RunContext, frame: PlayFrame, task: TaskDef, host: string | undefined): string {
+  if (!task.name) return untitled(task);
+  if (!task.name.includes('{{') || !host) return task.name;
+  try {
+    return String(ctx.deps.templater.render(task.name, taskScope(ctx, frame, host, [], undefined)));
+  } catch {
+    return task.name;
+  }
+}
+
+export type TaskRun = { results: Map<string, HostResult>; title: string };
+
+export async function runTaskOnHosts(ctx: RunContext, frame: PlayFrame, chain: Chain, task: TaskDef, hosts: string[], opts: { handler?: boolean } = {}): Promise<TaskRun> {
+  const where = `${task.pos.file}:${task.pos.line}`;
+  const title = taskTitle(ctx, frame, task, hosts[0]);
+  const reporter = ctx.deps.reporter;
+  const play = frame.play.name;
+  const results = new Map<string, HostResult>();
+  if (!hosts.length) return { results, title };
+  const t = ctx.deps.templater;
+  const probe = taskScope(ctx, frame, hosts[0], chain.nodes, undefined);
+  const runOnce = flag(t, chain, 'runOnce', probe) ?? false;
+  const noLog = flag(t, chain, 'noLog', probe) ?? false;
+  const runHosts = runOnce ? hosts.slice(0, 1) : hosts;
+  reporter.emit({ type: 'task_start', play, task: title, batch: frame.batchIndex + 1, hosts: runHosts, where, ...(opts.handler ? { handler: true } : {}) });
+  const limit = pLimit(ctx.options.forks ?? Math.min(Math.max(runHosts.length, 1), 50));
+  await Promise.all(
+    runHosts.map((host) =>
+      limit(async () => {
+        if (ctx.state.interrupted) return;
+        const started = ctx.deps.clock.now();
+        const r = await runTaskOnHost(ctx, frame, chain, task, host, {
+          progress: (msg) => reporter.emit({ type: 'task_progress', play, task: title, host, msg }),
+          warn: (msg) => reporter.emit({ type: 'warning', msg, host, task: title }),
+          log: () => undefined,
+        });
+        const scope = taskScope(ctx, frame, host, chain.nodes, undefined);
+        if (r.status === 'failed' && (flag(t, chain, 'ignoreErrors', scope) ?? false)) r.ignored = true;
+        if (r.status === 'unreachable' && (flag(t, chain, 'ignoreUnreachable', scope) ?? false)) r.ignored = true;
+        results.set(host, r);
+        reporter.emit({
+          type: 'task_result',
+          play,
+          task: title,
+          host,
+          status: r.status,
+          batch: frame.batchIndex + 1,
+          duration_ms: Math.round(ctx.deps.clock.now() - started),
+          where,
+          ...(noLog ? { msg: 'the output has been hidden due to no_log: true' } : eventDetail(ctx, r)),
+          ...(r.ignored ? { ignored: true } : {}),
+          ...(r.delegatedTo ? { delegated_to: r.delegatedTo } : {}),
+        });
+      }),
+    ),
+  );
+  const first = runOnce ? results.get(hosts[0]) : undefined;
+  for (const host of hosts) {
+    const r = first ?? results.get(host);
+    if (!r) continue;
+    if (first && host !== hosts[0]) results.set(host, first);
+    applyResult(ctx, ctx.state.hosts.get(host)!, task, r, host === hosts[0] || !first, notifyOf(chain, task));
+  }
+  return { results, title };
+}
+
+function eventDetail(ctx: RunContext, r: HostResult) {
+  const verbose = ctx.options.verbosity > 0;
+  const stdout = typeof r.data.stdout === 'string' && verbose ? r.data.stdout : undefined;
+  const stderr = typeof r.data.stderr === 'string' && verbose ? r.data.stderr : undefined;
+  return {
+    ...(r.msg ? { msg: r.msg } : {}),
+    ...(r.changes?.length ? { changes: r.changes } : {}),
+    ...(r.diff?.length && ctx.options.diff ? { diff: r.diff } : {}),
+    ...(stdout !== undefined ? { stdout } : {}),
+    ...(stderr !== undefined ? { stderr } : {}),
+  };
+}
+
+/** A task notifies its own handlers and those of the blocks around it. */
+function notifyOf(chain: Chain, task: TaskDef): string[] {
+  return [...chain.nodes.flatMap((n) => (n.kind === 'block' ? (n.notify ?? []) : [])), ...task.notify];
+}
+
+export function applyResult(ctx: RunContext, hs: HostState, task: TaskDef, r: HostResult, count: boolean, notify: string[]): void {
+  if (task.register) hs.facts[task.register] = registeredValue(r);
+  if (r.facts && r.status !== 'failed') Object.assign(hs.facts, r.facts);
+  if (r.status === 'changed') notify.forEach((n) => hs.notified.add(n));
+  if ((r.status === 'changed' || r.status === 'unknown') && ctx.options.check) ctx.state.changesPending = true;
+  if (count) {
+    if (r.ignored) hs.counts.ignored++;
+    else hs.counts[r.status]++;
+  }
+  if (r.ignored) return;
+  if (r.status === 'failed') hs.failed = true;
+  if (r.status === 'unreachable') hs.unreachable = true;
+}

@@ -1,0 +1,131 @@
+// The validate stage: every playbook, imported file, role and inventory checked against the
+// schemas and the semantic rules, every problem reported together, nothing contacted.
+import path from 'node:path';
+import type { Diagnostic } from '../errors.js';
+import { indexGroups } from '../inventory/groups.js';
+import { inventoryVars } from '../inventory/host-vars.js';
+import { loadInventory, mergeVarsFiles } from '../inventory/load.js';
+import type { Inventory, VarsFiles } from '../inventory/model.js';
+import { matchPattern } from '../inventory/patterns.js';
+import type { DocumentChecker, LoadContext } from '../load/context.js';
+import type { Playbook } from '../load/model.js';
+import { loadPlaybookFile } from '../load/playbook.js';
+import { ajvDiagnostics } from './ajv-errors.js';
+import { createSchemaRegistry, type SchemaRegistry } from './schemas.js';
+import { semanticChecks } from './semantic.js';
+
+export type ValidateOptions = {
+  inventory?: readonly string[];
+  extraVars?: Record<string, unknown>;
+  registry?: SchemaRegistry;
+  rolesPath?: string[];
+};
+
+export type Validated = {
+  playbooks: Playbook[];
+  inventory?: Inventory;
+  /** group_vars/host_vars next to each playbook, by playbook file. */
+  playbookVarsFiles: Map<string, VarsFiles>;
+  diagnostics: Diagnostic[];
+  registry: SchemaRegistry;
+};
+
+const SCHEMA_FOR: Record<string, string> = {
+  playbook: 'playbook.json',
+  tasks: 'playbook.json#/definitions/tasks',
+  handlers: 'playbook.json#/definitions/tasks',
+};
+
+export function documentChecker(registry: SchemaRegistry): DocumentChecker {
+  const modules = new Set(registry.modules.keys());
+  return (kind, value, file) => {
+    if (kind === 'vars') {
+      if (value === null || (typeof value === 'object' && !Array.isArray(value))) return [];
+      return [{ severity: 'error', message: 'a vars file must be a mapping of variable names to values', pos: { file, line: 1, col: 1 } }];
+    }
+    const validate = registry.validator(SCHEMA_FOR[kind]);
+    validate(value);
+    return ajvDiagnostics(validate.errors, value, file, modules);
+  };
+}
+
+export function validatePlaybooks(files: readonly string[], opts: ValidateOptions = {}): Validated {
+  const registry = opts.registry ?? createSchemaRegistry();
+  const diagnostics: Diagnostic[] = [];
+  let inventory: Inventory | undefined;
+  if (opts.inventory?.length) {
+    const invCheck = registry.validator('inventory.json');
+    const loaded = loadInventory(opts.inventory, (doc, file) => {
+      invCheck(doc);
+      return ajvDiagnostics(invCheck.errors, doc, file, new Set());
+    });
+    inventory = loaded.inventory;
+    diagnostics.push(...loaded.diagnostics);
+  }
+  const check = documentChecker(registry);
+  const playbooks: Playbook[] = [];
+  const playbookVarsFiles = new Map<string, VarsFiles>();
+  for (const f of files) {
+    const file = path.resolve(f);
+    const ctx: LoadContext = {
+      diagnostics: [],
+      files: new Set(),
+      check,
+      modules: new Set(registry.modules.keys()),
+      keywords: registry.keywords,
+      freeForm: registry.freeForm,
+      stack: [],
+      playbookDir: path.dirname(file),
+      rolesPath: opts.rolesPath ?? rolesPathFromEnv(),
+    };
+    const plays = loadPlaybookFile(file, ctx);
+    const varsFiles: VarsFiles = { groups: new Map(), hosts: new Map() };
+    mergeVarsFiles(varsFiles, path.dirname(file), ctx.diagnostics);
+    playbookVarsFiles.set(file, varsFiles);
+    const pb: Playbook = { file, dir: path.dirname(file), plays, files: [...ctx.files] };
+    playbooks.push(pb);
+    diagnostics.push(...ctx.diagnostics);
+    const knownInventory = inventory ? inventoryNames(inventory, varsFiles) : undefined;
+    diagnostics.push(...semanticChecks(plays, { inventory: knownInventory, extraVars: new Set(Object.keys(opts.extraVars ?? {})) }));
+    if (inventory) diagnostics.push(...patternWarnings(pb, inventory));
+  }
+  return { playbooks, inventory, playbookVarsFiles, diagnostics: dedupe(diagnostics), registry };
+}
+
+function rolesPathFromEnv(): string[] {
+  const v = process.env.HERDBOOK_ROLES_PATH ?? process.env.ANSIBLE_ROLES_PATH;
+  return v ? v.split(':').filter(Boolean) : [];
+}
+
+function inventoryNames(inv: Inventory, playbookFiles: VarsFiles): Set<string> {
+  const names = new Set<string>();
+  const idx = indexGroups(inv);
+  for (const h of inv.hosts.keys()) for (const k of Object.keys(inventoryVars(inv, idx, h, playbookFiles))) names.add(k);
+  for (const g of inv.groups.values()) for (const k of Object.keys(g.vars)) names.add(k);
+  for (const files of [inv.varsFiles, playbookFiles]) for (const m of [files.groups, files.hosts]) for (const v of m.values()) for (const k of Object.keys(v)) names.add(k);
+  return names;
+}
+
+function patternWarnings(pb: Playbook, inv: Inventory): Diagnostic[] {
+  const idx = indexGroups(inv);
+  const out: Diagnostic[] = [];
+  for (const play of pb.plays) {
+    if (typeof play.hosts === 'string' && play.hosts.includes('{{')) continue;
+    const m = matchPattern(inv, idx, play.hosts);
+    for (const term of m.unmatched) {
+      out.push({ severity: 'warning', message: `host pattern '${term}' matches no host in the inventory`, pos: play.fieldPos.hosts ?? play.pos, hint: m.hosts.length ? undefined : 'this play will not run on any host' });
+    }
+  }
+  return out;
+}
+
+function dedupe(list: Diagnostic[]): Diagnostic[] {
+  const seen = new Set<string>();
+  const out = list.filter((d) => {
+    const key = `${d.severity}|${d.pos?.file}|${d.pos?.line}|${d.pos?.col}|${d.message}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+  return out.sort((a, b) => (a.pos?.file ?? '').localeCompare(b.pos?.file ?? '') || (a.pos?.line ?? 0) - (b.pos?.line ?? 0) || (a.pos?.col ?? 0) - (b.pos?.col ?? 0));
+}

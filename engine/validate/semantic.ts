@@ -1,0 +1,142 @@
+// Checks beyond the schemas, before any host is contacted: notify targets, templates that
+// do not parse (or are Jinja), variables that are certainly undefined, vars_files that are missing.
+import path from 'node:path';
+import type { Diagnostic, SourcePos } from '../errors.js';
+import { TemplateError } from '../errors.js';
+import { loadYamlFile } from '../load/files.js';
+import type { Play, TaskNode } from '../load/model.js';
+import { walkPlay } from '../load/walk.js';
+import { MAGIC_VARS } from '../magic-vars.js';
+import { didYouMean } from '../suggest.js';
+import { requiredVariables } from '../template/index.js';
+
+export type KnownNames = {
+  /** Variable names that exist somewhere in the inventory (all hosts, groups, vars files). */
+  inventory?: ReadonlySet<string>;
+  extraVars: ReadonlySet<string>;
+};
+
+type Use = { text: string; condition: boolean; pos: SourcePos };
+
+const CONDITIONS = ['when', 'until', 'changedWhen', 'failedWhen'] as const;
+const FIELD_KEYS: Record<string, string> = { when: 'when', until: 'until', changedWhen: 'changed_when', failedWhen: 'failed_when', loop: 'loop', delegateTo: 'delegate_to', environment: 'environment', name: 'name' };
+
+export function semanticChecks(plays: Play[], known: KnownNames): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  const defined = new Set<string>([...MAGIC_VARS, ...known.extraVars, ...(known.inventory ?? [])]);
+  const uses: Use[] = [];
+  // Registered results and facts live on across plays, so they count for every play.
+  for (const play of plays) {
+    collectPlayNames(play, defined, out);
+    walkPlay(play, (n) => collectNodeNames(n, defined));
+  }
+  for (const play of plays) {
+    checkNotify(play, out);
+    collectUses(play, uses);
+  }
+  for (const use of uses) {
+    let names: string[];
+    try {
+      names = requiredVariables(use.text, use.condition);
+    } catch (e) {
+      if (e instanceof TemplateError) out.push({ severity: 'error', message: e.message, pos: use.pos, hint: e.hint });
+      continue;
+    }
+    for (const name of names) {
+      if (defined.has(name)) continue;
+      if (defined.has('*include_vars*')) continue;
+      const hint = didYouMean(name, [...defined]) ?? `set it in vars, group_vars, host_vars or with -e ${name}=...`;
+      if (known.inventory) out.push({ severity: 'error', message: `variable '${name}' is not defined anywhere (inventory, vars, vars_files, roles, register, set_fact or -e)`, pos: use.pos, hint });
+      else out.push({ severity: 'warning', message: `variable '${name}' is not defined in the playbook (pass -i to check it against your inventory)`, pos: use.pos, hint });
+    }
+  }
+  return out;
+}
+
+function addKeys(v: unknown, into: Set<string>): void {
+  if (v && typeof v === 'object' && !Array.isArray(v)) for (const k of Object.keys(v)) into.add(k);
+}
+
+function collectPlayNames(play: Play, defined: Set<string>, out: Diagnostic[]): void {
+  addKeys(play.vars, defined);
+  addKeys(play.roleDefaults, defined);
+  addKeys(play.roleVars, defined);
+  for (const entry of play.varsFiles) {
+    const candidates = [entry].flat();
+    if (candidates.some((c) => c.includes('{{'))) continue;
+    const found = candidates.map((c) => path.resolve(play.baseDir, c)).map((f) => loadYamlFile(f, 'vars file')).find((p) => p.value !== undefined || p.diagnostics.some((d) => d.pos));
+    if (!found) {
+      out.push({ severity: 'error', message: `vars file not found: ${candidates.join(' or ')} (relative to ${play.baseDir})`, pos: play.fieldPos.vars_files ?? play.pos });
+      continue;
+    }
+    out.push(...found.diagnostics);
+    addKeys(found.value, defined);
+  }
+}
+
+function collectNodeNames(n: TaskNode, defined: Set<string>): void {
+  addKeys(n.vars, defined);
+  if (n.kind !== 'task') {
+    if (n.kind === 'include' && n.loop !== undefined) defined.add(n.loopControl?.loopVar ?? 'item');
+    return;
+  }
+  if (n.register) defined.add(n.register);
+  if (n.loop !== undefined) {
+    defined.add(n.loopControl?.loopVar ?? 'item');
+    if (n.loopControl?.indexVar) defined.add(n.loopControl.indexVar);
+  }
+  if (n.module === 'set_fact') addKeys(n.args, defined);
+  if (n.module === 'include_vars') {
+    const a = n.args as { name?: string } | string;
+    if (typeof a === 'object' && a?.name) defined.add(a.name);
+    // The file's names are unknown until it is read at run time: assume any name may come from it.
+    else defined.add('*include_vars*');
+  }
+}
+
+function checkNotify(play: Play, out: Diagnostic[]): void {
+  const names = new Set(play.handlers.flatMap((h) => [h.name, ...h.listen].filter((x): x is string => !!x)));
+  walkPlay(play, (n) => {
+    const notify = n.kind === 'task' ? n.notify : n.kind === 'block' ? (n.notify ?? []) : [];
+    for (const target of notify) {
+      if (target.includes('{{') || names.has(target)) continue;
+      out.push({ severity: 'error', message: `notify names handler '${target}', which this play does not define`, pos: n.fieldPos.notify ?? n.pos, hint: didYouMean(target, [...names]) ?? (names.size ? `handlers here: ${[...names].join(', ')}` : 'add it under handlers:') });
+    }
+  });
+}
+
+function collectUses(play: Play, uses: Use[]): void {
+  const strings = (v: unknown, pos: SourcePos, condition = false) => {
+    if (typeof v === 'string') {
+      if (condition || v.includes('{{')) uses.push({ text: v, condition, pos });
+    } else if (Array.isArray(v)) v.forEach((x) => strings(x, pos, condition));
+    else if (v && typeof v === 'object') for (const x of Object.values(v)) strings(x, pos);
+  };
+  strings(play.hosts, play.fieldPos.hosts ?? play.pos);
+  strings(play.vars, play.fieldPos.vars ?? play.pos);
+  if (play.when !== undefined) strings(play.when, play.fieldPos.when ?? play.pos, true);
+  walkPlay(play, (n) => {
+    const pos = (k: string) => n.fieldPos[k] ?? n.pos;
+    for (const field of CONDITIONS) {
+      const v = (n as Record<string, unknown>)[field];
+      if (v !== undefined && typeof v !== 'boolean') strings(v, pos(FIELD_KEYS[field]), true);
+    }
+    for (const field of ['loop', 'delegateTo', 'environment', 'name'] as const) {
+      const v = (n as Record<string, unknown>)[field];
+      if (v !== undefined) strings(v, pos(FIELD_KEYS[field]));
+    }
+    if (n.vars) strings(n.vars, pos('vars'));
+    if (n.kind === 'include') strings(n.file, pos('include_tasks'));
+    if (n.kind !== 'task') return;
+    const argPos = pos(n.module);
+    if (n.module === 'assert' && n.args && typeof n.args === 'object') {
+      const { that, ...rest } = n.args as Record<string, unknown>;
+      strings(that, argPos, true);
+      strings(rest, argPos);
+    } else if (n.module === 'debug' && n.args && typeof n.args === 'object' && typeof (n.args as { var?: unknown }).var === 'string') {
+      const { var: name, ...rest } = n.args as Record<string, unknown>;
+      uses.push({ text: `{{${String(name)}}}`, condition: false, pos: argPos });
+      strings(rest, argPos);
+    } else strings(n.args, argPos);
+  });
+}

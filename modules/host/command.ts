@@ -1,0 +1,27 @@
+// command: run a program without a shell (`cmd` is split into words; quotes honoured).
+import { defineModule, ModuleError } from '../../engine/index-module.js';
+import { splitWords } from '../../engine/shell-words.js';
+import { applyCommand, displayArgv, inspectCommand, planCommand, unknownCommandResult, type CommandArgs, type CommandState, type RunChange } from './command-common.js';
+
+function argvOf(args: CommandArgs): string[] {
+  const argv = args.argv ? args.argv.map(String) : args.cmd !== undefined ? splitWords(args.cmd) : [];
+  if (!argv.length) throw new ModuleError('command needs a command: `command: ls -l` or `argv: [ls, -l]`');
+  return argv;
+}
+
+export const command = defineModule<CommandArgs, CommandState, RunChange>({
+  name: 'command',
+  schema: 'command',
+  runsOn: 'host',
+  freeForm: 'cmd',
+  predictable: (args) => Boolean(args.creates || args.removes || args.check_command !== undefined),
+  inspect: inspectCommand,
+  plan(state, args) {
+    const argv = argvOf(args);
+    return planCommand(state, argv, displayArgv(argv));
+  },
+  async apply(ctx, args, plan) {
+    return applyCommand(ctx, args, plan.changes[0], displayArgv(argvOf(args)));
+  },
+  unknownResult: (args) => unknownCommandResult(displayArgv(argvOf(args))),
+});

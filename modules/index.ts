@@ -1,0 +1,22 @@
+// Every module, loaded only when a task uses it (the Kubernetes client is heavy to import).
+import type { ModuleDef } from '../engine/module.js';
+
+const LOADERS: Record<string, () => Promise<ModuleDef>> = {
+  debug: () => import('./control/debug.js').then((m) => m.debug as ModuleDef),
+  set_fact: () => import('./control/set_fact.js').then((m) => m.setFact as ModuleDef),
+  assert: () => import('./control/assert.js').then((m) => m.assertModule as ModuleDef),
+  fail: () => import('./control/fail.js').then((m) => m.fail as ModuleDef),
+  meta: () => import('./control/meta.js').then((m) => m.meta as ModuleDef),
+  pause: () => import('./control/pause.js').then((m) => m.pause as ModuleDef),
+  include_vars: () => import('./control/include_vars.js').then((m) => m.includeVars as ModuleDef),
+  command: () => import('./host/command.js').then((m) => m.command as ModuleDef),
+  shell: () => import('./host/shell.js').then((m) => m.shell as ModuleDef),
+};
+
+export const MODULE_NAMES: readonly string[] = Object.keys(LOADERS);
+
+export async function loadModule(name: string): Promise<ModuleDef> {
+  const load = LOADERS[name];
+  if (!load) throw new Error(`module '${name}' has a schema but no implementation`);
+  return load();
+}
