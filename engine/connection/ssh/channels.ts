@@ -6,15 +6,16 @@ import { isChannelOpenFailure } from './classify.js';
 
 export type ChannelGateOptions = {
   onRefused?: (open: number) => void;
-  /** How long to keep retrying while none of our channels is open to wait for (default 30 s). */
+  /** How long to keep retrying refusals that waiting for our own channels cannot explain (default 30 s). */
   idleRetryMs?: number;
 };
 
 export class ChannelGate {
   /** Channels the server confirmed and we have not closed. */
   private open = 0;
-  /** Open requests sent and not answered yet. */
-  private pending = 0;
+  /** Sequence numbers of open requests sent and not answered yet. */
+  private pending = new Set<number>();
+  private seq = 0;
   private limit = Number.POSITIVE_INFINITY;
   private waiters: (() => void)[] = [];
   private readonly opts: ChannelGateOptions;
@@ -31,36 +32,52 @@ export class ChannelGate {
     return new Promise((resolve) => this.waiters.push(resolve));
   }
 
+  /**
+   * The sessions the server held when it refused request `seq`: it answers in order, so every
+   * request sent before it was already counted, even if its exec reply has not reached us yet.
+   */
+  private heldAt(seq: number): number {
+    let earlier = 0;
+    for (const p of this.pending) if (p < seq) earlier++;
+    return this.open + earlier;
+  }
+
   /** Opens a channel through `openFn`, waiting for a free slot; call `release` when it closes. */
   async acquire<T>(openFn: () => Promise<T>): Promise<T> {
-    const idleDeadline = Date.now() + (this.opts.idleRetryMs ?? 30_000);
-    let idleDelay = 20;
+    let lagSince: number | undefined;
+    let lagDelay = 5;
     for (;;) {
-      while (this.open + this.pending >= this.limit) await this.nextRelease();
-      this.pending++;
+      while (this.open + this.pending.size >= this.limit) await this.nextRelease();
+      const seq = ++this.seq;
+      this.pending.add(seq);
       let opened: T;
       try {
         opened = await openFn();
       } catch (e) {
-        this.pending--;
+        const held = this.heldAt(seq);
+        this.pending.delete(seq);
         if (!isChannelOpenFailure(e)) {
           this.wakeOne();
           throw e;
         }
-        this.opts.onRefused?.(this.open);
-        if (this.open > 0) {
-          // The server answers in order: what it had confirmed before refusing is its limit.
-          this.limit = this.open;
+        this.opts.onRefused?.(held);
+        // Never lower it: a session we closed may still count on the server for a moment.
+        if (held > 0) this.limit = this.limit === Number.POSITIVE_INFINITY ? held : Math.max(this.limit, held);
+        if (this.open > 0 && this.open >= this.limit) {
+          lagSince = undefined;
+          lagDelay = 5;
           await this.nextRelease();
         } else {
-          // Refused with none of ours open: someone else holds the sessions; back off and retry.
-          if (Date.now() > idleDeadline) throw e;
-          await sleep(idleDelay);
-          idleDelay = Math.min(idleDelay * 2, 1000);
+          // Refused below the limit: sshd frees a closed session just after the close, or someone
+          // else holds the sessions. Back off briefly and retry, for a while.
+          lagSince ??= Date.now();
+          if (Date.now() - lagSince > (this.opts.idleRetryMs ?? 30_000)) throw e;
+          await sleep(lagDelay);
+          lagDelay = Math.min(lagDelay * 2, 500);
         }
         continue;
       }
-      this.pending--;
+      this.pending.delete(seq);
       this.open++;
       return opened;
     }
