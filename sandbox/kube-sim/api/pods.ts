@@ -25,7 +25,9 @@ export function deletePod(ctx: ApiContext, req: ApiRequest): ApiReply {
  * pod once it has stopped. A pod on no node, or already finished, goes at once, and a second
  * delete can only shorten the grace period.
  */
-export function gracefulDelete(ctx: ApiContext, pod: Pod, opts: Pick<DeleteOptions, 'gracePeriodSeconds' | 'dryRun'>): Pod {
+export function gracefulDelete(ctx: ApiContext, original: Pod, opts: Pick<DeleteOptions, 'gracePeriodSeconds' | 'dryRun'>): Pod {
+  // Callers may hand over the stored object itself: change a copy.
+  const pod = JSON.parse(JSON.stringify(original)) as Pod;
   let grace = opts.gracePeriodSeconds ?? pod.spec.terminationGracePeriodSeconds ?? 30;
   if (grace < 0) grace = 1;
   if (!pod.spec.nodeName || isTerminal(pod)) grace = 0;

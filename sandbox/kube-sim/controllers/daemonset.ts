@@ -3,9 +3,9 @@
 import { safeHash } from '../objects/meta.js';
 import { isPodReady } from '../objects/pod.js';
 import type { Node, Pod, Toleration, Workload } from '../types.js';
-import { nodes, pods, type ControllerEnv } from './env.js';
+import { byController, nodes, pods, type ControllerEnv } from './env.js';
 import { misfit, tolerates } from './scheduling.js';
-import { active, ownedBy, podFromTemplate } from './workload-common.js';
+import { active, podFromTemplate } from './workload-common.js';
 
 /** Tolerations the DaemonSet controller adds to its pods, so they stay on sick and cordoned nodes. */
 const DAEMON_TOLERATIONS: Toleration[] = [
@@ -33,8 +33,9 @@ function mayStay(pod: Pod, node: Node): boolean {
 
 export function daemonSets(env: ControllerEnv): void {
   const allNodes = nodes(env);
-  for (const ds of env.store.list('daemonsets.apps') as Workload[]) {
-    const owned = pods(env).filter((p) => ownedBy(p, ds) && active(p));
+  const owners = byController(pods(env));
+  for (const ds of env.store.scan('daemonsets.apps') as readonly Workload[]) {
+    const owned = (owners.get(ds.metadata.uid!) ?? []).filter(active);
     let desired = 0;
     let misscheduled = 0;
     for (const node of allNodes) {
@@ -46,9 +47,9 @@ export function daemonSets(env: ControllerEnv): void {
       else misscheduled += here.length;
       if (fits && here.length === 0) env.store.create('pods', probe);
     }
-    const mine = pods(env).filter((p) => ownedBy(p, ds) && active(p));
+    const mine = owned;
     const ready = mine.filter(isPodReady).length;
-    env.store.update('daemonsets.apps', {
+    env.store.save('daemonsets.apps', {
       ...ds,
       status: {
         currentNumberScheduled: mine.length - misscheduled,

@@ -4,14 +4,15 @@ import { rfc3339 } from '../clock.js';
 import { controllerRef, safeHash } from '../objects/meta.js';
 import { setCondition } from '../objects/pod.js';
 import type { Condition, Workload } from '../types.js';
-import { pods, type ControllerEnv } from './env.js';
+import { byController, pods, type ControllerEnv } from './env.js';
 import { active, ownedBy, replicaStatus } from './workload-common.js';
 
 export function deployments(env: ControllerEnv): void {
   const now = rfc3339(env.now());
-  for (const d of env.store.list('deployments.apps') as Workload[]) {
+  const owners = byController(pods(env));
+  for (const d of env.store.scan('deployments.apps') as readonly Workload[]) {
     const hash = safeHash(JSON.stringify(d.spec.template));
-    const owned = (env.store.list('replicasets.apps', d.metadata.namespace) as Workload[]).filter((rs) => ownedBy(rs, d));
+    const owned = (env.store.scan('replicasets.apps', d.metadata.namespace) as readonly Workload[]).filter((rs) => ownedBy(rs, d));
     let current = owned.find((rs) => rs.metadata.labels?.['pod-template-hash'] === hash);
     const replicas = d.spec.replicas ?? 1;
     if (!current) {
@@ -35,9 +36,9 @@ export function deployments(env: ControllerEnv): void {
     // Rollouts are immediate: the current ReplicaSet takes all replicas, the others none.
     for (const rs of [...owned.filter((x) => x !== current), current]) {
       const want = rs.metadata.uid === current.metadata.uid ? replicas : 0;
-      if (rs.spec.replicas !== want) env.store.update('replicasets.apps', { ...rs, spec: { ...rs.spec, replicas: want }, metadata: { ...rs.metadata, generation: (rs.metadata.generation ?? 1) + 1 } });
+      if (rs.spec.replicas !== want) env.store.save('replicasets.apps', { ...rs, spec: { ...rs.spec, replicas: want }, metadata: { ...rs.metadata, generation: (rs.metadata.generation ?? 1) + 1 } });
     }
-    const mine = pods(env).filter((p) => owned.some((rs) => ownedBy(p, rs)) || ownedBy(p, current!));
+    const mine = [...owned, current].flatMap((rs) => owners.get(rs.metadata.uid!) ?? []).filter((p, i, all) => all.indexOf(p) === i);
     const s = replicaStatus(mine, d.metadata.generation);
     const updated = mine.filter((p) => active(p) && p.metadata.labels?.['pod-template-hash'] === hash).length;
     let conditions = (d.status?.conditions as Condition[] | undefined) ?? [];
@@ -47,7 +48,7 @@ export function deployments(env: ControllerEnv): void {
       : { type: 'Available', status: 'False', reason: 'MinimumReplicasUnavailable', message: 'Deployment does not have minimum availability.' }, now);
     const status: Record<string, unknown> = { observedGeneration: s.observedGeneration, replicas: s.replicas, updatedReplicas: updated, readyReplicas: s.readyReplicas, availableReplicas: s.availableReplicas, conditions };
     if (s.replicas - s.availableReplicas > 0) status.unavailableReplicas = s.replicas - s.availableReplicas;
-    env.store.update('deployments.apps', { ...d, status });
+    env.store.save('deployments.apps', { ...d, status });
   }
 }
 

@@ -12,15 +12,15 @@ import { pods, type ControllerEnv } from './env.js';
 const DELETION_TIMEOUT_S = 120;
 
 /** The summed scale of the pods' controllers (Deployment over ReplicaSet), or undefined if a pod has none. */
-function expectedScale(env: ControllerEnv, covered: Pod[]): number | undefined {
+function expectedScale(env: ControllerEnv, covered: readonly Pod[]): number | undefined {
   const seen = new Map<string, number>();
   for (const p of covered) {
     const ref = controllerOf(p);
     if (!ref || ref.kind !== 'ReplicaSet') return undefined;
-    const rs = env.store.get('replicasets.apps', p.metadata.namespace, ref.name) as Workload | undefined;
+    const rs = env.store.peek('replicasets.apps', p.metadata.namespace, ref.name) as Workload | undefined;
     if (!rs) return undefined;
     const dref = controllerOf(rs);
-    const d = dref?.kind === 'Deployment' ? (env.store.get('deployments.apps', p.metadata.namespace, dref.name) as Workload | undefined) : undefined;
+    const d = dref?.kind === 'Deployment' ? (env.store.peek('deployments.apps', p.metadata.namespace, dref.name) as Workload | undefined) : undefined;
     const owner = d ?? rs;
     seen.set(owner.metadata.uid!, owner.spec.replicas ?? 1);
   }
@@ -31,7 +31,7 @@ export function disruption(env: ControllerEnv): void {
   const nowMs = env.now();
   const now = rfc3339(nowMs);
   const all = pods(env);
-  for (const pdb of env.store.list('poddisruptionbudgets.policy') as PodDisruptionBudget[]) {
+  for (const pdb of env.store.scan('poddisruptionbudgets.policy') as readonly PodDisruptionBudget[]) {
     const sel = fromLabelSelector(pdb.spec?.selector);
     const covered = sel.length ? all.filter((p) => p.metadata.namespace === pdb.metadata.namespace && matches(sel, p.metadata.labels)) : [];
     const old = pdb.status ?? {};
@@ -62,6 +62,6 @@ export function disruption(env: ControllerEnv): void {
       ),
     };
     if (Object.keys(disrupted).length) status.disruptedPods = disrupted;
-    env.store.update('poddisruptionbudgets.policy', { ...pdb, status });
+    env.store.save('poddisruptionbudgets.policy', { ...pdb, status });
   }
 }

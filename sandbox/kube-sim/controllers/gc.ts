@@ -13,14 +13,14 @@ function ownerGone(env: ControllerEnv, o: KubeObject): boolean {
   const ref = controllerOf(o);
   const table = ref && OWNER_TABLES[ref.kind];
   if (!ref || !table) return false;
-  return env.store.get(table, o.metadata.namespace, ref.name)?.metadata.uid !== ref.uid;
+  return env.store.peek(table, o.metadata.namespace, ref.name)?.metadata.uid !== ref.uid;
 }
 
 export function garbageCollector(env: ControllerEnv): void {
-  const namespaces = new Set(env.store.list('namespaces').map((n) => n.metadata.name));
+  const namespaces = new Set(env.store.scan('namespaces').map((n) => n.metadata.name));
   for (const def of RESOURCES.filter((r) => r.namespaced)) {
     const table = tableOf(def);
-    for (const o of env.store.list(table)) {
+    for (const o of env.store.scan(table)) {
       if (!ownerGone(env, o) && namespaces.has(o.metadata.namespace)) continue;
       if (def.kind === 'Pod') {
         if (!o.metadata.deletionTimestamp) gracefulDelete(env.api, o as Pod, { dryRun: false });

@@ -5,7 +5,7 @@ import { rfc3339 } from '../clock.js';
 import { isNodeReady } from '../objects/node.js';
 import { setCondition, START_ANNOTATION, TERMINATE_ANNOTATION } from '../objects/pod.js';
 import type { Condition, Node, Pod } from '../types.js';
-import { nodes, pods, type ControllerEnv } from './env.js';
+import { copy, nodes, pods, type ControllerEnv } from './env.js';
 
 /** Annotation a test sets to "false" to make a pod fail its readiness probe. */
 export const READY_ANNOTATION = 'kube-sim.herdbook.dev/ready';
@@ -57,51 +57,59 @@ function start(pod: Pod, node: Node, nowMs: number): Pod {
   return pod;
 }
 
+const readyStatus = (pod: Pod) => pod.status?.conditions?.find((c) => c.type === 'Ready')?.status;
+
+/** Sets the pod's readiness from its probe (the annotation) and its node. */
+function follow(pod: Pod, node: Node, now: string): Pod {
+  const ready = isNodeReady(node) && pod.metadata.annotations?.[READY_ANNOTATION] !== 'false';
+  pod.status.conditions = readiness(pod, ready, now);
+  if (Array.isArray(pod.status.containerStatuses)) {
+    for (const cs of pod.status.containerStatuses as Array<{ ready: boolean }>) cs.ready = ready;
+  }
+  return pod;
+}
+
 export function kubelet(env: ControllerEnv): void {
   const nowMs = env.now();
   const now = rfc3339(nowMs);
   const byName = new Map(nodes(env).map((n) => [n.metadata.name!, n]));
   const { runtime, timings } = env;
   const live = new Set<string>();
-  for (const pod of pods(env)) {
-    const uid = pod.metadata.uid!;
+  for (const stored of pods(env)) {
+    const uid = stored.metadata.uid!;
     live.add(uid);
-    const nodeName = pod.spec.nodeName;
+    const nodeName = stored.spec.nodeName;
     const node = nodeName ? byName.get(nodeName) : undefined;
     const kubeletUp = nodeName ? env.kubelets.get(nodeName)?.reachable === true : false;
     if (!node || !kubeletUp) continue;
-    if (pod.metadata.deletionTimestamp) {
-      const grace = pod.metadata.deletionGracePeriodSeconds ?? 0;
+    if (stored.metadata.deletionTimestamp) {
+      const grace = stored.metadata.deletionGracePeriodSeconds ?? 0;
       const s = runtime.stopping.get(uid);
       if (!s || grace < s.grace) runtime.stopping.set(uid, { since: nowMs, grace });
       const { since, grace: g } = runtime.stopping.get(uid)!;
-      const needs = Math.min(g, seconds(pod, TERMINATE_ANNOTATION, timings.terminateSeconds));
-      if (nowMs >= since + needs * timings.secondMs) {
-        env.store.remove('pods', pod.metadata.namespace, pod.metadata.name!);
-        continue;
-      }
-      if (pod.status.conditions?.find((c) => c.type === 'Ready')?.status !== 'False') {
+      const needs = Math.min(g, seconds(stored, TERMINATE_ANNOTATION, timings.terminateSeconds));
+      if (nowMs >= since + needs * timings.secondMs) env.store.remove('pods', stored.metadata.namespace, stored.metadata.name!);
+      else if (readyStatus(stored) !== 'False') {
+        const pod = copy(stored);
         pod.status.conditions = readiness(pod, false, now);
-        env.store.update('pods', pod);
+        env.store.save('pods', pod);
       }
       continue;
     }
-    const phase = pod.status?.phase;
-    if (phase === 'Pending') {
+    if (stored.status?.phase === 'Pending') {
       if (!isNodeReady(node)) continue;
       if (!runtime.boundAt.has(uid)) runtime.boundAt.set(uid, nowMs);
-      const wait = runtime.instant ? 0 : seconds(pod, START_ANNOTATION, timings.podStartSeconds) * timings.secondMs;
+      const wait = runtime.instant ? 0 : seconds(stored, START_ANNOTATION, timings.podStartSeconds) * timings.secondMs;
       if (nowMs < runtime.boundAt.get(uid)! + wait) continue;
-      start(pod, node, nowMs);
+      runtime.boundAt.delete(uid);
+      env.store.save('pods', follow(start(copy(stored), node, nowMs), node, now));
+      continue;
     }
-    if (pod.status.phase !== 'Running') continue;
-    // Readiness: the pod's own probe (the annotation) and a Ready node.
-    const ready = isNodeReady(node) && pod.metadata.annotations?.[READY_ANNOTATION] !== 'false';
-    pod.status.conditions = readiness(pod, ready, now);
-    if (Array.isArray(pod.status.containerStatuses)) {
-      for (const cs of pod.status.containerStatuses as Array<{ ready: boolean }>) cs.ready = ready;
-    }
-    env.store.update('pods', pod);
+    if (stored.status.phase !== 'Running') continue;
+    // Readiness: the pod's own probe (the annotation) and a Ready node; written only when it changes.
+    const ready = isNodeReady(node) && stored.metadata.annotations?.[READY_ANNOTATION] !== 'false';
+    if (readyStatus(stored) === (ready ? 'True' : 'False')) continue;
+    env.store.save('pods', follow(copy(stored), node, now));
   }
   for (const m of [runtime.boundAt, runtime.stopping]) for (const uid of m.keys()) if (!live.has(uid)) m.delete(uid);
 }
@@ -113,7 +121,8 @@ export function markPodsNotReady(env: ControllerEnv): void {
     const name = pod.spec.nodeName;
     if (!name || env.kubelets.get(name)?.reachable !== false) continue;
     if (pod.status.phase !== 'Running' || pod.status.conditions?.find((c) => c.type === 'Ready')?.status === 'False') continue;
-    pod.status.conditions = readiness(pod, false, now);
-    env.store.update('pods', pod);
+    const next = copy(pod);
+    next.status.conditions = readiness(next, false, now);
+    env.store.save('pods', next);
   }
 }

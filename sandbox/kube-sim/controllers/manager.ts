@@ -21,7 +21,10 @@ export class ControllerManager {
   private running = false;
   private timers: NodeJS.Timeout[] = [];
   private polling = false;
+  private unsubscribe?: () => void;
   private stopped = false;
+  /** A write happened since the last pass settled. */
+  private dirty = true;
 
   constructor(
     private readonly env: ControllerEnv,
@@ -39,6 +42,7 @@ export class ControllerManager {
         for (const c of CONTROLLERS) c(this.env);
         if (this.env.store.resourceVersion === before) break;
       }
+      this.dirty = false;
     } catch (e) {
       this.onError(e);
     } finally {
@@ -47,6 +51,7 @@ export class ControllerManager {
   }
 
   kick(): void {
+    this.dirty = true;
     if (this.scheduled || this.stopped) return;
     this.scheduled = true;
     setImmediate(() => {
@@ -77,12 +82,26 @@ export class ControllerManager {
 
   start(): void {
     const { tickMs, nodePollMs } = this.env.timings;
-    this.timers.push(setInterval(() => this.reconcile(), tickMs));
+    const unsubscribe = this.env.store.subscribe(() => (this.dirty = true));
+    this.unsubscribe = unsubscribe;
+    this.timers.push(setInterval(() => this.tick(), tickMs));
     if (this.nodeSource) this.timers.push(setInterval(() => void this.pollNodes().catch(this.onError), nodePollMs));
     for (const t of this.timers) t.unref();
   }
 
+  /** Timed work: pods starting or stopping, NoExecute taints counting down, evictions in flight. */
+  private waiting(): boolean {
+    const r = this.env.runtime;
+    if (r.boundAt.size || r.stopping.size || r.taintSeen.size) return true;
+    return this.env.store.scan('poddisruptionbudgets.policy').some((p) => p.status?.disruptedPods);
+  }
+
+  private tick(): void {
+    if (this.dirty || this.waiting()) this.reconcile();
+  }
+
   stop(): void {
+    this.unsubscribe?.();
     this.stopped = true;
     for (const t of this.timers) clearInterval(t);
     this.timers = [];

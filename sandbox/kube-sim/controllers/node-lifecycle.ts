@@ -80,6 +80,6 @@ export function nodeLifecycle(env: ControllerEnv): void {
     const t = taints(node, s, health, now);
     if (t) next.spec.taints = t;
     else delete next.spec.taints;
-    env.store.update('nodes', next);
+    env.store.save('nodes', next);
   }
 }

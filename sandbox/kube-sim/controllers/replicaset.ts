@@ -3,13 +3,13 @@
 import { gracefulDelete } from '../api/pods.js';
 import { isPodReady } from '../objects/pod.js';
 import type { Pod, Workload } from '../types.js';
-import { pods, type ControllerEnv } from './env.js';
-import { active, ownedBy, podFromTemplate, replicaStatus } from './workload-common.js';
+import { byController, pods, type ControllerEnv } from './env.js';
+import { active, podFromTemplate, replicaStatus } from './workload-common.js';
 
 export function replicaSets(env: ControllerEnv): void {
-  const all = pods(env);
-  for (const rs of env.store.list('replicasets.apps') as Workload[]) {
-    const owned = all.filter((p) => ownedBy(p, rs));
+  const owners = byController(pods(env));
+  for (const rs of env.store.scan('replicasets.apps') as readonly Workload[]) {
+    const owned = owners.get(rs.metadata.uid!) ?? [];
     const live = owned.filter(active);
     const want = rs.spec.replicas ?? 1;
     for (let i = live.length; i < want; i++) env.store.create('pods', podFromTemplate(rs));
@@ -19,7 +19,8 @@ export function replicaSets(env: ControllerEnv): void {
       const victims = [...live].sort((a, b) => rank(a) - rank(b) || b.metadata.creationTimestamp!.localeCompare(a.metadata.creationTimestamp!));
       for (const p of victims.slice(0, live.length - want)) gracefulDelete(env.api, p, { dryRun: false });
     }
-    env.store.update('replicasets.apps', { ...rs, status: replicaStatus(pods(env).filter((p) => ownedBy(p, rs)), rs.metadata.generation) });
+    // The status counts what was there at the start of this pass; the next pass sees the changes.
+    env.store.save('replicasets.apps', { ...rs, status: replicaStatus(owned, rs.metadata.generation) });
   }
 }
 

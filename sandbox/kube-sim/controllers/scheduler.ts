@@ -1,15 +1,17 @@
 // Binds pending pods to a node, or marks them Unschedulable with the scheduler's message.
 import { rfc3339 } from '../clock.js';
 import { setCondition } from '../objects/pod.js';
-import { nodes, pods, type ControllerEnv } from './env.js';
+import { copy, nodes, pods, type ControllerEnv } from './env.js';
 import { pickNode, unschedulableMessage } from './scheduling.js';
 
 export function scheduler(env: ControllerEnv): void {
   const now = rfc3339(env.now());
   const allNodes = nodes(env);
-  const placed = pods(env);
-  for (const pod of placed) {
-    if (pod.spec.nodeName || pod.metadata.deletionTimestamp || pod.status?.phase !== 'Pending') continue;
+  // Bindings made in this pass count for the next pod's spread.
+  const placed = [...pods(env)];
+  for (const [i, stored] of placed.entries()) {
+    if (stored.spec.nodeName || stored.metadata.deletionTimestamp || stored.status?.phase !== 'Pending') continue;
+    const pod = copy(stored);
     const node = pickNode(pod, allNodes, placed);
     const conditions = pod.status.conditions ?? [];
     if (node) {
@@ -24,6 +26,7 @@ export function scheduler(env: ControllerEnv): void {
         now,
       );
     }
-    env.store.update('pods', pod);
+    env.store.save('pods', pod);
+    placed[i] = pod;
   }
 }

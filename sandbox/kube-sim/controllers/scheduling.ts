@@ -28,7 +28,7 @@ export function misfit(pod: Pod, node: Node): Misfit | undefined {
 }
 
 /** The scheduler's "0/3 nodes are available: ..." message. */
-export function unschedulableMessage(pod: Pod, all: Node[]): string {
+export function unschedulableMessage(pod: Pod, all: readonly Node[]): string {
   const counts = new Map<string, number>();
   for (const n of all) {
     const m = misfit(pod, n);
@@ -47,7 +47,7 @@ export function unschedulableMessage(pod: Pod, all: Node[]): string {
 }
 
 /** The feasible node with the fewest pods of the same owner, then the fewest pods. */
-export function pickNode(pod: Pod, all: Node[], placed: Pod[]): Node | undefined {
+export function pickNode(pod: Pod, all: readonly Node[], placed: readonly Pod[]): Node | undefined {
   const owner = pod.metadata.ownerReferences?.find((r) => r.controller)?.uid;
   const load = (n: Node, sameOwner: boolean) =>
     placed.filter(

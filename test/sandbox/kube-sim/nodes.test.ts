@@ -49,6 +49,7 @@ describe('kube-sim node readiness from a nodeSource', () => {
     expect(taintKeys(n)).toEqual(['node.kubernetes.io/unreachable:NoExecute', 'node.kubernetes.io/unreachable:NoSchedule']);
     expect(n.spec.taints!.find((t: Taint) => t.effect === 'NoExecute')!.timeAdded).toMatch(/Z$/);
     const onW1 = sim.list('pods', 'default').filter((p) => p.spec.nodeName === 'w-1');
+    expect(onW1).toHaveLength(1);
     await sim.waitFor(() => onW1.every((p) => sim.get('pods', 'default', p.metadata.name!)?.status.conditions.find((x: { type: string }) => x.type === 'Ready').status === 'False'), 5000, 'pods unready');
     // Through client-node, as a module would see it.
     const seen = await c.core.readNode({ name: 'w-1' });
