@@ -11,6 +11,7 @@ const LOADERS: Record<string, () => Promise<ModuleDef>> = {
   include_vars: () => import('./control/include_vars.js').then((m) => m.includeVars as ModuleDef),
   command: () => import('./host/command.js').then((m) => m.command as ModuleDef),
   shell: () => import('./host/shell.js').then((m) => m.shell as ModuleDef),
+  drain: () => import('./kube/drain/index.js').then((m) => m.drain as ModuleDef),
 };
 
 export const MODULE_NAMES: readonly string[] = Object.keys(LOADERS);
