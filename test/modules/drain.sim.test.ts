@@ -3,7 +3,7 @@ import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { KubeClient } from '../../engine/kube/types.js';
 import { drain } from '../../modules/kube/drain/index.js';
-import type { KubeSim } from '../../sandbox/kube-sim/index.js';
+import type { KubeSim, Scenario } from '../../sandbox/kube-sim/index.js';
 import { kubeFor, startSim } from '../helpers/kube.js';
 import { runModule } from '../helpers/module-harness.js';
 import { planFixtures } from '../helpers/plan-fixtures.js';
@@ -13,7 +13,7 @@ planFixtures(drain, path.join(import.meta.dirname, 'drain'));
 const podsOn = (sim: KubeSim, node: string) =>
   sim.list('pods').filter((p: any) => p.spec?.nodeName === node && !p.metadata?.deletionTimestamp).map((p: any) => `${p.metadata.namespace}/${p.metadata.name}`);
 
-async function cluster(scenario: Parameters<typeof startSim>[0]['scenario']) {
+async function cluster(scenario: Scenario) {
   const sim = await startSim({ scenario });
   await sim.waitFor(() => sim.list('pods').length > 0 && sim.list('pods').every((p: any) => p.status?.phase === 'Running'), 10_000, 'pods running');
   const kube = await kubeFor(sim);
