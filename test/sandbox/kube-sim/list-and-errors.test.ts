@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { KubeSim } from '../../../sandbox/kube-sim/index.js';
 import { clientsFor, failure, raw, startFast, type Clients } from './helpers.js';
 
-const names = (l: { items: Array<{ metadata?: { name?: string } }> }) => l.items.map((i) => i.metadata?.name).sort();
+const names = (l: { items: Array<{ metadata?: { name?: string } }> }) => l.items.map((i) => i.metadata?.name ?? '').sort();
 
 describe('kube-sim lists, selectors and error bodies', () => {
   let sim: KubeSim;
@@ -14,6 +14,9 @@ describe('kube-sim lists, selectors and error bodies', () => {
       scenario: {
         namespaces: ['apps'],
         nodes: [{ name: 's-1', role: 'server' }, { name: 'w-1' }, { name: 'w-2' }],
+        pvcs: [{ name: 'data', namespace: 'apps', storage: '2Gi' }],
+        deployments: [{ name: 'web', namespace: 'apps', replicas: 1 }],
+        daemonsets: [{ name: 'svclb' }],
         pods: [
           { name: 'a', node: 'w-1', labels: { app: 'a', tier: 'web' } },
           { name: 'b', node: 'w-1', labels: { app: 'b', tier: 'db' } },
@@ -28,15 +31,18 @@ describe('kube-sim lists, selectors and error bodies', () => {
   afterAll(() => sim.close());
 
   it('selects pods by node, phase and name with field selectors', async () => {
-    expect(names(await c.core.listPodForAllNamespaces({ fieldSelector: 'spec.nodeName=w-1' }))).toEqual(['a', 'b', 'done']);
-    expect(names(await c.core.listPodForAllNamespaces({ fieldSelector: 'spec.nodeName=w-1,status.phase!=Succeeded,status.phase!=Failed' }))).toEqual(['a', 'b']);
+    const onW1 = names(await c.core.listPodForAllNamespaces({ fieldSelector: 'spec.nodeName=w-1' })).filter((n) => !n.startsWith('svclb-') && !n.startsWith('web-'));
+    expect(onW1).toEqual(['a', 'b', 'done']);
+    const running = names(await c.core.listNamespacedPod({ namespace: 'default', fieldSelector: 'spec.nodeName=w-1,status.phase!=Succeeded,status.phase!=Failed' }));
+    expect(running).toEqual(['a', 'b']);
     expect(names(await c.core.listNamespacedPod({ namespace: 'default', fieldSelector: 'metadata.name=c' }))).toEqual(['c']);
     expect(names(await c.core.listNamespacedPod({ namespace: 'apps', fieldSelector: 'spec.nodeName==w-2' }))).toEqual(['x']);
     expect(names(await c.core.listNode({ fieldSelector: 'metadata.name=w-2' }))).toEqual(['w-2']);
   });
 
   it('selects with every label selector operator', async () => {
-    const sel = async (labelSelector: string) => names(await c.core.listPodForAllNamespaces({ labelSelector }));
+    const ours = ['a', 'b', 'c', 'done', 'x'];
+    const sel = async (labelSelector: string) => names(await c.core.listPodForAllNamespaces({ labelSelector })).filter((n) => ours.includes(n));
     expect(await sel('app=a')).toEqual(['a', 'x']);
     expect(await sel('app==a,tier=web')).toEqual(['a']);
     expect(await sel('app!=a')).toEqual(['b', 'c', 'done']);
@@ -55,12 +61,30 @@ describe('kube-sim lists, selectors and error bodies', () => {
     expect(l.body.message).toBe('"spec.holderIdentity" is not a known field selector: only "metadata.name", "metadata.namespace"');
   });
 
+  it('lists and gets every served resource, in all namespaces and in one', async () => {
+    expect(names(await c.core.listNamespace())).toEqual(['apps', 'default', 'kube-node-lease', 'kube-public', 'kube-system']);
+    expect((await c.core.readNamespace({ name: 'apps' })).status?.phase).toBe('Active');
+    expect(names(await c.core.listPersistentVolumeClaimForAllNamespaces())).toEqual(['data']);
+    const pvc = (await c.core.listNamespacedPersistentVolumeClaim({ namespace: 'apps' })).items[0];
+    expect(pvc.status).toMatchObject({ phase: 'Bound', capacity: { storage: '2Gi' } });
+    expect(names(await c.apps.listDeploymentForAllNamespaces())).toEqual(['web']);
+    expect(names(await c.apps.listNamespacedReplicaSet({ namespace: 'apps' }))).toEqual([expect.stringMatching(/^web-[a-z0-9]{10}$/)]);
+    expect(names(await c.apps.listDaemonSetForAllNamespaces())).toEqual(['svclb']);
+    expect((await c.apps.readNamespacedDaemonSet({ name: 'svclb', namespace: 'kube-system' })).spec?.template.spec?.containers[0].name).toBe('app');
+    expect((await c.policy.listPodDisruptionBudgetForAllNamespaces()).items).toEqual([]);
+    expect((await c.coordination.listLeaseForAllNamespaces()).items).toEqual([]);
+    const list = await c.core.listNamespacedPod({ namespace: 'default' });
+    expect(Number(list.metadata?.resourceVersion)).toBeGreaterThan(0);
+  });
+
   it('pages a list with limit and continue', async () => {
-    const first = await c.core.listPodForAllNamespaces({ limit: 2 });
+    const all = (await c.core.listNamespacedPod({ namespace: 'default' })).items.map((p) => p.metadata?.name);
+    const first = await c.core.listNamespacedPod({ namespace: 'default', limit: 2 });
     expect(first.items).toHaveLength(2);
     expect(first.metadata?._continue).toBeTruthy();
-    const rest = await c.core.listPodForAllNamespaces({ limit: 10, _continue: first.metadata!._continue });
-    expect(rest.items).toHaveLength(3);
+    expect(first.metadata?.remainingItemCount).toBe(all.length - 2);
+    const rest = await c.core.listNamespacedPod({ namespace: 'default', limit: 100, _continue: first.metadata!._continue });
+    expect([...first.items, ...rest.items].map((p) => p.metadata?.name)).toEqual(all);
     expect(rest.metadata?._continue).toBeUndefined();
   });
 

@@ -104,6 +104,16 @@ describe('kube-sim node patches', () => {
     expect(types).toEqual(expect.arrayContaining(['Ready', 'MemoryPressure', 'NetworkUnavailable']));
   });
 
+  it('takes an apply patch (YAML) only with a fieldManager', async () => {
+    const body = 'metadata:\n  labels:\n    applied: "yes"\n';
+    const missing = await raw(sim, 'PATCH', '/api/v1/nodes/w-1', { token: sim.tokens.admin, contentType: 'application/apply-patch+yaml', body });
+    expect(missing.status).toBe(422);
+    expect(missing.json.message).toBe('PatchOptions.meta.k8s.io "" is invalid: fieldManager: Required value: is required for apply patch');
+    const ok = await raw(sim, 'PATCH', '/api/v1/nodes/w-1?fieldManager=herdbook', { token: sim.tokens.admin, contentType: 'application/apply-patch+yaml', body });
+    expect(ok.status).toBe(200);
+    expect(node('w-1').metadata.labels?.applied).toBe('yes');
+  });
+
   it('honours a resourceVersion in a patch as a precondition', async () => {
     const f = await failure(c.core.patchNode({ name: 'w-1', body: { metadata: { resourceVersion: '1', labels: { x: 'y' } } } }, mergePatch));
     expect(f.code).toBe(409);
