@@ -35,6 +35,20 @@ describe('kube-sim scenarios', () => {
     });
   }
 
+  it('starts the shipped lab scenario', async () => {
+    const lab = await loadScenario(new URL('../../../sandbox/kube-sim/scenarios/lab.yaml', import.meta.url).pathname);
+    const sim = await startFast({ scenario: lab });
+    try {
+      const pods = sim.list('pods');
+      expect(pods.filter((p) => p.status.phase === 'Running')).toHaveLength(pods.length);
+      // 3 web + 2 cache + 1 coredns + 3 svclb + 2 bare pods.
+      expect(pods).toHaveLength(11);
+      expect(sim.get('poddisruptionbudgets.policy', 'apps', 'web-pdb')?.status).toMatchObject({ currentHealthy: 3, disruptionsAllowed: 1 });
+    } finally {
+      await sim.close();
+    }
+  });
+
   it('names the file when it cannot be read or parsed', async () => {
     await expect(loadScenario(join(dir, 'missing.yaml'))).rejects.toThrow(/cannot read scenario .*missing\.yaml/);
     await writeFile(join(dir, 'broken.yaml'), 'nodes: [\n');
