@@ -12,6 +12,9 @@ const LOADERS: Record<string, () => Promise<ModuleDef>> = {
   command: () => import('./host/command.js').then((m) => m.command as ModuleDef),
   shell: () => import('./host/shell.js').then((m) => m.shell as ModuleDef),
   drain: () => import('./kube/drain/index.js').then((m) => m.drain as ModuleDef),
+  taint: () => import('./kube/taint.js').then((m) => m.taint as ModuleDef),
+  k8s_node: () => import('./kube/k8s_node.js').then((m) => m.k8sNode as ModuleDef),
+  cluster_info: () => import('./kube/cluster_info.js').then((m) => m.clusterInfo as ModuleDef),
 };
 
 export const MODULE_NAMES: readonly string[] = Object.keys(LOADERS);

@@ -1,0 +1,96 @@
+// cluster_info: everything a health check or a skew check needs, read once: server version,
+// nodes, pods not Running/Succeeded, PVCs not Bound, and the skew verdict. Changes nothing.
+import type { V1Pod } from '@kubernetes/client-node';
+import { defineModule } from '../../engine/index-module.js';
+import { kubeError } from '../../engine/kube/errors.js';
+import { nodeFacts, type NodeFacts } from '../../engine/kube/node-facts.js';
+import { skewReport, type SkewReport } from '../k3s/skew.js';
+
+type Args = { ignore_namespaces: string[] };
+type BadPod = { namespace: string; name: string; node?: string; phase: string; reason?: string };
+type State = { server_version: string; nodes: NodeFacts[]; pods: BadPod[]; pvcs: { namespace: string; name: string; phase: string }[] };
+
+/** A pod is unhealthy when not Running/Succeeded, or Running with a container stuck waiting. */
+export function podProblem(p: V1Pod): BadPod | undefined {
+  const phase = p.status?.phase ?? 'Unknown';
+  const waiting = [...(p.status?.containerStatuses ?? []), ...(p.status?.initContainerStatuses ?? [])].map((c) => c.state?.waiting?.reason).find((r) => r && r !== 'ContainerCreating' && r !== 'PodInitializing');
+  if ((phase === 'Running' || phase === 'Succeeded') && !waiting) return undefined;
+  return { namespace: p.metadata?.namespace ?? '', name: p.metadata?.name ?? '', ...(p.spec?.nodeName ? { node: p.spec.nodeName } : {}), phase, ...(waiting ?? p.status?.reason ? { reason: waiting ?? p.status?.reason } : {}) };
+}
+
+export type Health = {
+  healthy: boolean;
+  problems: string[];
+  skew: SkewReport;
+};
+
+export function assessHealth(s: State): Health {
+  const problems: string[] = [];
+  for (const n of s.nodes) if (!n.ready) problems.push(`node ${n.name} is not Ready (${n.ready_reason ?? 'no status'})`);
+  for (const n of s.nodes) if (n.unschedulable) problems.push(`node ${n.name} is cordoned`);
+  const versions = new Set(s.nodes.map((n) => n.kubelet_version));
+  if (versions.size > 1) problems.push(`nodes run different versions: ${s.nodes.map((n) => `${n.name} ${n.kubelet_version}`).join(', ')}`);
+  for (const p of s.pods) problems.push(`pod ${p.namespace}/${p.name} is ${p.phase}${p.reason ? ` (${p.reason})` : ''}${p.node ? ` on ${p.node}` : ''}`);
+  for (const c of s.pvcs) problems.push(`pvc ${c.namespace}/${c.name} is ${c.phase}`);
+  const skew = skewReport(s.nodes.map((n) => ({ name: n.name, role: n.k3s_role, version: n.kubelet_version })));
+  problems.push(...skew.violations.filter(() => !skew.ok));
+  return { healthy: problems.length === 0, problems, skew };
+}
+
+export function nodeTable(nodes: NodeFacts[]): string {
+  const w = Math.max(4, ...nodes.map((n) => n.name.length));
+  const rows = nodes.map((n) => `${n.name.padEnd(w)}  ${n.k3s_role.padEnd(6)}  ${(n.ready ? 'Ready' : 'NotReady').padEnd(8)}  ${n.kubelet_version.padEnd(16)}  ${n.unschedulable ? 'cordoned' : ''}${n.taints.length ? ` taints: ${n.taints.map((t) => `${t.key}:${t.effect}`).join(',')}` : ''}`.trimEnd());
+  return [`${'NODE'.padEnd(w)}  ROLE    STATUS    VERSION`, ...rows].join('\n');
+}
+
+export const clusterInfo = defineModule<Args, State, never>({
+  name: 'cluster_info',
+  schema: 'cluster_info',
+  runsOn: 'api',
+  predictable: true,
+  async inspect(ctx, args) {
+    const kube = await ctx.kube();
+    try {
+      const [version, nodes, pods, pvcs] = await Promise.all([
+        kube.version.getCode(),
+        kube.core.listNode({}),
+        kube.core.listPodForAllNamespaces({}),
+        kube.core.listPersistentVolumeClaimForAllNamespaces({}),
+      ]);
+      return {
+        server_version: version.gitVersion,
+        nodes: nodes.items.map(nodeFacts).sort((a, b) => (a.k3s_role === b.k3s_role ? a.name.localeCompare(b.name) : a.k3s_role === 'server' ? -1 : 1)),
+        pods: pods.items.filter((p) => !args.ignore_namespaces.includes(p.metadata?.namespace ?? '')).map(podProblem).filter((p): p is BadPod => !!p),
+        pvcs: pvcs.items.filter((c) => c.status?.phase !== 'Bound').map((c) => ({ namespace: c.metadata?.namespace ?? '', name: c.metadata?.name ?? '', phase: c.status?.phase ?? 'Unknown' })),
+      };
+    } catch (e) {
+      throw kubeError(e, 'reading the cluster', kube.server);
+    }
+  },
+  plan(s) {
+    const h = assessHealth(s);
+    const summary = `${nodeTable(s.nodes)}\n${h.healthy ? 'healthy' : `${h.problems.length} problem${h.problems.length === 1 ? '' : 's'}:\n  ${h.problems.join('\n  ')}`}`;
+    return {
+      changes: [],
+      noop: summary,
+      data: {
+        server_version: s.server_version,
+        nodes: s.nodes,
+        servers: s.nodes.filter((n) => n.k3s_role === 'server').map((n) => n.name),
+        agents: s.nodes.filter((n) => n.k3s_role === 'agent').map((n) => n.name),
+        versions: Object.fromEntries(s.nodes.map((n) => [n.name, n.kubelet_version])),
+        not_ready: s.nodes.filter((n) => !n.ready).map((n) => n.name),
+        cordoned: s.nodes.filter((n) => n.unschedulable).map((n) => n.name),
+        unhealthy_pods: s.pods,
+        unbound_pvcs: s.pvcs,
+        skew: h.skew,
+        healthy: h.healthy,
+        problems: h.problems,
+        table: nodeTable(s.nodes),
+      },
+    };
+  },
+  async apply() {
+    return {};
+  },
+});
