@@ -103,7 +103,8 @@ export async function startKubeSim(options: KubeSimOptions = {}): Promise<KubeSi
   const api: ApiContext = { store, kick: () => manager?.kick() };
   manager = new ControllerManager({ store, api, kubelets, timings, runtime: newRuntime(), now: Date.now }, source);
   const cluster = new Cluster(store, api, kubelets, polled);
-  if (options.scenario) cluster.apply(options.scenario);
+  // Even without a scenario the cluster has its default namespaces.
+  cluster.apply(options.scenario ?? {});
   if (source) await manager.pollNodes();
   manager.settle();
 

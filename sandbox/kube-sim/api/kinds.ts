@@ -9,7 +9,16 @@ export type KindHooks = {
   /** Defaults set on create, and the status a new object starts with. */
   prepareCreate?(obj: KubeObject): void;
   validate?(obj: KubeObject, old?: KubeObject): FieldError[];
+  /** Drops what Go's omitempty would not serialise, so that writing it back is no change. */
+  normalize?(obj: KubeObject): void;
 };
+
+/** Empty metadata maps and lists are omitted in the API's JSON. */
+export function normalizeMeta(obj: KubeObject): void {
+  const m = obj.metadata as Record<string, unknown>;
+  for (const k of ['labels', 'annotations']) if (m[k] && Object.keys(m[k] as object).length === 0) delete m[k];
+  for (const k of ['finalizers', 'ownerReferences']) if (Array.isArray(m[k]) && (m[k] as unknown[]).length === 0) delete m[k];
+}
 
 const workload: KindHooks = {
   prepareCreate: (o) => defaultWorkload(o as Workload),
@@ -18,7 +27,13 @@ const workload: KindHooks = {
 
 export const KIND_HOOKS: Record<string, KindHooks> = {
   Pod: { prepareCreate: (o) => defaultPod(o as Pod), validate: (o, old) => validatePod(o as Pod, old as Pod | undefined) },
-  Node: { validate: (o) => validateNode(o as Node) },
+  Node: {
+    validate: (o) => validateNode(o as Node),
+    normalize(o) {
+      if (o.spec?.unschedulable === false) delete o.spec.unschedulable;
+      if (Array.isArray(o.spec?.taints) && o.spec.taints.length === 0) delete o.spec.taints;
+    },
+  },
   Namespace: {
     prepareCreate(o) {
       o.metadata.labels = { ...o.metadata.labels, 'kubernetes.io/metadata.name': o.metadata.name! };

@@ -9,7 +9,7 @@ import { randomSuffix, validateMeta } from '../objects/meta.js';
 import type { KubeObject } from '../types.js';
 import type { ApiContext, ApiReply, ApiRequest } from './context.js';
 import { invalidObject, required } from './field-errors.js';
-import { KIND_HOOKS } from './kinds.js';
+import { KIND_HOOKS, normalizeMeta } from './kinds.js';
 import { isDryRun, parseJsonBody } from './options.js';
 import { gr, mustGet } from './read.js';
 import { apiVersionOf, tableOf, type ResourceDef } from './resources.js';
@@ -50,6 +50,8 @@ export function createObject(ctx: ApiContext, req: ApiRequest): ApiReply {
   KIND_HOOKS[def.kind]?.prepareCreate?.(obj);
   if (def.generation) meta.generation = 1;
   validateOrThrow(def, obj);
+  normalizeMeta(obj);
+  KIND_HOOKS[def.kind]?.normalize?.(obj);
   if (def.namespaced && !ctx.store.get('namespaces', undefined, req.namespace!)) {
     throw notFound({ group: '', resource: 'namespaces' }, req.namespace!);
   }
@@ -116,6 +118,8 @@ export function commitUpdate(ctx: ApiContext, req: ApiRequest, old: KubeObject, 
   }
   if (def.generation && !isDeepStrictEqual(old.spec, next.spec)) next.metadata.generation = (old.metadata.generation ?? 0) + 1;
   validateOrThrow(def, next, old);
+  normalizeMeta(next);
+  KIND_HOOKS[def.kind]?.normalize?.(next);
   next.metadata.resourceVersion = old.metadata.resourceVersion;
   if (dryRun) return next;
   const table = tableOf(def);

@@ -30,6 +30,13 @@ describe('kube-sim node patches', () => {
     expect(out.metadata?.resourceVersion).toBe(before);
   });
 
+  it('treats unschedulable: false and an empty taint list as absent, as Go omits them', async () => {
+    const before = node('w-2').metadata.resourceVersion;
+    const out = await c.core.patchNode({ name: 'w-2', body: { spec: { unschedulable: false, taints: [] }, metadata: { labels: {} } } }, mergePatch);
+    expect(out.metadata?.resourceVersion).toBe(before);
+    expect(node('w-2').spec.unschedulable).toBeUndefined();
+  });
+
   it('replaces the taint list with a strategic merge patch (taints have no merge key)', async () => {
     await c.core.patchNode({ name: 'w-2', body: { spec: { taints: [{ key: 'a', value: '1', effect: 'NoSchedule' }] } } }, strategicPatch);
     await c.core.patchNode({ name: 'w-2', body: { spec: { taints: [{ key: 'b', effect: 'PreferNoSchedule' }] } } }, strategicPatch);

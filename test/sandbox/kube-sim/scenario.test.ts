@@ -49,6 +49,18 @@ describe('kube-sim scenarios', () => {
     }
   });
 
+  it('starts an empty cluster with its default namespaces and grows it by the API', async () => {
+    const sim = await startFast();
+    try {
+      expect(sim.list('namespaces').map((n) => n.metadata.name)).toEqual(['default', 'kube-node-lease', 'kube-public', 'kube-system']);
+      sim.addNode({ name: 'solo', role: 'server' });
+      sim.addDeployment({ name: 'web', replicas: 2 });
+      await sim.waitFor(() => sim.list('pods').filter((p) => p.status.phase === 'Running').length === 2, 5000, 'pods running');
+    } finally {
+      await sim.close();
+    }
+  });
+
   it('names the file when it cannot be read or parsed', async () => {
     await expect(loadScenario(join(dir, 'missing.yaml'))).rejects.toThrow(/cannot read scenario .*missing\.yaml/);
     await writeFile(join(dir, 'broken.yaml'), 'nodes: [\n');
