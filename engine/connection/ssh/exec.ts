@@ -128,6 +128,8 @@ export async function runChannel(s: Session, cmd: BuiltCommand, io: ChannelIo): 
     let aborted = false;
     let settled = false;
     const writeStdin = () => (io.stdin !== undefined && io.stdin.length > 0 ? ch.end(io.stdin) : ch.end());
+    const droppedWhileRunning = () =>
+      new DroppedError(s.host, `connection to ${s.host} dropped while running ${cmd.summary}; it may or may not have completed, and was not re-run`, true);
     const pids = pidFilter(cmd.pidMarker);
     let graceTimer: NodeJS.Timeout | undefined;
     const kill = () => {
@@ -176,30 +178,33 @@ export async function runChannel(s: Session, cmd: BuiltCommand, io: ChannelIo): 
       }
     });
     let closed = false;
+    const settle = () =>
+      finish(() => {
+        const truncated = out.truncated || err.truncated;
+        if (filter?.refused()) {
+          err.push(Buffer.from('herdbook: sudo refused the become password\n'));
+          return resolve({ rc: 1, stdout: out.buffer(), stderr: err.buffer(), truncated, timedOut: false });
+        }
+        if (timedOut || aborted) {
+          return resolve({ rc: KILLED_RC, signal: 'SIGKILL', stdout: out.buffer(), stderr: err.buffer(), truncated, timedOut });
+        }
+        if (rc === undefined && s.isDropped()) return reject(droppedWhileRunning());
+        if (rc === undefined) {
+          // The server closed the channel without an exit status while the connection lives on.
+          err.push(Buffer.from('herdbook: the server closed the channel without an exit status\n'));
+          return resolve({ rc: 255, stdout: out.buffer(), stderr: err.buffer(), truncated, timedOut: false });
+        }
+        resolve({ rc, signal: sig, stdout: out.buffer(), stderr: err.buffer(), truncated, timedOut: false });
+      });
     ch.on('close', () => {
       if (closed) return;
       closed = true;
       s.gate.release();
       toErr(pids.flush());
-      finish(() => {
-        if (filter?.refused()) {
-          err.push(Buffer.from('herdbook: sudo refused the become password\n'));
-          return resolve({ rc: 1, stdout: out.buffer(), stderr: err.buffer(), truncated: out.truncated || err.truncated, timedOut: false });
-        }
-        if (timedOut || aborted) {
-          return resolve({ rc: KILLED_RC, signal: 'SIGKILL', stdout: out.buffer(), stderr: err.buffer(), truncated: out.truncated || err.truncated, timedOut });
-        }
-        if (rc === undefined) {
-          // No exit status: the connection went away under the command.
-          return reject(new DroppedError(s.host, `connection to ${s.host} dropped while running ${cmd.summary}; it may or may not have completed, and was not re-run`, true));
-        }
-        resolve({ rc, signal: sig, stdout: out.buffer(), stderr: err.buffer(), truncated: out.truncated || err.truncated, timedOut });
-      });
+      // A channel closed by a dying connection may report before the connection does: give it a moment.
+      if (rc === undefined && !timedOut && !aborted && !filter?.refused()) setTimeout(settle, 100);
+      else settle();
     });
-    s.dropped.then(() =>
-      finish(() =>
-        reject(new DroppedError(s.host, `connection to ${s.host} dropped while running ${cmd.summary}; it may or may not have completed, and was not re-run`, true)),
-      ),
-    );
+    s.dropped.then(() => finish(() => reject(droppedWhileRunning())));
   });
 }

@@ -61,7 +61,8 @@ describe('ssh exec', () => {
   });
 
   it('kills a command at its timeout and reports timedOut', async () => {
-    const r = await conn.exec('echo started; sleep 31.5; echo never', { timeout: 300 });
+    // Long enough for a loaded machine to start the session and print before the kill.
+    const r = await conn.exec('echo started; sleep 31.5; echo never', { timeout: 2000 });
     expect(r).toMatchObject({ timedOut: true, rc: 137, signal: 'SIGKILL', stdout: 'started\n' });
     // The remote sleep is gone too (sshd signals the whole process group).
     const ps = await conn.exec(['pgrep', '-x', '-f', 'sleep 31.5']);

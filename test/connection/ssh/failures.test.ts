@@ -115,6 +115,16 @@ describe('unreachable hosts', () => {
 });
 
 describe('dropped connections', () => {
+  // /tmp is shared with the nodes: wait until the command has really started.
+  async function waitForFile(file: string, lines: number): Promise<void> {
+    for (let i = 0; i < 500; i++) {
+      const text = await readFile(file, 'utf8').catch(() => '');
+      if (text.split('\n').length > lines) return;
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    throw new Error(`${file} never got ${lines} lines`);
+  }
+
   async function killSessions(node: string): Promise<void> {
     let pids: number[] = [];
     for (let i = 0; i < 100 && pids.length === 0; i++) {
@@ -136,7 +146,7 @@ describe('dropped connections', () => {
     const conn = connect(t, 'w-2');
     await conn.exec(['true']);
     const running = conn.exec(`echo run >> ${counter}; sleep 20`);
-    await new Promise((r) => setTimeout(r, 300));
+    await waitForFile(counter, 1);
     await killSessions('w-2');
     const e = await failure(running);
     expect(e.reason).toBe('dropped');
@@ -154,7 +164,7 @@ describe('dropped connections', () => {
     const conn = connect(t, 'w-2');
     await conn.exec(['true']);
     const running = conn.exec(`echo run >> ${counter}; if [ "$(wc -l < ${counter})" -lt 2 ]; then sleep 20; fi; echo finished`, { idempotent: true });
-    await new Promise((r) => setTimeout(r, 300));
+    await waitForFile(counter, 1);
     await killSessions('w-2');
     const r = await running;
     expect(r.stdout).toBe('finished\n');
