@@ -48,7 +48,7 @@ export class SshConnection implements Connection {
     return this.current;
   }
 
-  private async run(cmd: CommandSpec, opts: ExecOptions, maxBuffer: number): Promise<RawResult> {
+  private async run(cmd: CommandSpec, opts: ExecOptions, maxBuffer: number, killable = true): Promise<RawResult> {
     const becomePassword = opts.become ? this.settings.becomePassword : undefined;
     const built = buildCommand(cmd, { ...opts, becomePassword: becomePassword !== undefined }, randomBytes(8).toString('hex'));
     const io = {
@@ -59,10 +59,14 @@ export class SshConnection implements Connection {
       timeout: opts.timeout,
       signal: opts.signal,
       becomePassword,
-      // As the same user the command runs as: a root command under sudo needs root to kill it.
-      killGroup: async (pgid: number) => {
-        await this.run(killTreeScript(pgid), { become: opts.become, becomeUser: opts.becomeUser }, 4096);
-      },
+      // As the user the command runs as (a root command under sudo needs root to kill it); the
+      // kill itself is never killed in turn, and gives up after a while.
+      killGroup: killable
+        ? async (pgid: number, asLoginUser: boolean) => {
+            const become = opts.become && !asLoginUser;
+            await this.run(killTreeScript(pgid), { become, becomeUser: opts.becomeUser, timeout: 10_000 }, 4096, false);
+          }
+        : undefined,
     };
     for (let attempt = 1; ; attempt++) {
       const s = await this.session();

@@ -17,7 +17,7 @@ export type ChannelIo = {
   signal?: AbortSignal;
   becomePassword?: string;
   /** Kills the command's process group from another channel (timeouts, aborts). */
-  killGroup?: (pgid: number) => Promise<void>;
+  killGroup?: (pgid: number, asLoginUser: boolean) => Promise<void>;
 };
 
 export type RawResult = {
@@ -132,7 +132,7 @@ export async function runChannel(s: Session, cmd: BuiltCommand, io: ChannelIo): 
       new DroppedError(s.host, `connection to ${s.host} dropped while running ${cmd.summary}; it may or may not have completed, and was not re-run`, true);
     const pids = pidFilter(cmd.pidMarker);
     let graceTimer: NodeJS.Timeout | undefined;
-    const kill = () => {
+    const kill = (asLoginUser = false) => {
       // A signal request works for non-root logins; for root ones kill the process group from a
       // second channel. sshd closes the channel only once the command is gone.
       try {
@@ -141,7 +141,7 @@ export async function runChannel(s: Session, cmd: BuiltCommand, io: ChannelIo): 
         // Channel already gone.
       }
       const pgid = pids.pid();
-      const killed = pgid && io.killGroup ? io.killGroup(pgid).catch(() => undefined) : Promise.resolve();
+      const killed = pgid && io.killGroup ? io.killGroup(pgid, asLoginUser).catch(() => undefined) : Promise.resolve();
       void killed.then(() => ch.close());
       graceTimer = setTimeout(() => ch.emit('close'), CLOSE_GRACE_MS);
     };
@@ -150,7 +150,8 @@ export async function runChannel(s: Session, cmd: BuiltCommand, io: ChannelIo): 
       filter = createSudoFilter(cmd.sudo, {
         writePassword: () => ch.write(`${io.becomePassword}\n`),
         started: writeStdin,
-        refuse: kill,
+        // sudo is still waiting for a password: it runs with our real uid, so no become is needed (or possible).
+        refuse: () => kill(true),
       });
     } else writeStdin();
 

@@ -94,6 +94,10 @@ describe('ssh become', () => {
       expect(r.rc).not.toBe(0);
       expect(r.stdout).toBe('');
       expect(r.stderr).toContain('sudo refused the become password');
+      // The waiting sudo was killed as the login user, once: no second password attempt.
+      const sent = conn.events.filter((e) => e.type === 'command').map((e) => ('line' in e ? e.line : ''));
+      expect(sent).toHaveLength(2);
+      expect(sent[1]).not.toContain('sudo');
     } finally {
       await conn.close();
     }
