@@ -5,13 +5,15 @@ import { addChild, addHostToGroup, ensureGroup, ensureHost, type Inventory } fro
 import { pyLiteral } from './py-literal.js';
 import { expandHostRange } from './ranges.js';
 import { splitWords } from '../shell-words.js';
+import { HerdbookError } from '../errors.js';
+import { didYouMean } from '../suggest.js';
 
 type Section = { group: string; kind: 'hosts' | 'vars' | 'children' };
 
 export function parseIniInventory(inv: Inventory, file: string, text: string): Diagnostic[] {
   const diags: Diagnostic[] = [];
   let section: Section = { group: 'ungrouped', kind: 'hosts' };
-  const declaredChildren: { parent: string; child: string; line: number }[] = [];
+  const declaredChildren: { parent: string; child: string; line: number; col: number }[] = [];
   const varsSections: { group: string; line: number }[] = [];
   text.split(/\r?\n/).forEach((raw, idx) => {
     const lineNo = idx + 1;
@@ -35,38 +37,56 @@ export function parseIniInventory(inv: Inventory, file: string, text: string): D
       diags.push({ severity: 'error', message: `malformed section header '${line}'`, pos: at() });
       return;
     }
+    const indent = raw.length - raw.trimStart().length;
     try {
       if (section.kind === 'vars') {
         const eq = line.indexOf('=');
-        if (eq <= 0) throw new Error(`expected key=value in [${section.group}:vars], got: ${line}`);
+        if (eq <= 0) throw new IniLineError(`expected key=value in [${section.group}:vars], got '${line}'`, indent + 1, `write ${line.split(/\s/)[0]}=VALUE`);
         ensureGroup(inv, section.group).vars[line.slice(0, eq).trim()] = pyLiteral(line.slice(eq + 1));
       } else if (section.kind === 'children') {
         const child = splitWords(line)[0];
-        declaredChildren.push({ parent: section.group, child, line: lineNo });
+        declaredChildren.push({ parent: section.group, child, line: lineNo, col: indent + 1 });
       } else {
-        parseHostLine(inv, section.group, line, at(raw.length - raw.trimStart().length + 1));
+        parseHostLine(inv, section.group, line, at(indent + 1), raw);
       }
     } catch (e) {
-      diags.push({ severity: 'error', message: (e as Error).message, pos: at(raw.length - raw.trimStart().length + 1) });
+      const le = e instanceof IniLineError ? e : undefined;
+      diags.push({ severity: 'error', message: (e as Error).message, pos: at(le?.col ?? indent + 1), hint: le?.hint });
     }
   });
   for (const d of declaredChildren) {
     // Like Ansible, a child group may be declared by its own [child] or [child:children] section.
     const declared = inv.groups.get(d.child)?.pos || declaredChildren.some((o) => o.parent === d.child);
     if (!declared) {
-      diags.push({ severity: 'error', message: `section [${d.parent}:children] includes undefined group '${d.child}'`, pos: { file, line: d.line, col: 1 } });
+      const hint = didYouMean(d.child, definedGroups(inv)) ?? `declare it with a [${d.child}] section listing its hosts, or remove it from [${d.parent}:children]`;
+      diags.push({ severity: 'error', message: `section [${d.parent}:children] includes undefined group '${d.child}'`, pos: { file, line: d.line, col: d.col }, hint });
       continue;
     }
     addChild(inv, d.parent, d.child);
   }
   for (const v of varsSections) {
     const defined = v.group === 'all' || v.group === 'ungrouped' || inv.groups.get(v.group)?.pos || declaredChildren.some((d) => d.child === v.group || d.parent === v.group);
-    if (!defined) diags.push({ severity: 'error', message: `section [${v.group}:vars] is not valid for undefined group '${v.group}'`, pos: { file, line: v.line, col: 1 } });
+    if (!defined) {
+      const hint = didYouMean(v.group, definedGroups(inv)) ?? `add a [${v.group}] section with its hosts, or fix the group name`;
+      diags.push({ severity: 'error', message: `section [${v.group}:vars] is not valid for undefined group '${v.group}'`, pos: { file, line: v.line, col: 2 }, hint });
+    }
   }
   return diags;
 }
 
-function parseHostLine(inv: Inventory, group: string, line: string, pos: { file: string; line: number; col: number }): void {
+/** A problem on one line, with the column of the word at fault. */
+class IniLineError extends HerdbookError {
+  constructor(message: string, readonly col?: number, readonly hint?: string) {
+    super('E_INVENTORY', message);
+  }
+}
+
+/** Groups written in the file (with a section of their own), for did-you-mean. */
+function definedGroups(inv: Inventory): string[] {
+  return [...inv.groups.values()].filter((g) => g.pos).map((g) => g.name);
+}
+
+function parseHostLine(inv: Inventory, group: string, line: string, pos: { file: string; line: number; col: number }, raw: string): void {
   const [first, ...rest] = splitWords(line);
   let name = first;
   const vars: Record<string, unknown> = {};
@@ -78,7 +98,10 @@ function parseHostLine(inv: Inventory, group: string, line: string, pos: { file:
   }
   for (const word of rest) {
     const eq = word.indexOf('=');
-    if (eq <= 0) throw new Error(`expected key=value host variable assignment, got: ${word}`);
+    if (eq <= 0) {
+      const col = raw.indexOf(word, raw.indexOf(first) + first.length) + 1;
+      throw new IniLineError(`host variable '${word}' has no value: expected key=value`, col || undefined, `write ${word}=VALUE (host lines are: name key=value key=value ...)`);
+    }
     vars[word.slice(0, eq)] = pyLiteral(word.slice(eq + 1));
   }
   for (const n of expandHostRange(name)) {

@@ -1,4 +1,5 @@
 // What the loader carries while following imports, roles and task files.
+import path from 'node:path';
 import type { Diagnostic, SourcePos } from '../errors.js';
 
 /** Schema checks are injected by the validate stage, so `load` does not depend on ajv. */
@@ -37,4 +38,10 @@ export function error(ctx: LoadContext, message: string, pos?: SourcePos, hint?:
 
 export function warning(ctx: LoadContext, message: string, pos?: SourcePos, hint?: string): void {
   ctx.diagnostics.push({ severity: 'warning', message, pos, hint });
+}
+
+/** "import cycle: a.yaml → b.yaml → a.yaml", paths relative to the playbook's directory. */
+export function importCycle(ctx: LoadContext, file: string): string {
+  const chain = [...ctx.stack.slice(ctx.stack.indexOf(file)), file].map((f) => path.relative(ctx.playbookDir, f) || path.basename(f));
+  return `import cycle: ${chain.join(' → ')}`;
 }

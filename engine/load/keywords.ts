@@ -9,9 +9,10 @@ export function tagList(v: unknown): string[] {
   return list.map((t) => String(t).trim()).filter(Boolean);
 }
 
+/** notify/listen names; values of another type were reported by the schema check and are skipped. */
 export function nameList(v: unknown): string[] {
   if (v === undefined || v === null) return [];
-  return (Array.isArray(v) ? v : [v]).map(String);
+  return (Array.isArray(v) ? v : [v]).filter((x): x is string => typeof x === 'string');
 }
 
 export function inheritable(raw: Record<string, unknown>): Inheritable {

@@ -1,9 +1,11 @@
 // A playbook file → plays: schema-checked, import_playbook followed, roles and task files
 // loaded. Every problem is collected in ctx.diagnostics; nothing stops at the first.
 import path from 'node:path';
-import { error, type LoadContext, type RoleExtras } from './context.js';
+import { existsSync } from 'node:fs';
+import { error, importCycle, type LoadContext, type RoleExtras } from './context.js';
 import { loadYamlFile } from './files.js';
 import { inheritable, located } from './keywords.js';
+import { valuePos } from './positions.js';
 import type { BlockDef, Play, TaskDef } from './model.js';
 import { normalizePlaybook } from './normalize.js';
 import { loadRoleBlock } from './roles.js';
@@ -14,7 +16,11 @@ const isMap = (v: unknown): v is Record<string, unknown> => !!v && typeof v === 
 
 export function loadPlaybookFile(file: string, ctx: LoadContext, from?: SourcePos): Play[] {
   if (ctx.stack.includes(file)) {
-    error(ctx, `${file} imports itself (${[...ctx.stack, file].join(' → ')})`, from);
+    error(ctx, importCycle(ctx, file), from, 'a playbook cannot import itself, directly or through other playbooks: remove one of these imports');
+    return [];
+  }
+  if (from && !existsSync(file)) {
+    error(ctx, `imported playbook not found: ${path.relative(ctx.playbookDir, file)} (relative to the importing playbook)`, from);
     return [];
   }
   const parsed = loadYamlFile(file, 'playbook');
@@ -88,8 +94,8 @@ function buildPlay(raw: Record<string, unknown>, file: string, ctx: LoadContext)
 }
 
 function roleBlock(ref: unknown, pos: SourcePos, list: unknown[], i: number, scope: TaskScope, ctx: LoadContext): BlockDef | undefined {
-  const itemPos = located(list, scope.file).pos;
-  const at = (located(ref, scope.file).pos ?? itemPos) || pos;
+  // The role's name as written: the list item, or the value of role:/name: in a mapping.
+  const at = (isMap(ref) ? valuePos(ref, ref.role !== undefined ? 'role' : 'name') : undefined) ?? valuePos(list, i) ?? pos;
   if (typeof ref === 'string') return loadRoleBlock(ref, { pos: at, scope }, ctx);
   if (!isMap(ref)) return undefined;
   const name = String(ref.role ?? ref.name ?? '');

@@ -24,7 +24,8 @@ export function loadRoleBlock(name: string, opts: { tasksFrom?: string; pos: Sou
   if (!dir) {
     const known = path.join(ctx.playbookDir, 'roles');
     const names = isDir(known) ? readRoleNames(known) : [];
-    error(ctx, `role '${name}' not found (looked in ${path.join(ctx.playbookDir, 'roles')} and the roles path)`, opts.pos, didYouMean(name, names));
+    const where = ['roles/ next to the playbook', ...(opts.scope.baseDir !== ctx.playbookDir ? [`${path.relative(ctx.playbookDir, path.join(opts.scope.baseDir, 'roles'))}/`] : []), ...ctx.rolesPath];
+    error(ctx, `role '${name}' not found (looked in ${where.join(', ')})`, opts.pos, didYouMean(name, names) ?? 'create roles/<name>/tasks/main.yaml, or set HERDBOOK_ROLES_PATH to the folder that holds your roles');
     return undefined;
   }
   const role: RoleInfo = { name, dir };

@@ -1,7 +1,7 @@
 // A task file (import_tasks, include_tasks, a role's tasks/main.yaml): parsed, normalized,
 // schema-checked and built, with cycles refused.
 import type { SourcePos } from '../errors.js';
-import { error, type LoadContext } from './context.js';
+import { error, importCycle, type LoadContext } from './context.js';
 import { loadYamlFile } from './files.js';
 import type { TaskNode } from './model.js';
 import { normalizeTasks } from './normalize.js';
@@ -9,7 +9,7 @@ import { buildTasks, type TaskScope } from './tasks.js';
 
 export function loadTaskFile(file: string, scope: TaskScope, ctx: LoadContext, from?: SourcePos, kind: 'tasks' | 'handlers' = 'tasks'): TaskNode[] {
   if (ctx.stack.includes(file)) {
-    error(ctx, `${file} includes itself (${[...ctx.stack, file].join(' → ')})`, from);
+    error(ctx, importCycle(ctx, file), from, 'a file cannot import itself, directly or through other files: remove one of these imports');
     return [];
   }
   const parsed = loadYamlFile(file, 'task file');

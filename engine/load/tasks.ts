@@ -6,6 +6,7 @@ import { isTemplateText } from './template-text.js';
 import { error, type LoadContext } from './context.js';
 import { inheritable, located, nameList } from './keywords.js';
 import type { BlockDef, IncludeDef, RoleInfo, TaskDef, TaskNode } from './model.js';
+import type { SourcePos } from '../errors.js';
 import { loadTaskFile } from './task-file.js';
 import { loadRoleBlock } from './roles.js';
 
@@ -40,7 +41,7 @@ function buildNode(raw: Record<string, unknown>, scope: TaskScope, ctx: LoadCont
     return b;
   }
   if (raw.import_tasks !== undefined) {
-    const file = resolveTaskPath(String(raw.import_tasks), scope, ctx);
+    const file = typeof raw.import_tasks === 'string' ? findTaskFile(raw.import_tasks, scope, ctx, loc.fieldPos.import_tasks ?? loc.pos) : undefined;
     const tasks = file ? loadTaskFile(file, { ...scope, file, baseDir: path.dirname(file) }, ctx, loc.fieldPos.import_tasks) : [];
     return { kind: 'block', name: raw.name as string | undefined, ...inheritable(raw), ...loc, block: tasks, rescue: [], always: [] };
   }
@@ -57,7 +58,9 @@ function buildNode(raw: Record<string, unknown>, scope: TaskScope, ctx: LoadCont
 
 function buildInclude(raw: Record<string, unknown>, scope: TaskScope, ctx: LoadContext, loc: ReturnType<typeof located>): IncludeDef {
   const spec = raw.include_tasks;
-  const fileName = String(isMap(spec) ? spec.file : spec);
+  const named = isMap(spec) ? spec.file : spec;
+  // A file name of the wrong type was reported by the schema check; there is nothing to load.
+  const fileName = typeof named === 'string' ? named : '';
   const node: IncludeDef = {
     kind: 'include',
     name: raw.name as string | undefined,
@@ -67,8 +70,8 @@ function buildInclude(raw: Record<string, unknown>, scope: TaskScope, ctx: LoadC
     baseDir: scope.baseDir,
     ...loopFields(raw),
   };
-  if (!isTemplateText(fileName)) {
-    const file = resolveTaskPath(fileName, scope, ctx);
+  if (fileName && !isTemplateText(fileName)) {
+    const file = findTaskFile(fileName, scope, ctx, loc.fieldPos.include_tasks ?? loc.pos);
     if (file) node.preloaded = loadTaskFile(file, { ...scope, file, baseDir: path.dirname(file) }, ctx, loc.fieldPos.include_tasks);
   }
   return node;
@@ -126,10 +129,21 @@ function buildTask(raw: Record<string, unknown>, scope: TaskScope, ctx: LoadCont
 
 /** A task file path: relative to the including file, then to the playbook (Ansible's search order). */
 export function resolveTaskPath(name: string, scope: TaskScope, ctx: LoadContext): string | undefined {
-  const candidates = path.isAbsolute(name)
-    ? [name]
-    : [path.resolve(scope.baseDir, name), ...(scope.role ? [path.resolve(scope.role.dir, 'tasks', name)] : []), path.resolve(ctx.playbookDir, name)];
-  return candidates.find((c) => ctx.files.has(c) || existsFile(c)) ?? candidates[0];
+  return taskPathCandidates(name, scope, ctx).find((c) => ctx.files.has(c) || existsFile(c));
+}
+
+function taskPathCandidates(name: string, scope: TaskScope, ctx: LoadContext): string[] {
+  if (path.isAbsolute(name)) return [name];
+  return [...new Set([path.resolve(scope.baseDir, name), ...(scope.role ? [path.resolve(scope.role.dir, 'tasks', name)] : []), path.resolve(ctx.playbookDir, name)])];
+}
+
+/** resolveTaskPath, or an error at the import naming what was looked for. */
+function findTaskFile(name: string, scope: TaskScope, ctx: LoadContext, pos: SourcePos): string | undefined {
+  const file = resolveTaskPath(name, scope, ctx);
+  if (file) return file;
+  const bases = [scope.baseDir, ...(scope.role ? [path.join(scope.role.dir, 'tasks')] : []), ctx.playbookDir].map((d) => (d === ctx.playbookDir ? "the playbook's folder" : `${path.relative(ctx.playbookDir, d)}/`));
+  error(ctx, `task file '${name}' not found (looked from ${[...new Set(bases)].join(' and ')})`, pos);
+  return undefined;
 }
 
 function existsFile(p: string): boolean {

@@ -1,8 +1,9 @@
 // YAML text → plain values with positions. YAML 1.1 like Ansible's PyYAML (yes/no are
 // booleans, `<<` merge keys work), duplicate keys refused, alias expansion bounded.
-import { Alias, isAlias, isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Node, type Scalar } from 'yaml';
+import { isAlias, isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Alias, type Node, type Scalar } from 'yaml';
 import type { Diagnostic, SourcePos } from '../errors.js';
 import { attachInfo, type NodeInfo } from './positions.js';
+import { explainYamlError, type YamlProblem } from './yaml-errors.js';
 
 export type ParsedYaml = { file: string; text: string; value: unknown; diagnostics: Diagnostic[] };
 
@@ -23,19 +24,37 @@ export function parseYamlText(file: string, text: string): ParsedYaml {
     const { line, col } = lineCounter.linePos(offset);
     return at(line, col);
   };
-  for (const e of doc.errors) diagnostics.push({ severity: 'error', message: yamlMessage(e.code, e.message), pos: posAt(e.pos[0]) });
-  if (diagnostics.length) return { file, text, value: undefined, diagnostics };
+  // One error per line: the parser's later complaints about the same line are its own confusion.
+  const lines = new Set<number>();
+  const problems = [...doc.errors.map((e) => ({ e, severity: 'error' as const })), ...doc.warnings.map((e) => ({ e, severity: e.code === 'TAG_RESOLVE_FAILED' ? ('error' as const) : ('warning' as const) }))];
+  for (const { e, severity } of problems) {
+    const p = e.code === 'TAG_RESOLVE_FAILED' ? unknownTag(e.message, e.pos[0]) : explainYamlError({ code: e.code, message: e.message, offset: e.pos[0] }, text, doc);
+    const pos = posAt(p.offset);
+    if (lines.has(pos.line)) continue;
+    lines.add(pos.line);
+    diagnostics.push({ severity, message: p.message, pos, hint: p.hint });
+  }
+  if (diagnostics.some((d) => d.severity === 'error')) return { file, text, value: undefined, diagnostics };
 
-  const budget = { left: MAX_EXPANDED_NODES };
+  const ctx: Walk = { posAt, text, budget: MAX_EXPANDED_NODES, anchors: new Map(), problems: diagnostics };
   try {
-    const value = toValue(doc.contents as Node | null, posAt, budget, new Map());
-    return { file, text, value, diagnostics };
+    const value = toValue(doc.contents as Node | null, ctx);
+    return { file, text, value: diagnostics.some((d) => d.severity === 'error') ? undefined : value, diagnostics };
   } catch (e) {
     if (e instanceof ExpansionError) {
-      return { file, text, value: undefined, diagnostics: [{ severity: 'error', message: e.message, pos: e.pos }] };
+      return { file, text, value: undefined, diagnostics: [{ severity: 'error', message: e.message, pos: e.pos, hint: 'use fewer nested aliases (*name), or write the values out' }] };
     }
     throw e;
   }
+}
+
+function unknownTag(message: string, offset: number): YamlProblem {
+  const tag = /tag: (\S+)/.exec(message)?.[1] ?? 'this tag';
+  return {
+    message: `unknown YAML tag ${tag}`,
+    offset,
+    hint: tag === '!vault' ? 'herdbook does not decrypt Ansible Vault values; pass secrets with -e @file or environment variables' : 'remove the tag: herdbook reads plain YAML values',
+  };
 }
 
 function refuseText(text: string): string | undefined {
@@ -47,57 +66,65 @@ function refuseText(text: string): string | undefined {
   return undefined;
 }
 
-function yamlMessage(code: string, message: string): string {
-  // The yaml library appends a code frame of its own; ours is printed by the reporter.
-  const first = message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '');
-  if (code === 'TAB_AS_INDENT') return 'tabs are not allowed for indentation in YAML; indent with spaces';
-  if (code === 'DUPLICATE_KEY') return `${first} (a key may appear only once in a mapping)`;
-  return first;
-}
-
 class ExpansionError extends Error {
   constructor(readonly pos: SourcePos) {
     super(`the document expands to more than ${MAX_EXPANDED_NODES} values through aliases (an alias bomb?); refusing to load it`);
   }
 }
 
-type PosAt = (offset: number) => SourcePos;
+type Walk = {
+  posAt: (offset: number) => SourcePos;
+  text: string;
+  /** Values still allowed to be produced: aliases are expanded, so a bomb runs this out. */
+  budget: number;
+  anchors: Map<string, Node>;
+  problems: Diagnostic[];
+};
 
-function toValue(node: Node | Alias | null, posAt: PosAt, budget: { left: number }, anchors: Map<Node, unknown>): unknown {
+function toValue(node: Node | Alias | null, w: Walk): unknown {
   if (node === null || node === undefined) return null;
-  if (--budget.left < 0) throw new ExpansionError(posAt(node.range?.[0] ?? 0));
+  if (--w.budget < 0) throw new ExpansionError(w.posAt(node.range?.[0] ?? 0));
   if (isAlias(node)) {
-    const target = (node as Alias).source ? findAnchor(node as Alias, anchors) : undefined;
-    if (!target) return null;
+    const target = w.anchors.get((node as Alias).source);
+    if (!target) {
+      w.problems.push({ severity: 'error', message: `alias *${(node as Alias).source} names no anchor &${(node as Alias).source} written before it`, pos: w.posAt(node.range?.[0] ?? 0) });
+      return null;
+    }
     // Re-walk the anchored node so the expansion is counted against the budget.
-    return toValue(target, posAt, budget, anchors);
+    return toValue(target, w);
   }
-  if (node.anchor) anchors.set(node, true);
+  // Later anchors with the same name replace earlier ones (YAML spec).
+  if (node.anchor) w.anchors.set(node.anchor, node);
   if (isScalar(node)) return scalarValue(node as Scalar);
   if (isSeq(node)) {
     const out: unknown[] = [];
     const items: SourcePos[] = [];
     for (const item of node.items) {
-      items.push(posAt((item as Node)?.range?.[0] ?? node.range?.[0] ?? 0));
-      out.push(toValue(item as Node, posAt, budget, anchors));
+      items.push(w.posAt((item as Node)?.range?.[0] ?? node.range?.[0] ?? 0));
+      out.push(toValue(item as Node, w));
     }
-    attachInfo(out, { pos: posAt(node.range?.[0] ?? 0), items });
+    attachInfo(out, { pos: w.posAt(node.range?.[0] ?? 0), items });
     return out;
   }
   if (isMap(node)) {
+    const start = node.range?.[0] ?? 0;
+    if (node.flow && w.text.startsWith('{{', start)) {
+      w.problems.push({ severity: 'error', message: "a value that starts with '{{' must be quoted in YAML", pos: w.posAt(start), hint: `write "${w.text.slice(start, w.text.indexOf('}}', start) + 2 || start + 10)}"` });
+      return null;
+    }
     const out: Record<string, unknown> = {};
-    const info: NodeInfo = { pos: posAt(node.range?.[0] ?? 0), keys: {}, values: {} };
+    const info: NodeInfo = { pos: w.posAt(start), keys: {}, values: {} };
     for (const pair of node.items) {
       if (!isPair(pair)) continue;
       const keyNode = pair.key as Node | null;
       if (isScalar(keyNode) && typeof keyNode.value === 'symbol') {
-        mergeInto(out, info, pair.value as Node, posAt, budget, anchors);
+        mergeInto(out, info, pair.value as Node, w);
         continue;
       }
-      const key = keyString(keyNode, posAt, budget, anchors);
-      info.keys![key] = posAt(keyNode?.range?.[0] ?? 0);
-      info.values![key] = posAt((pair.value as Node | null)?.range?.[0] ?? keyNode?.range?.[0] ?? 0);
-      out[key] = toValue(pair.value as Node | null, posAt, budget, anchors);
+      const key = keyString(keyNode, w);
+      info.keys![key] = w.posAt(keyNode?.range?.[0] ?? 0);
+      info.values![key] = w.posAt((pair.value as Node | null)?.range?.[0] ?? keyNode?.range?.[0] ?? 0);
+      out[key] = toValue(pair.value as Node | null, w);
     }
     attachInfo(out, info);
     return out;
@@ -105,13 +132,13 @@ function toValue(node: Node | Alias | null, posAt: PosAt, budget: { left: number
   return (node as { toJSON?: () => unknown }).toJSON?.() ?? null;
 }
 
-function keyString(keyNode: Node | null, posAt: PosAt, budget: { left: number }, anchors: Map<Node, unknown>): string {
-  const k = toValue(keyNode, posAt, budget, anchors);
+function keyString(keyNode: Node | null, w: Walk): string {
+  const k = toValue(keyNode, w);
   return typeof k === 'string' ? k : JSON.stringify(k);
 }
 
-function mergeInto(out: Record<string, unknown>, info: NodeInfo, src: Node, posAt: PosAt, budget: { left: number }, anchors: Map<Node, unknown>) {
-  const merged = toValue(src, posAt, budget, anchors);
+function mergeInto(out: Record<string, unknown>, info: NodeInfo, src: Node, w: Walk) {
+  const merged = toValue(src, w);
   const sources = Array.isArray(merged) ? merged : [merged];
   for (const m of sources) {
     if (!m || typeof m !== 'object') continue;
@@ -119,16 +146,10 @@ function mergeInto(out: Record<string, unknown>, info: NodeInfo, src: Node, posA
       // Keys written in the mapping itself win over merged ones (YAML merge-key rule).
       if (!(k in out)) {
         out[k] = v;
-        info.keys![k] = info.values![k] = posAt(src.range?.[0] ?? 0);
+        info.keys![k] = info.values![k] = w.posAt(src.range?.[0] ?? 0);
       }
     }
   }
-}
-
-function findAnchor(alias: Alias, anchors: Map<Node, unknown>): Node | undefined {
-  let found: Node | undefined;
-  for (const n of anchors.keys()) if (n.anchor === alias.source) found = n;
-  return found;
 }
 
 // PyYAML (what Ansible users' files were written for) reads only these plain words as

@@ -12,12 +12,15 @@ export function displayPath(file: string, cwd = process.cwd()): string {
   return rel && !rel.startsWith('..') && !path.isAbsolute(rel) ? rel : file;
 }
 
+const BINARY = /[\u0000-\u0008\u000e-\u001f\ufffd]/;
+
 export function formatDiagnostic(d: Diagnostic, paint: Paint = NO_PAINT, lines?: (file: string) => string[] | undefined): string {
   const label = d.severity === 'error' ? paint.red('error') : paint.yellow('warning');
   const where = d.pos ? `${displayPath(d.pos.file)}:${d.pos.line}:${d.pos.col}: ` : '';
   const out = [`${paint.bold(where)}${label}: ${d.message}`];
   const source = d.pos ? (lines ?? readLines)(d.pos.file) : undefined;
-  if (d.pos && source && source[d.pos.line - 1] !== undefined) {
+  // No frame for binary lines: control characters would garble the terminal.
+  if (d.pos && source && source[d.pos.line - 1] !== undefined && !BINARY.test(source[d.pos.line - 1])) {
     const text = source[d.pos.line - 1].replace(/\t/g, ' ');
     const num = String(d.pos.line);
     const gutter = ' '.repeat(num.length);

@@ -4,6 +4,7 @@ import { createRequire } from 'node:module';
 import type { AST } from './ast.js';
 import { TemplateError } from '../errors.js';
 import { detectJinja, translateJinja } from './jinja.js';
+import { explainParseError, templateSlip } from './syntax.js';
 
 // Only Handlebars' parser is loaded, not its compiler and runtime: we evaluate the AST ourselves.
 const require = createRequire(import.meta.url);
@@ -66,11 +67,9 @@ function parseOrExplain(text: string): AST.Program {
   try {
     return hbsParse(text);
   } catch (e) {
-    const raw = e instanceof Error ? e.message : String(e);
-    const expecting = /Expecting (.*)/.exec(raw)?.[1];
-    const where = /Parse error on line (\d+)/.exec(raw)?.[1];
-    const msg = expecting ? `cannot parse template${where && where !== '1' ? ` (line ${where})` : ''}: expecting ${expecting}` : `cannot parse template: ${raw.split('\n')[0]}`;
-    throw new TemplateError(msg, { hint: 'templates are Handlebars: {{name}}, {{helper arg "literal"}}, {{#if cond}}..{{/if}}', code: 'E_TEMPLATE_SYNTAX' });
+    const slip = templateSlip(text);
+    const message = slip?.message ?? explainParseError(e instanceof Error ? e.message : String(e));
+    throw new TemplateError(message, { hint: slip?.hint ?? 'templates are Handlebars: {{name}}, {{helper arg "literal"}}, {{#if cond}}..{{/if}}', code: 'E_TEMPLATE_SYNTAX' });
   }
 }
 

@@ -3,7 +3,8 @@
 import type { ErrorObject } from 'ajv';
 import type { Diagnostic } from '../errors.js';
 import { pathPos } from '../load/positions.js';
-import { didYouMean } from '../suggest.js';
+import { expectedAt, pruneAlternatives, type ErrorWithSchema } from './ajv-prune.js';
+import { suggestKey } from './suggest-key.js';
 
 const IDENTIFIER = '^[A-Za-z_][A-Za-z0-9_]*$';
 
@@ -32,10 +33,12 @@ function typeWords(t: unknown): string {
   return [...new Set(list)].join(' or ');
 }
 
-function what(segs: string[], parentTitle?: string): string {
+function what(segs: string[], parentTitle?: string, modules?: ReadonlySet<string>): string {
   const last = segs[segs.length - 1];
+  const parent = segs[segs.length - 2];
   if (last === undefined) return parentTitle ? `the ${parentTitle}` : 'the document';
-  if (/^\d+$/.test(last)) return `item ${Number(last) + 1} of '${segs[segs.length - 2] ?? 'the list'}'`;
+  if (/^\d+$/.test(last)) return `item ${Number(last) + 1} of '${parent ?? 'the list'}'`;
+  if (parent !== undefined && modules?.has(parent)) return `argument '${last}' of module '${parent}'`;
   return `'${last}'`;
 }
 
@@ -53,7 +56,15 @@ function underTemplate(root: unknown, segs: string[]): boolean {
   return isTemplate(v);
 }
 
-type ErrorWithSchema = ErrorObject & { parentSchema?: Record<string, unknown> };
+/** Keywords about a value's content: a schema's `x-expected` wording replaces their jargon. */
+const VALUE_KEYWORDS = new Set(['type', 'const', 'enum', 'oneOf', 'anyOf', 'pattern', 'minimum', 'maximum', 'exclusiveMinimum', 'exclusiveMaximum', 'minLength', 'maxLength', 'multipleOf', 'format']);
+
+/** What to add when a required key is missing. */
+const REQUIRED_HINTS: Record<string, string> = {
+  hosts: 'add hosts: with a group, a host or a pattern (all, k3s_servers, web:&arm)',
+  file: 'name the task file: include_tasks: {file: tasks/x.yaml}',
+  name: 'name the role: include_role: {name: my_role}',
+};
 
 export function ajvDiagnostics(errors: readonly ErrorObject[] | null | undefined, doc: unknown, file: string, modules: ReadonlySet<string>): Diagnostic[] {
   if (!errors?.length) return [];
@@ -63,7 +74,7 @@ export function ajvDiagnostics(errors: readonly ErrorObject[] | null | undefined
   for (const e of list) {
     const segs = segments(e.instancePath);
     if (e.keyword === 'if' || underTemplate(doc, segs)) continue;
-    const d = toDiagnostic(e, segs, doc, file, modules);
+    const d = toDiagnostic(e, segs, doc, file, modules, errors as ErrorWithSchema[]);
     if (!d) continue;
     const key = `${d.pos?.line}:${d.pos?.col}:${d.message}`;
     if (!seen.has(key)) {
@@ -74,12 +85,24 @@ export function ajvDiagnostics(errors: readonly ErrorObject[] | null | undefined
   return out;
 }
 
-function toDiagnostic(e: ErrorWithSchema, segs: string[], doc: unknown, file: string, modules: ReadonlySet<string>): Diagnostic | undefined {
+function ownerOf(title: string | undefined, segs: string[], modules: ReadonlySet<string>): string | undefined {
+  if (!title) return undefined;
+  if (modules.has(title)) return `module '${title}'`;
+  // Inventory groups are named by their key: "group 'k3s_workers'".
+  if (title === 'group' && segs.length) return `group '${segs[segs.length - 1]}'`;
+  return title;
+}
+
+function toDiagnostic(e: ErrorWithSchema, segs: string[], doc: unknown, file: string, modules: ReadonlySet<string>, all: readonly ErrorWithSchema[]): Diagnostic | undefined {
   const title = typeof e.parentSchema?.title === 'string' ? (e.parentSchema.title as string) : undefined;
-  const owner = title && modules.has(title) ? `module '${title}'` : title ?? undefined;
+  const owner = ownerOf(title, segs, modules);
   const value = valueAt(doc, segs);
   const at = (extra: string[] = [], atKey = false) => pathPos(doc, [...segs, ...extra], atKey) ?? { file, line: 1, col: 1 };
   const p = e.params as Record<string, unknown>;
+  const expected = VALUE_KEYWORDS.has(e.keyword) ? expectedAt(all, e.instancePath) : undefined;
+  if (expected && !(segs.length === 0 && title === 'herdbook playbook')) {
+    return { severity: 'error', message: `${what(segs, owner, modules)} must be ${expected}, got ${describeValue(value)}`, pos: at() };
+  }
   switch (e.keyword) {
     case 'additionalProperties': {
       const key = String(p.additionalProperty);
@@ -89,42 +112,44 @@ function toDiagnostic(e: ErrorWithSchema, segs: string[], doc: unknown, file: st
         : owner && modules.has(title!)
           ? `unknown argument '${key}' for module '${title}'`
           : `unknown key '${key}'${owner ? ` in ${owner}` : ''}`;
-      return { severity: 'error', message, pos: at([key], true), hint: didYouMean(key, allowed) ?? (allowed.length && allowed.length < 16 ? `expected one of: ${allowed.join(', ')}` : undefined) };
+      return { severity: 'error', message, pos: at([key], true), hint: suggestKey(key, allowed) ?? (allowed.length && allowed.length < 16 ? `expected one of: ${allowed.join(', ')}` : undefined) };
     }
-    case 'required':
-      return { severity: 'error', message: `${owner ?? what(segs)} needs '${String(p.missingProperty)}'`, pos: at() };
+    case 'required': {
+      const missing = String(p.missingProperty);
+      return { severity: 'error', message: `${owner ?? what(segs, undefined, modules)} needs '${missing}'`, pos: at(), hint: REQUIRED_HINTS[missing] };
+    }
     case 'type':
       if (segs.length === 0 && title === 'herdbook playbook') {
         return { severity: 'error', message: `a playbook is a list of plays (- hosts: ...), got ${describeValue(value)}`, pos: at() };
       }
-      return { severity: 'error', message: `${what(segs, owner)} must be ${typeWords(p.type)}, got ${describeValue(value)}`, pos: at() };
+      return { severity: 'error', message: `${what(segs, owner, modules)} must be ${typeWords(p.type)}, got ${describeValue(value)}`, pos: at() };
     case 'enum': {
       const allowed = (p.allowedValues as unknown[]).map(String);
-      return { severity: 'error', message: `${what(segs, owner)} must be one of: ${allowed.join(', ')}; got ${describeValue(value)}`, pos: at(), hint: typeof value === 'string' ? didYouMean(value, allowed) : undefined };
+      return { severity: 'error', message: `${what(segs, owner, modules)} must be one of: ${allowed.join(', ')}; got ${describeValue(value)}`, pos: at(), hint: typeof value === 'string' ? suggestKey(value, allowed) : undefined };
     }
     case 'const':
-      return { severity: 'error', message: `${what(segs, owner)} must be ${JSON.stringify(p.allowedValue)}, got ${describeValue(value)}`, pos: at() };
+      return { severity: 'error', message: `${what(segs, owner, modules)} must be ${JSON.stringify(p.allowedValue)}, got ${describeValue(value)}`, pos: at() };
     case 'pattern':
-      if (p.pattern === IDENTIFIER) return { severity: 'error', message: `${what(segs, owner)} must be a variable name (letters, digits and _), got ${describeValue(value)}`, pos: at() };
-      return { severity: 'error', message: `${what(segs, owner)} must match ${String(p.pattern)}, got ${describeValue(value)}`, pos: at() };
+      if (p.pattern === IDENTIFIER) return { severity: 'error', message: `${what(segs, owner, modules)} must be a variable name (letters, digits and _), got ${describeValue(value)}`, pos: at() };
+      return { severity: 'error', message: `${what(segs, owner, modules)} has the wrong form: ${describeValue(value)} does not match ${String(p.pattern)}`, pos: at() };
     case 'propertyNames':
       return undefined;
     case 'minimum':
     case 'maximum':
     case 'exclusiveMinimum':
     case 'exclusiveMaximum':
-      return { severity: 'error', message: `${what(segs, owner)} ${e.message}, got ${describeValue(value)}`, pos: at() };
+      return { severity: 'error', message: `${what(segs, owner, modules)} ${e.message}, got ${describeValue(value)}`, pos: at() };
     case 'minItems':
-      return { severity: 'error', message: `${what(segs, owner)} needs at least ${String(p.limit)} item${p.limit === 1 ? '' : 's'}`, pos: at() };
+      return { severity: 'error', message: `${what(segs, owner, modules)} needs at least ${String(p.limit)} item${p.limit === 1 ? '' : 's'}`, pos: at() };
     case 'minLength':
-      return { severity: 'error', message: `${what(segs, owner)} must not be empty`, pos: at() };
+      return { severity: 'error', message: `${what(segs, owner, modules)} must not be empty`, pos: at() };
     case 'minProperties':
-      return { severity: 'error', message: `${owner ?? what(segs)} needs at least ${String(p.limit)} key${p.limit === 1 ? '' : 's'}`, pos: at() };
+      return { severity: 'error', message: `${owner ?? what(segs, undefined, modules)} needs at least ${String(p.limit)} key${p.limit === 1 ? '' : 's'}`, pos: at() };
     case 'oneOf':
     case 'anyOf':
-      return { severity: 'error', message: `${what(segs, owner)} must be ${alternatives(e)}, got ${describeValue(value)}`, pos: at() };
+      return { severity: 'error', message: `${what(segs, owner, modules)} must be ${alternatives(e)}, got ${describeValue(value)}`, pos: at() };
     default:
-      return { severity: 'error', message: `${what(segs, owner)} ${e.message ?? 'is invalid'}`, pos: at() };
+      return { severity: 'error', message: `${what(segs, owner, modules)} ${e.message ?? 'is invalid'}`, pos: at() };
   }
 }
 
@@ -132,26 +157,4 @@ function alternatives(e: ErrorWithSchema): string {
   const branches = (e.schema as { type?: unknown; $ref?: string }[] | undefined) ?? [];
   const words = branches.map((b) => (b.type ? typeWords(b.type) : b.$ref ? b.$ref.split('/').pop() : 'a valid value'));
   return [...new Set(words)].join(' or ');
-}
-
-/**
- * oneOf/anyOf report every branch's errors. When one branch matched the value's type and
- * failed deeper, keep only that branch's errors (the specific ones); otherwise keep the
- * single "must be X or Y" error.
- */
-function pruneAlternatives(errors: ErrorWithSchema[]): ErrorWithSchema[] {
-  const drop = new Set<ErrorWithSchema>();
-  for (const alt of errors.filter((e) => e.keyword === 'oneOf' || e.keyword === 'anyOf')) {
-    const prefix = alt.schemaPath + '/';
-    const inner = errors.filter((e) => e !== alt && e.schemaPath.startsWith(prefix));
-    const byBranch = new Map<string, ErrorWithSchema[]>();
-    for (const e of inner) {
-      const branch = e.schemaPath.slice(prefix.length).split('/')[0];
-      byBranch.set(branch, [...(byBranch.get(branch) ?? []), e]);
-    }
-    const deep = [...byBranch.values()].find((errs) => errs.some((e) => e.instancePath !== alt.instancePath || !['type', 'const', 'enum', '$ref'].includes(e.keyword)));
-    for (const e of inner) if (!deep?.includes(e)) drop.add(e);
-    if (deep) drop.add(alt);
-  }
-  return errors.filter((e) => !drop.has(e));
 }

@@ -4,6 +4,7 @@ import path from 'node:path';
 import type { Diagnostic, SourcePos } from '../errors.js';
 import { TemplateError } from '../errors.js';
 import { loadYamlFile } from '../load/files.js';
+import { valuePos } from '../load/positions.js';
 import type { Play, TaskNode } from '../load/model.js';
 import { walkPlay } from '../load/walk.js';
 import { MAGIC_VARS } from '../magic-vars.js';
@@ -66,7 +67,7 @@ function collectPlayNames(play: Play, defined: Set<string>, out: Diagnostic[]): 
     if (candidates.some((c) => c.includes('{{'))) continue;
     const found = candidates.map((c) => path.resolve(play.baseDir, c)).map((f) => loadYamlFile(f, 'vars file')).find((p) => p.value !== undefined || p.diagnostics.some((d) => d.pos));
     if (!found) {
-      out.push({ severity: 'error', message: `vars file not found: ${candidates.join(' or ')} (relative to ${play.baseDir})`, pos: play.fieldPos.vars_files ?? play.pos });
+      out.push({ severity: 'error', message: `vars file not found: ${candidates.join(' or ')} (relative to the playbook that names it)`, pos: play.fieldPos.vars_files ?? play.pos });
       continue;
     }
     out.push(...found.diagnostics);
@@ -106,11 +107,12 @@ function checkNotify(play: Play, out: Diagnostic[]): void {
 }
 
 function collectUses(play: Play, uses: Use[]): void {
+  // Each string carries its own position, so an error points at the value, not its mapping.
   const strings = (v: unknown, pos: SourcePos, condition = false) => {
     if (typeof v === 'string') {
-      if (condition || v.includes('{{')) uses.push({ text: v, condition, pos });
-    } else if (Array.isArray(v)) v.forEach((x) => strings(x, pos, condition));
-    else if (v && typeof v === 'object') for (const x of Object.values(v)) strings(x, pos);
+      if (condition || v.includes('{{') || v.includes('{%')) uses.push({ text: v, condition, pos });
+    } else if (Array.isArray(v)) v.forEach((x, i) => strings(x, valuePos(v, i) ?? pos, condition));
+    else if (v && typeof v === 'object') for (const [k, x] of Object.entries(v)) strings(x, valuePos(v, k) ?? pos);
   };
   strings(play.hosts, play.fieldPos.hosts ?? play.pos);
   strings(play.vars, play.fieldPos.vars ?? play.pos);
@@ -129,14 +131,16 @@ function collectUses(play: Play, uses: Use[]): void {
     if (n.kind === 'include') strings(n.file, pos('include_tasks'));
     if (n.kind !== 'task') return;
     const argPos = pos(n.module);
-    if (n.module === 'assert' && n.args && typeof n.args === 'object') {
-      const { that, ...rest } = n.args as Record<string, unknown>;
-      strings(that, argPos, true);
-      strings(rest, argPos);
-    } else if (n.module === 'debug' && n.args && typeof n.args === 'object' && typeof (n.args as { var?: unknown }).var === 'string') {
-      const { var: name, ...rest } = n.args as Record<string, unknown>;
-      uses.push({ text: `{{${String(name)}}}`, condition: false, pos: argPos });
-      strings(rest, argPos);
+    const args = n.args as Record<string, unknown>;
+    const others = (skip: string) => {
+      for (const [k, x] of Object.entries(args)) if (k !== skip) strings(x, valuePos(args, k) ?? argPos);
+    };
+    if (n.module === 'assert' && args && typeof args === 'object') {
+      strings(args.that, valuePos(args, 'that') ?? argPos, true);
+      others('that');
+    } else if (n.module === 'debug' && args && typeof args === 'object' && typeof args.var === 'string') {
+      uses.push({ text: `{{${String(args.var)}}}`, condition: false, pos: valuePos(args, 'var') ?? argPos });
+      others('var');
     } else strings(n.args, argPos);
   });
 }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { parseIniInventory, splitWords } from '../../../engine/inventory/ini.js';
+import { parseIniInventory } from '../../../engine/inventory/ini.js';
+import { splitWords } from '../../../engine/shell-words.js';
 import { emptyInventory, finishInventory } from '../../../engine/inventory/model.js';
 import { pyLiteral } from '../../../engine/inventory/py-literal.js';
 import { expandHostRange } from '../../../engine/inventory/ranges.js';
@@ -54,17 +55,22 @@ k3s_port=6443
 
   it('reports malformed lines with their line numbers, all at once', () => {
     const { diags } = parse('[g]\nh1 novalue\n[g:vars]\njustaword\n[x:children]\nnosuch\n[g:weird]\n');
-    expect(diags.map((d) => [d.pos?.line, d.message])).toEqual([
-      [2, 'expected key=value host variable assignment, got: novalue'],
-      [4, 'expected key=value in [g:vars], got: justaword'],
-      [7, "unknown section type ':weird' (use [g], [g:vars] or [g:children])"],
-      [6, "section [x:children] includes undefined group 'nosuch'"],
+    expect(diags.map((d) => [d.pos?.line, d.pos?.col, d.message])).toEqual([
+      [2, 4, "host variable 'novalue' has no value: expected key=value"],
+      [4, 1, "expected key=value in [g:vars], got 'justaword'"],
+      [7, 1, "unknown section type ':weird' (use [g], [g:vars] or [g:children])"],
+      [6, 1, "section [x:children] includes undefined group 'nosuch'"],
     ]);
+    expect(diags[0].hint).toBe('write novalue=VALUE (host lines are: name key=value key=value ...)');
+    expect(diags[3].hint).toBe('declare it with a [nosuch] section listing its hosts, or remove it from [x:children]');
   });
 
   it('refuses vars for a group that does not exist', () => {
     const { diags } = parse('[a]\nh\n[b:vars]\nx=1\n');
     expect(diags[0].message).toBe("section [b:vars] is not valid for undefined group 'b'");
+    expect(diags[0].pos).toMatchObject({ line: 3, col: 2 });
+    // A near miss of a group that exists gets a did-you-mean.
+    expect(parse('[web]\nh\n[wbe:vars]\nx=1\n').diags[0].hint).toBe("did you mean 'web'?");
   });
 });
 
