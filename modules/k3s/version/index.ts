@@ -1,0 +1,39 @@
+// k3s_version: install or upgrade k3s to a version or a channel's release, keeping the node's
+// role and flags, guarded by the version-skew policy, then waiting for it to come back.
+import { defineModule, ModuleError } from '../../../engine/index-module.js';
+import { nodeFacts } from '../../../engine/kube/node-facts.js';
+import { compareVersions, minorDistance, parseVersion } from '../../../engine/versions.js';
+import { probeK3s } from '../facts.js';
+import { applyVersion } from './apply.js';
+import { latestPerMinor, resolveChannel } from './channels.js';
+import { planVersion, type InstallStep, type VersionArgs, type VersionState } from './plan.js';
+
+export const k3sVersion = defineModule<VersionArgs, VersionState, InstallStep>({
+  name: 'k3s_version',
+  schema: 'k3s_version',
+  runsOn: 'host',
+  predictable: true,
+  secretArgs: ['token'],
+  async inspect(ctx, a) {
+    if (!a.version === !a.channel) throw new ModuleError('k3s_version needs exactly one of version: (v1.32.5+k3s1) or channel: (stable, latest, v1.32)');
+    if (a.version && !parseVersion(a.version)) throw new ModuleError(`version '${a.version}' is not a k3s release (expected like v1.32.5+k3s1)`);
+    const facts = await probeK3s(ctx);
+    const target = a.version ?? (await resolveChannel(a.channel_url, a.channel!, ctx.signal));
+    const via = a.channel ? `via ${a.channel} channel` : 'pinned version';
+    let otherServers: { name: string; version: string }[] = (a.servers ?? []).map((v, i) => ({ name: `server ${i + 1}`, version: v }));
+    let apiAvailable = false;
+    try {
+      const kube = await ctx.kube();
+      const nodes = (await kube.core.listNode({})).items.map(nodeFacts);
+      apiAvailable = true;
+      otherServers = nodes.filter((n) => n.k3s_role === 'server' && n.name !== ctx.nodeName && parseVersion(n.kubelet_version)).map((n) => ({ name: n.name, version: n.kubelet_version }));
+    } catch {
+      // No API (or not reachable): the skew guard uses `servers:` if given.
+    }
+    const needsWalk = facts.installed && facts.role !== 'agent' && parseVersion(facts.version!) && compareVersions(target, facts.version!) > 0 && minorDistance(facts.version!, target) > 1;
+    const minors = needsWalk ? await latestPerMinor(a.channel_url, ctx.signal) : undefined;
+    return { node: ctx.nodeName, facts, target, via, otherServers, minors, apiAvailable };
+  },
+  plan: (state, args) => planVersion(state, args),
+  apply: (ctx, args, plan) => applyVersion(ctx, args, plan.changes),
+});

@@ -1,0 +1,13 @@
+// How the API simulator learns a fleet node's kubelet state, as an operator would see it: the
+// version of the k3s binary installed on that node, and whether its k3s unit is active.
+// Argv only (no shell text), runnable from the controller outside the node's namespace.
+import path from 'node:path';
+import type { NodeCommands } from '../kube-sim/index.js';
+
+export function k3sNodeCommands(nodeRoot: string): NodeCommands {
+  const state = path.join(nodeRoot, 'run/fake-systemd');
+  return {
+    versionCommand: [path.join(nodeRoot, 'usr/local/bin/k3s'), '--version'],
+    readyCommand: ['sh', '-c', 'grep -qs "^active" "$1/k3s.service.state" || grep -qs "^active" "$1/k3s-agent.service.state"', 'ready', state],
+  };
+}
