@@ -1,81 +1,17 @@
 // A fleet of real OpenSSH sshd processes on 127.0.0.1, each a separate "node" with its own
 // k3s paths. Used by the ssh connection's tests, the k3s module tests and `herdbook sandbox`.
-import { access, chmod, constants, mkdir, readFile, rename, stat, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import type { ConnectionSettings } from '../../engine/connection/types.js';
 import { hostToken, knownHostsLine } from '../../engine/connection/ssh/known-hosts.js';
 import { installFakeSystemctl } from './fake-systemctl.js';
 import { generateKey, readPublicKey } from './keys.js';
 import { fleetPaths, nodeFiles, nodeRoot } from './layout.js';
+import { writeManifest, type Manifest } from './manifest.js';
 import { prepareNodeDirs, startSshd, stopSshd } from './node-process.js';
 import { ensurePrerequisites } from './prerequisites.js';
 import { descendants } from './processes.js';
+import type { Fleet, FleetNode, FleetNodeOptions, FleetOptions } from './types.js';
 import { ensureBecomeUsers, rootIsLocked, type BecomeUsers } from './users.js';
-
-export type FleetNodeOptions = {
-  name: string;
-  /** `Subsystem sftp internal-sftp` (default: the fleet's `sftp`, true). */
-  sftp?: boolean;
-  maxSessions?: number;
-  /** Password logins for the become users (default true; root logs in by key only). */
-  passwordAuthentication?: boolean;
-};
-
-export type FleetOptions = {
-  stateDir: string;
-  /** Named nodes, or a count: `node-1` ... `node-N`. */
-  nodes: FleetNodeOptions[] | number;
-  /** sshd's MaxSessions for every node without its own (default 10, OpenSSH's default). */
-  maxSessions?: number;
-  sftp?: boolean;
-  /** Passphrase for the second, encrypted client key (default: a fixed test passphrase). */
-  keyPassphrase?: string;
-  /** apt-get install openssh-server/sudo when missing (default true). */
-  install?: boolean;
-};
-
-export type FleetNode = {
-  name: string;
-  address: '127.0.0.1';
-  port: number;
-  /** `nodeRoot(stateDir, name)`: the node's /usr/local/bin, /etc/rancher ... live below it. */
-  root: string;
-  pid: number;
-  hostKeyFingerprint: string;
-  hostKeyPath: string;
-  /** Inventory host vars (the ansible_* spellings herdbook accepts). */
-  vars: Record<string, string | number>;
-  /** The same, already resolved for `createSshConnection` (strict host key checking). */
-  settings: ConnectionSettings;
-};
-
-export type Fleet = {
-  stateDir: string;
-  nodes: FleetNode[];
-  /** Unencrypted ed25519 key authorized for root and the become users on every node. */
-  clientKeyPath: string;
-  /** A passphrase-protected ed25519 key, also authorized. */
-  passphraseKey: { path: string; passphrase: string };
-  /** Every node's host key as `[127.0.0.1]:port ssh-ed25519 ...`; the hashed file has `|1|salt|hash` names. */
-  knownHostsPath: string;
-  hashedKnownHostsPath: string;
-  users: BecomeUsers;
-  node(name: string): FleetNode;
-  /** A new host key for `name` (sshd re-reads it per connection); known_hosts files keep the old one. */
-  regenerateHostKey(name: string): Promise<string>;
-  /** Processes serving `name`'s open connections (below its listening sshd): kill them to drop a connection. */
-  sessionPids(name: string): Promise<number[]>;
-  stop(): Promise<void>;
-};
-
-type Manifest = { nodes: { name: string; pid: number; port: number }[] };
-
-// Nodes start in parallel: write a complete manifest beside the old one and rename it over.
-async function writeManifest(file: string, nodes: Manifest['nodes']): Promise<void> {
-  const tmp = `${file}.${process.pid}.${Math.random().toString(36).slice(2)}`;
-  await writeFile(tmp, JSON.stringify({ nodes }, null, 2));
-  await rename(tmp, file);
-}
 
 const DEFAULT_PASSPHRASE = 'herdbook fleet passphrase';
 
@@ -218,17 +154,4 @@ function makeFleet(stateDir: string, nodes: FleetNode[], started: Manifest['node
       await writeManifest(paths.manifest, []).catch(() => undefined);
     },
   };
-}
-
-/** Stops a fleet started by another process, from the pids it wrote into `stateDir`. */
-export async function stopFleet(stateDir: string): Promise<void> {
-  const manifest = fleetPaths(path.resolve(stateDir)).manifest;
-  try {
-    await access(manifest, constants.R_OK);
-  } catch {
-    return;
-  }
-  const { nodes } = JSON.parse(await readFile(manifest, 'utf8')) as Manifest;
-  await Promise.all(nodes.map((n) => stopSshd(path.resolve(stateDir), n.name, n.pid)));
-  await writeManifest(manifest, []);
 }

@@ -1,6 +1,7 @@
 // The real-OpenSSH test fleet: public entry point.
-export { startFleet, stopFleet } from './fleet.js';
-export type { Fleet, FleetNode, FleetNodeOptions, FleetOptions } from './fleet.js';
+export { startFleet } from './fleet.js';
+export { stopFleet } from './manifest.js';
+export type { Fleet, FleetNode, FleetNodeOptions, FleetOptions } from './types.js';
 export { NODE_PATHS, nodeRoot, nodePath, fleetPaths } from './layout.js';
 export type { NodePath } from './layout.js';
 export { fakeSystemctlPath, installFakeSystemctl, readFakeUnitState, readFakeSystemdLog } from './fake-systemctl.js';

@@ -1,10 +1,10 @@
 // Runs one command line on an exec channel: stdin in, stdout/stderr streamed to callbacks and
 // kept up to maxBuffer, timeout and abort by signal + close, exit code or signal out.
-import { constants } from 'node:os';
 import type { ClientChannel } from 'ssh2';
 import { InterruptedError } from '../../errors.js';
 import type { BuiltCommand } from './command.js';
 import { openExec, DroppedError, type Session } from './session.js';
+import { pidFilter, sendSignal, signalRc, Sink } from './streams.js';
 import { createSudoFilter, type SudoFilter } from './sudo-filter.js';
 
 export type ChannelIo = {
@@ -34,79 +34,6 @@ export const KILLED_RC = 128 + 9;
 
 /** After a kill, how long to wait for the server to close the channel before giving up on it. */
 const CLOSE_GRACE_MS = 5000;
-
-/** Takes the login shell's pid line off the front of stderr. */
-function pidFilter(marker: string) {
-  let pending: Buffer | undefined = Buffer.alloc(0);
-  let pid: number | undefined;
-  return {
-    pid: () => pid,
-    push(chunk: Buffer): Buffer {
-      if (!pending) return chunk;
-      const all = Buffer.concat([pending, chunk]);
-      const nl = all.indexOf(10);
-      if (nl < 0 && all.length < 200) {
-        pending = all;
-        return Buffer.alloc(0);
-      }
-      pending = undefined;
-      const m = new RegExp(`^${marker} (\\d+)$`).exec(all.subarray(0, Math.max(nl, 0)).toString('latin1'));
-      if (!m) return all;
-      pid = Number(m[1]);
-      return all.subarray(nl + 1);
-    },
-    flush(): Buffer {
-      const rest = pending ?? Buffer.alloc(0);
-      pending = undefined;
-      return rest;
-    },
-  };
-}
-
-class Sink {
-  private chunks: Buffer[] = [];
-  private size = 0;
-  truncated = false;
-  constructor(
-    private readonly max: number,
-    private readonly onChunk?: (c: Buffer) => void,
-  ) {}
-  push(chunk: Buffer): void {
-    if (chunk.length === 0) return;
-    this.onChunk?.(chunk);
-    const room = this.max - this.size;
-    if (room <= 0) {
-      this.truncated = true;
-      return;
-    }
-    const kept = chunk.length > room ? chunk.subarray(0, room) : chunk;
-    if (kept !== chunk) this.truncated = true;
-    // Copy: ssh2 may reuse the chunk's memory after the event.
-    this.chunks.push(Buffer.from(kept));
-    this.size += kept.length;
-  }
-  buffer(): Buffer {
-    return Buffer.concat(this.chunks, this.size);
-  }
-}
-
-function signalRc(name: string): number {
-  const n = (constants.signals as Record<string, number>)[name];
-  return 128 + (n ?? 0);
-}
-
-type ChannelInternals = { outgoing?: { id: number; state: string }; _client?: { _protocol?: { signal(id: number, sig: string): void } } };
-
-/**
- * ssh2's `channel.signal()` does nothing once our side has sent EOF (stdin ended), which is
- * always the case here; the protocol itself allows it, so send the request directly.
- */
-function sendSignal(ch: ClientChannel, name: string): void {
-  const c = ch as unknown as ChannelInternals;
-  const state = c.outgoing?.state;
-  if ((state === 'open' || state === 'eof') && c._client?._protocol) c._client._protocol.signal(c.outgoing!.id, name);
-  else ch.signal(name);
-}
 
 export async function runChannel(s: Session, cmd: BuiltCommand, io: ChannelIo): Promise<RawResult> {
   if (io.signal?.aborted) throw new InterruptedError();
