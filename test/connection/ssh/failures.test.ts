@@ -174,6 +174,36 @@ describe('dropped connections', () => {
   });
 });
 
+describe('keepalives', () => {
+  it('notices a server that stopped answering and reports the command as dropped', async () => {
+    const conn = connect(t, 'w-1', {}, { keepaliveIntervalMs: 200, keepaliveCountMax: 2 });
+    await conn.exec(['true']);
+    const running = conn.exec('sleep 20');
+    let frozen: number[] = [];
+    for (let i = 0; i < 100 && frozen.length === 0; i++) {
+      await new Promise((r) => setTimeout(r, 20));
+      frozen = await t.fleet.sessionPids('w-1');
+    }
+    // Freeze the connection's sshd processes: the TCP connection stays open but nothing answers.
+    for (const p of frozen) process.kill(p, 'SIGSTOP');
+    try {
+      const e = await failure(running);
+      expect(e.reason).toBe('dropped');
+      expect(e.message).toContain('connection to w-1 dropped while running sleep 20');
+    } finally {
+      for (const p of frozen) {
+        try {
+          process.kill(p, 'SIGKILL');
+          process.kill(p, 'SIGCONT');
+        } catch {
+          // Gone already.
+        }
+      }
+    }
+    await conn.close();
+  });
+});
+
 describe('lifecycle', () => {
   it('refuses work after close', async () => {
     const conn = connect(t, 'w-1');
