@@ -84,7 +84,7 @@ export function planVersion(s: VersionState, a: VersionArgs): Plan<InstallStep> 
   const role = f.role ?? a.role ?? 'server';
   if (role === 'agent') {
     const refused = agentGuard(s, target, servers);
-    return refused ? { changes: [], refuse: refused, data } : steps(s, a, role, [target], 'upgrade', data);
+    return refused ? { changes: [], refuse: refused, data } : steps(s, a, role, [target], cmp > 0 ? 'upgrade' : 'downgrade', data);
   }
   // A server: one minor at a time, never more than one minor ahead of the oldest other server.
   const gap = cmp > 0 ? minorDistance(current, target) : 0;
