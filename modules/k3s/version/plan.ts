@@ -99,6 +99,7 @@ export function planVersion(s: VersionState, a: VersionArgs): Plan<InstallStep> 
     const missing = path.find((v) => !/^v\d/.test(v));
     if (missing) return { changes: [], refuse: `stepwise: the channel server lists no release for ${missing}`, data };
   }
+  const walked = path.length;
   const other = oldest(s.otherServers);
   if (other && cmp > 0) {
     const allowed = path.filter((v) => minorDistance(other.version, v) <= 1);
@@ -106,7 +107,7 @@ export function planVersion(s: VersionState, a: VersionArgs): Plan<InstallStep> 
     if (allowed.length < path.length) data.partial = `stopped at ${allowed.at(-1)}: server ${other.name} is at ${other.version}; run again once the other servers have caught up`;
     path = allowed;
   }
-  return steps(s, a, role, path, cmp > 0 ? 'upgrade' : 'downgrade', data);
+  return steps(s, a, role, path, cmp > 0 ? 'upgrade' : 'downgrade', data, walked);
 }
 
 function agentGuard(s: VersionState, target: string, servers: { name: string; version: string }[]): string | undefined {
@@ -134,12 +135,12 @@ export function minorWalk(current: string, target: string, minors: Record<string
   return out;
 }
 
-function steps(s: VersionState, a: VersionArgs, role: 'server' | 'agent', path: string[], verb: string, data: Record<string, unknown>): Plan<InstallStep> {
+function steps(s: VersionState, a: VersionArgs, role: 'server' | 'agent', path: string[], verb: string, data: Record<string, unknown>, walked = path.length): Plan<InstallStep> {
   const flags = s.facts.installed ? s.facts.args : a.flags ?? [];
   let from = s.facts.version;
   const changes = path.map((version, i) => {
     const env = stepEnv(s, a, version);
-    const how = path.length > 1 ? `step ${i + 1}/${path.length} towards ${s.target}` : s.via;
+    const how = walked > 1 ? `step ${i + 1}/${walked} towards ${s.target}` : s.via;
     const summary = from ? `${verb} ${from} → ${version} (${role}, ${how})` : `install k3s ${version} as ${role} (${how})`;
     from = version;
     return { summary, version, role, args: [role, ...flags], env };

@@ -1,0 +1,105 @@
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { etcdSnapshot } from '../../modules/k3s/etcd_snapshot.js';
+import { execStartWords, parseK3sProbe } from '../../modules/k3s/facts.js';
+import { skewReport } from '../../modules/k3s/skew.js';
+import { parseSnapshotJson, parseSnapshotTable } from '../../modules/k3s/snapshots.js';
+import { k3sVersion } from '../../modules/k3s/version/index.js';
+import { minorWalk } from '../../modules/k3s/version/plan.js';
+import { pctExec } from '../../modules/proxmox/pct_exec.js';
+import { planFixtures } from '../helpers/plan-fixtures.js';
+
+planFixtures(k3sVersion, path.join(import.meta.dirname, 'k3s_version'));
+planFixtures(etcdSnapshot, path.join(import.meta.dirname, 'etcd_snapshot'));
+planFixtures(pctExec, path.join(import.meta.dirname, 'pct_exec'));
+
+// Captured from a node after get.k3s.io installed an agent with --node-label (unit abridged).
+const PROBE = `=== version
+k3s version v1.29.10+k3s1 (ae4df311)
+go version go1.22.8
+=== unit k3s
+=== env k3s
+=== active k3s
+inactive
+=== unit k3s-agent
+[Service]
+Type=notify
+EnvironmentFile=-/etc/systemd/system/k3s-agent.service.env
+ExecStartPre=-/sbin/modprobe br_netfilter
+ExecStart=/usr/local/bin/k3s \\
+    agent \\
+\t'--node-label' \\
+\t'tier=edge it'"'"'s' \\
+
+=== env k3s-agent
+K3S_TOKEN='K10abc::server:xyz'
+K3S_URL='https://10.0.0.1:6443'
+=== active k3s-agent
+active
+=== config
+=== datastore
+=== end
+`;
+
+describe('k3s facts parser (captured output)', () => {
+  it('reads version, role, the unit flags word for word, and the env', () => {
+    expect(parseK3sProbe(PROBE)).toEqual({
+      installed: true,
+      version: 'v1.29.10+k3s1',
+      role: 'agent',
+      service: 'k3s-agent',
+      active: true,
+      args: ['--node-label', "tier=edge it's"],
+      env: { K3S_TOKEN: 'K10abc::server:xyz', K3S_URL: 'https://10.0.0.1:6443' },
+      config_yaml: false,
+      datastore: 'none',
+    });
+  });
+
+  it('reports nothing installed on an empty node', () => {
+    expect(parseK3sProbe('=== version\n=== unit k3s\n=== datastore\n=== end\n')).toMatchObject({ installed: false, args: [], datastore: 'none' });
+  });
+
+  it('splits ExecStart continuation lines into words', () => {
+    expect(execStartWords("[Service]\nExecStart=/usr/local/bin/k3s \\\n    server \\\n\t'--disable' \\\n\t'traefik' \\\n\n")).toEqual(['/usr/local/bin/k3s', 'server', '--disable', 'traefik']);
+  });
+});
+
+describe('snapshot listings', () => {
+  it('reads the JSON list and the older table', () => {
+    expect(parseSnapshotJson('{"kind":"List","items":[{"spec":{"snapshotName":"a-n-1","location":"file:///d/a-n-1"},"status":{"size":"42","creationTime":"2026-01-07T10:00:00Z"}}]}')).toEqual([{ name: 'a-n-1', location: 'file:///d/a-n-1', size: 42, created: '2026-01-07T10:00:00Z' }]);
+    expect(parseSnapshotJson('{"kind":"List","items":null}')).toEqual([]);
+    expect(parseSnapshotTable('Name      Location               Size Created\non-demand-n-1 file:///d/on-demand-n-1 12 2026-01-07T10:00:00Z\n')).toEqual([{ name: 'on-demand-n-1', location: 'file:///d/on-demand-n-1', size: 12, created: '2026-01-07T10:00:00Z' }]);
+  });
+});
+
+describe('version skew policy', () => {
+  const s = (name: string, version: string) => ({ name, role: 'server' as const, version });
+  const a = (name: string, version: string) => ({ name, role: 'agent' as const, version });
+  const table: [string, ReturnType<typeof s>[], boolean, string[]][] = [
+    ['all equal', [s('s1', 'v1.31.4+k3s1'), a('w1', 'v1.31.4+k3s1')], true, []],
+    ['agents older by 3 minors are allowed', [s('s1', 'v1.31.4+k3s1'), a('w1', 'v1.28.15+k3s1')], true, []],
+    ['agents older by 4 minors are not', [s('s1', 'v1.32.5+k3s1'), a('w1', 'v1.28.15+k3s1')], false, ['w1 (agent) runs v1.28.15+k3s1, 4 minors older than s1 (v1.32.5+k3s1): kubelets may be at most 3 minors older']],
+    ['an agent a patch ahead is fine', [s('s1', 'v1.31.2+k3s1'), a('w1', 'v1.31.4+k3s1')], true, []],
+    ['an agent a minor ahead is not', [s('s1', 'v1.31.4+k3s1'), a('w1', 'v1.32.5+k3s1')], false, ['w1 (agent) runs v1.32.5+k3s1, 1 minor newer than the oldest server s1 (v1.31.4+k3s1): a kubelet must never be newer than the API server']],
+    ['servers two minors apart', [s('s1', 'v1.30.6+k3s1'), s('s2', 'v1.32.5+k3s1')], false, ['servers are more than one minor apart: s1 runs v1.30.6+k3s1, s2 runs v1.32.5+k3s1 (kube-apiservers must be within one minor of each other)']],
+    ['servers one minor apart during a rolling upgrade', [s('s1', 'v1.31.4+k3s1'), s('s2', 'v1.32.5+k3s1'), a('w1', 'v1.31.4+k3s1')], true, []],
+  ];
+  it.each(table)('%s', (_n, nodes, ok, violations) => {
+    const r = skewReport(nodes);
+    expect(r.ok).toBe(ok);
+    expect(r.violations).toEqual(violations);
+  });
+
+  it('gives the safe order: servers first, one minor at a time, then agents', () => {
+    expect(skewReport([s('s1', 'v1.30.6+k3s1'), a('w1', 'v1.31.4+k3s1'), a('w2', 'v1.30.6+k3s1')]).safe_order).toEqual([
+      'upgrade server s1 from v1.30.6+k3s1 to v1.31.4+k3s1',
+      'servers first, one at a time; then the agents',
+      'upgrade agent w2 from v1.30.6+k3s1 to v1.31.4+k3s1 (drain, upgrade, wait Ready, uncordon)',
+    ]);
+  });
+
+  it('walks each minor between two versions', () => {
+    expect(minorWalk('v1.28.15+k3s1', 'v1.32.5+k3s1', { 'v1.29': 'v1.29.10+k3s1', 'v1.30': 'v1.30.6+k3s1', 'v1.31': 'v1.31.4+k3s1' })).toEqual(['v1.29.10+k3s1', 'v1.30.6+k3s1', 'v1.31.4+k3s1', 'v1.32.5+k3s1']);
+  });
+});
