@@ -26,6 +26,7 @@ import { inventoryVars } from '../inventory/host-vars.js';
 import { createTemplater, Scope } from '../template/index.js';
 import { createSchemaRegistry } from '../validate/schemas.js';
 import { loadModule } from '../../modules/index.js';
+import type { ModuleDef } from '../module.js';
 import type { CommandIO } from './io.js';
 import { loadInput } from './load-input.js';
 
@@ -91,7 +92,7 @@ export async function runCommand(playbooks: string[], flags: RunFlags, io: Comma
     reporter,
     connection: (host) => pool.get(host),
     kube: createKubeFactory({ connection: (h) => pool.get(h), settings: (h) => pool.settings(h) }),
-    loadModule,
+    loadModule: cachedModules(loadModule),
     templater,
     registry: createSchemaRegistry({ useDefaults: true, coerce: true }),
     clock: systemClock,
@@ -108,6 +109,7 @@ export async function runCommand(playbooks: string[], flags: RunFlags, io: Comma
     state,
     () => io.err('\ninterrupt: finishing the commands already running, starting nothing new (Ctrl-C again to abort at once)'),
     () => {
+      reporter.flush?.();
       io.err('\naborted');
       process.exit(130);
     },
@@ -120,4 +122,19 @@ export async function runCommand(playbooks: string[], flags: RunFlags, io: Comma
     stopInterrupts();
     await pool.closeAll();
   }
+}
+
+/** A module is looked up once per run: a dynamic import per task and host went through the loader each time. */
+function cachedModules(load: (name: string) => Promise<ModuleDef>): (name: string) => Promise<ModuleDef> {
+  const cache = new Map<string, Promise<ModuleDef>>();
+  return (name) => {
+    let m = cache.get(name);
+    if (!m) {
+      m = load(name);
+      // A failed load is not kept: the next task reports the same error afresh.
+      m.catch(() => cache.delete(name));
+      cache.set(name, m);
+    }
+    return m;
+  };
 }

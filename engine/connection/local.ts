@@ -11,6 +11,9 @@ import { collectOutput } from './output.js';
 
 export class LocalConnection implements Connection {
   readonly kind = 'local';
+  // process.env read once: spawn() enumerating it on every command cost more CPU than the
+  // rest of the engine per task and host (each read of process.env calls into C++).
+  private readonly baseEnv: NodeJS.ProcessEnv = { ...process.env };
   constructor(
     readonly host: string,
     private readonly settings: { becomePassword?: string } = {},
@@ -26,7 +29,7 @@ export class LocalConnection implements Connection {
     if (opts.become && !alreadyThere) argv = becomeArgv(argv, opts.becomeUser, Boolean(password));
     return new Promise((resolve, reject) => {
       const child = spawn(argv[0], argv.slice(1), {
-        env: { ...process.env, ...(opts.env ?? {}) },
+        env: opts.env && Object.keys(opts.env).length ? { ...this.baseEnv, ...opts.env } : this.baseEnv,
         stdio: ['pipe', 'pipe', 'pipe'],
         detached: true,
       });

@@ -58,7 +58,9 @@ export function parseIniInventory(inv: Inventory, file: string, text: string): D
     // Like Ansible, a child group may be declared by its own [child] or [child:children] section.
     const declared = inv.groups.get(d.child)?.pos || declaredChildren.some((o) => o.parent === d.child);
     if (!declared) {
-      const hint = didYouMean(d.child, definedGroups(inv)) ?? `declare it with a [${d.child}] section listing its hosts, or remove it from [${d.parent}:children]`;
+      // Groups already listed in the same section are not what the user meant.
+      const others = definedGroups(inv).filter((g) => g !== d.parent && !declaredChildren.some((o) => o.parent === d.parent && o.child === g));
+      const hint = didYouMean(d.child, others) ?? `declare it with a [${d.child}] section listing its hosts, or remove it from [${d.parent}:children]`;
       diags.push({ severity: 'error', message: `section [${d.parent}:children] includes undefined group '${d.child}'`, pos: { file, line: d.line, col: d.col }, hint });
       continue;
     }

@@ -30,16 +30,18 @@ export function loadInventory(sources: readonly string[], check?: InventoryCheck
       continue;
     }
     if (!pathExists(src)) {
-      diagnostics.push({ severity: 'error', message: `inventory not found: ${src}` });
+      diagnostics.push({ severity: 'error', message: `inventory not found: ${src}`, hint: 'give an inventory file, a directory of them, or a host list ending with a comma (h1,h2,)' });
       continue;
     }
     inv.sources.push(src);
-    const isDir = statSync(src).isDirectory();
+    // Absolute paths from here on, so diagnostics sort and print like the playbooks'.
+    const abs = path.resolve(src);
+    const isDir = statSync(abs).isDirectory();
     const files = isDir
-      ? readdirSync(src).sort().filter((f) => !f.startsWith('.') && !SKIP_IN_DIR.test(f) && f !== 'group_vars' && f !== 'host_vars').map((f) => path.join(src, f)).filter((f) => statSync(f).isFile())
-      : [src];
+      ? readdirSync(abs).sort().filter((f) => !f.startsWith('.') && !SKIP_IN_DIR.test(f) && f !== 'group_vars' && f !== 'host_vars').map((f) => path.join(abs, f)).filter((f) => statSync(f).isFile())
+      : [abs];
     for (const f of files) diagnostics.push(...loadInventoryFile(inv, f, check));
-    mergeVarsFiles(inv.varsFiles, isDir ? src : path.dirname(src), diagnostics);
+    mergeVarsFiles(inv.varsFiles, isDir ? abs : path.dirname(abs), diagnostics);
   }
   return { inventory: finishInventory(inv), diagnostics };
 }

@@ -27,6 +27,8 @@ export type LoadContext = {
 
 export type RoleExtras = {
   handlers: import('./model.js').TaskDef[];
+  /** Handler names and listen topics as written, valid handlers or not (notify checks). */
+  declaredHandlers: Set<string>;
   defaults: Record<string, unknown>;
   vars: Record<string, unknown>;
   loaded: Set<string>;
@@ -44,4 +46,14 @@ export function warning(ctx: LoadContext, message: string, pos?: SourcePos, hint
 export function importCycle(ctx: LoadContext, file: string): string {
   const chain = [...ctx.stack.slice(ctx.stack.indexOf(file)), file].map((f) => path.relative(ctx.playbookDir, f) || path.basename(f));
   return `import cycle: ${chain.join(' → ')}`;
+}
+
+/** The names and listen topics of a raw handler list, whatever else is wrong with its entries. */
+export function handlerNames(raw: unknown): string[] {
+  if (!Array.isArray(raw)) return [];
+  return raw.flatMap((h) => {
+    if (!h || typeof h !== 'object') return [];
+    const { name, listen } = h as { name?: unknown; listen?: unknown };
+    return [name, ...(Array.isArray(listen) ? listen : [listen])].filter((x): x is string => typeof x === 'string');
+  });
 }

@@ -97,6 +97,8 @@ export type Play = Inheritable &
     tasks: TaskNode[];
     postTasks: TaskNode[];
     handlers: TaskDef[];
+    /** Every handler name and listen topic written in the play and its roles, even in entries that failed validation. */
+    declaredHandlers?: string[];
     /** Role defaults (the weakest variables) and role vars (above vars_files), merged over the play's roles. */
     roleDefaults: Record<string, unknown>;
     roleVars: Record<string, unknown>;

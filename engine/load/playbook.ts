@@ -2,7 +2,7 @@
 // loaded. Every problem is collected in ctx.diagnostics; nothing stops at the first.
 import path from 'node:path';
 import { existsSync } from 'node:fs';
-import { error, importCycle, type LoadContext, type RoleExtras } from './context.js';
+import { error, handlerNames, importCycle, type LoadContext, type RoleExtras } from './context.js';
 import { loadYamlFile } from './files.js';
 import { inheritable, located } from './keywords.js';
 import { valuePos } from './positions.js';
@@ -57,7 +57,7 @@ export function loadPlaybookFile(file: string, ctx: LoadContext, from?: SourcePo
 function buildPlay(raw: Record<string, unknown>, file: string, ctx: LoadContext): Play {
   const baseDir = path.dirname(file);
   const scope: TaskScope = { file, baseDir };
-  const extras: RoleExtras = { handlers: [], defaults: {}, vars: {}, loaded: new Set() };
+  const extras: RoleExtras = { handlers: [], declaredHandlers: new Set(handlerNames(raw.handlers)), defaults: {}, vars: {}, loaded: new Set() };
   const saved = ctx.roleExtras;
   ctx.roleExtras = extras;
   try {
@@ -84,6 +84,7 @@ function buildPlay(raw: Record<string, unknown>, file: string, ctx: LoadContext)
       tasks,
       postTasks,
       handlers: [...handlers, ...extras.handlers],
+      declaredHandlers: [...extras.declaredHandlers],
       roleDefaults: extras.defaults,
       roleVars: extras.vars,
       baseDir,

@@ -1,7 +1,7 @@
 // A task file (import_tasks, include_tasks, a role's tasks/main.yaml): parsed, normalized,
 // schema-checked and built, with cycles refused.
 import type { SourcePos } from '../errors.js';
-import { error, importCycle, type LoadContext } from './context.js';
+import { error, handlerNames, importCycle, type LoadContext } from './context.js';
 import { loadYamlFile } from './files.js';
 import type { TaskNode } from './model.js';
 import { normalizeTasks } from './normalize.js';
@@ -19,6 +19,7 @@ export function loadTaskFile(file: string, scope: TaskScope, ctx: LoadContext, f
     return [];
   }
   if (parsed.value === null || parsed.value === undefined) return [];
+  if (kind === 'handlers') for (const n of handlerNames(parsed.value)) ctx.roleExtras?.declaredHandlers.add(n);
   normalizeTasks(parsed.value, ctx);
   ctx.diagnostics.push(...ctx.check(kind, parsed.value, file));
   ctx.stack.push(file);

@@ -42,7 +42,7 @@ export function parseYamlText(file: string, text: string): ParsedYaml {
     return { file, text, value: diagnostics.some((d) => d.severity === 'error') ? undefined : value, diagnostics };
   } catch (e) {
     if (e instanceof ExpansionError) {
-      return { file, text, value: undefined, diagnostics: [{ severity: 'error', message: e.message, pos: e.pos, hint: 'use fewer nested aliases (*name), or write the values out' }] };
+      return { file, text, value: undefined, diagnostics: [{ severity: 'error', message: e.message, pos: e.pos, hint: e.message.includes('alias') ? 'use fewer nested aliases (*name), or write the values out' : undefined }] };
     }
     throw e;
   }
@@ -67,8 +67,12 @@ function refuseText(text: string): string | undefined {
 }
 
 class ExpansionError extends Error {
-  constructor(readonly pos: SourcePos) {
-    super(`the document expands to more than ${MAX_EXPANDED_NODES} values through aliases (an alias bomb?); refusing to load it`);
+  constructor(readonly pos: SourcePos, viaAlias = false) {
+    super(
+      viaAlias
+        ? `this alias expands the document to more than ${MAX_EXPANDED_NODES} values (an alias bomb?); refusing to load it`
+        : `the document holds more than ${MAX_EXPANDED_NODES} values; refusing to load it`,
+    );
   }
 }
 
@@ -90,8 +94,14 @@ function toValue(node: Node | Alias | null, w: Walk): unknown {
       w.problems.push({ severity: 'error', message: `alias *${(node as Alias).source} names no anchor &${(node as Alias).source} written before it`, pos: w.posAt(node.range?.[0] ?? 0) });
       return null;
     }
-    // Re-walk the anchored node so the expansion is counted against the budget.
-    return toValue(target, w);
+    // Re-walk the anchored node so the expansion is counted against the budget. The error
+    // names the outermost alias: the line where the document explodes.
+    try {
+      return toValue(target, w);
+    } catch (e) {
+      if (e instanceof ExpansionError) throw new ExpansionError(w.posAt(node.range?.[0] ?? 0), true);
+      throw e;
+    }
   }
   // Later anchors with the same name replace earlier ones (YAML spec).
   if (node.anchor) w.anchors.set(node.anchor, node);

@@ -25,7 +25,11 @@ export type RunEvent =
       changes?: string[];
       diff?: FileDiff[];
       item?: string;
+      /** A loop's items in order: the loop_control label (or the item), its status and message. */
+      items?: { label: string; status: Status; msg?: string }[];
       ignored?: boolean;
+      /** The task is a handler (notified, run at a flush). */
+      handler?: boolean;
       /** Only with -v: the command output and details. */
       stdout?: string;
       stderr?: string;
@@ -47,6 +51,8 @@ export type RunEvent =
 
 export interface Reporter {
   emit(event: RunEvent): void;
+  /** Write out anything held back, now (before an abrupt exit). */
+  flush?(): void;
   /** Called once at the end; reporters that write files do it here. */
   close(): Promise<void>;
 }

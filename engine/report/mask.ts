@@ -22,6 +22,9 @@ export function fanOut(reporters: Reporter[], secrets: ReadonlySet<string>): Rep
       const safe = maskSecrets(event, secrets);
       for (const r of reporters) r.emit(safe);
     },
+    flush() {
+      for (const r of reporters) r.flush?.();
+    },
     async close() {
       for (const r of reporters) await r.close();
     },

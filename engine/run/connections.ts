@@ -50,7 +50,8 @@ export function createConnectionPool(varsOf: (host: string) => (name: string) =>
       const all = await Promise.allSettled(open.values());
       open.clear();
       await Promise.all(all.map((r) => (r.status === 'fulfilled' ? r.value.close().catch(() => undefined) : undefined)));
-      if (sshPool) await (await sshPool).closeAll();
+      // A pool that never loaded has nothing to close (its error was each host's result already).
+      if (sshPool) await sshPool.then((p) => p.closeAll()).catch(() => undefined);
     },
   };
   return pool;

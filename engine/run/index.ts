@@ -1,5 +1,6 @@
 // The run stage: plays in order, each playbook with its own directory and group_vars, then
 // the recap with what stopped the run and which nodes were left cordoned.
+import { setMaxListeners } from 'node:events';
 import type { Inventory, VarsFiles } from '../inventory/model.js';
 import { indexGroups } from '../inventory/groups.js';
 import type { Playbook } from '../load/model.js';
@@ -15,7 +16,10 @@ export type RunOutcome = {
 };
 
 export function newRunState(options: RunOptions): RunState {
-  return { hosts: new Map(), interrupted: false, abort: new AbortController(), cordoned: new Map(), secrets: new Set(), startAt: options.startAtTask, changesPending: false };
+  const abort = new AbortController();
+  // Every running command and sleep listens for the abort (one per host at a time): no leak warning.
+  setMaxListeners(0, abort.signal);
+  return { hosts: new Map(), interrupted: false, abort, cordoned: new Map(), secrets: new Set(), startAt: options.startAtTask, changesPending: false };
 }
 
 export async function runPlaybooks(

@@ -19,7 +19,7 @@ export type TaskEnv = {
   becomeUser?: string;
   environment: Record<string, string>;
   timeoutMs?: number;
-  kube: KubeSpec;
+  kube: () => KubeSpec;
   role?: { dir: string };
   scope: Scope;
   hostScope: (host: string) => Scope;
@@ -52,7 +52,7 @@ export function buildModuleContext(ctx: RunContext, env: TaskEnv): ModuleContext
     put: async (data, dest, opts = {}) => (await connection()).put(data, dest, { ...opts, become: opts.become ?? env.become, becomeUser: opts.becomeUser ?? env.becomeUser }),
     get: async (src, opts = {}) => (await connection()).get(src, { ...opts, become: opts.become ?? env.become, becomeUser: opts.becomeUser ?? env.becomeUser }),
     connection,
-    kube: () => ctx.deps.kube(env.kube),
+    kube: async () => ctx.deps.kube(env.kube()),
     hostVar: (name, host) => readVar(ctx, host && host !== env.host ? env.hostScope(host) : env.scope, name),
     render: (text) => String(ctx.deps.templater.render(text, env.scope) ?? ''),
     evaluate: (expr) => ctx.deps.templater.render(`{{${expr}}}`, env.scope),

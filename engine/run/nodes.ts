@@ -40,7 +40,7 @@ export async function runNodes(ctx: RunContext, frame: PlayFrame, nodes: readonl
 async function runTask(ctx: RunContext, frame: PlayFrame, task: TaskDef, chain: Chain, hosts: string[], control: BatchControl): Promise<void> {
   if (!selectedByTags(effectiveTags(chain), ctx.options.tags, ctx.options.skipTags)) return;
   if (ctx.state.startAt) {
-    const title = taskTitle(ctx, frame, task, hosts[0]);
+    const title = taskTitle(ctx, frame, task, hosts[0], chain.nodes);
     if (title !== ctx.state.startAt && task.name !== ctx.state.startAt) return;
     ctx.state.startAt = undefined;
   }
@@ -48,7 +48,7 @@ async function runTask(ctx: RunContext, frame: PlayFrame, task: TaskDef, chain: 
   await metaActions(ctx, frame, results, control);
   const fatal = [...results].filter(([, r]) => (r.status === 'failed' || r.status === 'unreachable') && !r.ignored);
   if (fatal.length && (flag(ctx.deps.templater, chain, 'anyErrorsFatal', taskScope(ctx, frame, hosts[0], chain.nodes, undefined)) ?? false)) {
-    ctx.state.stopped = `any_errors_fatal: ${fatal.map(([h]) => h).join(', ')} failed at '${taskTitle(ctx, frame, task, hosts[0])}' (${task.pos.file}:${task.pos.line})`;
+    ctx.state.stopped = `any_errors_fatal: ${fatal.map(([h]) => h).join(', ')} failed at '${taskTitle(ctx, frame, task, hosts[0], chain.nodes)}' (${task.pos.file}:${task.pos.line})`;
     control.ended = true;
     control.endPlay = true;
   }
@@ -115,7 +115,8 @@ async function runInclude(ctx: RunContext, frame: PlayFrame, inc: IncludeDef, ch
   reporter.emit({ type: 'task_start', play: frame.play.name, task: title, batch: frame.batchIndex + 1, hosts, where });
   for (const h of hosts) {
     const started = ctx.deps.clock.now();
-    const scope = taskScope(ctx, frame, h, chain.nodes.slice(0, -1), undefined);
+    // The include's own vars count when its file name is templated (as in Ansible).
+    const scope = taskScope(ctx, frame, h, chain.nodes, undefined);
     try {
       if (inc.when !== undefined && !t.condition(inc.when, scope, inc.fieldPos.when)) {
         reporter.emit({ type: 'task_result', play: frame.play.name, task: title, host: h, status: 'skipped', batch: frame.batchIndex + 1, duration_ms: 0, where });

@@ -86,12 +86,13 @@ async function runOnce(ctx: RunContext, frame: PlayFrame, chain: Chain, task: Ta
       becomeUser: text(t, chain, 'becomeUser', scope) ?? (readVar(ctx, scope, 'become_user') as string | undefined) ?? (readVar(ctx, scope, 'ansible_become_user') as string | undefined),
       environment: environment(t, chain, scope),
       timeoutMs: timeout ? Number(timeout) * 1000 : undefined,
-      kube: {
+      // Read only when the module asks for a Kubernetes client: most tasks never do.
+      kube: () => ({
         kubeconfig: text(t, chain, 'kubeconfig', scope) ?? (readVar(ctx, scope, 'kubeconfig') as string | undefined),
         context: text(t, chain, 'kubeContext', scope) ?? (readVar(ctx, scope, 'kube_context') as string | undefined),
         from: text(t, chain, 'kubeconfigFrom', scope) ?? (readVar(ctx, scope, 'kubeconfig_from') as string | undefined),
         tunnel: flag(t, chain, 'kubeApiTunnel', scope) ?? Boolean(readVar(ctx, scope, 'kube_api_tunnel')),
-      },
+      }),
       role: task.role,
       scope,
       hostScope: (h) => playScope(ctx, frame, h),

@@ -6,6 +6,7 @@ import type { HostState, RunContext } from './context.js';
 import { flag, type Chain } from './keywords.js';
 import { taskScope, type PlayFrame } from './scope.js';
 import { runTaskOnHost } from './task-host.js';
+import { rememberNoLogOutput, resultDetail } from './task-events.js';
 import { registeredValue, type HostResult } from './task-result.js';
 
 /** A task without a name shows its module and, for free-form ones, the command. */
@@ -17,11 +18,12 @@ function untitled(task: TaskDef): string {
   return `${task.module}: ${one.length > 60 ? one.slice(0, 57) + '...' : one}`;
 }
 
-export function taskTitle(ctx: RunContext, frame: PlayFrame, task: TaskDef, host: string | undefined): string {
+/** The name shown for a task; templates see the blocks' and includes' vars (an include's loop item). */
+export function taskTitle(ctx: RunContext, frame: PlayFrame, task: TaskDef, host: string | undefined, chain: Chain['nodes'] = []): string {
   if (!task.name) return untitled(task);
   if (!task.name.includes('{{') || !host) return task.name;
   try {
-    return String(ctx.deps.templater.render(task.name, taskScope(ctx, frame, host, [], undefined)));
+    return String(ctx.deps.templater.render(task.name, taskScope(ctx, frame, host, chain, undefined)));
   } catch {
     return task.name;
   }
@@ -31,7 +33,7 @@ export type TaskRun = { results: Map<string, HostResult>; title: string };
 
 export async function runTaskOnHosts(ctx: RunContext, frame: PlayFrame, chain: Chain, task: TaskDef, hosts: string[], opts: { handler?: boolean } = {}): Promise<TaskRun> {
   const where = `${task.pos.file}:${task.pos.line}`;
-  const title = taskTitle(ctx, frame, task, hosts[0]);
+  const title = taskTitle(ctx, frame, task, hosts[0], chain.nodes);
   const reporter = ctx.deps.reporter;
   const play = frame.play.name;
   const results = new Map<string, HostResult>();
@@ -48,14 +50,17 @@ export async function runTaskOnHosts(ctx: RunContext, frame: PlayFrame, chain: C
       limit(async () => {
         if (ctx.state.interrupted) return;
         const started = ctx.deps.clock.now();
+        // A no_log task's progress and warnings may carry its secrets too: not shown.
         const r = await runTaskOnHost(ctx, frame, chain, task, host, {
-          progress: (msg) => reporter.emit({ type: 'task_progress', play, task: title, host, msg }),
-          warn: (msg) => reporter.emit({ type: 'warning', msg, host, task: title }),
+          progress: (msg) => noLog || reporter.emit({ type: 'task_progress', play, task: title, host, msg }),
+          warn: (msg) => noLog || reporter.emit({ type: 'warning', msg, host, task: title }),
           log: () => undefined,
         });
-        const scope = taskScope(ctx, frame, host, chain.nodes, undefined);
-        if (r.status === 'failed' && (flag(t, chain, 'ignoreErrors', scope) ?? false)) r.ignored = true;
-        if (r.status === 'unreachable' && (flag(t, chain, 'ignoreUnreachable', scope) ?? false)) r.ignored = true;
+        if (noLog) rememberNoLogOutput(ctx.state.secrets, r);
+        if (r.status === 'failed' || r.status === 'unreachable') {
+          const scope = taskScope(ctx, frame, host, chain.nodes, undefined);
+          if (flag(t, chain, r.status === 'failed' ? 'ignoreErrors' : 'ignoreUnreachable', scope) ?? false) r.ignored = true;
+        }
         results.set(host, r);
         reporter.emit({
           type: 'task_result',
@@ -66,8 +71,9 @@ export async function runTaskOnHosts(ctx: RunContext, frame: PlayFrame, chain: C
           batch: frame.batchIndex + 1,
           duration_ms: Math.round(ctx.deps.clock.now() - started),
           where,
-          ...(noLog ? { msg: 'the output has been hidden due to no_log: true' } : eventDetail(ctx, r)),
+          ...resultDetail(ctx, r, noLog),
           ...(r.ignored ? { ignored: true } : {}),
+          ...(opts.handler ? { handler: true } : {}),
           ...(r.delegatedTo ? { delegated_to: r.delegatedTo } : {}),
         });
       }),
@@ -81,19 +87,6 @@ export async function runTaskOnHosts(ctx: RunContext, frame: PlayFrame, chain: C
     applyResult(ctx, ctx.state.hosts.get(host)!, task, r, host === hosts[0] || !first, notifyOf(chain, task));
   }
   return { results, title };
-}
-
-function eventDetail(ctx: RunContext, r: HostResult) {
-  const verbose = ctx.options.verbosity > 0;
-  const stdout = typeof r.data.stdout === 'string' && verbose ? r.data.stdout : undefined;
-  const stderr = typeof r.data.stderr === 'string' && verbose ? r.data.stderr : undefined;
-  return {
-    ...(r.msg ? { msg: r.msg } : {}),
-    ...(r.changes?.length ? { changes: r.changes } : {}),
-    ...(r.diff?.length && ctx.options.diff ? { diff: r.diff } : {}),
-    ...(stdout !== undefined ? { stdout } : {}),
-    ...(stderr !== undefined ? { stderr } : {}),
-  };
 }
 
 /** A task notifies its own handlers and those of the blocks around it. */

@@ -111,7 +111,7 @@ function toDiagnostic(e: ErrorWithSchema, segs: string[], doc: unknown, file: st
         ? `unknown key '${key}' in task: not a task keyword nor a module`
         : owner && modules.has(title!)
           ? `unknown argument '${key}' for module '${title}'`
-          : `unknown key '${key}'${owner ? ` in ${owner}` : ''}`;
+          : `unknown key '${key}'${owner ? ` in ${owner}` : segs.length && !/^\d+$/.test(segs[segs.length - 1]) ? ` in '${segs[segs.length - 1]}'` : ''}`;
       return { severity: 'error', message, pos: at([key], true), hint: suggestKey(key, allowed) ?? (allowed.length && allowed.length < 16 ? `expected one of: ${allowed.join(', ')}` : undefined) };
     }
     case 'required': {
@@ -120,7 +120,7 @@ function toDiagnostic(e: ErrorWithSchema, segs: string[], doc: unknown, file: st
     }
     case 'type':
       if (segs.length === 0 && title === 'herdbook playbook') {
-        return { severity: 'error', message: `a playbook is a list of plays (- hosts: ...), got ${describeValue(value)}`, pos: at() };
+        return { severity: 'error', message: `a playbook is a list of plays (- hosts: ...), got ${describeValue(value)}`, pos: at(), hint: "start each play with '- ', as in: - hosts: all" };
       }
       return { severity: 'error', message: `${what(segs, owner, modules)} must be ${typeWords(p.type)}, got ${describeValue(value)}`, pos: at() };
     case 'enum': {

@@ -53,6 +53,9 @@ export function validatePlaybooks(files: readonly string[], opts: ValidateOption
   const registry = opts.registry ?? createSchemaRegistry();
   const diagnostics: Diagnostic[] = [];
   let inventory: Inventory | undefined;
+  // A broken inventory is reported as such; checking names and patterns against what could be
+  // read of it would only add false alarms.
+  let inventoryBroken = false;
   if (opts.inventory?.length) {
     const invCheck = registry.validator('inventory.json');
     const loaded = loadInventory(opts.inventory, (doc, file) => {
@@ -61,6 +64,7 @@ export function validatePlaybooks(files: readonly string[], opts: ValidateOption
     });
     inventory = loaded.inventory;
     diagnostics.push(...loaded.diagnostics);
+    inventoryBroken = loaded.diagnostics.some((d) => d.severity === 'error');
   }
   const check = documentChecker(registry);
   const playbooks: Playbook[] = [];
@@ -85,9 +89,9 @@ export function validatePlaybooks(files: readonly string[], opts: ValidateOption
     const pb: Playbook = { file, dir: path.dirname(file), plays, files: [...ctx.files] };
     playbooks.push(pb);
     diagnostics.push(...ctx.diagnostics);
-    const knownInventory = inventory ? inventoryNames(inventory, varsFiles) : undefined;
-    diagnostics.push(...semanticChecks(plays, { inventory: knownInventory, extraVars: new Set(Object.keys(opts.extraVars ?? {})) }));
-    if (inventory) diagnostics.push(...patternWarnings(pb, inventory));
+    const knownInventory = inventory && !inventoryBroken ? inventoryNames(inventory, varsFiles) : undefined;
+    diagnostics.push(...semanticChecks(plays, { inventory: knownInventory, extraVars: new Set(Object.keys(opts.extraVars ?? {})), inventoryUnreadable: inventoryBroken }));
+    if (inventory && !inventoryBroken) diagnostics.push(...patternWarnings(pb, inventory));
   }
   return { playbooks, inventory, playbookVarsFiles, diagnostics: dedupe(diagnostics), registry };
 }

@@ -15,6 +15,8 @@ export type KnownNames = {
   /** Variable names that exist somewhere in the inventory (all hosts, groups, vars files). */
   inventory?: ReadonlySet<string>;
   extraVars: ReadonlySet<string>;
+  /** The inventory given could not be read: names cannot be checked against it. */
+  inventoryUnreadable?: boolean;
 };
 
 type Use = { text: string; condition: boolean; pos: SourcePos };
@@ -45,7 +47,7 @@ export function semanticChecks(plays: Play[], known: KnownNames): Diagnostic[] {
     }
     for (const name of names) {
       if (defined.has(name)) continue;
-      if (defined.has('*include_vars*')) continue;
+      if (defined.has('*include_vars*') || known.inventoryUnreadable) continue;
       const hint = didYouMean(name, [...defined]) ?? `set it in vars, group_vars, host_vars or with -e ${name}=...`;
       if (known.inventory) out.push({ severity: 'error', message: `variable '${name}' is not defined anywhere (inventory, vars, vars_files, roles, register, set_fact or -e)`, pos: use.pos, hint });
       else out.push({ severity: 'warning', message: `variable '${name}' is not defined in the playbook (pass -i to check it against your inventory)`, pos: use.pos, hint });
@@ -96,7 +98,7 @@ function collectNodeNames(n: TaskNode, defined: Set<string>): void {
 }
 
 function checkNotify(play: Play, out: Diagnostic[]): void {
-  const names = new Set(play.handlers.flatMap((h) => [h.name, ...h.listen].filter((x): x is string => !!x)));
+  const names = new Set([...play.handlers.flatMap((h) => [h.name, ...h.listen].filter((x): x is string => !!x)), ...(play.declaredHandlers ?? [])]);
   walkPlay(play, (n) => {
     const notify = n.kind === 'task' ? n.notify : n.kind === 'block' ? (n.notify ?? []) : [];
     for (const target of notify) {

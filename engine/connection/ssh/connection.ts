@@ -4,6 +4,7 @@
 import { randomBytes } from 'node:crypto';
 import { HerdbookError } from '../../errors.js';
 import type { CommandSpec, Connection, ConnectionSettings, ExecOptions, ExecResult, GetOptions, PutOptions } from '../types.js';
+import type { BastionPool } from './bastions.js';
 import { buildCommand, killTreeScript } from './command.js';
 import { runChannel, type RawResult } from './exec.js';
 import { openSession, DroppedError, type Session } from './session.js';
@@ -22,10 +23,14 @@ export class SshConnection implements Connection {
   private current?: Promise<Session>;
   private closed = false;
 
-  constructor(settings: ConnectionSettings, deps: SshDeps = {}) {
+  private readonly bastions?: BastionPool;
+
+  /** `bastions`: ProxyJump connections shared with other hosts (the pool passes its own). */
+  constructor(settings: ConnectionSettings, deps: SshDeps = {}, bastions?: BastionPool) {
     this.host = settings.host;
     this.settings = settings;
     this.deps = deps;
+    this.bastions = bastions;
   }
 
   /** The connection, opened (or re-opened after a drop) on demand. */
@@ -34,7 +39,7 @@ export class SshConnection implements Connection {
     if (!this.current) {
       const opening = (async () => {
         this.resolved ??= resolveSshSettings(this.settings, this.deps);
-        const s = await openSession(this.resolved, this.deps);
+        const s = await openSession(this.resolved, this.deps, this.bastions);
         void s.dropped.then(() => {
           if (this.current === opening) this.current = undefined;
         });

@@ -6,12 +6,13 @@ import { Client } from 'ssh2';
 import type { Duplex } from 'node:stream';
 import { UnreachableError } from '../../errors.js';
 import { authFailure, planAuth } from './auth.js';
+import type { BastionLease, BastionPool } from './bastions.js';
 import { connectFailure, hopLabel } from './classify.js';
 import { prepareHostKeyCheck } from './host-key.js';
 import type { Hop, ResolvedSsh, SshDeps } from './types.js';
 
-/** The target's client plus the bastions it was reached through (closed with it). */
-export type Dialed = { client: Client; jumps: Client[] };
+/** The target's client; `release` lets go of the bastions it was reached through. */
+export type Dialed = { client: Client; release(): void };
 
 function tcpConnect(host: string, hop: Hop, timeoutMs: number): Promise<net.Socket> {
   return new Promise((resolve, reject) => {
@@ -77,23 +78,41 @@ async function openHop(r: ResolvedSsh, hop: Hop, via: Client | undefined, deps: 
   });
 }
 
-async function dialOnce(r: ResolvedSsh, deps: SshDeps, attempt: number): Promise<Dialed> {
-  const jumps: Client[] = [];
+function hopKey(hop: Hop): string {
+  return `${hop.user}@${hop.address}:${hop.port}`;
+}
+
+async function dialOnce(r: ResolvedSsh, deps: SshDeps, attempt: number, bastions?: BastionPool): Promise<Dialed> {
+  const leases: BastionLease[] = [];
+  const release = () => leases.forEach((l) => l.release());
   try {
     let via: Client | undefined;
-    for (const hop of [...r.jumps, r.target]) {
-      deps.onEvent?.({ type: 'connect', host: r.host, hop: hopLabel(hop), attempt });
-      const client = await openHop(r, hop, via, deps);
-      if (hop !== r.target) {
-        // A dead bastion closes the forwarded stream, which the target's client reports as a drop.
-        client.on('error', () => undefined);
-        jumps.push(client);
-      }
-      via = client;
+    let chain = '';
+    for (const hop of r.jumps) {
+      chain += `${chain ? '>' : ''}${hopKey(hop)}`;
+      const from = via;
+      const open = () => {
+        deps.onEvent?.({ type: 'connect', host: r.host, hop: hopLabel(hop), attempt });
+        return openHop(r, hop, from, deps);
+      };
+      // Without a pool each host has its own bastion connections, ended with it.
+      const lease = bastions
+        ? await bastions.acquire(chain, open)
+        : await open().then((c) => {
+            // A dead bastion closes the forwarded stream, which the target's client reports as a drop.
+            c.on('error', () => undefined);
+            return { client: c, release: () => c.end() };
+          });
+      leases.push(lease);
+      via = lease.client;
     }
-    return { client: via!, jumps };
+    deps.onEvent?.({ type: 'connect', host: r.host, hop: hopLabel(r.target), attempt });
+    const client = await openHop(r, r.target, via, deps);
+    return { client, release };
   } catch (e) {
-    for (const j of jumps) j.end();
+    release();
+    // A shared bastion's failure was reported for the host that opened it: this host is unreachable too.
+    if (e instanceof UnreachableError && e.host !== r.host) throw new UnreachableError(r.host, e.reason, e.message, { cause: e });
     throw e;
   }
 }
@@ -101,12 +120,12 @@ async function dialOnce(r: ResolvedSsh, deps: SshDeps, attempt: number): Promise
 const TRANSIENT = new Set(['refused', 'timeout']);
 
 /** Connects, retrying refused/timed-out attempts with exponential backoff. */
-export async function dial(r: ResolvedSsh, deps: SshDeps = {}): Promise<Dialed> {
+export async function dial(r: ResolvedSsh, deps: SshDeps = {}, bastions?: BastionPool): Promise<Dialed> {
   const attempts = Math.max(1, deps.connectAttempts ?? 3);
   let delay = deps.retryDelayMs ?? 250;
   for (let attempt = 1; ; attempt++) {
     try {
-      return await dialOnce(r, deps, attempt);
+      return await dialOnce(r, deps, attempt, bastions);
     } catch (e) {
       const err = e instanceof UnreachableError ? e : connectFailure(r.host, r.target, e);
       if (attempt >= attempts || !TRANSIENT.has(err.reason)) {

@@ -1,6 +1,7 @@
 // One ssh Connection per inventory host for the whole run, shared by every task; hosts connect
-// in parallel, each lazily on its first command.
+// in parallel, each lazily on its first command; hosts behind the same bastion share its connection.
 import type { Connection, ConnectionSettings } from '../types.js';
+import { BastionPool } from './bastions.js';
 import { SshConnection } from './connection.js';
 import type { SshDeps } from './types.js';
 
@@ -12,11 +13,12 @@ export type SshPool = {
 
 export function createSshPool(deps: SshDeps = {}): SshPool {
   const connections = new Map<string, SshConnection>();
+  const bastions = new BastionPool();
   return {
     connection(settings) {
       let c = connections.get(settings.host);
       if (!c) {
-        c = new SshConnection(settings, deps);
+        c = new SshConnection(settings, deps, bastions);
         connections.set(settings.host, c);
       }
       return c;

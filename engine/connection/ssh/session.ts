@@ -2,6 +2,7 @@
 // `dropped` promise that settles when the server side goes away without us closing it.
 import type { Client, ClientChannel, SFTPWrapper } from 'ssh2';
 import { UnreachableError } from '../../errors.js';
+import type { BastionPool } from './bastions.js';
 import { ChannelGate } from './channels.js';
 import { dial } from './dial.js';
 import type { ResolvedSsh, SshDeps } from './types.js';
@@ -27,15 +28,15 @@ export class DroppedError extends UnreachableError {
   }
 }
 
-export async function openSession(r: ResolvedSsh, deps: SshDeps): Promise<Session> {
-  const { client, jumps } = await dial(r, deps);
+export async function openSession(r: ResolvedSsh, deps: SshDeps, bastions?: BastionPool): Promise<Session> {
+  const { client, release } = await dial(r, deps, bastions);
   let closing = false;
   let lost = false;
   let markDropped!: () => void;
   const dropped = new Promise<void>((resolve) => (markDropped = resolve));
   const gate = new ChannelGate({ onRefused: (open) => deps.onEvent?.({ type: 'channel-refused', host: r.host, open }) });
   const onGone = () => {
-    for (const j of jumps) j.end();
+    release();
     if (closing || lost) return;
     lost = true;
     deps.onEvent?.({ type: 'dropped', host: r.host });
@@ -57,7 +58,7 @@ export async function openSession(r: ResolvedSsh, deps: SshDeps): Promise<Sessio
     close() {
       closing = true;
       client.end();
-      for (const j of jumps) j.end();
+      release();
     },
   };
 }

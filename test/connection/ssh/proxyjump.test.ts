@@ -3,7 +3,8 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { UnreachableError } from '../../../engine/errors.js';
 import { freePort } from '../../../sandbox/fleet/node-process.js';
-import { testFleet, connect, type TestFleet } from './fixture.js';
+import { createSshPool } from '../../../engine/connection/ssh/index.js';
+import { testFleet, connect, isolatedDeps, type TestFleet } from './fixture.js';
 
 let t: TestFleet;
 
@@ -67,5 +68,28 @@ describe('ProxyJump', () => {
     const e = await connect(t, 'w-1', { proxyJump: `127.0.0.1:${b.port}`, port }, { connectAttempts: 1 }).exec(['true']).catch((x: unknown) => x);
     expect(e).toBeInstanceOf(UnreachableError);
     expect((e as UnreachableError).reason).toBe('refused');
+  });
+});
+
+describe('bastions in a pool', () => {
+  it('shares one bastion login among the hosts behind it', async () => {
+    const b = t.fleet.node('bastion-2');
+    const bastionLog = path.join(t.fleet.stateDir, 'sshd', 'bastion-2', 'sshd.log');
+    const logins = async () => ((await readFile(bastionLog, 'utf8')).match(/Accepted publickey for root/g) ?? []).length;
+    const before = await logins();
+    const pool = createSshPool(isolatedDeps(t).deps);
+    const targets = ['w-1', 'bastion'].map((name) => ({ ...t.fleet.node(name).settings, proxyJump: `root@127.0.0.1:${b.port}` }));
+    // The same target twice under two inventory names: three hosts, one bastion.
+    targets.push({ ...targets[0], host: 'w-1-again' });
+    try {
+      const out = await Promise.all(targets.map((s) => pool.connection(s).exec(['echo', s.host])));
+      expect(out.map((r) => r.stdout)).toEqual(targets.map((s) => `${s.host}\n`));
+      expect(await logins()).toBe(before + 1);
+    } finally {
+      await pool.closeAll();
+    }
+    // Closing the last host behind it ends the bastion connection too.
+    for (let i = 0; i < 100 && (await t.fleet.sessionPids('bastion-2')).length > 0; i++) await new Promise((r) => setTimeout(r, 20));
+    expect(await t.fleet.sessionPids('bastion-2')).toEqual([]);
   });
 });
