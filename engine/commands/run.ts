@@ -12,6 +12,7 @@ import { fanOut } from '../report/mask.js';
 import { jsonReporter } from '../report/json.js';
 import { plainReporter } from '../report/plain.js';
 import { ttyReporter } from '../report/tty.js';
+import { paintFor } from '../report/paint.js';
 import { junitReporter } from '../report/junit.js';
 import type { Reporter } from '../report/events.js';
 import { systemClock } from '../run/clock.js';
@@ -21,6 +22,7 @@ import { newRunState, runPlaybooks, type RunOutcome } from '../run/index.js';
 import { handleInterrupts } from '../run/interrupt.js';
 import { limitPatterns } from '../run/resolve-play.js';
 import { splitTagOption } from '../run/tags.js';
+import { checkStartAtTask } from '../run/start-at.js';
 import { indexGroups } from '../inventory/groups.js';
 import { inventoryVars } from '../inventory/host-vars.js';
 import { createTemplater, Scope } from '../template/index.js';
@@ -58,6 +60,7 @@ export function exitCode(o: RunOutcome, flags: RunFlags): number {
 
 export async function runCommand(playbooks: string[], flags: RunFlags, io: CommandIO): Promise<number> {
   const v = loadInput(playbooks, flags, io);
+  checkStartAtTask(v.playbooks, flags.startAtTask);
   const inventory = v.inventory ?? finishInventory(emptyInventory());
   const options: RunOptions = {
     check: Boolean(flags.check),
@@ -73,9 +76,12 @@ export async function runCommand(playbooks: string[], flags: RunFlags, io: Comma
   };
   const state = newRunState(options);
   const reporters: Reporter[] = [];
+  // The reporters' colours follow stdout (where they write), not stderr as io.paint does.
+  const paint = paintFor(process.env, io.isTTY);
   if (flags.output === 'json') reporters.push(jsonReporter((line) => process.stdout.write(line)));
-  else if (io.isTTY && !process.env.CI) reporters.push(ttyReporter((t) => io.out(t), io.paint));
-  else reporters.push(plainReporter((t) => io.out(t), io.paint, { verbosity: options.verbosity }));
+  // A live view needs the terminal's width: a pty of size 0 (script, some containers) gets plain lines.
+  else if (io.isTTY && !process.env.CI && (process.stdout.columns ?? 0) > 0) reporters.push(ttyReporter((t) => io.out(t), paint));
+  else reporters.push(plainReporter((t) => io.out(t), paint, { verbosity: options.verbosity }));
   if (flags.junit) reporters.push(junitReporter(flags.junit));
   const reporter = fanOut(reporters, state.secrets);
 

@@ -5,7 +5,8 @@ import { renderDiff } from './diff.js';
 import type { Reporter, RunEvent } from './events.js';
 import { formatRecap } from './recap.js';
 
-const STATUS_WIDTH = 11;
+// Wide enough for the longest word, "would change".
+const STATUS_WIDTH = 12;
 
 export function statusWord(e: Extract<RunEvent, { type: 'task_result' }>, check: boolean): string {
   if (e.ignored) return 'ignored';
@@ -19,6 +20,13 @@ export function paintStatus(word: string, paint: Paint): string {
   if (word === 'unknown' || word === 'ignored') return paint.cyan(word.padEnd(STATUS_WIDTH));
   if (word === 'skipped') return paint.dim(word.padEnd(STATUS_WIDTH));
   return word.padEnd(STATUS_WIDTH);
+}
+
+const INDENT = ' '.repeat(STATUS_WIDTH + 2);
+const indent = (text: string) => INDENT + text.split('\n').join(`\n${INDENT}`);
+
+function statusText(status: string, check: boolean, paint: Paint): string {
+  return paintStatus(check && status === 'changed' ? 'would change' : status, paint).trimEnd();
 }
 
 export function plainReporter(write: (text: string) => void, paint: Paint, opts: { verbosity: number }): Reporter {
@@ -44,9 +52,10 @@ export function plainReporter(write: (text: string) => void, paint: Paint, opts:
         case 'task_result': {
           const word = statusWord(e, check);
           const item = e.item ? ` [${e.item}]` : '';
-          const via = e.delegated_to ? ` -> ${e.delegated_to}` : '';
-          let line = `${paintStatus(word, paint)}  ${e.host.padEnd(hostWidth)}${via}  ${e.task}${item}  (${(e.duration_ms / 1000).toFixed(1)}s)`;
-          if (e.msg && e.status !== 'skipped') line += `\n${' '.repeat(STATUS_WIDTH + 2)}${e.msg!.split('\n').join(`\n${' '.repeat(STATUS_WIDTH + 2)}`)}`;
+          const who = e.delegated_to ? `${e.host} -> ${e.delegated_to}` : e.host;
+          let line = `${paintStatus(word, paint)}  ${who.padEnd(hostWidth)}  ${e.task}${e.handler ? ' (handler)' : ''}${item}  (${(e.duration_ms / 1000).toFixed(1)}s)`;
+          if (e.msg && e.status !== 'skipped') line += `\n${indent(e.msg)}`;
+          for (const i of e.items ?? []) line += `\n${INDENT}${paint.dim('item')} ${i.label}: ${statusText(i.status, check, paint)}${i.msg ? `  ${i.msg.split('\n').join(`\n${INDENT}  `)}` : ''}`;
           write(line);
           for (const d of e.diff ?? []) write(renderDiff(d, paint));
           if (e.stdout) write(paint.dim(`  stdout: ${e.stdout}`));

@@ -41,6 +41,8 @@ export async function runPlaybooks(
       await runPlay(ctx, play, index++);
     }
   }
+  // A templated task name never rendered to it: say so rather than end quietly with nothing done.
+  if (state.startAt !== undefined) deps.reporter.emit({ type: 'warning', msg: `--start-at-task '${state.startAt}' matched no task: no task was run` });
   const hosts = [...state.hosts.values()];
   const stoppedReason = state.interrupted ? 'interrupted (Ctrl-C): no new task was started after it' : state.stopped;
   deps.reporter.emit({

@@ -86,14 +86,14 @@ async function runBlock(ctx: RunContext, frame: PlayFrame, block: BlockDef, chai
   });
   if (block.rescue.length && failed.length && !control.ended) {
     for (const h of failed) ctx.state.hosts.get(h)!.failed = false;
-    await runNodes(ctx, frame, block.rescue, chain, failed, control, e);
+    // As Ansible counts: the failure that sent a host to rescue is "rescued", whatever the
+    // rescue does next (a failing rescue task counts as a failure of its own).
     for (const h of failed) {
-      const hs = ctx.state.hosts.get(h)!;
-      if (!hs.failed) {
-        hs.counts.rescued++;
-        hs.counts.failed = Math.max(0, hs.counts.failed - 1);
-      }
+      const c = ctx.state.hosts.get(h)!.counts;
+      c.rescued++;
+      c.failed = Math.max(0, c.failed - 1);
     }
+    await runNodes(ctx, frame, block.rescue, chain, failed, control, e);
   }
   if (block.always.length && !ctx.state.interrupted) {
     const saved = control.ended;
