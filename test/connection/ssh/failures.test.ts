@@ -6,12 +6,13 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { UnreachableError } from '../../../engine/errors.js';
 import { freePort } from '../../../sandbox/fleet/node-process.js';
+import { commandLine } from '../../../sandbox/fleet/processes.js';
 import { testFleet, connect, type TestFleet } from './fixture.js';
 
 let t: TestFleet;
 
 beforeAll(async () => {
-  t = await testFleet([{ name: 'w-1' }, { name: 'w-2' }]);
+  t = await testFleet([{ name: 'w-1' }, { name: 'w-2' }, { name: 'w-3' }]);
 });
 
 afterAll(async () => {
@@ -176,20 +177,27 @@ describe('dropped connections', () => {
 
 describe('keepalives', () => {
   it('notices a server that stopped answering and reports the command as dropped', async () => {
-    const conn = connect(t, 'w-1', {}, { keepaliveIntervalMs: 200, keepaliveCountMax: 2 });
+    const conn = connect(t, 'w-3', {}, { keepaliveIntervalMs: 200, keepaliveCountMax: 2 });
     await conn.exec(['true']);
-    const running = conn.exec('sleep 20');
+    const running = conn.exec('sleep 20.5');
+    // Wait until the command runs, then take every process serving this (only) connection to w-3.
     let frozen: number[] = [];
-    for (let i = 0; i < 100 && frozen.length === 0; i++) {
+    for (let i = 0; i < 250; i++) {
+      const pids = await t.fleet.sessionPids('w-3');
+      const lines = await Promise.all(pids.map((p) => commandLine(p)));
+      if (lines.some((l) => l.join(' ') === 'sleep 20.5')) {
+        frozen = pids;
+        break;
+      }
       await new Promise((r) => setTimeout(r, 20));
-      frozen = await t.fleet.sessionPids('w-1');
     }
+    expect(frozen.length).toBeGreaterThan(1);
     // Freeze the connection's sshd processes: the TCP connection stays open but nothing answers.
     for (const p of frozen) process.kill(p, 'SIGSTOP');
     try {
       const e = await failure(running);
       expect(e.reason).toBe('dropped');
-      expect(e.message).toContain('connection to w-1 dropped while running sleep 20');
+      expect(e.message).toContain('connection to w-3 dropped while running sleep 20.5');
     } finally {
       for (const p of frozen) {
         try {
