@@ -58,7 +58,7 @@ export async function runPlay(ctx: RunContext, play: Play, index: number): Promi
   });
   const batches = resolved.batches.map((b) => b.filter((h) => hosts.includes(h))).filter((b) => b.length);
   reporter.emit({ type: 'play_start', play: play.name, index, hosts, batches: batches.length });
-  for (const term of resolved.unmatched) reporter.emit({ type: 'warning', msg: `host pattern '${term}' matches no host` });
+  if (!resolved.hosts.length) reporter.emit({ type: 'warning', msg: `host pattern '${[level.hosts].flat().join(',')}' matches no host: play '${play.name}' runs nowhere` });
   let varsFiles: Layer[];
   try {
     varsFiles = loadVarsFiles(ctx, play);

@@ -116,8 +116,10 @@ function patternWarnings(pb: Playbook, inv: Inventory): Diagnostic[] {
   for (const play of pb.plays) {
     if (typeof play.hosts === 'string' && play.hosts.includes('{{')) continue;
     const m = matchPattern(inv, idx, play.hosts);
-    for (const term of m.unmatched) {
-      out.push({ severity: 'warning', message: `host pattern '${term}' matches no host in the inventory`, pos: play.fieldPos.hosts ?? play.pos, hint: m.hosts.length ? undefined : 'this play will not run on any host' });
+    // Only a pattern that matches nothing at all: playbooks name several groups on purpose
+    // (k3s_servers:k3s_controllers) so that different inventory styles work unchanged.
+    if (!m.hosts.length) {
+      out.push({ severity: 'warning', message: `host pattern '${[play.hosts].flat().join(',')}' matches no host in the inventory`, pos: play.fieldPos.hosts ?? play.pos, hint: 'this play will not run on any host' });
     }
   }
   return out;

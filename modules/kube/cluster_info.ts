@@ -81,6 +81,8 @@ export const clusterInfo = defineModule<Args, State, never>({
         versions: Object.fromEntries(s.nodes.map((n) => [n.name, n.kubelet_version])),
         not_ready: s.nodes.filter((n) => !n.ready).map((n) => n.name),
         cordoned: s.nodes.filter((n) => n.unschedulable).map((n) => n.name),
+        // Ready nodes still carrying the unreachable taint: what LXC restarts leave behind (seed 003).
+        stale_unreachable: s.nodes.filter((n) => n.ready && n.taints.some((t) => t.key === 'node.kubernetes.io/unreachable')).map((n) => n.name),
         unhealthy_pods: s.pods,
         unbound_pvcs: s.pvcs,
         skew: h.skew,
