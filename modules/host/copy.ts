@@ -1,0 +1,24 @@
+// copy: put a controller file (`src`) or literal `content` on the host at `dest`, atomically,
+// with mode/owner/group, an optional backup and validate; text changes come with a diff,
+// binary files are compared by sha256.
+import path from 'node:path';
+import { defineModule, ModuleError } from '../../engine/index-module.js';
+import { applyCopy, inspectCopy, planCopy, readControllerFile, sourceOf, type CopyArgs, type CopyState } from './copy-common.js';
+import type { WriteChange } from './file-write.js';
+import { checkMode } from './mode.js';
+
+export const copy = defineModule<CopyArgs, CopyState, WriteChange>({
+  name: 'copy',
+  schema: 'copy',
+  runsOn: 'host',
+  predictable: true,
+  async inspect(ctx, args) {
+    if (args.mode !== undefined) checkMode(args.mode);
+    if ((args.src === undefined) === (args.content === undefined)) throw new ModuleError('copy needs exactly one of src (a controller file) or content');
+    if (args.content !== undefined) return inspectCopy(ctx, args, sourceOf('content', Buffer.from(args.content, 'utf8')));
+    const { file, data } = await readControllerFile(ctx, 'files', args.src!);
+    return inspectCopy(ctx, args, sourceOf(file, data), path.basename(file));
+  },
+  plan: planCopy,
+  apply: applyCopy,
+});
