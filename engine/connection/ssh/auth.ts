@@ -1,7 +1,8 @@
 // Authentication attempts in OpenSSH's order (agent, key files, password), recording what was
 // tried so a refusal can say so: "permission denied for root@10.0.0.5:22 (tried: agent, ...)".
 import { readFile } from 'node:fs/promises';
-import { utils, type AnyAuthMethod, type AuthenticationType, type AuthHandlerMiddleware } from 'ssh2';
+// ssh2 is CommonJS: Node's ESM loader only offers its default export.
+import ssh2, { type AnyAuthMethod, type AuthenticationType, type AuthHandlerMiddleware } from 'ssh2';
 import { UnreachableError } from '../../errors.js';
 import { abbreviateHome } from './settings.js';
 import type { Hop } from './types.js';
@@ -23,7 +24,7 @@ async function keyAttempt(host: string, hop: Hop, file: string, env: NodeJS.Proc
     if (!hop.explicitIdentity && (e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
     throw new UnreachableError(host, 'config', `cannot read private key ${file} for ${hop.user}@${hop.address}: ${(e as Error).message}`, { cause: e });
   }
-  const parsed = utils.parseKey(data, hop.passphrase);
+  const parsed = ssh2.utils.parseKey(data, hop.passphrase);
   if (parsed instanceof Error) {
     if (/no passphrase/i.test(parsed.message)) return `${label} (encrypted; no passphrase given)`;
     if (/passphrase|decrypt/i.test(parsed.message)) return `${label} (wrong passphrase)`;

@@ -2,7 +2,8 @@
 // check, authentication; retried with backoff while the failure looks transient.
 import net from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { Client } from 'ssh2';
+// ssh2 is CommonJS: Node's ESM loader only offers its default export.
+import ssh2, { type Client } from 'ssh2';
 import type { Duplex } from 'node:stream';
 import { UnreachableError } from '../../errors.js';
 import { authFailure, planAuth } from './auth.js';
@@ -43,7 +44,7 @@ async function openHop(r: ResolvedSsh, hop: Hop, via: Client | undefined, deps: 
   const hostKey = await prepareHostKeyCheck({ host: r.host, hop, policy: r.hostKeyChecking, files: r.knownHostsFiles, onEvent: deps.onEvent });
   const auth = await planAuth(r.host, hop, env);
   const sock = via ? await forwardThrough(r.host, via, hop) : await tcpConnect(r.host, hop, r.connectTimeout);
-  const client = new Client();
+  const client = new ssh2.Client();
   return new Promise<Client>((resolve, reject) => {
     let failed = false;
     const fail = (e: Error & { level?: string }) => {
