@@ -4,8 +4,8 @@ import { ModuleError } from '../../engine/index-module.js';
 
 export type ModeSpec = string | number;
 
-const OCTAL = /^(?:0o)?([0-7]{1,4})$/;
-const CLAUSE = /^([ugoa]*)((?:[-+=](?:[rwxXst]*|[ugo]))+)$/;
+const OCTAL = /^(?:0o|0)?([0-7]{1,4})$/;
+const CLAUSE = /^([ugoa]*)((?:[-+=](?:[ugo]|[rwxXst]*))+)$/;
 
 /** Default bits of a newly created file or directory (umask 022), the base of symbolic modes. */
 export const NEW_FILE_MODE = 0o644;
@@ -49,7 +49,7 @@ const SHIFT: Record<string, number> = { u: 6, g: 3, o: 0 };
 
 function applyClause(bits: number, who: string, ops: string, isDir: boolean): number {
   const whos = who.includes('a') ? ['u', 'g', 'o'] : [...new Set(who)];
-  for (const [, op, perms] of ops.matchAll(/([-+=])([rwxXst]*|[ugo])/g)) {
+  for (const [, op, perms] of ops.matchAll(/([-+=])([ugo]|[rwxXst]*)/g)) {
     let mask = 0;
     if (/^[ugo]$/.test(perms)) {
       // g=u: copy another class's rwx bits.
