@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { testFleet, connect, type TestFleet } from './fixture.js';
+import { testFleet, connect, remoteProcessRuns, type TestFleet } from './fixture.js';
 
 let t: TestFleet;
 
@@ -108,8 +108,7 @@ describe('ssh become', () => {
     try {
       const r = await conn.exec('sleep 33.25', { become: true, timeout: 500 });
       expect(r.timedOut).toBe(true);
-      const left = await conn.exec(['pgrep', '-x', '-f', 'sleep 33.25']);
-      expect(left.rc).toBe(1);
+      expect(await remoteProcessRuns(conn, 'sleep 33.25')).toBe(false);
     } finally {
       await conn.close();
     }

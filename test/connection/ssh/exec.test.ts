@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { testFleet, connect, type TestFleet } from './fixture.js';
+import { testFleet, connect, remoteProcessRuns, type TestFleet } from './fixture.js';
 
 let t: TestFleet;
 let conn: ReturnType<typeof connect>;
@@ -65,8 +65,15 @@ describe('ssh exec', () => {
     const r = await conn.exec('echo started; sleep 31.5; echo never', { timeout: 2000 });
     expect(r).toMatchObject({ timedOut: true, rc: 137, signal: 'SIGKILL', stdout: 'started\n' });
     // The remote sleep is gone too (sshd signals the whole process group).
-    const ps = await conn.exec(['pgrep', '-x', '-f', 'sleep 31.5']);
-    expect(ps).toMatchObject({ rc: 1, stdout: '' });
+    expect(await remoteProcessRuns(conn, 'sleep 31.5')).toBe(false);
+  });
+
+  it('can see a running remote process (the check the kill tests rely on)', async () => {
+    const running = conn.exec('sleep 1.25');
+    let seen = false;
+    for (let i = 0; i < 20 && !seen; i++) seen = await remoteProcessRuns(conn, 'sleep 1.25');
+    expect(seen).toBe(true);
+    await running;
   });
 
   it('reports a command killed by a signal', async () => {
@@ -110,7 +117,7 @@ describe('ssh exec', () => {
     const r = await conn.exec('sleep 30.75', { signal: ac.signal });
     expect(r).toMatchObject({ rc: 137, signal: 'SIGKILL' });
     expect(r.timedOut).toBeUndefined();
-    expect((await conn.exec(['pgrep', '-x', '-f', 'sleep 30.75'])).rc).toBe(1);
+    expect(await remoteProcessRuns(conn, 'sleep 30.75')).toBe(false);
     // Already aborted: nothing is sent.
     await expect(conn.exec(['true'], { signal: ac.signal })).rejects.toMatchObject({ code: 'E_INTERRUPTED' });
   });

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { SshConnection } from '../../../engine/connection/ssh/index.js';
 import type { SshDeps, SshEvent } from '../../../engine/connection/ssh/index.js';
-import type { ConnectionSettings } from '../../../engine/connection/types.js';
+import type { Connection, ConnectionSettings } from '../../../engine/connection/types.js';
 import { startFleet, type Fleet, type FleetOptions } from '../../../sandbox/fleet/index.js';
 
 export type TestFleet = { fleet: Fleet; home: string; dir: string; stop(): Promise<void> };
@@ -48,4 +48,10 @@ export function connect(t: TestFleet, node: string, settings: Partial<Connection
   const rec = isolatedDeps(t, extra);
   const conn = new SshConnection({ ...t.fleet.node(node).settings, ...settings }, rec.deps);
   return Object.assign(conn, { events: rec.events });
+}
+
+/** Whether a process with exactly this command line runs on the node (procps may not be installed). */
+export async function remoteProcessRuns(conn: Connection, cmdline: string): Promise<boolean> {
+  const r = await conn.exec(`for f in /proc/[0-9]*/cmdline; do tr '\\0' ' ' < "$f" 2>/dev/null; echo; done`);
+  return r.stdout.split('\n').some((l) => l.trimEnd() === cmdline);
 }
