@@ -80,6 +80,31 @@ export function buildProgram(io: CommandIO, setExit: (code: number) => void): Co
       setExit(await inventoryCommand(o, io));
     });
 
+  program
+    .command('sandbox')
+    .description('a local k3s cluster to rehearse on: real sshd nodes, a fake k3s, a Kubernetes API simulator')
+    .argument('<action>', 'up, status or down')
+    .option('--state-dir <dir>', 'where it lives (default: $HERDBOOK_SANDBOX_DIR or <tmp>/herdbook-sandbox)')
+    .option('--servers <n>', 'server nodes (default 1)')
+    .option('--agents <n>', 'agent nodes (default 2)')
+    .option('--proxmox', 'k3s in Proxmox LXC containers behind a Proxmox node (the pct connection)')
+    .option('--version <tag>', 'the k3s version to start at (default v1.31.4+k3s1)')
+    .option('--fast', 'fast simulated time (for tests)')
+    .action(async (action: string, o) => {
+      if (!['up', 'status', 'down'].includes(action)) throw new UsageError(`sandbox: unknown action '${action}' (use up, status or down)`);
+      const { sandboxCommand } = await import('./commands/sandbox.js');
+      setExit(await sandboxCommand(action, o, io));
+    });
+
+  program
+    .command('demo')
+    .description('bring the sandbox up at an old k3s, rehearse the upgrade with --check, run it, then check the cluster health')
+    .option('--state-dir <dir>', 'the sandbox directory (default: $HERDBOOK_SANDBOX_DIR or <tmp>/herdbook-sandbox)')
+    .action(async (o) => {
+      const { demoCommand } = await import('./commands/demo.js');
+      setExit(await demoCommand(o, io));
+    });
+
   return program;
 }
 

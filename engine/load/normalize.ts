@@ -31,6 +31,8 @@ export function normalizeTasks(list: unknown, opts: NormalizeOptions): void {
       if (short && !(short in task)) renameKey(task, key, short);
     }
     for (const key of Object.keys(task)) {
+      // `cluster_info:` with nothing after it means "no arguments", as in Ansible.
+      if (opts.modules.has(key) && task[key] === null) task[key] = {};
       if (opts.modules.has(key) && !opts.freeForm.has(key) && typeof task[key] === 'string' && /^\s*[\w.-]+=/.test(task[key] as string)) {
         task[key] = keyValueArgs(task[key] as string);
       }

@@ -90,7 +90,7 @@ export function validatePlaybooks(files: readonly string[], opts: ValidateOption
     playbooks.push(pb);
     diagnostics.push(...ctx.diagnostics);
     const knownInventory = inventory && !inventoryBroken ? inventoryNames(inventory, varsFiles) : undefined;
-    diagnostics.push(...semanticChecks(plays, { inventory: knownInventory, extraVars: new Set(Object.keys(opts.extraVars ?? {})), inventoryUnreadable: inventoryBroken }));
+    diagnostics.push(...semanticChecks(plays, { inventory: knownInventory, extraVars: new Set(Object.keys(opts.extraVars ?? {})), inventoryUnreadable: inventoryBroken, moduleFacts: registry.moduleFacts }));
     if (inventory && !inventoryBroken) diagnostics.push(...patternWarnings(pb, inventory));
   }
   return { playbooks, inventory, playbookVarsFiles, diagnostics: dedupe(diagnostics), registry };

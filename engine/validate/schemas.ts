@@ -22,6 +22,8 @@ export type SchemaRegistry = {
   keywords: ReadonlySet<string>;
   /** Modules whose arguments may be a single string. */
   freeForm: ReadonlySet<string>;
+  /** Host variables each module sets, from its schema's `x-sets-facts`. */
+  moduleFacts: ReadonlyMap<string, readonly string[]>;
 };
 
 export type ValidationError = ErrorObject;
@@ -98,5 +100,6 @@ export function createSchemaRegistry(opts: RegistryOptions = {}): SchemaRegistry
     modules,
     keywords,
     freeForm,
+    moduleFacts: new Map([...modules].filter(([, sch]) => Array.isArray(sch['x-sets-facts'])).map(([n, sch]) => [n, sch['x-sets-facts'] as string[]])),
   };
 }

@@ -17,6 +17,8 @@ export type KnownNames = {
   extraVars: ReadonlySet<string>;
   /** The inventory given could not be read: names cannot be checked against it. */
   inventoryUnreadable?: boolean;
+  /** Host variables a module sets (its schema's x-sets-facts): k3s_facts sets `k3s`. */
+  moduleFacts?: ReadonlyMap<string, readonly string[]>;
 };
 
 type Use = { text: string; condition: boolean; pos: SourcePos };
@@ -31,7 +33,7 @@ export function semanticChecks(plays: Play[], known: KnownNames): Diagnostic[] {
   // Registered results and facts live on across plays, so they count for every play.
   for (const play of plays) {
     collectPlayNames(play, defined, out);
-    walkPlay(play, (n) => collectNodeNames(n, defined));
+    walkPlay(play, (n) => collectNodeNames(n, defined, known.moduleFacts));
   }
   for (const play of plays) {
     checkNotify(play, out);
@@ -77,7 +79,7 @@ function collectPlayNames(play: Play, defined: Set<string>, out: Diagnostic[]): 
   }
 }
 
-function collectNodeNames(n: TaskNode, defined: Set<string>): void {
+function collectNodeNames(n: TaskNode, defined: Set<string>, moduleFacts?: ReadonlyMap<string, readonly string[]>): void {
   addKeys(n.vars, defined);
   if (n.kind !== 'task') {
     if (n.kind === 'include' && n.loop !== undefined) defined.add(n.loopControl?.loopVar ?? 'item');
@@ -89,6 +91,7 @@ function collectNodeNames(n: TaskNode, defined: Set<string>): void {
     if (n.loopControl?.indexVar) defined.add(n.loopControl.indexVar);
   }
   if (n.module === 'set_fact') addKeys(n.args, defined);
+  for (const name of moduleFacts?.get(n.module) ?? []) defined.add(name);
   if (n.module === 'include_vars') {
     const a = n.args as { name?: string } | string;
     if (typeof a === 'object' && a?.name) defined.add(a.name);

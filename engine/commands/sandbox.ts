@@ -1,0 +1,31 @@
+// `herdbook sandbox up | status | down`: the local cluster to rehearse on.
+import type { CommandIO } from './io.js';
+
+export type SandboxFlags = { stateDir?: string; servers?: string; agents?: string; proxmox?: boolean; version?: string; fast?: boolean };
+
+export async function sandboxCommand(action: string, flags: SandboxFlags, io: CommandIO): Promise<number> {
+  const { defaultSandboxDir, sandboxDown, sandboxStatus, sandboxUp } = await import('../../sandbox/cluster/index.js');
+  const stateDir = flags.stateDir ?? defaultSandboxDir();
+  if (action === 'up') {
+    const s = await sandboxUp({
+      stateDir,
+      servers: flags.servers ? Number(flags.servers) : undefined,
+      agents: flags.agents ? Number(flags.agents) : undefined,
+      proxmox: flags.proxmox,
+      version: flags.version,
+      fast: flags.fast,
+      log: (l) => io.err(l),
+    });
+    io.out((await sandboxStatus(s.stateDir)).text);
+    io.out(`\ntry: herdbook run playbooks/upgrade-k3s.yaml -i ${s.inventory} --check`);
+    return 0;
+  }
+  if (action === 'status') {
+    const st = await sandboxStatus(stateDir);
+    io.out(st.text);
+    return st.up ? 0 : 3;
+  }
+  const had = await sandboxDown(stateDir);
+  io.out(had ? `the sandbox in ${stateDir} is down and removed` : `no sandbox in ${stateDir}; nothing to do`);
+  return 0;
+}

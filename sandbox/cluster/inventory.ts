@@ -1,0 +1,34 @@
+// The sandbox's inventory, in the Ansible INI style users already have: plain SSH nodes, or
+// (with --proxmox) containers behind a Proxmox node with pct_id and node_name like seed 001's.
+import type { SandboxNode } from './state.js';
+
+export type InventoryInput = {
+  nodes: SandboxNode[];
+  keyFile: string;
+  knownHosts: string;
+  channelUrl: string;
+  installScriptUrl: string;
+  proxmox: boolean;
+};
+
+export function renderInventory(i: InventoryInput): string {
+  const line = (n: SandboxNode) =>
+    i.proxmox && n.role !== 'proxmox'
+      ? `${n.name} pct_id=${n.vmid} node_name=${n.name}`
+      : `${n.name} ansible_host=127.0.0.1 ansible_port=${n.port} node_name=${n.name}`;
+  const group = (role: string) => i.nodes.filter((n) => n.role === role).map(line).join('\n');
+  const out = [
+    '# The herdbook sandbox: real OpenSSH nodes on loopback, a fake k3s, a Kubernetes API simulator.',
+    '# Written by `herdbook sandbox up`; removed by `herdbook sandbox down`.',
+  ];
+  if (i.proxmox) out.push('', '[proxmox]', group('proxmox'));
+  out.push('', '[k3s_servers]', group('server'), '', '[k3s_agents]', group('agent'), '', '[k3s_cluster:children]', 'k3s_servers', 'k3s_agents', '');
+  const common = ['ansible_user=root', `ansible_ssh_private_key_file=${i.keyFile}`, `known_hosts_file=${i.knownHosts}`];
+  if (i.proxmox) {
+    out.push('[proxmox:vars]', ...common, '', '[k3s_cluster:vars]', 'ansible_connection=pct', `pct_host=${i.nodes.find((n) => n.role === 'proxmox')!.name}`);
+  } else {
+    out.push('[k3s_cluster:vars]', ...common);
+  }
+  out.push(`k3s_channel_url=${i.channelUrl}`, `k3s_install_script_url=${i.installScriptUrl}`, '');
+  return out.join('\n');
+}

@@ -1,0 +1,16 @@
+// The simulated cluster the sandbox runs: its nodes report the k3s installed on the fleet
+// nodes, and it carries the workloads an upgrade must respect (a Deployment with a
+// PodDisruptionBudget, a DaemonSet, a claim).
+import type { Scenario } from '../kube-sim/index.js';
+import { k3sNodeCommands } from './node-commands.js';
+import type { SandboxNode } from './state.js';
+
+export function sandboxScenario(nodes: SandboxNode[]): Scenario {
+  const k3s = nodes.filter((n) => n.role !== 'proxmox');
+  return {
+    nodes: k3s.map((n) => ({ name: n.name, role: n.role as 'server' | 'agent', ...k3sNodeCommands(n.root) })),
+    deployments: [{ name: 'web', namespace: 'default', replicas: 2, pdb: { name: 'web', maxUnavailable: 1 } }],
+    daemonsets: [{ name: 'svclb-traefik', namespace: 'kube-system' }],
+    pvcs: [{ name: 'data', namespace: 'default' }],
+  };
+}

@@ -1,0 +1,125 @@
+// `herdbook sandbox up`: a local k3s cluster to rehearse on. Fleet nodes (real sshd) with the
+// fake k3s installed at an old version, the channel/release server, and the API simulator
+// whose nodes report what is installed on the fleet; an inventory and a kubeconfig for it.
+import { existsSync } from 'node:fs';
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { stringify } from 'yaml';
+import { PACKAGE_ROOT } from '../../engine/paths.js';
+import { fleetPaths, startFleet, stopFleet } from '../fleet/index.js';
+import { ensureTools, k3sNodePaths, preinstallK3s, registerContainer, releaseServerFiles, seedKubeconfig, setFakeNodeName } from '../k3s-fake/index.js';
+import { alive, startDetached, stopPid } from './background.js';
+import { renderInventory } from './inventory.js';
+import { sandboxScenario } from './scenario.js';
+import { readSandboxState, writeSandboxState, type SandboxNode, type SandboxState } from './state.js';
+
+export const SANDBOX_VERSIONS = ['v1.29.15+k3s1', 'v1.30.14+k3s1', 'v1.31.4+k3s1', 'v1.32.5+k3s1'];
+
+export type UpOptions = {
+  stateDir: string;
+  servers?: number;
+  agents?: number;
+  proxmox?: boolean;
+  /** The version k3s starts at (default v1.31.4+k3s1). */
+  version?: string;
+  /** The stable channel (default the newest release served). */
+  stable?: string;
+  versions?: string[];
+  /** Fast simulator timings (tests). */
+  fast?: boolean;
+  log?: (line: string) => void;
+};
+
+const dist = (p: string) => path.join(PACKAGE_ROOT, 'dist', p);
+
+export async function sandboxUp(o: UpOptions): Promise<SandboxState> {
+  const log = o.log ?? (() => undefined);
+  const existing = await readSandboxState(o.stateDir);
+  if (existing && alive(existing.sim.pid)) {
+    log(`the sandbox is already up in ${o.stateDir} (herdbook sandbox down to remove it)`);
+    return existing;
+  }
+  if (existing) await sandboxDownQuiet(o.stateDir);
+  for (const f of ['sandbox/kube-sim/main.js', 'sandbox/k3s-fake/main.js']) {
+    if (!existsSync(dist(f))) throw new Error(`${dist(f)} is missing: run npm run build first`);
+  }
+  const versions = o.versions ?? SANDBOX_VERSIONS;
+  const version = o.version ?? 'v1.31.4+k3s1';
+  const stable = o.stable ?? versions[versions.length - 1];
+  await ensureTools();
+  await mkdir(o.stateDir, { recursive: true });
+
+  const specs: SandboxNode[] = [];
+  for (let i = 1; i <= (o.servers ?? 1); i++) specs.push({ name: `s-${i}`, role: 'server', port: 0, root: '' });
+  for (let i = 1; i <= (o.agents ?? 2); i++) specs.push({ name: `a-${i}`, role: 'agent', port: 0, root: '' });
+  if (o.proxmox) specs.forEach((n, i) => (n.vmid = 201 + i));
+  if (o.proxmox) specs.unshift({ name: 'pve', role: 'proxmox', port: 0, root: '' });
+
+  log(`starting ${specs.length} sshd nodes...`);
+  const fleet = await startFleet({ stateDir: path.join(o.stateDir, 'fleet'), nodes: specs.map((n) => ({ name: n.name })) });
+  const nodes = specs.map((n) => ({ ...n, port: fleet.node(n.name).port, root: fleet.node(n.name).root }));
+
+  log(`starting the k3s channel and release server (${versions.join(', ')}; stable ${stable})...`);
+  const relFiles = releaseServerFiles(o.stateDir);
+  const relPid = await startDetached(dist('sandbox/k3s-fake/main.js'), ['--state-dir', o.stateDir, '--versions', versions.join(','), '--stable', stable], path.join(o.stateDir, 'release.log'), async () => existsSync(relFiles.infoFile), 'the k3s release server');
+  const rel = JSON.parse(await readFile(relFiles.infoFile, 'utf8')) as { url: string; channelUrl: string; installScriptUrl: string };
+
+  log('starting the Kubernetes API simulator...');
+  const simDir = path.join(o.stateDir, 'kube-sim');
+  await mkdir(simDir, { recursive: true });
+  const scenarioFile = path.join(o.stateDir, 'scenario.yaml');
+  await writeFile(scenarioFile, stringify(sandboxScenario(nodes)));
+  const simPid = await startDetached(dist('sandbox/kube-sim/main.js'), ['-s', scenarioFile, '-d', simDir, ...(o.fast ? ['--fast'] : [])], path.join(o.stateDir, 'kube-sim.log'), async () => existsSync(path.join(simDir, 'url')), 'the API simulator');
+  const simUrl = (await readFile(path.join(simDir, 'url'), 'utf8')).trim();
+  const kubeconfig = await readFile(path.join(simDir, 'kubeconfig.yaml'), 'utf8');
+
+  log(`installing k3s ${version} on ${nodes.filter((n) => n.role !== 'proxmox').map((n) => n.name).join(', ')}...`);
+  const k3sNodes = nodes.filter((n) => n.role !== 'proxmox');
+  const first = k3sNodes.find((n) => n.role === 'server')!;
+  for (const n of k3sNodes) await setFakeNodeName(n.root, n.name);
+  for (const n of k3sNodes.filter((x) => x.role === 'server')) await seedKubeconfig(n.root, kubeconfig);
+  await preinstallK3s(first.root, { version, role: 'server', args: ['--cluster-init', '--disable', 'traefik'] });
+  const token = (await readFile(k3sNodePaths(first.root).nodeToken, 'utf8')).trim();
+  const joinEnv = { K3S_URL: 'https://s-1:6443', K3S_TOKEN: token };
+  for (const n of k3sNodes.filter((x) => x !== first)) {
+    await preinstallK3s(n.root, n.role === 'server' ? { version, role: 'server', args: ['--server', 'https://s-1:6443', '--disable', 'traefik'], env: { K3S_TOKEN: token } } : { version, role: 'agent', args: ['--node-label', 'sandbox=true'], env: joinEnv });
+  }
+  if (o.proxmox) {
+    for (const n of k3sNodes) await registerContainer(path.join(o.stateDir, 'fleet'), 'pve', n.vmid!, n.name, fleet.node(n.name).pid);
+  }
+
+  const paths = fleetPaths(path.join(o.stateDir, 'fleet'));
+  const inventory = path.join(o.stateDir, o.proxmox ? 'proxmox.ini' : 'inventory.ini');
+  await writeFile(inventory, renderInventory({ nodes, keyFile: fleet.clientKeyPath, knownHosts: paths.knownHosts, channelUrl: rel.channelUrl, installScriptUrl: rel.installScriptUrl, proxmox: Boolean(o.proxmox) }));
+  const state: SandboxState = {
+    stateDir: o.stateDir,
+    created: new Date().toISOString(),
+    proxmox: Boolean(o.proxmox),
+    version,
+    versions,
+    stable,
+    nodes,
+    sim: { pid: simPid, url: simUrl, dir: simDir, kubeconfig: path.join(simDir, 'kubeconfig.yaml') },
+    release: { pid: relPid, url: rel.url, channelUrl: rel.channelUrl, installScriptUrl: rel.installScriptUrl, requestLog: relFiles.requestLog },
+    inventory,
+    kubeconfig: path.join(simDir, 'kubeconfig.yaml'),
+  };
+  await writeSandboxState(state);
+  log(`the sandbox is up: inventory ${inventory}`);
+  return state;
+}
+
+/** Stops everything the sandbox started (by pid, also from another process) and removes its files. */
+export async function sandboxDown(stateDir: string): Promise<boolean> {
+  const s = await readSandboxState(stateDir);
+  await sandboxDownQuiet(stateDir, s);
+  return Boolean(s);
+}
+
+async function sandboxDownQuiet(stateDir: string, s?: SandboxState): Promise<void> {
+  const state = s ?? (await readSandboxState(stateDir));
+  await stopPid(state?.sim.pid);
+  await stopPid(state?.release.pid);
+  if (existsSync(path.join(stateDir, 'fleet'))) await stopFleet(path.join(stateDir, 'fleet'));
+  await rm(stateDir, { recursive: true, force: true });
+}
