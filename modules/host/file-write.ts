@@ -11,7 +11,8 @@ import { missingDirs, type RemoteFile } from './remote-file.js';
 export type WriteChange =
   | { kind: 'backup'; summary: string; path: string }
   | { kind: 'mkdir'; summary: string; paths: string[] }
-  | { kind: 'write'; summary: string; path: string; mode?: string; owner?: string; group?: string }
+  /** content: the new text, for modules that compute it in plan (lineinfile); copy passes its bytes to apply. */
+  | { kind: 'write'; summary: string; path: string; mode?: string; owner?: string; group?: string; content?: string }
   | AttrChange;
 
 export type WriteArgs = AttrArgs & { backup?: boolean; force?: boolean; validate?: string };
@@ -27,11 +28,17 @@ export type WriteRequest = {
   args: WriteArgs;
   /** Create missing parent directories (lineinfile/blockinfile create=true) instead of refusing. */
   createParents?: boolean;
+  /** What the write does, in the module's words ("line added to /etc/hosts"); default: create/update. */
+  summary?: string;
+  /** Carry the new text in the write change (for apply). */
+  keepText?: boolean;
 };
 
 export function shortSum(sum: string | undefined): string {
   return sum ? sum.slice(0, 12) : '?';
 }
+
+const content = (req: WriteRequest) => (req.keepText && req.after.text !== undefined ? { content: req.after.text } : {});
 
 /** The plan for making `path` hold the new content with the asked attributes (changes empty: nothing to do). */
 export function planWrite(req: WriteRequest): Plan<WriteChange> {
@@ -51,7 +58,7 @@ export function planWrite(req: WriteRequest): Plan<WriteChange> {
     const mode = wantedMode(args, undefined, false);
     const [owner, group] = [idArg(args.owner), idArg(args.group)];
     const extra = [mode && `mode ${mode}`, owner && `owner ${owner}`, group && `group ${group}`].filter(Boolean);
-    changes.push({ kind: 'write', summary: `create ${p} (${after.size} bytes${extra.length ? `, ${extra.join(', ')}` : ''})`, path: p, mode, owner, group });
+    changes.push({ kind: 'write', summary: req.summary ?? `create ${p} (${after.size} bytes${extra.length ? `, ${extra.join(', ')}` : ''})`, path: p, mode, owner, group, ...content(req) });
     const diff: FileDiff[] | undefined = after.text !== undefined ? [{ path: p, before: '', after: after.text }] : undefined;
     return { changes, diff };
   }
@@ -61,9 +68,9 @@ export function planWrite(req: WriteRequest): Plan<WriteChange> {
   let diff: FileDiff[] | undefined;
   if (differs && args.force !== false) {
     if (args.backup && !isLink) changes.push({ kind: 'backup', summary: `back up ${p}`, path: p });
-    const summary = isLink ? `replace the symlink ${p} (→ ${file.target}) with a file` : `update ${p} (sha256 ${shortSum(file.checksum)} → ${shortSum(after.checksum)})`;
+    const summary = req.summary ?? (isLink ? `replace the symlink ${p} (→ ${file.target}) with a file` : `update ${p} (sha256 ${shortSum(file.checksum)} → ${shortSum(after.checksum)})`);
     const mode = wantedMode(args, isLink ? undefined : file.mode, false) ?? (isLink ? undefined : file.mode);
-    changes.push({ kind: 'write', summary, path: p, mode, owner: idArg(args.owner), group: idArg(args.group) });
+    changes.push({ kind: 'write', summary, path: p, mode, owner: idArg(args.owner), group: idArg(args.group), ...content(req) });
     if (req.beforeText !== undefined && after.text !== undefined) diff = [{ path: p, before: req.beforeText, after: after.text }];
   }
   // A write sets the attributes itself; list them anyway so the plan says what changes.
@@ -86,8 +93,8 @@ async function must(ctx: ModuleContext, argv: string[], what: string): Promise<v
 
 type Written = { backup_file?: string };
 
-/** Perform a write plan. `data` is the new content (only read when the plan writes). */
-export async function applyWrite(ctx: ModuleContext, changes: readonly WriteChange[], data: Buffer, validate?: string): Promise<Written> {
+/** Perform a write plan. `data` is the new content when the write change does not carry it. */
+export async function applyWrite(ctx: ModuleContext, changes: readonly WriteChange[], data: Buffer | undefined, validate?: string): Promise<Written> {
   const out: Written = {};
   const wrote = changes.some((c) => c.kind === 'write');
   for (const c of changes) {
@@ -98,8 +105,10 @@ export async function applyWrite(ctx: ModuleContext, changes: readonly WriteChan
       await must(ctx, ['mkdir', '-p', '--', ...c.paths], `creating ${c.paths.join(', ')}`);
     } else if (c.kind === 'write') {
       const attrs = { mode: c.mode, owner: c.owner, group: c.group };
-      if (validate === undefined) await ctx.put(data, c.path, attrs);
-      else await validatedPut(ctx, c.path, data, attrs, validate);
+      const bytes = c.content !== undefined ? Buffer.from(c.content, 'utf8') : data;
+      if (!bytes) throw new ModuleError(`internal: nothing to write to ${c.path}`);
+      if (validate === undefined) await ctx.put(bytes, c.path, attrs);
+      else await validatedPut(ctx, c.path, bytes, attrs, validate);
     } else if (!wrote) {
       await applyAttrs(ctx, c);
     }
