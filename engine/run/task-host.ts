@@ -60,6 +60,7 @@ function errorResult(e: unknown, task: TaskDef): HostResult {
 
 async function runOnce(ctx: RunContext, frame: PlayFrame, chain: Chain, task: TaskDef, host: string, scope: Scope, hooks: HostHooks): Promise<HostResult> {
   const t = ctx.deps.templater;
+  let delegate: string | undefined;
   try {
     for (const c of conditions(chain)) {
       if (!t.condition(c.expr, scope, c.pos)) return { status: 'skipped', msg: 'condition was false', data: { skip_reason: 'Conditional result was False' } };
@@ -72,7 +73,7 @@ async function runOnce(ctx: RunContext, frame: PlayFrame, chain: Chain, task: Ta
       const v = (checked.args as Record<string, unknown>)[k];
       if (typeof v === 'string' && v) ctx.state.secrets.add(v);
     }
-    const delegate = text(t, chain, 'delegateTo', scope);
+    delegate = text(t, chain, 'delegateTo', scope);
     const taskCheck = flag(t, chain, 'checkMode', scope);
     const check = taskCheck ?? ctx.options.check;
     const timeout = text(t, chain, 'timeout', scope);
@@ -109,7 +110,10 @@ async function runOnce(ctx: RunContext, frame: PlayFrame, chain: Chain, task: Ta
     if (typeof r.data.meta === 'string') r.meta = r.data.meta;
     return r;
   } catch (e) {
-    return errorResult(e, task);
+    // An unreachable delegate is reported as such: the event names the host that was tried.
+    const r = errorResult(e, task);
+    if (delegate) r.delegatedTo = delegate;
+    return r;
   }
 }
 

@@ -39,7 +39,12 @@ export function herdbook(args: string[], opts: RunOptions = {}): Promise<Run> {
     child.on('error', reject);
     child.on('close', (code, signal) => {
       clearTimeout(timer);
-      resolve({ code, signal, stdout, stderr, events: args.includes('json') ? parseEvents(stdout) : [] });
+      const json = args[args.lastIndexOf('--output') + 1] === 'json' && args.includes('--output');
+      try {
+        resolve({ code, signal, stdout, stderr, events: json ? parseEvents(stdout) : [] });
+      } catch (e) {
+        reject(e);
+      }
     });
   });
 }
@@ -67,6 +72,8 @@ export type Workspace = {
   clean(): void;
   /** `herdbook run <playbook> -i <inventory> --output json ...` in this workspace. */
   run(playbook: string, ...flags: string[]): Promise<Run>;
+  /** The same without --output json: the plain (or, on a terminal, live) output. */
+  runText(playbook: string, ...flags: string[]): Promise<Run>;
   runWith(opts: RunOptions, playbook: string, ...flags: string[]): Promise<Run>;
 };
 
@@ -103,6 +110,7 @@ export function workspace(files: Record<string, string | object>, hosts: ReturnT
     inventory,
     clean,
     run: (playbook, ...flags) => ws.runWith({}, playbook, ...flags),
+    runText: (playbook, ...flags) => herdbook(['run', path.join(dir, playbook), '-i', inventory, ...flags], { cwd: dir }),
     runWith: (opts, playbook, ...flags) => herdbook(['run', path.join(dir, playbook), '-i', inventory, '--output', 'json', ...flags], { cwd: dir, ...opts }),
   };
   return ws;

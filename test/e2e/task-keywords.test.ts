@@ -1,0 +1,137 @@
+// delegate_to, run_once, become, environment, no_log and timeout, end to end.
+import { readFileSync, readdirSync } from 'node:fs';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { explain, localHosts, ofType, results, statuses, workspace } from './helpers.js';
+import { ensureTool } from './tools.js';
+
+const read = (ws: { at(...p: string[]): string }, ...p: string[]) => readFileSync(ws.at(...p), 'utf8');
+
+describe('delegate_to and run_once', () => {
+  const hosts = localHosts(['h1', 'h2', 'helper', 'gone'], {
+    helper: { whoami: 'helper' },
+    // A delegate that cannot be reached proves the task used the delegate's connection.
+    gone: { ansible_connection: 'ssh', ansible_host: '127.0.0.1', ansible_port: 1, ansible_user: 'root' },
+  });
+  const ws = workspace(
+    {
+      'delegate.yaml': [
+        {
+          hosts: 'h1,h2',
+          vars: { whoami: 'play' },
+          tasks: [
+            { name: 'on helper', shell: 'echo "{{inventory_hostname}} {{whoami}}" >> {{out_root}}/delegated', delegate_to: 'helper' },
+            { name: 'on localhost', shell: 'echo "{{inventory_hostname}}" >> {{out_root}}/local', delegate_to: 'localhost' },
+            { name: 'on a dead host', command: 'true', delegate_to: 'gone', ignore_unreachable: true },
+            { name: 'once', shell: 'echo ran >> {{out_root}}/once; echo "from {{inventory_hostname}}"', run_once: true, register: 'once' },
+            { name: 'shared', debug: { msg: '{{once.stdout}}' } },
+          ],
+        },
+      ],
+    },
+    hosts,
+  );
+
+  it('runs a delegated task through the delegate with the delegating host’s vars', async () => {
+    const r = await ws.run('delegate.yaml');
+    expect(r.code, explain(r)).toBe(0);
+    expect(read(ws, 'out/delegated').trim().split('\n').sort()).toEqual(['h1 play', 'h2 play']);
+    expect(read(ws, 'out/local').trim().split('\n').sort()).toEqual(['h1', 'h2']);
+    expect(results(r.events, 'on helper').map((e) => [e.host, e.delegated_to])).toEqual(expect.arrayContaining([['h1', 'helper'], ['h2', 'helper']]));
+    const dead = results(r.events, 'on a dead host');
+    expect(dead.map((e) => [e.status, e.ignored, e.delegated_to])).toEqual([
+      ['unreachable', true, 'gone'],
+      ['unreachable', true, 'gone'],
+    ]);
+  });
+
+  it('runs a run_once task on the first host and gives its result to every host', async () => {
+    ws.clean();
+    const r = await ws.run('delegate.yaml');
+    expect(read(ws, 'out/once')).toBe('ran\n');
+    expect(results(r.events, 'once').map((e) => e.host)).toEqual(['h1']);
+    expect(results(r.events, 'shared').map((e) => [e.host, e.msg])).toEqual(expect.arrayContaining([['h1', 'from h1'], ['h2', 'from h1']]));
+  });
+});
+
+describe('become, environment, timeout', () => {
+  beforeAll(() => ensureTool('sudo', 'sudo'));
+  const ws = workspace(
+    {
+      'become.yaml': [
+        {
+          hosts: 'all',
+          environment: { PLAY_LEVEL: 'play' },
+          tasks: [
+            { name: 'as root', command: 'id -un', become: true, register: 'root' },
+            { name: 'as nobody', command: 'id -un', become: true, become_user: 'nobody', register: 'nobody' },
+            { name: 'who', debug: { msg: '{{root.stdout}} {{nobody.stdout}}' } },
+            { name: 'env', shell: 'echo "$PLAY_LEVEL $TASK_LEVEL" > {{out}}/env', environment: { TASK_LEVEL: 'task-{{inventory_hostname}}' } },
+            { name: 'slow', shell: 'echo $$ > {{out}}/pid; exec sleep 30', timeout: 1 },
+          ],
+        },
+      ],
+    },
+    localHosts(['h1', 'h2']),
+  );
+
+  it('becomes root or another user, passes the environment, and kills a task at its timeout', async () => {
+    const r = await ws.run('become.yaml');
+    expect(r.code, explain(r)).toBe(2);
+    expect(results(r.events, 'who').map((e) => e.msg)).toEqual(['root nobody', 'root nobody']);
+    expect(read(ws, 'out/h1/env')).toBe('play task-h1\n');
+    expect(read(ws, 'out/h2/env')).toBe('play task-h2\n');
+    expect(statuses(r.events, 'slow')).toEqual({ h1: 'failed', h2: 'failed' });
+    expect(results(r.events, 'slow')[0].msg).toMatch(/timed out after 1s/);
+    // The command was killed, not left running behind the run.
+    for (const h of ['h1', 'h2']) {
+      const pid = Number(read(ws, 'out', h, 'pid'));
+      await expect.poll(() => alive(pid), { timeout: 5000 }).toBe(false);
+    }
+  });
+});
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return !readFileSync(`/proc/${pid}/stat`, 'utf8').split(' ')[2].startsWith('Z');
+  } catch {
+    return false;
+  }
+}
+
+describe('no_log', () => {
+  const secret = 'hunter2-s3cr3t-token';
+  const ws = workspace(
+    {
+      'nolog.yaml': [
+        {
+          hosts: 'all',
+          tasks: [
+            { name: 'use the secret', shell: 'echo "{{token}}"; echo "{{token}}" >&2', register: 'tok', no_log: true },
+            { name: 'fail with it', shell: 'echo "{{token}}"; exit 3', no_log: true, ignore_errors: true },
+            { name: 'loop over it', shell: 'echo {{item}}', loop: ['{{token}}'], no_log: true },
+            { name: 'pass it on', shell: 'echo "using {{tok.stdout}}"' },
+            { name: 'print it', debug: { var: 'tok' } },
+          ],
+        },
+      ],
+    },
+    localHosts(['h1']),
+  );
+
+  it('keeps the secret out of every event, line and report', async () => {
+    const junit = ws.at('junit.xml');
+    const json = await ws.run('nolog.yaml', '-e', `token=${secret}`, '-vvv', '--junit', junit);
+    expect(json.code, explain(json)).toBe(0);
+    const plain = await ws.runText('nolog.yaml', '-e', `token=${secret}`, '-vvv');
+    expect(plain.code, explain(plain)).toBe(0);
+    expect(results(json.events, 'use the secret')[0].msg).toBe('the output has been hidden due to no_log: true');
+    expect(results(json.events, 'fail with it')[0]).toMatchObject({ status: 'failed', ignored: true, msg: 'the output has been hidden due to no_log: true' });
+    expect(results(json.events, 'loop over it')[0].items).toBeUndefined();
+    // The later task ran with the real value (the file shows it) but its events mask it.
+    expect(results(json.events, 'pass it on')[0].stdout).toBe('using ********');
+    for (const text of [json.stdout, json.stderr, plain.stdout, plain.stderr, read(ws, 'junit.xml')]) expect(text).not.toContain(secret);
+    expect(ofType(json.events, 'task_result').length).toBe(5);
+    expect(readdirSync(ws.dir)).toContain('junit.xml');
+  });
+});
