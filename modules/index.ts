@@ -14,6 +14,7 @@ const LOADERS: Record<string, () => Promise<ModuleDef>> = {
   copy: () => import('./host/copy.js').then((m) => m.copy as ModuleDef),
   template: () => import('./host/template.js').then((m) => m.template as ModuleDef),
   file: () => import('./host/file.js').then((m) => m.file as ModuleDef),
+  blockinfile: () => import('./host/blockinfile.js').then((m) => m.blockinfile as ModuleDef),
   lineinfile: () => import('./host/lineinfile.js').then((m) => m.lineinfile as ModuleDef),
   drain: () => import('./kube/drain/index.js').then((m) => m.drain as ModuleDef),
   taint: () => import('./kube/taint.js').then((m) => m.taint as ModuleDef),

@@ -48,7 +48,7 @@ export function planTextEdit(state: TextFileState, args: TextFileArgs, edit: (te
   // Edit the real file behind a symlink, never replace the link.
   const target = file.exists && file.realPath ? file.realPath : p;
   const current: RemoteFile = file.exists ? { ...file, path: target } : file;
-  const what = result.msg || 'file created';
+  const what = result.msg ? result.msg[0].toLowerCase() + result.msg.slice(1) : 'file created';
   const plan = planWrite({
     path: target,
     file: current,
