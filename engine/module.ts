@@ -70,8 +70,17 @@ export type ModuleContext = {
   now(): number;
   /** The task's timeout in ms, if any. */
   timeout?: number;
-  /** What the run must report if it stops: nodes cordoned by this run and not yet uncordoned. */
-  cluster: { cordoned(node: string, reason: string): void; uncordoned(node: string): void };
+  /**
+   * What the run must report if it stops: nodes cordoned by this run and not yet uncordoned.
+   * In check mode, what earlier tasks would have changed (predict/predicted): a later task's
+   * plan must see the server the rehearsal "upgraded", or --check would not tell the truth.
+   */
+  cluster: {
+    cordoned(node: string, reason: string): void;
+    uncordoned(node: string): void;
+    predict(key: string, value: unknown): void;
+    predicted(key: string): unknown;
+  };
 };
 
 export interface ModuleDef<A = any, S = any, C extends Change = Change> {
@@ -93,6 +102,8 @@ export interface ModuleDef<A = any, S = any, C extends Change = Change> {
   secretArgs?: string[];
   /** For modules that accept one string (`command: ls -l`): the argument it becomes (`cmd`). */
   freeForm?: string;
+  /** Check mode: the state this plan would leave behind, for later tasks' plans (key → value). */
+  predict?(state: S, args: A, plan: Plan<C>): Record<string, unknown>;
 }
 
 export function defineModule<A, S, C extends Change>(def: ModuleDef<A, S, C>): ModuleDef<A, S, C> {

@@ -75,6 +75,8 @@ export type RunState = {
   cordoned: Map<string, string>;
   /** Values never printed. */
   secrets: Set<string>;
+  /** Check mode: what earlier tasks would have changed (a server's new version), by key. */
+  predictions: Map<string, unknown>;
   /** --start-at-task not reached yet. */
   startAt?: string;
   /** force_handlers: true on the play being run. */

@@ -19,7 +19,7 @@ export function newRunState(options: RunOptions): RunState {
   const abort = new AbortController();
   // Every running command and sleep listens for the abort (one per host at a time): no leak warning.
   setMaxListeners(0, abort.signal);
-  return { hosts: new Map(), interrupted: false, abort, cordoned: new Map(), secrets: new Set(), startAt: options.startAtTask, changesPending: false };
+  return { hosts: new Map(), interrupted: false, abort, cordoned: new Map(), secrets: new Set(), predictions: new Map(), startAt: options.startAtTask, changesPending: false };
 }
 
 export async function runPlaybooks(

@@ -72,6 +72,8 @@ export function buildModuleContext(ctx: RunContext, env: TaskEnv): ModuleContext
     cluster: {
       cordoned: (node, reason) => ctx.state.cordoned.set(node, reason),
       uncordoned: (node) => ctx.state.cordoned.delete(node),
+      predict: (key, value) => ctx.state.predictions.set(key, value),
+      predicted: (key) => ctx.state.predictions.get(key),
     },
   };
 }

@@ -17,7 +17,7 @@ export const k3sRelease = defineModule<Args, { version: string; via: string }, n
       return { version: a.version, via: 'pinned version' };
     }
     const channel = a.channel ?? 'stable';
-    return { version: await resolveChannel(a.channel_url, channel, ctx.signal), via: `${channel} channel` };
+    return { version: await resolveChannel(a.channel_url, channel, ctx.signal), via: `via ${channel} channel` };
   },
   plan(s) {
     return { changes: [], noop: `target ${s.version} (${s.via})`, data: { version: s.version, minor: minorChannel(s.version), via: s.via } };

@@ -38,6 +38,10 @@ export const clusterLock = defineModule<Args, State, Change>({
   async inspect(ctx, a) {
     const kube = await ctx.kube();
     const me = a.holder ?? String(ctx.hostVar('herdbook_operator') ?? 'herdbook');
+    // In check mode a lock taken (or released) earlier in the rehearsal counts as such.
+    const key = `cluster_lock/${a.namespace}/${a.name}`;
+    const predicted = ctx.check ? ctx.cluster.predicted(key) : undefined;
+    if (predicted !== undefined) return { held: predicted ? { holder: String(predicted), duration: a.duration } : undefined, me, now: Date.now() };
     try {
       return { held: readLease(await kube.coordination.readNamespacedLease({ name: a.name, namespace: a.namespace })), me, now: Date.now() };
     } catch (e) {
@@ -62,6 +66,7 @@ export const clusterLock = defineModule<Args, State, Change>({
     if (stale > 0) return { changes: [], refuse: `${where} is ${since} and expired ${stale}s ago: a run that stopped without releasing it? If nothing else is changing the cluster, break it with break: true (-e k3s_lock_break=true)`, data };
     return { changes: [], refuse: `${where} is ${since}: another operation is changing the cluster; wait for it to finish`, data };
   },
+  predict: (s, a, plan) => ({ [`cluster_lock/${a.namespace}/${a.name}`]: plan.changes[0]?.kind === 'release' ? null : s.me }),
   async apply(ctx, a, plan, s) {
     const kube = await ctx.kube();
     const c = plan.changes[0];

@@ -61,7 +61,7 @@ export async function sandboxUp(o: UpOptions): Promise<SandboxState> {
 
   log(`starting the k3s channel and release server (${versions.join(', ')}; stable ${stable})...`);
   const relFiles = releaseServerFiles(o.stateDir);
-  const relPid = await startDetached(dist('sandbox/k3s-fake/main.js'), ['--state-dir', o.stateDir, '--versions', versions.join(','), '--stable', stable], path.join(o.stateDir, 'release.log'), async () => existsSync(relFiles.infoFile), 'the k3s release server');
+  const relPid = await startDetached(dist('sandbox/k3s-fake/main.js'), ['--state-dir', o.stateDir, '--versions', versions.join(','), '--stable', stable], path.join(o.stateDir, 'release.log'), async () => (await readFile(relFiles.infoFile, 'utf8').catch(() => '')).trim().endsWith('}'), 'the k3s release server');
   const rel = JSON.parse(await readFile(relFiles.infoFile, 'utf8')) as { url: string; channelUrl: string; installScriptUrl: string };
 
   log('starting the Kubernetes API simulator...');
@@ -69,7 +69,7 @@ export async function sandboxUp(o: UpOptions): Promise<SandboxState> {
   await mkdir(simDir, { recursive: true });
   const scenarioFile = path.join(o.stateDir, 'scenario.yaml');
   await writeFile(scenarioFile, stringify(sandboxScenario(nodes)));
-  const simPid = await startDetached(dist('sandbox/kube-sim/main.js'), ['-s', scenarioFile, '-d', simDir, ...(o.fast ? ['--fast'] : [])], path.join(o.stateDir, 'kube-sim.log'), async () => existsSync(path.join(simDir, 'url')), 'the API simulator');
+  const simPid = await startDetached(dist('sandbox/kube-sim/main.js'), ['-s', scenarioFile, '-d', simDir, ...(o.fast ? ['--fast'] : [])], path.join(o.stateDir, 'kube-sim.log'), async () => (await readFile(path.join(simDir, 'url'), 'utf8').catch(() => '')).trim().length > 0, 'the API simulator');
   const simUrl = (await readFile(path.join(simDir, 'url'), 'utf8')).trim();
   const kubeconfig = await readFile(path.join(simDir, 'kubeconfig.yaml'), 'utf8');
 

@@ -19,6 +19,7 @@ export type HarnessOptions = {
   baseDir?: string;
   progress?: string[];
   cordoned?: Map<string, string>;
+  predictions?: Map<string, unknown>;
 };
 
 export function moduleContext(opts: HarnessOptions, check: boolean, diff = true): ModuleContext {
@@ -56,6 +57,8 @@ export function moduleContext(opts: HarnessOptions, check: boolean, diff = true)
     cluster: {
       cordoned: (node, reason) => opts.cordoned?.set(node, reason),
       uncordoned: (node) => opts.cordoned?.delete(node),
+      predict: (key, value) => opts.predictions?.set(key, value),
+      predicted: (key) => opts.predictions?.get(key),
     },
   };
 }

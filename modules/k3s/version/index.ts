@@ -19,14 +19,17 @@ export const k3sVersion = defineModule<VersionArgs, VersionState, InstallStep>({
     if (a.version && !parseVersion(a.version)) throw new ModuleError(`version '${a.version}' is not a k3s release (expected like v1.32.5+k3s1)`);
     const facts = await probeK3s(ctx);
     const target = a.version ?? (await resolveChannel(a.channel_url, a.channel!, ctx.signal));
-    const via = a.channel ? `via ${a.channel} channel` : 'pinned version';
+    const via = a.channel ? `via ${a.channel} channel` : a.resolved_from ?? 'pinned version';
     let otherServers: { name: string; version: string }[] = (a.servers ?? []).map((v, i) => ({ name: `server ${i + 1}`, version: v }));
     let apiAvailable = false;
     try {
       const kube = await ctx.kube();
       const nodes = (await kube.core.listNode({})).items.map(nodeFacts);
       apiAvailable = true;
-      otherServers = nodes.filter((n) => n.k3s_role === 'server' && n.name !== ctx.nodeName && parseVersion(n.kubelet_version)).map((n) => ({ name: n.name, version: n.kubelet_version }));
+      // In check mode a server the rehearsal already "upgraded" counts at its planned version.
+      otherServers = nodes
+        .filter((n) => n.k3s_role === 'server' && n.name !== ctx.nodeName && parseVersion(n.kubelet_version))
+        .map((n) => ({ name: n.name, version: (ctx.check ? (ctx.cluster.predicted(`k3s_version/${n.name}`) as string | undefined) : undefined) ?? n.kubelet_version }));
     } catch {
       // No API (or not reachable): the skew guard uses `servers:` if given.
     }
@@ -35,5 +38,6 @@ export const k3sVersion = defineModule<VersionArgs, VersionState, InstallStep>({
     return { node: ctx.nodeName, facts, target, via, otherServers, minors, apiAvailable };
   },
   plan: (state, args) => planVersion(state, args),
+  predict: (state, _args, plan) => (plan.changes.length ? { [`k3s_version/${state.node}`]: plan.changes[plan.changes.length - 1].version } : {}),
   apply: (ctx, args, plan) => applyVersion(ctx, args, plan.changes),
 });

@@ -23,6 +23,8 @@ export type VersionArgs = {
   wait_timeout: number;
   install_env: Record<string, string>;
   servers?: string[];
+  /** How `version` was chosen, for the plan's words ("stable channel"): playbooks resolve a channel once and pin it. */
+  resolved_from?: string;
 };
 
 export type VersionState = {

@@ -24,10 +24,19 @@ export const drain = defineModule<Args, DrainState, DrainChange>({
     const kube = await ctx.kube();
     const node = args.node ?? ctx.nodeName;
     const base = await readNodeState(kube, node);
+    // In check mode, a drain or uncordon rehearsed earlier in this run counts as done.
+    const predicted = ctx.check ? ctx.cluster.predicted(`drain/${node}`) : undefined;
+    if (predicted === 'cordoned') Object.assign(base, { unschedulable: true, cordonedByHerdbook: true });
+    if (predicted === 'uncordoned') Object.assign(base, { unschedulable: false, cordonedByHerdbook: false });
     const wantsPods = args.state === 'drained' && base.exists;
     const [pods, pdbs] = wantsPods ? await Promise.all([readPods(kube, node, args.pod_selector, ctx.now()), readPdbs(kube)]) : [[], []];
     return { node, ...base, pods, pdbs, server: kube.server };
   },
   plan: (state, args) => planDrain(state, options(args)),
   apply: (ctx, args, plan, state) => applyDrain(ctx, options(args), plan, state.node),
+  predict: (state, _args, plan) => {
+    if (plan.changes.some((c) => c.kind === 'uncordon')) return { [`drain/${state.node}`]: 'uncordoned' };
+    if (plan.changes.some((c) => c.kind === 'cordon')) return { [`drain/${state.node}`]: 'cordoned' };
+    return {};
+  },
 });
