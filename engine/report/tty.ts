@@ -112,7 +112,8 @@ async function runListr(title: string, hosts: string[], slots: Map<string, Slot>
         ];
   const listr = new Listr(
     [{ title, task: (_: unknown, task: { newListr: (t: unknown[], o: object) => unknown }) => task.newListr(rows, { concurrent: true, exitOnError: false }) }] as never,
-    { exitOnError: false, rendererOptions: { collapseSubtasks: false, showErrorMessage: false, persistentOutput: false } } as never,
+    // listr2's own SIGINT handler exits the process (and crashed its renderer): Ctrl-C is the engine's.
+    { exitOnError: false, registerSignalListeners: false, rendererOptions: { collapseSubtasks: false, showErrorMessage: false, persistentOutput: false } } as never,
   );
   await listr.run().catch(() => undefined);
   void paint;

@@ -1,0 +1,116 @@
+// Ctrl-C: the first SIGINT lets running commands finish, starts nothing new, prints the recap
+// and exits 130; a second one aborts at once, killing what runs.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { BIN, cliEnv, localHosts, parseEvents, recap, taskStarts, workspace } from './helpers.js';
+import { ensureTool } from './tools.js';
+
+const hosts = ['h1', 'h2', 'h3'];
+
+type Started = { child: ChildProcess; done: Promise<{ code: number | null; stdout: string; stderr: string }> };
+
+function start(args: string[], cwd: string): Started {
+  const child = spawn(process.execPath, [BIN, ...args], { cwd, env: cliEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  child.stdout!.on('data', (b: Buffer) => (stdout += b.toString()));
+  child.stderr!.on('data', (b: Buffer) => (stderr += b.toString()));
+  const done = new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => child.on('close', (code) => resolve({ code, stdout, stderr })));
+  return { child, done };
+}
+
+describe('Ctrl-C', () => {
+  const ws = workspace(
+    {
+      'long.yaml': [
+        {
+          hosts: 'all',
+          tasks: [
+            { name: 'long', shell: 'echo $$ > {{out}}/pid; touch {{out}}/started; sleep {{seconds}}; touch {{out}}/finished' },
+            { name: 'next', shell: 'touch {{out}}/next' },
+          ],
+        },
+      ],
+    },
+    localHosts(hosts),
+  );
+  const allStarted = () => hosts.every((h) => existsSync(ws.at('out', h, 'started')));
+
+  it('first SIGINT: running commands finish, no new task starts, the recap is printed, exit 130', async () => {
+    ws.clean();
+    const run = start(['run', ws.at('long.yaml'), '-i', ws.inventory, '--output', 'json', '-e', 'seconds=2'], ws.dir);
+    await expect.poll(allStarted, { timeout: 20_000, interval: 50 }).toBe(true);
+    run.child.kill('SIGINT');
+    const r = await run.done;
+    expect(r.code, r.stderr).toBe(130);
+    expect(r.stderr).toContain('interrupt: finishing the commands already running');
+    const events = parseEvents(r.stdout);
+    expect(taskStarts(events)).toEqual(['long']);
+    expect(recap(events).stopped_reason).toMatch(/^interrupted \(Ctrl-C\)/);
+    for (const h of hosts) {
+      expect(existsSync(ws.at('out', h, 'finished'))).toBe(true);
+      expect(existsSync(ws.at('out', h, 'next'))).toBe(false);
+    }
+  });
+
+  it('prints the recap table in plain output too', async () => {
+    ws.clean();
+    const run = start(['run', ws.at('long.yaml'), '-i', ws.inventory, '-e', 'seconds=1'], ws.dir);
+    await expect.poll(allStarted, { timeout: 20_000, interval: 50 }).toBe(true);
+    run.child.kill('SIGINT');
+    const r = await run.done;
+    expect(r.code).toBe(130);
+    expect(r.stdout).toMatch(/RECAP {2}\d+\.\ds/);
+    expect(r.stdout).toContain('STOPPED: interrupted (Ctrl-C)');
+  });
+
+  it('on a terminal too: the live view does not exit on the first Ctrl-C', async () => {
+    ensureTool('script', 'bsdutils');
+    ws.clean();
+    const pidFile = ws.at('out', 'herdbook.pid');
+    // script(1) gives herdbook a pseudo-terminal; the shell writes its pid and becomes herdbook.
+    const cmd = `stty cols 120 rows 50; echo $$ > ${pidFile}; exec ${process.execPath} ${BIN} run ${ws.at('long.yaml')} -i ${ws.inventory} -e seconds=2`;
+    const script = spawn('script', ['-qfec', cmd, '/dev/null'], { cwd: ws.dir, env: cliEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    script.stdout!.on('data', (b: Buffer) => (out += b.toString()));
+    const code = new Promise<number | null>((resolve) => script.on('close', resolve));
+    await expect.poll(allStarted, { timeout: 20_000, interval: 50 }).toBe(true);
+    process.kill(Number(readFileSync(pidFile, 'utf8')), 'SIGINT');
+    expect(await code, out).toBe(130);
+    const text = out.replace(/\u001b\[[0-9;?]*[A-Za-z]/g, '');
+    expect(text).toMatch(/RECAP {2}\d+\.\ds/);
+    expect(text).toContain('STOPPED: interrupted (Ctrl-C)');
+    for (const h of hosts) expect(existsSync(ws.at('out', h, 'finished'))).toBe(true);
+  });
+
+  it('second SIGINT aborts at once: the commands are killed, no recap, exit 130', async () => {
+    ws.clean();
+    const run = start(['run', ws.at('long.yaml'), '-i', ws.inventory, '--output', 'json', '-e', 'seconds=60'], ws.dir);
+    await expect.poll(allStarted, { timeout: 20_000, interval: 50 }).toBe(true);
+    run.child.kill('SIGINT');
+    let stderr = '';
+    run.child.stderr!.on('data', (b: Buffer) => (stderr += b.toString()));
+    await expect.poll(() => stderr.includes('interrupt:'), { timeout: 10_000, interval: 20 }).toBe(true);
+    run.child.kill('SIGINT');
+    // A 60 s sleep would outlast this test's timeout if the abort waited for it.
+    const r = await run.done;
+    expect(r.code).toBe(130);
+    expect(r.stderr).toContain('aborted');
+    expect(parseEvents(r.stdout).some((e) => e.type === 'recap')).toBe(false);
+    for (const h of hosts) {
+      expect(existsSync(ws.at('out', h, 'finished'))).toBe(false);
+      const pid = Number(readFileSync(ws.at('out', h, 'pid'), 'utf8'));
+      await expect.poll(() => alive(pid), { timeout: 5000 }).toBe(false);
+    }
+  }, 30_000);
+});
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return !readFileSync(`/proc/${pid}/stat`, 'utf8').split(' ')[2].startsWith('Z');
+  } catch {
+    return false;
+  }
+}
