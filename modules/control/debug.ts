@@ -1,6 +1,7 @@
 // debug: print a message or a variable. Reads only; runs the same in check mode.
 import { stringify as toYaml } from 'yaml';
-import { defineModule } from '../../engine/index-module.js';
+import { defineModule, type ModuleContext } from '../../engine/index-module.js';
+import { TemplateError } from '../../engine/errors.js';
 
 type Args = { msg?: unknown; var?: string; verbosity: number };
 type State = { text?: string; value?: unknown };
@@ -11,6 +12,20 @@ function show(v: unknown): string {
   return v !== null && typeof v === 'object' ? toYaml(v).trimEnd() : String(v);
 }
 
+/**
+ * `var=` of something not defined prints VARIABLE IS NOT DEFINED, as in Ansible; an undefined
+ * variable *inside* its value (x: "{{y}}") is still the error it is everywhere else.
+ */
+function lookup(ctx: ModuleContext, path: string): unknown {
+  try {
+    return ctx.evaluate(path);
+  } catch (e) {
+    const missing = e instanceof TemplateError && e.code === 'E_UNDEFINED' ? e.variable : undefined;
+    if (missing !== undefined && (missing === path || path.startsWith(`${missing}.`))) return undefined;
+    throw e;
+  }
+}
+
 export const debug = defineModule<Args, State, never>({
   name: 'debug',
   schema: 'debug',
@@ -19,7 +34,7 @@ export const debug = defineModule<Args, State, never>({
   async inspect(ctx, args) {
     if (args.verbosity > ctx.verbosity) return {};
     if (args.var !== undefined) {
-      const value = ctx.evaluate(args.var);
+      const value = lookup(ctx, args.var);
       return { text: `${args.var}: ${show(value)}`, value };
     }
     const msg = args.msg === undefined ? 'Hello world!' : args.msg;

@@ -49,4 +49,38 @@ describe('command on a real host (local connection)', () => {
     const r = await runModule(command, { argv: ['echo', '$(id)', ';', 'rm -rf /', "'q'"] }, { connection });
     expect(r.data.stdout).toBe("$(id) ; rm -rf / 'q'");
   });
+
+  it('removes: runs only while the path exists', async () => {
+    const gone = path.join(dir, 'gone');
+    expect((await runModule(command, { argv: ['touch', gone] }, { connection })).status).toBe('changed');
+    const args = { argv: ['rm', gone], removes: gone };
+    expect((await runModule(command, args, { connection }, { check: true })).status).toBe('changed');
+    expect(existsSync(gone)).toBe(true);
+    expect((await runModule(command, args, { connection })).status).toBe('changed');
+    expect((await runModule(command, args, { connection })).msg).toBe(`skipped, since ${gone} does not exist`);
+  });
+
+  it('honours chdir and stdin, and relative creates paths under chdir', async () => {
+    const r = await runModule(command, { cmd: 'cat', stdin: 'in' }, { connection });
+    expect(r.data.stdout).toBe('in');
+    const pwd = await runModule(command, { cmd: 'pwd', chdir: dir }, { connection });
+    expect(pwd.data.stdout).toBe(dir);
+    const rel = await runModule(command, { cmd: 'touch rel', chdir: dir, creates: 'rel' }, { connection });
+    expect(rel.status).toBe('changed');
+    expect((await runModule(command, { cmd: 'touch rel', chdir: dir, creates: 'rel' }, { connection })).status).toBe('ok');
+  });
+
+  it('check_command runs only in check mode and predicts', async () => {
+    const yes = await runModule(command, { argv: ['touch', path.join(dir, 'never')], check_command: ['true'] }, { connection }, { check: true });
+    expect(yes.status).toBe('changed');
+    const no = await runModule(command, { argv: ['touch', path.join(dir, 'never')], check_command: 'exit 1' }, { connection }, { check: true });
+    expect(no.status).toBe('ok');
+    expect(existsSync(path.join(dir, 'never'))).toBe(false);
+  });
+
+  it('reports a missing program as rc 127', async () => {
+    const r = await runModule(command, 'no-such-program-here --x', { connection });
+    expect(r).toMatchObject({ status: 'failed', data: { rc: 127 } });
+  });
 });
+
