@@ -14,6 +14,8 @@ const LOADERS: Record<string, () => Promise<ModuleDef>> = {
   copy: () => import('./host/copy.js').then((m) => m.copy as ModuleDef),
   template: () => import('./host/template.js').then((m) => m.template as ModuleDef),
   file: () => import('./host/file.js').then((m) => m.file as ModuleDef),
+  systemd: () => import('./host/systemd.js').then((m) => m.systemd as ModuleDef),
+  service: () => import('./host/service.js').then((m) => m.service as ModuleDef),
   stat: () => import('./host/stat.js').then((m) => m.stat as ModuleDef),
   slurp: () => import('./host/slurp.js').then((m) => m.slurp as ModuleDef),
   fetch: () => import('./host/fetch.js').then((m) => m.fetch as ModuleDef),
