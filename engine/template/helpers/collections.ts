@@ -1,6 +1,6 @@
 // List and mapping helpers: (length x), (join list ","), (first list), (keys map), (pluck list "name").
 import type { HelperFn } from '../evaluate.js';
-import { LazyVars } from '../scope.js';
+import { LazyVars, MISSING, step } from '../scope.js';
 
 function list(v: unknown, helper: string): unknown[] {
   if (Array.isArray(v)) return v;
@@ -35,6 +35,16 @@ export const collectionHelpers: Record<string, HelperFn> = {
     if (v instanceof LazyVars) return v.lookup(String(k));
     if (v && typeof v === 'object' && Object.prototype.hasOwnProperty.call(v, String(k))) return (v as Record<string, unknown>)[String(k)];
     return undefined;
+  },
+  // (get hostvars host "cluster.server_version"): a key that is itself a variable, then a path; undefined when missing.
+  get: ([v, key, path]) => {
+    let cur: unknown = v;
+    for (const k of [String(key), ...(path === undefined ? [] : String(path).split('.'))]) {
+      const next = step(cur, k);
+      if (next === MISSING) return undefined;
+      cur = next;
+    }
+    return cur;
   },
   list: (args) => args,
   dict: (_args, hash) => ({ ...hash }),

@@ -113,3 +113,14 @@ describe('helpers', () => {
     expect(() => r('{{lenght list}}')).toThrow(/unknown helper 'lenght'/);
   });
 });
+
+describe('get', () => {
+  it('looks up a key held in a variable, then a path; undefined when missing', () => {
+    const s = new Scope([{ hv: { 's-1': { cluster: { server_version: 'v1.32.5+k3s1' } } }, host: 's-1' }]);
+    const t2 = createTemplater();
+    expect(t2.render("{{get hv host 'cluster.server_version'}}", s)).toBe('v1.32.5+k3s1');
+    expect(t2.render('{{get hv host}}', s)).toEqual({ cluster: { server_version: 'v1.32.5+k3s1' } });
+    expect(t2.render("{{default (get hv 'nope' 'x') 'none'}}", s)).toBe('none');
+    expect(t2.render("{{default (get hv host 'cluster.constructor') 'none'}}", s)).toBe('none');
+  });
+});
