@@ -100,3 +100,41 @@ describe('--check', () => {
     expect(statSync(ws.at('out/h2/created')).isFile()).toBe(true);
   });
 });
+
+describe('--diff', () => {
+  const ws = workspace(
+    {
+      'diff.yaml': [
+        {
+          hosts: 'all',
+          tasks: [
+            { name: 'write config', copy: { content: 'token: new\nport: 6443\n', dest: '{{out}}/k3s.yaml' } },
+            { name: 'no diff here', copy: { content: 'secret: x\n', dest: '{{out}}/private.yaml' }, diff: false },
+          ],
+        },
+      ],
+    },
+    localHosts(['h1']),
+  );
+  beforeEach(() => {
+    ws.clean();
+    writeFileSync(ws.at('out/h1/k3s.yaml'), 'token: old\nport: 6443\n');
+    writeFileSync(ws.at('out/h1/private.yaml'), 'secret: y\n');
+  });
+
+  it('shows content changes as a unified diff, except where a task says diff: false', async () => {
+    const r = await ws.run('diff.yaml', '--check', '--diff');
+    expect(r.code, explain(r)).toBe(0);
+    expect(results(r.events, 'write config')[0].diff).toEqual([{ path: ws.at('out/h1/k3s.yaml'), before: 'token: old\nport: 6443\n', after: 'token: new\nport: 6443\n' }]);
+    expect(results(r.events, 'no diff here')[0].diff).toBeUndefined();
+    const text = await ws.runText('diff.yaml', '--check', '--diff');
+    expect(text.stdout).toContain(`--- ${ws.at('out/h1/k3s.yaml')} (before)\n+++ ${ws.at('out/h1/k3s.yaml')} (after)\n@@ -1,2 +1,2 @@\n-token: old\n+token: new\n port: 6443`);
+    expect(text.stdout).not.toContain('secret: x');
+    expect(readFileSync(ws.at('out/h1/k3s.yaml'), 'utf8')).toBe('token: old\nport: 6443\n');
+  });
+
+  it('shows no diff without --diff', async () => {
+    const r = await ws.run('diff.yaml', '--check');
+    expect(results(r.events, 'write config')[0].diff).toBeUndefined();
+  });
+});
