@@ -1,9 +1,20 @@
 // `herdbook sandbox up | status | down`: the local cluster to rehearse on.
+import { HerdbookError } from '../errors.js';
 import type { CommandIO } from './io.js';
 
 export type SandboxFlags = { stateDir?: string; servers?: string; agents?: string; proxmox?: boolean; version?: string; fast?: boolean };
 
 export async function sandboxCommand(action: string, flags: SandboxFlags, io: CommandIO): Promise<number> {
+  try {
+    return await sandboxAction(action, flags, io);
+  } catch (e) {
+    // What the machine lacks (sshd, permissions, a build) is not a herdbook bug: say it plainly.
+    if (e instanceof HerdbookError) throw e;
+    throw new HerdbookError('E_SANDBOX', `sandbox ${action}: ${(e as Error).message}`, { cause: e });
+  }
+}
+
+async function sandboxAction(action: string, flags: SandboxFlags, io: CommandIO): Promise<number> {
   const { defaultSandboxDir, sandboxDown, sandboxStatus, sandboxUp } = await import('../../sandbox/cluster/index.js');
   const stateDir = flags.stateDir ?? defaultSandboxDir();
   if (action === 'up') {

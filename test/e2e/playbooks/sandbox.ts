@@ -1,0 +1,78 @@
+// A sandbox cluster per test file (real sshd nodes, fake k3s, the API simulator), brought up
+// through the real CLI and torn down after the file's tests; and the helpers to compare what
+// --check said with what the real run did.
+import { chmodSync, mkdtempSync, readFileSync } from 'node:fs';
+import https from 'node:https';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll } from 'vitest';
+import { createKubeFactory } from '../../../engine/kube/clients.js';
+import type { KubeClient } from '../../../engine/kube/types.js';
+import type { RunEvent } from '../../../engine/report/events.js';
+import { readSandboxState, type SandboxState } from '../../../sandbox/cluster/index.js';
+import { herdbook, ROOT, type Run } from '../helpers.js';
+
+export type Sandbox = {
+  state: SandboxState;
+  kube: KubeClient;
+  /** `herdbook run playbooks/<name> -i <sandbox inventory> --output json ...args` */
+  run(playbook: string, ...args: string[]): Promise<Run>;
+  /** Requests the simulator recorded since the last clear, mutating ones only. */
+  mutations(): Promise<{ method: string; path: string }[]>;
+  clearRequests(): Promise<void>;
+  /** Requests the k3s release server saw (install script, binaries, channels). */
+  releaseRequests(): string[];
+};
+
+export function sandboxFor(flags: string[] = []): () => Sandbox {
+  let sb: Sandbox | undefined;
+  const parent = mkdtempSync(path.join(os.tmpdir(), 'hb-e2e-'));
+  // The fleet's become users must be able to enter it (sshd reads their keys below it).
+  chmodSync(parent, 0o755);
+  const stateDir = path.join(parent, 'sandbox');
+  beforeAll(async () => {
+    const up = await herdbook(['sandbox', 'up', '--state-dir', stateDir, '--fast', ...flags], { timeoutMs: 240_000 });
+    if (up.code !== 0) throw new Error(`sandbox up failed (${up.code}):\n${up.stderr}\n${up.stdout}`);
+    const state = (await readSandboxState(stateDir))!;
+    const kube = await createKubeFactory({ connection: () => Promise.reject(new Error('unused')), settings: (h) => ({ kind: 'ssh', host: h }) })({ kubeconfig: state.kubeconfig });
+    const token = readFileSync(path.join(state.sim.dir, 'admin-token'), 'utf8').trim();
+    const ca = readFileSync(path.join(state.sim.dir, 'ca.crt'), 'utf8');
+    const admin = (p: string, method = 'GET') =>
+      new Promise<unknown>((resolve, reject) => {
+        const req = https.request(`${state.sim.url}${p}`, { method, ca, headers: { authorization: `Bearer ${token}` } }, (res) => {
+          let body = '';
+          res.on('data', (b: Buffer) => (body += b.toString()));
+          res.on('end', () => resolve(body ? JSON.parse(body) : undefined));
+        });
+        req.on('error', reject);
+        req.end();
+      });
+    sb = {
+      state,
+      kube,
+      run: (playbook, ...args) => herdbook(['run', path.join(ROOT, 'playbooks', playbook), '-i', state.inventory, '--output', 'json', ...args], { timeoutMs: 240_000 }),
+      mutations: async () => ((await admin('/__sim/requests?mutating=true')) as { items: { method: string; path: string }[] }).items.map((r) => ({ method: r.method, path: r.path })),
+      clearRequests: async () => void (await admin('/__sim/reset-requests', 'POST')),
+      releaseRequests: () => readFileSync(state.release.requestLog, 'utf8').split('\n').filter(Boolean).map((l) => (JSON.parse(l) as { path: string }).path),
+    };
+  }, 300_000);
+  afterAll(async () => {
+    await herdbook(['sandbox', 'down', '--state-dir', stateDir], { timeoutMs: 60_000 });
+  }, 120_000);
+  return () => {
+    if (!sb) throw new Error('the sandbox is not up');
+    return sb;
+  };
+}
+
+type Result = Extract<RunEvent, { type: 'task_result' }>;
+
+export const results = (r: Run): Result[] => r.events.filter((e): e is Result => e.type === 'task_result');
+export const recap = (r: Run) => r.events.find((e): e is Extract<RunEvent, { type: 'recap' }> => e.type === 'recap')!;
+
+/** What changed (or would), as comparable lines: host, task, and each planned change. */
+export function changeLines(r: Run): string[] {
+  return results(r)
+    .filter((e) => e.status === 'changed')
+    .flatMap((e) => (e.changes?.length ? e.changes : ['(no plan)']).map((c) => `${e.host} | ${e.task} | ${c}`));
+}
