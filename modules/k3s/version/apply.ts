@@ -66,7 +66,7 @@ export async function applyVersion(ctx: ModuleContext, a: VersionArgs, changes: 
     const script = a.install_script ?? SCRIPT;
     const r = await ctx.exec(['sh', script, ...step.args], { env: step.env, become: true });
     if (r.rc !== 0) {
-      return { failed: `${step.summary}: the install script failed (exit ${r.rc}): ${(r.stderr || r.stdout).trim().split('\n').slice(-4).join(' | ')}`, data: { done } };
+      return { failed: `${step.summary}: the install script failed (exit ${r.rc}): ${(r.stderr || r.stdout).trim().split('\n').slice(-4).join(' | ')}. The node did not come back; fix it before going on (the rollout stops here)`, data: { done, stopped_at: step.version } };
     }
     if (a.wait) {
       const deadline = ctx.now() + a.wait_timeout * 1000;

@@ -6,10 +6,12 @@ import https from 'node:https';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll } from 'vitest';
+import { createSshConnection } from '../../../engine/connection/ssh/index.js';
 import { createKubeFactory } from '../../../engine/kube/clients.js';
 import type { KubeClient } from '../../../engine/kube/types.js';
 import type { RunEvent } from '../../../engine/report/events.js';
 import { readSandboxState, type SandboxState } from '../../../sandbox/cluster/index.js';
+import { fleetPaths } from '../../../sandbox/fleet/index.js';
 import { herdbook, ROOT, type Run } from '../helpers.js';
 
 export type Sandbox = {
@@ -17,11 +19,15 @@ export type Sandbox = {
   kube: KubeClient;
   /** `herdbook run playbooks/<name> -i <sandbox inventory> --output json ...args` */
   run(playbook: string, ...args: string[]): Promise<Run>;
+  /** The simulator's admin API (not under /api): steer a node, read the request log. */
+  admin(path: string, method?: string, body?: unknown): Promise<unknown>;
   /** Requests the simulator recorded since the last clear, mutating ones only. */
   mutations(): Promise<{ method: string; path: string }[]>;
   clearRequests(): Promise<void>;
   /** Requests the k3s release server saw (install script, binaries, channels). */
   releaseRequests(): string[];
+  /** Run a command on a sandbox node over SSH (as an operator would, outside herdbook). */
+  sh(node: string, argv: string[]): Promise<{ rc: number; stdout: string; stderr: string }>;
 };
 
 export function sandboxFor(flags: string[] = []): () => Sandbox {
@@ -37,22 +43,33 @@ export function sandboxFor(flags: string[] = []): () => Sandbox {
     const kube = await createKubeFactory({ connection: () => Promise.reject(new Error('unused')), settings: (h) => ({ kind: 'ssh', host: h }) })({ kubeconfig: state.kubeconfig });
     const token = readFileSync(path.join(state.sim.dir, 'admin-token'), 'utf8').trim();
     const ca = readFileSync(path.join(state.sim.dir, 'ca.crt'), 'utf8');
-    const admin = (p: string, method = 'GET') =>
+    const admin = (p: string, method = 'GET', body?: unknown) =>
       new Promise<unknown>((resolve, reject) => {
-        const req = https.request(`${state.sim.url}${p}`, { method, ca, headers: { authorization: `Bearer ${token}` } }, (res) => {
+        const req = https.request(`${state.sim.url}${p}`, { method, ca, headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' } }, (res) => {
           let body = '';
           res.on('data', (b: Buffer) => (body += b.toString()));
           res.on('end', () => resolve(body ? JSON.parse(body) : undefined));
         });
         req.on('error', reject);
-        req.end();
+        req.end(body === undefined ? undefined : JSON.stringify(body));
       });
     sb = {
       state,
       kube,
+      admin,
       run: (playbook, ...args) => herdbook(['run', path.join(ROOT, 'playbooks', playbook), '-i', state.inventory, '--output', 'json', ...args], { timeoutMs: 240_000 }),
       mutations: async () => ((await admin('/__sim/requests?mutating=true')) as { items: { method: string; path: string }[] }).items.map((r) => ({ method: r.method, path: r.path })),
       clearRequests: async () => void (await admin('/__sim/reset-requests', 'POST')),
+      sh: async (node, argv) => {
+        const n = state.nodes.find((x) => x.name === node)!;
+        const paths = fleetPaths(path.join(state.stateDir, 'fleet'));
+        const conn = createSshConnection({ kind: 'ssh', host: node, address: '127.0.0.1', port: n.port, user: 'root', privateKeyFile: paths.clientKey, knownHostsFile: paths.knownHosts, hostKeyChecking: 'strict' });
+        try {
+          return await conn.exec(argv);
+        } finally {
+          await conn.close();
+        }
+      },
       releaseRequests: () => readFileSync(state.release.requestLog, 'utf8').split('\n').filter(Boolean).map((l) => (JSON.parse(l) as { path: string }).path),
     };
   }, 300_000);
