@@ -1,9 +1,9 @@
 // -e values: key=value (strings, like Ansible), @file.yaml, or inline JSON/YAML {…}. Later ones win.
 import path from 'node:path';
-import { parse as parseYaml } from 'yaml';
 import type { Diagnostic } from '../errors.js';
 import { splitWords } from '../shell-words.js';
 import { loadYamlFile } from './files.js';
+import { parseYamlText } from './yaml.js';
 
 export function parseExtraVars(items: readonly string[], cwd = process.cwd()): { vars: Record<string, unknown>; diagnostics: Diagnostic[] } {
   const vars: Record<string, unknown> = {};
@@ -18,11 +18,13 @@ export function parseExtraVars(items: readonly string[], cwd = process.cwd()): {
       else if (!parsed.diagnostics.length) diagnostics.push({ severity: 'error', message: `-e @${text.slice(1)}: the file must hold a mapping of variables` });
     } else if (text.startsWith('{')) {
       try {
-        const v = parseYaml(text);
+        const parsed = parseYamlText('-e', text);
+        if (parsed.diagnostics.length) throw new Error(parsed.diagnostics[0].message);
+        const v = parsed.value;
         if (!v || typeof v !== 'object' || Array.isArray(v)) throw new Error('not a mapping');
         Object.assign(vars, v);
       } catch (e) {
-        diagnostics.push({ severity: 'error', message: `-e '${text.slice(0, 40)}': not valid JSON/YAML (${(e as Error).message.split('\n')[0]})` });
+        diagnostics.push({ severity: 'error', message: `-e '${text.slice(0, 40)}': not valid JSON/YAML (${(e as Error).message.split('\n')[0]})`, hint: `write -e '{"name": "value"}', -e name=value or -e @vars.yaml` });
       }
     } else {
       for (const word of splitWords(text)) {

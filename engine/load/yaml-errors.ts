@@ -1,7 +1,11 @@
 // The yaml library's syntax errors in words an operator can act on, pointing at the cause
 // (the unclosed '[', the mis-indented key) rather than where the parser gave up.
-import type { Document } from 'yaml';
-import { isMap, isScalar, visit, type Scalar } from 'yaml';
+import { createRequire } from 'node:module';
+import type { Document, Scalar } from 'yaml';
+
+// Loaded lazily, like in yaml.ts: only files with errors come here.
+const require = createRequire(import.meta.url);
+const yamlLib = () => require('yaml') as typeof import('yaml');
 
 export type YamlProblem = { message: string; offset: number; hint?: string };
 
@@ -49,6 +53,7 @@ export function lineContentStart(text: string, offset: number): number {
 }
 
 function duplicateKey(offset: number, text: string, doc: Document): YamlProblem {
+  const { isMap, isScalar, visit } = yamlLib();
   let found: { key: string; firstOffset: number } | undefined;
   visit(doc, {
     Map(_, map) {
@@ -101,6 +106,7 @@ function unclosedFlow(offset: number, text: string): YamlProblem | undefined {
 }
 
 function unclosedQuote(offset: number, doc: Document, q: string): YamlProblem {
+  const { visit } = yamlLib();
   let start: number | undefined;
   visit(doc, {
     Scalar(_, node) {

@@ -1,9 +1,16 @@
 // YAML text → plain values with positions. YAML 1.1 like Ansible's PyYAML (yes/no are
 // booleans, `<<` merge keys work), duplicate keys refused, alias expansion bounded.
-import { isAlias, isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Alias, type Node, type Scalar } from 'yaml';
+import { createRequire } from 'node:module';
+import type { Alias, Node, Scalar } from 'yaml';
 import type { Diagnostic, SourcePos } from '../errors.js';
 import { attachInfo, type NodeInfo } from './positions.js';
 import { explainYamlError, type YamlProblem } from './yaml-errors.js';
+import { fastYaml } from './yaml-fast.js';
+
+// The `yaml` library is loaded only when the fast path gives up: it costs ~80 ms to load.
+const require = createRequire(import.meta.url);
+type YamlLib = typeof import('yaml');
+const yamlLib = (): YamlLib => require('yaml') as YamlLib;
 
 export type ParsedYaml = { file: string; text: string; value: unknown; diagnostics: Diagnostic[] };
 
@@ -18,6 +25,32 @@ export function parseYamlText(file: string, text: string): ParsedYaml {
   const refusal = refuseText(text);
   if (refusal) return { file, text, value: undefined, diagnostics: [{ severity: 'error', message: refusal, pos: at(1, 1) }] };
 
+  const fast = fastYaml(text, lineIndex(file, text), MAX_EXPANDED_NODES);
+  if (fast) return { file, text, value: fast.value, diagnostics };
+  return carefulParse(file, text);
+}
+
+/** offset → file:line:col, by binary search over line starts. */
+function lineIndex(file: string, text: string): (offset: number) => SourcePos {
+  const starts = [0];
+  for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) starts.push(i + 1);
+  return (offset) => {
+    let lo = 0;
+    let hi = starts.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (starts[mid] <= offset) lo = mid;
+      else hi = mid - 1;
+    }
+    return { file, line: lo + 1, col: offset - starts[lo] + 1 };
+  };
+}
+
+/** The `yaml` library: slower, but every error is found and explained, and aliases are expanded under a budget. */
+export function carefulParse(file: string, text: string): ParsedYaml {
+  const diagnostics: Diagnostic[] = [];
+  const at = (line: number, col: number): SourcePos => ({ file, line, col });
+  const { LineCounter, parseDocument } = yamlLib();
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { version: '1.1', merge: true, uniqueKeys: true, lineCounter, prettyErrors: false });
   const posAt = (offset: number): SourcePos => {
@@ -36,7 +69,7 @@ export function parseYamlText(file: string, text: string): ParsedYaml {
   }
   if (diagnostics.some((d) => d.severity === 'error')) return { file, text, value: undefined, diagnostics };
 
-  const ctx: Walk = { posAt, text, budget: MAX_EXPANDED_NODES, anchors: new Map(), problems: diagnostics };
+  const ctx: Walk = { lib: yamlLib(), posAt, text, budget: MAX_EXPANDED_NODES, anchors: new Map(), problems: diagnostics };
   try {
     const value = toValue(doc.contents as Node | null, ctx);
     return { file, text, value: diagnostics.some((d) => d.severity === 'error') ? undefined : value, diagnostics };
@@ -77,6 +110,7 @@ class ExpansionError extends Error {
 }
 
 type Walk = {
+  lib: YamlLib;
   posAt: (offset: number) => SourcePos;
   text: string;
   /** Values still allowed to be produced: aliases are expanded, so a bomb runs this out. */
@@ -87,6 +121,7 @@ type Walk = {
 
 function toValue(node: Node | Alias | null, w: Walk): unknown {
   if (node === null || node === undefined) return null;
+  const { isAlias, isMap, isPair, isScalar, isSeq } = w.lib;
   if (--w.budget < 0) throw new ExpansionError(w.posAt(node.range?.[0] ?? 0));
   if (isAlias(node)) {
     const target = w.anchors.get((node as Alias).source);
@@ -133,8 +168,14 @@ function toValue(node: Node | Alias | null, w: Walk): unknown {
       }
       const key = keyString(keyNode, w);
       info.keys![key] = w.posAt(keyNode?.range?.[0] ?? 0);
-      info.values![key] = w.posAt((pair.value as Node | null)?.range?.[0] ?? keyNode?.range?.[0] ?? 0);
-      out[key] = toValue(pair.value as Node | null, w);
+      // An empty value (`key:` then a newline) has no place of its own: point at its key.
+      const vn = pair.value as Node | null;
+      const empty = !vn || (isScalar(vn) && vn.value === null && !(vn as Scalar & { source?: string }).source);
+      info.values![key] = w.posAt(empty ? (keyNode?.range?.[0] ?? 0) : (vn!.range?.[0] ?? keyNode?.range?.[0] ?? 0));
+      const v = toValue(pair.value as Node | null, w);
+      // An own property, as YAML means it: assigning '__proto__' would change the prototype.
+      if (key === '__proto__') Object.defineProperty(out, key, { value: v, enumerable: true, writable: true, configurable: true });
+      else out[key] = v;
     }
     attachInfo(out, info);
     return out;
@@ -147,7 +188,7 @@ function keyString(keyNode: Node | null, w: Walk): string {
   return typeof k === 'string' ? k : JSON.stringify(k);
 }
 
-function mergeInto(out: Record<string, unknown>, info: NodeInfo, src: Node, w: Walk) {
+function mergeInto(out: Record<string, unknown>, info: NodeInfo, src: Node, w: Walk): void {
   const merged = toValue(src, w);
   const sources = Array.isArray(merged) ? merged : [merged];
   for (const m of sources) {

@@ -36,15 +36,21 @@ export function compileTemplate(text: string): Compiled {
   return c;
 }
 
-function compileUncached(text: string): Compiled {
+/** The refusals every template goes through before it is parsed: Jinja statements and expressions. */
+export function precheckTemplate(text: string): void {
   if (/\{%[\s\S]*%\}/.test(text)) {
     throw new TemplateError('Jinja statements ({% ... %}) are not supported: templates are Handlebars', {
       hint: 'write {{#if cond}}...{{else}}...{{/if}} and {{#each list}}{{this}}{{/each}}',
       code: 'E_JINJA',
     });
   }
-  if (!text.includes('{{')) return { kind: 'literal', text };
+  if (!text.includes('{{')) return;
   for (const m of text.matchAll(/\{\{(?!\{)(?![#/^!>])([\s\S]*?)\}\}/g)) rejectJinja(m[1], m[0]);
+}
+
+function compileUncached(text: string): Compiled {
+  precheckTemplate(text);
+  if (!text.includes('{{')) return { kind: 'literal', text };
   const program = parseOrExplain(text);
   const body = program.body;
   if (body.length === 1 && body[0].type === 'MustacheStatement') {
@@ -80,16 +86,21 @@ function parseOrExplain(text: string): AST.Program {
 export function compileCondition(expr: string): Compiled {
   let c = conditionCache.get(expr);
   if (c) return c;
+  c = compileTemplate(`{{${conditionInner(expr)}}}`);
+  if (c.kind !== 'single') throw new TemplateError(`'${expr}' is not one expression`, { code: 'E_CONDITION' });
+  conditionCache.set(expr, c);
+  return c;
+}
+
+/** A condition's one expression, without its braces or outer parentheses; Jinja refused. */
+export function conditionInner(expr: string): string {
   let inner = expr.trim();
   const braced = /^\{\{([\s\S]*)\}\}$/.exec(inner);
   if (braced && !braced[1].includes('{{')) inner = braced[1].trim();
   if (inner.startsWith('(') && matchingParen(inner) === inner.length - 1) inner = inner.slice(1, -1).trim();
   if (!inner) throw new TemplateError('empty condition', { code: 'E_CONDITION' });
   rejectJinja(inner, inner);
-  c = compileTemplate(`{{${inner}}}`);
-  if (c.kind !== 'single') throw new TemplateError(`'${expr}' is not one expression`, { code: 'E_CONDITION' });
-  conditionCache.set(expr, c);
-  return c;
+  return inner;
 }
 
 function matchingParen(s: string): number {

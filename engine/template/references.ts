@@ -2,9 +2,17 @@
 // and outside #each/#with bodies (there a name may be a field of the item).
 import type { AST } from './ast.js';
 import { compileCondition, compileTemplate, type Compiled } from './compile.js';
+import { fastRequiredVariables } from './fast-names.js';
 import { HELPER_NAMES } from './helpers/index.js';
 
 export function requiredVariables(text: string, condition = false): string[] {
+  const fast = fastRequiredVariables(text, condition);
+  if (fast) return fast;
+  return parsedRequiredVariables(text, condition);
+}
+
+/** The same answer from Handlebars' parse tree: every template shape, slower. */
+export function parsedRequiredVariables(text: string, condition = false): string[] {
   const c: Compiled = condition ? compileCondition(text) : compileTemplate(text);
   const out = new Set<string>();
   if (c.kind === 'single') mustache(c.node, out);

@@ -1,8 +1,12 @@
 // Conversions and encodings: (int x), (bool x), (to_json x), (from_yaml s), (b64encode s), (sha256 s).
 import { createHash } from 'node:crypto';
-import { parse as parseYaml, stringify as stringifyYaml } from 'yaml';
+import { createRequire } from 'node:module';
 import type { HelperFn } from '../evaluate.js';
 import { LazyVars } from '../scope.js';
+
+// The `yaml` library loads on first use: every command loads the helpers, few call these two.
+const require = createRequire(import.meta.url);
+const yamlLib = () => require('yaml') as typeof import('yaml');
 
 const plain = (v: unknown) => (v instanceof LazyVars ? v.toJSON() : v);
 
@@ -35,8 +39,8 @@ export const encodingHelpers: Record<string, HelperFn> = {
   string: ([v]) => (typeof v === 'string' ? v : v === null || v === undefined ? '' : typeof v === 'object' ? JSON.stringify(plain(v)) : String(v)),
   to_json: ([v], h) => JSON.stringify(plain(v), null, h.indent === undefined ? undefined : Number(h.indent)),
   from_json: ([s]) => JSON.parse(String(s)),
-  to_yaml: ([v]) => stringifyYaml(plain(v)),
-  from_yaml: ([s]) => parseYaml(String(s)),
+  to_yaml: ([v]) => yamlLib().stringify(plain(v)),
+  from_yaml: ([s]) => yamlLib().parse(String(s)),
   b64encode: ([s]) => Buffer.from(String(s), 'utf8').toString('base64'),
   b64decode: ([s]) => Buffer.from(String(s), 'base64').toString('utf8'),
   sha256: ([s]) => createHash('sha256').update(String(s)).digest('hex'),
