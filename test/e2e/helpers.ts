@@ -9,9 +9,10 @@ import type { HostCounts, RunEvent, Status } from '../../engine/report/events.js
 import { tempTree } from '../helpers/tmp.js';
 
 export const ROOT = path.resolve(import.meta.dirname, '../..');
-export const BIN = path.join(ROOT, 'bin/herdbook.js');
+/** HERDBOOK_BIN runs these tests against another build (e.g. a deliberately broken one, to see them fail). */
+export const BIN = process.env.HERDBOOK_BIN ?? path.join(ROOT, 'bin/herdbook.js');
 
-if (!existsSync(path.join(ROOT, 'dist/engine/cli.js'))) throw new Error('dist/ is missing: run `npm run build` before the end-to-end tests');
+if (!existsSync(path.join(path.dirname(BIN), '../dist/engine/cli.js'))) throw new Error('dist/ is missing: run `npm run build` before the end-to-end tests');
 
 export type Run = { code: number | null; signal: string | null; stdout: string; stderr: string; events: RunEvent[] };
 
