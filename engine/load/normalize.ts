@@ -6,7 +6,12 @@ import { infoOf } from './positions.js';
 const FQCN = /^ansible\.(?:builtin|legacy)\.(.+)$/;
 const SECTIONS = ['pre_tasks', 'tasks', 'post_tasks', 'handlers'] as const;
 
-export type NormalizeOptions = { modules: ReadonlySet<string>; freeForm: ReadonlySet<string> };
+export type NormalizeOptions = {
+  modules: ReadonlySet<string>;
+  freeForm: ReadonlySet<string>;
+  /** Module name → its argument schema, to type `key=value` words the way Ansible's argument specs do. */
+  moduleSchemas?: ReadonlyMap<string, Record<string, unknown>>;
+};
 
 const isMap = (v: unknown): v is Record<string, unknown> => !!v && typeof v === 'object' && !Array.isArray(v);
 
@@ -34,7 +39,7 @@ export function normalizeTasks(list: unknown, opts: NormalizeOptions): void {
       // `cluster_info:` with nothing after it means "no arguments", as in Ansible.
       if (opts.modules.has(key) && task[key] === null) task[key] = {};
       if (opts.modules.has(key) && !opts.freeForm.has(key) && typeof task[key] === 'string' && /^\s*[\w.-]+=/.test(task[key] as string)) {
-        task[key] = keyValueArgs(task[key] as string);
+        task[key] = typeArgs(keyValueArgs(task[key] as string), opts.moduleSchemas?.get(key));
       }
     }
   }
@@ -46,6 +51,22 @@ export function keyValueArgs(text: string): Record<string, string> {
   for (const word of splitWords(text)) {
     const eq = word.indexOf('=');
     if (eq > 0) out[word.slice(0, eq)] = word.slice(eq + 1);
+  }
+  return out;
+}
+
+/**
+ * `key=value` words are text; like Ansible's argument specs, a module's schema says when one is
+ * a number or a flag (verbosity=1, force=yes). Arguments that accept text stay text (mode=0644).
+ */
+export function typeArgs(args: Record<string, string>, schema: Record<string, unknown> | undefined): Record<string, unknown> {
+  const props = (schema?.properties ?? {}) as Record<string, { type?: string | string[] }>;
+  const out: Record<string, unknown> = { ...args };
+  for (const [k, v] of Object.entries(args)) {
+    const types = [props[k]?.type ?? []].flat();
+    if (!types.length || types.includes('string')) continue;
+    if ((types.includes('integer') && /^-?\d+$/.test(v)) || (types.includes('number') && /^-?\d+(\.\d+)?$/.test(v))) out[k] = Number(v);
+    else if (types.includes('boolean') && /^(yes|no|true|false|on|off)$/i.test(v)) out[k] = /^(yes|true|on)$/i.test(v);
   }
   return out;
 }

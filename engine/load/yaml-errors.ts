@@ -36,6 +36,7 @@ export function explainYamlError(e: RawError, text: string, doc: Document): Yaml
       return { message: 'bad indentation: all keys of a mapping must start at the same column', offset: lineContentStart(text, e.offset), hint: INDENT_HINT };
     case 'MISSING_CHAR':
       if (/quote/.test(first)) return unclosedQuote(e.offset, doc, first.includes('"') ? '"' : "'");
+      if (/^Flow (sequence|map) must end/.test(first)) return unclosedFlow(e.offset, text) ?? { message: first, offset: e.offset };
       if (/without - indicator/.test(first)) return { message: 'bad indentation: this line does not line up with the lines above it', offset: lineContentStart(text, e.offset), hint: INDENT_HINT };
       if (/followed by map values/.test(first)) return { message: "expected ':' after this key", offset: lineContentStart(text, e.offset) };
       return { message: first, offset: e.offset };

@@ -78,6 +78,7 @@ export function validatePlaybooks(files: readonly string[], opts: ValidateOption
       modules: new Set(registry.modules.keys()),
       keywords: registry.keywords,
       freeForm: registry.freeForm,
+      moduleSchemas: registry.modules,
       stack: [],
       playbookDir: path.dirname(file),
       rolesPath: opts.rolesPath ?? rolesPathFromEnv(),
