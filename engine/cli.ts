@@ -88,7 +88,7 @@ export function buildProgram(io: CommandIO, setExit: (code: number) => void): Co
     .option('--servers <n>', 'server nodes (default 1)')
     .option('--agents <n>', 'agent nodes (default 2)')
     .option('--proxmox', 'k3s in Proxmox LXC containers behind a Proxmox node (the pct connection)')
-    .option('--version <tag>', 'the k3s version to start at (default v1.31.4+k3s1)')
+    .option('--k3s-version <tag>', 'the k3s version to start at (default v1.31.4+k3s1)')
     .option('--fast', 'fast simulated time (for tests)')
     .action(async (action: string, o) => {
       if (!['up', 'status', 'down'].includes(action)) throw new UsageError(`sandbox: unknown action '${action}' (use up, status or down)`);

@@ -2,7 +2,7 @@
 import { HerdbookError } from '../errors.js';
 import type { CommandIO } from './io.js';
 
-export type SandboxFlags = { stateDir?: string; servers?: string; agents?: string; proxmox?: boolean; version?: string; fast?: boolean };
+export type SandboxFlags = { stateDir?: string; servers?: string; agents?: string; proxmox?: boolean; k3sVersion?: string; fast?: boolean };
 
 export async function sandboxCommand(action: string, flags: SandboxFlags, io: CommandIO): Promise<number> {
   try {
@@ -23,7 +23,7 @@ async function sandboxAction(action: string, flags: SandboxFlags, io: CommandIO)
       servers: flags.servers ? Number(flags.servers) : undefined,
       agents: flags.agents ? Number(flags.agents) : undefined,
       proxmox: flags.proxmox,
-      version: flags.version,
+      version: flags.k3sVersion,
       fast: flags.fast,
       log: (l) => io.err(l),
     });

@@ -14,7 +14,8 @@ export type InventoryInput = {
 export function renderInventory(i: InventoryInput): string {
   const line = (n: SandboxNode) =>
     i.proxmox && n.role !== 'proxmox'
-      ? `${n.name} pct_id=${n.vmid} node_name=${n.name}`
+      ? // ansible_host: where the controller reaches the container's API (kubeconfig_from); pct needs none.
+        `${n.name} pct_id=${n.vmid} node_name=${n.name} ansible_host=127.0.0.1`
       : `${n.name} ansible_host=127.0.0.1 ansible_port=${n.port} node_name=${n.name}`;
   const group = (role: string) => i.nodes.filter((n) => n.role === role).map(line).join('\n');
   const out = [
