@@ -14,6 +14,7 @@ const LOADERS: Record<string, () => Promise<ModuleDef>> = {
   copy: () => import('./host/copy.js').then((m) => m.copy as ModuleDef),
   template: () => import('./host/template.js').then((m) => m.template as ModuleDef),
   file: () => import('./host/file.js').then((m) => m.file as ModuleDef),
+  uri: () => import('./host/uri.js').then((m) => m.uri as ModuleDef),
   wait_for: () => import('./host/wait_for.js').then((m) => m.waitFor as ModuleDef),
   wait_for_connection: () => import('./host/wait_for_connection.js').then((m) => m.waitForConnection as ModuleDef),
   reboot: () => import('./host/reboot.js').then((m) => m.reboot as ModuleDef),
