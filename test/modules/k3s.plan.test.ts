@@ -2,7 +2,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { etcdSnapshot } from '../../modules/k3s/etcd_snapshot.js';
 import { execStartWords, parseK3sProbe } from '../../modules/k3s/facts.js';
-import { skewReport } from '../../modules/k3s/skew.js';
+import { skewReport, type SkewNode } from '../../modules/k3s/skew.js';
 import { parseSnapshotJson, parseSnapshotTable } from '../../modules/k3s/snapshots.js';
 import { k3sVersion } from '../../modules/k3s/version/index.js';
 import { minorWalk } from '../../modules/k3s/version/plan.js';
@@ -74,9 +74,9 @@ describe('snapshot listings', () => {
 });
 
 describe('version skew policy', () => {
-  const s = (name: string, version: string) => ({ name, role: 'server' as const, version });
-  const a = (name: string, version: string) => ({ name, role: 'agent' as const, version });
-  const table: [string, ReturnType<typeof s>[], boolean, string[]][] = [
+  const s = (name: string, version: string): SkewNode => ({ name, role: 'server', version });
+  const a = (name: string, version: string): SkewNode => ({ name, role: 'agent', version });
+  const table: [string, SkewNode[], boolean, string[]][] = [
     ['all equal', [s('s1', 'v1.31.4+k3s1'), a('w1', 'v1.31.4+k3s1')], true, []],
     ['agents older by 3 minors are allowed', [s('s1', 'v1.31.4+k3s1'), a('w1', 'v1.28.15+k3s1')], true, []],
     ['agents older by 4 minors are not', [s('s1', 'v1.32.5+k3s1'), a('w1', 'v1.28.15+k3s1')], false, ['w1 (agent) runs v1.28.15+k3s1, 4 minors older than s1 (v1.32.5+k3s1): kubelets may be at most 3 minors older']],
