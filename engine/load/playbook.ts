@@ -72,7 +72,7 @@ function buildPlay(raw: Record<string, unknown>, file: string, ctx: LoadContext)
       hosts: raw.hosts as string | string[],
       ...inheritable(raw),
       ...loc,
-      varsFiles: Array.isArray(raw.vars_files) ? (raw.vars_files as (string | string[])[]) : [],
+      varsFiles: varsFileList(raw.vars_files),
       serial: raw.serial,
       order: (raw.order as Play['order']) ?? 'inventory',
       maxFailPercentage: raw.max_fail_percentage,
@@ -92,6 +92,12 @@ function buildPlay(raw: Record<string, unknown>, file: string, ctx: LoadContext)
   } finally {
     ctx.roleExtras = saved;
   }
+}
+
+/** vars_files entries: a path, or a list of paths where the first that exists wins. Others were reported by the schema. */
+function varsFileList(v: unknown): (string | string[])[] {
+  if (!Array.isArray(v)) return [];
+  return v.flatMap((e) => (typeof e === 'string' ? [e] : Array.isArray(e) && e.length && e.every((x) => typeof x === 'string') ? [e as string[]] : []));
 }
 
 function roleBlock(ref: unknown, pos: SourcePos, list: unknown[], i: number, scope: TaskScope, ctx: LoadContext): BlockDef | undefined {
