@@ -36,6 +36,7 @@ export type CopyState = {
   beforeText?: string;
   /** dest is a directory and there is no file name to put in it (content:). */
   destIsDir?: boolean;
+  check?: boolean;
 };
 
 export function sourceOf(label: string, data: Buffer): Source {
@@ -56,7 +57,7 @@ export async function inspectCopy(ctx: ModuleContext, args: CopyArgs, source: So
   let dest = args.dest;
   let file = await probe(dest);
   const isDir = (file.exists && file.type === 'directory') || dest.endsWith('/');
-  if (isDir && !srcName) return { dest, file: stripContent(file), source, destIsDir: true };
+  if (isDir && !srcName) return { dest, file: stripContent(file), source, destIsDir: true, check: ctx.check };
   if (isDir && srcName) {
     dest = path.posix.join(dest, srcName);
     file = await probe(dest);
@@ -67,7 +68,7 @@ export async function inspectCopy(ctx: ModuleContext, args: CopyArgs, source: So
     file = { ...file, path: dest, isLink: undefined, target: undefined, realPath: undefined };
   }
   const beforeText = file.exists ? asText(file.content, DIFF_MAX_BYTES) : undefined;
-  return { dest, file: stripContent(file), source, beforeText };
+  return { dest, file: stripContent(file), source, beforeText, check: ctx.check };
 }
 
 function stripContent(file: RemoteFile): RemoteFile {
@@ -79,7 +80,7 @@ function stripContent(file: RemoteFile): RemoteFile {
 export function planCopy(state: CopyState, args: CopyArgs): Plan<WriteChange> {
   const { dest, file, source } = state;
   if (state.destIsDir) return { changes: [], refuse: `${dest} is a directory: give dest a file name` };
-  const plan = planWrite({ path: dest, file, after: source, beforeText: state.beforeText, args });
+  const plan = planWrite({ path: dest, file, after: source, beforeText: state.beforeText, args, check: state.check });
   const data = { dest, src: source.label, checksum: source.checksum, size: source.size };
   if (plan.refuse) return { ...plan, data };
   if (plan.changes.length) return { ...plan, data };

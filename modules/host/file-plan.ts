@@ -3,6 +3,7 @@
 import path from 'node:path';
 import type { Plan } from '../../engine/index-module.js';
 import { idArg, planAttrs, wantedMode, type AttrArgs, type AttrChange, type AttrState } from './attrs.js';
+import { pendingNote } from './check-note.js';
 import { missingDirs, type RemoteFile } from './remote-file.js';
 
 export type FileStateName = 'file' | 'directory' | 'link' | 'hard' | 'absent' | 'touch';
@@ -26,6 +27,7 @@ export type FileState = {
   src?: RemoteFile;
   /** directory + recurse: everything below it except symlinks. */
   tree?: TreeEntry[];
+  check?: boolean;
 };
 
 type NewAttrs = { mode?: string; owner?: string; group?: string };
@@ -83,13 +85,15 @@ function planLink(st: FileState, args: FileArgs, p: string, hard: boolean): Plan
   const kind = hard ? 'hard link' : 'symlink';
   if (args.src === undefined) return refuse(`src is required for state=${hard ? 'hard' : 'link'}`);
   const source = linkSource(args)!;
+  let note = '';
   if ((hard || !args.force) && src && !src.exists) {
-    return refuse(hard ? `src file does not exist: ${source}` : `src file does not exist, use force: true if you really want to create the link: ${source}`);
+    if (!st.check) return refuse(hard ? `src file does not exist: ${source}` : `src file does not exist, use force: true if you really want to create the link: ${source}`);
+    note = pendingNote(`${source} does not exist`);
   }
   const owner = idArg(args.owner);
   const group = idArg(args.group);
   if (!file.exists) {
-    return done([hard ? { kind: 'hardlink', summary: `create hard link ${p} → ${source}`, path: p, src: source } : { kind: 'symlink', summary: `create symlink ${p} → ${args.src}`, path: p, src: args.src, owner, group }], p, hard ? 'hard' : 'link');
+    return done([hard ? { kind: 'hardlink', summary: `create hard link ${p} → ${source}${note}`, path: p, src: source } : { kind: 'symlink', summary: `create symlink ${p} → ${args.src}${note}`, path: p, src: args.src, owner, group }], p, hard ? 'hard' : 'link');
   }
   const same = hard ? file.type !== 'directory' && src?.exists && file.inode === src.inode && file.dev === src.dev : file.isLink && file.target === args.src;
   if (same) {
@@ -113,6 +117,9 @@ export function planFile(st: FileState, args: FileArgs): Plan<FileChange> {
       if (!file.exists) return done([], p, 'absent');
       return done([{ kind: 'remove', summary: `remove ${p}${file.type === 'directory' && !file.isLink ? ' (directory, recursively)' : ''}`, path: p }], p, 'absent');
     case 'file': {
+      if (!file.exists && st.check && (args.mode !== undefined || args.owner !== undefined || args.group !== undefined)) {
+        return done([{ kind: 'attrs', summary: `set attributes on ${p}${pendingNote(`${p} does not exist`)}`, path: p }], p, 'file');
+      }
       if (!file.exists) return refuse(`file ${p} is absent, cannot continue`);
       if (file.type === 'directory') return refuse(`${p} is a directory, not a file`);
       const attrs = planAttrs(file, args, { noFollow: file.type === 'link' });

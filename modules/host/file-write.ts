@@ -6,6 +6,7 @@ import path from 'node:path';
 import { ModuleError, type FileDiff, type ModuleContext, type Plan } from '../../engine/index-module.js';
 import { splitWords } from '../../engine/shell-words.js';
 import { applyAttrs, idArg, planAttrs, wantedMode, type AttrArgs, type AttrChange } from './attrs.js';
+import { pendingNote } from './check-note.js';
 import { missingDirs, type RemoteFile } from './remote-file.js';
 
 export type WriteChange =
@@ -32,6 +33,8 @@ export type WriteRequest = {
   summary?: string;
   /** Carry the new text in the write change (for apply). */
   keepText?: boolean;
+  /** Check mode: a missing directory may be one an earlier task would create. */
+  check?: boolean;
 };
 
 export function shortSum(sum: string | undefined): string {
@@ -51,14 +54,17 @@ export function planWrite(req: WriteRequest): Plan<WriteChange> {
   const changes: WriteChange[] = [];
   if (!file.exists) {
     const parents = missingDirs(file, false);
+    let note = '';
     if (parents.length || !file.ancestorIsDir) {
-      if (!req.createParents || !file.ancestorIsDir) return { changes: [], refuse: `destination directory ${path.posix.dirname(p)} does not exist` };
-      changes.push({ kind: 'mkdir', summary: `create directory ${parents.join(', ')}`, paths: parents });
+      const dir = path.posix.dirname(p);
+      if (req.check && !req.createParents) note = pendingNote(`${dir} does not exist`);
+      else if (!req.createParents || !file.ancestorIsDir) return { changes: [], refuse: `destination directory ${dir} does not exist` };
+      else changes.push({ kind: 'mkdir', summary: `create directory ${parents.join(', ')}`, paths: parents });
     }
     const mode = wantedMode(args, undefined, false);
     const [owner, group] = [idArg(args.owner), idArg(args.group)];
     const extra = [mode && `mode ${mode}`, owner && `owner ${owner}`, group && `group ${group}`].filter(Boolean);
-    changes.push({ kind: 'write', summary: req.summary ?? `create ${p} (${after.size} bytes${extra.length ? `, ${extra.join(', ')}` : ''})`, path: p, mode, owner, group, ...content(req) });
+    changes.push({ kind: 'write', summary: (req.summary ?? `create ${p} (${after.size} byte${after.size === 1 ? '' : 's'}${extra.length ? `, ${extra.join(', ')}` : ''})`) + note, path: p, mode, owner, group, ...content(req) });
     const diff: FileDiff[] | undefined = after.text !== undefined ? [{ path: p, before: '', after: after.text }] : undefined;
     return { changes, diff };
   }

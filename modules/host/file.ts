@@ -69,7 +69,7 @@ export const file = defineModule<FileArgs, FileState, FileChange>({
     const linkish = args.state === 'link' || args.state === 'hard' || args.state === 'absent';
     const src = linkish && args.state !== 'absent' ? linkSource(args) : undefined;
     const [f, s] = await probeFiles(ctx, src ? [p, src] : [p], { follow: !linkish && args.follow });
-    const state: FileState = { file: f, ...(s ? { src: s } : {}) };
+    const state: FileState = { file: f, ...(s ? { src: s } : {}), check: ctx.check };
     if (args.recurse && f.exists && f.type === 'directory' && (args.mode !== undefined || args.owner !== undefined || args.group !== undefined)) {
       state.tree = await probeTree(ctx, f.realPath ?? p);
     }

@@ -2,6 +2,7 @@
 // state to the systemctl verbs to run, in systemd's order: daemon-reload, (un)mask, enable or
 // disable, then start/stop/restart/reload.
 import type { Plan } from '../../engine/index-module.js';
+import { pendingNote } from './check-note.js';
 
 export type SystemdArgs = {
   name?: string;
@@ -15,7 +16,7 @@ export type SystemdArgs = {
 /** `systemctl show -p ...` as key → value (absent when no name was given). */
 export type UnitProps = Record<string, string>;
 
-export type SystemdState = { unit?: string; props?: UnitProps };
+export type SystemdState = { unit?: string; props?: UnitProps; check?: boolean };
 
 export type SystemdChange = { summary: string; verb: string };
 
@@ -61,7 +62,9 @@ export function planSystemd(st: SystemdState, args: SystemdArgs): Plan<SystemdCh
   if (args.daemon_reload && (stale || notFound)) add('daemon-reload', `daemon-reload (${st.unit} ${notFound ? 'is not loaded yet' : 'changed on disk'})`);
   const wantsRunning = args.state === 'started' || args.state === 'restarted' || args.state === 'reloaded';
   const needsUnit = wantsRunning || args.enabled === true;
-  if (notFound && needsUnit && !args.daemon_reload) return { changes: [], refuse: `Could not find the requested service ${st.unit}: host has no such unit (daemon_reload: true loads a unit file written just before)`, data };
+  // In check mode the unit file may be one an earlier task would install.
+  const pending = notFound && needsUnit && !args.daemon_reload && st.check;
+  if (notFound && needsUnit && !args.daemon_reload && !pending) return { changes: [], refuse: `Could not find the requested service ${st.unit}: host has no such unit (daemon_reload: true loads a unit file written just before)`, data };
   const masked = p.UnitFileState === 'masked' || p.LoadState === 'masked';
   if (args.masked === true && (args.enabled === true || wantsRunning)) {
     return { changes: [], refuse: `${st.unit} cannot be masked and ${args.enabled ? 'enabled' : args.state} at once`, data };
@@ -70,7 +73,7 @@ export function planSystemd(st: SystemdState, args: SystemdArgs): Plan<SystemdCh
   if (args.masked === false && masked) add('unmask');
   const willBeMasked = args.masked ?? masked;
   // A unit loaded only by the planned daemon-reload counts as disabled: enabling it twice is harmless.
-  if (args.enabled !== undefined && (!notFound || args.daemon_reload) && !FIXED.has(p.UnitFileState ?? '')) {
+  if (args.enabled !== undefined && (!notFound || args.daemon_reload || pending) && !FIXED.has(p.UnitFileState ?? '')) {
     const on = ENABLED.has(p.UnitFileState ?? '');
     if (args.enabled && willBeMasked) return { changes: [], refuse: `${st.unit} is masked: unmask it (masked: false) to enable it`, data };
     if (args.enabled && !on) add('enable');
@@ -94,5 +97,6 @@ export function planSystemd(st: SystemdState, args: SystemdArgs): Plan<SystemdCh
       else add('start', `start ${st.unit} (reloaded asked, but it is ${describeUnit(p)})${note}`);
       break;
   }
+  if (pending && changes.length) changes[0].summary += pendingNote(`${st.unit} is not on the host`);
   return { changes, noop: changes.length ? undefined : `${st.unit} is ${describeUnit(p)}`, data };
 }

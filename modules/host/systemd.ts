@@ -20,7 +20,7 @@ function defineSystemd(name: 'systemd' | 'service'): ModuleDef<SystemdArgs, Syst
     async inspect(ctx, args) {
       if (!args.name) return {};
       const unit = unitName(args.name);
-      return { unit, props: await show(ctx, unit) };
+      return { unit, props: await show(ctx, unit), check: ctx.check };
     },
     plan: planSystemd,
     async apply(ctx, args, plan, st) {
