@@ -4,6 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { InputError } from '../errors.js';
 import { createKubeFactory } from '../kube/clients.js';
+import { openTunnel, type Tunnel } from '../kube/tunnel.js';
 import { documentChecker } from '../validate/index.js';
 import type { LoadContext } from '../load/context.js';
 import { loadTaskFile } from '../load/task-file.js';
@@ -93,11 +94,20 @@ export async function runCommand(playbooks: string[], flags: RunFlags, io: Comma
     return (name: string) => (scope.has(name) ? templater.variable(name, scope) : undefined);
   };
   const pool = createConnectionPool(varsOf);
+  const tunnels: Tunnel[] = [];
   const checker = documentChecker(v.registry);
   const deps: RunDeps = {
     reporter,
     connection: (host) => pool.get(host),
-    kube: createKubeFactory({ connection: (h) => pool.get(h), settings: (h) => pool.settings(h) }),
+    kube: createKubeFactory({
+      connection: (h) => pool.get(h),
+      settings: (h) => pool.settings(h),
+      tunnel: async (through, host, port) => {
+        const t = await openTunnel(await pool.get(through), host, port);
+        tunnels.push(t);
+        return t.port;
+      },
+    }),
     loadModule: cachedModules(loadModule),
     templater,
     registry: createSchemaRegistry({ useDefaults: true, coerce: true }),
@@ -126,6 +136,7 @@ export async function runCommand(playbooks: string[], flags: RunFlags, io: Comma
     return exitCode(outcome, flags);
   } finally {
     stopInterrupts();
+    await Promise.all(tunnels.map((t) => t.close()));
     await pool.closeAll();
   }
 }

@@ -55,6 +55,8 @@ export interface Connection {
   put(data: Buffer | string, dest: string, opts?: PutOptions): Promise<void>;
   get(src: string, opts?: GetOptions): Promise<Buffer>;
   close(): Promise<void>;
+  /** A TCP stream to host:port as the remote end sees it (SSH direct-tcpip), for API tunnels. */
+  forward?(host: string, port: number): Promise<import('node:stream').Duplex>;
 }
 
 /** Everything a connection needs, resolved from inventory vars (ours and the ansible_* aliases). */

@@ -1,7 +1,8 @@
 // One Kubernetes client per cluster per run, shared by tasks. The kubeconfig comes from, in
-// order: the task's or play's `kubeconfig` (+ `kube_context`); KUBECONFIG; ~/.kube/config; or
-// `kubeconfig_from: <server host>`, which reads /etc/rancher/k3s/k3s.yaml over that host's
-// connection and points `server:` at that host's address (or at a local tunnel through it).
+// order: `kubeconfig` (a path, + `kube_context`); `kubeconfig_from: <server host>`, which reads
+// /etc/rancher/k3s/k3s.yaml over that host's connection and points `server:` at that host's
+// address (or at a local tunnel through it); KUBECONFIG; ~/.kube/config. An explicit path wins,
+// so `-e kubeconfig=...` overrides the shipped playbooks' kubeconfig_from.
 import { existsSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -44,7 +45,11 @@ async function build(spec: KubeSpec, deps: KubeFactoryDeps): Promise<KubeClient>
   const k8s = await import('@kubernetes/client-node');
   const kc = new k8s.KubeConfig();
   const env = deps.env ?? process.env;
-  if (spec.from) {
+  if (spec.kubeconfig) {
+    const file = spec.kubeconfig.replace(/^~(?=\/)/, os.homedir());
+    if (!existsSync(file)) throw new ModuleError(`kubeconfig ${file} does not exist`);
+    kc.loadFromFile(file);
+  } else if (spec.from) {
     const conn = await deps.connection(spec.from);
     let text: string;
     try {
@@ -59,10 +64,6 @@ async function build(spec: KubeSpec, deps: KubeFactoryDeps): Promise<KubeClient>
     const server = spec.tunnel && deps.tunnel ? `https://127.0.0.1:${await deps.tunnel(spec.from, '127.0.0.1', port)}` : `https://${address.includes(':') ? `[${address}]` : address}:${port}`;
     // k3s's serving certificate lists the node's addresses and 127.0.0.1, so both URLs verify.
     kc.loadFromString(rewriteServer(text, server));
-  } else if (spec.kubeconfig) {
-    const file = spec.kubeconfig.replace(/^~(?=\/)/, os.homedir());
-    if (!existsSync(file)) throw new ModuleError(`kubeconfig ${file} does not exist`);
-    kc.loadFromFile(file);
   } else if (env.KUBECONFIG) {
     kc.loadFromDefault();
   } else {

@@ -2,6 +2,7 @@
 // command on its own channel. A dropped connection is re-opened for the next command; the one it
 // interrupted fails (or, when marked idempotent, runs once more).
 import { randomBytes } from 'node:crypto';
+import type { Duplex } from 'node:stream';
 import { HerdbookError } from '../../errors.js';
 import type { CommandSpec, Connection, ConnectionSettings, ExecOptions, ExecResult, GetOptions, PutOptions } from '../types.js';
 import type { BastionPool } from './bastions.js';
@@ -104,6 +105,14 @@ export class SshConnection implements Connection {
 
   async get(src: string, opts: GetOptions = {}): Promise<Buffer> {
     return get(await this.session(), this.execRaw, src, opts);
+  }
+
+  /** A direct-tcpip channel over this connection: host:port as the server sees it. */
+  async forward(host: string, port: number): Promise<Duplex> {
+    const s = await this.session();
+    return new Promise((resolve, reject) => {
+      s.client.forwardOut('127.0.0.1', 0, host, port, (err, stream) => (err ? reject(new HerdbookError('E_TUNNEL', `${this.host}: cannot forward to ${host}:${port}: ${err.message}`, { cause: err })) : resolve(stream)));
+    });
   }
 
   async close(): Promise<void> {
