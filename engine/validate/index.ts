@@ -1,5 +1,6 @@
 // The validate stage: every playbook, imported file, role and inventory checked against the
 // schemas and the semantic rules, every problem reported together, nothing contacted.
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import type { Diagnostic } from '../errors.js';
 import { indexGroups } from '../inventory/groups.js';
@@ -83,6 +84,10 @@ export function validatePlaybooks(files: readonly string[], opts: ValidateOption
       playbookDir: path.dirname(file),
       rolesPath: opts.rolesPath ?? rolesPathFromEnv(),
     };
+    if (!existsSync(file)) {
+      diagnostics.push({ severity: 'error', message: `playbook not found: ${f}`, hint: `no such file relative to ${process.cwd()}` });
+      continue;
+    }
     const plays = loadPlaybookFile(file, ctx);
     const varsFiles: VarsFiles = { groups: new Map(), hosts: new Map() };
     mergeVarsFiles(varsFiles, path.dirname(file), ctx.diagnostics);

@@ -5,6 +5,7 @@ import type { Diagnostic, SourcePos } from '../errors.js';
 import { TemplateError } from '../errors.js';
 import { loadYamlFile } from '../load/files.js';
 import { valuePos } from '../load/positions.js';
+import { fragmentPos, lineReader, variablePos, type LineReader } from './refine-pos.js';
 import type { Play, TaskNode } from '../load/model.js';
 import { walkPlay } from '../load/walk.js';
 import { MAGIC_VARS } from '../magic-vars.js';
@@ -39,23 +40,32 @@ export function semanticChecks(plays: Play[], known: KnownNames): Diagnostic[] {
     checkNotify(play, out);
     collectUses(play, uses);
   }
+  const lines = lineReader();
   for (const use of uses) {
     let names: string[];
     try {
       names = requiredVariables(use.text, use.condition);
     } catch (e) {
-      if (e instanceof TemplateError) out.push({ severity: 'error', message: e.message, pos: use.pos, hint: e.hint });
+      if (e instanceof TemplateError) out.push({ severity: 'error', message: e.message, pos: errorPos(e, use, lines), hint: e.hint });
       continue;
     }
     for (const name of names) {
       if (defined.has(name)) continue;
       if (defined.has('*include_vars*') || known.inventoryUnreadable) continue;
       const hint = didYouMean(name, [...defined]) ?? `set it in vars, group_vars, host_vars or with -e ${name}=...`;
-      if (known.inventory) out.push({ severity: 'error', message: `variable '${name}' is not defined anywhere (inventory, vars, vars_files, roles, register, set_fact or -e)`, pos: use.pos, hint });
-      else out.push({ severity: 'warning', message: `variable '${name}' is not defined in the playbook (pass -i to check it against your inventory)`, pos: use.pos, hint });
+      const pos = variablePos(use.pos, name, use.condition, lines);
+      if (known.inventory) out.push({ severity: 'error', message: `variable '${name}' is not defined anywhere (inventory, vars, vars_files, roles, register, set_fact or -e)`, pos, hint });
+      else out.push({ severity: 'warning', message: `variable '${name}' is not defined in the playbook (pass -i to check it against your inventory)`, pos, hint });
     }
   }
   return out;
+}
+
+/** A template error points at the mustache it quotes, or at the first {% or {{ of the value. */
+function errorPos(e: TemplateError, use: Use, lines: LineReader): SourcePos {
+  const quoted = /^(\{\{[\s\S]*?\}\})/.exec(e.message)?.[1];
+  const fragment = quoted && use.text.includes(quoted) ? quoted : e.code === 'E_JINJA' && use.text.includes('{%') ? '{%' : undefined;
+  return fragment ? fragmentPos(use.pos, fragment, lines) : use.pos;
 }
 
 function addKeys(v: unknown, into: Set<string>): void {
