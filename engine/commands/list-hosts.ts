@@ -16,7 +16,10 @@ export async function listHostsCommand(playbooks: string[], opts: InputOptions &
     pb.plays.forEach((play, i) => {
       const level = playLevel(play, v.extraVars);
       const r = resolvePlayHosts(play, v.inventory!, idx, { limit, hostsPattern: level.hosts, serial: level.serial });
-      io.out(`\n  play #${i + 1} (${[level.hosts].flat().join(',')}): ${play.name}  (${r.hosts.length} host${r.hosts.length === 1 ? '' : 's'}, ${r.batches.length} batch${r.batches.length === 1 ? '' : 'es'})`);
+      const pattern = [level.hosts].flat().join(',');
+      // A play without a name is named after its hosts: show them rendered, like the header.
+      const title = play.name === [play.hosts].flat().join(',') ? pattern : play.name;
+      io.out(`\n  play #${i + 1} (${pattern}): ${title}  (${r.hosts.length} host${r.hosts.length === 1 ? '' : 's'}, ${r.batches.length} batch${r.batches.length === 1 ? '' : 'es'})`);
       r.batches.forEach((b, j) => io.out(`    batch ${j + 1}/${r.batches.length}: ${b.join(' ')}`));
       if (!r.hosts.length) io.out('    (no hosts)');
     });
