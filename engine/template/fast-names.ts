@@ -11,6 +11,7 @@ type Expr = { kind: 'path'; parts: string[] } | { kind: 'literal' } | { kind: 'c
 const PATH = /^[A-Za-z_$][\w$-]*(?:\.[A-Za-z_$][\w$-]*)*$/;
 const NUMBER = /^-?\d+(?:\.\d+)?$/;
 const KEYWORDS = new Set(['true', 'false', 'null', 'undefined']);
+const WORD = /^[^\s()"']+/;
 
 /** Tokens of one mustache's inside: words, strings, parentheses; undefined for anything else. */
 function tokenize(src: string): string[] | undefined {
@@ -33,8 +34,9 @@ function tokenize(src: string): string[] | undefined {
       out.push(src.slice(i, end + 1));
       i = end + 1;
     } else {
-      let j = i;
-      while (j < src.length && !/[\s()"']/.test(src[j])) j++;
+      // A word runs to the next space, tab, line break, parenthesis or quote.
+      const m = WORD.exec(src.slice(i));
+      const j = i + (m ? m[0].length : 0);
       // Other blanks (form feed, no-break space...) are left to the real parser.
       if (j === i) return undefined;
       out.push(src.slice(i, j));

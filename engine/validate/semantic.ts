@@ -41,12 +41,22 @@ export function semanticChecks(plays: Play[], known: KnownNames): Diagnostic[] {
     collectUses(play, uses);
   }
   const lines = lineReader();
+  // Playbooks repeat the same strings ({{ inventory_hostname }}): scan each text once per run.
+  const scanned = new Map<string, string[] | TemplateError>();
   for (const use of uses) {
-    let names: string[];
-    try {
-      names = requiredVariables(use.text, use.condition);
-    } catch (e) {
-      if (e instanceof TemplateError) out.push({ severity: 'error', message: e.message, pos: errorPos(e, use, lines), hint: e.hint });
+    const key = `${use.condition ? 'c' : 't'}${use.text}`;
+    let names = scanned.get(key);
+    if (!names) {
+      try {
+        names = requiredVariables(use.text, use.condition);
+      } catch (e) {
+        if (!(e instanceof TemplateError)) throw e;
+        names = e;
+      }
+      scanned.set(key, names);
+    }
+    if (names instanceof TemplateError) {
+      out.push({ severity: 'error', message: names.message, pos: errorPos(names, use, lines), hint: names.hint });
       continue;
     }
     for (const name of names) {
