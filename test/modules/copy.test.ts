@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { copy } from '../../modules/host/copy.js';
 import { runModule } from '../helpers/module-harness.js';
 import { moduleArgs, planFixtures } from '../helpers/plan-fixtures.js';
+import { connect } from '../connection/ssh/fixture.js';
 import { fleetHost, localTemp } from './host-helpers.js';
 
 planFixtures(copy, path.join(import.meta.dirname, 'copy'));
@@ -154,6 +155,22 @@ describe('copy over real sshd', () => {
     expect(changed.status).toBe('changed');
     expect(changed.changes?.[0]).toMatch(/^update \/var\/lib\/rancher\/big\.bin \(sha256 /);
     expect(sha(readFileSync(h.local(dest)))).toBe(sha(data));
+  });
+
+  it('logs in as a sudo user and writes a root-only path with become', async () => {
+    const conn = connect(h.t, 'copy-node', { user: h.t.fleet.users.nopasswd });
+    try {
+      const dest = '/etc/rancher/become.conf';
+      const denied = await runModule(copy, { content: 'x\n', dest }, { connection: conn });
+      expect(denied.status).toBe('failed');
+      const r = await runModule(copy, { content: 'x\n', dest, mode: '0600' }, { connection: conn, become: true });
+      expect(r.status).toBe('changed');
+      expect(statSync(h.local(dest))).toMatchObject({ uid: 0, gid: 0 });
+      expect(readFileSync(h.local(dest), 'utf8')).toBe('x\n');
+      expect((await runModule(copy, { content: 'x\n', dest, mode: '0600' }, { connection: conn, become: true })).status).toBe('ok');
+    } finally {
+      await conn.close();
+    }
   });
 
   it('sets owner and group, and shows a text diff from the host', async () => {
