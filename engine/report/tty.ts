@@ -8,15 +8,31 @@ import { statusWord } from './plain.js';
 import { formatRecap } from './recap.js';
 
 type Result = Extract<RunEvent, { type: 'task_result' }>;
-type Slot = { resolve(r: Result): void; promise: Promise<Result>; setOutput?: (s: string) => void; pending?: string };
+type Slot = { resolve(r: Result | undefined): void; promise: Promise<Result | undefined>; settled: boolean; setOutput?: (s: string) => void; pending?: string };
 
 /** Above this many hosts a task shows one summary row instead of a row per host. */
 const MAX_ROWS = 40;
 
 function slot(): Slot {
-  let resolve!: (r: Result) => void;
-  const promise = new Promise<Result>((r) => (resolve = r));
-  return { resolve, promise };
+  let done!: (r: Result | undefined) => void;
+  const promise = new Promise<Result | undefined>((r) => (done = r));
+  const s: Slot = {
+    promise,
+    settled: false,
+    resolve(r) {
+      s.settled = true;
+      done(r);
+    },
+  };
+  return s;
+}
+
+/**
+ * Rows that will get no result (Ctrl-C stopped them before they started): settle them as
+ * "not run", or their listr view would wait forever and the run would never end.
+ */
+function abandon(slots: Map<string, Slot>): void {
+  for (const s of slots.values()) if (!s.settled) s.resolve(undefined);
 }
 
 export function ttyReporter(write: (text: string) => void, paint: Paint): Reporter {
@@ -46,6 +62,7 @@ export function ttyReporter(write: (text: string) => void, paint: Paint): Report
           batchLabel = e.of > 1 ? `batch ${e.batch}/${e.of}: ` : '';
           break;
         case 'task_start': {
+          abandon(slots);
           const hosts = e.hosts;
           const mine = new Map(hosts.map((h) => [h, slot()]));
           slots = mine;
@@ -69,6 +86,7 @@ export function ttyReporter(write: (text: string) => void, paint: Paint): Report
           later(() => write(paint.yellow(`warning: ${e.host ? `${e.host}: ` : ''}${e.msg}`)));
           break;
         case 'recap':
+          abandon(slots);
           later(() => write('\n' + formatRecap(e, paint)));
           break;
       }
@@ -90,6 +108,7 @@ async function runListr(title: string, hosts: string[], slots: Map<string, Slot>
             s.setOutput = (m) => (t.output = m);
             if (s.pending) t.output = s.pending;
             const r = await s.promise;
+            if (!r) return t.skip(`${h}  not run`);
             t.title = `${h}  ${word(r)}`;
             if (r.status === 'failed' && !r.ignored) throw new Error(`${h}: ${r.msg ?? 'failed'}`);
           },
@@ -102,7 +121,8 @@ async function runListr(title: string, hosts: string[], slots: Map<string, Slot>
               await Promise.all(
                 [...slots.values()].map(async (s) => {
                   const r = await s.promise;
-                  counts.set(r.status, (counts.get(r.status) ?? 0) + 1);
+                  const key = r?.status ?? 'not run';
+                  counts.set(key, (counts.get(key) ?? 0) + 1);
                   t.output = [...counts].map(([k, n]) => `${k} ${n}`).join(', ');
                 }),
               );

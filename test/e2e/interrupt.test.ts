@@ -2,7 +2,7 @@
 // and exits 130; a second one aborts at once, killing what runs.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { BIN, cliEnv, localHosts, parseEvents, recap, taskStarts, workspace } from './helpers.js';
 import { ensureTool } from './tools.js';
 
@@ -10,8 +10,25 @@ const hosts = ['h1', 'h2', 'h3'];
 
 type Started = { child: ChildProcess; done: Promise<{ code: number | null; stdout: string; stderr: string }> };
 
+// Whatever a failed test left running (a hung run would outlive it otherwise).
+const running = new Map<ChildProcess, string | undefined>();
+afterEach(() => {
+  for (const [c, pidFile] of running) {
+    if (c.exitCode !== null || c.signalCode !== null) continue;
+    // The herdbook under script(1) is not our child: end it by the pid it wrote.
+    if (pidFile) killPidFile(pidFile);
+    c.kill('SIGKILL');
+  }
+  running.clear();
+});
+
+function track<T extends ChildProcess>(c: T, pidFile?: string): T {
+  running.set(c, pidFile);
+  return c;
+}
+
 function start(args: string[], cwd: string): Started {
-  const child = spawn(process.execPath, [BIN, ...args], { cwd, env: cliEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = track(spawn(process.execPath, [BIN, ...args], { cwd, env: cliEnv(), stdio: ['ignore', 'pipe', 'pipe'] }));
   let stdout = '';
   let stderr = '';
   child.stdout!.on('data', (b: Buffer) => (stdout += b.toString()));
@@ -71,7 +88,7 @@ describe('Ctrl-C', () => {
     const pidFile = ws.at('out', 'herdbook.pid');
     // script(1) gives herdbook a pseudo-terminal; the shell writes its pid and becomes herdbook.
     const cmd = `stty cols 120 rows 50; echo $$ > ${pidFile}; exec ${process.execPath} ${BIN} run ${ws.at('long.yaml')} -i ${ws.inventory} -e seconds=2`;
-    const script = spawn('script', ['-qfec', cmd, '/dev/null'], { cwd: ws.dir, env: cliEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
+    const script = track(spawn('script', ['-qfec', cmd, '/dev/null'], { cwd: ws.dir, env: cliEnv(), stdio: ['ignore', 'pipe', 'pipe'] }), pidFile);
     let out = '';
     script.stdout!.on('data', (b: Buffer) => (out += b.toString()));
     const code = new Promise<number | null>((resolve) => script.on('close', resolve));
@@ -83,6 +100,25 @@ describe('Ctrl-C', () => {
     expect(text).toContain('STOPPED: interrupted (Ctrl-C)');
     for (const h of hosts) expect(existsSync(ws.at('out', h, 'finished'))).toBe(true);
   });
+
+  it('on a terminal with hosts still queued (--forks 1): they show as not run and the run ends', async () => {
+    ensureTool('script', 'bsdutils');
+    ws.clean();
+    const pidFile = ws.at('out', 'herdbook.pid');
+    const cmd = `stty cols 120 rows 50; echo $$ > ${pidFile}; exec ${process.execPath} ${BIN} run ${ws.at('long.yaml')} -i ${ws.inventory} -e seconds=1 --forks 1`;
+    const script = track(spawn('script', ['-qfec', cmd, '/dev/null'], { cwd: ws.dir, env: cliEnv(), stdio: ['ignore', 'pipe', 'pipe'] }), pidFile);
+    let out = '';
+    script.stdout!.on('data', (b: Buffer) => (out += b.toString()));
+    const code = new Promise<number | null>((resolve) => script.on('close', resolve));
+    await expect.poll(() => existsSync(ws.at('out/h1/started')), { timeout: 20_000, interval: 50 }).toBe(true);
+    process.kill(Number(readFileSync(pidFile, 'utf8')), 'SIGINT');
+    // Before the fix the live view waited forever for h2 and h3.
+    expect(await code, out).toBe(130);
+    const text = out.replace(/\u001b\[[0-9;?]*[A-Za-z]/g, '');
+    expect(text).toMatch(/h2 {2}not run/);
+    expect(text).toContain('STOPPED: interrupted (Ctrl-C)');
+    expect(existsSync(ws.at('out/h2/started'))).toBe(false);
+  }, 30_000);
 
   it('second SIGINT aborts at once: the commands are killed, no recap, exit 130', async () => {
     ws.clean();
@@ -112,5 +148,13 @@ function alive(pid: number): boolean {
     return !readFileSync(`/proc/${pid}/stat`, 'utf8').split(' ')[2].startsWith('Z');
   } catch {
     return false;
+  }
+}
+
+function killPidFile(file: string): void {
+  try {
+    process.kill(Number(readFileSync(file, 'utf8')), 'SIGKILL');
+  } catch {
+    /* gone already, or never started */
   }
 }
