@@ -135,6 +135,8 @@ export async function runCommand(playbooks: string[], flags: RunFlags, io: Comma
     await reporter.close();
     return exitCode(outcome, flags);
   } finally {
+    // Events held back for one event-loop turn reach stdout even when the run threw.
+    reporter.flush?.();
     stopInterrupts();
     await Promise.all(tunnels.map((t) => t.close()));
     await pool.closeAll();
