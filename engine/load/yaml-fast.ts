@@ -3,85 +3,17 @@
 // Anything unusual (a syntax error, aliases, merge keys, tags, keys that are not plain words)
 // returns undefined and the careful path in yaml.ts takes over, with its diagnostics. So this
 // never decides what a document means differently: it only gets there sooner.
-import { createRequire } from 'node:module';
 import type { SourcePos } from '../errors.js';
 import { attachInfo, type NodeInfo } from './positions.js';
-
-type JsYamlState = { position: number; result: unknown };
-type JsYaml = {
-  load(text: string, opts: { schema: unknown; listener: (event: 'open' | 'close', state: JsYamlState) => void; json?: boolean }): unknown;
-  FAILSAFE_SCHEMA: { extend(types: { implicit: unknown[] }): unknown };
-  Type: new (tag: string, opts: { kind: 'scalar'; resolve(data: string): boolean; construct(data: string): unknown }) => unknown;
-};
-
-const require = createRequire(import.meta.url);
+import { jsyaml } from './yaml-schema.js';
 
 type Frame = { start: number; end: number; kids: Frame[]; result?: unknown };
 
-/** PyYAML's plain-scalar typing (YAML 1.1), exactly as the `yaml` library's 1.1 schema plus yaml.ts's bool rule. */
-const RESOLVERS: [RegExp, (s: string) => unknown][] = [
-  [/^(?:~|[Nn]ull|NULL)?$/, () => null],
-  [/^(?:[Yy]es|YES|[Tt]rue|TRUE|[Oo]n|ON)$/, () => true],
-  [/^(?:[Nn]o|NO|[Ff]alse|FALSE|[Oo]ff|OFF)$/, () => false],
-  [/^[-+]?0b[0-1_]+$/, (s) => int(s, 2, 2)],
-  [/^[-+]?0[0-7_]+$/, (s) => int(s, 1, 8)],
-  [/^[-+]?[0-9][0-9_]*$/, (s) => int(s, 0, 10)],
-  [/^[-+]?0x[0-9a-fA-F_]+$/, (s) => int(s, 2, 16)],
-  [/^(?:[-+]?\.(?:inf|Inf|INF)|\.nan|\.NaN|\.NAN)$/, (s) => (s.slice(-3).toLowerCase() === 'nan' ? NaN : s[0] === '-' ? -Infinity : Infinity)],
-  [/^[-+]?(?:[0-9][0-9_]*)?(?:\.[0-9_]*)?[eE][-+]?[0-9]+$/, (s) => parseFloat(s.replace(/_/g, ''))],
-  [/^[-+]?(?:[0-9][0-9_]*)?\.[0-9_]*$/, (s) => parseFloat(s.replace(/_/g, ''))],
-  [/^[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+$/, sexagesimal],
-  [/^[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+\.[0-9_]*$/, sexagesimal],
-];
-// Dates (YYYY-MM-DD[ hh:mm:ss[.s][tz]]) become Date objects in the `yaml` library: leave those to it.
-const TIMESTAMP = /^[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}(?:(?:t|T|[ \t]+)[0-9]{1,2}:[0-9]{1,2}:[0-9]{1,2}(?:\.[0-9]+)?(?:[ \t]*(?:Z|[-+][012]?[0-9](?::[0-9]{2})?))?)?$/;
-
-function int(s: string, offset: number, radix: number): number {
-  const sign = s[0];
-  const digits = s.substring(sign === '-' || sign === '+' ? offset + 1 : offset).replace(/_/g, '');
-  const n = parseInt(digits, radix);
-  return sign === '-' ? -1 * n : n;
-}
-
-function sexagesimal(s: string): number {
-  const sign = s[0];
-  const parts = sign === '-' || sign === '+' ? s.substring(1) : s;
-  const n = parts.replace(/_/g, '').split(':').reduce((acc, p) => acc * 60 + Number(p), 0);
-  return sign === '-' ? -n : n;
-}
-
-class Unsupported extends Error {}
-
+// js-yaml reads `]#` and `"#` as a comment, which YAML refuses: the careful path reports those.
 const LENIENT = /["'\]}]#/;
-/** First characters of YAML 1.1 nulls, booleans and numbers. */
-const MAY_BE_TYPED = /[~nNtTfFyYoO0-9+\-.]/;
-
-let loader: { lib: JsYaml; schema: unknown } | undefined;
-function jsyaml(): { lib: JsYaml; schema: unknown } {
-  if (!loader) {
-    const lib = require('js-yaml') as JsYaml;
-    // js-yaml calls construct right after a successful resolve of the same text.
-    let matched: (s: string) => unknown = () => null;
-    const typed = new lib.Type('tag:herdbook,2024:yaml11', {
-      kind: 'scalar',
-      resolve: (data) => {
-        // Most plain scalars are words (command lines, names): no typed value starts like them.
-        if (data.length && !MAY_BE_TYPED.test(data[0])) return false;
-        if (TIMESTAMP.test(data)) throw new Unsupported('timestamp');
-        const r = RESOLVERS.find(([re]) => re.test(data));
-        if (r) matched = r[1];
-        return r !== undefined;
-      },
-      construct: (data) => matched(data),
-    });
-    loader = { lib, schema: lib.FAILSAFE_SCHEMA.extend({ implicit: [typed] }) };
-  }
-  return loader;
-}
 
 export function fastYaml(text: string, posAt: (offset: number) => SourcePos, maxValues: number): { value: unknown } | undefined {
-  // js-yaml drops a byte-order mark and its offsets shift; it also reads `]#` and `"#` as a
-  // comment, which YAML refuses: the careful path reports those.
+  // js-yaml drops a byte-order mark and its offsets shift.
   if (text.charCodeAt(0) === 0xfeff || LENIENT.test(text)) return undefined;
   const { lib, schema } = jsyaml();
   const stack: Frame[] = [];
