@@ -179,6 +179,7 @@ describe('Ansible spellings', () => {
       '      loop_control: { loop_var: thing, index_var: i, label: "{{ thing }}" }',
       '    - command: ls',
       '      args: { chdir: /tmp }',
+      '    - ansible.builtin.copy: src=files/k3s.conf dest=/etc/k3s.conf mode=0644 backup=yes',
       '',
     ].join('\n'),
   });
@@ -202,6 +203,11 @@ describe('Ansible spellings', () => {
     expect(tasks[2].loopFlatten).toBe(true);
     expect(tasks[3].loopFlatten).toBe(false);
     expect(tasks[3].loopControl).toMatchObject({ loopVar: 'thing', indexVar: 'i', label: '{{ thing }}' });
+  });
+
+  it('reads ansible.builtin.copy with key=value arguments: flags typed, a mode stays text as Ansible keeps it', () => {
+    expect(tasks[5].module).toBe('copy');
+    expect(tasks[5].args).toEqual({ src: 'files/k3s.conf', dest: '/etc/k3s.conf', mode: '0644', backup: true });
   });
 
   it('merges args: into the module arguments', () => {
