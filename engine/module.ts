@@ -103,7 +103,7 @@ export interface ModuleDef<A = any, S = any, C extends Change = Change> {
   /** For modules that accept one string (`command: ls -l`): the argument it becomes (`cmd`). */
   freeForm?: string;
   /** Check mode: the state this plan would leave behind, for later tasks' plans (key → value). */
-  predict?(state: S, args: A, plan: Plan<C>): Record<string, unknown>;
+  predict?(state: S, args: A, plan: Plan<C>, ctx: ModuleContext): Record<string, unknown>;
 }
 
 export function defineModule<A, S, C extends Change>(def: ModuleDef<A, S, C>): ModuleDef<A, S, C> {

@@ -2,7 +2,7 @@
 import { HerdbookError } from '../errors.js';
 import type { CommandIO } from './io.js';
 
-export type SandboxFlags = { stateDir?: string; servers?: string; agents?: string; proxmox?: boolean; k3sVersion?: string; fast?: boolean };
+export type SandboxFlags = { stateDir?: string; servers?: string; agents?: string; spare?: string; proxmox?: boolean; k3sVersion?: string; fast?: boolean };
 
 export async function sandboxCommand(action: string, flags: SandboxFlags, io: CommandIO): Promise<number> {
   try {
@@ -22,6 +22,7 @@ async function sandboxAction(action: string, flags: SandboxFlags, io: CommandIO)
       stateDir,
       servers: flags.servers ? Number(flags.servers) : undefined,
       agents: flags.agents ? Number(flags.agents) : undefined,
+      spare: flags.spare ? Number(flags.spare) : undefined,
       proxmox: flags.proxmox,
       version: flags.k3sVersion,
       fast: flags.fast,

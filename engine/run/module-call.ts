@@ -25,7 +25,7 @@ export async function callModule(mod: ModuleDef, args: unknown, mctx: ModuleCont
     if (!isPredictable(mod, args)) {
       return { status: 'unknown', msg: `check mode cannot predict this: ${changes.join('; ')}`, data: { ...(mod.unknownResult?.(args) ?? {}), ...(plan.data ?? {}) }, changes };
     }
-    for (const [k, v] of Object.entries(mod.predict?.(state, args, plan) ?? {})) mctx.cluster.predict(k, v);
+    for (const [k, v] of Object.entries(mod.predict?.(state, args, plan, mctx) ?? {})) mctx.cluster.predict(k, v);
     return { status: 'changed', msg: changes.map((c) => `would ${c}`).join('; '), data: { ...(plan.data ?? {}), changes }, changes, diff: plan.diff };
   }
   try {

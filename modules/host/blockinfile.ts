@@ -1,5 +1,6 @@
 // blockinfile: keep a block of lines between two marker lines in a text file (insert, update
 // in place, or remove it), with Ansible's markers by default so files it managed stay managed.
+import { predictChanges } from './predictions.js';
 import { defineModule, ModuleError } from '../../engine/index-module.js';
 import { editBlock, type BlockOptions } from './blockinfile-edit.js';
 import { applyWrite, type WriteChange } from './file-write.js';
@@ -28,6 +29,7 @@ export const blockinfile = defineModule<BlockinfileArgs, TextFileState, WriteCha
       noop: args.state === 'absent' ? `no block to remove in ${p}` : `${p} already has the block`,
     });
   },
+  predict: (_state, _args, plan, ctx) => predictChanges(plan.changes, ctx),
   async apply(ctx, args, plan) {
     return { data: await applyWrite(ctx, plan.changes, undefined, args.validate) };
   },

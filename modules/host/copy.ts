@@ -2,6 +2,7 @@
 // with mode/owner/group, an optional backup and validate; text changes come with a diff,
 // binary files are compared by sha256.
 import path from 'node:path';
+import { predictChanges } from './predictions.js';
 import { defineModule, ModuleError } from '../../engine/index-module.js';
 import { applyCopy, inspectCopy, planCopy, readControllerFile, sourceOf, type CopyArgs, type CopyState } from './copy-common.js';
 import type { WriteChange } from './file-write.js';
@@ -20,5 +21,6 @@ export const copy = defineModule<CopyArgs, CopyState, WriteChange>({
     return inspectCopy(ctx, args, sourceOf(file, data), path.basename(file));
   },
   plan: planCopy,
+  predict: (_state, _args, plan, ctx) => predictChanges(plan.changes, ctx),
   apply: applyCopy,
 });

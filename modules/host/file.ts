@@ -1,5 +1,6 @@
 // file: make a path a file (attributes only), a directory (mkdir -p, recurse), a symlink, a
 // hard link, absent, or touched (created when missing; existing files keep their times).
+import { predictChanges } from './predictions.js';
 import { defineModule, ModuleError, type ModuleContext } from '../../engine/index-module.js';
 import { applyAttrs, setAttrs, setAttrsMany } from './attrs.js';
 import { linkSource, planFile, targetPath, type FileArgs, type FileChange, type FileState, type TreeEntry } from './file-plan.js';
@@ -76,6 +77,7 @@ export const file = defineModule<FileArgs, FileState, FileChange>({
     return state;
   },
   plan: planFile,
+  predict: (_state, _args, plan, ctx) => predictChanges(plan.changes, ctx),
   async apply(ctx, _args, plan) {
     for (const c of plan.changes) await applyChange(ctx, c);
     return {};

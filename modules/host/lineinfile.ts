@@ -1,6 +1,7 @@
 // lineinfile: make sure one line is in a text file (replacing the line a regexp finds), or that
 // no line matching is; Ansible's semantics (insertafter/insertbefore, firstmatch, backrefs with
 // Python's \1 and \g<name>), a diff, backup and validate.
+import { predictChanges } from './predictions.js';
 import { defineModule, ModuleError } from '../../engine/index-module.js';
 import { applyWrite, type WriteChange } from './file-write.js';
 import { ensureLine, removeLines, type LineOptions } from './lineinfile-edit.js';
@@ -39,6 +40,7 @@ export const lineinfile = defineModule<LineinfileArgs, TextFileState, WriteChang
       noop: removing ? `no line to remove in ${p}` : `${p} already has the line`,
     });
   },
+  predict: (_state, _args, plan, ctx) => predictChanges(plan.changes, ctx),
   async apply(ctx, args, plan) {
     return { data: await applyWrite(ctx, plan.changes, undefined, args.validate) };
   },

@@ -3,6 +3,7 @@
 // The script is a constant; paths reach it as argv words, never as shell text.
 import { ModuleError, type ModuleContext } from '../../engine/index-module.js';
 import { formatMode } from './mode.js';
+import { withPredictions } from './predictions.js';
 
 export type FileType = 'file' | 'directory' | 'link' | 'other';
 
@@ -148,7 +149,7 @@ export async function probeFiles(ctx: ModuleContext, paths: readonly string[], o
   const maxBuffer = Math.max(16 * 1024 * 1024, Math.ceil(max * 1.4) + 65536);
   const r = await ctx.exec(argv, { idempotent: true, maxBuffer });
   if (r.rc !== 0) throw new ModuleError(`could not stat ${paths.join(', ')}: ${r.stderr.trim() || `exit ${r.rc}`}`, { rc: r.rc });
-  return parseProbe(paths, r.stdout);
+  return withPredictions(ctx, parseProbe(paths, r.stdout));
 }
 
 export async function probeFile(ctx: ModuleContext, path: string, opts: ProbeOptions = {}): Promise<RemoteFile> {

@@ -2,6 +2,7 @@
 // `systemctl show` call. restarted/reloaded are always a change (as in Ansible);
 // daemon_reload runs only when systemd says the unit needs it (NeedDaemonReload=yes, or the unit
 // is not loaded yet), or always when no unit is named — and counts as a change only when it runs.
+import { unitPredictedChanged } from './predictions.js';
 import { defineModule, ModuleError, type ModuleContext, type ModuleDef } from '../../engine/index-module.js';
 import { parseShow, planSystemd, SHOW_PROPERTIES, unitName, type SystemdArgs, type SystemdChange, type SystemdState, type UnitProps } from './systemd-plan.js';
 
@@ -20,7 +21,10 @@ function defineSystemd(name: 'systemd' | 'service'): ModuleDef<SystemdArgs, Syst
     async inspect(ctx, args) {
       if (!args.name) return {};
       const unit = unitName(args.name);
-      return { unit, props: await show(ctx, unit), check: ctx.check };
+      const props = await show(ctx, unit);
+      // A unit file an earlier rehearsed task would have written needs a daemon-reload.
+      if (unitPredictedChanged(ctx, unit)) props.NeedDaemonReload = 'yes';
+      return { unit, props, check: ctx.check };
     },
     plan: planSystemd,
     async apply(ctx, args, plan, st) {

@@ -1,6 +1,7 @@
 // template: render a Handlebars file from the controller with the host's variables, then
 // write it like copy (same diff, backup, validate, mode and owner handling).
 import path from 'node:path';
+import { predictChanges } from './predictions.js';
 import { defineModule } from '../../engine/index-module.js';
 import { applyCopy, inspectCopy, planCopy, readControllerFile, sourceOf, type CopyArgs, type CopyState } from './copy-common.js';
 import type { WriteChange } from './file-write.js';
@@ -22,5 +23,6 @@ export const template = defineModule<TemplateArgs, CopyState, WriteChange>({
     return inspectCopy(ctx, args, sourceOf(file, Buffer.from(text, 'utf8')), name);
   },
   plan: planCopy,
+  predict: (_state, _args, plan, ctx) => predictChanges(plan.changes, ctx),
   apply: applyCopy,
 });

@@ -44,6 +44,11 @@ function describeWait(f: NodeFacts | undefined, version?: string): string {
   return parts.join(', ');
 }
 
+/** What a freshly joined node looks like: Ready, no labels of ours yet. */
+function registeredAs(name: string, version: string): NodeFacts {
+  return { name, roles: [], k3s_role: 'agent', ready: true, kubelet_version: version, unschedulable: false, taints: [], labels: {}, annotations: {}, conditions: [{ type: 'Ready', status: 'True' }] };
+}
+
 export const k8sNode = defineModule<Args, State, Change>({
   name: 'k8s_node',
   schema: 'k8s_node',
@@ -51,7 +56,10 @@ export const k8sNode = defineModule<Args, State, Change>({
   predictable: true,
   async inspect(ctx, args) {
     const name = args.node ?? ctx.nodeName;
-    return { name, facts: await read(await ctx.kube(), name) };
+    const facts = await read(await ctx.kube(), name);
+    // In check mode, a node the rehearsal just installed k3s on would have registered, Ready.
+    const joined = ctx.check && !facts ? (ctx.cluster.predicted(`k3s_version/${name}`) as string | undefined) : undefined;
+    return { name, facts: joined ? registeredAs(name, joined) : facts };
   },
   plan(s, args) {
     const data = { node: s.facts ?? null, exists: !!s.facts };
@@ -78,6 +86,8 @@ export const k8sNode = defineModule<Args, State, Change>({
       } catch (e) {
         if (statusCode(e) !== 404) throw kubeError(e, `deleting node/${s.name}`, kube.server);
       }
+      // A deleted node is no longer one this run left cordoned.
+      ctx.cluster.uncordoned(s.name);
       return { msg: `node/${s.name} deleted`, data: { node: null, exists: false } };
     }
     if (kinds.has('meta')) {

@@ -1,5 +1,6 @@
 // The sandbox's inventory, in the Ansible INI style users already have: plain SSH nodes, or
 // (with --proxmox) containers behind a Proxmox node with pct_id and node_name like seed 001's.
+// Spare nodes (no k3s yet) are in group k3s_new, for join-node.yaml.
 import type { SandboxNode } from './state.js';
 
 export type InventoryInput = {
@@ -8,6 +9,8 @@ export type InventoryInput = {
   knownHosts: string;
   channelUrl: string;
   installScriptUrl: string;
+  /** The API's port (the simulator's; 6443 on a real cluster). */
+  apiPort: number;
   proxmox: boolean;
 };
 
@@ -23,13 +26,13 @@ export function renderInventory(i: InventoryInput): string {
     '# Written by `herdbook sandbox up`; removed by `herdbook sandbox down`.',
   ];
   if (i.proxmox) out.push('', '[proxmox]', group('proxmox'));
-  out.push('', '[k3s_servers]', group('server'), '', '[k3s_agents]', group('agent'), '', '[k3s_cluster:children]', 'k3s_servers', 'k3s_agents', '');
-  const common = ['ansible_user=root', `ansible_ssh_private_key_file=${i.keyFile}`, `known_hosts_file=${i.knownHosts}`];
+  out.push('', '[k3s_servers]', group('server'), '', '[k3s_agents]', group('agent'), '', '[k3s_cluster:children]', 'k3s_servers', 'k3s_agents');
+  if (i.nodes.some((n) => n.role === 'spare')) out.push('', '# Nodes without k3s, for join-node.yaml.', '[k3s_new]', group('spare'));
+  out.push('', '[all:vars]', 'ansible_user=root', `ansible_ssh_private_key_file=${i.keyFile}`, `known_hosts_file=${i.knownHosts}`, `k3s_channel_url=${i.channelUrl}`, `k3s_install_script_url=${i.installScriptUrl}`, `k3s_api_port=${i.apiPort}`);
   if (i.proxmox) {
-    out.push('[proxmox:vars]', ...common, '', '[k3s_cluster:vars]', 'ansible_connection=pct', `pct_host=${i.nodes.find((n) => n.role === 'proxmox')!.name}`);
-  } else {
-    out.push('[k3s_cluster:vars]', ...common);
+    const pve = i.nodes.find((n) => n.role === 'proxmox')!.name;
+    for (const g of ['k3s_cluster', 'k3s_new']) out.push('', `[${g}:vars]`, 'ansible_connection=pct', `pct_host=${pve}`);
   }
-  out.push(`k3s_channel_url=${i.channelUrl}`, `k3s_install_script_url=${i.installScriptUrl}`, '');
+  out.push('');
   return out.join('\n');
 }

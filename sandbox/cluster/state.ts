@@ -4,7 +4,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 
-export type SandboxNode = { name: string; role: 'server' | 'agent' | 'proxmox'; port: number; root: string; vmid?: number };
+export type SandboxNode = { name: string; role: 'server' | 'agent' | 'proxmox' | 'spare'; port: number; root: string; vmid?: number };
 
 export type SandboxState = {
   stateDir: string;

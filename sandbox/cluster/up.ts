@@ -19,6 +19,8 @@ export type UpOptions = {
   stateDir: string;
   servers?: number;
   agents?: number;
+  /** Nodes without k3s (group k3s_new), for join-node.yaml. */
+  spare?: number;
   proxmox?: boolean;
   /** The version k3s starts at (default v1.31.4+k3s1). */
   version?: string;
@@ -52,6 +54,7 @@ export async function sandboxUp(o: UpOptions): Promise<SandboxState> {
   const specs: SandboxNode[] = [];
   for (let i = 1; i <= (o.servers ?? 1); i++) specs.push({ name: `s-${i}`, role: 'server', port: 0, root: '' });
   for (let i = 1; i <= (o.agents ?? 2); i++) specs.push({ name: `a-${i}`, role: 'agent', port: 0, root: '' });
+  for (let i = 1; i <= (o.spare ?? 0); i++) specs.push({ name: `j-${i}`, role: 'spare', port: 0, root: '' });
   if (o.proxmox) specs.forEach((n, i) => (n.vmid = 201 + i));
   if (o.proxmox) specs.unshift({ name: 'pve', role: 'proxmox', port: 0, root: '' });
 
@@ -73,10 +76,10 @@ export async function sandboxUp(o: UpOptions): Promise<SandboxState> {
   const simUrl = (await readFile(path.join(simDir, 'url'), 'utf8')).trim();
   const kubeconfig = await readFile(path.join(simDir, 'kubeconfig.yaml'), 'utf8');
 
-  log(`installing k3s ${version} on ${nodes.filter((n) => n.role !== 'proxmox').map((n) => n.name).join(', ')}...`);
-  const k3sNodes = nodes.filter((n) => n.role !== 'proxmox');
+  log(`installing k3s ${version} on ${nodes.filter((n) => n.role === 'server' || n.role === 'agent').map((n) => n.name).join(', ')}...`);
+  const k3sNodes = nodes.filter((n) => n.role === 'server' || n.role === 'agent');
   const first = k3sNodes.find((n) => n.role === 'server')!;
-  for (const n of k3sNodes) await setFakeNodeName(n.root, n.name);
+  for (const n of nodes.filter((x) => x.role !== 'proxmox')) await setFakeNodeName(n.root, n.name);
   for (const n of k3sNodes.filter((x) => x.role === 'server')) await seedKubeconfig(n.root, kubeconfig);
   await preinstallK3s(first.root, { version, role: 'server', args: ['--cluster-init', '--disable', 'traefik'] });
   const token = (await readFile(k3sNodePaths(first.root).nodeToken, 'utf8')).trim();
@@ -85,12 +88,12 @@ export async function sandboxUp(o: UpOptions): Promise<SandboxState> {
     await preinstallK3s(n.root, n.role === 'server' ? { version, role: 'server', args: ['--server', 'https://s-1:6443', '--disable', 'traefik'], env: { K3S_TOKEN: token } } : { version, role: 'agent', args: ['--node-label', 'sandbox=true'], env: joinEnv });
   }
   if (o.proxmox) {
-    for (const n of k3sNodes) await registerContainer(path.join(o.stateDir, 'fleet'), 'pve', n.vmid!, n.name, fleet.node(n.name).pid);
+    for (const n of nodes.filter((x) => x.role !== 'proxmox')) await registerContainer(path.join(o.stateDir, 'fleet'), 'pve', n.vmid!, n.name, fleet.node(n.name).pid);
   }
 
   const paths = fleetPaths(path.join(o.stateDir, 'fleet'));
   const inventory = path.join(o.stateDir, o.proxmox ? 'proxmox.ini' : 'inventory.ini');
-  await writeFile(inventory, renderInventory({ nodes, keyFile: fleet.clientKeyPath, knownHosts: paths.knownHosts, channelUrl: rel.channelUrl, installScriptUrl: rel.installScriptUrl, proxmox: Boolean(o.proxmox) }));
+  await writeFile(inventory, renderInventory({ nodes, keyFile: fleet.clientKeyPath, knownHosts: paths.knownHosts, channelUrl: rel.channelUrl, installScriptUrl: rel.installScriptUrl, apiPort: Number(new URL(simUrl).port), proxmox: Boolean(o.proxmox) }));
   const state: SandboxState = {
     stateDir: o.stateDir,
     created: new Date().toISOString(),

@@ -126,11 +126,27 @@ export class Cluster {
     return this.create('Lease', leaseFrom(l));
   }
 
+  /** Nodes that register when their kubelet first answers (see ScenarioNode.joins). */
+  private readonly joining = new Map<string, ScenarioNode>();
+
+  /** A joining node becomes a Node object the first time its source reports it reachable, as a kubelet registers. */
+  async registerJoined(source: (name: string) => unknown | Promise<unknown>): Promise<void> {
+    for (const [name, n] of this.joining) {
+      const report = await Promise.resolve(source(name)).catch(() => undefined);
+      if (report === undefined) continue;
+      this.joining.delete(name);
+      this.addNode({ ...n, joins: false });
+    }
+  }
+
   /** Adds everything a scenario (or a fragment of one) describes. */
   apply(s: Scenario): void {
     if (s.kubeletVersion) this.defaultVersion = s.kubeletVersion;
     for (const ns of ['default', 'kube-system', 'kube-public', 'kube-node-lease', ...(s.namespaces ?? [])]) this.addNamespace(ns);
-    for (const n of s.nodes ?? []) this.addNode(n);
+    for (const n of s.nodes ?? []) {
+      if (n.joins) this.joining.set(n.name, n);
+      else this.addNode(n);
+    }
     for (const c of s.pvcs ?? []) this.addPvc(c);
     for (const d of s.deployments ?? []) this.addDeployment(d);
     for (const d of s.daemonsets ?? []) this.addDaemonSet(d);

@@ -21,6 +21,8 @@ export type ScenarioNode = NodeCommands & {
   internalIP?: string;
   etcd?: boolean;
   keepUnreachableTaint?: boolean;
+  /** A node being joined: no Node object until its kubelet first reports (with commands, once k3s runs there). */
+  joins?: boolean;
 };
 
 export type ScenarioBudget = { name?: string; minAvailable?: IntOrString; maxUnavailable?: IntOrString };

@@ -103,6 +103,7 @@ export async function startKubeSim(options: KubeSimOptions = {}): Promise<KubeSi
   const api: ApiContext = { store, kick: () => manager?.kick() };
   manager = new ControllerManager({ store, api, kubelets, timings, runtime: newRuntime(), now: Date.now }, source);
   const cluster = new Cluster(store, api, kubelets, polled);
+  manager.afterPoll = (src) => cluster.registerJoined(src);
   // Even without a scenario the cluster has its default namespaces.
   cluster.apply(options.scenario ?? {});
   if (source) await manager.pollNodes();

@@ -70,11 +70,15 @@ export class ControllerManager {
     }
   }
 
+  /** Called after each poll of the node source (the cluster registers joining nodes there). */
+  afterPoll?: (source: NodeSource) => Promise<void>;
+
   async pollNodes(): Promise<void> {
     if (!this.nodeSource || this.polling) return;
     this.polling = true;
     try {
       if (await this.env.kubelets.poll(this.nodeSource)) this.kick();
+      await this.afterPoll?.(this.nodeSource);
     } finally {
       this.polling = false;
     }
