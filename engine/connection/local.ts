@@ -6,8 +6,10 @@ import { readFile, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { CommandSpec, Connection, ExecOptions, ExecResult, GetOptions, PutOptions } from './types.js';
 import { shellJoin } from './quote.js';
-import { becomeArgv } from './become.js';
+import { PassThrough, type Readable } from 'node:stream';
+import { becomeArgv, sudoMarkers } from './become.js';
 import { collectOutput } from './output.js';
+import { createSudoFilter, type SudoFilter } from './sudo-filter.js';
 
 export class LocalConnection implements Connection {
   readonly kind = 'local';
@@ -23,18 +25,38 @@ export class LocalConnection implements Connection {
     let argv = typeof cmd === 'string' ? ['/bin/sh', '-c', cmd] : [...cmd];
     if (opts.cwd && typeof cmd !== 'string') argv = ['/bin/sh', '-c', `cd ${shellJoin([opts.cwd])} && exec ${shellJoin(argv)}`];
     else if (opts.cwd) argv = ['/bin/sh', '-c', `cd ${shellJoin([opts.cwd])} && ${cmd}`];
-    const password = opts.become ? this.settings.becomePassword : undefined;
     // Already root and becoming root: sudo would add nothing (and may not be installed).
     const alreadyThere = process.getuid?.() === 0 && (!opts.becomeUser || opts.becomeUser === 'root');
-    if (opts.become && !alreadyThere) argv = becomeArgv(argv, opts.becomeUser, Boolean(password));
+    const password = opts.become && !alreadyThere ? this.settings.becomePassword : undefined;
+    const markers = password ? sudoMarkers() : undefined;
+    if (opts.become && !alreadyThere) argv = becomeArgv(argv, opts.becomeUser, markers);
     return new Promise((resolve, reject) => {
       const child = spawn(argv[0], argv.slice(1), {
         env: opts.env && Object.keys(opts.env).length ? { ...this.baseEnv, ...opts.env } : this.baseEnv,
         stdio: ['pipe', 'pipe', 'pipe'],
         detached: true,
       });
-      const out = collectOutput(child.stdout!, opts.onStdout, opts.maxBuffer);
-      const err = collectOutput(child.stderr!, opts.onStderr, opts.maxBuffer);
+      const writeStdin = () => (opts.stdin !== undefined ? child.stdin!.end(opts.stdin) : child.stdin!.end());
+      let filter: SudoFilter | undefined;
+      if (markers) {
+        filter = createSudoFilter(markers, {
+          writePassword: () => child.stdin!.write(`${password}\n`),
+          started: writeStdin,
+          refuse: () => kill('SIGKILL'),
+        });
+      }
+      const through = (src: Readable, f?: (b: Buffer) => Buffer): Readable => {
+        if (!f) return src;
+        const pt = new PassThrough();
+        src.on('data', (b: Buffer) => {
+          const kept = f(b);
+          if (kept.length) pt.write(kept);
+        });
+        src.on('end', () => pt.end());
+        return pt;
+      };
+      const out = collectOutput(through(child.stdout!, filter?.stdout), opts.onStdout, opts.maxBuffer);
+      const err = collectOutput(through(child.stderr!, filter?.stderr), opts.onStderr, opts.maxBuffer);
       let timedOut = false;
       const kill = (sig: NodeJS.Signals) => {
         try {
@@ -54,9 +76,8 @@ export class LocalConnection implements Connection {
         else reject(e);
       });
       child.stdin!.on('error', () => undefined);
-      if (password) child.stdin!.write(`${password}\n`);
-      if (opts.stdin !== undefined) child.stdin!.end(opts.stdin);
-      else child.stdin!.end();
+      // With a become password, stdin waits for the command's start marker (see become.ts).
+      if (!markers) writeStdin();
       child.on('close', (code, signal) => {
         clearTimeout(timer);
         opts.signal?.removeEventListener('abort', onAbort);

@@ -31,7 +31,8 @@ export function renderInventory(i: InventoryInput): string {
   out.push('', '[all:vars]', 'ansible_user=root', `ansible_ssh_private_key_file=${i.keyFile}`, `known_hosts_file=${i.knownHosts}`, `k3s_channel_url=${i.channelUrl}`, `k3s_install_script_url=${i.installScriptUrl}`, `k3s_api_port=${i.apiPort}`);
   if (i.proxmox) {
     const pve = i.nodes.find((n) => n.role === 'proxmox')!.name;
-    for (const g of ['k3s_cluster', 'k3s_new']) out.push('', `[${g}:vars]`, 'ansible_connection=pct', `pct_host=${pve}`);
+    const groups = i.nodes.some((n) => n.role === 'spare') ? ['k3s_cluster', 'k3s_new'] : ['k3s_cluster'];
+    for (const g of groups) out.push('', `[${g}:vars]`, 'ansible_connection=pct', `pct_host=${pve}`);
   }
   out.push('');
   return out.join('\n');

@@ -5,7 +5,7 @@ import { InterruptedError } from '../../errors.js';
 import type { BuiltCommand } from './command.js';
 import { openExec, DroppedError, type Session } from './session.js';
 import { pidFilter, sendSignal, signalRc, Sink } from './streams.js';
-import { createSudoFilter, type SudoFilter } from './sudo-filter.js';
+import { createSudoFilter, type SudoFilter } from '../sudo-filter.js';
 
 export type ChannelIo = {
   stdin?: string | Buffer;

@@ -1,7 +1,7 @@
 // Answers sudo's password prompt on a channel and hides the markers from the command's output.
 // The user's stdin is written only after the command's start marker, so a sudo that does not
 // ask (NOPASSWD, cached) never leaves the password for the command to read.
-import type { SudoMarkers } from './command.js';
+import type { SudoMarkers } from './become.js';
 
 export type SudoFilter = {
   stdout(chunk: Buffer): Buffer;
