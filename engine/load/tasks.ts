@@ -12,6 +12,9 @@ import { loadRoleBlock } from './roles.js';
 
 const isMap = (v: unknown): v is Record<string, unknown> => !!v && typeof v === 'object' && !Array.isArray(v);
 
+/** The free-form string of a task that also has `args:` (the engine gives it to the module's free-form argument). */
+export const RAW_PARAMS = '_raw_params';
+
 export type TaskScope = { file: string; baseDir: string; role?: RoleInfo };
 
 export function buildTasks(raw: unknown, scope: TaskScope, ctx: LoadContext): TaskNode[] {
@@ -107,7 +110,8 @@ function buildTask(raw: Record<string, unknown>, scope: TaskScope, ctx: LoadCont
   }
   const module = modules[0];
   let args = raw[module];
-  if (isMap(raw.args)) args = isMap(args) ? { ...raw.args, ...args } : args === null || args === undefined ? raw.args : args;
+  // `command: touch x` with `args: {creates: x}`: the string stays, under Ansible's name for it.
+  if (isMap(raw.args)) args = isMap(args) ? { ...raw.args, ...args } : args === null || args === undefined ? raw.args : { ...raw.args, [RAW_PARAMS]: args };
   return {
     kind: 'task',
     name: raw.name as string | undefined,

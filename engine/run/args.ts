@@ -1,5 +1,6 @@
 // Module arguments after templating: `omit` removed, a free-form string turned into its
 // argument, then the module's schema again with defaults and type coercion ("30" → 30).
+import { RAW_PARAMS } from '../load/tasks.js';
 import type { ModuleDef } from '../module.js';
 import { ajvDiagnostics } from '../validate/ajv-errors.js';
 import type { SchemaRegistry } from '../validate/schemas.js';
@@ -16,9 +17,32 @@ function stripOmit(v: unknown, omit: string): unknown {
   return v;
 }
 
+/**
+ * A free-form string (`command: touch x creates=/x chdir=/tmp`) and its inline key=value words
+ * for the module's own arguments, split the way Ansible splits them.
+ */
+export function freeFormArgs(text: string, freeForm: string, known: ReadonlySet<string>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  const rest: string[] = [];
+  for (const word of text.split(/(\s+)/)) {
+    const m = /^([A-Za-z_][A-Za-z0-9_]*)=(.*)$/.exec(word);
+    if (m && known.has(m[1]) && m[1] !== freeForm) out[m[1]] = m[2].replace(/^(['"])(.*)\1$/, '$2');
+    else rest.push(word);
+  }
+  out[freeForm] = rest.join('').trim();
+  return out;
+}
+
 export function checkArgs(registry: SchemaRegistry, mod: ModuleDef, rendered: unknown, omit: string): CheckedArgs {
   let args = stripOmit(rendered, omit);
-  if (typeof args === 'string' && mod.freeForm) args = { [mod.freeForm]: args };
+  if (mod.freeForm) {
+    const known = new Set(Object.keys((registry.modules.get(mod.name)?.properties as object | undefined) ?? {}));
+    if (typeof args === 'string') args = freeFormArgs(args, mod.freeForm, known);
+    else if (args && typeof args === 'object' && typeof (args as Record<string, unknown>)[RAW_PARAMS] === 'string') {
+      const { [RAW_PARAMS]: text, ...rest } = args as Record<string, unknown>;
+      args = { ...freeFormArgs(text as string, mod.freeForm, known), ...rest };
+    }
+  }
   if (args === null || args === undefined) args = {};
   // ajv's useDefaults writes into the value: never into the playbook's own objects.
   const copy = structuredClone(args);

@@ -12,7 +12,8 @@ import { registeredValue, type HostResult } from './task-result.js';
 /** A task without a name shows its module and, for free-form ones, the command. */
 function untitled(task: TaskDef): string {
   const a = task.args;
-  const text = typeof a === 'string' ? a : a && typeof a === 'object' && typeof (a as { cmd?: unknown }).cmd === 'string' ? (a as { cmd: string }).cmd : undefined;
+  const o = a && typeof a === 'object' ? (a as { cmd?: unknown; _raw_params?: unknown }) : undefined;
+  const text = typeof a === 'string' ? a : typeof o?.cmd === 'string' ? o.cmd : typeof o?._raw_params === 'string' ? o._raw_params : undefined;
   if (!text) return task.module;
   const one = text.replace(/\s+/g, ' ').trim();
   return `${task.module}: ${one.length > 60 ? one.slice(0, 57) + '...' : one}`;
