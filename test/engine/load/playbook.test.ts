@@ -210,8 +210,8 @@ describe('Ansible spellings', () => {
     expect(tasks[5].args).toEqual({ src: 'files/k3s.conf', dest: '/etc/k3s.conf', mode: '0644', backup: true });
   });
 
-  it('merges args: into the module arguments', () => {
-    expect(tasks[4].args).toBe('ls');
+  it('merges args: into the module arguments, keeping a free-form string under _raw_params', () => {
+    expect(tasks[4].args).toEqual({ chdir: '/tmp', _raw_params: 'ls' });
     expect(errors(v)).toEqual([]);
   });
 });
