@@ -31,8 +31,12 @@ function sign(
   const k = newKey();
   const cert = forge.pki.createCertificate();
   cert.publicKey = k.forgePub;
-  // Positive serial: the high bit of the first byte cleared.
-  cert.serialNumber = '0' + randomBytes(8).toString('hex');
+  // A positive DER INTEGER with no padding byte: the first byte in 0x01..0x7f. (A leading "0"
+  // nibble made forge emit 0x00 before a byte below 0x80, which OpenSSL rejects as illegal
+  // padding: the rare "asn1 encoding routines::illegal padding" failure.)
+  const serial = randomBytes(8);
+  serial[0] = (serial[0] & 0x7f) | 0x01;
+  cert.serialNumber = serial.toString('hex');
   const now = Date.now();
   cert.validity.notBefore = new Date(now - 3600_000);
   cert.validity.notAfter = new Date(now + days * 86400_000);
