@@ -82,3 +82,33 @@ describe('pct_exec', () => {
     expect(r.msg).toBe("container 150: Configuration file 'nodes/pve/lxc/150.conf' does not exist");
   });
 });
+
+describe('modules through the pct connection', () => {
+  it('copy, lineinfile and systemd run inside the container: check mode writes nothing, a second run changes nothing', async () => {
+    const { copy } = await import('../../modules/host/copy.js');
+    const { lineinfile } = await import('../../modules/host/lineinfile.js');
+    const { systemd } = await import('../../modules/host/systemd.js');
+    const on = { connection: ct, host: 'ct' };
+    const unit = '[Unit]\nDescription=demo\n[Service]\nExecStart=/bin/true\n';
+    const copyArgs = { dest: '/etc/systemd/system/demo.service', content: unit, mode: '0644' };
+    expect((await runModule(copy, copyArgs, on, { check: true })).status).toBe('changed');
+    await expect(readFile(inCt('etc/systemd/system/demo.service'))).rejects.toThrow();
+    expect((await runModule(copy, copyArgs, on)).status).toBe('changed');
+    expect(await readFile(inCt('etc/systemd/system/demo.service'), 'utf8')).toBe(unit);
+    expect((await runModule(copy, copyArgs, on)).status).toBe('ok');
+
+    const lineArgs = { path: '/etc/systemd/system/demo.service', regexp: '^Description=', line: 'Description=demo through pct' };
+    expect((await runModule(lineinfile, lineArgs, on)).status).toBe('changed');
+    expect(await readFile(inCt('etc/systemd/system/demo.service'), 'utf8')).toContain('Description=demo through pct\n');
+    expect((await runModule(lineinfile, lineArgs, on)).status).toBe('ok');
+
+    const svcArgs = { name: 'demo', state: 'started', daemon_reload: true };
+    expect((await runModule(systemd, svcArgs, on, { check: true })).status).toBe('changed');
+    expect((await ct.exec(['systemctl', 'is-active', 'demo'])).stdout.trim()).not.toBe('active');
+    const started = await runModule(systemd, svcArgs, on);
+    expect(started.status, started.msg).toBe('changed');
+    expect((await ct.exec(['systemctl', 'is-active', 'demo'])).stdout.trim()).toBe('active');
+    expect((await f.conn('pve').exec(['systemctl', 'is-active', 'demo'])).stdout.trim()).not.toBe('active');
+    expect((await runModule(systemd, svcArgs, on)).status).toBe('ok');
+  });
+});
