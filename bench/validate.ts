@@ -2,18 +2,12 @@
 // several modules, an inventory with group_vars), as a fresh process each time, beside
 // `node -e ''` measured in the same run: the machine's node start-up is the floor, so the
 // ratio travels between machines better than the milliseconds do.
-//   node dist/bench/validate.js [--tasks 1000] [--runs 15] [--keep]   (--keep: leave the files, to profile)
-import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { parseArgs } from 'node:util';
-
-const { values } = parseArgs({ options: { tasks: { type: 'string', default: '1000' }, runs: { type: 'string', default: '15' }, keep: { type: 'boolean', default: false } } });
-const TASKS = Number(values.tasks);
-const RUNS = Number(values.runs);
-const BIN = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../bin/herdbook.js');
+import { runCli, runNode, type CliRun } from './lib/herdbook-cli.js';
+import { median } from './lib/stats.js';
+import { ratioText, type Bench } from './lib/suite.js';
 
 /** One block of 8 tasks: command, shell with args, debug with a loop, set_fact, assert, a handler notify. */
 function block(i: number): string {
@@ -79,41 +73,39 @@ function workspace(tasks: number): { dir: string; args: string[] } {
   return { dir, args: ['validate', 'playbook.yaml', '-i', 'inventory.ini'] };
 }
 
-function timeOnce(args: string[], cwd: string): { ms: number; stdout: string; status: number | null } {
-  const start = process.hrtime.bigint();
-  const r = spawnSync(process.execPath, args, { cwd, encoding: 'utf8' });
-  const ms = Number(process.hrtime.bigint() - start) / 1e6;
-  if (r.status !== 0) throw new Error(`node ${args.join(' ')} exited ${r.status}:\n${r.stderr}`);
-  return { ms, stdout: r.stdout, status: r.status };
+async function ok(p: Promise<CliRun>, what: string): Promise<CliRun> {
+  const r = await p;
+  if (r.code !== 0) throw new Error(`${what} exited ${r.code}:\n${r.stderr}`);
+  return r;
 }
 
-const median = (xs: number[]) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[s.length >> 1] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+export const validateBench: Bench = {
+  name: 'validate',
+  title: 'herdbook validate of a generated 1,000-task playbook',
+  async run(ctx) {
+    const tasks = 1000;
+    const runs = ctx.opts.quick ? 3 : 15;
+    const { dir, args } = workspace(tasks);
+    try {
+      const first = await ok(runCli(args, { cwd: dir }), 'validate');
+      void first;
+      const floor: number[] = [];
+      const validate: number[] = [];
+      let rss = 0;
+      // Interleaved, so a busy moment of the machine weighs on both alike.
+      for (let i = 0; i < runs; i++) {
+        floor.push((await ok(runNode(['-e', ''], { cwd: dir }), 'node')).wallMs);
+        const r = await ok(runCli(args, { cwd: dir, rss: true }), 'validate');
+        validate.push(r.wallMs);
+        rss = Math.max(rss, r.rssMb ?? 0);
+      }
+      const f = median(floor);
+      const v = median(validate);
+      ctx.log(`  node -e ''             ${f.toFixed(0).padStart(5)} ms`);
+      ctx.log(`  validate ${tasks} tasks    ${v.toFixed(0).padStart(5)} ms (net of node ${(v - f).toFixed(0)} ms), peak RSS ${rss.toFixed(0)} MB   (median of ${runs})`);
+      return [{ what: `herdbook validate, ${tasks}-task playbook`, figure: `${v.toFixed(0)} ms (net of node ${(v - f).toFixed(0)} ms), ${rss.toFixed(0)} MB`, ratio: ratioText(v / f, "node -e ''"), target: '< 300 ms', met: v < 300 }];
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  },
 };
-
-const { dir, args } = workspace(TASKS);
-try {
-  const first = timeOnce([BIN, ...args], dir);
-  const counted = /(\d+) tasks/.exec(first.stdout)?.[1];
-  console.log(`playbook: ${counted} tasks (${TASKS} asked), validated: ${first.stdout.trim()}`);
-  const floor: number[] = [];
-  const version: number[] = [];
-  const validate: number[] = [];
-  // Interleaved, so a busy moment of the machine weighs on all three alike.
-  for (let i = 0; i < RUNS; i++) {
-    floor.push(timeOnce(['-e', ''], dir).ms);
-    version.push(timeOnce([BIN, '--version'], dir).ms);
-    validate.push(timeOnce([BIN, ...args], dir).ms);
-  }
-  const f = median(floor);
-  const row = (label: string, xs: number[]) => console.log(`${label.padEnd(34)} median ${median(xs).toFixed(0).padStart(5)} ms   min ${Math.min(...xs).toFixed(0).padStart(5)} ms   ${(median(xs) / f).toFixed(2)}× node start-up`);
-  console.log(`${RUNS} runs each, ${os.cpus().length} CPUs, load average ${os.loadavg()[0].toFixed(2)}, node ${process.version}`);
-  row("node -e ''", floor);
-  row('herdbook --version', version);
-  row(`herdbook validate (${counted} tasks)`, validate);
-  console.log(`validate above node start-up: ${(median(validate) - f).toFixed(0)} ms (target: the whole command under 300 ms)`);
-} finally {
-  if (values.keep) console.log(`files kept in ${dir}: cd there and run node ${BIN} ${args.join(' ')}`);
-  else rmSync(dir, { recursive: true, force: true });
-}

@@ -59,7 +59,10 @@ export function exitCode(o: RunOutcome, flags: RunFlags): number {
   return 0;
 }
 
-export async function runCommand(playbooks: string[], flags: RunFlags, io: CommandIO): Promise<number> {
+/** Swapped in by callers that drive the run themselves (the scale benchmark's in-process stand-in connection). */
+export type RunOverrides = { connection?: RunDeps['connection'] };
+
+export async function runCommand(playbooks: string[], flags: RunFlags, io: CommandIO, overrides: RunOverrides = {}): Promise<number> {
   const v = loadInput(playbooks, flags, io);
   checkStartAtTask(v.playbooks, flags.startAtTask);
   const inventory = v.inventory ?? finishInventory(emptyInventory());
@@ -98,7 +101,7 @@ export async function runCommand(playbooks: string[], flags: RunFlags, io: Comma
   const checker = documentChecker(v.registry);
   const deps: RunDeps = {
     reporter,
-    connection: (host) => pool.get(host),
+    connection: overrides.connection ?? ((host) => pool.get(host)),
     kube: createKubeFactory({
       connection: (h) => pool.get(h),
       settings: (h) => pool.settings(h),
