@@ -29,10 +29,10 @@ export async function demoCommand(flags: { stateDir?: string }, io: CommandIO): 
     say(`${title}\n   herdbook ${args.map((a) => (a.startsWith(PACKAGE_ROOT) ? path.relative(process.cwd(), a) || a : a)).join(' ')}`);
     const code = await run(args);
     if (code !== 0) {
-      io.err(`\nthat step exited ${code}; the sandbox is still up for a look: herdbook sandbox status --state-dir ${stateDir}`);
+      io.err(`\nthat step exited ${code}; the sandbox is still up for a look: npx herdbook sandbox status --state-dir ${stateDir}`);
       return code;
     }
   }
-  say(`done. The sandbox stays up: herdbook sandbox status --state-dir ${stateDir}; remove it with herdbook sandbox down --state-dir ${stateDir}`);
+  say(`done. The sandbox stays up: npx herdbook sandbox status --state-dir ${stateDir}; remove it with npx herdbook sandbox down --state-dir ${stateDir}`);
   return 0;
 }
