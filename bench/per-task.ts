@@ -1,8 +1,7 @@
 // Per-task overhead: N trivial `command` tasks on one fleet host through herdbook, the
 // ControlMaster floor (the same commands, one `ssh` process each over one master connection)
 // and Ansible (pipelining, ControlPersist). Each runner's whole run is timed, connection included.
-import type { Bench } from './lib/suite.js';
-import { ratioText } from './lib/suite.js';
+import { ratioText, type Bench, type SummaryRow } from './lib/suite.js';
 import { commandWorkload } from './lib/playbooks.js';
 import { runTrio } from './lib/trio.js';
 
@@ -15,10 +14,10 @@ export const perTaskBench: Bench = {
     ctx.log(`${n} tasks × 1 node:`);
     const r = await runTrio(ctx.opts, bf, commandWorkload(ctx.workDir, n), 1, { dir: ctx.workDir, ansible: ctx.ansible() }, ctx.log);
     const ratio = r.herdbook.wallMs / r.floor.wallMs;
-    const rows = [
-      { what: `${n} command tasks × 1 node (per task)`, figure: `${(r.herdbook.wallMs / n).toFixed(1)} ms`, ratio: ratioText(ratio, 'the floor'), target: '≤ 1.0× the floor', met: ratio <= 1 },
+    const rows: SummaryRow[] = [
+      { what: `${n} command tasks × 1 node (per task, connection included)`, figure: `${(r.herdbook.wallMs / n).toFixed(1)} ms`, ratio: ratioText(ratio, 'the floor'), target: '≤ 1.0× the floor', met: ratio <= 1 },
     ];
-    if (r.ansible) rows.push({ what: `${n} command tasks × 1 node vs Ansible`, figure: `${r.herdbook.wallMs.toFixed(0)} ms`, ratio: ratioText(r.ansible.wallMs / r.herdbook.wallMs, 'faster than Ansible'), target: '', met: true });
-    return rows.map((x) => (x.target === '' ? { what: x.what, figure: x.figure, ratio: x.ratio } : x));
+    if (r.ansible) rows.push({ what: `${n} command tasks × 1 node: vs Ansible`, figure: `Ansible ${(r.ansible.wallMs / n).toFixed(1)} ms per task`, ratio: ratioText(r.ansible.wallMs / r.herdbook.wallMs, 'faster than Ansible') });
+    return rows;
   },
 };

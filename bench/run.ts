@@ -2,7 +2,7 @@
 // (node start-up, a plain spawn loop, raw ssh2, the OpenSSH ControlMaster floor, Ansible), then
 // one table of figures, ratios and targets.
 //   node dist/bench/run.js [--only fanout,scale] [--quick] [--runs 3] [--ansible-runs 1]
-//                          [--nodes 8,32,100] [--no-ansible] [--cpu-prof DIR] [--json FILE]
+//                          [--nodes 8,32,100] [--no-ansible] [--real-home] [--cpu-prof DIR] [--json FILE]
 // The fleet benchmarks need root (real sshd nodes on loopback); Ansible is installed from
 // Debian's package when missing and allowed, otherwise its column is skipped with the reason.
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -33,6 +33,7 @@ const { values } = parseArgs({
     'ansible-runs': { type: 'string', default: '1' },
     nodes: { type: 'string' },
     'no-ansible': { type: 'boolean', default: false },
+    'real-home': { type: 'boolean', default: false },
     'cpu-prof': { type: 'string' },
     json: { type: 'string' },
     help: { type: 'boolean', short: 'h', default: false },
@@ -40,7 +41,7 @@ const { values } = parseArgs({
 });
 
 if (values.help) {
-  console.log(`npm run bench -- [--only ${BENCHES.map((b) => b.name).join(',')}] [--quick] [--runs N] [--ansible-runs N] [--nodes 8,32,100] [--no-ansible] [--cpu-prof DIR] [--json FILE]`);
+  console.log(`npm run bench -- [--only ${BENCHES.map((b) => b.name).join(',')}] [--quick] [--runs N] [--ansible-runs N] [--nodes 8,32,100] [--no-ansible] [--real-home] [--cpu-prof DIR] [--json FILE]`);
   for (const b of BENCHES) console.log(`  ${b.name.padEnd(9)} ${b.title}`);
   process.exit(0);
 }
@@ -55,6 +56,7 @@ const opts: SuiteOptions = {
   nodes: (values.nodes ?? '8,32,100').split(',').map(Number),
   cpuProf: values['cpu-prof'] && path.resolve(values['cpu-prof']),
   noAnsible: values['no-ansible'],
+  realHome: values['real-home'],
 };
 const selected = BENCHES.filter((b) => !only || only.includes(b.name));
 
@@ -70,7 +72,7 @@ async function main(): Promise<void> {
       if (process.getuid?.() !== 0) throw new Error('the fleet benchmarks need root (real sshd nodes in their own mount namespaces)');
       const size = Math.max(8, ...opts.nodes);
       if (!fleet) console.log(`(starting a fleet of ${size} sshd nodes...)`);
-      fleet ??= startBenchFleet(size);
+      fleet ??= startBenchFleet(size, { realHome: opts.realHome });
       return fleet;
     },
     ansible() {

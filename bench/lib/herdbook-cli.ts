@@ -23,7 +23,7 @@ export function repoRoot(): string {
   return path.dirname(path.dirname(herdbookBin()));
 }
 
-export type CliRun = { code: number | null; events: number; stderr: string; wallMs: number; rssMb?: number };
+export type CliRun = { code: number | null; events: number; stderr: string; wallMs: number; rssMb?: number; failures: string[] };
 
 export type CliOptions = { cpuProfDir?: string; cwd?: string; rss?: boolean; env?: NodeJS.ProcessEnv };
 
@@ -39,8 +39,14 @@ export function runNode(args: string[], opts: CliOptions = {}): Promise<CliRun> 
     const child = spawn(process.execPath, [...preload, ...prof, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env, cwd: opts.cwd });
     let events = 0;
     let stderr = '';
+    let tail = '';
+    const failures: string[] = [];
     child.stdout.on('data', (b: Buffer) => {
       for (const c of b) if (c === 10) events++;
+      // Keep the failed and unreachable results (NDJSON), to say why a run did not succeed.
+      const lines = (tail + b.toString()).split('\n');
+      tail = lines.pop() ?? '';
+      for (const l of lines) if (failures.length < 5 && /"status":"(failed|unreachable)"/.test(l)) failures.push(l.slice(0, 1000));
     });
     child.stderr.on('data', (b: Buffer) => (stderr += b.toString()));
     child.on('error', reject);
@@ -52,7 +58,7 @@ export function runNode(args: string[], opts: CliOptions = {}): Promise<CliRun> 
         rssMb = kib / 1024;
         rmSync(rssDir, { recursive: true, force: true });
       }
-      resolve({ code, events, stderr, wallMs, rssMb });
+      resolve({ code, events, stderr, wallMs, rssMb, failures });
     });
   });
 }
@@ -64,7 +70,7 @@ export function runCli(args: string[], opts: CliOptions = {}): Promise<CliRun> {
 /** A `herdbook run` that must succeed with `expectedEvents` NDJSON lines (when given). */
 export async function runPlaybook(args: string[], expectedEvents: number | undefined, opts: CliOptions = {}): Promise<CliRun> {
   const r = await runCli(['run', ...args, '--output', 'json'], opts);
-  if (r.code !== 0) throw new Error(`herdbook ${args.join(' ')} exited ${r.code}: ${r.stderr.slice(-2000)}`);
+  if (r.code !== 0) throw new Error(`herdbook ${args.join(' ')} exited ${r.code}: ${r.stderr.slice(-2000)}${r.failures.join('\n')}`);
   if (expectedEvents !== undefined && r.events !== expectedEvents) throw new Error(`herdbook ${args.join(' ')}: expected ${expectedEvents} events, got ${r.events}`);
   return r;
 }

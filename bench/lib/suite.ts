@@ -13,6 +13,8 @@ export type SuiteOptions = {
   cpuProf?: string;
   /** Skip the Ansible column even when it could be installed. */
   noAnsible: boolean;
+  /** Fleet nodes keep the machine's /root (its dotfiles run on every command) instead of an empty one. */
+  realHome: boolean;
 };
 
 export type SummaryRow = {

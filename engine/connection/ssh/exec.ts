@@ -3,7 +3,7 @@
 import type { ClientChannel } from 'ssh2';
 import { InterruptedError } from '../../errors.js';
 import type { BuiltCommand } from './command.js';
-import { openExec, DroppedError, type Session } from './session.js';
+import { openExec, DroppedError, type ChannelExit, type Session } from './session.js';
 import { pidFilter, sendSignal, signalRc, Sink } from './streams.js';
 import { createSudoFilter, type SudoFilter } from '../sudo-filter.js';
 
@@ -38,8 +38,9 @@ const CLOSE_GRACE_MS = 5000;
 export async function runChannel(s: Session, cmd: BuiltCommand, io: ChannelIo): Promise<RawResult> {
   if (io.signal?.aborted) throw new InterruptedError();
   let ch: ClientChannel;
+  let exited: () => ChannelExit | undefined;
   try {
-    ch = await openExec(s, cmd.line);
+    ({ ch, exit: exited } = await openExec(s, cmd.line));
   } catch (e) {
     if (s.isDropped() || e instanceof DroppedError) {
       throw new DroppedError(s.host, `connection to ${s.host} dropped before running ${cmd.summary}`, false);
@@ -97,17 +98,20 @@ export async function runChannel(s: Session, cmd: BuiltCommand, io: ChannelIo): 
     ch.on('data', (c: Buffer) => out.push(filter ? filter.stdout(c) : c));
     const toErr = (c: Buffer) => err.push(filter ? filter.stderr(c) : c);
     ch.stderr.on('data', (c: Buffer) => toErr(pids.push(c)));
-    ch.on('exit', (code: number | null, signalName?: string) => {
-      if (code !== null && code !== undefined) rc = code;
-      else if (signalName) {
+    const readExit = () => {
+      const e = exited();
+      if (!e || rc !== undefined) return;
+      if (e.code !== null && e.code !== undefined) rc = e.code;
+      else if (e.signal) {
         // ssh2 names it SIGTERM already; be lenient with a bare TERM.
-        sig = signalName.startsWith('SIG') ? signalName : `SIG${signalName}`;
+        sig = e.signal.startsWith('SIG') ? e.signal : `SIG${e.signal}`;
         rc = signalRc(sig);
       }
-    });
+    };
     let closed = false;
     const settle = () =>
       finish(() => {
+        readExit();
         const truncated = out.truncated || err.truncated;
         if (filter?.refused()) {
           err.push(Buffer.from('herdbook: sudo refused the become password\n'));
@@ -129,6 +133,7 @@ export async function runChannel(s: Session, cmd: BuiltCommand, io: ChannelIo): 
       closed = true;
       s.gate.release();
       toErr(pids.flush());
+      readExit();
       // A channel closed by a dying connection may report before the connection does: give it a moment.
       if (rc === undefined && !timedOut && !aborted && !filter?.refused()) setTimeout(settle, 100);
       else settle();

@@ -63,12 +63,25 @@ export async function openSession(r: ResolvedSsh, deps: SshDeps, bastions?: Bast
   };
 }
 
-export function openExec(s: Session, line: string): Promise<ClientChannel> {
+/** The exit-status (or exit-signal) request of an exec channel, once the server sent it. */
+export type ChannelExit = { code: number | null | undefined; signal?: string };
+
+/** An exec channel with its exit recorded from the moment it opened. */
+export type ExecChannel = { ch: ClientChannel; exit(): ChannelExit | undefined };
+
+export function openExec(s: Session, line: string): Promise<ExecChannel> {
   return s.gate.acquire(
     () =>
-      new Promise<ClientChannel>((resolve, reject) => {
+      new Promise<ExecChannel>((resolve, reject) => {
         if (s.isDropped()) return reject(new DroppedError(s.host, `connection to ${s.host} is closed`, false));
-        s.client.exec(line, (err, ch) => (err ? reject(err) : resolve(ch)));
+        s.client.exec(line, (err, ch) => {
+          if (err) return reject(err);
+          // A fast command's exit-status can arrive in the same read as the exec reply: ssh2 emits
+          // it before our caller's continuation runs, so it is caught here, synchronously.
+          let exit: ChannelExit | undefined;
+          ch.once('exit', (code: number | null | undefined, signal?: string) => (exit = { code, signal }));
+          resolve({ ch, exit: () => exit });
+        });
       }),
   );
 }
