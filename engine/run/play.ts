@@ -59,6 +59,12 @@ export async function runPlay(ctx: RunContext, play: Play, index: number): Promi
   const batches = resolved.batches.map((b) => b.filter((h) => hosts.includes(h))).filter((b) => b.length);
   reporter.emit({ type: 'play_start', play: play.name, index, hosts, batches: batches.length });
   if (!resolved.hosts.length) reporter.emit({ type: 'warning', msg: `host pattern '${[level.hosts].flat().join(',')}' matches no host: play '${play.name}' runs nowhere` });
+  // Ansible's "NO MORE HOSTS LEFT": a play whose hosts all failed earlier must not let later plays run without it.
+  else if (!hosts.length) {
+    ctx.state.stopped = `play '${play.name}': every host of it failed or was unreachable in an earlier play (${hostList(resolved.hosts)}); no later play runs`;
+    reporter.emit({ type: 'play_end', play: play.name, stopped: ctx.state.stopped });
+    return;
+  }
   let varsFiles: Layer[];
   try {
     varsFiles = loadVarsFiles(ctx, play);
@@ -99,9 +105,22 @@ export async function runPlay(ctx: RunContext, play: Play, index: number): Promi
       check();
     }
     endPlay = control.endPlay;
+    // As Ansible: a batch in which every host failed stops the whole run, whatever max_fail_percentage allows.
+    const lost = batch.filter((h) => ctx.state.hosts.get(h)!.failed || ctx.state.hosts.get(h)!.unreachable);
+    if (lost.length === batch.length && !ctx.state.stopped && !ctx.state.interrupted) {
+      ctx.state.stopped =
+        batches.length === 1
+          ? `play '${play.name}': every host failed or was unreachable (${hostList(lost)}); no later play runs`
+          : `play '${play.name}', batch ${b + 1}/${batches.length}: every host of the batch failed or was unreachable (${hostList(lost)}); no later batch or play runs`;
+    }
     if (maxFail === undefined && !eligibleHosts(ctx, hosts).length) break;
   }
   reporter.emit({ type: 'play_end', play: play.name, ...(ctx.state.stopped ? { stopped: ctx.state.stopped } : {}) });
+}
+
+/** Host names for a stop reason: all of a few, the first ten of many. */
+function hostList(hosts: readonly string[]): string {
+  return hosts.length <= 10 ? hosts.join(', ') : `${hosts.slice(0, 10).join(', ')} and ${hosts.length - 10} more`;
 }
 
 async function gather(ctx: RunContext, frame: PlayFrame): Promise<void> {

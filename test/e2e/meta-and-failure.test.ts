@@ -1,5 +1,6 @@
 // meta: end_play / end_host / end_batch, any_errors_fatal, failures without serial, later
-// plays skipping failed hosts, ignore_unreachable, and exit codes 2 and 3.
+// plays skipping failed hosts, a play with no host left stopping the run, ignore_unreachable,
+// and exit codes 2 and 3.
 import { describe, expect, it } from 'vitest';
 import { counts, explain, localHosts, nonZero, ofType, recap, statuses, taskStarts, workspace } from './helpers.js';
 
@@ -49,6 +50,23 @@ describe('failures', () => {
         { name: 'one', hosts: 'all', any_errors_fatal: true, tasks: [{ name: 'fails on h2', fail: {}, when: '(eq inventory_hostname "h2")' }, { name: 'next', debug: { msg: 'x' } }] },
         { name: 'two', hosts: 'all', tasks: [{ name: 'later play', debug: { msg: 'y' } }] },
       ],
+      'allfail.yaml': [
+        { name: 'one', hosts: 'h1,h2', tasks: [{ name: 'fails everywhere', fail: { msg: 'broken' } }, { name: 'next', debug: { msg: 'x' } }] },
+        { name: 'two', hosts: 'all', tasks: [{ name: 'later play', debug: { msg: 'y' } }] },
+      ],
+      'deadonly.yaml': [
+        { name: 'one', hosts: 'dead', tasks: [{ name: 'reach', command: 'true' }] },
+        { name: 'two', hosts: 'all', tasks: [{ name: 'later play', debug: { msg: 'y' } }] },
+      ],
+      'earlier.yaml': [
+        { name: 'one', hosts: 'all', tasks: [{ name: 'fails on h2', fail: {}, when: '(eq inventory_hostname "h2")' }] },
+        { name: 'only h2', hosts: 'h2', tasks: [{ name: 'h2 task', debug: { msg: 'z' } }] },
+        { name: 'three', hosts: 'all', tasks: [{ name: 'later play', debug: { msg: 'y' } }] },
+      ],
+      'batchfail.yaml': [
+        { name: 'rolling', hosts: 'all', serial: 1, max_fail_percentage: 100, tasks: [{ name: 'fails on h1', fail: {}, when: '(eq inventory_hostname "h1")' }] },
+        { name: 'two', hosts: 'all', tasks: [{ name: 'later play', debug: { msg: 'y' } }] },
+      ],
       'unreachable.yaml': [
         {
           hosts: 'all',
@@ -78,6 +96,42 @@ describe('failures', () => {
     expect(r.code, explain(r)).toBe(2);
     expect(taskStarts(r.events)).toEqual(['fails on h2']);
     expect(recap(r.events).stopped_reason).toMatch(/^any_errors_fatal: h2 failed at 'fails on h2' \(.*fatal\.yaml:\d+\)/);
+  });
+
+  it('a play in which every host failed stops the run: no later play starts, the recap says why (exit 2)', async () => {
+    const r = await ws.run('allfail.yaml', '--limit', '!dead');
+    expect(r.code, explain(r)).toBe(2);
+    expect(taskStarts(r.events)).toEqual(['fails everywhere']);
+    expect(ofType(r.events, 'play_start').map((p) => p.play)).toEqual(['one']);
+    expect(recap(r.events).stopped_reason).toBe("play 'one': every host failed or was unreachable (h1, h2); no later play runs");
+    expect(ofType(r.events, 'play_end')[0].stopped).toBe(recap(r.events).stopped_reason);
+  });
+
+  it('a play whose only host is unreachable stops the run too (exit 3)', async () => {
+    const r = await ws.run('deadonly.yaml');
+    expect(r.code, explain(r)).toBe(3);
+    expect(statuses(r.events, 'reach')).toEqual({ dead: 'unreachable' });
+    expect(taskStarts(r.events)).toEqual(['reach']);
+    expect(recap(r.events).stopped_reason).toBe("play 'one': every host failed or was unreachable (dead); no later play runs");
+  });
+
+  it('a play whose hosts all failed in an earlier play runs nowhere and stops the run', async () => {
+    const r = await ws.run('earlier.yaml', '--limit', '!dead');
+    expect(r.code, explain(r)).toBe(2);
+    expect(ofType(r.events, 'play_start').map((p) => [p.play, p.hosts])).toEqual([
+      ['one', ['h1', 'h2', 'h3']],
+      ['only h2', []],
+    ]);
+    expect(taskStarts(r.events)).toEqual(['fails on h2']);
+    expect(recap(r.events).stopped_reason).toBe("play 'only h2': every host of it failed or was unreachable in an earlier play (h2); no later play runs");
+  });
+
+  it('a serial batch in which every host failed stops the run, even under max_fail_percentage 100', async () => {
+    const r = await ws.run('batchfail.yaml', '--limit', '!dead');
+    expect(r.code, explain(r)).toBe(2);
+    expect(ofType(r.events, 'batch_start').map((b) => b.hosts)).toEqual([['h1']]);
+    expect(taskStarts(r.events)).toEqual(['fails on h1']);
+    expect(recap(r.events).stopped_reason).toBe("play 'rolling', batch 1/3: every host of the batch failed or was unreachable (h1); no later batch or play runs");
   });
 
   it('an unreachable host leaves the play; only unreachable hosts means exit 3', async () => {
