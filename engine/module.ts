@@ -7,7 +7,11 @@ import type { KubeClient } from './kube/types.js';
 export type RunsOn = 'host' | 'api' | 'controller';
 
 /** One planned change; `summary` is what check mode prints ("would upgrade v1.31.4+k3s1 → v1.32.5+k3s1"). */
-export type Change = { summary: string };
+export type Change = {
+  summary: string;
+  /** Only waits (for a node to be Ready...): nothing on the target changes, so the task is `ok`, in check mode too. */
+  waitOnly?: boolean;
+};
 
 export type FileDiff = { path: string; before: string; after: string };
 

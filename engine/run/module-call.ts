@@ -22,6 +22,7 @@ export async function callModule(mod: ModuleDef, args: unknown, mctx: ModuleCont
   if (plan.refuse) return { status: 'failed', msg: plan.refuse, data: { ...(plan.data ?? {}), refused: true }, changes };
   if (!plan.changes.length) return { status: 'ok', msg: plan.noop, data: plan.data ?? {}, diff: plan.diff };
   if (mctx.check) {
+    if (plan.changes.every((c) => c.waitOnly)) return { status: 'ok', msg: changes.map((c) => `would ${c}`).join('; '), data: plan.data ?? {}, diff: plan.diff };
     if (!isPredictable(mod, args)) {
       return { status: 'unknown', msg: `check mode cannot predict this: ${changes.join('; ')}`, data: { ...(mod.unknownResult?.(args) ?? {}), ...(plan.data ?? {}) }, changes };
     }

@@ -72,8 +72,12 @@ export function buildModuleContext(ctx: RunContext, env: TaskEnv): ModuleContext
     cluster: {
       cordoned: (node, reason) => ctx.state.cordoned.set(node, reason),
       uncordoned: (node) => ctx.state.cordoned.delete(node),
-      predict: (key, value) => ctx.state.predictions.set(key, value),
-      predicted: (key) => ctx.state.predictions.get(key),
+      // Only a --check run rehearses: a check_mode: true task inside a real run (a preflight)
+      // must neither record a change that did not happen nor read one back.
+      predict: (key, value) => {
+        if (ctx.options.check) ctx.state.predictions.set(key, value);
+      },
+      predicted: (key) => (ctx.options.check ? ctx.state.predictions.get(key) : undefined),
     },
   };
 }

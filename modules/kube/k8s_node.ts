@@ -10,7 +10,7 @@ import { compareVersions, parseVersion } from '../../engine/versions.js';
 type Meta = Record<string, string | null>;
 type Args = { node?: string; state: 'present' | 'absent'; labels?: Meta; annotations?: Meta; wait?: 'ready'; kubelet_version?: string; wait_timeout: number; poll_interval: number };
 type State = { name: string; facts?: NodeFacts };
-type Change = { summary: string; kind: 'meta' | 'delete' | 'wait' };
+type Change = { summary: string; kind: 'meta' | 'delete' | 'wait'; waitOnly?: boolean };
 
 function sameVersion(a: string, b: string): boolean {
   return parseVersion(a) && parseVersion(b) ? compareVersions(a, b) === 0 : a === b;
@@ -69,7 +69,7 @@ export const k8sNode = defineModule<Args, State, Change>({
     if (!s.facts && (args.labels || args.annotations)) return { changes: [], refuse: `nodes "${s.name}" not found`, data };
     const changes = s.facts ? [...metaChanges('label', s.facts.labels, args.labels, s.name), ...metaChanges('annotation', s.facts.annotations, args.annotations, s.name)] : [];
     if (args.wait === 'ready' && !isReadyAt(s.facts, args.kubelet_version)) {
-      changes.push({ kind: 'wait', summary: `wait until node/${s.name} is Ready${args.kubelet_version ? ` with kubelet ${args.kubelet_version}` : ''} (now: ${describeWait(s.facts, args.kubelet_version)})` });
+      changes.push({ kind: 'wait', waitOnly: true, summary: `wait until node/${s.name} is Ready${args.kubelet_version ? ` with kubelet ${args.kubelet_version}` : ''} (now: ${describeWait(s.facts, args.kubelet_version)})` });
     }
     if (!changes.length) {
       const f = s.facts;

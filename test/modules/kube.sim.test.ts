@@ -89,6 +89,9 @@ describe('k8s_node', () => {
   });
 
   it('waits until the node reports Ready with the new kubelet version', async () => {
+    // A wait changes nothing: check mode says what it would wait for, as ok, like the real run.
+    const rehearsal = await runModule(k8sNode, { wait: 'ready', kubelet_version: 'v1.32.5+k3s1', wait_timeout: 10, poll_interval: 0.1 }, opts(), { check: true });
+    expect([rehearsal.status, rehearsal.msg]).toEqual(['ok', 'would wait until node/w-1 is Ready with kubelet v1.32.5+k3s1 (now: Ready=True (KubeletReady), kubelet v1.31.4+k3s1, wanted v1.32.5+k3s1)']);
     setTimeout(() => sim.setKubeletVersion('w-1', 'v1.32.5+k3s1'), 300);
     const progress: string[] = [];
     const r = await runModule(k8sNode, { wait: 'ready', kubelet_version: 'v1.32.5+k3s1', wait_timeout: 10, poll_interval: 0.1 }, { ...opts(), progress });
