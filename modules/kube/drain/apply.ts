@@ -7,12 +7,12 @@ import type { KubeClient } from '../../../engine/kube/types.js';
 import type { ApplyResult, ModuleContext, Plan } from '../../../engine/module.js';
 import { podId, type PodInfo } from './pods.js';
 import type { DrainArgs, DrainChange } from './plan.js';
-import { CORDONED_AT, CORDONED_BY, pdbsFor, readPdbs } from './state.js';
+import { CORDONED_AT, CORDONED_BY, FIELD_MANAGER, pdbsFor, readPdbs } from './state.js';
 
 export async function setCordon(kube: KubeClient, node: string, on: boolean, operator: string): Promise<void> {
   const annotations = on ? { [CORDONED_BY]: operator, [CORDONED_AT]: new Date().toISOString() } : { [CORDONED_BY]: null, [CORDONED_AT]: null };
   try {
-    await kube.core.patchNode({ name: node, body: { spec: { unschedulable: on ? true : null }, metadata: { annotations } } }, kube.patchOptions('merge') as never);
+    await kube.core.patchNode({ name: node, body: { spec: { unschedulable: on ? true : null }, metadata: { annotations } }, fieldManager: FIELD_MANAGER }, kube.patchOptions('merge') as never);
   } catch (e) {
     throw kubeError(e, `${on ? 'cordoning' : 'uncordoning'} node/${node}`, kube.server);
   }

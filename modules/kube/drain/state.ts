@@ -1,6 +1,6 @@
 // Reading what a drain decides on, once, right before planning: the node, its pods (with
 // whether their DaemonSets exist) and every PodDisruptionBudget with its current status.
-import type { V1LabelSelector } from '@kubernetes/client-node';
+import type { V1LabelSelector, V1Node } from '@kubernetes/client-node';
 import { kubeError, statusCode } from '../../../engine/kube/errors.js';
 import type { KubeClient } from '../../../engine/kube/types.js';
 import { matchesSelector } from '../../../engine/kube/selectors.js';
@@ -8,6 +8,22 @@ import { podInfo, type PodInfo } from './pods.js';
 
 export const CORDONED_BY = 'herdbook.dev/cordoned-by';
 export const CORDONED_AT = 'herdbook.dev/cordoned-at';
+/** The field manager of our cordon patches: the API server records it as the owner of spec.unschedulable. */
+export const FIELD_MANAGER = 'herdbook';
+
+/**
+ * Whether the node's cordon is herdbook's. Our annotation alone is not enough: a `kubectl
+ * uncordon` leaves it behind, and a later `kubectl cordon` by the operator would then look like
+ * ours and be undone. A real API server records who last set spec.unschedulable in
+ * managedFields; when it does, that owner decides. (Without managedFields, the annotation.)
+ */
+export function isHerdbookCordon(n: V1Node): boolean {
+  if (!n.metadata?.annotations?.[CORDONED_BY]) return false;
+  const owners = (n.metadata.managedFields ?? [])
+    .filter((m) => (m.fieldsV1 as { 'f:spec'?: Record<string, unknown> } | undefined)?.['f:spec']?.['f:unschedulable'] !== undefined)
+    .map((m) => m.manager);
+  return owners.length === 0 || owners.includes(FIELD_MANAGER);
+}
 
 export type PdbInfo = {
   namespace: string;
@@ -33,7 +49,7 @@ export type DrainState = {
 export async function readNodeState(kube: KubeClient, node: string): Promise<Pick<DrainState, 'exists' | 'unschedulable' | 'cordonedByHerdbook'>> {
   try {
     const n = await kube.core.readNode({ name: node });
-    return { exists: true, unschedulable: Boolean(n.spec?.unschedulable), cordonedByHerdbook: Boolean(n.metadata?.annotations?.[CORDONED_BY]) };
+    return { exists: true, unschedulable: Boolean(n.spec?.unschedulable), cordonedByHerdbook: isHerdbookCordon(n) };
   } catch (e) {
     if (statusCode(e) === 404) return { exists: false, unschedulable: false, cordonedByHerdbook: false };
     throw kubeError(e, `reading node ${node}`, kube.server);
