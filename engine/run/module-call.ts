@@ -27,7 +27,8 @@ export async function callModule(mod: ModuleDef, args: unknown, mctx: ModuleCont
       return { status: 'unknown', msg: `check mode cannot predict this: ${changes.join('; ')}`, data: { ...(mod.unknownResult?.(args) ?? {}), ...(plan.data ?? {}) }, changes };
     }
     for (const [k, v] of Object.entries(mod.predict?.(state, args, plan, mctx) ?? {})) mctx.cluster.predict(k, v);
-    return { status: 'changed', msg: changes.map((c) => `would ${c}`).join('; '), data: { ...(plan.data ?? {}), changes }, changes, diff: plan.diff };
+    // Predicted but not applied: the registered result still has the keys a real run gives (rc, stdout, ...).
+    return { status: 'changed', msg: changes.map((c) => `would ${c}`).join('; '), data: { ...(mod.unknownResult?.(args) ?? {}), ...(plan.data ?? {}), changes }, changes, diff: plan.diff };
   }
   try {
     const r = await mod.apply(mctx, args, plan, state);

@@ -24,7 +24,8 @@ const changing = [
   {
     hosts: 'all',
     tasks: [
-      { name: 'create', command: { cmd: 'touch {{out}}/created', creates: '{{out}}/created' } },
+      { name: 'create', command: { cmd: 'touch {{out}}/created', creates: '{{out}}/created' }, register: 'made' },
+      { name: 'use create', debug: { msg: 'rc={{made.rc}} changed={{made.changed}} lines={{made.stdout_lines.length}}' } },
       { name: 'append', shell: 'echo more >> {{out}}/config' },
       { name: 'remember', set_fact: { target: '{{out}}/config' } },
       { name: 'truncate', command: 'truncate -s 0 {{target}}', register: 'cut' },
@@ -61,6 +62,9 @@ describe('--check', () => {
     expect(statuses(r.events, 'create')).toEqual({ h1: 'changed', h2: 'changed' });
     const create = results(r.events, 'create').find((e) => e.host === 'h1')!;
     expect(create.msg).toBe(`would run touch ${ws.at('out/h1/created')}`);
+    // A predicted run registers the fields of a real one: `made.rc` does not fail only in --check.
+    expect(statuses(r.events, 'use create')).toEqual({ h1: 'ok', h2: 'ok' });
+    expect(results(r.events, 'use create')[0].msg).toBe('rc= changed=true lines=0');
     expect(statuses(r.events, 'append')).toEqual({ h1: 'unknown', h2: 'unknown' });
     expect(results(r.events, 'append')[0].changes).toEqual([expect.stringMatching(/^run echo more >> .*\/config$/)]);
     expect(results(r.events, 'truncate').find((e) => e.host === 'h2')!.changes).toEqual([`run truncate -s 0 ${ws.at('out/h2/config')}`]);
@@ -70,7 +74,7 @@ describe('--check', () => {
     const rc = recap(r.events);
     expect(rc.check).toBe(true);
     expect(rc.changes_pending).toBe(true);
-    expect(rc.hosts.h1).toMatchObject({ changed: 2, unknown: 2, ok: 2 });
+    expect(rc.hosts.h1).toMatchObject({ changed: 2, unknown: 2, ok: 3 });
     expect(ofType(r.events, 'run_start')[0].check).toBe(true);
   });
 

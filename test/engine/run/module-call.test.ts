@@ -62,6 +62,12 @@ describe('callModule', () => {
     expect(await callModule(mod, { want: ['a'], predictable: false }, moduleContext({}, true))).toMatchObject({ status: 'unknown', data: { rc: null }, changes: ['add a'] });
   });
 
+  it('a predicted change in check mode registers the keys a real run has (unknownResult under the plan data)', async () => {
+    const { mod } = recorder();
+    const r = await callModule(mod, { want: ['a'] }, moduleContext({}, true));
+    expect(r).toMatchObject({ status: 'changed', data: { rc: null, changes: ['add a'] } });
+  });
+
   it('a refusal fails without applying; a ModuleError in apply fails with its data', async () => {
     const { mod, calls } = recorder();
     expect(await callModule(mod, { want: ['a'], refuse: 'pdb blocks it' }, moduleContext({}, false))).toMatchObject({ status: 'failed', msg: 'pdb blocks it', data: { refused: true } });
