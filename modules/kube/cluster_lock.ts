@@ -1,7 +1,8 @@
 // cluster_lock: a Lease in kube-system that says who is changing the cluster, so two upgrades
 // cannot overlap. The holder may take it again (a re-run after a stop); anyone else is refused
 // with who holds it and since when; a stale lock (not renewed within its duration) is reported
-// and can be broken explicitly.
+// and can be broken explicitly, a live one never. Long runs renew it (state: acquired again by
+// the holder) so that it does not look stale while they work.
 import type { V1Lease } from '@kubernetes/client-node';
 import { defineModule, ModuleError } from '../../engine/index-module.js';
 import { kubeError, statusCode } from '../../engine/kube/errors.js';
@@ -54,8 +55,11 @@ export const clusterLock = defineModule<Args, State, Change>({
     const data = { lock: s.held ?? null, holder: s.me };
     if (a.state === 'released') {
       if (!s.held || !s.held.holder) return { changes: [], noop: `${where} is not held`, data };
-      if (s.held.holder !== s.me && !a.break) return { changes: [], noop: `${where} is held by ${s.held.holder}, not by ${s.me}: left alone`, data };
-      return { changes: [{ kind: 'release', summary: `release ${where} (held by ${s.held.holder})` }], data };
+      if (s.held.holder === s.me) return { changes: [{ kind: 'release', summary: `release ${where} (held by ${s.held.holder})` }], data };
+      // Someone else's lock is only broken when it is stale: a live one means a run is going on.
+      const stale = staleFor(s.held, s.now);
+      if (a.break && stale > 0) return { changes: [{ kind: 'release', summary: `break the stale ${where} (held by ${s.held.holder}, expired ${stale}s ago)` }], data };
+      return { changes: [], noop: `${where} is held by ${s.held.holder}, not by ${s.me}${a.break ? ', and is not stale' : ''}: left alone`, data };
     }
     if (!s.held) return { changes: [{ kind: 'create', summary: `take ${where} for ${s.me}` }], data };
     if (!s.held.holder) return { changes: [{ kind: 'take', summary: `take ${where} for ${s.me}` }], data };
