@@ -7,7 +7,7 @@ import ssh2, { type Client } from 'ssh2';
 import type { Duplex } from 'node:stream';
 import { UnreachableError } from '../../errors.js';
 import { authFailure, planAuth } from './auth.js';
-import type { BastionLease, BastionPool } from './bastions.js';
+import { bastionKey, type BastionLease, type BastionPool } from './bastions.js';
 import { connectFailure, hopLabel } from './classify.js';
 import { prepareHostKeyCheck } from './host-key.js';
 import type { Hop, ResolvedSsh, SshDeps } from './types.js';
@@ -79,18 +79,12 @@ async function openHop(r: ResolvedSsh, hop: Hop, via: Client | undefined, deps: 
   });
 }
 
-function hopKey(hop: Hop): string {
-  return `${hop.user}@${hop.address}:${hop.port}`;
-}
-
 async function dialOnce(r: ResolvedSsh, deps: SshDeps, attempt: number, bastions?: BastionPool): Promise<Dialed> {
   const leases: BastionLease[] = [];
   const release = () => leases.forEach((l) => l.release());
   try {
     let via: Client | undefined;
-    let chain = '';
-    for (const hop of r.jumps) {
-      chain += `${chain ? '>' : ''}${hopKey(hop)}`;
+    for (const [i, hop] of r.jumps.entries()) {
       const from = via;
       const open = () => {
         deps.onEvent?.({ type: 'connect', host: r.host, hop: hopLabel(hop), attempt });
@@ -98,7 +92,7 @@ async function dialOnce(r: ResolvedSsh, deps: SshDeps, attempt: number, bastions
       };
       // Without a pool each host has its own bastion connections, ended with it.
       const lease = bastions
-        ? await bastions.acquire(chain, open)
+        ? await bastions.acquire(bastionKey(r, r.jumps.slice(0, i + 1)), open)
         : await open().then((c) => {
             // A dead bastion closes the forwarded stream, which the target's client reports as a drop.
             c.on('error', () => undefined);

@@ -92,4 +92,26 @@ describe('bastions in a pool', () => {
     for (let i = 0; i < 100 && (await t.fleet.sessionPids('bastion-2')).length > 0; i++) await new Promise((r) => setTimeout(r, 20));
     expect(await t.fleet.sessionPids('bastion-2')).toEqual([]);
   });
+
+  it('does not lend a bastion opened without host key checking to a host that checks strictly', async () => {
+    const b = t.fleet.node('bastion-2');
+    const w = t.fleet.node('w-1');
+    // Knows the target's key but not the bastion's: strict checking must refuse the bastion.
+    const onlyTarget = path.join(t.dir, 'pool_only_target_known_hosts');
+    const all = await readFile(t.fleet.knownHostsPath, 'utf8');
+    await writeFile(onlyTarget, all.split('\n').filter((l) => l.startsWith(`[127.0.0.1]:${w.port} `)).join('\n'));
+    const pool = createSshPool(isolatedDeps(t).deps);
+    const via = { ...w.settings, proxyJump: `root@127.0.0.1:${b.port}` };
+    try {
+      const lax = pool.connection({ ...via, host: 'w-1-lax', hostKeyChecking: 'off', knownHostsFile: path.join(t.dir, 'no_known_hosts') });
+      expect((await lax.exec(['echo', 'lax'])).stdout).toBe('lax\n');
+      // The lax host still holds its bastion: a shared one would let the strict host through.
+      const e = await pool.connection({ ...via, host: 'w-1-strict', hostKeyChecking: 'strict', knownHostsFile: onlyTarget }).exec(['true']).catch((x: unknown) => x);
+      expect(e).toBeInstanceOf(UnreachableError);
+      expect((e as UnreachableError).reason).toBe('hostkey');
+      expect((e as UnreachableError).message).toContain('bastion for w-1-strict');
+    } finally {
+      await pool.closeAll();
+    }
+  });
 });
