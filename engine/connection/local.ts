@@ -1,8 +1,8 @@
 // The `local` connection: commands run on the controller itself (argv without a shell),
-// files written atomically. Used for localhost, delegate_to: localhost, and tests.
+// files written atomically (through sudo when becoming another user). Used for localhost, delegate_to: localhost, and tests.
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { open, readFile, rename, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { CommandSpec, Connection, ExecOptions, ExecResult, GetOptions, PutOptions } from './types.js';
 import { shellJoin } from './quote.js';
@@ -10,6 +10,7 @@ import { PassThrough, type Readable } from 'node:stream';
 import { becomeArgv, sudoMarkers } from './become.js';
 import { collectOutput } from './output.js';
 import { createSudoFilter, type SudoFilter } from './sudo-filter.js';
+import { octalMode, ownerSpec, putScript } from './put-script.js';
 
 export class LocalConnection implements Connection {
   readonly kind = 'local';
@@ -25,8 +26,7 @@ export class LocalConnection implements Connection {
     let argv = typeof cmd === 'string' ? ['/bin/sh', '-c', cmd] : [...cmd];
     if (opts.cwd && typeof cmd !== 'string') argv = ['/bin/sh', '-c', `cd ${shellJoin([opts.cwd])} && exec ${shellJoin(argv)}`];
     else if (opts.cwd) argv = ['/bin/sh', '-c', `cd ${shellJoin([opts.cwd])} && ${cmd}`];
-    // Already root and becoming root: sudo would add nothing (and may not be installed).
-    const alreadyThere = process.getuid?.() === 0 && (!opts.becomeUser || opts.becomeUser === 'root');
+    const alreadyThere = this.alreadyThere(opts.becomeUser);
     const password = opts.become && !alreadyThere ? this.settings.becomePassword : undefined;
     const markers = password ? sudoMarkers() : undefined;
     if (opts.become && !alreadyThere) argv = becomeArgv(argv, opts.becomeUser, markers);
@@ -88,11 +88,40 @@ export class LocalConnection implements Connection {
     });
   }
 
+  /** Already root and becoming root: sudo would add nothing (and may not be installed). */
+  private alreadyThere(becomeUser: string | undefined): boolean {
+    return process.getuid?.() === 0 && (!becomeUser || becomeUser === 'root');
+  }
+
   async put(data: Buffer | string, dest: string, opts: PutOptions = {}): Promise<void> {
+    const bytes = typeof data === 'string' ? Buffer.from(data) : data;
+    // As another user: that user writes the file (sudo), as the ssh connection does.
+    if (opts.become && !this.alreadyThere(opts.becomeUser)) {
+      const r = await this.exec(['/bin/sh', '-c', putScript(dest, opts)], { become: true, becomeUser: opts.becomeUser, stdin: bytes });
+      if (r.rc !== 0) throw new Error(`writing ${dest} as ${opts.becomeUser ?? 'root'}: ${r.stderr.trim() || `exit ${r.rc}`}`);
+      return;
+    }
+    const mode = opts.mode !== undefined ? octalMode(opts.mode) : undefined;
+    const existing = await stat(dest).catch(() => undefined);
     const tmp = path.join(path.dirname(dest), `.herdbook-${randomBytes(6).toString('hex')}.tmp`);
-    await writeFile(tmp, data);
+    // Private from the first byte: a key must not be readable by others before the chmod.
+    const fh = await open(tmp, 'wx', 0o600);
     try {
-      await this.setAttributes(tmp, opts);
+      try {
+        await fh.writeFile(bytes);
+        // Owner before mode: chown clears setuid and setgid bits.
+        const owner = ownerSpec(opts);
+        if (owner) {
+          const r = await this.exec(['chown', '--', owner, tmp]);
+          if (r.rc !== 0) throw new Error(`chown ${owner} ${dest}: ${r.stderr.trim() || `exit ${r.rc}`}`);
+        } else if (existing) {
+          // Keep the replaced file's owner when allowed (root); otherwise it becomes ours.
+          await fh.chown(existing.uid, existing.gid).catch(() => undefined);
+        }
+        await fh.chmod(mode ?? (existing ? existing.mode & 0o7777 : 0o644));
+      } finally {
+        await fh.close();
+      }
       await rename(tmp, dest);
     } catch (e) {
       await rm(tmp, { force: true });
@@ -100,21 +129,15 @@ export class LocalConnection implements Connection {
     }
   }
 
-  private async setAttributes(file: string, opts: PutOptions): Promise<void> {
-    const cmds: string[][] = [];
-    if (opts.mode !== undefined) cmds.push(['chmod', typeof opts.mode === 'number' ? opts.mode.toString(8) : opts.mode, file]);
-    if (opts.owner || opts.group) cmds.push(['chown', `${opts.owner ?? ''}${opts.group ? ':' + opts.group : ''}`, file]);
-    for (const c of cmds) {
-      const r = await this.exec(c, { become: opts.become, becomeUser: opts.becomeUser });
-      if (r.rc !== 0) throw new Error(`${c.join(' ')}: ${r.stderr.trim() || `exit ${r.rc}`}`);
-    }
-  }
-
   async get(src: string, opts: GetOptions = {}): Promise<Buffer> {
-    if (!opts.become) return readFile(src);
-    const r = await this.exec(['cat', src], { become: true, becomeUser: opts.becomeUser, maxBuffer: 512 * 1024 * 1024 });
-    if (r.rc !== 0) throw new Error(`cannot read ${src}: ${r.stderr.trim()}`);
-    return Buffer.from(r.stdout, 'binary');
+    if (!opts.become || this.alreadyThere(opts.becomeUser)) return readFile(src);
+    // Raw chunks: stdout as text would mangle every byte that is not UTF-8.
+    // maxBuffer 0 keeps no copy of either stream in the result: stderr is collected here too.
+    const chunks: Buffer[] = [];
+    const errs: Buffer[] = [];
+    const r = await this.exec(['cat', '--', src], { become: true, becomeUser: opts.becomeUser, onStdout: (b) => chunks.push(b), onStderr: (b) => errs.push(b), maxBuffer: 0 });
+    if (r.rc !== 0) throw new Error(`cannot read ${src}: ${Buffer.concat(errs).toString('utf8').trim() || `exit ${r.rc}`}`);
+    return Buffer.concat(chunks);
   }
 
   async close(): Promise<void> {}
