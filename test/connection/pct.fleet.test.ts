@@ -1,9 +1,12 @@
 // The pct connection and pct_exec on the real fleet: a Proxmox node (sshd) whose fake `pct`
 // enters another fleet node's mount namespace, as lxc-attach enters a container.
+import { createHash } from 'node:crypto';
+import { statSync, watch } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { PctConnection } from '../../engine/connection/pct.js';
+import type { Connection } from '../../engine/connection/types.js';
 import { UnreachableError } from '../../engine/errors.js';
 import { pctExec } from '../../modules/proxmox/pct_exec.js';
 import { registerContainer, setContainerStatus } from '../../sandbox/k3s-fake/index.js';
@@ -19,6 +22,23 @@ beforeAll(async () => {
   await registerContainer(f.stateDir, 'pve', 101, 'ct', f.fleet.node('ct').pid);
   ct = new PctConnection({ kind: 'pct', host: 'ct', pctHost: 'pve', pctVmid: 101 }, f.conn('pve'));
 }, 120_000);
+
+/** The Proxmox connection, recording every command line sent to the Proxmox host. */
+function recording(): { conn: Connection; argvs: string[] } {
+  const pve = f.conn('pve');
+  const argvs: string[] = [];
+  const conn: Connection = {
+    host: pve.host,
+    kind: pve.kind,
+    exec: (cmd, o) => (argvs.push(typeof cmd === 'string' ? cmd : cmd.join(' ')), pve.exec(cmd, o)),
+    put: (d, dest, o) => pve.put(d, dest, o),
+    get: (src, o) => pve.get(src, o),
+    close: async () => undefined,
+  };
+  return { conn, argvs };
+}
+
+const SECRET = 'hunter2 "quoted" $(id) \\n and\nnewline\n';
 
 describe('pct connection', () => {
   it('runs commands inside the container, with env, cwd and exit codes', async () => {
@@ -36,6 +56,39 @@ describe('pct connection', () => {
     expect((await readFile(inCt('etc/rancher/blob.bin'))).equals(data)).toBe(true);
     expect((await ct.exec(['stat', '-c', '%a', '/etc/rancher/blob.bin'])).stdout.trim()).toBe('600');
     expect((await ct.get('/etc/rancher/blob.bin')).equals(data)).toBe(true);
+  });
+
+  it('keeps the temp file of a 0600 file private while it is written', async () => {
+    const dir = inCt('etc/rancher');
+    const modes: number[] = [];
+    const w = watch(dir, (_e, name) => {
+      if (!name || !String(name).includes('herdbook')) return;
+      try {
+        modes.push(statSync(path.join(dir, String(name))).mode & 0o777);
+      } catch {
+        /* already renamed */
+      }
+    });
+    const data = Buffer.alloc(8 * 1024 * 1024, 'k');
+    try {
+      await ct.put(data, '/etc/rancher/client.key', { mode: '0600' });
+      await new Promise((r) => setTimeout(r, 50));
+    } finally {
+      w.close();
+    }
+    expect(modes.length).toBeGreaterThan(0);
+    expect(modes.filter((m) => m & 0o077)).toEqual([]);
+    expect(statSync(inCt('etc/rancher/client.key')).mode & 0o777).toBe(0o600);
+    expect((await readFile(inCt('etc/rancher/client.key'))).equals(data)).toBe(true);
+  });
+
+  it('passes env values on stdin, not on the Proxmox host\'s command line, and keeps the command\'s stdin', async () => {
+    const rec = recording();
+    const c = new PctConnection({ kind: 'pct', host: 'ct', pctHost: 'pve', pctVmid: 101 }, rec.conn);
+    const r = await c.exec('printf "%s|" "$TOKEN"; cat', { env: { TOKEN: SECRET }, stdin: 'own input\n' });
+    expect(r).toMatchObject({ rc: 0, stdout: `${SECRET}|own input\n` });
+    expect(rec.argvs.length).toBe(1);
+    expect(rec.argvs[0]).not.toContain('hunter2');
   });
 
   it('an unknown or stopped container is unreachable with pct\'s own message', async () => {
@@ -74,6 +127,20 @@ describe('pct_exec', () => {
     const started = await runModule(pctExec, { vmid: 101, command: ['cat', '/etc/rancher/where'], start_if_stopped: true }, on);
     expect(started.status, started.msg).toBe('changed');
     expect(started.data).toMatchObject({ rc: 0, stdout: 'inside', started: true });
+  });
+
+  it('env: the command sees the values; plans, messages and the Proxmox command line show only the names', async () => {
+    const rec = recording();
+    const at = { connection: rec.conn, host: 'pve' };
+    const args = { vmid: 101, command: ['/bin/sh', '-c', 'printf %s "$PASSWORD" | md5sum'], env: { PASSWORD: SECRET } };
+    const check = await runModule(pctExec, args, at, { check: true });
+    expect(check.status).toBe('unknown');
+    expect(check.msg).toBe("check mode cannot predict this: run in container 101: /bin/sh -c 'printf %s \"$PASSWORD\" | md5sum' (env: PASSWORD)");
+    const r = await runModule(pctExec, args, at);
+    expect(r.status, r.msg).toBe('changed');
+    expect(r.data.stdout).toBe(`${createHash('md5').update(SECRET).digest('hex')}  -`);
+    expect(r.changes).toEqual(["run in container 101: /bin/sh -c 'printf %s \"$PASSWORD\" | md5sum' (env: PASSWORD)"]);
+    for (const text of [JSON.stringify(check), JSON.stringify(r), ...rec.argvs]) expect(text).not.toContain('hunter2');
   });
 
   it('an unknown container fails with pct\'s message', async () => {
