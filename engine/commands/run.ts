@@ -1,5 +1,6 @@
 // `herdbook run`: validate everything, then run with the chosen reporters, and turn the
 // outcome into the exit code the design promises.
+import { writeSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { InputError } from '../errors.js';
@@ -18,7 +19,7 @@ import { junitReporter } from '../report/junit.js';
 import type { Reporter } from '../report/events.js';
 import { systemClock } from '../run/clock.js';
 import { createConnectionPool } from '../run/connections.js';
-import type { RunDeps, RunOptions } from '../run/context.js';
+import type { RunDeps, RunOptions, RunState } from '../run/context.js';
 import { newRunState, runPlaybooks, type RunOutcome } from '../run/index.js';
 import { handleInterrupts } from '../run/interrupt.js';
 import { limitPatterns } from '../run/resolve-play.js';
@@ -82,10 +83,13 @@ export async function runCommand(playbooks: string[], flags: RunFlags, io: Comma
   const reporters: Reporter[] = [];
   // The reporters' colours follow stdout (where they write), not stderr as io.paint does.
   const paint = paintFor(process.env, io.isTTY);
+  let live = false;
   if (flags.output === 'json') reporters.push(jsonReporter((line) => process.stdout.write(line)));
   // A live view needs the terminal's width: a pty of size 0 (script, some containers) gets plain lines.
-  else if (io.isTTY && !process.env.CI && (process.stdout.columns ?? 0) > 0) reporters.push(ttyReporter((t) => io.out(t), paint));
-  else reporters.push(plainReporter((t) => io.out(t), paint, { verbosity: options.verbosity }));
+  else if (io.isTTY && !process.env.CI && (process.stdout.columns ?? 0) > 0) {
+    reporters.push(ttyReporter((t) => io.out(t), paint));
+    live = true;
+  } else reporters.push(plainReporter((t) => io.out(t), paint, { verbosity: options.verbosity }));
   if (flags.junit) reporters.push(junitReporter(flags.junit));
   const reporter = fanOut(reporters, state.secrets);
 
@@ -128,8 +132,14 @@ export async function runCommand(playbooks: string[], flags: RunFlags, io: Comma
     state,
     () => io.err('\ninterrupt: finishing the commands already running, starting nothing new (Ctrl-C again to abort at once)'),
     () => {
+      // No recap comes after this: the cordoned nodes are said here or nowhere.
+      const cordoned = leftCordoned(state);
+      if (cordoned && flags.output === 'json') reporter.emit({ type: 'warning', msg: `aborted (second Ctrl-C): ${cordoned}` });
       reporter.flush?.();
-      io.err('\naborted');
+      const text = `\naborted${cordoned ? `: ${cordoned}` : ''}\n`;
+      // The live view holds back stderr while it renders, and we exit now: straight to the terminal.
+      if (live) writeSync(2, text);
+      else io.err(text);
       process.exit(130);
     },
   );
@@ -137,6 +147,14 @@ export async function runCommand(playbooks: string[], flags: RunFlags, io: Comma
     const outcome = await runPlaybooks(v.playbooks, inventory, v.playbookVarsFiles, options, deps, state);
     await reporter.close();
     return exitCode(outcome, flags);
+  } catch (e) {
+    // The run threw before its recap: the cordoned nodes still have to be told.
+    const cordoned = leftCordoned(state);
+    if (cordoned) {
+      if (flags.output === 'json') reporter.emit({ type: 'warning', msg: `the run failed: ${cordoned}` });
+      io.err(cordoned);
+    }
+    throw e;
   } finally {
     // Events held back for one event-loop turn reach stdout even when the run threw.
     reporter.flush?.();
@@ -144,6 +162,13 @@ export async function runCommand(playbooks: string[], flags: RunFlags, io: Comma
     await Promise.all(tunnels.map((t) => t.close()));
     await pool.closeAll();
   }
+}
+
+/** The nodes this run cordoned and did not uncordon, for a stop that prints no recap. */
+export function leftCordoned(state: RunState): string | undefined {
+  if (!state.cordoned.size) return undefined;
+  const nodes = [...state.cordoned];
+  return `nodes left cordoned by this run: ${nodes.map(([node, reason]) => `${node} (${reason})`).join(', ')}; uncordon them when safe: kubectl uncordon ${nodes.map(([node]) => node).join(' ')}`;
 }
 
 /** A module is looked up once per run: a dynamic import per task and host went through the loader each time. */

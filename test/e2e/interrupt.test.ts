@@ -1,9 +1,12 @@
 // Ctrl-C: the first SIGINT lets running commands finish, starts nothing new, prints the recap
-// and exits 130; a second one aborts at once, killing what runs.
+// and exits 130; a second one aborts at once, killing what runs, and names the nodes left
+// cordoned (as does a run that throws), since no recap will.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
-import { afterEach, describe, expect, it } from 'vitest';
-import { BIN, cliEnv, localHosts, parseEvents, recap, taskStarts, workspace } from './helpers.js';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { KubeSim } from '../../sandbox/kube-sim/index.js';
+import { startSim } from '../helpers/kube.js';
+import { BIN, cliEnv, herdbook, localHosts, ofType, parseEvents, recap, taskStarts, workspace } from './helpers.js';
 import { ensureTool } from './tools.js';
 
 const hosts = ['h1', 'h2', 'h3'];
@@ -138,6 +141,86 @@ describe('Ctrl-C', () => {
       expect(existsSync(ws.at('out', h, 'finished'))).toBe(false);
       const pid = Number(readFileSync(ws.at('out', h, 'pid'), 'utf8'));
       await expect.poll(() => alive(pid), { timeout: 5000 }).toBe(false);
+    }
+  }, 30_000);
+});
+
+describe('Ctrl-C twice, or a run that throws, with a node cordoned: the operator is told which', () => {
+  const ws = workspace(
+    {
+      'cordon.yaml': [
+        {
+          hosts: 'h1',
+          tasks: [
+            { name: 'cordon', drain: { state: 'cordoned', node: '{{node}}' } },
+            { name: 'long', shell: 'echo $$ > {{out}}/pid; touch {{out}}/started; sleep 60' },
+          ],
+        },
+      ],
+      // The second play's serial is checked only when it starts: the run throws after the cordon.
+      'throws.yaml': [
+        { hosts: 'h1', tasks: [{ name: 'cordon', drain: { state: 'cordoned', node: '{{node}}' } }] },
+        { hosts: 'h1', serial: '{{batch}}', tasks: [{ name: 'never', debug: { msg: 'x' } }] },
+      ],
+    },
+    localHosts(['h1']),
+  );
+  let sim: KubeSim;
+  const kubeconfig = ws.at('kubeconfig');
+  beforeAll(async () => {
+    sim = await startSim({ scenario: { nodes: [{ name: 'n1', role: 'server' }, { name: 'n2' }, { name: 'n3' }, { name: 'n4' }] } });
+    await sim.writeKubeconfig(kubeconfig);
+  });
+  const unschedulable = (node: string) => Boolean((sim.get('nodes', undefined, node) as { spec?: { unschedulable?: boolean } } | undefined)?.spec?.unschedulable);
+
+  it('second SIGINT (--output json): stderr names the cordoned node, a warning event says it too, still no recap', async () => {
+    ws.clean();
+    const run = start(['run', ws.at('cordon.yaml'), '-i', ws.inventory, '--output', 'json', '-e', `kubeconfig=${kubeconfig}`, '-e', 'node=n1'], ws.dir);
+    await expect.poll(() => existsSync(ws.at('out/h1/started')), { timeout: 20_000, interval: 50 }).toBe(true);
+    expect(unschedulable('n1')).toBe(true);
+    let stderr = '';
+    run.child.stderr!.on('data', (b: Buffer) => (stderr += b.toString()));
+    run.child.kill('SIGINT');
+    await expect.poll(() => stderr.includes('interrupt:'), { timeout: 10_000, interval: 20 }).toBe(true);
+    run.child.kill('SIGINT');
+    const r = await run.done;
+    expect(r.code, r.stderr).toBe(130);
+    expect(r.stderr).toContain('aborted: nodes left cordoned by this run: n1 (cordoned); uncordon them when safe: kubectl uncordon n1');
+    const events = parseEvents(r.stdout);
+    expect(ofType(events, 'warning').map((w) => w.msg)).toContain('aborted (second Ctrl-C): nodes left cordoned by this run: n1 (cordoned); uncordon them when safe: kubectl uncordon n1');
+    expect(events.some((e) => e.type === 'recap')).toBe(false);
+  }, 30_000);
+
+  it('second Ctrl-C on a terminal: the live view ends and the cordoned node is named', async () => {
+    ensureTool('script', 'bsdutils');
+    ws.clean();
+    const pidFile = ws.at('out', 'herdbook.pid');
+    const cmd = `stty cols 120 rows 50; echo $$ > ${pidFile}; exec ${process.execPath} ${BIN} run ${ws.at('cordon.yaml')} -i ${ws.inventory} -e kubeconfig=${kubeconfig} -e node=n2`;
+    const script = track(spawn('script', ['-qfec', cmd, '/dev/null'], { cwd: ws.dir, env: cliEnv(), stdio: ['ignore', 'pipe', 'pipe'] }), pidFile);
+    let out = '';
+    script.stdout!.on('data', (b: Buffer) => (out += b.toString()));
+    const code = new Promise<number | null>((resolve) => script.on('close', resolve));
+    await expect.poll(() => existsSync(ws.at('out/h1/started')), { timeout: 20_000, interval: 50 }).toBe(true);
+    const pid = Number(readFileSync(pidFile, 'utf8'));
+    process.kill(pid, 'SIGINT');
+    // The live view holds stderr back while it renders ("interrupt: ..." shows later): wait instead.
+    await new Promise((r) => setTimeout(r, 500));
+    process.kill(pid, 'SIGINT');
+    expect(await code, out).toBe(130);
+    const text = out.replace(/\u001b\[[0-9;?]*[A-Za-z]/g, '');
+    expect(text).toContain('aborted: nodes left cordoned by this run: n2 (cordoned)');
+    expect(unschedulable('n2')).toBe(true);
+  }, 30_000);
+
+  it('a run that throws still names the nodes it left cordoned (plain and NDJSON)', async () => {
+    for (const [node, json] of [['n3', false], ['n4', true]] as const) {
+      ws.clean();
+      const r = await herdbook(['run', ws.at('throws.yaml'), '-i', ws.inventory, ...(json ? ['--output', 'json'] : []), '-e', `kubeconfig=${kubeconfig}`, '-e', `node=${node}`, '-e', 'batch=abc'], { cwd: ws.dir });
+      expect(r.code, r.stderr).toBe(1);
+      expect(r.stderr).toContain(`nodes left cordoned by this run: ${node} (cordoned); uncordon them when safe: kubectl uncordon ${node}`);
+      expect(r.stderr).toContain("serial: 'abc' is not a whole number");
+      if (json) expect(ofType(r.events, 'warning').map((w) => w.msg)).toContain(`the run failed: nodes left cordoned by this run: ${node} (cordoned); uncordon them when safe: kubectl uncordon ${node}`);
+      expect(unschedulable(node)).toBe(true);
     }
   }, 30_000);
 });
