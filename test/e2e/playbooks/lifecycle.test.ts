@@ -2,7 +2,7 @@
 // remove-node (seed 004), refresh-kubeconfig (seed 001), rollback-k3s (seed 002). Each: the
 // normal path, --check writing nothing and reporting what the run then does, a second run
 // changing nothing.
-import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createKubeFactory } from '../../../engine/kube/clients.js';
@@ -84,6 +84,16 @@ describe('join-node.yaml and remove-node.yaml (seed 004)', () => {
     expect(changeLines(again)).toEqual([]);
   });
 
+  it('refuses to remove the only server, before draining it', async () => {
+    const sb = sandbox();
+    const r = await sb.run('remove-node.yaml', '-e', 'k3s_remove_host=s-1', '-e', 'k3s_remove_server=true');
+    expect(r.code).toBe(2);
+    expect(results(r).find((e) => e.status === 'failed')?.msg).toMatch(/^s-1 is a k3s server: removing it needs .*another server left \(1 now\)/);
+    expect(results(r).filter((e) => e.task === 'Drain it')).toEqual([]);
+    expect((await sb.kube.core.readNode({ name: 's-1' })).spec?.unschedulable).toBeFalsy();
+    expect(existsSync(path.join(node('s-1').root, 'usr/local/bin/k3s'))).toBe(true);
+  });
+
   it('removes j-1: drained, Node deleted, k3s uninstalled; a second run changes nothing', async () => {
     const sb = sandbox();
     const check = await sb.run('remove-node.yaml', '--check', '-e', 'k3s_remove_host=j-1');
@@ -132,6 +142,30 @@ describe('rollback-k3s.yaml (seed 002)', () => {
     expect(order).toEqual(['a-1', 'a-2', 's-1']);
     expect((await sb.kube.core.listNode({})).items.every((n) => n.status?.nodeInfo?.kubeletVersion === 'v1.31.4+k3s1')).toBe(true);
     expect(changeLines(await sb.run('rollback-k3s.yaml', '-e', 'k3s_rollback_version=v1.31.4+k3s1'))).toEqual([]);
+  }, 300_000);
+
+  it('a snapshot that is not there refuses before any server is stopped', async () => {
+    const sb = sandbox();
+    const stopsBefore = (await readFakeSystemdLog(path.join(sb.state.stateDir, 'fleet'), 's-1')).filter((e) => e.action === 'stop').length;
+    const r = await sb.run('rollback-k3s.yaml', '-e', 'k3s_rollback_version=v1.31.4+k3s1', '-e', 'k3s_restore_snapshot=no-such-snapshot');
+    expect(r.code).toBe(2);
+    expect(results(r).find((e) => e.status === 'failed')?.msg).toMatch(/^no snapshot at \/var\/lib\/rancher\/k3s\/server\/db\/snapshots\/no-such-snapshot on s-1: .*nothing was stopped$/);
+    expect((await readFakeSystemdLog(path.join(sb.state.stateDir, 'fleet'), 's-1')).filter((e) => e.action === 'stop').length).toBe(stopsBefore);
+    expect(await readyOf('s-1')).toBe('True');
+  });
+
+  it('restores an etcd snapshot with the cluster-reset procedure; the server comes back Ready', async () => {
+    const sb = sandbox();
+    expect((await sb.run('backup-etcd.yaml', '-e', 'k3s_snapshot_name=before-restore')).code).toBe(0);
+    const dir = path.join(node('s-1').root, 'var/lib/rancher/k3s/server/db/snapshots');
+    const snapshot = readdirSync(dir).find((f) => f.startsWith('before-restore-s-1-'))!;
+    expect(snapshot).toBeDefined();
+    const r = await sb.run('rollback-k3s.yaml', '-e', 'k3s_rollback_version=v1.31.4+k3s1', '-e', `k3s_restore_snapshot=${snapshot}`);
+    expect(r.code, JSON.stringify(recap(r))).toBe(0);
+    const resets = readFileSync(path.join(node('s-1').root, 'var/lib/rancher/k3s/fake/cluster-reset.log'), 'utf8');
+    expect(resets).toContain(`cluster-reset restore=/var/lib/rancher/k3s/server/db/snapshots/${snapshot} version=v1.31.4+k3s1`);
+    expect(results(r).find((e) => e.task === 'Wait for the first server to be Ready from the snapshot')?.status).toBe('ok');
+    expect(await readyOf('s-1')).toBe('True');
   }, 300_000);
 
   it('without k3s_rollback_version it refuses before anything, saying how', async () => {
