@@ -63,7 +63,7 @@ export const clusterLock = defineModule<Args, State, Change>({
     }
     if (!s.held) return { changes: [{ kind: 'create', summary: `take ${where} for ${s.me}` }], data };
     if (!s.held.holder) return { changes: [{ kind: 'take', summary: `take ${where} for ${s.me}` }], data };
-    if (s.held.holder === s.me) return { changes: [{ kind: 'renew', summary: `renew ${where} (already ours since ${s.held.acquired ?? 'an earlier run'})` }], data };
+    if (s.held.holder === s.me) return { changes: [{ kind: 'renew', summary: `renew ${where} for ${s.me}` }], data };
     const stale = staleFor(s.held, s.now);
     const since = `held by ${s.held.holder} since ${s.held.acquired ?? 'an unknown time'}${s.held.purpose ? ` (${s.held.purpose})` : ''}`;
     if (a.break && stale > 0) return { changes: [{ kind: 'take', summary: `break the stale ${where} (${since}, expired ${stale}s ago) and take it for ${s.me}` }], data };

@@ -6,13 +6,15 @@ import { changeLines, recap, results, sandboxFor } from './sandbox.js';
 const sandbox = sandboxFor(['--k3s-version', 'v1.30.14+k3s1']);
 
 describe('upgrade-k3s.yaml with k3s_stepwise', () => {
-  it('without stepwise, the server refuses to skip a minor and nothing is changed', async () => {
+  it('without stepwise, the server refuses to skip a minor before its drain, and nothing is changed', async () => {
     const sb = sandbox();
     const r = await sb.run('upgrade-k3s.yaml', '--check');
     expect(r.code).toBe(2);
-    expect(results(r).find((e) => e.task === 'Upgrade k3s')?.msg).toBe(
+    expect(results(r).find((e) => e.task === 'The upgrade is allowed')?.msg).toBe(
       'refusing to skip minors on server s-1: v1.30 → v1.32 is 2 upgrades (set stepwise: true to go v1.31.4+k3s1, v1.32.5+k3s1 in turn)',
     );
+    // Refused before the drain: the server was never cordoned.
+    expect(results(r).filter((e) => e.task === 'Drain the server')).toEqual([]);
   });
 
   it('--check shows every step; the real run makes exactly those changes', async () => {
