@@ -37,6 +37,16 @@ async function list(ctx: ModuleContext, facts: K3sFacts, dir: string): Promise<S
 }
 
 const prefixOf = (a: Args, node: string) => `${a.name}-${node}-`;
+const escapeRe = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+/**
+ * This task's snapshots: exactly `<name>-<node>-<unix seconds>` as k3s names them (`.zip` when
+ * compressed; `.db` for our SQLite backups). A prefix match would take `<name>-weekly-...` or
+ * another node's snapshots for ours, and prune them.
+ */
+export function isOwnSnapshot(snapshotName: string, name: string, node: string): boolean {
+  return new RegExp(`^${escapeRe(name)}-${escapeRe(node)}-\\d+(?:\\.zip|\\.db)?$`).test(snapshotName);
+}
 
 export const etcdSnapshot = defineModule<Args, State, Change>({
   name: 'etcd_snapshot',
@@ -55,7 +65,7 @@ export const etcdSnapshot = defineModule<Args, State, Change>({
     if (s.facts.datastore === 'sqlite' && a.sqlite === 'fail' && a.state !== 'list') {
       return { changes: [], refuse: `${s.node} keeps its data in SQLite (state.db), not etcd: an etcd snapshot is impossible there (set sqlite: backup to copy state.db instead)`, data };
     }
-    const mine = s.snapshots.filter((x) => x.name.startsWith(prefixOf(a, s.node)) || x.name.startsWith(`${a.name}-`));
+    const mine = s.snapshots.filter((x) => isOwnSnapshot(x.name, a.name, s.node));
     switch (a.state) {
       case 'list':
         return { changes: [], noop: `${s.snapshots.length} snapshot${s.snapshots.length === 1 ? '' : 's'} in ${s.dir}`, data };
@@ -75,8 +85,8 @@ export const etcdSnapshot = defineModule<Args, State, Change>({
       case 'pruned': {
         const sorted = [...mine].sort((x, y) => x.created.localeCompare(y.created) || x.name.localeCompare(y.name));
         const doomed = sorted.slice(0, Math.max(0, sorted.length - a.retention)).map((x) => x.name);
-        if (!doomed.length) return { changes: [], noop: `${sorted.length} snapshot${sorted.length === 1 ? '' : 's'} named ${a.name}-*: within the retention of ${a.retention}`, data };
-        return { changes: [{ kind: 'prune', summary: `prune snapshots named ${a.name}-*, keeping the ${a.retention} newest: delete ${doomed.join(', ')}`, names: doomed }], data };
+        if (!doomed.length) return { changes: [], noop: `${sorted.length} snapshot${sorted.length === 1 ? '' : 's'} named ${prefixOf(a, s.node)}<unix time>: within the retention of ${a.retention}`, data };
+        return { changes: [{ kind: 'prune', summary: `prune snapshots named ${prefixOf(a, s.node)}<unix time>, keeping the ${a.retention} newest: delete ${doomed.join(', ')}`, names: doomed }], data };
       }
     }
   },
@@ -94,7 +104,7 @@ export const etcdSnapshot = defineModule<Args, State, Change>({
     else if (c.kind === 'prune') await run(['k3s', 'etcd-snapshot', 'delete', ...dirArgs, ...c.names!]);
     else if (c.kind === 'backup') await run(['sh', '-c', SQLITE_BACKUP, 'backup', s.dir, prefixOf(a, s.node)]);
     const after = await list(ctx, s.facts, s.dir);
-    const newest = [...after].filter((x) => x.name.startsWith(`${a.name}-`)).sort((x, y) => x.created.localeCompare(y.created)).at(-1);
+    const newest = [...after].filter((x) => isOwnSnapshot(x.name, a.name, s.node)).sort((x, y) => x.created.localeCompare(y.created)).at(-1);
     return { msg: c.kind === 'save' || c.kind === 'backup' ? `saved ${newest?.name ?? a.name}` : c.summary, data: { snapshots: after, snapshot: c.kind === 'save' || c.kind === 'backup' ? newest : undefined } };
   },
 });
