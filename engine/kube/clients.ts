@@ -10,7 +10,7 @@ import type { Connection, ConnectionSettings } from '../connection/types.js';
 import { ModuleError } from '../errors.js';
 import type { KubeSpec } from '../run/context.js';
 import type { KubeClient } from './types.js';
-import { kubeErrorMessage } from './errors.js';
+import { kubeErrorMessage, NoKubeApiError } from './errors.js';
 
 export const K3S_KUBECONFIG = '/etc/rancher/k3s/k3s.yaml';
 
@@ -68,7 +68,7 @@ async function build(spec: KubeSpec, deps: KubeFactoryDeps): Promise<KubeClient>
     kc.loadFromDefault();
   } else {
     const file = path.join(os.homedir(), '.kube', 'config');
-    if (!existsSync(file)) throw new ModuleError('no Kubernetes API configured: set kubeconfig: (a path), kubeconfig_from: <a k3s server host>, or KUBECONFIG');
+    if (!existsSync(file)) throw new NoKubeApiError('no Kubernetes API configured: set kubeconfig: (a path), kubeconfig_from: <a k3s server host>, or KUBECONFIG');
     kc.loadFromFile(file);
   }
   if (spec.context) {

@@ -49,6 +49,13 @@ export function kubeErrorMessage(e: unknown, server?: string): string {
   return e instanceof Error ? e.message : String(e);
 }
 
+/**
+ * No Kubernetes API is configured for this run (no kubeconfig, kubeconfig_from, KUBECONFIG or
+ * ~/.kube/config). The one client failure a module with an API-less fallback may treat as
+ * "no API": a configured API that fails (missing file, 403, TLS, 5xx) is a failure.
+ */
+export class NoKubeApiError extends ModuleError {}
+
 export function kubeError(e: unknown, doing: string, server?: string): ModuleError {
   return new ModuleError(`${doing}: ${kubeErrorMessage(e, server)}`, { http_status: statusCode(e) }, { cause: e });
 }

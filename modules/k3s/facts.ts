@@ -103,13 +103,48 @@ export function parseK3sProbe(text: string): K3sFacts {
 export async function probeK3s(ctx: ModuleContext): Promise<K3sFacts> {
   const r = await ctx.exec(K3S_PROBE, { become: true, idempotent: true });
   const facts = parseK3sProbe(r.stdout);
-  for (const [k, v] of Object.entries(facts.env)) if (SECRET_ENV.test(k) && v) ctx.secret(v);
+  for (const v of k3sSecrets(facts.env, facts.args)) ctx.secret(v);
   return facts;
 }
 
-const SECRET_ENV = /TOKEN|PASSWORD|SECRET|KEY/i;
+// K3S_DATASTORE_ENDPOINT is a DSN with the database password (postgres://user:pass@host/db).
+const SECRET_ENV = /TOKEN|PASSWORD|SECRET|KEY|DATASTORE_ENDPOINT|VPN_AUTH/i;
+/** k3s flags whose value is a credential: the join tokens, a datastore DSN, S3 keys, VPN auth. */
+const SECRET_FLAGS = new Set(['--token', '-t', '--agent-token', '--datastore-endpoint', '--etcd-s3-access-key', '--etcd-s3-secret-key', '--vpn-auth']);
+const MASK = '********';
 
-/** The env as it may be shown: tokens masked. */
+/** `--token X` / `--token=X`: for each secret flag, the word holding the value, what precedes the value in it, the value. */
+function secretFlagWords(args: readonly string[]): { at: number; prefix: string; value: string }[] {
+  const out: { at: number; prefix: string; value: string }[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i];
+    const eq = a.indexOf('=');
+    if (a.startsWith('-') && eq > 0 && SECRET_FLAGS.has(a.slice(0, eq))) out.push({ at: i, prefix: a.slice(0, eq + 1), value: a.slice(eq + 1) });
+    else if (SECRET_FLAGS.has(a) && i + 1 < args.length) out.push({ at: ++i, prefix: '', value: args[i] });
+  }
+  return out;
+}
+
+/** A credential and, for a DSN, the password inside it (masked also where the DSN is reformatted). */
+function credentialParts(value: string): string[] {
+  const pw = /^[a-z][a-z0-9+.-]*:\/\/[^:/@]*:(.+)@[^@]*$/i.exec(value)?.[1];
+  return pw ? [value, pw] : [value];
+}
+
+/** Every secret value in a unit's env and flags, to register with ctx.secret. */
+export function k3sSecrets(env: Record<string, string>, args: readonly string[]): string[] {
+  const values = [...Object.entries(env).filter(([k, v]) => SECRET_ENV.test(k) && v).map(([, v]) => v), ...secretFlagWords(args).map((w) => w.value).filter(Boolean)];
+  return values.flatMap(credentialParts);
+}
+
+/** The env as it may be shown: tokens and datastore DSNs masked. */
 export function maskEnv(env: Record<string, string>): Record<string, string> {
-  return Object.fromEntries(Object.entries(env).map(([k, v]) => [k, SECRET_ENV.test(k) && v ? '********' : v]));
+  return Object.fromEntries(Object.entries(env).map(([k, v]) => [k, SECRET_ENV.test(k) && v ? MASK : v]));
+}
+
+/** Flags as they may be shown: the value of --token, --datastore-endpoint, ... masked. */
+export function maskArgs(args: readonly string[]): string[] {
+  const out = [...args];
+  for (const w of secretFlagWords(args)) out[w.at] = `${w.prefix}${MASK}`;
+  return out;
 }

@@ -1,6 +1,7 @@
 // Run a module the way the engine does (inspect → plan → check-mode report or apply) against a
 // real connection, without a playbook: for check-mode and idempotency tests of each module.
 import type { Connection } from '../../engine/connection/types.js';
+import { NoKubeApiError } from '../../engine/kube/errors.js';
 import type { KubeClient } from '../../engine/kube/types.js';
 import type { ModuleContext, ModuleDef } from '../../engine/module.js';
 import { callModule } from '../../engine/run/module-call.js';
@@ -40,7 +41,8 @@ export function moduleContext(opts: HarnessOptions, check: boolean, diff = true)
     put: async (data, dest, o = {}) => (await conn()).put(data, dest, { become: opts.become, ...o }),
     get: async (src, o = {}) => (await conn()).get(src, { become: opts.become, ...o }),
     connection: conn,
-    kube: opts.kube ?? (() => Promise.reject(new Error('this test gave the module no Kubernetes client'))),
+    // Like a run without kubeconfig: modules with an API-less fallback take it.
+    kube: opts.kube ?? (() => Promise.reject(new NoKubeApiError('no Kubernetes API configured: this test gave the module no Kubernetes client'))),
     hostVar: (name) => (scope.has(name) ? t.variable(name, scope) : undefined),
     render: (text) => String(t.render(text, scope)),
     evaluate: (expr) => t.render(`{{${expr}}}`, scope),

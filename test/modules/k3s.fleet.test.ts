@@ -1,6 +1,7 @@
 // k3s_version, k3s_facts and etcd_snapshot on real sshd nodes with the fake k3s, the local
 // install script and channel server, and the API simulator reporting each node's installed
 // version (so an upgrade is visible through the API).
+import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -14,6 +15,7 @@ import { readFakeSystemdLog } from '../../sandbox/fleet/index.js';
 import { fleetFor } from '../helpers/fleet.js';
 import { kubeFor, startSim } from '../helpers/kube.js';
 import { runModule, type HarnessOptions } from '../helpers/module-harness.js';
+import { recordingConnection } from '../helpers/recording-connection.js';
 
 const VERSIONS = ['v1.28.15+k3s1', 'v1.29.10+k3s1', 'v1.30.6+k3s1', 'v1.31.4+k3s1', 'v1.32.5+k3s1'];
 let rel: K3sReleaseServer;
@@ -84,8 +86,19 @@ describe('k3s_version', () => {
   });
 
   it('upgrades the agent as an agent (not a server), with its flags and K3S_URL/K3S_TOKEN kept', async () => {
-    const r = await runModule(k3sVersion, { ...base(), version: 'v1.32.5+k3s1' }, on('agt'));
+    const token = (await readFile(k3sNodePaths(f.fleet.node('srv').root).nodeToken, 'utf8')).trim();
+    const rec = recordingConnection(f.conn('agt'));
+    const r = await runModule(k3sVersion, { ...base(), version: 'v1.32.5+k3s1' }, { ...on('agt'), connection: rec.conn });
     expect(r.status, r.msg).toBe('changed');
+    // The token went into a root-only file, never onto a command line (sudo's log, ps).
+    expect(rec.commandLineWords().filter((w) => w.includes(token))).toEqual([]);
+    // The script was downloaded as root into a fresh mktemp directory, removed at the end.
+    const fetch = rec.calls.find((c) => c.cmd.includes(rel.installScriptUrl))!;
+    expect(fetch.opts.become).toBe(true);
+    const dir = /^(\/tmp\/herdbook-k3s\.[A-Za-z0-9]+)\/install\.sh$/.exec(fetch.cmd.at(-2)!)?.[1];
+    expect(dir).toBeDefined();
+    expect(rec.calls.at(-1)?.cmd).toEqual(['rm', '-rf', '--', dir]);
+    expect(existsSync(dir!)).toBe(false);
     expect(await unit('agt', 'k3s')).toBe('');
     const u = await unit('agt', 'k3s-agent');
     expect(u).toMatch(/^ExecStart=\/usr\/local\/bin\/k3s \\\n\s+agent \\$/m);

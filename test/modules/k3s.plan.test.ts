@@ -1,9 +1,13 @@
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { etcdSnapshot } from '../../modules/k3s/etcd_snapshot.js';
-import { execStartWords, parseK3sProbe } from '../../modules/k3s/facts.js';
+import { execStartWords, k3sSecrets, maskArgs, maskEnv, parseK3sProbe } from '../../modules/k3s/facts.js';
 import { skewReport, type SkewNode } from '../../modules/k3s/skew.js';
 import { parseSnapshotJson, parseSnapshotTable } from '../../modules/k3s/snapshots.js';
+import { argsFileText, envFileText, INSTALL_RUNNER } from '../../modules/k3s/version/apply.js';
 import { k3sVersion } from '../../modules/k3s/version/index.js';
 import { minorWalk } from '../../modules/k3s/version/plan.js';
 import { pctExec } from '../../modules/proxmox/pct_exec.js';
@@ -62,6 +66,47 @@ describe('k3s facts parser (captured output)', () => {
 
   it('splits ExecStart continuation lines into words', () => {
     expect(execStartWords("[Service]\nExecStart=/usr/local/bin/k3s \\\n    server \\\n\t'--disable' \\\n\t'traefik' \\\n\n")).toEqual(['/usr/local/bin/k3s', 'server', '--disable', 'traefik']);
+  });
+});
+
+describe('k3s credentials', () => {
+  const args = ['--token', 'abc123', '--datastore-endpoint', 'postgres://u:p@ss w0rd@h:5432/db', '-t=short-tok', '--agent-token=agent-tok', '--node-label', 'tier=edge', '--token'];
+  it('masks the value of --token, -t, --agent-token, --datastore-endpoint in both spellings, and nothing else', () => {
+    expect(maskArgs(args)).toEqual(['--token', '********', '--datastore-endpoint', '********', '-t=********', '--agent-token=********', '--node-label', 'tier=edge', '--token']);
+  });
+  it('masks datastore DSNs and tokens in the env', () => {
+    expect(maskEnv({ K3S_DATASTORE_ENDPOINT: 'mysql://u:pw@tcp(h:3306)/k3s', K3S_AGENT_TOKEN: 'x', K3S_URL: 'https://s:6443', K3S_NODE_NAME: 'n' })).toEqual({ K3S_DATASTORE_ENDPOINT: '********', K3S_AGENT_TOKEN: '********', K3S_URL: 'https://s:6443', K3S_NODE_NAME: 'n' });
+  });
+  it('lists every secret to register, with the password inside a DSN on its own', () => {
+    expect(k3sSecrets({ K3S_DATASTORE_ENDPOINT: 'mysql://u:secretpw@tcp(h:3306)/k3s', K3S_URL: 'https://s:6443' }, args)).toEqual([
+      'mysql://u:secretpw@tcp(h:3306)/k3s',
+      'secretpw',
+      'abc123',
+      'postgres://u:p@ss w0rd@h:5432/db',
+      'p@ss w0rd',
+      'short-tok',
+      'agent-tok',
+    ]);
+  });
+});
+
+describe('the install runner', () => {
+  it('gives the script exactly the env and args written to its files, whatever they hold', () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'hb-runner-'));
+    try {
+      const env = { K3S_TOKEN: "K10a'b\"c$(touch x)`y` z", K3S_DATASTORE_ENDPOINT: 'postgres://u:pw@h/db?x=1&y=2', MULTI: 'line1\nline2', EMPTY: '' };
+      const argv = ['agent', '--node-label', "tier=edge it's", '--token', 'a b;c', '$HOME', '-x'];
+      writeFileSync(path.join(dir, 'env'), envFileText(env));
+      writeFileSync(path.join(dir, 'args'), argsFileText(argv));
+      writeFileSync(path.join(dir, 's.sh'), 'printf "%s\\0" "$K3S_TOKEN" "$K3S_DATASTORE_ENDPOINT" "$MULTI" "${EMPTY-unset}" "$@"');
+      const out = execFileSync('sh', ['-c', INSTALL_RUNNER, 'sh', path.join(dir, 'env'), path.join(dir, 's.sh'), path.join(dir, 'args')], { cwd: dir, encoding: 'utf8' });
+      expect(out.split('\0').slice(0, -1)).toEqual([env.K3S_TOKEN, env.K3S_DATASTORE_ENDPOINT, env.MULTI, '', ...argv]);
+      expect(existsSync(path.join(dir, 'x'))).toBe(false);
+      expect(argsFileText([])).toBe('set --\n');
+      expect(() => envFileText({ 'A B': 'x' })).toThrow('invalid environment variable name "A B"');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 

@@ -4,7 +4,7 @@
 // no downgrade unless allowed).
 import type { Plan } from '../../../engine/module.js';
 import { compareVersions, minorChannel, minorDistance, mustParseVersion } from '../../../engine/versions.js';
-import { maskEnv, type K3sFacts } from '../facts.js';
+import { maskArgs, maskEnv, type K3sFacts } from '../facts.js';
 
 export type VersionArgs = {
   version?: string;
@@ -44,7 +44,7 @@ export type InstallStep = {
   summary: string;
   version: string;
   role: 'server' | 'agent';
-  /** The install script's arguments: the role word, then the flags (carried from the unit). */
+  /** The install script's arguments: the role word, then the flags (carried from the unit; may hold credentials: never shown, see data.steps). */
   args: string[];
   /** Environment for the install script (secrets in clear: never shown; see data.install_env). */
   env: Record<string, string>;
@@ -147,6 +147,7 @@ function steps(s: VersionState, a: VersionArgs, role: 'server' | 'agent', path: 
     from = version;
     return { summary, version, role, args: [role, ...flags], env };
   });
-  const shown = changes.map((c) => ({ version: c.version, args: c.args, env: maskEnv(c.env) }));
-  return { changes, data: { ...data, steps: shown, carried_flags: flags, install_env: shown[0]?.env } };
+  // Carried flags can hold credentials (--token, --datastore-endpoint): shown masked.
+  const shown = changes.map((c) => ({ version: c.version, args: maskArgs(c.args), env: maskEnv(c.env) }));
+  return { changes, data: { ...data, steps: shown, carried_flags: maskArgs(flags), install_env: shown[0]?.env } };
 }
