@@ -19,6 +19,8 @@ export type TaskEnv = {
   becomeUser?: string;
   environment: Record<string, string>;
   timeoutMs?: number;
+  /** The run's abort, joined with this attempt's own (a task timeout): commands, waits and sleeps stop on it. */
+  signal?: AbortSignal;
   kube: () => KubeSpec;
   role?: { dir: string };
   scope: Scope;
@@ -29,6 +31,7 @@ export type TaskEnv = {
 };
 
 export function buildModuleContext(ctx: RunContext, env: TaskEnv): ModuleContext {
+  const signal = env.signal ?? ctx.state.abort.signal;
   let conn: Promise<Connection> | undefined;
   const connection = (host?: string) => {
     if (host && host !== env.target) return ctx.deps.connection(host);
@@ -41,7 +44,7 @@ export function buildModuleContext(ctx: RunContext, env: TaskEnv): ModuleContext
     becomeUser: opts.becomeUser ?? env.becomeUser,
     env: { ...env.environment, ...(opts.env ?? {}) },
     timeout: opts.timeout ?? env.timeoutMs,
-    signal: opts.signal ?? ctx.state.abort.signal,
+    signal: opts.signal ?? signal,
   });
   return {
     host: env.host,
@@ -65,8 +68,8 @@ export function buildModuleContext(ctx: RunContext, env: TaskEnv): ModuleContext
     secret: (value) => {
       if (value) ctx.state.secrets.add(value);
     },
-    signal: ctx.state.abort.signal,
-    sleep: (ms) => ctx.deps.clock.sleep(ms, ctx.state.abort.signal),
+    signal,
+    sleep: (ms) => ctx.deps.clock.sleep(ms, signal),
     now: () => ctx.deps.clock.now(),
     timeout: env.timeoutMs,
     cluster: {

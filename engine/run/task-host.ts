@@ -1,12 +1,13 @@
 // One task on one host: when, loop, arguments, the module, until/retries, changed_when,
 // failed_when, register. Errors become this host's result; they never escape.
+import { setMaxListeners } from 'node:events';
 import { errorMessage, TemplateError, UnreachableError, type SourcePos } from '../errors.js';
 import type { TaskDef } from '../load/model.js';
 import { Scope, type Layer } from '../template/index.js';
 import { checkArgs } from './args.js';
 import type { RunContext } from './context.js';
 import { conditions, environment, flag, text, type Chain } from './keywords.js';
-import { buildModuleContext } from './module-context.js';
+import { buildModuleContext, type TaskEnv } from './module-context.js';
 import { callModule } from './module-call.js';
 import { playScope, readVar, taskScope, type PlayFrame } from './scope.js';
 import { combineItems, registeredValue, type HostResult, type ItemResult } from './task-result.js';
@@ -77,7 +78,7 @@ async function runOnce(ctx: RunContext, frame: PlayFrame, chain: Chain, task: Ta
     const taskCheck = flag(t, chain, 'checkMode', scope);
     const check = taskCheck ?? ctx.options.check;
     const timeout = text(t, chain, 'timeout', scope);
-    const mctx = buildModuleContext(ctx, {
+    const env: TaskEnv = {
       host,
       target: delegate ?? host,
       nodeName: String(readVar(ctx, scope, 'node_name') ?? host),
@@ -98,9 +99,14 @@ async function runOnce(ctx: RunContext, frame: PlayFrame, chain: Chain, task: Ta
       scope,
       hostScope: (h) => playScope(ctx, frame, h),
       ...hooks,
-    });
+    };
     const once = async (): Promise<HostResult> => {
-      const r = await withTimeout(callModule(mod, checked.args, mctx), mctx.timeout, task);
+      // Each attempt under a timeout has its own abort: the timeout stops the module's commands, waits and sleeps.
+      const attempt = env.timeoutMs ? new AbortController() : undefined;
+      const signal = attempt ? AbortSignal.any([ctx.state.abort.signal, attempt.signal]) : undefined;
+      if (signal) setMaxListeners(0, signal);
+      const mctx = buildModuleContext(ctx, { ...env, signal });
+      const r = await withTimeout(callModule(mod, checked.args, mctx), mctx.timeout, task, attempt);
       return adjust(ctx, task, scope, r);
     };
     const r = task.until === undefined ? await once() : await retry(ctx, task, scope, once, hooks);
@@ -117,11 +123,15 @@ async function runOnce(ctx: RunContext, frame: PlayFrame, chain: Chain, task: Ta
   }
 }
 
-async function withTimeout(p: Promise<HostResult>, ms: number | undefined, task: TaskDef): Promise<HostResult> {
+async function withTimeout(p: Promise<HostResult>, ms: number | undefined, task: TaskDef, attempt?: AbortController): Promise<HostResult> {
   if (!ms) return p;
   let timer: NodeJS.Timeout | undefined;
   const limit = new Promise<HostResult>((resolve) => {
-    timer = setTimeout(() => resolve({ status: 'failed', msg: `task timed out after ${ms / 1000}s (timeout: at ${task.pos.file}:${task.pos.line})`, data: { timed_out: true } }), ms);
+    timer = setTimeout(() => {
+      // Not left running behind the run: the module sees its signal aborted and winds down.
+      attempt?.abort();
+      resolve({ status: 'failed', msg: `task timed out after ${ms / 1000}s (timeout: at ${task.pos.file}:${task.pos.line})`, data: { timed_out: true } });
+    }, ms);
   });
   try {
     return await Promise.race([p, limit]);

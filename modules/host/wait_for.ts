@@ -29,7 +29,8 @@ export async function waitUntil(ctx: ModuleContext, o: { timeout: number; delay:
     const l = await look();
     if (l.done) return { ok: true, elapsed: elapsed(), what: o.what, seen: l.seen, groups: l.groups, groupdict: l.groupdict };
     const left = deadline - ctx.now();
-    if (left <= 0) return { ok: false, elapsed: elapsed(), what: o.what, seen: l.seen };
+    // Aborted (a task timeout, Ctrl-C twice): sleeps return at once, so stop looking rather than spin.
+    if (left <= 0 || ctx.signal.aborted) return { ok: false, elapsed: elapsed(), what: o.what, seen: l.seen };
     ctx.progress(`waiting for ${o.what} (${l.seen})`);
     await ctx.sleep(Math.min(o.sleep * 1000, left));
   }

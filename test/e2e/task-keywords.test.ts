@@ -90,6 +90,37 @@ describe('become, environment, timeout', () => {
   });
 });
 
+describe('timeout stops the module, not only the wait for its result', () => {
+  const ws = workspace(
+    {
+      'waits.yaml': [
+        {
+          hosts: 'all',
+          tasks: [
+            { name: 'wait', wait_for: { path: '{{out}}/never', timeout: 25, sleep: 1 }, timeout: 1, ignore_errors: true },
+            { name: 'pause', pause: { seconds: 25 }, timeout: 1, ignore_errors: true },
+            { name: 'after', debug: { msg: 'next' } },
+          ],
+        },
+      ],
+    },
+    localHosts(['h1']),
+  );
+
+  it('a timed-out wait_for or pause stops waiting: the run ends, it does not linger until their own 25 s', async () => {
+    const started = Date.now();
+    const r = await ws.run('waits.yaml');
+    const took = Date.now() - started;
+    expect(r.code, explain(r)).toBe(0);
+    expect(statuses(r.events, 'wait')).toEqual({ h1: 'ignored' });
+    expect(statuses(r.events, 'pause')).toEqual({ h1: 'ignored' });
+    expect(results(r.events, 'pause')[0].msg).toMatch(/timed out after 1s/);
+    expect(statuses(r.events, 'after')).toEqual({ h1: 'ok' });
+    // Before, the abandoned wait and sleep kept the process alive (and polling) for 25 s.
+    expect(took).toBeLessThan(15_000);
+  });
+});
+
 function alive(pid: number): boolean {
   try {
     process.kill(pid, 0);
