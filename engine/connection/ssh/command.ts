@@ -1,6 +1,8 @@
 // The one command line sent over an exec channel, built from argv with shellQuote/shellJoin:
-// env through `env K=V`, cwd through `cd`, become through sudo. Pure, so it is tested alone.
+// env values at the head of stdin (never on a command line, where sudo's log and `ps` would show a
+// token), cwd through `cd`, become through sudo. Pure, so it is tested alone.
 import { ModuleError } from '../../errors.js';
+import { envFromStdin } from '../env-stdin.js';
 import { shellJoin, shellQuote } from '../quote.js';
 import type { CommandSpec } from '../types.js';
 
@@ -23,9 +25,9 @@ export type BuiltCommand = {
   /** The command for messages: no env values, no script beyond its first line. */
   summary: string;
   sudo?: SudoMarkers;
+  /** The env values, to be written to the command's stdin before the caller's own stdin. */
+  stdinHead?: Buffer;
 };
-
-const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
 export function summarize(cmd: CommandSpec): string {
   const text = typeof cmd === 'string' ? cmd.trim().split('\n')[0] : shellJoin(cmd);
@@ -33,26 +35,14 @@ export function summarize(cmd: CommandSpec): string {
   return typeof cmd === 'string' && cmd.trim().includes('\n') ? `${cut} ...` : cut;
 }
 
-function envPrefix(env: Record<string, string> | undefined): string {
-  const entries = Object.entries(env ?? {});
-  if (entries.length === 0) return '';
-  for (const [k] of entries) {
-    if (!ENV_NAME.test(k)) throw new ModuleError(`invalid environment variable name ${JSON.stringify(k)}`);
-  }
-  // `env` instead of the protocol's env requests: sshd drops those unless AcceptEnv lists them.
-  return `${shellJoin(['env', ...entries.map(([k, v]) => `${k}=${v}`)])} `;
-}
-
 /** The command as the target user's shell runs it, before any sudo wrapping. */
 function innerCommand(cmd: CommandSpec, opts: CommandOptions, forSudo: boolean): string {
-  const env = envPrefix(opts.env);
-  let body: string;
-  if (typeof cmd === 'string') body = forSudo && !env ? cmd : `/bin/sh -c ${shellQuote(cmd)}`;
+  let run: string;
+  if (typeof cmd === 'string') run = forSudo ? cmd : `/bin/sh -c ${shellQuote(cmd)}`;
   else {
     if (cmd.length === 0) throw new ModuleError('empty command');
-    body = shellJoin(cmd);
+    run = shellJoin(cmd);
   }
-  const run = `${env}${body}`;
   return opts.cwd !== undefined ? `cd ${shellQuote(opts.cwd)} && ${run}` : run;
 }
 
@@ -65,7 +55,14 @@ function withPid(line: string, marker: string): string {
 export function buildCommand(cmd: CommandSpec, opts: CommandOptions, nonce: string): BuiltCommand {
   const summary = summarize(cmd);
   const pidMarker = `herdbook-pid-${nonce}`;
-  const wrap = (line: string, sudo?: SudoMarkers): BuiltCommand => ({ line: withPid(line, pidMarker), pidMarker, summary, sudo });
+  let stdinHead: Buffer | undefined;
+  if (opts.env && Object.keys(opts.env).length > 0) {
+    if (Array.isArray(cmd) && cmd.length === 0) throw new ModuleError('empty command');
+    const moved = envFromStdin(opts.env, typeof cmd === 'string' ? ['/bin/sh', '-c', cmd] : cmd);
+    cmd = moved.argv;
+    stdinHead = moved.stdin;
+  }
+  const wrap = (line: string, sudo?: SudoMarkers): BuiltCommand => ({ line: withPid(line, pidMarker), pidMarker, summary, sudo, ...(stdinHead ? { stdinHead } : {}) });
   if (!opts.become) return wrap(innerCommand(cmd, opts, false));
   const user = opts.becomeUser ?? 'root';
   const inner = innerCommand(cmd, opts, true);

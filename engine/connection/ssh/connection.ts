@@ -58,7 +58,7 @@ export class SshConnection implements Connection {
     const becomePassword = opts.become ? this.settings.becomePassword : undefined;
     const built = buildCommand(cmd, { ...opts, becomePassword: becomePassword !== undefined }, randomBytes(8).toString('hex'));
     const io = {
-      stdin: opts.stdin,
+      stdin: built.stdinHead ? Buffer.concat([built.stdinHead, opts.stdin === undefined ? Buffer.alloc(0) : Buffer.from(opts.stdin)]) : opts.stdin,
       onStdout: opts.onStdout,
       onStderr: opts.onStderr,
       maxBuffer,

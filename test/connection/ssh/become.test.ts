@@ -43,6 +43,10 @@ describe('ssh become', () => {
     try {
       const r = await conn.exec(['sh', '-c', 'id -un; cat'], { become: true, stdin: 'payload\n' });
       expect(r).toEqual({ rc: 0, stdout: 'root\npayload\n', stderr: '' });
+      // Env values travel ahead of the command's stdin, after sudo's prompt: never in a command line.
+      const withEnv = await conn.exec(['sh', '-c', 'printf "%s|" "$TOKEN"; cat'], { become: true, stdin: 'payload\n', env: { TOKEN: "t0k'en $x" } });
+      expect(withEnv).toEqual({ rc: 0, stdout: "t0k'en $x|payload\n", stderr: '' });
+      expect(conn.events.filter((e) => e.type === 'command').every((e) => !('line' in e) || !e.line.includes('t0k'))).toBe(true);
       // Output bigger than one packet, on both streams, still arrives whole.
       const big = await conn.exec('seq 1 20000; seq 1 5000 >&2', { become: true });
       expect(big.stdout.split('\n')).toHaveLength(20001);

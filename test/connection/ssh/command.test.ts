@@ -9,10 +9,14 @@ describe('buildCommand', () => {
     expect(strip(buildCommand('echo $HOME; ls', {}, 'n').line)).toBe(`/bin/sh -c 'echo $HOME; ls'`);
   });
 
-  it('puts env through env(1) and cwd through cd, all quoted', () => {
+  it('puts env values at the head of stdin, never on the command line, and cwd through cd, all quoted', () => {
     const b = buildCommand(['k3s', '--version'], { env: { K3S_TOKEN: 'a b$c', EMPTY: '' }, cwd: '/var/lib/my dir' }, 'n');
-    expect(strip(b.line)).toBe(`cd '/var/lib/my dir' && env 'K3S_TOKEN=a b$c' EMPTY= k3s --version`);
+    expect(strip(b.line)).toMatch(/^cd '\/var\/lib\/my dir' && \/bin\/sh -c '.*export K3S_TOKEN=.*export EMPTY=.*' sh k3s --version$/s);
+    expect(b.line).not.toContain('a b$c');
+    expect(b.stdinHead?.toString()).toBe('a b$c\n\n');
+    expect(strip(buildCommand(['id'], { become: true, env: { T: 'secret' } }, 'n').line)).not.toContain('secret');
     expect(b.summary).toBe('k3s --version');
+    expect(buildCommand(['id'], {}, 'n').stdinHead).toBeUndefined();
     expect(() => buildCommand(['x'], { env: { 'BAD NAME': '1' } }, 'n')).toThrow(/invalid environment variable name/);
     expect(() => buildCommand([], {}, 'n')).toThrow(/empty command/);
   });
