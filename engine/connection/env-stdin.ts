@@ -1,5 +1,6 @@
-// Environment values for a command run through another machine (pct exec on a Proxmox host),
-// kept off every command line there: `env K=V` would show a token to anyone running `ps`.
+// Environment values for a command on another machine (over ssh, or pct exec on a Proxmox
+// host), kept off every command line there: `env K=V` would show a token to anyone running `ps`
+// and in sudo's log.
 // The names go in a short sh prologue; the values come first on stdin, one escaped line each,
 // and the rest of stdin is left to the command (`read` takes a pipe one byte at a time).
 import { ModuleError } from '../errors.js';
