@@ -17,7 +17,9 @@ export type Dialed = { client: Client; release(): void };
 
 function tcpConnect(host: string, hop: Hop, timeoutMs: number): Promise<net.Socket> {
   return new Promise((resolve, reject) => {
-    const sock = net.connect({ host: hop.address, port: hop.port });
+    // Nagle off: a channel open and an exec request are small writes that must not wait for
+    // the previous packet's delayed ACK (tens of milliseconds per command otherwise).
+    const sock = net.connect({ host: hop.address, port: hop.port, noDelay: true });
     const timer = setTimeout(() => {
       sock.destroy();
       reject(new UnreachableError(host, 'timeout', `connection timed out: no answer from ${hopLabel(hop)} within ${timeoutMs} ms`));
