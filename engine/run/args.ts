@@ -7,9 +7,13 @@ import type { SchemaRegistry } from '../validate/schemas.js';
 
 export type CheckedArgs = { ok: true; args: unknown } | { ok: false; message: string };
 
+/** A deep copy without `omit` placeholders: new arrays and objects all the way down. */
 function stripOmit(v: unknown, omit: string): unknown {
   if (Array.isArray(v)) return v.filter((x) => x !== omit).map((x) => stripOmit(x, omit));
   if (v && typeof v === 'object') {
+    // A Date from a YAML timestamp (or any other class instance) is copied whole, not taken apart.
+    const proto = Object.getPrototypeOf(v);
+    if (proto !== Object.prototype && proto !== null) return structuredClone(v);
     const out: Record<string, unknown> = {};
     for (const [k, x] of Object.entries(v)) if (x !== omit) out[k] = stripOmit(x, omit);
     return out;
@@ -33,10 +37,21 @@ export function freeFormArgs(text: string, freeForm: string, known: ReadonlySet<
   return out;
 }
 
+// A module's argument names, once per schema rather than once per task and host.
+const argNames = new WeakMap<object, ReadonlySet<string>>();
+function knownArgs(registry: SchemaRegistry, mod: ModuleDef): ReadonlySet<string> {
+  const schema = registry.modules.get(mod.name);
+  if (!schema) return new Set();
+  let names = argNames.get(schema);
+  if (!names) argNames.set(schema, (names = new Set(Object.keys((schema.properties as object | undefined) ?? {}))));
+  return names;
+}
+
 export function checkArgs(registry: SchemaRegistry, mod: ModuleDef, rendered: unknown, omit: string): CheckedArgs {
+  // stripOmit copies: ajv's useDefaults below writes into this copy, never into the playbook's own objects.
   let args = stripOmit(rendered, omit);
   if (mod.freeForm) {
-    const known = new Set(Object.keys((registry.modules.get(mod.name)?.properties as object | undefined) ?? {}));
+    const known = knownArgs(registry, mod);
     if (typeof args === 'string') args = freeFormArgs(args, mod.freeForm, known);
     else if (args && typeof args === 'object' && typeof (args as Record<string, unknown>)[RAW_PARAMS] === 'string') {
       const { [RAW_PARAMS]: text, ...rest } = args as Record<string, unknown>;
@@ -44,8 +59,7 @@ export function checkArgs(registry: SchemaRegistry, mod: ModuleDef, rendered: un
     }
   }
   if (args === null || args === undefined) args = {};
-  // ajv's useDefaults writes into the value: never into the playbook's own objects.
-  const copy = structuredClone(args);
+  const copy = args;
   const validate = registry.validator(`modules/${mod.schema}.json`);
   if (validate(copy)) return { ok: true, args: copy };
   const diags = ajvDiagnostics(validate.errors, copy, '', new Set([mod.name]));

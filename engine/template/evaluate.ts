@@ -167,7 +167,9 @@ function callHelper(name: string, params: AST.Expression[], hash: AST.Hash | und
 /** Evaluate, turning "undefined variable" into MISSING (for default/defined). */
 function tryEval(e: AST.Expression, ctx: Ctx): unknown {
   try {
-    return evalExpr(e, ctx);
+    // A plain path is looked up softly: no error built (with its did-you-mean over every variable
+    // name and a stack trace) just to be thrown away. `default x` on a missing x is common.
+    return e.type === 'PathExpression' ? evalPath(e as AST.PathExpression, ctx, true) : evalExpr(e, ctx);
   } catch (err) {
     if (err instanceof TemplateError && err.code === 'E_UNDEFINED') return MISSING;
     throw err;
@@ -269,7 +271,8 @@ function mayHoldTemplate(v: unknown): boolean {
   return false;
 }
 
-function evalPath(p: AST.PathExpression, ctx: Ctx): unknown {
+/** A path's value; `soft`: MISSING instead of an "undefined variable" error (for default/defined). */
+function evalPath(p: AST.PathExpression, ctx: Ctx, soft = false): unknown {
   let value: unknown;
   let start = 0;
   if (p.data) {
@@ -278,7 +281,10 @@ function evalPath(p: AST.PathExpression, ctx: Ctx): unknown {
     else {
       const frame = ctx.frames[ctx.frames.length - 1 - p.depth];
       value = frame && Object.prototype.hasOwnProperty.call(frame.data, head) ? frame.data[head] : MISSING;
-      if (value === MISSING) throw new TemplateError(`@${head} is only defined inside {{#each}}`, { code: 'E_UNDEFINED', variable: `@${head}` });
+      if (value === MISSING) {
+        if (soft) return MISSING;
+        throw new TemplateError(`@${head} is only defined inside {{#each}}`, { code: 'E_UNDEFINED', variable: `@${head}` });
+      }
     }
     start = 1;
   } else if (p.depth > 0) {
@@ -289,12 +295,18 @@ function evalPath(p: AST.PathExpression, ctx: Ctx): unknown {
     return top ? top.context : rootVars(ctx);
   } else {
     value = resolveRoot(p.parts[0], ctx);
-    if (value === MISSING) throw undefinedRoot(p.parts[0], ctx);
+    if (value === MISSING) {
+      if (soft) return MISSING;
+      throw undefinedRoot(p.parts[0], ctx);
+    }
     start = 1;
   }
   for (let i = start; i < p.parts.length; i++) {
     const next = step(value, p.parts[i]);
-    if (next === MISSING) throw undefinedKey(p.parts.slice(0, i).join('.'), p.parts[i], value);
+    if (next === MISSING) {
+      if (soft) return MISSING;
+      throw undefinedKey(p.parts.slice(0, i).join('.'), p.parts[i], value);
+    }
     value = next;
   }
   return value;

@@ -30,6 +30,16 @@ describe('checkArgs (arguments after templating)', () => {
     expect(written).toEqual({ msg: 'x', verbosity: '2' });
   });
 
+  it('copies nested values (no default written into a shared list) and keeps a YAML timestamp a Date', () => {
+    const when = new Date('2026-11-22T10:00:00Z');
+    const written = { msg: { at: when, tags: [{ k: 'v' }] } };
+    const r = checkArgs(registry, debug as ModuleDef, written, OMIT) as { ok: true; args: { msg: { at: Date; tags: object[] } } };
+    expect(r.args.msg.at).toEqual(when);
+    expect(r.args.msg.at).not.toBe(when);
+    expect(r.args.msg.tags).not.toBe(written.msg.tags);
+    expect(r.args.msg.tags[0]).not.toBe(written.msg.tags[0]);
+  });
+
   it('says what is wrong', () => {
     const r = checkArgs(registry, command as ModuleDef, { cmd: 'x', bogus: 1 }, OMIT);
     expect(r.ok).toBe(false);
