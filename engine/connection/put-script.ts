@@ -1,5 +1,5 @@
 // The shell side of an atomic put for connections that write through a shell (local with
-// become, pct): stdin goes to a private temp file beside `dest` (umask 077, so a key is never
+// become, pct, ssh without SFTP or to a become user): stdin goes to a private temp file beside `dest` (umask 077, so a key is never
 // readable by others while it is written), which gets the wanted or the replaced file's mode
 // and owner and is then renamed over `dest`. The same steps as the ssh connection's put.
 import { randomBytes } from 'node:crypto';
@@ -27,16 +27,20 @@ export function tempBeside(dest: string): string {
   return path.posix.join(path.posix.dirname(dest), `.${path.posix.basename(dest)}.herdbook-${randomBytes(6).toString('hex')}.tmp`);
 }
 
-/** A script for `/bin/sh -c` that writes its stdin to `dest` atomically. */
-export function putScript(dest: string, opts: PutOptions): string {
+/**
+ * A script for `/bin/sh -c` that writes its stdin (or `from`, a file staged on the host, which
+ * is removed afterwards) to `dest` atomically.
+ */
+export function putScript(dest: string, opts: PutOptions, from?: string): string {
   const q = shellQuote;
   const owner = ownerSpec(opts);
+  const cleanup = from ? `rm -f -- "$tmp" ${q(from)}` : 'rm -f -- "$tmp"';
   return [
     'set -e',
     `tmp=${q(tempBeside(dest))}`,
-    `trap 'rm -f -- "$tmp"' EXIT`,
+    `trap '${cleanup.replace(/'/g, `'\\''`)}' EXIT`,
     'umask 077',
-    'cat > "$tmp"',
+    from ? `cat -- ${q(from)} > "$tmp"` : 'cat > "$tmp"',
     // Owner before mode: chown clears setuid and setgid bits.
     owner
       ? `chown -- ${q(owner)} "$tmp"`

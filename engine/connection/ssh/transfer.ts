@@ -2,33 +2,16 @@
 // their mode and owner, then renamed over the destination, so readers never see half a file.
 // SFTP when the server has it; otherwise (or to reach a non-root become user) `cat` over exec.
 import { randomBytes } from 'node:crypto';
-import path from 'node:path';
 import type { SFTPWrapper } from 'ssh2';
 import { ModuleError } from '../../errors.js';
-import { shellJoin, shellQuote } from '../quote.js';
+import { octalMode, ownerSpec, putScript, tempBeside } from '../put-script.js';
+import { shellJoin } from '../quote.js';
 import type { CommandSpec, GetOptions, PutOptions } from '../types.js';
 import type { RawResult } from './exec.js';
 import { openSftp, type Session } from './session.js';
 
 /** Runs a command on the same connection (with become when asked), keeping all of stdout. */
 export type Exec = (cmd: CommandSpec, opts: { stdin?: Buffer; become?: boolean; becomeUser?: string }) => Promise<RawResult>;
-
-function octal(mode: string | number): number {
-  const n = typeof mode === 'number' ? mode : parseInt(mode, 8);
-  if (!Number.isInteger(n) || n < 0 || n > 0o7777) throw new ModuleError(`invalid file mode ${JSON.stringify(mode)}`);
-  return n;
-}
-
-function tempBeside(dest: string): string {
-  return path.posix.join(path.posix.dirname(dest), `.${path.posix.basename(dest)}.herdbook-${randomBytes(6).toString('hex')}.tmp`);
-}
-
-function ownerSpec(opts: PutOptions): string | undefined {
-  if (opts.owner && opts.group) return `${opts.owner}:${opts.group}`;
-  if (opts.owner) return opts.owner;
-  if (opts.group) return `:${opts.group}`;
-  return undefined;
-}
 
 function sftpCall<T>(fn: (cb: (err: Error | undefined | null, v?: T) => void) => void): Promise<T> {
   return new Promise((resolve, reject) => fn((err, v) => (err ? reject(err) : resolve(v as T))));
@@ -55,38 +38,13 @@ function writeRemote(sftp: SFTPWrapper, file: string, data: Buffer): Promise<voi
   });
 }
 
-/**
- * The shell script that finishes a put on the host: fill the temp file (from stdin or a staged
- * upload), give it the wanted or the existing mode and owner, rename it over `dest`.
- */
-export function finishScript(dest: string, opts: PutOptions, from?: string): string {
-  const tmp = tempBeside(dest);
-  const q = shellQuote;
-  const owner = ownerSpec(opts);
-  const cleanup = from ? `rm -f -- "$tmp" ${q(from)}` : `rm -f -- "$tmp"`;
-  return [
-    'set -e',
-    `tmp=${q(tmp)}`,
-    `trap '${cleanup.replace(/'/g, `'\\''`)}' EXIT`,
-    'umask 077',
-    from ? `cat -- ${q(from)} > "$tmp"` : 'cat > "$tmp"',
-    opts.mode !== undefined
-      ? `chmod ${octal(opts.mode).toString(8).padStart(4, '0')} "$tmp"`
-      : `if [ -e ${q(dest)} ]; then chmod "$(stat -c %a -- ${q(dest)})" "$tmp"; else chmod 0644 "$tmp"; fi`,
-    owner
-      ? `chown -- ${q(owner)} "$tmp"`
-      : `if [ -e ${q(dest)} ]; then chown "$(stat -c %u:%g -- ${q(dest)})" "$tmp" 2>/dev/null || true; fi`,
-    `mv -f -- "$tmp" ${q(dest)}`,
-  ].join('\n');
-}
-
 function failed(host: string, what: string, r: RawResult): ModuleError {
   const why = r.stderr.toString('utf8').trim() || `exit status ${r.rc}`;
   return new ModuleError(`${what} on ${host} failed: ${why}`, { rc: r.rc });
 }
 
 async function execPut(host: string, exec: Exec, data: Buffer, dest: string, opts: PutOptions, from?: string): Promise<void> {
-  const r = await exec(finishScript(dest, opts, from), { stdin: from ? undefined : data, become: opts.become, becomeUser: opts.becomeUser });
+  const r = await exec(putScript(dest, opts, from), { stdin: from ? undefined : data, become: opts.become, becomeUser: opts.becomeUser });
   if (r.rc !== 0) throw failed(host, `writing ${dest}`, r);
 }
 
@@ -95,8 +53,7 @@ async function sftpPut(host: string, sftp: SFTPWrapper, exec: Exec, data: Buffer
   try {
     await writeRemote(sftp, tmp, data);
     const existing = await sftpCall<{ mode: number; uid: number; gid: number }>((cb) => sftp.stat(dest, cb)).catch(() => undefined);
-    const mode = opts.mode !== undefined ? octal(opts.mode) : existing ? existing.mode & 0o7777 : 0o644;
-    await sftpCall((cb) => sftp.chmod(tmp, mode, cb));
+    const mode = opts.mode !== undefined ? octalMode(opts.mode) : existing ? existing.mode & 0o7777 : 0o644;
     const owner = ownerSpec(opts);
     if (owner) {
       const r = await exec(shellJoin(['chown', '--', owner, tmp]), {});
@@ -105,6 +62,8 @@ async function sftpPut(host: string, sftp: SFTPWrapper, exec: Exec, data: Buffer
       // Keep the replaced file's owner when allowed (root); otherwise it becomes ours.
       await sftpCall((cb) => sftp.chown(tmp, existing.uid, existing.gid, cb)).catch(() => undefined);
     }
+    // Mode after owner: chown clears setuid and setgid bits.
+    await sftpCall((cb) => sftp.chmod(tmp, mode, cb));
     await sftpCall((cb) => sftp.ext_openssh_rename(tmp, dest, cb));
   } catch (e) {
     await sftpCall((cb) => sftp.unlink(tmp, cb)).catch(() => undefined);

@@ -52,6 +52,9 @@ describe.each([
       expect(st2.uid).toBe(uid);
       await conn.put('fresh\n', '/var/lib/rancher/fresh');
       expect((await stat(dest('fresh'))).mode & 0o7777).toBe(0o644);
+      // setuid survives an owner change: the mode is set after chown, which clears it.
+      await conn.put('#!/bin/sh\n', '/var/lib/rancher/suid', { mode: '4755', owner: t.fleet.users.nopasswd });
+      expect((await stat(dest('suid'))).mode & 0o7777).toBe(0o4755);
       expect(await readFile(dest('fresh'), 'utf8')).toBe('fresh\n');
     } finally {
       await conn.close();
