@@ -8,6 +8,8 @@ import type { CommandSpec, Connection, ExecOptions, ExecResult, GetOptions, PutO
 import { shellJoin } from './quote.js';
 import { PassThrough, type Readable } from 'node:stream';
 import { becomeArgv, sudoMarkers } from './become.js';
+import { envFromStdin } from './env-stdin.js';
+import { InterruptedError } from '../errors.js';
 import { collectOutput } from './output.js';
 import { createSudoFilter, type SudoFilter } from './sudo-filter.js';
 import { octalMode, ownerSpec, putScript } from './put-script.js';
@@ -26,17 +28,30 @@ export class LocalConnection implements Connection {
     let argv = typeof cmd === 'string' ? ['/bin/sh', '-c', cmd] : [...cmd];
     if (opts.cwd && typeof cmd !== 'string') argv = ['/bin/sh', '-c', `cd ${shellJoin([opts.cwd])} && exec ${shellJoin(argv)}`];
     else if (opts.cwd) argv = ['/bin/sh', '-c', `cd ${shellJoin([opts.cwd])} && ${cmd}`];
+    // As the ssh connection: nothing new starts once the run is aborted.
+    if (opts.signal?.aborted) return Promise.reject(new InterruptedError());
     const alreadyThere = this.alreadyThere(opts.becomeUser);
-    const password = opts.become && !alreadyThere ? this.settings.becomePassword : undefined;
+    const becoming = opts.become && !alreadyThere;
+    let env = opts.env && Object.keys(opts.env).length ? opts.env : undefined;
+    let stdin = opts.stdin;
+    if (becoming && env) {
+      // sudo's env_reset drops the caller's environment: the values go ahead of stdin instead
+      // (never on sudo's command line, which its log records).
+      const moved = envFromStdin(env, argv, stdin);
+      argv = moved.argv;
+      stdin = moved.stdin;
+      env = undefined;
+    }
+    const password = becoming ? this.settings.becomePassword : undefined;
     const markers = password ? sudoMarkers() : undefined;
-    if (opts.become && !alreadyThere) argv = becomeArgv(argv, opts.becomeUser, markers);
+    if (becoming) argv = becomeArgv(argv, opts.becomeUser, markers);
     return new Promise((resolve, reject) => {
       const child = spawn(argv[0], argv.slice(1), {
-        env: opts.env && Object.keys(opts.env).length ? { ...this.baseEnv, ...opts.env } : this.baseEnv,
+        env: env ? { ...this.baseEnv, ...env } : this.baseEnv,
         stdio: ['pipe', 'pipe', 'pipe'],
         detached: true,
       });
-      const writeStdin = () => (opts.stdin !== undefined ? child.stdin!.end(opts.stdin) : child.stdin!.end());
+      const writeStdin = () => (stdin !== undefined ? child.stdin!.end(stdin) : child.stdin!.end());
       let filter: SudoFilter | undefined;
       if (markers) {
         filter = createSudoFilter(markers, {

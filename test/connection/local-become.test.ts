@@ -24,5 +24,24 @@ describe('local become with a password', () => {
     expect(r.rc, r.stderr).toBe(0);
     expect(r.stdout).toBe('only this\n');
   });
-});
 
+  it('keeps the environment through sudo (which resets it) without putting values on a command line', async () => {
+    const users = await ensureBecomeUsers();
+    const conn = new LocalConnection('local', { becomePassword: users.password });
+    const r = await conn.exec(['sh', '-c', 'printf "%s|" "$TOKEN"; id -un; cat; for p in /proc/[0-9]*/cmdline; do tr "\\0" " " < $p 2>/dev/null; echo; done'], {
+      become: true,
+      becomeUser: users.passwd,
+      env: { TOKEN: "s3cr3t 'v' $x" },
+      stdin: 'input\n',
+    });
+    expect(r.rc, r.stderr).toBe(0);
+    expect(r.stdout.startsWith(`s3cr3t 'v' $x|${users.passwd}\ninput\n`)).toBe(true);
+    expect(r.stdout.split('\n').slice(2).join('\n')).not.toContain('s3cr3t');
+  });
+
+  it('starts nothing once the run is aborted', async () => {
+    const ac = new AbortController();
+    ac.abort();
+    await expect(new LocalConnection('local').exec(['true'], { signal: ac.signal })).rejects.toThrow('interrupted');
+  });
+});
