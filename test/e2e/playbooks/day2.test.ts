@@ -79,6 +79,21 @@ describe('backup-etcd.yaml', () => {
 });
 
 describe('controller-noschedule.yaml', () => {
+  it('refuses while no agent is Ready to take the workloads, tainting nothing', async () => {
+    const sb = sandbox();
+    // The API reports both agents NotReady whatever their kubelets do.
+    for (const a of ['a-1', 'a-2']) await sb.admin(`/__sim/nodes/${a}`, 'POST', { ready: false });
+    try {
+      await sb.clearRequests();
+      const r = await sb.run('controller-noschedule.yaml');
+      expect(r.code).toBe(2);
+      expect(results(r).find((e) => e.status === 'failed')?.msg).toMatch(/^no Ready agent in the cluster \(2 agents\): NoSchedule on every server would leave new pods nowhere to run/);
+      expect(await sb.mutations()).toEqual([]);
+    } finally {
+      for (const a of ['a-1', 'a-2']) await sb.admin(`/__sim/nodes/${a}`, 'POST', { release: true });
+    }
+  });
+
   it('taints the control-plane nodes (--check first writes nothing); a second run changes nothing', async () => {
     const sb = sandbox();
     await sb.clearRequests();
