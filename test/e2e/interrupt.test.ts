@@ -5,6 +5,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { KubeSim } from '../../sandbox/kube-sim/index.js';
+import { isAlive } from '../../sandbox/fleet/processes.js';
 import { startSim } from '../helpers/kube.js';
 import { BIN, cliEnv, herdbook, localHosts, ofType, parseEvents, recap, taskStarts, workspace } from './helpers.js';
 import { ensureTool } from './tools.js';
@@ -140,7 +141,7 @@ describe('Ctrl-C', () => {
     for (const h of hosts) {
       expect(existsSync(ws.at('out', h, 'finished'))).toBe(false);
       const pid = Number(readFileSync(ws.at('out', h, 'pid'), 'utf8'));
-      await expect.poll(() => alive(pid), { timeout: 5000 }).toBe(false);
+      await expect.poll(() => isAlive(pid), { timeout: 5000 }).toBe(false);
     }
   }, 30_000);
 });
@@ -224,15 +225,6 @@ describe('Ctrl-C twice, or a run that throws, with a node cordoned: the operator
     }
   }, 30_000);
 });
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return !readFileSync(`/proc/${pid}/stat`, 'utf8').split(' ')[2].startsWith('Z');
-  } catch {
-    return false;
-  }
-}
 
 function killPidFile(file: string): void {
   try {

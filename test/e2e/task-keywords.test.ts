@@ -1,6 +1,7 @@
 // delegate_to, run_once, become, environment, no_log and timeout, end to end.
 import { readFileSync, readdirSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { isAlive } from '../../sandbox/fleet/processes.js';
 import { explain, localHosts, ofType, results, statuses, workspace } from './helpers.js';
 import { ensureTool } from './tools.js';
 
@@ -85,7 +86,7 @@ describe('become, environment, timeout', () => {
     // The command was killed, not left running behind the run.
     for (const h of ['h1', 'h2']) {
       const pid = Number(read(ws, 'out', h, 'pid'));
-      await expect.poll(() => alive(pid), { timeout: 5000 }).toBe(false);
+      await expect.poll(() => isAlive(pid), { timeout: 5000 }).toBe(false);
     }
   });
 });
@@ -120,15 +121,6 @@ describe('timeout stops the module, not only the wait for its result', () => {
     expect(took).toBeLessThan(15_000);
   });
 });
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return !readFileSync(`/proc/${pid}/stat`, 'utf8').split(' ')[2].startsWith('Z');
-  } catch {
-    return false;
-  }
-}
 
 describe('no_log', () => {
   const secret = 'hunter2-s3cr3t-token';

@@ -12,6 +12,7 @@
 // drops a caller's environment); and a private script path cannot be pre-created or swapped by
 // another local user, as a fixed /tmp path could.
 import { errorMessage, ModuleError } from '../../../engine/errors.js';
+import { checkEnvNames } from '../../../engine/connection/env-stdin.js';
 import { shellJoin, shellQuote } from '../../../engine/connection/quote.js';
 import type { ApplyResult, ModuleContext } from '../../../engine/module.js';
 import { kubeError, kubeErrorMessage, statusCode } from '../../../engine/kube/errors.js';
@@ -24,17 +25,15 @@ import type { InstallStep, VersionArgs } from './plan.js';
 /** Sources the env file (exported) and the args file (`set -- ...`), then runs the script. */
 export const INSTALL_RUNNER = 'set -a; . "$1"; set +a; s=$2; . "$3"; exec sh "$s" "$@"';
 const WORKDIR = /^\/tmp\/herdbook-k3s\.[A-Za-z0-9]+$/;
-const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
 type Workdir = { dir: string; env: string; args: string; script: string };
 
 /** The env file: one `NAME='value'` line each, values single-quoted for `.`. */
 export function envFileText(env: Record<string, string>): string {
+  const bad = checkEnvNames(env);
+  if (bad) throw new ModuleError(`${bad} for the install script`);
   return Object.entries(env)
-    .map(([k, v]) => {
-      if (!ENV_NAME.test(k)) throw new ModuleError(`invalid environment variable name ${JSON.stringify(k)} for the install script`);
-      return `${k}=${shellQuote(v)}\n`;
-    })
+    .map(([k, v]) => `${k}=${shellQuote(v)}\n`)
     .join('');
 }
 

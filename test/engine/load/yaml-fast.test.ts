@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { infoOf } from '../../../engine/load/positions.js';
 import { fastYaml } from '../../../engine/load/yaml-fast.js';
 import { carefulParse, parseYamlText } from '../../../engine/load/yaml.js';
+import { mangle, seededRandom } from '../../helpers/mangle.js';
 
 type Diff = string[];
 
@@ -76,27 +77,10 @@ describe('fast YAML path', () => {
     const base = readFileSync(new URL('../../cases/invalid/34-many-errors-many-files/tasks/one.yaml', import.meta.url), 'utf8') +
       '- hosts: all\n  serial: [1, "50%"]\n  vars:\n    a: 1\n    b: [x, y]\n  roles:\n    - { role: r1, port: 80 }\n  tasks:\n    - block:\n        - command: echo {{ inventory_hostname }}\n          register: out\n          when: (eq a 1)\n      rescue:\n        - fail: {msg: x}\n    - shell: |\n        set -e\n        ls\n      args: {chdir: /tmp}\n';
     const tokens = ['{', '}', '[', ']', ':', '- ', '\t', '"', "'", '&a ', '*a', '<<: *a', '{{', '}}', 'null', '~', '5', 'yes', '\n', '  ', '#', ' #', '!!str ', '? ', '|', '>', ',', '0777', '1:2', '2024-01-01', 'key:', '\n- ', '\n  x: ', '""', '|-'];
-    let seed = 11;
-    const rnd = (n: number) => {
-      seed = (seed * 1103515245 + 12345) & 0x7fffffff;
-      return seed % n;
-    };
+    const rnd = seededRandom(11);
     let fastTaken = 0;
     for (let n = 0; n < 2000; n++) {
-      let t = base;
-      for (let k = 1 + rnd(3); k > 0; k--) {
-        const at = rnd(t.length);
-        const op = rnd(10);
-        if (op < 5) t = t.slice(0, at) + tokens[rnd(tokens.length)] + t.slice(at);
-        else if (op < 8) t = t.slice(0, at) + t.slice(at + 1 + rnd(6));
-        else {
-          const lines = t.split('\n');
-          const i = rnd(lines.length);
-          const j = rnd(lines.length);
-          [lines[i], lines[j]] = [lines[j], lines[i]];
-          t = lines.join('\n');
-        }
-      }
+      const t = mangle(base, rnd, { tokens, maxEdits: 3, maxCut: 6 });
       if (fastYaml(t, (o) => ({ file: 'f', line: 1, col: o }), 500_000)) fastTaken++;
       expect(differences(t), JSON.stringify(t)).toEqual([]);
     }

@@ -8,6 +8,7 @@ import { loadInventory } from '../../../engine/inventory/load.js';
 import { formatDiagnostics } from '../../../engine/report/diagnostics.js';
 import { validatePlaybooks } from '../../../engine/validate/index.js';
 import { createSchemaRegistry } from '../../../engine/validate/schemas.js';
+import { mangle as mangleText, seededRandom } from '../../helpers/mangle.js';
 import { tempTree } from '../../helpers/tmp.js';
 
 const PLAYBOOK = `- hosts: k3s
@@ -45,23 +46,7 @@ const PLAYBOOK = `- hosts: k3s
 const INVENTORY = '[k3s_servers]\nsrv-[1:2] k3s_role=server\n\n[k3s_agents]\nagent-1 pct_id=201 node_name=a1\n\n[k3s:children]\nk3s_servers\nk3s_agents\n\n[k3s:vars]\nproxmox_host=pve\n';
 const TOKENS = ['{', '}', '[', ']', ':', '- ', '\t', '"', "'", '&a ', '*a', '<<: *a', '{{', '}}', '{%', 'null', '5', 'true', '\n', '  ', '#', '!!str ', '? ', '|', '>', ',', 'hosts', 'block:', 'include_tasks: x', 'import_tasks: inc.yaml', 'import_playbook: playbook.yaml', 'roles:', '- r1', 'when:', 'loop:', '(eq', ')', '=', '[x:children]', '[y:vars]', '\u0000', '\ufeff', 'é'];
 
-function mangle(text: string, rnd: (n: number) => number): string {
-  let t = text;
-  for (let k = 1 + rnd(4); k > 0; k--) {
-    const at = rnd(t.length);
-    const op = rnd(10);
-    if (op < 5) t = t.slice(0, at) + TOKENS[rnd(TOKENS.length)] + t.slice(at);
-    else if (op < 8) t = t.slice(0, at) + t.slice(at + 1 + rnd(10));
-    else {
-      const lines = t.split('\n');
-      const i = rnd(lines.length);
-      const j = rnd(lines.length);
-      [lines[i], lines[j]] = [lines[j], lines[i]];
-      t = lines.join('\n');
-    }
-  }
-  return t;
-}
+const mangle = (text: string, rnd: (n: number) => number) => mangleText(text, rnd, { tokens: TOKENS, maxEdits: 4, maxCut: 10 });
 
 describe('bad input never crashes the validate stage', () => {
   it('survives 1,500 mangled playbooks, task files and inventories', () => {
@@ -72,11 +57,7 @@ describe('bad input never crashes the validate stage', () => {
       'roles/r1/defaults/main.yaml': 'port: 1\n',
     });
     const registry = createSchemaRegistry();
-    let seed = 2024;
-    const rnd = (n: number) => {
-      seed = (seed * 1103515245 + 12345) & 0x7fffffff;
-      return seed % n;
-    };
+    const rnd = seededRandom(2024);
     let withErrors = 0;
     for (let n = 0; n < 1500; n++) {
       writeFileSync(path.join(dir, 'playbook.yaml'), mangle(PLAYBOOK, rnd));
@@ -99,11 +80,7 @@ describe('bad input never crashes the validate stage', () => {
   it('survives mangled YAML inventories', () => {
     const dir = tempTree({});
     const yamlInventory = 'all:\n  vars: { a: 1 }\n  children:\n    k3s:\n      hosts:\n        node-[1:3]:\n          pct_id: 201\n      children:\n        servers:\n          hosts: { node-1: }\n';
-    let seed = 99;
-    const rnd = (n: number) => {
-      seed = (seed * 1103515245 + 12345) & 0x7fffffff;
-      return seed % n;
-    };
+    const rnd = seededRandom(99);
     for (let n = 0; n < 500; n++) {
       writeFileSync(path.join(dir, 'inv.yaml'), mangle(yamlInventory, rnd));
       expect(() => loadInventory([path.join(dir, 'inv.yaml')])).not.toThrow();
