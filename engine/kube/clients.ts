@@ -83,6 +83,7 @@ async function build(spec: KubeSpec, deps: KubeFactoryDeps): Promise<KubeClient>
     policy: kc.makeApiClient(k8s.PolicyV1Api),
     coordination: kc.makeApiClient(k8s.CoordinationV1Api),
     version: kc.makeApiClient(k8s.VersionApi),
+    microTime: (at) => new k8s.V1MicroTime(at.getTime()),
     patchOptions: (kind) => k8s.setHeaderOptions('Content-Type', kind === 'merge' ? k8s.PatchStrategy.MergePatch : kind === 'strategic' ? k8s.PatchStrategy.StrategicMergePatch : k8s.PatchStrategy.JsonPatch),
   };
 }

@@ -18,4 +18,9 @@ export interface KubeClient {
   readonly version: VersionApi;
   /** Merge-patch and strategic-merge-patch options for the generated patch* calls. */
   patchOptions(kind: 'merge' | 'strategic' | 'json'): unknown;
+  /**
+   * A `MicroTime` value (Lease acquireTime/renewTime): the library's V1MicroTime, which
+   * serialises with the six fractional digits the API server's parser insists on.
+   */
+  microTime(at: Date): Date;
 }

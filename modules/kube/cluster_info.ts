@@ -1,14 +1,18 @@
 // cluster_info: everything a health check or a skew check needs, read once: server version,
 // nodes, pods not Running/Succeeded, PVCs not Bound, and the skew verdict. Changes nothing.
+// The servers' version is read from the server Nodes' kubeletVersion, which k3s sets to its
+// own version: on k3s /version says the same, but an API server that is not k3s (a managed or
+// a test control plane) reports its own, which is not what a joining agent must match.
 import type { V1Pod } from '@kubernetes/client-node';
 import { defineModule } from '../../engine/index-module.js';
 import { kubeError } from '../../engine/kube/errors.js';
 import { nodeFacts, type NodeFacts } from '../../engine/kube/node-facts.js';
+import { compareVersions, parseVersion } from '../../engine/versions.js';
 import { skewReport, type SkewReport } from '../k3s/skew.js';
 
 type Args = { ignore_namespaces: string[] };
 type BadPod = { namespace: string; name: string; node?: string; phase: string; reason?: string };
-type State = { server_version: string; nodes: NodeFacts[]; pods: BadPod[]; pvcs: { namespace: string; name: string; phase: string }[] };
+type State = { server_version: string; api_version?: string; nodes: NodeFacts[]; pods: BadPod[]; pvcs: { namespace: string; name: string; phase: string }[] };
 
 /** A pod is unhealthy when not Running/Succeeded, or Running with a container stuck waiting. */
 export function podProblem(p: V1Pod): BadPod | undefined {
@@ -16,6 +20,13 @@ export function podProblem(p: V1Pod): BadPod | undefined {
   const waiting = [...(p.status?.containerStatuses ?? []), ...(p.status?.initContainerStatuses ?? [])].map((c) => c.state?.waiting?.reason).find((r) => r && r !== 'ContainerCreating' && r !== 'PodInitializing');
   if ((phase === 'Running' || phase === 'Succeeded') && !waiting) return undefined;
   return { namespace: p.metadata?.namespace ?? '', name: p.metadata?.name ?? '', ...(p.spec?.nodeName ? { node: p.spec.nodeName } : {}), phase, ...(waiting ?? p.status?.reason ? { reason: waiting ?? p.status?.reason } : {}) };
+}
+
+/** The oldest server's kubelet version (an agent must not be newer than any server); /version when no server Node answers. */
+export function serverVersion(nodes: NodeFacts[], apiVersion: string): string {
+  const servers = nodes.filter((n) => n.k3s_role === 'server' && parseVersion(n.kubelet_version));
+  if (!servers.length) return apiVersion;
+  return servers.map((n) => n.kubelet_version).sort(compareVersions)[0];
 }
 
 export type Health = {
@@ -57,9 +68,11 @@ export const clusterInfo = defineModule<Args, State, never>({
         kube.core.listPodForAllNamespaces({}),
         kube.core.listPersistentVolumeClaimForAllNamespaces({}),
       ]);
+      const facts = nodes.items.map(nodeFacts);
       return {
-        server_version: version.gitVersion,
-        nodes: nodes.items.map(nodeFacts).sort((a, b) => (a.k3s_role === b.k3s_role ? a.name.localeCompare(b.name) : a.k3s_role === 'server' ? -1 : 1)),
+        server_version: serverVersion(facts, version.gitVersion),
+        api_version: version.gitVersion,
+        nodes: facts.sort((a, b) => (a.k3s_role === b.k3s_role ? a.name.localeCompare(b.name) : a.k3s_role === 'server' ? -1 : 1)),
         pods: pods.items.filter((p) => !args.ignore_namespaces.includes(p.metadata?.namespace ?? '')).map(podProblem).filter((p): p is BadPod => !!p),
         pvcs: pvcs.items.filter((c) => c.status?.phase !== 'Bound').map((c) => ({ namespace: c.metadata?.namespace ?? '', name: c.metadata?.name ?? '', phase: c.status?.phase ?? 'Unknown' })),
       };
@@ -75,6 +88,7 @@ export const clusterInfo = defineModule<Args, State, never>({
       noop: summary,
       data: {
         server_version: s.server_version,
+        api_version: s.api_version ?? s.server_version,
         nodes: s.nodes,
         servers: s.nodes.filter((n) => n.k3s_role === 'server').map((n) => n.name),
         agents: s.nodes.filter((n) => n.k3s_role === 'agent').map((n) => n.name),

@@ -80,20 +80,20 @@ export const clusterLock = defineModule<Args, State, Change>({
         await kube.coordination.deleteNamespacedLease({ name: a.name, namespace: a.namespace });
         return { msg: c.summary, data: { lock: null } };
       }
+      // MicroTime: a plain Date serialises with milliseconds, which the API server refuses (400).
+      const acquired = c.kind === 'renew' && s.held?.acquired ? new Date(s.held.acquired) : now;
       const body: V1Lease = {
         apiVersion: 'coordination.k8s.io/v1',
         kind: 'Lease',
         metadata: { name: a.name, namespace: a.namespace, ...(c.kind !== 'create' ? { resourceVersion: s.held?.resourceVersion } : {}), annotations: a.purpose ? { [ANNOTATION]: a.purpose } : {} },
-        spec: {
-          holderIdentity: s.me,
-          leaseDurationSeconds: a.duration,
-          acquireTime: (c.kind === 'renew' && s.held?.acquired ? new Date(s.held.acquired) : now) as never,
-          renewTime: now as never,
-        },
+        spec: { holderIdentity: s.me, leaseDurationSeconds: a.duration, acquireTime: kube.microTime(acquired) as never, renewTime: kube.microTime(now) as never },
       };
-      if (c.kind === 'create') await kube.coordination.createNamespacedLease({ namespace: a.namespace, body });
-      else await kube.coordination.replaceNamespacedLease({ name: a.name, namespace: a.namespace, body });
-      return { msg: c.summary, data: { lock: { holder: s.me, acquired: body.spec!.acquireTime, duration: a.duration } } };
+      const written = c.kind === 'create'
+        ? await kube.coordination.createNamespacedLease({ namespace: a.namespace, body })
+        : await kube.coordination.replaceNamespacedLease({ name: a.name, namespace: a.namespace, body });
+      // What the server stored, not what we sent: its times are the ones a later reader compares.
+      const held = readLease(written);
+      return { msg: c.summary, data: { lock: { holder: held.holder, acquired: held.acquired, renewed: held.renewed, duration: held.duration } } };
     } catch (e) {
       // 409: someone else created or changed the lease between our read and our write.
       if (statusCode(e) === 409) throw new ModuleError(`lease ${a.namespace}/${a.name} changed while we took it: another operation just started; not going on`);

@@ -28,6 +28,9 @@ describe('cluster_lock on the simulator', () => {
     const lease = sim.get(LEASES, 'kube-system', 'herdbook-lock') as any;
     expect(lease.spec.holderIdentity).toBe('ann');
     expect(lease.metadata.annotations['herdbook.dev/purpose']).toBe('upgrade');
+    // MicroTime: exactly six fractional digits, or a real API server answers 400 (transcript 15).
+    expect(lease.spec.acquireTime).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z$/);
+    expect(lease.spec.renewTime).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z$/);
     expect((await as('ann')).status).toBe('changed');
     const bob = await as('bob');
     expect(bob.status).toBe('failed');
@@ -46,7 +49,7 @@ describe('cluster_lock on the simulator', () => {
     const anHourAgo = new Date(Date.now() - 3600_000);
     await kube.coordination.createNamespacedLease({
       namespace: 'kube-system',
-      body: { metadata: { name: 'herdbook-lock', namespace: 'kube-system' }, spec: { holderIdentity: 'crashed@host', leaseDurationSeconds: 60, acquireTime: anHourAgo as never, renewTime: anHourAgo as never } },
+      body: { metadata: { name: 'herdbook-lock', namespace: 'kube-system' }, spec: { holderIdentity: 'crashed@host', leaseDurationSeconds: 60, acquireTime: kube.microTime(anHourAgo) as never, renewTime: kube.microTime(anHourAgo) as never } },
     });
     const refused = await as('ann');
     expect(refused.status).toBe('failed');
