@@ -1,0 +1,36 @@
+// Plain HTTPS GETs with a kubeconfig's credentials: the tests read objects as the server sends
+// them (JSON, times as strings), the same way from kube-sim and from a real API server.
+import https from 'node:https';
+import { parse } from 'yaml';
+
+type Kubeconfig = {
+  clusters: { cluster: { server: string; 'certificate-authority-data': string } }[];
+  users: { user: { 'client-certificate-data'?: string; 'client-key-data'?: string; token?: string } }[];
+};
+
+export type RawClient = { get(path: string): Promise<{ status: number; body: unknown }> };
+
+const unb64 = (s: string | undefined) => (s ? Buffer.from(s, 'base64').toString('utf8') : undefined);
+
+export function rawClient(kubeconfigYaml: string): RawClient {
+  const kc = parse(kubeconfigYaml) as Kubeconfig;
+  const { server, 'certificate-authority-data': ca } = kc.clusters[0].cluster;
+  const u = kc.users[0].user;
+  const agent = new https.Agent({ ca: unb64(ca), cert: unb64(u['client-certificate-data']), key: unb64(u['client-key-data']), keepAlive: true });
+  return {
+    get: (path) =>
+      new Promise((resolve, reject) => {
+        const headers: Record<string, string> = { accept: 'application/json', ...(u.token ? { authorization: `Bearer ${u.token}` } : {}) };
+        const req = https.request(`${server}${path}`, { agent, headers }, (res) => {
+          const chunks: Buffer[] = [];
+          res.on('data', (c: Buffer) => chunks.push(c));
+          res.on('end', () => {
+            const text = Buffer.concat(chunks).toString('utf8');
+            resolve({ status: res.statusCode ?? 0, body: text ? JSON.parse(text) : undefined });
+          });
+        });
+        req.on('error', reject);
+        req.end();
+      }),
+  };
+}
