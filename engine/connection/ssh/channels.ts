@@ -69,9 +69,13 @@ export class ChannelGate {
           await this.nextRelease();
         } else {
           // Refused below the limit: sshd frees a closed session just after the close, or someone
-          // else holds the sessions. Back off briefly and retry, for a while.
-          lagSince ??= Date.now();
-          if (Date.now() - lagSince > (this.opts.idleRetryMs ?? 30_000)) throw e;
+          // else holds the sessions. Back off briefly and retry. While channels of ours were open
+          // or asked for before this one, they explain the refusal and will close: keep waiting
+          // (a loaded machine once starved a queued command past the limit this way). Only
+          // refusals nothing of ours explains count towards giving up.
+          if (held > 0) lagSince = undefined;
+          else lagSince ??= Date.now();
+          if (lagSince !== undefined && Date.now() - lagSince > (this.opts.idleRetryMs ?? 30_000)) throw e;
           await sleep(lagDelay);
           lagDelay = Math.min(lagDelay * 2, 500);
         }
