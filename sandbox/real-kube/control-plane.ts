@@ -48,18 +48,19 @@ export async function startControlPlane(o: ControlPlaneOptions): Promise<Control
   const dataDir = o.etcdDataDir ?? path.join(stateDir, 'etcd');
   await mkdir(stateDir, { recursive: true });
   const group = ProcessGroup.start();
-  let stopped = false;
+  let stopping: Promise<void> | undefined;
   const cleanup = () => {
     removeQuietly(dataDir);
     if (o.removeStateDir) removeQuietly(stateDir);
   };
   const handle = {
-    async stop() {
-      if (stopped) return;
-      stopped = true;
-      untrack(handle);
-      await group.stop();
-      cleanup();
+    // One stop, however many callers (close() and a signal handler): all wait for the same.
+    stop() {
+      return (stopping ??= (async () => {
+        untrack(handle);
+        await group.stop();
+        cleanup();
+      })());
     },
     killNow() {
       group.killNow();
