@@ -2,7 +2,7 @@
 // beforeAll and stopped in afterAll (also when a test failed or timed out). Where the
 // binaries are missing (a fresh clone has no ../shared) the tier skips with one line saying
 // why; with HERDBOOK_REQUIRE_REAL_KUBE=1 (CI) it fails instead.
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, mkdtempSync, openSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -22,7 +22,15 @@ export async function realKubeAvailable(): Promise<RealKubeAvailability> {
   return why ? { ok: false, why } : { ok: true };
 }
 
-let said = false;
+/** True for the first caller in this vitest run: workers are forks of one process, so its pid names the run. */
+function firstInRun(): boolean {
+  try {
+    closeSync(openSync(path.join(os.tmpdir(), `herdbook-real-kube-skipped-${process.ppid}`), 'wx'));
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 /**
  * describe() for tests that need a real control plane. Without binaries: skipped, and one
@@ -39,8 +47,8 @@ export async function describeRealKube(name: string, body: () => void): Promise<
       });
     });
   } else {
-    if (!said) process.stderr.write(`real Kubernetes tier skipped: ${a.why}\n`);
-    said = true;
+    // One line for the whole tier, not one per file.
+    if (firstInRun()) process.stderr.write(`real Kubernetes tier skipped: ${a.why}\n`);
     describe.skip(`${name} (skipped: ${a.why})`, body);
   }
 }

@@ -31,7 +31,9 @@ describe('ProcessGroup', () => {
       expect(readFileSync(log, 'utf8')).toBe(weird.map((w) => `[${w}]\n`).join(''));
       expect(existsSync(path.join(process.cwd(), 'pwned'))).toBe(false);
 
-      const stubborn = await group.spawn(['/bin/sh', '-c', 'trap "" TERM; while :; do sleep 1; done'], log);
+      const stubborn = await group.spawn(['/bin/sh', '-c', 'trap "" TERM; echo trapped; while :; do sleep 1; done'], log);
+      // Signalled before its trap is set, it would just die.
+      expect(await until(() => existsSync(log) && readFileSync(log, 'utf8').includes('trapped'), 5000)).toBe(true);
       expect(group.members()).toContain(stubborn);
       const t0 = Date.now();
       await group.stop(500);
@@ -50,12 +52,19 @@ describe('ProcessGroup', () => {
     const script = `
       const { ProcessGroup } = await import(${JSON.stringify(dist)});
       const g = ProcessGroup.start();
-      const pid = await g.spawn(['/bin/sh', '-c', 'trap "" TERM; while :; do sleep 1; done'], '/dev/null');
+      const log = ${JSON.stringify(path.join(tempTree({}), 'log'))};
+      const pid = await g.spawn(['/bin/sh', '-c', 'trap "" TERM; echo trapped; while :; do sleep 1; done'], log);
+      const { readFileSync } = await import('node:fs');
+      const text = () => { try { return readFileSync(log, 'utf8'); } catch { return ''; } };
+      while (!text().includes('trapped')) await new Promise((r) => setTimeout(r, 20));
       console.log(JSON.stringify({ pgid: g.pgid, pid }));
       setInterval(() => {}, 1000);
     `;
     const owner = spawn(process.execPath, ['--input-type=module', '-e', script], { stdio: ['ignore', 'pipe', 'inherit'] });
-    const line = await new Promise<string>((resolve) => owner.stdout!.once('data', (d: Buffer) => resolve(d.toString())));
+    const line = await new Promise<string>((resolve, reject) => {
+      owner.stdout!.once('data', (d: Buffer) => resolve(d.toString()));
+      owner.once('exit', (code) => reject(new Error(`the owner exited (${code}) before starting its process`)));
+    });
     const { pgid, pid } = JSON.parse(line) as { pgid: number; pid: number };
     expect(isRunning(pid)).toBe(true);
     owner.kill('SIGKILL');
