@@ -1,6 +1,7 @@
 // A CA, a server certificate for 127.0.0.1/localhost and client certificates, made in
 // process: keys by node:crypto, X.509 by node-forge, so no openssl CLI is needed.
-import { generateKeyPairSync, randomBytes } from 'node:crypto';
+import { generateKeyPair, generateKeyPairSync, randomBytes, type KeyObject } from 'node:crypto';
+import { promisify } from 'node:util';
 import forge from 'node-forge';
 
 export type KeyPair = { certPem: string; keyPem: string };
@@ -8,8 +9,10 @@ export type Pki = { ca: KeyPair; server: KeyPair; admin: KeyPair };
 
 type Subject = { commonName: string; organization?: string[] };
 
-function newKey(): { forgeKey: forge.pki.rsa.PrivateKey; forgePub: forge.pki.rsa.PublicKey; keyPem: string } {
-  const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+/** An RSA key in the forms node-forge and PEM files need. */
+export type GeneratedKey = { forgeKey: forge.pki.rsa.PrivateKey; forgePub: forge.pki.rsa.PublicKey; keyPem: string };
+
+function fromNode(privateKey: KeyObject, publicKey: KeyObject): GeneratedKey {
   const keyPem = privateKey.export({ type: 'pkcs1', format: 'pem' }).toString();
   return {
     keyPem,
@@ -18,8 +21,26 @@ function newKey(): { forgeKey: forge.pki.rsa.PrivateKey; forgePub: forge.pki.rsa
   };
 }
 
+function newKey(): GeneratedKey {
+  const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+  return fromNode(privateKey, publicKey);
+}
+
+/** A key made off the main thread: several in parallel take a fraction of the time in a row. */
+export async function generateKey(): Promise<GeneratedKey> {
+  const { privateKey, publicKey } = await promisify(generateKeyPair)('rsa', { modulusLength: 2048 });
+  return fromNode(privateKey, publicKey);
+}
+
+// UTF8String, as Go writes names that are not printable: forge's default PrintableString
+// cannot hold the '@' of k3s's CA name or the ':' of system:admin, and Go's x509 refuses it.
 function attrs(s: Subject): forge.pki.CertificateField[] {
-  return [...(s.organization ?? []).map((o) => ({ name: 'organizationName', value: o })), { name: 'commonName', value: s.commonName }];
+  const utf8 = forge.asn1.Type.UTF8;
+  return [
+    ...(s.organization ?? []).map((o) => ({ name: 'organizationName', value: o, valueTagClass: utf8 })),
+    { name: 'commonName', value: s.commonName, valueTagClass: utf8 },
+    // @types/node-forge types valueTagClass as an asn1.Class; forge reads it as an asn1.Type.
+  ] as unknown as forge.pki.CertificateField[];
 }
 
 function sign(
@@ -27,8 +48,9 @@ function sign(
   issuer: { cert?: forge.pki.Certificate; key?: forge.pki.rsa.PrivateKey },
   extensions: object[],
   days: number,
+  key?: GeneratedKey,
 ): KeyPair {
-  const k = newKey();
+  const k = key ?? newKey();
   const cert = forge.pki.createCertificate();
   cert.publicKey = k.forgePub;
   // A positive DER INTEGER with no padding byte: the first byte in 0x01..0x7f. (A leading "0"
@@ -52,19 +74,20 @@ function issuerOf(ca: KeyPair) {
 }
 
 /** A client certificate: CN is the user name, O the groups (as k3s's admin: system:admin / system:masters). */
-export function issueClientCert(ca: KeyPair, user: string, groups: string[] = []): KeyPair {
+export function issueClientCert(ca: KeyPair, user: string, groups: string[] = [], key?: GeneratedKey): KeyPair {
   return sign({ commonName: user, organization: groups }, issuerOf(ca), [
     { name: 'basicConstraints', cA: false },
     { name: 'keyUsage', digitalSignature: true, keyEncipherment: true },
     { name: 'extKeyUsage', clientAuth: true },
-  ], 365);
+  ], 365, key);
 }
 
-export function createPki(hosts: { dns: string[]; ips: string[] } = { dns: ['localhost'], ips: ['127.0.0.1'] }): Pki {
+/** `keys`: made beforehand (generateKey), for the CA, the server and the admin; made here otherwise. */
+export function createPki(hosts: { dns: string[]; ips: string[] } = { dns: ['localhost'], ips: ['127.0.0.1'] }, keys: Partial<Record<'ca' | 'server' | 'admin', GeneratedKey>> = {}): Pki {
   const ca = sign({ commonName: `k3s-server-ca@${Math.floor(Date.now() / 1000)}` }, {}, [
     { name: 'basicConstraints', cA: true, critical: true },
     { name: 'keyUsage', keyCertSign: true, cRLSign: true, digitalSignature: true, critical: true },
-  ], 3650);
+  ], 3650, keys.ca);
   const altNames = [
     ...['kubernetes', 'kubernetes.default', 'kubernetes.default.svc', 'kubernetes.default.svc.cluster.local', ...hosts.dns].map((value) => ({ type: 2, value })),
     ...hosts.ips.map((ip) => ({ type: 7, ip })),
@@ -74,7 +97,7 @@ export function createPki(hosts: { dns: string[]; ips: string[] } = { dns: ['loc
     { name: 'keyUsage', digitalSignature: true, keyEncipherment: true },
     { name: 'extKeyUsage', serverAuth: true },
     { name: 'subjectAltName', altNames },
-  ], 365);
-  const admin = issueClientCert(ca, 'system:admin', ['system:masters']);
+  ], 365, keys.server);
+  const admin = issueClientCert(ca, 'system:admin', ['system:masters'], keys.admin);
   return { ca, server, admin };
 }

@@ -1,4 +1,5 @@
 import { X509Certificate } from 'node:crypto';
+import forge from 'node-forge';
 import { describe, expect, it } from 'vitest';
 import { createPki } from '../../../sandbox/kube-sim/server/pki.js';
 
@@ -12,5 +13,14 @@ describe('pki', () => {
         expect(serial).not.toMatch(/^00/);
       }
     }
+  });
+
+  it('writes names as UTF8String, which the x509 package of Go parses ("@" and ":" are not PrintableString)', () => {
+    const pki = createPki();
+    for (const pem of [pki.ca.certPem, pki.server.certPem, pki.admin.certPem]) {
+      const cert = forge.pki.certificateFromPem(pem);
+      for (const a of [...cert.subject.attributes, ...cert.issuer.attributes]) expect(a.valueTagClass).toBe(forge.asn1.Type.UTF8);
+    }
+    expect(forge.pki.certificateFromPem(pki.admin.certPem).subject.getField('CN').value).toBe('system:admin');
   });
 });
