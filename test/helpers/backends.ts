@@ -1,24 +1,48 @@
 // Runs a suite once per API server: kube-sim, then the real kube-apiserver (skipped with one
 // line where its binaries are absent, unless HERDBOOK_REQUIRE_REAL_KUBE=1 says CI must have it).
-import { beforeAll, describe } from 'vitest';
+import { beforeAll, describe, it } from 'vitest';
+import { binarySource, findEtcd } from '../../sandbox/real-kube/binaries.js';
 import type { BackendOptions, KubeBackend } from './kube-backend.js';
+import { realBackend } from './kube-backend-real.js';
 import { simBackend } from './kube-backend-sim.js';
+import { realKubeRequired, reportSkipOnce } from './real-kube.js';
 
 export type BackendName = KubeBackend['name'];
 
-type Starter = { name: BackendName; skip?: string; start(o: BackendOptions): Promise<KubeBackend> };
+/** Why the real tier cannot run here (no etcd, no binaries), from the file system only; a bad archive fails at start instead. */
+function realUnavailable(): string | undefined {
+  if (!findEtcd()) return 'no etcd on the PATH (Debian: apt-get install etcd-server; or set HERDBOOK_ETCD)';
+  const source = binarySource();
+  return source.kind === 'none' ? source.why : undefined;
+}
 
-const starters: Starter[] = [{ name: 'kube-sim', start: simBackend }];
+type Starter = { name: BackendName; start(o: BackendOptions): Promise<KubeBackend> };
 
-/** `describe(title [backend])` for each backend; `b()` is the started backend inside the tests. */
-export function describeBackends(title: string, options: BackendOptions | (() => BackendOptions), body: (b: () => KubeBackend) => void): void {
-  for (const s of starters) {
-    const suite = s.skip ? describe.skip : describe;
-    suite(`${title} [${s.name}]`, () => {
+const STARTERS: Starter[] = [
+  { name: 'kube-sim', start: simBackend },
+  { name: 'real', start: realBackend },
+];
+
+/**
+ * `describe(title [backend])` for each backend; `b()` is the started backend inside the tests.
+ * Options may depend on the backend (a pod that takes 40 simulated seconds to stop is 0.8 s on
+ * kube-sim; the real kubelets count real ones).
+ */
+export function describeBackends(title: string, options: BackendOptions | ((name: BackendName) => BackendOptions), body: (b: () => KubeBackend) => void): void {
+  for (const s of STARTERS) {
+    const why = s.name === 'real' ? realUnavailable() : undefined;
+    if (why && realKubeRequired()) {
+      describe(`${title} [${s.name}]`, () => it('has a real Kubernetes control plane (HERDBOOK_REQUIRE_REAL_KUBE=1)', () => {
+        throw new Error(`HERDBOOK_REQUIRE_REAL_KUBE=1 but ${why}`);
+      }));
+      continue;
+    }
+    if (why) reportSkipOnce(why);
+    (why ? describe.skip : describe)(`${title} [${s.name}]`, () => {
       let backend: KubeBackend | undefined;
       beforeAll(async () => {
-        backend = await s.start(typeof options === 'function' ? options() : options);
-      }, 180_000);
+        backend = await s.start(typeof options === 'function' ? options(s.name) : options);
+      }, 240_000);
       body(() => {
         if (!backend) throw new Error(`the ${s.name} backend did not start`);
         return backend;

@@ -32,6 +32,11 @@ function firstInRun(): boolean {
   }
 }
 
+/** One line for the whole tier, not one per file. */
+export function reportSkipOnce(why: string): void {
+  if (firstInRun()) process.stderr.write(`real Kubernetes tier skipped: ${why}\n`);
+}
+
 /**
  * describe() for tests that need a real control plane. Without binaries: skipped, and one
  * line on stderr says why; with HERDBOOK_REQUIRE_REAL_KUBE=1, one failing test says why.
@@ -47,8 +52,7 @@ export async function describeRealKube(name: string, body: () => void): Promise<
       });
     });
   } else {
-    // One line for the whole tier, not one per file.
-    if (firstInRun()) process.stderr.write(`real Kubernetes tier skipped: ${a.why}\n`);
+    reportSkipOnce(a.why);
     describe.skip(`${name} (skipped: ${a.why})`, body);
   }
 }

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { expect, it } from 'vitest';
 import { drain } from '../../modules/kube/drain/index.js';
 import type { Scenario } from '../../sandbox/kube-sim/index.js';
-import { describeBackends } from '../helpers/backends.js';
+import { describeBackends, type BackendName } from '../helpers/backends.js';
 import { podsOn, type KubeBackend, type Obj } from '../helpers/kube-backend.js';
 import { runModule } from '../helpers/module-harness.js';
 import { planFixtures } from '../helpers/plan-fixtures.js';
@@ -28,8 +28,8 @@ async function settled(b: KubeBackend, pods: number): Promise<void> {
 
 const unschedulable = async (b: KubeBackend, n: string) => (await b.get('nodes', undefined, n)).spec?.unschedulable;
 
-function cluster(title: string, scenario: Scenario, pods: number, body: (b: () => KubeBackend) => void): void {
-  describeBackends(title, { scenario }, (b) => {
+function cluster(title: string, scenario: Scenario | ((name: BackendName) => Scenario), pods: number, body: (b: () => KubeBackend) => void): void {
+  describeBackends(title, (name) => ({ scenario: typeof scenario === 'function' ? scenario(name) : scenario }), (b) => {
     it('settles', async () => settled(b(), pods));
     body(b);
   });
@@ -171,8 +171,8 @@ cluster('drain: disable_eviction', guarded('db'), 1, (b) => {
   });
 });
 
-// Simulated seconds: 40 of them are 0.8 s on kube-sim; the real fake kubelets scale the same annotation.
-cluster('drain waits for slow pods', { nodes, deployments: [{ name: 'slow', replicas: 1, terminateSeconds: 40, nodeSelector: onW1 }] }, 1, (b) => {
+// kube-sim counts simulated seconds (40 are 0.8 s); the played kubelets of the real server count real ones.
+cluster('drain waits for slow pods', (name) => ({ nodes, deployments: [{ name: 'slow', replicas: 1, terminateSeconds: name === 'real' ? 3 : 40, nodeSelector: onW1 }] }), 1, (b) => {
   it('a pod that takes long to terminate is waited for', async () => {
     const progress: string[] = [];
     const r = await runModule(drain, { timeout: 60 }, { kube: async () => b().kube, nodeName: 'w-1', progress });
@@ -182,7 +182,7 @@ cluster('drain waits for slow pods', { nodes, deployments: [{ name: 'slow', repl
   });
 });
 
-cluster('drain: a pod recreated under its name', { nodes, pods: [{ name: 'db-0', namespace: 'default', node: 'w-1', terminateSeconds: 200 }] }, 1, (b) => {
+cluster('drain: a pod recreated under its name', (name) => ({ nodes, pods: [{ name: 'db-0', namespace: 'default', node: 'w-1', terminateSeconds: name === 'real' ? 25 : 200 }] }), 1, (b) => {
   it('counts as gone (new UID)', async () => {
     const kube = b().kube;
     const uid = (await b().get('pods', 'default', 'db-0')).metadata.uid;
