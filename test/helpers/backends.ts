@@ -26,9 +26,10 @@ const STARTERS: Starter[] = [
 /**
  * `describe(title [backend])` for each backend; `b()` is the started backend inside the tests.
  * Options may depend on the backend (a pod that takes 40 simulated seconds to stop is 0.8 s on
- * kube-sim; the real kubelets count real ones).
+ * kube-sim; the real kubelets count real ones), and may be made asynchronously, inside the
+ * suite's beforeAll (a fleet of sshd nodes per backend, whose commands report the versions).
  */
-export function describeBackends(title: string, options: BackendOptions | ((name: BackendName) => BackendOptions), body: (b: () => KubeBackend) => void): void {
+export function describeBackends(title: string, options: BackendOptions | ((name: BackendName) => BackendOptions | Promise<BackendOptions>), body: (b: () => KubeBackend) => void): void {
   for (const s of STARTERS) {
     const why = s.name === 'real' ? realUnavailable() : undefined;
     if (why && realKubeRequired()) {
@@ -41,7 +42,7 @@ export function describeBackends(title: string, options: BackendOptions | ((name
     (why ? describe.skip : describe)(`${title} [${s.name}]`, () => {
       let backend: KubeBackend | undefined;
       beforeAll(async () => {
-        backend = await s.start(typeof options === 'function' ? options(s.name) : options);
+        backend = await s.start(typeof options === 'function' ? await options(s.name) : options);
       }, 240_000);
       body(() => {
         if (!backend) throw new Error(`the ${s.name} backend did not start`);
