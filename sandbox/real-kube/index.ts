@@ -106,7 +106,7 @@ export async function startRealKube(options: RealKubeOptions = {}): Promise<Real
     await bindViewer(api);
     await ensureClusterDefaults(api);
     await applyScenario(api, kubelets, scenario, manual);
-    kubelets.start();
+    await kubelets.start();
     if (options.settle ?? true) await waitSettled(api, kubelets);
     // The setup is not herdbook's doing.
     await cp.audit.clear();

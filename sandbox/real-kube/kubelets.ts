@@ -43,7 +43,9 @@ export class FakeKubelets {
     if (o.source) this.poller = new Coalesced(() => this.poll(), every, log('node source'));
   }
 
-  start(): void {
+  /** Asks the node source first, so that no node reports Ready before its source had its say. */
+  async start(): Promise<void> {
+    if (this.o.source) await this.poll();
     this.heartbeat.start();
     this.pods.start();
     this.poller?.start();
