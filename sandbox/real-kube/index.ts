@@ -67,6 +67,10 @@ export type RealKube = {
   releaseNode(name: string): void;
   kubelet(name: string): KubeletState | undefined;
   addNode(spec: ScenarioNode): Promise<void>;
+  /** Deletes the Node (as kubectl delete node) and its kubelet; not counted as the admin's write. */
+  removeNode(name: string): Promise<void>;
+  /** Makes a pod pass or fail its readiness probe. */
+  setPodReady(namespace: string, name: string, ready: boolean): Promise<void>;
   apply(scenario: Scenario): Promise<void>;
   close(): Promise<void>;
 };
@@ -131,6 +135,8 @@ export async function startRealKube(options: RealKubeOptions = {}): Promise<Real
       releaseNode: (name) => kubelets.releaseNode(name),
       kubelet: (name) => kubelets.kubelet(name),
       addNode: async (spec) => void (await kubelets.addNode(spec, manual(spec.name))),
+      removeNode: (name) => kubelets.removeNode(name),
+      setPodReady: (ns, name, ready) => kubelets.setPodReady(ns, name, ready),
       apply: (s) => applyScenario(api, kubelets, s, manual),
       close,
     };
