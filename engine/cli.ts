@@ -91,6 +91,7 @@ export function buildProgram(io: CommandIO, setExit: (code: number) => void): Co
     .option('--proxmox', 'k3s in Proxmox LXC containers behind a Proxmox node (the pct connection)')
     .option('--k3s-version <tag>', 'the k3s version to start at (default v1.31.4+k3s1)')
     .option('--fast', 'fast simulated time (for tests)')
+    .option('--kube-apiserver [dir]', 'a real kube-apiserver v1.32.13 with etcd, controller manager and scheduler instead of the simulator; DIR holds the binaries or their archive (default: $HERDBOOK_KUBE_BIN_DIR, or ../shared/kube)')
     .action(async (action: string, o) => {
       if (!['up', 'status', 'down'].includes(action)) throw new UsageError(`sandbox: unknown action '${action}' (use up, status or down)`);
       const { sandboxCommand } = await import('./commands/sandbox.js');

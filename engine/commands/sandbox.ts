@@ -2,7 +2,7 @@
 import { HerdbookError } from '../errors.js';
 import type { CommandIO } from './io.js';
 
-export type SandboxFlags = { stateDir?: string; servers?: string; agents?: string; spare?: string; proxmox?: boolean; k3sVersion?: string; fast?: boolean };
+export type SandboxFlags = { stateDir?: string; servers?: string; agents?: string; spare?: string; proxmox?: boolean; k3sVersion?: string; fast?: boolean; kubeApiserver?: boolean | string };
 
 export async function sandboxCommand(action: string, flags: SandboxFlags, io: CommandIO): Promise<number> {
   try {
@@ -26,6 +26,7 @@ async function sandboxAction(action: string, flags: SandboxFlags, io: CommandIO)
       proxmox: flags.proxmox,
       version: flags.k3sVersion,
       fast: flags.fast,
+      kubeApiserver: flags.kubeApiserver,
       log: (l) => io.err(l),
     });
     io.out((await sandboxStatus(s.stateDir)).text);

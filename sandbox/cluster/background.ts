@@ -4,14 +4,14 @@ import { spawn } from 'node:child_process';
 import { open, readFile } from 'node:fs/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
 
-export async function startDetached(script: string, args: string[], logFile: string, ready: () => Promise<boolean>, what: string): Promise<number> {
+export async function startDetached(script: string, args: string[], logFile: string, ready: () => Promise<boolean>, what: string, timeoutMs = 30_000): Promise<number> {
   const log = await open(logFile, 'a');
   const child = spawn(process.execPath, [script, ...args], { detached: true, stdio: ['ignore', log.fd, log.fd] });
   await log.close();
   let exited: number | null = null;
   child.once('exit', (code) => (exited = code ?? 1));
   child.unref();
-  const deadline = Date.now() + 30_000;
+  const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     if (await ready()) return child.pid!;
     if (exited !== null) break;

@@ -15,7 +15,8 @@ export type SandboxState = {
   versions: string[];
   stable: string;
   nodes: SandboxNode[];
-  sim: { pid: number; url: string; dir: string; kubeconfig: string };
+  /** The Kubernetes API: kube-sim, or (`kind: 'real-kube'`) a real control plane with played kubelets. */
+  sim: { pid: number; url: string; dir: string; kubeconfig: string; kind?: 'kube-sim' | 'real-kube' };
   release: { pid: number; url: string; channelUrl: string; installScriptUrl: string; requestLog: string };
   inventory: string;
   /** For operators: kubectl --kubeconfig <this> works against the simulator. */

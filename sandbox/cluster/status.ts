@@ -12,7 +12,7 @@ export async function sandboxStatus(stateDir: string): Promise<{ up: boolean; te
     `sandbox in ${s.stateDir} (created ${s.created}${s.proxmox ? ', Proxmox LXC variant' : ''})`,
     `  inventory:   ${s.inventory}`,
     `  kubeconfig:  ${s.kubeconfig}`,
-    `  API:         ${s.sim.url} (${alive(s.sim.pid) ? `pid ${s.sim.pid}` : 'NOT RUNNING'})`,
+    `  API:         ${s.sim.url} (${s.sim.kind === 'real-kube' ? 'real kube-apiserver, ' : ''}${alive(s.sim.pid) ? `pid ${s.sim.pid}` : 'NOT RUNNING'})`,
     `  channels:    ${s.release.channelUrl} (${alive(s.release.pid) ? `pid ${s.release.pid}` : 'NOT RUNNING'}; stable ${s.stable})`,
     `  nodes:       ${s.nodes.map((n) => `${n.name} (${n.role}${n.vmid ? `, pct ${n.vmid}` : ''}, sshd 127.0.0.1:${n.port})`).join(', ')}`,
   ];

@@ -7,6 +7,7 @@ import path from 'node:path';
 import { stringify } from 'yaml';
 import { PACKAGE_ROOT } from '../../engine/paths.js';
 import { fleetPaths, startFleet, stopFleet } from '../fleet/index.js';
+import { envForKubeDir, kubeBinariesUnavailable } from '../real-kube/binaries.js';
 import { ensureTools, k3sNodePaths, preinstallK3s, registerContainer, releaseServerFiles, seedKubeconfig, setFakeNodeName } from '../k3s-fake/index.js';
 import { alive, startDetached, stopPid } from './background.js';
 import { renderInventory } from './inventory.js';
@@ -29,6 +30,11 @@ export type UpOptions = {
   versions?: string[];
   /** Fast simulator timings (tests). */
   fast?: boolean;
+  /**
+   * A real control plane (sandbox/real-kube) instead of kube-sim: true for the default
+   * binaries (HERDBOOK_KUBE_BIN_DIR, ../shared/kube), or a directory with the binaries or the archive.
+   */
+  kubeApiserver?: boolean | string;
   log?: (line: string) => void;
 };
 
@@ -42,8 +48,15 @@ export async function sandboxUp(o: UpOptions): Promise<SandboxState> {
     return existing;
   }
   if (existing) await sandboxDownQuiet(o.stateDir);
-  for (const f of ['sandbox/kube-sim/main.js', 'sandbox/k3s-fake/main.js']) {
+  const real = Boolean(o.kubeApiserver);
+  const api = real ? 'real-kube' : 'kube-sim';
+  for (const f of [`sandbox/${api}/main.js`, 'sandbox/k3s-fake/main.js']) {
     if (!existsSync(dist(f))) throw new Error(`${dist(f)} is missing: run npm run build first`);
+  }
+  // Before anything starts: a failure further down leaves the fleet running.
+  if (real) {
+    const why = await kubeBinariesUnavailable({ env: typeof o.kubeApiserver === 'string' ? envForKubeDir(o.kubeApiserver) : process.env });
+    if (why) throw new Error(`--kube-apiserver: ${why}`);
   }
   const versions = o.versions ?? SANDBOX_VERSIONS;
   const version = o.version ?? 'v1.31.4+k3s1';
@@ -67,12 +80,16 @@ export async function sandboxUp(o: UpOptions): Promise<SandboxState> {
   const relPid = await startDetached(dist('sandbox/k3s-fake/main.js'), ['--state-dir', o.stateDir, '--versions', versions.join(','), '--stable', stable], path.join(o.stateDir, 'release.log'), async () => (await readFile(relFiles.infoFile, 'utf8').catch(() => '')).trim().endsWith('}'), 'the k3s release server');
   const rel = JSON.parse(await readFile(relFiles.infoFile, 'utf8')) as { url: string; channelUrl: string; installScriptUrl: string };
 
-  log('starting the Kubernetes API simulator...');
-  const simDir = path.join(o.stateDir, 'kube-sim');
+  log(real ? 'starting a real Kubernetes control plane (etcd, kube-apiserver, controller manager, scheduler)...' : 'starting the Kubernetes API simulator...');
+  const simDir = path.join(o.stateDir, api);
   await mkdir(simDir, { recursive: true });
   const scenarioFile = path.join(o.stateDir, 'scenario.yaml');
   await writeFile(scenarioFile, stringify(sandboxScenario(nodes)));
-  const simPid = await startDetached(dist('sandbox/kube-sim/main.js'), ['-s', scenarioFile, '-d', simDir, ...(o.fast ? ['--fast'] : [])], path.join(o.stateDir, 'kube-sim.log'), async () => (await readFile(path.join(simDir, 'url'), 'utf8').catch(() => '')).trim().length > 0, 'the API simulator');
+  const apiArgs = real
+    ? ['-s', scenarioFile, '-d', simDir, ...(typeof o.kubeApiserver === 'string' ? ['--binaries', path.resolve(o.kubeApiserver)] : [])]
+    : ['-s', scenarioFile, '-d', simDir, ...(o.fast ? ['--fast'] : [])];
+  // A real control plane takes seconds to start, and the first time to unpack its binaries.
+  const simPid = await startDetached(dist(`sandbox/${api}/main.js`), apiArgs, path.join(o.stateDir, `${api}.log`), async () => (await readFile(path.join(simDir, 'url'), 'utf8').catch(() => '')).trim().length > 0, real ? 'the real control plane' : 'the API simulator', real ? 180_000 : 30_000);
   const simUrl = (await readFile(path.join(simDir, 'url'), 'utf8')).trim();
   const kubeconfig = await readFile(path.join(simDir, 'kubeconfig.yaml'), 'utf8');
 
@@ -102,7 +119,7 @@ export async function sandboxUp(o: UpOptions): Promise<SandboxState> {
     versions,
     stable,
     nodes,
-    sim: { pid: simPid, url: simUrl, dir: simDir, kubeconfig: path.join(simDir, 'kubeconfig.yaml') },
+    sim: { pid: simPid, url: simUrl, dir: simDir, kubeconfig: path.join(simDir, 'kubeconfig.yaml'), kind: api },
     release: { pid: relPid, url: rel.url, channelUrl: rel.channelUrl, installScriptUrl: rel.installScriptUrl, requestLog: relFiles.requestLog },
     inventory,
     kubeconfig: path.join(simDir, 'kubeconfig.yaml'),
@@ -121,7 +138,8 @@ export async function sandboxDown(stateDir: string): Promise<boolean> {
 
 async function sandboxDownQuiet(stateDir: string, s?: SandboxState): Promise<void> {
   const state = s ?? (await readSandboxState(stateDir));
-  await stopPid(state?.sim.pid);
+  // real-kube stops its processes itself on SIGTERM: a 2 s grace for kube-apiserver, then SIGKILL.
+  await stopPid(state?.sim.pid, state?.sim.kind === 'real-kube' ? 8000 : 3000);
   await stopPid(state?.release.pid);
   if (existsSync(path.join(stateDir, 'fleet'))) await stopFleet(path.join(stateDir, 'fleet'));
   await rm(stateDir, { recursive: true, force: true });

@@ -32,6 +32,7 @@ type Source = { kind: 'dir'; dir: string } | { kind: 'archive'; archive: string 
 export function binarySource(env: NodeJS.ProcessEnv = process.env): Source | { kind: 'none'; why: string } {
   const dir = env.HERDBOOK_KUBE_BIN_DIR;
   if (dir) {
+    if (!existsSync(dir)) return { kind: 'none', why: `HERDBOOK_KUBE_BIN_DIR=${dir} does not exist` };
     const missing = KUBE_BINARIES.filter((b) => !existsSync(path.join(dir, b)));
     if (missing.length) return { kind: 'none', why: `HERDBOOK_KUBE_BIN_DIR=${dir} lacks ${missing.join(', ')} (it needs all of ${KUBE_BINARIES.join(', ')})` };
     return { kind: 'dir', dir };
@@ -40,6 +41,12 @@ export function binarySource(env: NodeJS.ProcessEnv = process.env): Source | { k
   const archive = path.join(archiveDir, KUBE_ARCHIVE);
   if (!existsSync(archive)) return { kind: 'none', why: `no Kubernetes control plane binaries: set HERDBOOK_KUBE_BIN_DIR, or put ${KUBE_ARCHIVE} and SHA256SUMS in ${archiveDir}` };
   return { kind: 'archive', archive };
+}
+
+/** The environment that points at `dir`: the three binaries themselves, or the archive and its SHA256SUMS. */
+export function envForKubeDir(dir: string, env: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
+  const key = existsSync(path.join(dir, KUBE_ARCHIVE)) && !existsSync(path.join(dir, 'kube-apiserver')) ? 'HERDBOOK_KUBE_ARCHIVE_DIR' : 'HERDBOOK_KUBE_BIN_DIR';
+  return { ...env, [key]: path.resolve(dir) };
 }
 
 /** etcd from HERDBOOK_ETCD or the PATH (Debian's etcd-server installs /usr/bin/etcd). */

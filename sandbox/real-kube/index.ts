@@ -67,6 +67,10 @@ export type RealKube = {
   releaseNode(name: string): void;
   kubelet(name: string): KubeletState | undefined;
   addNode(spec: ScenarioNode): Promise<void>;
+  /** Deletes the Node (as kubectl delete node) and its kubelet; not counted as the admin's write. */
+  removeNode(name: string): Promise<void>;
+  /** Makes a pod pass or fail its readiness probe. */
+  setPodReady(namespace: string, name: string, ready: boolean): Promise<void>;
   apply(scenario: Scenario): Promise<void>;
   close(): Promise<void>;
 };
@@ -106,7 +110,7 @@ export async function startRealKube(options: RealKubeOptions = {}): Promise<Real
     await bindViewer(api);
     await ensureClusterDefaults(api);
     await applyScenario(api, kubelets, scenario, manual);
-    kubelets.start();
+    await kubelets.start();
     if (options.settle ?? true) await waitSettled(api, kubelets);
     // The setup is not herdbook's doing.
     await cp.audit.clear();
@@ -131,6 +135,8 @@ export async function startRealKube(options: RealKubeOptions = {}): Promise<Real
       releaseNode: (name) => kubelets.releaseNode(name),
       kubelet: (name) => kubelets.kubelet(name),
       addNode: async (spec) => void (await kubelets.addNode(spec, manual(spec.name))),
+      removeNode: (name) => kubelets.removeNode(name),
+      setPodReady: (ns, name, ready) => kubelets.setPodReady(ns, name, ready),
       apply: (s) => applyScenario(api, kubelets, s, manual),
       close,
     };

@@ -6,11 +6,12 @@
 import type { V1Node } from '@kubernetes/client-node';
 import { Kubelets, type KubeletState, type NodeSource } from '../kube-sim/controllers/kubelets.js';
 import type { ScenarioNode } from '../kube-sim/scenario.js';
-import { strategicMerge, tolerant, type ApiClients } from './clients.js';
+import { READY_ANNOTATION } from '../kube-sim/controllers/kubelet.js';
+import { mergePatch, tolerant, type ApiClients } from './clients.js';
 import { healthOf, postStatus, registerNode, renewLease, statusStale } from './kubelet-node.js';
-import { podAction, type NodeFacts } from './kubelet-pods.js';
-import { provisionLocalPath } from './local-path.js';
+import type { NodeFacts } from './kubelet-pods.js';
 import { Coalesced } from './loop.js';
+import { syncPods } from './pod-sync.js';
 import { watchKicks } from './watch-kicks.js';
 
 export type NodeChange = { ready?: boolean; reachable?: boolean; kubeletVersion?: string };
@@ -43,7 +44,9 @@ export class FakeKubelets {
     if (o.source) this.poller = new Coalesced(() => this.poll(), every, log('node source'));
   }
 
-  start(): void {
+  /** Asks the node source first, so that no node reports Ready before its source had its say. */
+  async start(): Promise<void> {
+    if (this.o.source) await this.poll();
     this.heartbeat.start();
     this.pods.start();
     this.poller?.start();
@@ -91,6 +94,19 @@ export class FakeKubelets {
     return this.states.get(name);
   }
 
+  /** A pod's readiness probe passes or fails (kube-sim's annotation, which podAction follows). */
+  async setPodReady(namespace: string, name: string, ready: boolean): Promise<void> {
+    const body = { metadata: { annotations: { [READY_ANNOTATION]: ready ? null : 'false' } } };
+    await this.o.api.core.patchNamespacedPod({ name, namespace, body }, mergePatch());
+    this.pods.kick();
+  }
+
+  /** Deletes the Node as `kubectl delete node` would; its kubelet goes with it. */
+  async removeNode(name: string): Promise<void> {
+    this.forget(name);
+    await tolerant(this.o.api.core.deleteNode({ name }));
+  }
+
   private async poll(): Promise<void> {
     const source = this.o.source!;
     for (const [name, n] of this.joining) {
@@ -132,29 +148,11 @@ export class FakeKubelets {
     this.nodes.delete(name);
   }
 
-  private async syncPods(): Promise<void> {
-    const api = this.o.api;
-    const pods = (await api.core.listPodForAllNamespaces()).items;
-    // A pod waiting for its claim is not bound yet: provision while any pod is unbound.
-    if (pods.some((p) => !p.spec?.nodeName && !p.metadata?.deletionTimestamp)) await provisionLocalPath(api);
-    await Promise.all(
-      pods.map(async (pod) => {
-        const nodeName = pod.spec?.nodeName;
-        const reg = nodeName ? this.nodes.get(nodeName) : undefined;
-        if (!reg) return;
-        const action = podAction(pod, healthOf(this.states.get(nodeName!)), reg.facts);
-        const { name, namespace, uid } = pod.metadata!;
-        if (!action) return;
-        if (action.kind === 'finish') {
-          // As the kubelet: grace 0, only this pod (not one recreated with its name). In the body:
-          // with a body, kube-apiserver ignores the gracePeriodSeconds query parameter.
-          await tolerant(api.core.deleteNamespacedPod({ name: name!, namespace: namespace!, body: { gracePeriodSeconds: 0, preconditions: { uid } } }));
-          return;
-        }
-        if (action.kind === 'terminating') this.pods.wakeAt(action.atMs);
-        if (action.patch) await tolerant(api.core.patchNamespacedPodStatus({ name: name!, namespace: namespace!, body: action.patch }, strategicMerge()));
-      }),
-    );
+  private syncPods(): Promise<void> {
+    return syncPods(this.o.api, (name) => {
+      const reg = this.nodes.get(name);
+      return reg && { health: healthOf(this.states.get(name)), facts: reg.facts };
+    }, (atMs) => this.pods.wakeAt(atMs));
   }
 
   async close(): Promise<void> {

@@ -7,15 +7,17 @@ import { Command } from 'commander';
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { loadScenario } from '../kube-sim/scenario.js';
+import { envForKubeDir } from './binaries.js';
 import { startRealKube } from './index.js';
 
-type Flags = { scenario?: string; stateDir: string; tolerationSeconds?: string };
+type Flags = { scenario?: string; stateDir: string; binaries?: string; tolerationSeconds?: string };
 
 async function main(argv: string[]): Promise<void> {
   const program = new Command('real-kube')
     .description('A real Kubernetes control plane on loopback with played kubelets, from a kube-sim scenario file')
     .option('-s, --scenario <file>', 'scenario (YAML or JSON): nodes, deployments, daemonsets, pods, pdbs, pvcs, leases')
     .requiredOption('-d, --state-dir <dir>', 'where to write url, kubeconfig.yaml, kubeconfig-viewer.yaml, ca.crt, real-kube.pid and the logs')
+    .option('--binaries <dir>', 'kube-apiserver, kube-controller-manager and kube-scheduler, or the archive and SHA256SUMS (default: HERDBOOK_KUBE_BIN_DIR, or ../shared/kube)')
     .option('--toleration-seconds <n>', 'tolerationSeconds of the default not-ready/unreachable tolerations', '30');
   program.parse(argv);
   const flags = program.opts<Flags>();
@@ -24,7 +26,8 @@ async function main(argv: string[]): Promise<void> {
   await mkdir(stateDir, { recursive: true });
   const pidFile = join(stateDir, 'real-kube.pid');
   const log = (line: string) => process.stdout.write(`${line}\n`);
-  const kube = await startRealKube({ stateDir, scenario, log, tolerationSeconds: Number(flags.tolerationSeconds) });
+  const env = flags.binaries ? envForKubeDir(flags.binaries) : process.env;
+  const kube = await startRealKube({ stateDir, scenario, log, env, tolerationSeconds: Number(flags.tolerationSeconds) });
 
   let closing = false;
   const stop = async (signal: string) => {

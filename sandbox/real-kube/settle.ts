@@ -1,12 +1,23 @@
-// After the scenario is applied: wait until the cluster stands as described, as kube-sim's
-// startKubeSim returns a settled cluster. Nodes whose kubelet is up are Ready and rid of
-// the not-ready taint, workloads have all their replicas ready, bound pods on such nodes run.
+// After the scenario is applied: wait until the cluster stands still, as kube-sim's
+// startKubeSim returns a settled cluster. Nodes whose kubelet is up are Ready and rid of the
+// not-ready taint; workloads have made their pods; every pod is running, or is waiting for
+// something that will not come by itself (no node fits it, or its node's kubelet is down).
+import type { V1Pod } from '@kubernetes/client-node';
 import type { ApiClients } from './clients.js';
 import type { FakeKubelets } from './kubelets.js';
 import { healthOf } from './kubelet-node.js';
 import { waitUntil } from './wait.js';
 
 const NOT_READY = 'node.kubernetes.io/not-ready';
+
+function podUnsettled(p: V1Pod, ready: Set<string>): string | undefined {
+  const phase = p.status?.phase ?? 'Pending';
+  if (phase !== 'Pending' || p.metadata?.deletionTimestamp) return undefined;
+  const node = p.spec?.nodeName;
+  if (node) return ready.has(node) ? `pod ${p.metadata?.namespace}/${p.metadata?.name} is still Pending on ${node}` : undefined;
+  const scheduled = p.status?.conditions?.find((c) => c.type === 'PodScheduled');
+  return scheduled?.status === 'False' ? undefined : `pod ${p.metadata?.namespace}/${p.metadata?.name} is not scheduled yet`;
+}
 
 /** What is not settled yet, or undefined. */
 async function unsettled(api: ApiClients, kubelets: FakeKubelets): Promise<string | undefined> {
@@ -19,20 +30,18 @@ async function unsettled(api: ApiClients, kubelets: FakeKubelets): Promise<strin
     ready.add(name);
   }
   for (const d of (await api.apps.listDeploymentForAllNamespaces()).items) {
-    const want = d.spec?.replicas ?? 1;
     const s = d.status ?? {};
-    if ((s.observedGeneration ?? 0) < (d.metadata?.generation ?? 0) || (s.updatedReplicas ?? 0) !== want || (s.readyReplicas ?? 0) !== want) {
-      return `deployment ${d.metadata?.namespace}/${d.metadata?.name}: ${s.readyReplicas ?? 0}/${want} ready`;
-    }
+    if ((s.observedGeneration ?? 0) < (d.metadata?.generation ?? 0) || (s.replicas ?? 0) < (d.spec?.replicas ?? 1)) return `deployment ${d.metadata?.namespace}/${d.metadata?.name} has not made its pods yet`;
   }
   for (const d of (await api.apps.listDaemonSetForAllNamespaces()).items) {
     const s = d.status;
-    if (!s || (s.observedGeneration ?? 0) < (d.metadata?.generation ?? 0) || s.numberReady !== s.desiredNumberScheduled) {
-      return `daemonset ${d.metadata?.namespace}/${d.metadata?.name}: ${s?.numberReady ?? 0}/${s?.desiredNumberScheduled ?? '?'} ready`;
+    if (!s || (s.observedGeneration ?? 0) < (d.metadata?.generation ?? 0) || s.currentNumberScheduled !== s.desiredNumberScheduled) {
+      return `daemonset ${d.metadata?.namespace}/${d.metadata?.name} has not made its pods yet`;
     }
   }
   for (const p of (await api.core.listPodForAllNamespaces()).items) {
-    if (p.spec?.nodeName && ready.has(p.spec.nodeName) && (p.status?.phase ?? 'Pending') === 'Pending') return `pod ${p.metadata?.namespace}/${p.metadata?.name} is still Pending`;
+    const why = podUnsettled(p, ready);
+    if (why) return why;
   }
   return undefined;
 }

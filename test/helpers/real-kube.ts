@@ -2,7 +2,7 @@
 // beforeAll and stopped in afterAll (also when a test failed or timed out). Where the
 // binaries are missing (a fresh clone has no ../shared) the tier skips with one line saying
 // why; with HERDBOOK_REQUIRE_REAL_KUBE=1 (CI) it fails instead.
-import { closeSync, mkdtempSync, openSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, openSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -72,12 +72,13 @@ export function startRealKubeForFile(options: RealKubeOptions = {}): () => RealK
   };
 }
 
-/** herdbook's KubeClient for the control plane, built from a kubeconfig file like a user's. */
+/**
+ * herdbook's KubeClient for the control plane, built from a kubeconfig file like a user's: the
+ * one in its state directory, which goes with it (no temporary file to clean up, so it may be
+ * called from a hook or a test).
+ */
 export function kubeClientFor(kube: RealKube, user: 'admin' | 'viewer' = 'admin'): Promise<KubeClient> {
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'hb-real-kube-'));
-  afterAll(() => rmSync(dir, { recursive: true, force: true }));
-  const file = path.join(dir, 'kubeconfig');
-  writeFileSync(file, kube.kubeconfigFor(user));
+  const file = user === 'viewer' ? path.join(kube.stateDir, 'kubeconfig-viewer.yaml') : kube.kubeconfigPath;
   const factory = createKubeFactory({ connection: () => Promise.reject(new Error('no hosts here')), settings: (h) => ({ kind: 'ssh', host: h }) });
   return factory({ kubeconfig: file });
 }

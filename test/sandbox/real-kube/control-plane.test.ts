@@ -7,7 +7,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { expect, it } from 'vitest';
 import { groupMembers, isRunning } from '../../../sandbox/real-kube/procfs.js';
-import { describeRealKube, eventually, startRealKubeForFile } from '../../helpers/real-kube.js';
+import { describeRealKube, eventually, kubeClientFor, startRealKubeForFile } from '../../helpers/real-kube.js';
 
 const mergePatch = k8s.setHeaderOptions('Content-Type', k8s.PatchStrategy.MergePatch);
 
@@ -136,6 +136,9 @@ await describeRealKube('real control plane (kube-apiserver v1.32.13)', () => {
     const e = await core.patchNode({ name: 'w-1', body: { spec: { unschedulable: true } } }, mergePatch).catch((x: k8s.ApiException<string>) => x);
     expect((e as k8s.ApiException<string>).code).toBe(403);
     expect(JSON.parse((e as k8s.ApiException<string>).body).message).toBe('nodes "w-1" is forbidden: User "viewer" cannot patch resource "nodes" in API group "" at the cluster scope');
+    // herdbook's own client, from the viewer's kubeconfig file in the state directory.
+    const hb = await kubeClientFor(kube(), 'viewer');
+    expect((await hb.core.listNode()).items.map((n) => n.metadata?.name).sort()).toEqual(['s-1', 'w-1', 'w-2']);
   });
 
   it('refuses a Lease whose MicroTime has milliseconds (what client-node sends for a Date) with the real 400', async () => {

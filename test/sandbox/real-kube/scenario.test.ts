@@ -55,6 +55,17 @@ await describeRealKube('a kube-sim scenario on the real control plane', () => {
     expect([unready.status?.phase, unready.status?.conditions?.find((c) => c.type === 'Ready')?.status]).toEqual(['Running', 'False']);
   });
 
+  it('follows a pod’s readiness probe, and forgets a removed node', async () => {
+    const { api } = kube();
+    await kube().setPodReady('default', 'unready', true);
+    await eventually(async () => (await api.core.readNamespacedPod({ name: 'unready', namespace: 'default' })).status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True'), 'unready Ready');
+    await kube().addNode({ name: 'gone' });
+    await kube().removeNode('gone');
+    expect((await api.core.listNode({ fieldSelector: 'metadata.name=gone' })).items).toEqual([]);
+    expect(kube().kubelet('gone')).toBeUndefined();
+    expect(await kube().mutatingRequests()).toEqual([]);
+  });
+
   it('takes kubelet versions from the node source, and the server’s own when steered by hand', async () => {
     const { api } = kube();
     expect((await api.core.readNode({ name: 'a-1' })).status?.nodeInfo?.kubeletVersion).toBe('v1.31.4+k3s1');

@@ -1,0 +1,64 @@
+// `herdbook sandbox up --kube-apiserver`: the sandbox fleet on a real control plane. Its
+// nodes report the k3s installed on the fleet; a check run writes nothing (the audit log
+// says so, read from another process); `sandbox down` leaves no process behind.
+import { chmodSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { readSandboxState, type SandboxState } from '../../../sandbox/cluster/index.js';
+import { AuditLog } from '../../../sandbox/real-kube/audit.js';
+import { apiClients } from '../../../sandbox/real-kube/clients.js';
+import { USERS } from '../../../sandbox/real-kube/pki.js';
+import { herdbook, ROOT } from '../../e2e/helpers.js';
+import { describeRealKube } from '../../helpers/real-kube.js';
+
+const mentioning = (text: string) =>
+  readdirSync('/proc').filter((p) => {
+    try {
+      return /^\d+$/.test(p) && readFileSync(`/proc/${p}/cmdline`, 'utf8').includes(text);
+    } catch {
+      return false;
+    }
+  });
+
+await describeRealKube('sandbox up --kube-apiserver', () => {
+  const parent = mkdtempSync(path.join(os.tmpdir(), 'hb-real-sandbox-'));
+  // The fleet's become users must be able to enter it.
+  chmodSync(parent, 0o755);
+  const stateDir = path.join(parent, 'sandbox');
+  let state: SandboxState;
+
+  beforeAll(async () => {
+    const up = await herdbook(['sandbox', 'up', '--kube-apiserver', '--state-dir', stateDir], { timeoutMs: 240_000 });
+    if (up.code !== 0) throw new Error(`sandbox up failed (${up.code}):\n${up.stderr}\n${up.stdout}`);
+    state = (await readSandboxState(stateDir))!;
+  }, 300_000);
+  afterAll(async () => {
+    await herdbook(['sandbox', 'down', '--state-dir', stateDir], { timeoutMs: 60_000 });
+  }, 120_000);
+
+  it('runs the fleet on a real kube-apiserver whose nodes report the k3s installed on the fleet', async () => {
+    expect(state.sim.kind).toBe('real-kube');
+    const api = apiClients(readFileSync(state.kubeconfig, 'utf8'));
+    expect((await api.kc.makeApiClient((await import('@kubernetes/client-node')).VersionApi).getCode()).gitVersion).toBe('v1.32.13');
+    const nodes = (await api.core.listNode()).items.map((n) => [n.metadata!.name, n.status!.nodeInfo!.kubeletVersion, n.status!.conditions!.find((c) => c.type === 'Ready')!.status]);
+    expect(nodes.sort()).toEqual([['a-1', 'v1.31.4+k3s1', 'True'], ['a-2', 'v1.31.4+k3s1', 'True'], ['s-1', 'v1.31.4+k3s1', 'True']]);
+    const status = await herdbook(['sandbox', 'status', '--state-dir', stateDir]);
+    expect(status.stdout).toMatch(/API: +https:\/\/127\.0\.0\.1:\d+ \(real kube-apiserver, pid \d+\)/);
+  });
+
+  it('a check run of the skew playbook writes nothing to the real API', async () => {
+    const audit = new AuditLog(path.join(state.sim.dir, 'audit.log'), USERS.admin);
+    await audit.clear();
+    const run = await herdbook(['run', path.join(ROOT, 'playbooks/check-version-skew.yaml'), '-i', state.inventory, '--check'], { timeoutMs: 120_000 });
+    expect(run.code, run.stdout + run.stderr).toBe(0);
+    expect(await audit.mutating()).toEqual([]);
+  });
+
+  it('sandbox down stops the control plane and everything it started', async () => {
+    expect(mentioning(state.sim.dir).length).toBeGreaterThanOrEqual(4);
+    const down = await herdbook(['sandbox', 'down', '--state-dir', stateDir], { timeoutMs: 60_000 });
+    expect(down.code).toBe(0);
+    expect(mentioning(stateDir)).toEqual([]);
+  });
+});
