@@ -82,6 +82,7 @@ async function build(spec: KubeSpec, deps: KubeFactoryDeps): Promise<KubeClient>
     apps: kc.makeApiClient(k8s.AppsV1Api),
     policy: kc.makeApiClient(k8s.PolicyV1Api),
     coordination: kc.makeApiClient(k8s.CoordinationV1Api),
+    storage: kc.makeApiClient(k8s.StorageV1Api),
     version: kc.makeApiClient(k8s.VersionApi),
     microTime: (at) => new k8s.V1MicroTime(at.getTime()),
     patchOptions: (kind) => k8s.setHeaderOptions('Content-Type', kind === 'merge' ? k8s.PatchStrategy.MergePatch : kind === 'strategic' ? k8s.PatchStrategy.StrategicMergePatch : k8s.PatchStrategy.JsonPatch),

@@ -5,6 +5,7 @@ import type {
   CoordinationV1Api,
   CoreV1Api,
   PolicyV1Api,
+  StorageV1Api,
   VersionApi,
 } from '@kubernetes/client-node';
 
@@ -15,6 +16,7 @@ export interface KubeClient {
   readonly apps: AppsV1Api;
   readonly policy: PolicyV1Api;
   readonly coordination: CoordinationV1Api;
+  readonly storage: StorageV1Api;
   readonly version: VersionApi;
   /** Merge-patch and strategic-merge-patch options for the generated patch* calls. */
   patchOptions(kind: 'merge' | 'strategic' | 'json'): unknown;

@@ -1,5 +1,6 @@
 // cluster_info: everything a health check or a skew check needs, read once: server version,
-// nodes, pods not Running/Succeeded, PVCs not Bound, and the skew verdict. Changes nothing.
+// nodes, pods not Running/Succeeded, PVCs not Bound (but for those waiting for their first
+// consumer), and the skew verdict. Changes nothing.
 // The servers' version is read from the server Nodes' kubeletVersion, which k3s sets to its
 // own version: on k3s /version says the same, but an API server that is not k3s (a managed or
 // a test control plane) reports its own, which is not what a joining agent must match.
@@ -9,10 +10,11 @@ import { kubeError } from '../../engine/kube/errors.js';
 import { nodeFacts, type NodeFacts } from '../../engine/kube/node-facts.js';
 import { compareVersions, parseVersion } from '../../engine/versions.js';
 import { skewReport, type SkewReport } from '../k3s/skew.js';
+import { unboundClaims, type UnboundClaim } from './claims.js';
 
 type Args = { ignore_namespaces: string[] };
 type BadPod = { namespace: string; name: string; node?: string; phase: string; reason?: string };
-type State = { server_version: string; api_version?: string; nodes: NodeFacts[]; pods: BadPod[]; pvcs: { namespace: string; name: string; phase: string }[] };
+type State = { server_version: string; api_version?: string; nodes: NodeFacts[]; pods: BadPod[]; pvcs: UnboundClaim[] };
 
 /** A pod is unhealthy when not Running/Succeeded, or Running with a container stuck waiting. */
 export function podProblem(p: V1Pod): BadPod | undefined {
@@ -42,7 +44,7 @@ export function assessHealth(s: State): Health {
   const versions = new Set(s.nodes.map((n) => n.kubelet_version));
   if (versions.size > 1) problems.push(`nodes run different versions: ${s.nodes.map((n) => `${n.name} ${n.kubelet_version}`).join(', ')}`);
   for (const p of s.pods) problems.push(`pod ${p.namespace}/${p.name} is ${p.phase}${p.reason ? ` (${p.reason})` : ''}${p.node ? ` on ${p.node}` : ''}`);
-  for (const c of s.pvcs) problems.push(`pvc ${c.namespace}/${c.name} is ${c.phase}`);
+  for (const c of s.pvcs.filter((x) => !x.waiting_for_consumer)) problems.push(`pvc ${c.namespace}/${c.name} is ${c.phase}`);
   const skew = skewReport(s.nodes.map((n) => ({ name: n.name, role: n.k3s_role, version: n.kubelet_version })));
   problems.push(...skew.violations.filter(() => !skew.ok));
   return { healthy: problems.length === 0, problems, skew };
@@ -62,11 +64,13 @@ export const clusterInfo = defineModule<Args, State, never>({
   async inspect(ctx, args) {
     const kube = await ctx.kube();
     try {
-      const [version, nodes, pods, pvcs] = await Promise.all([
+      const [version, nodes, pods, pvcs, classes] = await Promise.all([
         kube.version.getCode(),
         kube.core.listNode({}),
         kube.core.listPodForAllNamespaces({}),
         kube.core.listPersistentVolumeClaimForAllNamespaces({}),
+        // A user who may not read StorageClasses still gets a health report: every Pending claim counts.
+        kube.storage.listStorageClass({}).then((l) => l.items, () => undefined),
       ]);
       const facts = nodes.items.map(nodeFacts);
       return {
@@ -74,7 +78,7 @@ export const clusterInfo = defineModule<Args, State, never>({
         api_version: version.gitVersion,
         nodes: facts.sort((a, b) => (a.k3s_role === b.k3s_role ? a.name.localeCompare(b.name) : a.k3s_role === 'server' ? -1 : 1)),
         pods: pods.items.filter((p) => !args.ignore_namespaces.includes(p.metadata?.namespace ?? '')).map(podProblem).filter((p): p is BadPod => !!p),
-        pvcs: pvcs.items.filter((c) => c.status?.phase !== 'Bound').map((c) => ({ namespace: c.metadata?.namespace ?? '', name: c.metadata?.name ?? '', phase: c.status?.phase ?? 'Unknown' })),
+        pvcs: unboundClaims(pvcs.items, pods.items, classes),
       };
     } catch (e) {
       throw kubeError(e, 'reading the cluster', kube.server);
@@ -98,7 +102,8 @@ export const clusterInfo = defineModule<Args, State, never>({
         // Ready nodes still carrying the unreachable taint: what LXC restarts leave behind (seed 003).
         stale_unreachable: s.nodes.filter((n) => n.ready && n.taints.some((t) => t.key === 'node.kubernetes.io/unreachable')).map((n) => n.name),
         unhealthy_pods: s.pods,
-        unbound_pvcs: s.pvcs,
+        unbound_pvcs: s.pvcs.filter((c) => !c.waiting_for_consumer),
+        waiting_pvcs: s.pvcs.filter((c) => c.waiting_for_consumer),
         skew: h.skew,
         healthy: h.healthy,
         problems: h.problems,
