@@ -4,10 +4,13 @@ import type { Schema, SchemaTable, StructDef } from './types.js';
 
 export type { Schema, SchemaTable, StructDef } from './types.js';
 
-/** "apps/v1" + "Deployment" → the Deployment struct; "v1" + "Node" → Node. */
+/** The definition id of a kind: "apps/v1" + "Deployment" → "apps.v1.Deployment"; "v1" + "Node" → "core.v1.Node". */
+export function kindId(apiVersion: string, kind: string): string | undefined {
+  return SCHEMAS.kinds[apiVersion.includes('/') ? `${apiVersion}/${kind}` : `/${apiVersion}/${kind}`];
+}
+
 export function kindDef(apiVersion: string, kind: string): StructDef | undefined {
-  const key = apiVersion.includes('/') ? `${apiVersion}/${kind}` : `/${apiVersion}/${kind}`;
-  const id = SCHEMAS.kinds[key];
+  const id = kindId(apiVersion, kind);
   return id ? SCHEMAS.defs[id] : undefined;
 }
 
