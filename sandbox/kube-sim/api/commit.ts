@@ -1,7 +1,7 @@
 // What every write shares: who the field manager is, recording managedFields, validation,
 // and the tail of PUT and PATCH (preconditions, system fields, status rules, storage).
 import { isDeepStrictEqual } from 'node:util';
-import { decodeObject } from '../decode/decode.js';
+import { zeroObject } from '../decode/zero.js';
 import { recordWrite, type Writer } from '../managed/record.js';
 import { validateMeta } from '../objects/meta.js';
 import type { KubeObject } from '../types.js';
@@ -36,7 +36,7 @@ function kindSchema(def: ResourceDef): Schema {
 /** On create the field manager compares with the kind's zero value (scope.Creater.New). */
 export function recordCreate(req: ApiRequest, obj: KubeObject): void {
   const schema = kindSchema(req.def);
-  const zero = decodeObject({}, defById((schema as { ref: string }).ref), 'json').value as KubeObject;
+  const zero = zeroObject(defById((schema as { ref: string }).ref)) as KubeObject;
   recordWrite(schema, zero, obj, writerOf(req), Boolean(req.def.subresources.status));
 }
 

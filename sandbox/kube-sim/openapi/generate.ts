@@ -3,9 +3,10 @@
 // reads the v1.32 OpenAPI documents (by default ../shared/reference/kubernetes-openapi-v1.32
 // next to the repository) and writes schemas.generated.ts beside this file's source, so a
 // fresh clone without the reference data still has the schemas.
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { REPO_ROOT } from '../repo-root.js';
 import { compactSchemas } from './compact.js';
 import type { SchemaTable } from './types.js';
 
@@ -17,14 +18,7 @@ export const OPENAPI_FILES = [
   'apis__coordination.k8s.io__v1_openapi.json',
 ];
 
-// The nearest folder with a package.json: the same from the sources and from dist/.
-function repoRoot(): string {
-  let dir = path.dirname(fileURLToPath(import.meta.url));
-  while (!existsSync(path.join(dir, 'package.json')) && path.dirname(dir) !== dir) dir = path.dirname(dir);
-  return dir;
-}
-
-export const REPO_ROOT = repoRoot();
+export { REPO_ROOT };
 export const DEFAULT_OPENAPI_DIR = path.resolve(REPO_ROOT, '..', 'shared', 'reference', 'kubernetes-openapi-v1.32');
 export const GENERATED_FILE = path.join(REPO_ROOT, 'sandbox', 'kube-sim', 'openapi', 'schemas.generated.ts');
 
