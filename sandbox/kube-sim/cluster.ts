@@ -28,10 +28,12 @@ export class Cluster {
     private defaultVersion = DEFAULT_KUBELET_VERSION,
   ) {}
 
+  /** Through the API's create, as a client would: k3s registers nodes, the rest stands for kubectl (the field manager's name). */
   private create(kind: string, obj: KubeObject): KubeObject {
     const def = resourceByKind(kind);
     if (def.namespaced) this.addNamespace(obj.metadata.namespace ?? 'default');
-    return createObject(this.api, { verb: 'create', def, namespace: obj.metadata.namespace, query: new URLSearchParams(), body: JSON.stringify(obj) }).body as KubeObject;
+    const userAgent = kind === 'Node' ? 'k3s/kube-sim' : 'kube-sim/scenario';
+    return createObject(this.api, { verb: 'create', def, namespace: obj.metadata.namespace, query: new URLSearchParams(), body: JSON.stringify(obj), userAgent }).body as KubeObject;
   }
 
   addNamespace(name: string): KubeObject {

@@ -12,6 +12,7 @@ import { commandNodeSource, hasCommands } from './controllers/command-source.js'
 import { newRuntime } from './controllers/env.js';
 import { Kubelets, type KubeletState, type NodeSource } from './controllers/kubelets.js';
 import { ControllerManager } from './controllers/manager.js';
+import type { PodAdmission } from './objects/pod-admission.js';
 import type { Scenario } from './scenario.js';
 import { createAdmin } from './server/admin.js';
 import type { SimUser } from './server/auth.js';
@@ -36,6 +37,10 @@ export type KubeSimOptions = {
   version?: string;
   /** Reuse certificates across simulators (generating them takes a few hundred ms). */
   pki?: Pki;
+  /** Answer requests without credentials as system:anonymous (403) rather than 401; k3s runs with --anonymous-auth=false. */
+  anonymousAuth?: boolean;
+  /** Admission settings, for a simulator that should answer like a particular server (see PodAdmission). */
+  admission?: PodAdmission;
 };
 
 /** What a waitFor check yields once it passes. */
@@ -100,7 +105,7 @@ export async function startKubeSim(options: KubeSimOptions = {}): Promise<KubeSi
   const polled = options.nodeSource ? 'callback' : source ? 'commands' : 'none';
 
   let manager: ControllerManager | undefined;
-  const api: ApiContext = { store, kick: () => manager?.kick() };
+  const api: ApiContext = { store, kick: () => manager?.kick(), admission: options.admission };
   manager = new ControllerManager({ store, api, kubelets, timings, runtime: newRuntime(), now: Date.now }, source);
   const cluster = new Cluster(store, api, kubelets, polled);
   manager.afterPoll = (src) => cluster.registerJoined(src);
@@ -119,6 +124,7 @@ export async function startKubeSim(options: KubeSimOptions = {}): Promise<KubeSi
     version: () => options.version ?? cluster.serverVersion(),
     address: () => address,
     admin: createAdmin({ cluster, kubelets, log }),
+    anonymousAuth: options.anonymousAuth,
   });
   const server: Server = createServer(
     { key: pki.server.keyPem, cert: pki.server.certPem, ca: pki.ca.certPem, requestCert: true, rejectUnauthorized: false },

@@ -1,5 +1,6 @@
 // What the request handlers receive: the store, a way to wake the controllers, and the
 // parsed request.
+import type { PodAdmission } from '../objects/pod-admission.js';
 import type { ObjectStore } from '../store.js';
 import type { ResourceDef, Verb } from './resources.js';
 
@@ -7,6 +8,8 @@ export type ApiContext = {
   store: ObjectStore;
   /** Wakes the controllers after a write, as a watch event would. */
   kick(): void;
+  /** How the admission plugins are configured (see PodAdmission). */
+  admission?: PodAdmission;
 };
 
 export type ApiRequest = {
@@ -18,6 +21,9 @@ export type ApiRequest = {
   query: URLSearchParams;
   body: string;
   contentType?: string;
+  /** The client's User-Agent: its part before "/" names the field manager when the request does not. */
+  userAgent?: string;
 };
 
-export type ApiReply = { code: number; body: unknown };
+/** `warnings` become `Warning: 299` headers (unknown fields under fieldValidation=Warn). */
+export type ApiReply = { code: number; body: unknown; warnings?: string[] };

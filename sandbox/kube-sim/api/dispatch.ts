@@ -1,11 +1,12 @@
 // One resource request to the handler of its verb.
-import type { Pod } from '../types.js';
+import type { KubeObject, Pod } from '../types.js';
 import type { ApiContext, ApiReply, ApiRequest } from './context.js';
 import { deletedReply, deleteObject } from './delete.js';
-import { getObject, listObjects, selectObjects } from './read.js';
+import { getObject, listItem, listObjects, selectObjects } from './read.js';
 import { createObject, patchObject, updateObject } from './write.js';
 import { isDryRun } from './options.js';
-import { deletePod, evictPod, gracefulDelete } from './pods.js';
+import { evictPod } from './eviction.js';
+import { deletePod, gracefulDelete } from './pods.js';
 import { apiVersionOf, tableOf } from './resources.js';
 import { methodNotAllowed } from './status.js';
 
@@ -38,7 +39,7 @@ function deleteCollection(ctx: ApiContext, req: ApiRequest): ApiReply {
   const deleted = items.map((o) => {
     if (req.def.kind === 'Pod') return gracefulDelete(ctx, o as Pod, { dryRun });
     if (!dryRun) ctx.store.remove(tableOf(req.def), o.metadata.namespace, o.metadata.name!);
-    return deletedReply(req.def, o).body;
+    return listItem(deletedReply(req.def, o).body as KubeObject);
   });
   if (!dryRun) ctx.kick();
   return { code: 200, body: { kind: `${req.def.kind}List`, apiVersion: apiVersionOf(req.def), metadata: { resourceVersion: ctx.store.resourceVersion }, items: deleted } };

@@ -8,15 +8,17 @@ export type FieldErrorType =
   | 'FieldValueDuplicate'
   | 'FieldValueForbidden';
 
-export type FieldError = { type: FieldErrorType; field: string; value?: unknown; detail?: string };
+/** `shown` replaces the printed value where Go prints it with %#v (a struct). */
+export type FieldError = { type: FieldErrorType; field: string; value?: unknown; detail?: string; shown?: string };
 
 // Go prints values with %v/%q: strings quoted, numbers bare.
-function show(v: unknown): string {
+function showValue(v: unknown): string {
   return typeof v === 'string' ? JSON.stringify(v) : typeof v === 'object' ? JSON.stringify(v) : String(v);
 }
 
 export function errorBody(e: FieldError): string {
   const tail = e.detail ? `: ${e.detail}` : '';
+  const show = (v: unknown) => e.shown ?? showValue(v);
   switch (e.type) {
     case 'FieldValueRequired':
       return `Required value${tail}`;
@@ -42,11 +44,17 @@ export const notSupported = (field: string, value: unknown, supported: string[])
 export const duplicate = (field: string, value: unknown, detail?: string): FieldError => ({ type: 'FieldValueDuplicate', field, value, detail });
 export const forbiddenField = (field: string, detail: string): FieldError => ({ type: 'FieldValueForbidden', field, detail });
 
-/** `Pod "x" is invalid: spec.containers: Required value` (several errors are bracketed, as Go's aggregate prints them). */
+/**
+ * `Pod "x" is invalid: spec.containers: Required value` (several errors are bracketed, as Go's
+ * aggregate prints them, identical ones once: ErrorList.ToAggregate); every error is a cause.
+ * An empty kind and name give the patch handler's ` "" is invalid` (transcript 10).
+ */
 export function invalidObject(kind: string, group: string, name: string, errors: FieldError[]): StatusError {
-  const qualifiedKind = group ? `${kind}.${group}` : kind;
-  const parts = errors.map((e) => `${e.field}: ${errorBody(e)}`);
+  const qualifiedKind = group && kind ? `${kind}.${group}` : kind;
+  const parts = [...new Set(errors.map((e) => `${e.field}: ${errorBody(e)}`))];
   const joined = parts.length === 1 ? parts[0] : `[${parts.join(', ')}]`;
   const causes: StatusCause[] = errors.map((e) => ({ reason: e.type, message: errorBody(e), field: e.field }));
-  return new StatusError(statusBody(422, `${qualifiedKind} "${name}" is invalid: ${joined}`, 'Invalid', { name, ...(group ? { group } : {}), kind, causes }));
+  // StatusDetails' name, group and kind are omitempty.
+  const details = { ...(name ? { name } : {}), ...(group && kind ? { group } : {}), ...(kind ? { kind } : {}), causes };
+  return new StatusError(statusBody(422, `${qualifiedKind} "${name}" is invalid: ${joined}`, 'Invalid', details));
 }

@@ -1,12 +1,20 @@
-// Per-kind behaviour on create and update: defaulting, then validation.
-import { defaultPod, validatePod } from '../objects/pod.js';
-import { validateNode } from '../objects/node.js';
+// Per-kind behaviour of a write, in the API server's order: Go defaulting while decoding,
+// then (after managedFields are recorded) the admission plugins, the strategy's
+// PrepareForCreate, validation.
+import { defaultPodSpec, initialPodStatus, validatePod } from '../objects/pod.js';
+import { admitPod } from '../objects/pod-admission.js';
+import { admitNode, validateNode } from '../objects/node.js';
 import { defaultWorkload, emptyPdbStatus, validateLease, validatePdb, validateWorkload } from '../objects/workloads.js';
 import type { KubeObject, Node, Pod, PodDisruptionBudget, Workload } from '../types.js';
+import type { ApiContext } from './context.js';
 import type { FieldError } from './field-errors.js';
 
 export type KindHooks = {
-  /** Defaults set on create, and the status a new object starts with. */
+  /** SetDefaults_*: on every decoded body (create, update, patch), before managedFields, so the writer owns them. */
+  defaults?(obj: KubeObject): void;
+  /** Mutating admission on create: what it adds belongs to no manager. */
+  admit?(obj: KubeObject, ctx: ApiContext): void;
+  /** PrepareForCreate: the status a new object starts with. */
   prepareCreate?(obj: KubeObject): void;
   validate?(obj: KubeObject, old?: KubeObject): FieldError[];
   /** Drops what Go's omitempty would not serialise, so that writing it back is no change. */
@@ -21,14 +29,21 @@ export function normalizeMeta(obj: KubeObject): void {
 }
 
 const workload: KindHooks = {
-  prepareCreate: (o) => defaultWorkload(o as Workload),
+  defaults: (o) => defaultWorkload(o as Workload),
+  prepareCreate: (o) => void (o.status = {}),
   validate: (o, old) => validateWorkload(o as Workload, old as Workload | undefined),
 };
 
 export const KIND_HOOKS: Record<string, KindHooks> = {
-  Pod: { prepareCreate: (o) => defaultPod(o as Pod), validate: (o, old) => validatePod(o as Pod, old as Pod | undefined) },
+  Pod: {
+    defaults: (o) => defaultPodSpec(((o as Pod).spec ??= { containers: [] })),
+    admit: (o, ctx) => admitPod(o as Pod, ctx.admission ?? {}),
+    prepareCreate: (o) => initialPodStatus(o as Pod),
+    validate: (o, old) => validatePod(o as Pod, old as Pod | undefined),
+  },
   Node: {
-    validate: (o) => validateNode(o as Node),
+    admit: (o) => admitNode(o as Node),
+    validate: (o, old) => validateNode(o as Node, old as Node | undefined),
     normalize(o) {
       if (o.spec?.unschedulable === false) delete o.spec.unschedulable;
       if (Array.isArray(o.spec?.taints) && o.spec.taints.length === 0) delete o.spec.taints;
@@ -42,9 +57,8 @@ export const KIND_HOOKS: Record<string, KindHooks> = {
     },
   },
   PersistentVolumeClaim: {
+    defaults: (o) => void ((o.spec ??= {}).volumeMode ??= 'Filesystem'),
     prepareCreate(o) {
-      o.spec ??= {};
-      o.spec.volumeMode ??= 'Filesystem';
       // Provisioning is instant here: every claim is bound to a volume of the size it asked for.
       const storage = o.spec.resources?.requests?.storage ?? '1Gi';
       o.spec.volumeName ??= `pvc-${o.metadata.uid}`;

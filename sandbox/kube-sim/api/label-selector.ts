@@ -1,10 +1,13 @@
 // Label selectors: the query-string grammar of k8s.io/apimachinery/pkg/labels
-// (`a=b`, `a==b`, `a!=b`, `a in (x,y)`, `a notin (x)`, `a`, `!a`) and metav1.LabelSelector.
+// (`a=b`, `a==b`, `a!=b`, `a in (x,y)`, `a notin (x)`, `a`, `!a`, `a gt 1`; label-parser.ts)
+// and metav1.LabelSelector.
 import type { LabelSelector, Labels } from '../types.js';
 import { badRequest } from './status.js';
+import { Parser, SelectorError } from './label-parser.js';
 
 export type Requirement =
   | { key: string; op: 'in' | 'notin'; values: string[] }
+  | { key: string; op: 'gt' | 'lt'; values: string[] }
   | { key: string; op: 'exists' | '!exists' };
 
 export type Selector = Requirement[];
@@ -22,71 +25,24 @@ export function matches(selector: Selector, labels: Labels | undefined): boolean
         return has && r.values.includes(l[r.key]);
       case 'notin':
         return !has || !r.values.includes(l[r.key]);
+      case 'gt':
+      case 'lt': {
+        const n = /^-?\d+$/.test(l[r.key] ?? '') ? Number(l[r.key]) : NaN;
+        return has && Number.isFinite(n) && (r.op === 'gt' ? n > Number(r.values[0]) : n < Number(r.values[0]));
+      }
     }
   });
 }
 
-/** Parses `?labelSelector=`; a malformed one is the API's 400. */
+/** Parses `?labelSelector=` with labels.Parse's grammar and error texts (transcript 14); an error is the API's 400. */
 export function parseLabelSelector(text: string | undefined): Selector {
-  if (!text || !text.trim()) return [];
-  const out: Selector = [];
-  for (const term of splitTerms(text)) {
-    const t = term.trim();
-    if (!t) throw badRequest(`unable to parse requirement: found '', expected: identifier`);
-    out.push(parseTerm(t));
+  if (!text) return [];
+  try {
+    return new Parser(text).parse();
+  } catch (e) {
+    if (e instanceof SelectorError) throw badRequest(e.message);
+    throw e;
   }
-  return out;
-}
-
-// Commas inside `in (a,b)` do not separate requirements.
-function splitTerms(text: string): string[] {
-  const terms: string[] = [];
-  let depth = 0;
-  let start = 0;
-  for (let i = 0; i < text.length; i++) {
-    if (text[i] === '(') depth++;
-    else if (text[i] === ')') depth--;
-    else if (text[i] === ',' && depth === 0) {
-      terms.push(text.slice(start, i));
-      start = i + 1;
-    }
-  }
-  terms.push(text.slice(start));
-  return terms;
-}
-
-const KEY = /^[A-Za-z0-9]([-A-Za-z0-9_./]*[A-Za-z0-9])?$/;
-const VALUE = /^([A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?)?$/;
-
-function parseTerm(t: string): Requirement {
-  if (t.startsWith('!')) return { key: checkKey(t.slice(1).trim()), op: '!exists' };
-  const set = /^(\S+)\s+(in|notin)\s*\((.*)\)$/.exec(t);
-  if (set) {
-    const values = set[3].split(',').map((v) => checkValue(v.trim()));
-    return { key: checkKey(set[1]), op: set[2] as 'in' | 'notin', values };
-  }
-  const eq = /^([^=!\s]+)\s*(==|=|!=)\s*(.*)$/.exec(t);
-  if (eq) {
-    const op = eq[2] === '!=' ? 'notin' : 'in';
-    return { key: checkKey(eq[1]), op, values: [checkValue(eq[3].trim())] };
-  }
-  if (/\s/.test(t)) throw badRequest(`unable to parse requirement: found '${t.split(/\s+/)[1]}', expected: in, notin, =, ==, !=, gt, lt`);
-  return { key: checkKey(t), op: 'exists' };
-}
-
-function checkKey(k: string): string {
-  const name = k.includes('/') ? k.slice(k.indexOf('/') + 1) : k;
-  if (!KEY.test(k) || name.length > 63) {
-    throw badRequest(`unable to parse requirement: values[0][${k}]: Invalid value: "${k}": name part must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character`);
-  }
-  return k;
-}
-
-function checkValue(v: string): string {
-  if (!VALUE.test(v) || v.length > 63) {
-    throw badRequest(`unable to parse requirement: values[0][${v}]: Invalid value: "${v}": a valid label must be an empty string or consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character`);
-  }
-  return v;
 }
 
 /** metav1.LabelSelector as a Selector. An empty selector is empty: callers decide what it matches. */

@@ -1,6 +1,20 @@
 // Query and body options shared by the write verbs: dryRun, DeleteOptions.
 import { invalidObject, notSupported } from './field-errors.js';
 import { badRequest } from './status.js';
+import { DecodeError } from '../decode/go-errors.js';
+import { decodeObject } from '../decode/decode.js';
+import { kindDef } from '../openapi/index.js';
+
+function decodeDeleteOptions(raw: unknown): Record<string, any> {
+  if (raw === undefined) return {};
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw badRequest('the body of the request was not a JSON object');
+  try {
+    return decodeObject(raw, kindDef('meta.k8s.io/v1', 'DeleteOptions')!, 'json').value;
+  } catch (e) {
+    if (e instanceof DecodeError) throw badRequest(e.message);
+    throw e;
+  }
+}
 
 export type DeleteOptions = {
   gracePeriodSeconds?: number;
@@ -28,9 +42,9 @@ export function parseJsonBody(body: string): unknown {
   }
 }
 
-/** DeleteOptions from the body (kubectl, client-node's `body`) and from the query (`gracePeriodSeconds=`). */
+/** DeleteOptions from the body (kubectl, client-node's `body`), decoded as its Go type, and from the query (`gracePeriodSeconds=`). */
 export function parseDeleteOptions(query: URLSearchParams, body: string): DeleteOptions {
-  const b = (parseJsonBody(body) ?? {}) as Record<string, any>;
+  const b = decodeDeleteOptions(parseJsonBody(body));
   const q = query.get('gracePeriodSeconds');
   const grace = b.gracePeriodSeconds ?? (q !== null ? Number(q) : undefined);
   if (grace !== undefined && !Number.isInteger(grace)) throw badRequest(`invalid gracePeriodSeconds: ${String(grace)}`);

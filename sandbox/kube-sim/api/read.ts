@@ -22,6 +22,12 @@ export function getObject(ctx: ApiContext, req: ApiRequest): ApiReply {
   return { code: 200, body: withType(req.def, mustGet(ctx, req.def, req.namespace, req.name!)) };
 }
 
+/** A list's items carry no apiVersion and kind of their own (transcripts 13, 21). */
+export function listItem(o: KubeObject): KubeObject {
+  const { apiVersion: _v, kind: _k, ...rest } = o;
+  return rest as KubeObject;
+}
+
 /** The objects a list or watch selects: namespace, labelSelector, fieldSelector. */
 export function selectObjects(ctx: ApiContext, req: ApiRequest): { items: KubeObject[]; filter: (o: KubeObject) => boolean } {
   const labels = parseLabelSelector(req.query.get('labelSelector') ?? undefined);
@@ -45,5 +51,5 @@ export function listObjects(ctx: ApiContext, req: ApiRequest): ApiReply {
     metadata.continue = Buffer.from(String(offset + limit)).toString('base64url');
     metadata.remainingItemCount = items.length - offset - limit;
   }
-  return { code: 200, body: { kind: `${req.def.kind}List`, apiVersion: apiVersionOf(req.def), metadata, items: page } };
+  return { code: 200, body: { kind: `${req.def.kind}List`, apiVersion: apiVersionOf(req.def), metadata, items: page.map(listItem) } };
 }

@@ -102,14 +102,17 @@ export const methodNotAllowed = () =>
 
 export const resourceNotFound = () => err(404, 'the server could not find the requested resource', 'NotFound', {});
 
-export const unsupportedMediaType = (accepted: readonly string[]) =>
-  err(415, `the body of the request was in an unknown format - accepted media types include: ${accepted.join(', ')}`, 'UnsupportedMediaType');
+/**
+ * A PATCH whose content type is no patch type: refused by go-restful's Consumes match before
+ * the patch handler runs, in its own words (transcript 12).
+ */
+export const unsupportedMediaType = () => err(415, '415: Unsupported Media Type', 'UnsupportedMediaType', {});
 
 export const internal = (message: string) =>
   err(500, `Internal error occurred: ${message}`, 'InternalError', { causes: [{ message }] });
 
-/** A JSON patch that decodes but cannot be applied: NewGenericServerResponse(422, ...). */
-export const patchNotApplicable = (why: string) =>
-  err(422, 'the server rejected our request due to an error in our request', 'Invalid', {
-    causes: [{ reason: 'UnexpectedServerResponse', message: why }],
-  });
+/**
+ * A JSON patch that decodes but cannot be applied (a failed `test`, a missing path):
+ * NewGenericServerResponse(422, ..., isUnexpectedResponse=false), so no causes (transcript 08).
+ */
+export const patchNotApplicable = () => err(422, 'the server rejected our request due to an error in our request', 'Invalid', {});

@@ -2,6 +2,7 @@
 // (cordoned or not), created bound to the node.
 import { safeHash } from '../objects/meta.js';
 import { isPodReady } from '../objects/pod.js';
+import type { PodAdmission } from '../objects/pod-admission.js';
 import type { Node, Pod, Toleration, Workload } from '../types.js';
 import { byController, nodes, pods, type ControllerEnv } from './env.js';
 import { misfit, tolerates } from './scheduling.js';
@@ -17,11 +18,11 @@ const DAEMON_TOLERATIONS: Toleration[] = [
   { key: 'node.kubernetes.io/unschedulable', operator: 'Exists', effect: 'NoSchedule' },
 ];
 
-function daemonPod(ds: Workload, node: Node): Pod {
+function daemonPod(ds: Workload, node: Node, admission: PodAdmission): Pod {
   const tolerations = [...(ds.spec.template.spec.tolerations ?? [])];
   for (const t of DAEMON_TOLERATIONS) if (!tolerations.some((x) => x.key === t.key && x.effect === t.effect)) tolerations.push(t);
   const hash = safeHash(JSON.stringify(ds.spec.template));
-  return podFromTemplate(ds, { nodeName: node.metadata.name, tolerations }, { 'controller-revision-hash': hash, 'pod-template-generation': String(ds.metadata.generation ?? 1) });
+  return podFromTemplate(ds, admission, { nodeName: node.metadata.name, tolerations }, { 'controller-revision-hash': hash, 'pod-template-generation': String(ds.metadata.generation ?? 1) });
 }
 
 /** A running daemon pod stays while its node has no NoExecute taint it does not tolerate (NotReady nodes included). */
@@ -39,7 +40,7 @@ export function daemonSets(env: ControllerEnv): void {
     let desired = 0;
     let misscheduled = 0;
     for (const node of allNodes) {
-      const probe = daemonPod(ds, node);
+      const probe = daemonPod(ds, node, env.api.admission ?? {});
       // Cordon does not keep DaemonSet pods away; untolerated taints and selectors do.
       const fits = !misfit(probe, { ...node, spec: { ...node.spec, unschedulable: false } });
       const here = owned.filter((p) => p.spec.nodeName === node.metadata.name);

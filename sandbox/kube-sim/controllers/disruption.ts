@@ -1,12 +1,12 @@
 // The disruption controller: each PodDisruptionBudget's status from the pods it covers.
 // Healthy = Ready, not being deleted, and not just evicted (status.disruptedPods).
 import { rfc3339 } from '../clock.js';
-import { budget } from '../objects/pdb.js';
+import { budget, pdbCovers } from '../objects/pdb.js';
 import { isPodReady, setCondition } from '../objects/pod.js';
 import { controllerOf } from '../objects/meta.js';
-import { fromLabelSelector, matches } from '../api/label-selector.js';
 import type { Pod, PodDisruptionBudget, Workload } from '../types.js';
 import { pods, type ControllerEnv } from './env.js';
+import { KCM, saveAs } from './save-as.js';
 
 /** How long an eviction stays in disruptedPods waiting for the pod to go (DeletionTimeout: 2 minutes). */
 const DELETION_TIMEOUT_S = 120;
@@ -32,8 +32,7 @@ export function disruption(env: ControllerEnv): void {
   const now = rfc3339(nowMs);
   const all = pods(env);
   for (const pdb of env.store.scan('poddisruptionbudgets.policy') as readonly PodDisruptionBudget[]) {
-    const sel = fromLabelSelector(pdb.spec?.selector);
-    const covered = sel.length ? all.filter((p) => p.metadata.namespace === pdb.metadata.namespace && matches(sel, p.metadata.labels)) : [];
+    const covered = all.filter((p) => pdbCovers(pdb, p));
     const old = pdb.status ?? {};
     const disrupted: Record<string, string> = {};
     for (const [name, at] of Object.entries(old.disruptedPods ?? {})) {
@@ -62,6 +61,6 @@ export function disruption(env: ControllerEnv): void {
       ),
     };
     if (Object.keys(disrupted).length) status.disruptedPods = disrupted;
-    env.store.save('poddisruptionbudgets.policy', { ...pdb, status });
+    saveAs(env, 'PodDisruptionBudget', pdb, { ...pdb, status }, KCM, 'status');
   }
 }

@@ -8,11 +8,12 @@ import { kubelet, markPodsNotReady } from './kubelet.js';
 import { nodeLifecycle } from './node-lifecycle.js';
 import { scheduler } from './scheduler.js';
 import { taintEviction } from './taint-eviction.js';
+import { ttl } from './ttl.js';
 import { daemonSets } from './daemonset.js';
 import { deployments } from './deployment.js';
 import { replicaSets } from './replicaset.js';
 
-const CONTROLLERS = [nodeLifecycle, markPodsNotReady, taintEviction, podGc, garbageCollector, deployments, replicaSets, daemonSets, scheduler, kubelet, disruption];
+const CONTROLLERS = [ttl, nodeLifecycle, markPodsNotReady, taintEviction, podGc, garbageCollector, deployments, replicaSets, daemonSets, scheduler, kubelet, disruption];
 
 const MAX_PASSES = 20;
 

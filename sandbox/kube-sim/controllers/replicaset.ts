@@ -12,7 +12,7 @@ export function replicaSets(env: ControllerEnv): void {
     const owned = owners.get(rs.metadata.uid!) ?? [];
     const live = owned.filter(active);
     const want = rs.spec.replicas ?? 1;
-    for (let i = live.length; i < want; i++) env.store.create('pods', podFromTemplate(rs));
+    for (let i = live.length; i < want; i++) env.store.create('pods', podFromTemplate(rs, env.api.admission ?? {}));
     if (live.length > want) {
       // Scale down the least useful first: unscheduled, then not ready, then the youngest.
       const rank = (p: Pod) => (p.spec.nodeName ? 0 : -2) + (isPodReady(p) ? 0 : -1);

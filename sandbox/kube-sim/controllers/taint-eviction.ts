@@ -2,6 +2,10 @@
 // deleted; a toleration with tolerationSeconds only delays that (300 s by default for
 // not-ready and unreachable, added to every pod at admission).
 import { gracefulDelete } from '../api/pods.js';
+import { rfc3339 } from '../clock.js';
+import { withDisruptionTarget } from '../objects/pod.js';
+import type { Pod } from '../types.js';
+import { KCM, saveAs } from './save-as.js';
 import { nodes, pods, type ControllerEnv } from './env.js';
 
 export function taintEviction(env: ControllerEnv): void {
@@ -33,6 +37,10 @@ export function taintEviction(env: ControllerEnv): void {
       if (!tol) deadline = Math.min(deadline, t.since);
       else if (tol.tolerationSeconds !== undefined) deadline = Math.min(deadline, t.since + Math.max(0, tol.tolerationSeconds) * env.timings.secondMs);
     }
-    if (nowMs >= deadline) gracefulDelete(env.api, pod, { dryRun: false });
+    if (nowMs < deadline) continue;
+    // addConditionAndDeletePod: the DisruptionTarget condition, patched to pods/status, then the delete (transcript 21).
+    const marked = withDisruptionTarget(pod, 'DeletionByTaintManager', 'Taint manager: deleting due to NoExecute taint', rfc3339(nowMs));
+    saveAs(env, 'Pod', pod, marked, KCM, 'status');
+    gracefulDelete(env.api, env.store.peek('pods', pod.metadata.namespace, pod.metadata.name!) as Pod, { dryRun: false });
   }
 }

@@ -2,12 +2,13 @@
 // the replica counts of a status.
 import { defaultPod, isPodReady, isTerminal } from '../objects/pod.js';
 import { controllerRef, randomSuffix } from '../objects/meta.js';
+import type { PodAdmission } from '../objects/pod-admission.js';
 import type { KubeObject, Pod, Workload } from '../types.js';
 
 export const ownedBy = (o: KubeObject, owner: KubeObject) => o.metadata.ownerReferences?.some((r) => r.controller && r.uid === owner.metadata.uid);
 export const active = (p: Pod) => !p.metadata.deletionTimestamp && !isTerminal(p);
 
-export function podFromTemplate(owner: Workload, extra: Partial<Pod['spec']> = {}, labels: Record<string, string> = {}): Pod {
+export function podFromTemplate(owner: Workload, admission: PodAdmission, extra: Partial<Pod['spec']> = {}, labels: Record<string, string> = {}): Pod {
   const t = structuredClone(owner.spec.template);
   const pod: Pod = {
     metadata: {
@@ -22,7 +23,7 @@ export function podFromTemplate(owner: Workload, extra: Partial<Pod['spec']> = {
     status: {},
   };
   if (!pod.metadata.annotations) delete pod.metadata.annotations;
-  defaultPod(pod);
+  defaultPod(pod, admission);
   return pod;
 }
 

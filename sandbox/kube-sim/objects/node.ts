@@ -1,6 +1,7 @@
 // Nodes as a k3s kubelet registers them: k3s labels and annotations, role labels on
 // servers, nodeInfo, addresses; and the validation of a node's taints.
-import { duplicate, notSupported, required, type FieldError } from '../api/field-errors.js';
+import { duplicate, invalid, notSupported, required, type FieldError } from '../api/field-errors.js';
+import { isQualifiedName, isValidLabelValue } from './names.js';
 import type { Labels, Node, Taint } from '../types.js';
 
 export type NodeRole = 'server' | 'agent';
@@ -50,7 +51,6 @@ export function buildNode(init: NodeInit): Node {
         'k3s.io/hostname': init.name,
         'k3s.io/internal-ip': init.internalIP,
         'k3s.io/node-args': JSON.stringify([init.role]),
-        'node.alpha.kubernetes.io/ttl': '0',
         'volumes.kubernetes.io/controller-managed-attach-detach': 'true',
         ...init.annotations,
       },
@@ -88,17 +88,41 @@ export function nodeInfo(kubeletVersion: string, arch = 'amd64'): Record<string,
 
 const EFFECTS = ['NoSchedule', 'PreferNoSchedule', 'NoExecute'];
 
-export function validateNode(node: Node): FieldError[] {
+/** %#v of the internal core.Taint, as field.Duplicate prints it. */
+const goTaint = (t: Taint) => `core.Taint{Key:${JSON.stringify(t.key ?? '')}, Value:${JSON.stringify(t.value ?? '')}, Effect:${JSON.stringify(t.effect ?? '')}, TimeAdded:${t.timeAdded ? '(*v1.Time)(0xc000a1b2c0)' : '(*v1.Time)(nil)'}}`;
+
+/** validateNodeTaints, under the path the API server gives them: metadata.taints (transcript 07). */
+function validateTaints(taints: Taint[], path: string): FieldError[] {
   const errs: FieldError[] = [];
-  const seen = new Set<string>();
-  (node.spec?.taints ?? []).forEach((t, i) => {
-    if (!t.key) errs.push(required(`spec.taints[${i}].key`));
-    if (!EFFECTS.includes(t.effect)) errs.push(notSupported(`spec.taints[${i}].effect`, t.effect ?? '', EFFECTS));
-    const id = `${t.key}:${t.effect}`;
-    if (seen.has(id)) errs.push(duplicate(`spec.taints[${i}]`, id, 'taints must be unique by key and effect pair'));
-    seen.add(id);
+  const seen = new Map<string, Set<string>>();
+  taints.forEach((t, i) => {
+    const at = `${path}[${i}]`;
+    for (const m of isQualifiedName(t.key ?? '')) errs.push(invalid(`${at}.key`, t.key ?? '', m));
+    const valueErrs = isValidLabelValue(t.value ?? '');
+    if (valueErrs.length) errs.push(invalid(`${at}.value`, t.value ?? '', valueErrs.join(';')));
+    if (!t.effect) errs.push(required(`${at}.effect`, ''));
+    else if (!EFFECTS.includes(t.effect)) errs.push(notSupported(`${at}.effect`, t.effect, EFFECTS));
+    const keys = seen.get(t.effect) ?? new Set<string>();
+    if (keys.has(t.key)) {
+      errs.push({ ...duplicate(at, t, 'taints must be unique by key and effect pair'), shown: goTaint(t) });
+      return;
+    }
+    seen.set(t.effect, keys.add(t.key));
   });
   return errs;
+}
+
+/** ValidateNode; an update also runs ValidateNodeUpdate, which checks the taints once more (transcript 07: each cause twice). */
+export function validateNode(node: Node, old?: Node): FieldError[] {
+  const taints = validateTaints(node.spec?.taints ?? [], 'metadata.taints');
+  return old ? [...taints, ...taints] : taints;
+}
+
+/** The TaintNodesByCondition admission plugin: a new node is not-ready until its lifecycle controller says otherwise (transcript 03). */
+export function admitNode(node: Node): void {
+  node.spec ??= {};
+  const taints = (node.spec.taints ??= []);
+  if (!taints.some((t) => t.key === 'node.kubernetes.io/not-ready' && t.effect === 'NoSchedule')) taints.push({ key: 'node.kubernetes.io/not-ready', effect: 'NoSchedule' });
 }
 
 export function readyCondition(node: Node) {

@@ -3,13 +3,15 @@
 import { fromLabelSelector, matches } from '../api/label-selector.js';
 import type { IntOrString, Pod, PodDisruptionBudget } from '../types.js';
 
-/** getPodDisruptionBudgets in eviction.go: same namespace, and an empty selector matches nothing. */
+/** Whether a budget covers a pod: same namespace; in policy/v1 no selector matches nothing, an empty one everything. */
+export function pdbCovers(pdb: PodDisruptionBudget, pod: Pod): boolean {
+  if (pdb.metadata.namespace !== pod.metadata.namespace || !pdb.spec?.selector) return false;
+  return matches(fromLabelSelector(pdb.spec.selector), pod.metadata.labels);
+}
+
+/** getPodDisruptionBudgets in eviction.go. */
 export function pdbsForPod(pdbs: PodDisruptionBudget[], pod: Pod): PodDisruptionBudget[] {
-  return pdbs.filter((pdb) => {
-    if (pdb.metadata.namespace !== pod.metadata.namespace) return false;
-    const sel = fromLabelSelector(pdb.spec?.selector);
-    return sel.length > 0 && matches(sel, pod.metadata.labels);
-  });
+  return pdbs.filter((pdb) => pdbCovers(pdb, pod));
 }
 
 /** intstr.GetScaledValueFromIntOrPercent with roundUp, as the controller calls it. */

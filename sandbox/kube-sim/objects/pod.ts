@@ -2,27 +2,20 @@
 // validation the API applies on create and update.
 import { isDeepStrictEqual } from 'node:util';
 import { forbiddenField, invalid, required, type FieldError } from '../api/field-errors.js';
-import type { Condition, Pod, Toleration } from '../types.js';
+import type { Condition, Pod } from '../types.js';
+import { admitPod, type PodAdmission } from './pod-admission.js';
 
 export const TERMINATE_ANNOTATION = 'kube-sim.herdbook.dev/terminate-seconds';
 export const START_ANNOTATION = 'kube-sim.herdbook.dev/start-seconds';
 
-const DEFAULT_TOLERATIONS: Toleration[] = [
-  { key: 'node.kubernetes.io/not-ready', operator: 'Exists', effect: 'NoExecute', tolerationSeconds: 300 },
-  { key: 'node.kubernetes.io/unreachable', operator: 'Exists', effect: 'NoExecute', tolerationSeconds: 300 },
-];
-
+/** SetDefaults_PodSpec and SetDefaults_Container: what decoding a pod (or a template) fills in. */
 export function defaultPodSpec(spec: Pod['spec']): void {
   spec.restartPolicy ??= 'Always';
   spec.terminationGracePeriodSeconds ??= 30;
   spec.dnsPolicy ??= 'ClusterFirst';
   spec.schedulerName ??= 'default-scheduler';
-  spec.serviceAccountName ??= 'default';
-  spec.serviceAccount ??= spec.serviceAccountName;
   spec.securityContext ??= {};
   spec.enableServiceLinks ??= true;
-  spec.priority ??= 0;
-  spec.preemptionPolicy ??= 'PreemptLowerPriority';
   for (const c of spec.containers ?? []) {
     c.imagePullPolicy ??= /:latest$|^[^:]*$/.test(String(c.image ?? '')) ? 'Always' : 'IfNotPresent';
     c.terminationMessagePath ??= '/dev/termination-log';
@@ -31,17 +24,22 @@ export function defaultPodSpec(spec: Pod['spec']): void {
   }
 }
 
-/** Defaults for a pod being created through the API or by a controller. */
-export function defaultPod(pod: Pod): void {
+/** The status a pod starts with (the strategy's PrepareForCreate): Pending, and its QoS class. */
+export function initialPodStatus(pod: Pod): void {
+  const resources = (pod.spec.containers ?? []).map((c) => (c.resources ?? {}) as { requests?: object; limits?: object });
+  const none = resources.every((r) => !Object.keys(r.requests ?? {}).length && !Object.keys(r.limits ?? {}).length);
+  const guaranteed = !none && resources.every((r) => Object.keys(r.limits ?? {}).length && JSON.stringify(r.limits) === JSON.stringify(r.requests ?? r.limits));
+  pod.status = { phase: 'Pending', qosClass: none ? 'BestEffort' : guaranteed ? 'Guaranteed' : 'Burstable' };
+}
+
+/** A pod as a controller creates it through the API: defaulted, admitted, Pending. */
+export function defaultPod(pod: Pod, admission: PodAdmission = {}): void {
   pod.apiVersion = 'v1';
   pod.kind = 'Pod';
   pod.spec ??= { containers: [] };
   defaultPodSpec(pod.spec);
-  const tolerations = (pod.spec.tolerations ??= []);
-  for (const t of DEFAULT_TOLERATIONS) {
-    if (!tolerations.some((x) => x.key === t.key && (x.effect ?? '') === t.effect)) tolerations.push({ ...t });
-  }
-  pod.status = { phase: 'Pending', qosClass: 'BestEffort' };
+  admitPod(pod, admission);
+  initialPodStatus(pod);
 }
 
 export function validatePod(pod: Pod, old?: Pod): FieldError[] {
@@ -102,4 +100,19 @@ export function setCondition(conditions: Condition[], next: Condition, now: stri
   const old = conditions.find((c) => c.type === next.type);
   const merged: Condition = { ...old, ...next, lastTransitionTime: old && old.status === next.status ? old.lastTransitionTime : now };
   return old ? conditions.map((c) => (c === old ? merged : c)) : [...conditions, merged];
+}
+
+/**
+ * podutil.UpdatePodCondition for DisruptionTarget: the condition is replaced whole (its
+ * lastProbeTime back to null), keeping lastTransitionTime while the status stays True. The
+ * eviction API and the taint manager set it before they delete (transcripts 21, 27).
+ */
+export function withDisruptionTarget(pod: Pod, reason: string, message: string, now: string): Pod {
+  const conditions = [...(pod.status?.conditions ?? [])];
+  const at = conditions.findIndex((c) => c.type === 'DisruptionTarget');
+  const old = at >= 0 ? conditions[at] : undefined;
+  const next: Condition = { type: 'DisruptionTarget', status: 'True', lastProbeTime: null, lastTransitionTime: old?.status === 'True' ? old.lastTransitionTime : now, reason, message };
+  if (at >= 0) conditions[at] = next;
+  else conditions.push(next);
+  return { ...pod, status: { ...pod.status, conditions } };
 }

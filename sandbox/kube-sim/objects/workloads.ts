@@ -7,6 +7,7 @@ import type { KubeObject, PodDisruptionBudget, Workload } from '../types.js';
 import { goMap } from './meta.js';
 import { defaultPodSpec, validatePod } from './pod.js';
 
+/** SetDefaults_Deployment, _ReplicaSet, _DaemonSet (with the template's pod spec defaults). */
 export function defaultWorkload(w: Workload): void {
   const spec = w.spec;
   if (w.kind !== 'DaemonSet') spec.replicas ??= 1;
@@ -17,7 +18,6 @@ export function defaultWorkload(w: Workload): void {
   }
   if (w.kind === 'DaemonSet') spec.updateStrategy ??= { type: 'RollingUpdate', rollingUpdate: { maxSurge: 0, maxUnavailable: 1 } };
   if (spec.template?.spec) defaultPodSpec(spec.template.spec);
-  w.status = {};
 }
 
 export function validateWorkload(w: Workload, old?: Workload): FieldError[] {

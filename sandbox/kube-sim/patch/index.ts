@@ -19,7 +19,7 @@ export type PatchType = (typeof PATCH_TYPES)[number];
 
 export function patchTypeOf(contentType: string | undefined): PatchType {
   const bare = (contentType ?? '').split(';')[0].trim();
-  if (!(PATCH_TYPES as readonly string[]).includes(bare)) throw unsupportedMediaType(PATCH_TYPES);
+  if (!(PATCH_TYPES as readonly string[]).includes(bare)) throw unsupportedMediaType();
   return bare as PatchType;
 }
 
@@ -62,7 +62,7 @@ export function applyPatch(current: KubeObject, type: PatchType, body: string, m
       }
     }
   } catch (e) {
-    if (e instanceof PatchApplyError) throw patchNotApplicable(e.message);
+    if (e instanceof PatchApplyError) throw patchNotApplicable();
     throw e;
   }
 }

@@ -2,6 +2,7 @@
 // API server's 401 and 403 wording (endpoints/handlers/responsewriters/errors.go).
 import type { IncomingMessage } from 'node:http';
 import type { TLSSocket } from 'node:tls';
+import { forbidden } from '../api/status.js';
 
 export type Rule = { verbs: string[]; resources: string[]; apiGroups?: string[] };
 
@@ -41,12 +42,33 @@ export function authenticate(req: IncomingMessage, users: SimUser[]): Identity |
   return user && { name: user.name, groups: user.groups ?? ['system:authenticated'], role: user.role };
 }
 
+/** system:anonymous, when anonymous authentication is on: no rights but the public-info paths. */
+export const ANONYMOUS: Identity = { name: 'system:anonymous', groups: ['system:unauthenticated'], role: { rules: [] } };
+
+const PUBLIC_INFO = /^\/(version|healthz|livez|readyz)(\/.*)?$/;
+
+/**
+ * Impersonate-User (and Impersonate-Group) headers: who a request acts as. Only an admin
+ * (system:masters) may impersonate; anyone else is refused as RBAC refuses the verb.
+ */
+export function impersonate(req: IncomingMessage, who: Identity, users: SimUser[]): Identity {
+  const name = req.headers['impersonate-user'];
+  if (typeof name !== 'string' || !name) return who;
+  if (who.role !== 'admin') {
+    throw forbidden({ group: '', resource: 'users' }, name, `User ${JSON.stringify(who.name)} cannot impersonate resource "users" in API group "" at the cluster scope`);
+  }
+  const extra = ([] as string[]).concat(req.headers['impersonate-group'] ?? []);
+  const known = users.find((u) => u.name === name);
+  return { name, groups: [...extra, 'system:authenticated'], role: known?.role ?? { rules: [] } };
+}
+
 const READ = ['get', 'list', 'watch'];
 
-function allows(role: Role, a: Attributes): boolean {
+function allows(identity: Identity, a: Attributes): boolean {
+  const role = identity.role;
   if (role === 'admin') return true;
-  // system:discovery and system:public-info-viewer let every authenticated user read these.
-  if (!a.resourceRequest) return a.verb === 'get';
+  // system:public-info-viewer lets anyone read these; system:discovery every authenticated user.
+  if (!a.resourceRequest) return a.verb === 'get' && (PUBLIC_INFO.test(a.path) || !identity.groups.includes('system:unauthenticated'));
   if (role === 'view') return READ.includes(a.verb);
   const resource = a.subresource ? `${a.resource}/${a.subresource}` : a.resource!;
   return role.rules.some(
@@ -59,7 +81,7 @@ function allows(role: Role, a: Attributes): boolean {
 
 /** undefined when allowed, else the reason text of the 403 (forbiddenMessage in the apiserver). */
 export function authorize(identity: Identity, a: Attributes): string | undefined {
-  if (allows(identity.role, a)) return undefined;
+  if (allows(identity, a)) return undefined;
   const user = JSON.stringify(identity.name);
   if (!a.resourceRequest) return `User ${user} cannot ${a.verb} path ${JSON.stringify(a.path)}`;
   const resource = a.subresource ? `${a.resource}/${a.subresource}` : a.resource;

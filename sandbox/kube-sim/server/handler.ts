@@ -7,7 +7,7 @@ import { dispatch } from '../api/dispatch.js';
 import { route, verbOf } from '../api/router.js';
 import { forbidden, forbiddenPath, internal, resourceNotFound, StatusError, unauthorized, type Status } from '../api/status.js';
 import { startWatch } from '../api/watch.js';
-import { authenticate, authorize, type Identity, type SimUser } from './auth.js';
+import { ANONYMOUS, authenticate, authorize, impersonate, type Identity, type SimUser } from './auth.js';
 import { isMutating, type RequestLog } from './request-log.js';
 
 export type AdminHandler = (req: IncomingMessage, res: ServerResponse, url: URL, body: string, identity: Identity | undefined) => Promise<void> | void;
@@ -21,6 +21,8 @@ export type HandlerDeps = {
   /** host:port for /api's serverAddressByClientCIDRs. */
   address(): string;
   admin: AdminHandler;
+  /** kube-apiserver's --anonymous-auth: k3s turns it off (401); the transcripts' server had it on (403, transcript 30). */
+  anonymousAuth?: boolean;
 };
 
 type Answer = ApiReply & { text?: string; stream?: true };
@@ -54,10 +56,12 @@ export function createHandler(deps: HandlerDeps) {
     let body = '';
     let verb: string | undefined;
     let answer: Answer;
-    const identity = authenticate(req, deps.users);
+    const authenticated = authenticate(req, deps.users);
+    let identity = authenticated;
     try {
       body = await readBody(req);
-      if (url.pathname === '/__sim' || url.pathname.startsWith('/__sim/')) return await deps.admin(req, res, url, body, identity);
+      if (url.pathname === '/__sim' || url.pathname.startsWith('/__sim/')) return await deps.admin(req, res, url, body, authenticated);
+      identity = authenticated ? impersonate(req, authenticated, deps.users) : deps.anonymousAuth ? ANONYMOUS : undefined;
       if (!identity) throw unauthorized();
       const r = await answer_(deps, req, res, url, method, body, identity, (v) => (verb = v));
       answer = r;
@@ -134,6 +138,7 @@ async function answer_(
     query: url.searchParams,
     body,
     contentType: req.headers['content-type'],
+    userAgent: req.headers['user-agent'],
   };
   if (verb === 'watch') {
     startWatch(deps.ctx, apiReq, res, () => undefined);
@@ -151,6 +156,8 @@ function write(res: ServerResponse, a: Answer): void {
     res.end(a.text);
     return;
   }
-  res.writeHead(a.code, { ...headers, 'Content-Type': 'application/json' });
+  // One `Warning: 299 - "text"` header per warning (transcript 09).
+  const warning = a.warnings?.length ? { Warning: a.warnings.map((w) => `299 - ${JSON.stringify(w)}`) } : {};
+  res.writeHead(a.code, { ...headers, 'Content-Type': 'application/json', ...warning });
   res.end(a.body === undefined ? '' : JSON.stringify(a.body));
 }

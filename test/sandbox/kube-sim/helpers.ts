@@ -64,13 +64,16 @@ export async function raw(
   sim: { url: string; caPem: string },
   method: string,
   path: string,
-  opts: { token?: string; body?: string; contentType?: string } = {},
+  opts: { token?: string; body?: string; contentType?: string; userAgent?: string } = {},
 ): Promise<RawReply> {
   const { request } = await import('node:https');
   return new Promise((resolve, reject) => {
     const headers: Record<string, string> = {};
     if (opts.token) headers.authorization = `Bearer ${opts.token}`;
     if (opts.contentType) headers['content-type'] = opts.contentType;
+    if (opts.userAgent) headers['user-agent'] = opts.userAgent;
+    // Node sends a DELETE body unframed unless told its length.
+    if (opts.body !== undefined) headers['content-length'] = String(Buffer.byteLength(opts.body));
     const req = request(`${sim.url}${path}`, { method, headers, ca: sim.caPem }, (res) => {
       let text = '';
       res.setEncoding('utf8');

@@ -1,7 +1,7 @@
 // coordination.k8s.io/v1 Leases, as herdbook's upgrade lock uses them: create, update
 // with optimistic concurrency (409 Conflict with the real message), delete.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { V1Lease } from '@kubernetes/client-node';
+import { V1MicroTime, type V1Lease } from '@kubernetes/client-node';
 import type { KubeSim } from '../../../sandbox/kube-sim/index.js';
 import { clientsFor, failure, startFast, type Clients } from './helpers.js';
 
@@ -18,7 +18,8 @@ describe('kube-sim leases', () => {
     apiVersion: 'coordination.k8s.io/v1',
     kind: 'Lease',
     metadata: { name: 'herdbook-upgrade', namespace: 'kube-system' },
-    spec: { holderIdentity: holder, leaseDurationSeconds: 600, acquireTime: new Date(), renewTime: new Date(), leaseTransitions: 0 },
+    // MicroTime: six fractional digits, or the API server refuses the body (transcript 15).
+    spec: { holderIdentity: holder, leaseDurationSeconds: 600, acquireTime: new V1MicroTime(), renewTime: new V1MicroTime(), leaseTransitions: 0 },
   });
 
   it('creates once; a second create is AlreadyExists', async () => {
@@ -42,7 +43,7 @@ describe('kube-sim leases', () => {
   it('updates with the current resourceVersion, and refuses a stale one with 409 Conflict', async () => {
     const current = await c.coordination.readNamespacedLease({ name: 'herdbook-upgrade', namespace: 'kube-system' });
     const stale = structuredClone(current);
-    current.spec!.renewTime = new Date();
+    current.spec!.renewTime = new V1MicroTime();
     current.spec!.holderIdentity = 'run-a';
     current.spec!.leaseDurationSeconds = 900;
     const renewed = await c.coordination.replaceNamespacedLease({ name: 'herdbook-upgrade', namespace: 'kube-system', body: current });

@@ -139,7 +139,9 @@ describe('kube-sim lists, selectors and error bodies', () => {
     const n = await failure(c.core.createNamespacedPod({ namespace: 'default', body: { metadata: { name: 'Bad_Name' }, spec: { containers: [{ name: 'c', image: 'i' }] } } }));
     expect(n.body.message).toMatch(/^Pod "Bad_Name" is invalid: metadata.name: Invalid value: "Bad_Name": a lowercase RFC 1123 subdomain/);
     const t = await failure(c.core.patchNode({ name: 'w-1', body: { spec: { taints: [{ key: 'k', effect: 'Sometimes' }] } } }, (await import('./helpers.js')).mergePatch));
-    expect(t.body.message).toBe('Node "w-1" is invalid: spec.taints[0].effect: Unsupported value: "Sometimes": supported values: "NoSchedule", "PreferNoSchedule", "NoExecute"');
+    // transcript 07: the taints are checked under metadata.taints, twice on an update (one message, two causes).
+    expect(t.body.message).toBe('Node "w-1" is invalid: metadata.taints[0].effect: Unsupported value: "Sometimes": supported values: "NoSchedule", "PreferNoSchedule", "NoExecute"');
+    expect(t.body.details.causes).toHaveLength(2);
   });
 
   it('answers the plain 404 for unknown paths and a Status 404 for unknown resources', async () => {
