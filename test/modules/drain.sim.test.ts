@@ -80,6 +80,12 @@ cluster('drain', { nodes, deployments: [{ name: 'web', replicas: 2, pdb: { minAv
     expect(await b().mutatingRequests()).toEqual([]);
   });
 
+  it('records herdbook as the owner of the cordon (managedFields), as the uncordon check reads it', async () => {
+    const n = await b().get('nodes', undefined, 'w-1');
+    const owners = (n.metadata.managedFields ?? []).filter((m: Obj) => m.fieldsV1?.['f:spec']?.['f:unschedulable']).map((m: Obj) => m.manager);
+    expect(owners).toEqual(['herdbook']);
+  });
+
   it('uncordons a node herdbook cordoned', async () => {
     const cordoned = new Map([['w-1', 'drained']]);
     const r = await run({ state: 'uncordoned' }, false, cordoned);
@@ -182,7 +188,7 @@ cluster('drain waits for slow pods', (name) => ({ nodes, deployments: [{ name: '
   });
 });
 
-cluster('drain: a pod recreated under its name', (name) => ({ nodes, pods: [{ name: 'db-0', namespace: 'default', node: 'w-1', terminateSeconds: name === 'real' ? 25 : 200 }] }), 1, (b) => {
+cluster('drain: a pod recreated under its name', (name) => ({ nodes, pods: [{ name: 'db-0', namespace: 'default', node: 'w-1', terminationGracePeriodSeconds: 300, terminateSeconds: name === 'real' ? 25 : 200 }] }), 1, (b) => {
   it('counts as gone (new UID)', async () => {
     const kube = b().kube;
     const uid = (await b().get('pods', 'default', 'db-0')).metadata.uid;
