@@ -14,6 +14,7 @@ export async function realBackend(options: BackendOptions = {}): Promise<KubeBac
   return {
     name: 'real',
     kube,
+    kubeconfig: real.kubeconfig,
     secondMs: 1000,
     viewer: () => kubeClientFor(real, 'viewer'),
     get: async (resource, ns, name) => {

@@ -21,6 +21,7 @@ export async function simBackend(options: BackendOptions = {}): Promise<SimBacke
     name: 'kube-sim',
     sim,
     kube,
+    kubeconfig: sim.kubeconfig,
     secondMs: FAST_TIMINGS.secondMs,
     viewer: () => kubeFor(sim, 'viewer'),
     get,

@@ -13,6 +13,8 @@ export type KubeBackend = {
   readonly name: 'kube-sim' | 'real';
   /** herdbook's client (admin), built from a kubeconfig file like a user's. */
   readonly kube: KubeClient;
+  /** The admin kubeconfig (YAML), for raw requests. */
+  readonly kubeconfig: string;
   /** A client for the read-only user `viewer`. */
   viewer(): Promise<KubeClient>;
   /** GET of one object by resource (`nodes`, `pods`, `leases.coordination.k8s.io`, ...); undefined on 404. */

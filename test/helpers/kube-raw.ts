@@ -8,7 +8,8 @@ type Kubeconfig = {
   users: { user: { 'client-certificate-data'?: string; 'client-key-data'?: string; token?: string } }[];
 };
 
-export type RawClient = { get(path: string): Promise<{ status: number; body: unknown }> };
+export type RawReply = { status: number; headers: Record<string, string | string[] | undefined>; body: unknown };
+export type RawClient = { get(path: string): Promise<RawReply>; post(path: string, body: unknown): Promise<RawReply> };
 
 const unb64 = (s: string | undefined) => (s ? Buffer.from(s, 'base64').toString('utf8') : undefined);
 
@@ -17,20 +18,19 @@ export function rawClient(kubeconfigYaml: string): RawClient {
   const { server, 'certificate-authority-data': ca } = kc.clusters[0].cluster;
   const u = kc.users[0].user;
   const agent = new https.Agent({ ca: unb64(ca), cert: unb64(u['client-certificate-data']), key: unb64(u['client-key-data']), keepAlive: true });
-  return {
-    get: (path) =>
-      new Promise((resolve, reject) => {
-        const headers: Record<string, string> = { accept: 'application/json', ...(u.token ? { authorization: `Bearer ${u.token}` } : {}) };
-        const req = https.request(`${server}${path}`, { agent, headers }, (res) => {
-          const chunks: Buffer[] = [];
-          res.on('data', (c: Buffer) => chunks.push(c));
-          res.on('end', () => {
-            const text = Buffer.concat(chunks).toString('utf8');
-            resolve({ status: res.statusCode ?? 0, body: text ? JSON.parse(text) : undefined });
-          });
+  const request = (method: string, path: string, body?: unknown) =>
+    new Promise<RawReply>((resolve, reject) => {
+      const headers: Record<string, string> = { accept: 'application/json', 'content-type': 'application/json', ...(u.token ? { authorization: `Bearer ${u.token}` } : {}) };
+      const req = https.request(`${server}${path}`, { method, agent, headers }, (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => {
+          const text = Buffer.concat(chunks).toString('utf8');
+          resolve({ status: res.statusCode ?? 0, headers: res.headers, body: text ? JSON.parse(text) : undefined });
         });
-        req.on('error', reject);
-        req.end();
-      }),
-  };
+      });
+      req.on('error', reject);
+      req.end(body === undefined ? undefined : JSON.stringify(body));
+    });
+  return { get: (path) => request('GET', path), post: (path, body) => request('POST', path, body) };
 }
