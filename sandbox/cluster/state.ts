@@ -15,8 +15,12 @@ export type SandboxState = {
   versions: string[];
   stable: string;
   nodes: SandboxNode[];
-  /** The Kubernetes API: kube-sim, or (`kind: 'real-kube'`) a real control plane with played kubelets. */
-  sim: { pid: number; url: string; dir: string; kubeconfig: string; kind?: 'kube-sim' | 'real-kube' };
+  /**
+   * The Kubernetes API: kube-sim, or (`kind: 'real-kube'`) a real control plane with played kubelets.
+   * `adminUrl` serves kube-sim's /__sim admin surface (kube-sim: the API's own url; real-kube: a
+   * port of its own), with `<dir>/admin-token` and `<dir>/ca.crt`.
+   */
+  sim: { pid: number; url: string; adminUrl?: string; dir: string; kubeconfig: string; kind?: 'kube-sim' | 'real-kube' };
   release: { pid: number; url: string; channelUrl: string; installScriptUrl: string; requestLog: string };
   inventory: string;
   /** For operators: kubectl --kubeconfig <this> works against the simulator. */

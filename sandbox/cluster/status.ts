@@ -13,6 +13,7 @@ export async function sandboxStatus(stateDir: string): Promise<{ up: boolean; te
     `  inventory:   ${s.inventory}`,
     `  kubeconfig:  ${s.kubeconfig}`,
     `  API:         ${s.sim.url} (${s.sim.kind === 'real-kube' ? 'real kube-apiserver, ' : ''}${alive(s.sim.pid) ? `pid ${s.sim.pid}` : 'NOT RUNNING'})`,
+    `  admin:       ${s.sim.adminUrl ?? s.sim.url}/__sim/ (token in ${s.sim.dir}/admin-token)`,
     `  channels:    ${s.release.channelUrl} (${alive(s.release.pid) ? `pid ${s.release.pid}` : 'NOT RUNNING'}; stable ${s.stable})`,
     `  nodes:       ${s.nodes.map((n) => `${n.name} (${n.role}${n.vmid ? `, pct ${n.vmid}` : ''}, sshd 127.0.0.1:${n.port})`).join(', ')}`,
   ];

@@ -91,6 +91,7 @@ export async function sandboxUp(o: UpOptions): Promise<SandboxState> {
   // A real control plane takes seconds to start, and the first time to unpack its binaries.
   const simPid = await startDetached(dist(`sandbox/${api}/main.js`), apiArgs, path.join(o.stateDir, `${api}.log`), async () => (await readFile(path.join(simDir, 'url'), 'utf8').catch(() => '')).trim().length > 0, real ? 'the real control plane' : 'the API simulator', real ? 180_000 : 30_000);
   const simUrl = (await readFile(path.join(simDir, 'url'), 'utf8')).trim();
+  const adminUrl = real ? (await readFile(path.join(simDir, 'admin-url'), 'utf8')).trim() : simUrl;
   const kubeconfig = await readFile(path.join(simDir, 'kubeconfig.yaml'), 'utf8');
 
   log(`installing k3s ${version} on ${nodes.filter((n) => n.role === 'server' || n.role === 'agent').map((n) => n.name).join(', ')}...`);
@@ -119,7 +120,7 @@ export async function sandboxUp(o: UpOptions): Promise<SandboxState> {
     versions,
     stable,
     nodes,
-    sim: { pid: simPid, url: simUrl, dir: simDir, kubeconfig: path.join(simDir, 'kubeconfig.yaml'), kind: api },
+    sim: { pid: simPid, url: simUrl, adminUrl, dir: simDir, kubeconfig: path.join(simDir, 'kubeconfig.yaml'), kind: api },
     release: { pid: relPid, url: rel.url, channelUrl: rel.channelUrl, installScriptUrl: rel.installScriptUrl, requestLog: relFiles.requestLog },
     inventory,
     kubeconfig: path.join(simDir, 'kubeconfig.yaml'),

@@ -27,8 +27,10 @@ type AuditEvent = {
 
 const METHOD: Record<string, string> = { create: 'POST', update: 'PUT', patch: 'PATCH', delete: 'DELETE', deletecollection: 'DELETE' };
 
-/** Mutating, not a dry run, by `user`; pure, for one JSON line of the log. */
-export function mutatingRecord(line: string, user: string): AuditRecord | undefined {
+const READ_METHOD: Record<string, string> = { get: 'GET', list: 'GET', watch: 'GET' };
+
+/** A request by `user` (only a write that is not a dry run when `mutatingOnly`); pure, for one JSON line of the log. */
+export function auditRecord(line: string, user: string, mutatingOnly: boolean): AuditRecord | undefined {
   let e: AuditEvent;
   try {
     e = JSON.parse(line) as AuditEvent;
@@ -36,11 +38,17 @@ export function mutatingRecord(line: string, user: string): AuditRecord | undefi
     return undefined;
   }
   const verb = e.verb ?? '';
-  if (e.stage !== 'ResponseComplete' || !(verb in METHOD) || e.user?.username !== user) return undefined;
+  if (e.stage !== 'ResponseComplete' || e.user?.username !== user) return undefined;
   const uri = e.requestURI ?? '';
-  if (/[?&]dryRun=All(&|$)/.test(uri)) return undefined;
-  return { verb, method: METHOD[verb], path: uri, user, status: e.responseStatus?.code, time: e.stageTimestamp };
+  const write = verb in METHOD && !/[?&]dryRun=All(&|$)/.test(uri);
+  if (mutatingOnly && !write) return undefined;
+  // Non-resource requests (/version, /readyz) are logged with the lower-cased method as the verb.
+  const method = METHOD[verb] ?? READ_METHOD[verb] ?? verb.toUpperCase();
+  return { verb, method, path: uri, user, status: e.responseStatus?.code, time: e.stageTimestamp };
 }
+
+/** Mutating, not a dry run, by `user`. */
+export const mutatingRecord = (line: string, user: string): AuditRecord | undefined => auditRecord(line, user, true);
 
 export class AuditLog {
   private mark = 0;
@@ -60,7 +68,16 @@ export class AuditLog {
   }
 
   /** The admin's writes since the last clear (or since the start). */
-  async mutating(): Promise<AuditRecord[]> {
+  mutating(): Promise<AuditRecord[]> {
+    return this.read(true);
+  }
+
+  /** Every request of the admin since the last clear, reads too. */
+  all(): Promise<AuditRecord[]> {
+    return this.read(false);
+  }
+
+  private async read(mutatingOnly: boolean): Promise<AuditRecord[]> {
     const size = await this.size();
     // Rotated (--audit-log-maxsize): the new file starts over.
     const from = size < this.mark ? 0 : this.mark;
@@ -72,7 +89,7 @@ export class AuditLog {
       const text = buf.toString('utf8');
       // A line still being written has no newline yet; it belongs to the next call.
       const complete = text.slice(0, text.lastIndexOf('\n') + 1);
-      return complete.split('\n').flatMap((l) => mutatingRecord(l, this.user) ?? []);
+      return complete.split('\n').flatMap((l) => auditRecord(l, this.user, mutatingOnly) ?? []);
     } finally {
       await fh.close();
     }

@@ -32,3 +32,10 @@ export function died(group: ProcessGroup, c: Component): string | undefined {
 export function logEnd(c: Component): string {
   return `the end of ${c.log}:\n${logTail(c.log)}`;
 }
+
+/** Sends `signal` to the named component (SIGSTOP/SIGCONT to pause one); throws when it is not running. */
+export function signalComponent(cp: { components: Component[]; group: ProcessGroup }, name: string, signal: NodeJS.Signals): void {
+  const c = cp.components.find((x) => x.name === name);
+  if (!c || !cp.group.running(c.pid)) throw new Error(`${name} is not running`);
+  process.kill(c.pid, signal);
+}

@@ -12,9 +12,10 @@ import type { AuditRecord } from './audit.js';
 import { findEtcd, findKubeBinaries, type KubeBinaries } from './binaries.js';
 import { RealKubeError } from './archive.js';
 import { apiClients, type ApiClients } from './clients.js';
+import { signalComponent } from './component.js';
 import { startControlPlane } from './control-plane.js';
 import type { NodeMonitor } from './controllers.js';
-import { FakeKubelets } from './kubelets.js';
+import { FakeKubelets, type NodeChange } from './kubelets.js';
 import { rssBytes } from './procfs.js';
 import { bindViewer } from './rbac.js';
 import { applyScenario, ensureClusterDefaults } from './scenario.js';
@@ -57,20 +58,34 @@ export type RealKube = {
   rssBytes(): number;
   /** The admin's client-node clients. */
   api: ApiClients;
+  /** The API server's serving certificate (127.0.0.1, localhost), for another server of the sandbox on loopback. */
+  serving: { certPem: string; keyPem: string };
   /** create/update/patch/delete requests by the admin since the start or the last clearRequests. */
   mutatingRequests(): Promise<AuditRecord[]>;
+  /** Every request by the admin (reads too) since the start or the last clearRequests. */
+  requests(): Promise<AuditRecord[]>;
   clearRequests(): Promise<void>;
+  /** What a kubelet reports, as kube-sim's setNode (no keepUnreachableTaint: the real controller removes the taint). */
+  setNode(name: string, change: NodeChange): KubeletState;
   /** false: the kubelet stops (Ready Unknown, unreachable taints); how 'not-ready': it reports Ready False. */
   setNodeReady(name: string, ready: boolean, how?: 'unreachable' | 'not-ready'): KubeletState;
   setKubeletVersion(name: string, version: string): KubeletState;
   /** Hands a node steered by hand back to the node source. */
   releaseNode(name: string): void;
   kubelet(name: string): KubeletState | undefined;
+  /** The nodes that have a kubelet (registered, not yet removed). */
+  nodeNames(): string[];
+  /**
+   * Stops (SIGSTOP) or resumes kube-controller-manager, as a wedged k3s server would: while it
+   * is stopped nothing adds or removes the node lifecycle taints, evicts, or replaces pods.
+   */
+  pauseControllerManager(paused: boolean): void;
   addNode(spec: ScenarioNode): Promise<void>;
   /** Deletes the Node (as kubectl delete node) and its kubelet; not counted as the admin's write. */
   removeNode(name: string): Promise<void>;
   /** Makes a pod pass or fail its readiness probe. */
   setPodReady(namespace: string, name: string, ready: boolean): Promise<void>;
+  /** Adds the scenario's objects, written as the kubelets' user: not counted as the admin's writes (as in kube-sim). */
   apply(scenario: Scenario): Promise<void>;
   close(): Promise<void>;
 };
@@ -99,7 +114,10 @@ export async function startRealKube(options: RealKubeOptions = {}): Promise<Real
   // As kube-sim: with commands, the nodes without any are steered by hand.
   const manual = (name: string) => !source || (!options.nodeSource && !commandNodes[name]);
   const api = apiClients(kubeconfig);
-  const kubelets = new FakeKubelets({ api: apiClients(kubeconfigYaml(url, pki.ca.certPem, pki.kubelet, 'fake-kubelet')), source, defaultVersion: scenario.kubeletVersion ?? DEFAULT_KUBELET_VERSION, log });
+  // The sandbox's own writes (the scenario, later fragments) are not herdbook's: made as the
+  // kubelets' user, which is in system:masters too, they stay out of the admin's audit trail.
+  const sandboxApi = apiClients(kubeconfigYaml(url, pki.ca.certPem, pki.kubelet, 'fake-kubelet'));
+  const kubelets = new FakeKubelets({ api: sandboxApi, source, defaultVersion: scenario.kubeletVersion ?? DEFAULT_KUBELET_VERSION, log });
   const close = async () => {
     await kubelets.close();
     await cp.stop();
@@ -109,7 +127,7 @@ export async function startRealKube(options: RealKubeOptions = {}): Promise<Real
     const version = (JSON.parse((await get(`${url}/version`, cp.adminTls)).body) as { gitVersion: string }).gitVersion;
     await bindViewer(api);
     await ensureClusterDefaults(api);
-    await applyScenario(api, kubelets, scenario, manual);
+    await applyScenario(sandboxApi, kubelets, scenario, manual);
     await kubelets.start();
     if (options.settle ?? true) await waitSettled(api, kubelets);
     // The setup is not herdbook's doing.
@@ -127,17 +145,22 @@ export async function startRealKube(options: RealKubeOptions = {}): Promise<Real
       pids: () => cp.group.members(),
       rssBytes: () => rssBytes(cp.group.members()),
       api,
+      serving: pki.server,
       mutatingRequests: () => cp.audit.mutating(),
+      requests: () => cp.audit.all(),
       clearRequests: () => cp.audit.clear(),
+      setNode: (name, change) => kubelets.setNode(name, change),
       setNodeReady: (name, ready, how = 'unreachable') =>
         kubelets.setNode(name, ready ? { ready: true, reachable: true } : how === 'unreachable' ? { reachable: false } : { reachable: true, ready: false }),
       setKubeletVersion: (name, v) => kubelets.setNode(name, { kubeletVersion: v }),
       releaseNode: (name) => kubelets.releaseNode(name),
       kubelet: (name) => kubelets.kubelet(name),
+      nodeNames: () => kubelets.names(),
+      pauseControllerManager: (paused) => signalComponent(cp, 'kube-controller-manager', paused ? 'SIGSTOP' : 'SIGCONT'),
       addNode: async (spec) => void (await kubelets.addNode(spec, manual(spec.name))),
       removeNode: (name) => kubelets.removeNode(name),
       setPodReady: (ns, name, ready) => kubelets.setPodReady(ns, name, ready),
-      apply: (s) => applyScenario(api, kubelets, s, manual),
+      apply: (s) => applyScenario(sandboxApi, kubelets, s, manual),
       close,
     };
   } catch (e) {

@@ -94,6 +94,10 @@ export class FakeKubelets {
     return this.states.get(name);
   }
 
+  names(): string[] {
+    return this.states.names();
+  }
+
   /** A pod's readiness probe passes or fails (kube-sim's annotation, which podAction follows). */
   async setPodReady(namespace: string, name: string, ready: boolean): Promise<void> {
     const body = { metadata: { annotations: { [READY_ANNOTATION]: ready ? null : 'false' } } };

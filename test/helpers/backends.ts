@@ -9,8 +9,10 @@ import { realKubeRequired, reportSkipOnce } from './real-kube.js';
 
 export type BackendName = KubeBackend['name'];
 
+export const BACKEND_NAMES: BackendName[] = ['kube-sim', 'real'];
+
 /** Why the real tier cannot run here (no etcd, no binaries), from the file system only; a bad archive fails at start instead. */
-function realUnavailable(): string | undefined {
+export function realUnavailable(): string | undefined {
   if (!findEtcd()) return 'no etcd on the PATH (Debian: apt-get install etcd-server; or set HERDBOOK_ETCD)';
   const source = binarySource();
   return source.kind === 'none' ? source.why : undefined;
@@ -24,30 +26,39 @@ const STARTERS: Starter[] = [
 ];
 
 /**
+ * `describe(title [backend])` for each backend name, the real one skipped with one line where it
+ * cannot run, or one failing test under HERDBOOK_REQUIRE_REAL_KUBE=1. `timeout` is each test's.
+ */
+export function describePerBackend(title: string, body: (name: BackendName) => void, options: { timeout?: number } = {}): void {
+  for (const name of BACKEND_NAMES) {
+    const why = name === 'real' ? realUnavailable() : undefined;
+    if (why && realKubeRequired()) {
+      describe(`${title} [${name}]`, () => it('has a real Kubernetes control plane (HERDBOOK_REQUIRE_REAL_KUBE=1)', () => {
+        throw new Error(`HERDBOOK_REQUIRE_REAL_KUBE=1 but ${why}`);
+      }));
+      continue;
+    }
+    if (why) reportSkipOnce(why);
+    (why ? describe.skip : describe)(`${title} [${name}]`, options, () => body(name));
+  }
+}
+
+/**
  * `describe(title [backend])` for each backend; `b()` is the started backend inside the tests.
  * Options may depend on the backend (a pod that takes 40 simulated seconds to stop is 0.8 s on
  * kube-sim; the real kubelets count real ones), and may be made asynchronously, inside the
  * suite's beforeAll (a fleet of sshd nodes per backend, whose commands report the versions).
  */
 export function describeBackends(title: string, options: BackendOptions | ((name: BackendName) => BackendOptions | Promise<BackendOptions>), body: (b: () => KubeBackend) => void): void {
-  for (const s of STARTERS) {
-    const why = s.name === 'real' ? realUnavailable() : undefined;
-    if (why && realKubeRequired()) {
-      describe(`${title} [${s.name}]`, () => it('has a real Kubernetes control plane (HERDBOOK_REQUIRE_REAL_KUBE=1)', () => {
-        throw new Error(`HERDBOOK_REQUIRE_REAL_KUBE=1 but ${why}`);
-      }));
-      continue;
-    }
-    if (why) reportSkipOnce(why);
-    (why ? describe.skip : describe)(`${title} [${s.name}]`, () => {
-      let backend: KubeBackend | undefined;
-      beforeAll(async () => {
-        backend = await s.start(typeof options === 'function' ? await options(s.name) : options);
-      }, 240_000);
-      body(() => {
-        if (!backend) throw new Error(`the ${s.name} backend did not start`);
-        return backend;
-      });
+  describePerBackend(title, (name) => {
+    const s = STARTERS.find((x) => x.name === name)!;
+    let backend: KubeBackend | undefined;
+    beforeAll(async () => {
+      backend = await s.start(typeof options === 'function' ? await options(s.name) : options);
+    }, 240_000);
+    body(() => {
+      if (!backend) throw new Error(`the ${s.name} backend did not start`);
+      return backend;
     });
-  }
+  });
 }

@@ -1,8 +1,8 @@
-// A sandbox cluster per test file (real sshd nodes, fake k3s, the API simulator), brought up
-// through the real CLI and torn down after the file's tests; and the helpers to compare what
-// --check said with what the real run did.
+// A sandbox cluster per test file and backend (real sshd nodes, fake k3s, and kube-sim or a
+// real control plane), brought up through the real CLI and torn down after the file's tests;
+// both serve kube-sim's admin surface (/__sim). And the helpers to compare what --check said
+// with what the real run did.
 import { chmodSync, mkdtempSync, readFileSync } from 'node:fs';
-import https from 'node:https';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll } from 'vitest';
@@ -12,16 +12,19 @@ import type { KubeClient } from '../../../engine/kube/types.js';
 import type { RunEvent } from '../../../engine/report/events.js';
 import { readSandboxState, type SandboxState } from '../../../sandbox/cluster/index.js';
 import { fleetPaths } from '../../../sandbox/fleet/index.js';
+import type { BackendName } from '../../helpers/backends.js';
+import { fetchJson } from '../../helpers/https-json.js';
 import { herdbook, ROOT, type Run } from '../helpers.js';
 
 export type Sandbox = {
+  backend: BackendName;
   state: SandboxState;
   kube: KubeClient;
   /** `herdbook run playbooks/<name> -i <sandbox inventory> --output json ...args` */
   run(playbook: string, ...args: string[]): Promise<Run>;
-  /** The simulator's admin API (not under /api): steer a node, read the request log. */
+  /** The admin surface (kube-sim's /__sim, not under /api): steer a node, read the request log. */
   admin(path: string, method?: string, body?: unknown): Promise<unknown>;
-  /** Requests the simulator recorded since the last clear, mutating ones only. */
+  /** The admin's (herdbook's) writes since the last clear: kube-sim's request log, or the real API server's audit log. */
   mutations(): Promise<{ method: string; path: string }[]>;
   clearRequests(): Promise<void>;
   /** Requests the k3s release server saw (install script, binaries, channels). */
@@ -30,30 +33,31 @@ export type Sandbox = {
   sh(node: string, argv: string[]): Promise<{ rc: number; stdout: string; stderr: string }>;
 };
 
-export function sandboxFor(flags: string[] = []): () => Sandbox {
+/** `sandbox up` flags for a backend: kube-sim with fast simulated time, or a real control plane. */
+export const backendFlags = (backend: BackendName): string[] => (backend === 'real' ? ['--kube-apiserver'] : ['--fast']);
+
+export function sandboxFor(flags: string[] = [], backend: BackendName = 'kube-sim'): () => Sandbox {
   let sb: Sandbox | undefined;
-  const parent = mkdtempSync(path.join(os.tmpdir(), 'hb-e2e-'));
-  // The fleet's become users must be able to enter it (sshd reads their keys below it).
-  chmodSync(parent, 0o755);
-  const stateDir = path.join(parent, 'sandbox');
+  let stateDir: string | undefined;
   beforeAll(async () => {
-    const up = await herdbook(['sandbox', 'up', '--state-dir', stateDir, '--fast', ...flags], { timeoutMs: 240_000 });
+    const parent = mkdtempSync(path.join(os.tmpdir(), 'hb-e2e-'));
+    // The fleet's become users must be able to enter it (sshd reads their keys below it).
+    chmodSync(parent, 0o755);
+    stateDir = path.join(parent, 'sandbox');
+    const up = await herdbook(['sandbox', 'up', '--state-dir', stateDir, ...backendFlags(backend), ...flags], { timeoutMs: 240_000 });
     if (up.code !== 0) throw new Error(`sandbox up failed (${up.code}):\n${up.stderr}\n${up.stdout}`);
     const state = (await readSandboxState(stateDir))!;
     const kube = await createKubeFactory({ connection: () => Promise.reject(new Error('unused')), settings: (h) => ({ kind: 'ssh', host: h }) })({ kubeconfig: state.kubeconfig });
     const token = readFileSync(path.join(state.sim.dir, 'admin-token'), 'utf8').trim();
     const ca = readFileSync(path.join(state.sim.dir, 'ca.crt'), 'utf8');
-    const admin = (p: string, method = 'GET', body?: unknown) =>
-      new Promise<unknown>((resolve, reject) => {
-        const req = https.request(`${state.sim.url}${p}`, { method, ca, headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' } }, (res) => {
-          let body = '';
-          res.on('data', (b: Buffer) => (body += b.toString()));
-          res.on('end', () => resolve(body ? JSON.parse(body) : undefined));
-        });
-        req.on('error', reject);
-        req.end(body === undefined ? undefined : JSON.stringify(body));
-      });
+    const admin = async (p: string, method = 'GET', body?: unknown) => {
+      const r = await fetchJson(`${state.sim.adminUrl ?? state.sim.url}${p}`, { method, ca, token, body });
+      // A refused steer (a knob the backend lacks, a node it does not know) must not pass unnoticed.
+      if (r.status >= 300) throw new Error(`${method} ${p}: ${r.status} ${JSON.stringify(r.json)}`);
+      return r.json;
+    };
     sb = {
+      backend,
       state,
       kube,
       admin,
@@ -74,7 +78,7 @@ export function sandboxFor(flags: string[] = []): () => Sandbox {
     };
   }, 300_000);
   afterAll(async () => {
-    await herdbook(['sandbox', 'down', '--state-dir', stateDir], { timeoutMs: 60_000 });
+    if (stateDir) await herdbook(['sandbox', 'down', '--state-dir', stateDir], { timeoutMs: 60_000 });
   }, 120_000);
   return () => {
     if (!sb) throw new Error('the sandbox is not up');
@@ -100,4 +104,23 @@ export function changeLines(r: Run): string[] {
  */
 export function withoutEvictions(lines: string[]): string[] {
   return lines.filter((l) => !/ \| evict \S+$/.test(l));
+}
+
+const EVICT = / \| evict (\S+)$/;
+
+/**
+ * The run's evictions --check did not list: [] when the check saw every pod the run evicted.
+ * Throws when the check listed an eviction the run did not make, or a listed pod was evicted
+ * from another node: only pods the rollout itself moved (made after the check looked) may be extra.
+ */
+export function unpredictedEvictions(check: string[], real: string[]): string[] {
+  const predicted = check.filter((l) => EVICT.test(l));
+  const made = real.filter((l) => EVICT.test(l));
+  const missing = predicted.filter((l) => !made.includes(l));
+  if (missing.length) throw new Error(`--check predicted evictions the run did not make:\n${missing.join('\n')}`);
+  const known = new Set(predicted.map((l) => EVICT.exec(l)![1]));
+  const extra = made.filter((l) => !predicted.includes(l));
+  const moved = extra.filter((l) => known.has(EVICT.exec(l)![1]));
+  if (moved.length) throw new Error(`pods --check listed were evicted from another node:\n${moved.join('\n')}`);
+  return extra;
 }

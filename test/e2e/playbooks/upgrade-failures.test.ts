@@ -1,34 +1,37 @@
-// upgrade-k3s.yaml when things go wrong: a drain blocked by a PodDisruptionBudget, an agent
-// unreachable in preflight, a node that never comes back Ready. Each stops the rollout before
-// it can hurt more, says why and which nodes are left cordoned, and touches no other node.
-import { writeFileSync } from 'node:fs';
+// upgrade-k3s.yaml when things go wrong, on kube-sim and on a real control plane: a drain
+// blocked by a PodDisruptionBudget, an agent unreachable in preflight. Each stops the rollout
+// before it can hurt more, says why and which nodes are left cordoned, and touches no other node.
+import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
-import { recap, results, sandboxFor } from './sandbox.js';
+import { expect, it } from 'vitest';
+import { herdbook, ROOT } from '../helpers.js';
+import { movePodsOff } from './arrange.js';
+import { describeSandboxes } from './backends.js';
+import { recap, results, type Sandbox } from './sandbox.js';
 
-const sandbox = sandboxFor(['--agents', '3']);
+const versions = async (sb: Sandbox) => Object.fromEntries((await sb.kube.core.listNode({})).items.map((n) => [n.metadata!.name!, n.status?.nodeInfo?.kubeletVersion]));
+const cordoned = async (sb: Sandbox) => (await sb.kube.core.listNode({})).items.filter((n) => n.spec?.unschedulable).map((n) => n.metadata!.name!);
 
-const versions = async () => Object.fromEntries((await sandbox().kube.core.listNode({})).items.map((n) => [n.metadata!.name!, n.status?.nodeInfo?.kubeletVersion]));
-const cordoned = async () => (await sandbox().kube.core.listNode({})).items.filter((n) => n.spec?.unschedulable).map((n) => n.metadata!.name!);
-
-describe('upgrade-k3s.yaml stops before it hurts', () => {
+describeSandboxes('upgrade-k3s.yaml stops before it hurts', ['--agents', '3'], (sandbox) => {
   it('an agent unreachable in preflight: nothing is changed anywhere (exit 3)', async () => {
     const sb = sandbox();
     const a3 = sb.state.nodes.find((n) => n.name === 'a-3')!;
     const inv = path.join(sb.state.stateDir, 'unreachable.ini');
     // The same inventory with a-3 pointing at a closed port.
-    writeFileSync(inv, (await import('node:fs')).readFileSync(sb.state.inventory, 'utf8').replace(`ansible_port=${a3.port}`, 'ansible_port=1'));
+    writeFileSync(inv, readFileSync(sb.state.inventory, 'utf8').replace(`ansible_port=${a3.port}`, 'ansible_port=1'));
     await sb.clearRequests();
-    const r = await (await import('../helpers.js')).herdbook(['run', path.join((await import('../helpers.js')).ROOT, 'playbooks/upgrade-k3s.yaml'), '-i', inv, '--output', 'json'], { timeoutMs: 120_000 });
+    const r = await herdbook(['run', path.join(ROOT, 'playbooks/upgrade-k3s.yaml'), '-i', inv, '--output', 'json'], { timeoutMs: 240_000 });
     expect(r.code).toBe(3);
     expect(results(r).find((e) => e.host === 'a-3')?.status).toBe('unreachable');
     expect(recap(r).stopped_reason).toMatch(/any_errors_fatal: a-3 failed/);
     expect(await sb.mutations()).toEqual([]);
-    expect(Object.values(await versions()).every((v) => v === 'v1.31.4+k3s1')).toBe(true);
+    expect(Object.values(await versions(sb)).every((v) => v === 'v1.31.4+k3s1')).toBe(true);
   });
 
   it('a drain blocked by a PodDisruptionBudget: the rollout stops there, that node stays cordoned, no other agent is touched (exit 2)', async () => {
     const sb = sandbox();
+    // This is about an agent's drain: web runs on the agents (the real scheduler may have put a replica on s-1).
+    await movePodsOff(sb, 's-1');
     // Nothing of web may be disrupted now: minAvailable equals the replicas.
     await sb.kube.policy.patchNamespacedPodDisruptionBudget({ name: 'web', namespace: 'default', body: { spec: { minAvailable: 2, maxUnavailable: null } } }, sb.kube.patchOptions('merge') as never);
     const web = (await sb.kube.core.listNamespacedPod({ namespace: 'default' })).items.map((p) => p.spec?.nodeName);
@@ -40,8 +43,8 @@ describe('upgrade-k3s.yaml stops before it hurts', () => {
     expect(blocked.msg).toMatch(/timed out after 3s: 1 pod still there: default\/web-\S+; blocked by pdb\/default\/web .*stays cordoned\. Free the budget/);
     expect(rc.stopped_reason).toMatch(new RegExp(`^batch \\d/3 \\(${blocked.host}\\): 1 of 1 host failed`));
     expect(rc.cordoned).toEqual([{ node: blocked.host, reason: 'drained' }]);
-    expect(await cordoned()).toEqual([blocked.host]);
-    const v = await versions();
+    expect(await cordoned(sb)).toEqual([blocked.host]);
+    const v = await versions(sb);
     expect(v['s-1']).toBe('v1.32.5+k3s1');
     // The blocked agent was not upgraded, and no agent after it was touched.
     expect(v[blocked.host]).toBe('v1.31.4+k3s1');
@@ -56,7 +59,7 @@ describe('upgrade-k3s.yaml stops before it hurts', () => {
     const r = await sb.run('upgrade-k3s.yaml');
     expect(r.code, JSON.stringify(recap(r))).toBe(0);
     expect(results(r).find((e) => e.host === 's-1' && e.task === 'Upgrade k3s')?.status).toBe('ok');
-    expect(Object.values(await versions()).every((v) => v === 'v1.32.5+k3s1')).toBe(true);
-    expect(await cordoned()).toEqual([]);
+    expect(Object.values(await versions(sb)).every((v) => v === 'v1.32.5+k3s1')).toBe(true);
+    expect(await cordoned(sb)).toEqual([]);
   });
 });

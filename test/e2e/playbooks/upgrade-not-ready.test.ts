@@ -1,23 +1,16 @@
-// A node that does not come back after its upgrade: the rollout stops at that node, reports it,
-// and says it is left cordoned (it was drained); the agents after it are not touched. Running
-// again once it is fixed continues from there.
+// A node that does not come back after its upgrade, on kube-sim and on a real control plane:
+// the rollout stops at that node, reports it, and says it is left cordoned (it was drained); the
+// agents after it are not touched. Running again once it is fixed continues from there.
 import { rmSync, writeFileSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
-import { recap, results, sandboxFor } from './sandbox.js';
+import { expect, it } from 'vitest';
+import { steer, untilReady } from './arrange.js';
+import { describeSandboxes } from './backends.js';
+import { recap, results } from './sandbox.js';
 
-async function waitFor(check: () => Promise<boolean>, ms = 20_000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!(await check())) {
-    if (Date.now() > end) throw new Error('timed out waiting');
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
+describeSandboxes('a node that does not come back', ['--agents', '2'], (sandbox) => {
+  const kmsgMarker = () => path.join(sandbox().state.nodes.find((n) => n.name === 'a-1')!.root, 'etc/rancher/fake-lxc-no-kmsg');
 
-const sandbox = sandboxFor(['--agents', '2']);
-const kmsgMarker = () => path.join(sandbox().state.nodes.find((n) => n.name === 'a-1')!.root, 'etc/rancher/fake-lxc-no-kmsg');
-
-describe('a node that does not come back', () => {
   it('k3s does not start again on a-1: the rollout stops there, a-1 is reported cordoned, a-2 untouched (exit 2)', async () => {
     const sb = sandbox();
     // a-1 is now an LXC container that lost /dev/kmsg (shared/seeds/003): its kubelet cannot start.
@@ -38,14 +31,16 @@ describe('a node that does not come back', () => {
     // The operator's fix: /dev/kmsg back, k3s-agent restarted.
     rmSync(kmsgMarker());
     expect((await sb.sh('a-1', ['systemctl', 'restart', 'k3s-agent'])).rc).toBe(0);
-    await waitFor(async () => (await sb.kube.core.readNode({ name: 'a-1' })).status?.conditions?.find((c) => c.type === 'Ready')?.status === 'True');
+    await untilReady(sb, 'a-1', 'True');
     // The API will report a-2 NotReady whatever its kubelet does.
-    await sb.admin('/__sim/nodes/a-2', 'POST', { ready: false });
+    await steer(sb, 'a-2', { ready: false });
+    await untilReady(sb, 'a-2', 'True', true);
     const r = await sb.run('upgrade-k3s.yaml', '-e', 'k3s_wait_timeout=4');
     expect(r.code).toBe(2);
     // The preflight refuses a cluster with a NotReady node before changing anything.
     expect(results(r).find((e) => e.task === 'Every node is Ready')?.msg).toBe('not every node is Ready (a-2): fix them before upgrading');
-    await sb.admin('/__sim/nodes/a-2', 'POST', { release: true });
+    await steer(sb, 'a-2', { release: true });
+    await untilReady(sb, 'a-2', 'True');
     const again = await sb.run('upgrade-k3s.yaml');
     expect(again.code, JSON.stringify(recap(again))).toBe(0);
     expect((await sb.kube.core.listNode({})).items.every((n) => n.status?.nodeInfo?.kubeletVersion === 'v1.32.5+k3s1' && !n.spec?.unschedulable)).toBe(true);

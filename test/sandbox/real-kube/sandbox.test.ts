@@ -10,6 +10,7 @@ import { AuditLog } from '../../../sandbox/real-kube/audit.js';
 import { apiClients } from '../../../sandbox/real-kube/clients.js';
 import { USERS } from '../../../sandbox/real-kube/pki.js';
 import { herdbook, ROOT } from '../../e2e/helpers.js';
+import { fetchJson } from '../../helpers/https-json.js';
 import { describeRealKube } from '../../helpers/real-kube.js';
 
 const mentioning = (text: string) =>
@@ -53,6 +54,27 @@ await describeRealKube('sandbox up --kube-apiserver', () => {
     const run = await herdbook(['run', path.join(ROOT, 'playbooks/check-version-skew.yaml'), '-i', state.inventory, '--check'], { timeoutMs: 120_000 });
     expect(run.code, run.stdout + run.stderr).toBe(0);
     expect(await audit.mutating()).toEqual([]);
+  });
+
+  it("serves kube-sim's admin surface on its own port: nodes steered, the admin's writes listed, the sandbox's own not", async () => {
+    expect(state.sim.adminUrl).toMatch(/^https:\/\/127\.0\.0\.1:\d+$/);
+    expect(state.sim.adminUrl).not.toBe(state.sim.url);
+    const token = readFileSync(path.join(state.sim.dir, 'admin-token'), 'utf8').trim();
+    const ca = readFileSync(path.join(state.sim.dir, 'ca.crt'), 'utf8');
+    const admin = async (p: string, method = 'GET', body?: unknown) => {
+      const r = await fetchJson(`${state.sim.adminUrl}${p}`, { method, ca, token, body });
+      expect(r.status, JSON.stringify(r.json)).toBe(200);
+      return r.json as { items: { name?: string; method?: string; path?: string }[] };
+    };
+    expect((await admin('/__sim/nodes')).items.map((n) => n.name).sort()).toEqual(['a-1', 'a-2', 's-1']);
+    await admin('/__sim/reset-requests', 'POST');
+    const api = apiClients(readFileSync(state.kubeconfig, 'utf8'));
+    await api.core.patchNode({ name: 'a-1', body: { metadata: { labels: { touched: 'yes' } } } }, (await import('../../../sandbox/real-kube/clients.js')).mergePatch());
+    // The sandbox's own write (a scenario fragment) is not the admin's.
+    await admin('/__sim/apply', 'POST', { pods: [{ name: 'extra', node: 'a-1' }] });
+    expect((await admin('/__sim/requests?mutating=true')).items.map((r) => `${r.method} ${r.path}`)).toEqual(['PATCH /api/v1/nodes/a-1']);
+    const status = await herdbook(['sandbox', 'status', '--state-dir', stateDir]);
+    expect(status.stdout).toContain(`admin:       ${state.sim.adminUrl}/__sim/`);
   });
 
   it('sandbox down stops the control plane and everything it started', async () => {
