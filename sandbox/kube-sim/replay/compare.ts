@@ -8,7 +8,7 @@ import type { Received } from './client.js';
 
 const VOLATILE_KEYS = new Set(['uid', 'resourceVersion', 'creationTimestamp', 'deletionTimestamp', 'time', 'lastTransitionTime', 'lastHeartbeatTime', 'lastProbeTime', 'timeAdded', 'startTime', 'buildDate']);
 /** /version: which build answered, not how it behaves. */
-const BUILD_KEYS = new Set(['gitVersion', 'gitCommit', 'goVersion', 'platform']);
+const BUILD_KEYS = new Set(['gitVersion', 'gitCommit', 'gitTreeState', 'goVersion', 'platform']);
 const GENERATED = [/^kube-api-access-[a-z0-9]{5}$/];
 
 const UUID = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/g;

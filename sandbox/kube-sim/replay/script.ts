@@ -16,16 +16,18 @@ async function must(p: Promise<Received>, ok: number[], what: string): Promise<R
   return r;
 }
 
-/** Polls a GET until `done` holds: what the cluster's controllers do takes a moment on a real one. */
-async function waitFor(target: Target, path: string, done: (o: any) => boolean, what: string): Promise<void> {
-  const end = Date.now() + 30_000;
+/** Polls a GET until `done` holds for the answer: a real cluster's controllers take a moment. */
+async function until(target: Target, path: string, done: (r: Received) => boolean, what: string): Promise<void> {
+  const end = Date.now() + 60_000;
   for (;;) {
-    const r = await send(target, { method: 'GET', path });
-    if (r.status === 200 && done(r.body)) return;
+    if (done(await send(target, { method: 'GET', path }))) return;
     if (Date.now() > end) throw new Error(`replay setup: timed out waiting for ${what}`);
     await new Promise((res) => setTimeout(res, 100));
   }
 }
+
+/** Until the object answers 200 and `done` holds for it. */
+const waitFor = (target: Target, path: string, done: (o: any) => boolean, what: string) => until(target, path, (r) => r.status === 200 && done(r.body), what);
 
 const pod = (name: string, image: string, labels?: Record<string, string>) => ({
   apiVersion: 'v1',
@@ -34,10 +36,16 @@ const pod = (name: string, image: string, labels?: Record<string, string>) => ({
   spec: { nodeName: 'rec-node-1', containers: [{ name: 'c', image }] },
 });
 
-/** Before the first exchange: a clean namespace, no node of that name. */
+/** Before the first exchange: a new namespace (an old one finishes terminating first), no node of that name. */
 export const beforeAll: Step = async (t) => {
   await must(send(t, { method: 'DELETE', path: '/api/v1/nodes/rec-node-1' }), [200, 404], 'deleting an old rec-node-1');
-  await must(send(t, { method: 'POST', path: '/api/v1/namespaces', headers: json, body: { apiVersion: 'v1', kind: 'Namespace', metadata: { name: NS } } }), [201, 409], 'creating the namespace');
+  await must(send(t, { method: 'DELETE', path: `/api/v1/namespaces/${NS}` }), [200, 404, 409], 'deleting an old namespace');
+  await until(t, `/api/v1/namespaces/${NS}`, (r) => r.status === 404, 'the old namespace to go');
+  await must(send(t, { method: 'POST', path: '/api/v1/namespaces', headers: json, body: { apiVersion: 'v1', kind: 'Namespace', metadata: { name: NS } } }), [201], 'creating the namespace');
+  // Pods can be created once the namespace's default ServiceAccount exists (a controller makes it;
+  // kube-sim serves no ServiceAccounts, and says so with a 404 that names no object).
+  const made = (r: Received) => r.status === 200 || (r.status === 404 && !(r.body as { details?: { name?: string } })?.details?.name);
+  await until(t, `/api/v1/namespaces/${NS}/serviceaccounts/default`, made, 'the default ServiceAccount');
 };
 
 export const afterAll: Step = async (t) => {
