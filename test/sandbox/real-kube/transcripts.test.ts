@@ -11,9 +11,9 @@ const transcripts = loadTranscripts();
 
 // What this server decides by the clock or its build, not by the request: the node lifecycle
 // controller taints the recorded node (it has no kubelet) when its grace periods run out, which
-// the replay does not wait for (the recording was made at a person's pace), and these binaries
-// were built without a git tree state. Only these may differ; any other difference fails.
-const TIMING = /(^|\.)spec(: missing field taints|\.taints\[)|f:taints|^gitTreeState: /;
+// the replay does not wait for (the recording was made at a person's pace; under load one more
+// taint is there, or one fewer), and these binaries were built without a git tree state. Only these may differ; any other difference fails.
+const TIMING = /(^|\.)spec(: missing field taints|\.taints(\[|: expected \d+ items))|f:taints|^gitTreeState: /;
 const onlyTiming = (differences: string[]) => differences.map((d) => d.replace(/^message<object \d+>\./, '').replace(/^items\[\d+\]\./, '')).filter((d) => !TIMING.test(d));
 
 await describeRealKube('the recorded exchanges, replayed on a real kube-apiserver', () => {
