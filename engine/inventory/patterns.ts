@@ -1,5 +1,6 @@
 // Ansible host patterns: a:b or a,b union, a:&b intersection, a:!b exclusion, wildcards,
 // ~regex, group[0:2] slices (end included). Unions apply first, then &, then !.
+import { HerdbookError } from '../errors.js';
 import type { GroupIndex } from './groups.js';
 import type { Inventory } from './model.js';
 
@@ -27,9 +28,48 @@ export function splitPattern(pattern: string | readonly string[]): string[] {
   return out.map((t) => t.trim()).filter(Boolean);
 }
 
+/** A pattern no host can be matched against (a ~regex that does not compile); the caller says where it came from. */
+export class HostPatternError extends HerdbookError {
+  constructor(message: string) {
+    super('E_PATTERN', message);
+  }
+}
+
+const escapeRe = (s: string) => s.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+
+/**
+ * fnmatch, as Ansible matches names: * and ?, [seq] and [!seq]; a [ that no ] closes is a
+ * literal character, as in Python's fnmatch, never an error.
+ */
 function globToRegExp(glob: string): RegExp {
-  const re = glob.replace(/[.+^${}()|\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.');
-  return new RegExp(`^${re}$`);
+  let re = '';
+  for (let i = 0; i < glob.length; i++) {
+    const c = glob[i];
+    if (c === '*') re += '.*';
+    else if (c === '?') re += '.';
+    else if (c === '[') {
+      let j = i + 1;
+      if (glob[j] === '!') j++;
+      if (glob[j] === ']') j++;
+      while (j < glob.length && glob[j] !== ']') j++;
+      if (j >= glob.length) {
+        re += '\\[';
+        continue;
+      }
+      const body = glob.slice(i + 1, j);
+      const negate = body.startsWith('!');
+      // Ranges (a-z) stay; everything else in the set is itself.
+      const set = (negate ? body.slice(1) : body).replace(/[\\\]^[]/g, '\\$&');
+      re += `[${negate ? '^' : ''}${set}]`;
+      i = j;
+    } else re += escapeRe(c);
+  }
+  try {
+    return new RegExp(`^${re}$`);
+  } catch (e) {
+    // A set Python accepts and JavaScript does not: a range out of order, [z-a].
+    throw new HostPatternError(`invalid character set in host pattern '${glob}': ${(e as Error).message}`);
+  }
 }
 
 function matchNames(names: Iterable<string>, term: string): string[] {
@@ -39,7 +79,7 @@ function matchNames(names: Iterable<string>, term: string): string[] {
     try {
       re = new RegExp(term.slice(1));
     } catch (e) {
-      throw new Error(`invalid regular expression in host pattern '${term}': ${(e as Error).message}`);
+      throw new HostPatternError(`invalid regular expression in host pattern '${term}': ${(e as Error).message}`);
     }
     for (const n of names) if (re.test(n)) out.push(n);
     return out;
@@ -80,6 +120,21 @@ function resolveTerm(inv: Inventory, idx: GroupIndex, term: string): string[] {
   if (!out.size && IMPLICIT_LOCALHOST.has(base)) out.add(base);
   const list = [...out];
   return slice !== undefined ? applySlice(list, slice) : list;
+}
+
+/** Why no host could be matched against `pattern`, or undefined: for checking a pattern before anything runs. */
+export function patternProblem(pattern: string | readonly string[]): string | undefined {
+  for (const t of splitPattern(pattern)) {
+    const term = t.replace(/^[!&]/, '');
+    try {
+      if (term.startsWith('~')) matchNames([], term);
+      else globToRegExp(/^(.+?)\[(-?\d*(?::-?\d*)?)\]$/.exec(term)?.[1] ?? term);
+    } catch (e) {
+      if (e instanceof HostPatternError) return e.message;
+      throw e;
+    }
+  }
+  return undefined;
 }
 
 export function matchPattern(inv: Inventory, idx: GroupIndex, pattern: string | readonly string[]): PatternMatch {

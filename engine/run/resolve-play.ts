@@ -1,10 +1,10 @@
 // A play's hosts, ordered and cut into batches, before anything runs: the same answer for
 // `list-hosts` and for `run`.
 import { readFileSync } from 'node:fs';
-import { UsageError } from '../errors.js';
+import { InputError, UsageError } from '../errors.js';
 import type { GroupIndex } from '../inventory/groups.js';
 import type { Inventory } from '../inventory/model.js';
-import { matchPattern, splitPattern } from '../inventory/patterns.js';
+import { HostPatternError, matchPattern, patternProblem, splitPattern } from '../inventory/patterns.js';
 import type { Play } from '../load/model.js';
 import { createTemplater, Scope } from '../template/index.js';
 import { computeBatches, orderHosts, type Serial } from './batches.js';
@@ -14,7 +14,7 @@ export type ResolvedPlay = { hosts: string[]; batches: string[][]; unmatched: st
 /** --limit values: patterns, or @file with one host or pattern per line. */
 export function limitPatterns(limit: readonly string[] | undefined): string[] | undefined {
   if (!limit?.length) return undefined;
-  return limit.flatMap((l) => {
+  const patterns = limit.flatMap((l) => {
     if (!l.startsWith('@')) return splitPattern(l).length ? [l] : [];
     try {
       return [readFileSync(l.slice(1), 'utf8').split(/\r?\n/).map((s) => s.trim()).filter((s) => s && !s.startsWith('#')).join(',')];
@@ -22,6 +22,12 @@ export function limitPatterns(limit: readonly string[] | undefined): string[] | 
       throw new UsageError(`--limit ${l}: cannot read ${l.slice(1)} (${(e as Error).message})`);
     }
   });
+  // Before anything runs or is printed: a bad --limit is the command line's fault.
+  for (const p of patterns) {
+    const why = patternProblem(p);
+    if (why) throw new UsageError(`--limit ${p}: ${why}`);
+  }
+  return patterns;
 }
 
 export function resolvePlayHosts(
@@ -30,7 +36,7 @@ export function resolvePlayHosts(
   idx: GroupIndex,
   opts: { limit?: string[]; hostsPattern?: string | string[]; serial?: Serial; random?: () => number },
 ): ResolvedPlay {
-  const m = matchPattern(inv, idx, opts.hostsPattern ?? play.hosts);
+  const m = playPattern(play, () => matchPattern(inv, idx, opts.hostsPattern ?? play.hosts));
   let hosts = m.hosts;
   if (opts.limit?.length) {
     const allowed = new Set(opts.limit.flatMap((l) => matchPattern(inv, idx, l).hosts));
@@ -38,6 +44,16 @@ export function resolvePlayHosts(
   }
   hosts = orderHosts(hosts, play.order, opts.random);
   return { hosts, batches: computeBatches(hosts, opts.serial ?? (play.serial as Serial)), unmatched: m.unmatched };
+}
+
+/** A play's `hosts:` that cannot be matched (a templated one only shows at run time) is an input error at that line. */
+function playPattern<T>(play: Play, match: () => T): T {
+  try {
+    return match();
+  } catch (e) {
+    if (!(e instanceof HostPatternError)) throw e;
+    throw new InputError([{ severity: 'error', message: e.message, pos: play.fieldPos.hosts ?? play.pos }]);
+  }
 }
 
 /** Play-level values (hosts, serial) may be templates of play vars and -e vars. */

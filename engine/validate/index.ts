@@ -7,7 +7,7 @@ import { indexGroups } from '../inventory/groups.js';
 import { inventoryVars } from '../inventory/host-vars.js';
 import { loadInventory, mergeVarsFiles } from '../inventory/load.js';
 import type { Inventory, VarsFiles } from '../inventory/model.js';
-import { matchPattern } from '../inventory/patterns.js';
+import { matchPattern, patternProblem } from '../inventory/patterns.js';
 import type { DocumentChecker, LoadContext } from '../load/context.js';
 import type { Playbook } from '../load/model.js';
 import { loadPlaybookFile } from '../load/playbook.js';
@@ -97,7 +97,7 @@ export function validatePlaybooks(files: readonly string[], opts: ValidateOption
     diagnostics.push(...ctx.diagnostics);
     const knownInventory = inventory && !inventoryBroken ? inventoryNames(inventory, varsFiles) : undefined;
     diagnostics.push(...semanticChecks(plays, { inventory: knownInventory, extraVars: new Set(Object.keys(opts.extraVars ?? {})), inventoryUnreadable: inventoryBroken, moduleFacts: registry.moduleFacts }));
-    if (inventory && !inventoryBroken) diagnostics.push(...patternWarnings(pb, inventory));
+    if (inventory && !inventoryBroken) diagnostics.push(...patternDiagnostics(pb, inventory));
   }
   return { playbooks, inventory, playbookVarsFiles, diagnostics: dedupe(diagnostics), registry };
 }
@@ -116,11 +116,16 @@ function inventoryNames(inv: Inventory, playbookFiles: VarsFiles): Set<string> {
   return names;
 }
 
-function patternWarnings(pb: Playbook, inv: Inventory): Diagnostic[] {
+function patternDiagnostics(pb: Playbook, inv: Inventory): Diagnostic[] {
   const idx = indexGroups(inv);
   const out: Diagnostic[] = [];
   for (const play of pb.plays) {
     if (typeof play.hosts === 'string' && play.hosts.includes('{{')) continue;
+    const why = patternProblem(play.hosts);
+    if (why) {
+      out.push({ severity: 'error', message: why, pos: play.fieldPos.hosts ?? play.pos });
+      continue;
+    }
     const m = matchPattern(inv, idx, play.hosts);
     // Only a pattern that matches nothing at all: playbooks name several groups on purpose
     // (k3s_servers:k3s_controllers) so that different inventory styles work unchanged.

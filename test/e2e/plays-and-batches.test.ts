@@ -108,4 +108,34 @@ describe('--limit', () => {
     expect(r.code).toBe(5);
     expect(r.stderr).toContain('nope.txt');
   });
+
+  it('a regular expression that does not compile is a usage error (exit 5), before anything runs', async () => {
+    const r = await ws.run('all.yaml', '--limit', 'beta:~(');
+    expect(r.code, explain(r)).toBe(5);
+    expect(r.stderr).toMatch(/^herdbook: --limit beta:~\(: invalid regular expression in host pattern '~\(': /m);
+    expect(ofType(r.events, 'play_start')).toEqual([]);
+  });
+
+  it('an unclosed [ is a literal character, as in fnmatch: no host matches, no internal error', async () => {
+    const r = await ws.run('all.yaml', '--limit', '[');
+    expect(r.code, explain(r)).toBe(0);
+    expect(ofType(r.events, 'play_start')[0].hosts).toEqual([]);
+  });
+});
+
+describe("a play's hosts: that cannot be matched", () => {
+  const ws = workspace({ 'bad.yaml': [{ hosts: 'alpha:~a[', tasks: [{ name: 't', debug: { msg: 'x' } }] }], 'templated.yaml': [{ hosts: '{{ pat }}', vars: { pat: '~(' }, tasks: [{ name: 't', debug: { msg: 'x' } }] }] }, five);
+
+  it('fails validation at its line (exit 4)', async () => {
+    const r = await ws.run('bad.yaml');
+    expect(r.code, explain(r)).toBe(4);
+    expect(r.stderr).toMatch(/bad\.yaml:\d+:\d+.*invalid regular expression in host pattern '~a\['/s);
+  });
+
+  it('when templated, fails the same way at run time, before any task', async () => {
+    const r = await ws.run('templated.yaml');
+    expect(r.code, explain(r)).toBe(4);
+    expect(r.stderr).toContain("invalid regular expression in host pattern '~('");
+    expect(taskStarts(r.events)).toEqual([]);
+  });
 });

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { indexGroups } from '../../../engine/inventory/groups.js';
 import { parseIniInventory } from '../../../engine/inventory/ini.js';
 import { emptyInventory, finishInventory } from '../../../engine/inventory/model.js';
-import { matchPattern, splitPattern } from '../../../engine/inventory/patterns.js';
+import { HostPatternError, matchPattern, patternProblem, splitPattern } from '../../../engine/inventory/patterns.js';
 
 const inv = emptyInventory();
 parseIniInventory(inv, 'i.ini', `
@@ -57,5 +57,28 @@ describe('host patterns (Ansible semantics)', () => {
 
   it('keeps slices and regexes whole when splitting', () => {
     expect(splitPattern('agents[1:2]:~a-[0-9]:!x')).toEqual(['agents[1:2]', '~a-[0-9]:!x']);
+  });
+});
+
+describe('patterns that are not well formed', () => {
+  it('matches an unclosed [ literally, as fnmatch does, instead of failing', () => {
+    expect(m('[').hosts).toEqual([]);
+    expect(m('a-[').unmatched).toEqual(['a-[']);
+    expect(patternProblem('a[1:')).toBeUndefined();
+  });
+
+  it('keeps fnmatch sets: [seq], [!seq], ranges (a bare [13] is a subscript, as in Ansible)', () => {
+    expect(m('a-[1-2]').hosts).toEqual(['a-1', 'a-2']);
+    expect(m('a-[!13]').hosts).toEqual(['a-2', 'a-4']);
+    expect(m('?-[2-3]').hosts).toEqual(['s-2', 'a-2', 'a-3']);
+    expect(m('agents[1]:a-[4-4]').hosts).toEqual(['a-2', 'a-4']);
+  });
+
+  it('names the term of a regular expression that does not compile, and a set JavaScript refuses', () => {
+    expect(patternProblem('servers:~(')).toMatch(/^invalid regular expression in host pattern '~\(': /);
+    expect(patternProblem('!~a[')).toMatch(/'~a\['/);
+    expect(patternProblem('a-[3-1]')).toMatch(/^invalid character set in host pattern 'a-\[3-1\]'/);
+    expect(() => m('~(')).toThrow(HostPatternError);
+    expect(patternProblem(['servers', 'a-*', '~^s-'])).toBeUndefined();
   });
 });
