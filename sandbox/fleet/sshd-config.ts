@@ -35,6 +35,11 @@ export function renderSshdConfig(c: SshdConfigInput): string {
     'PermitTunnel no',
     'X11Forwarding no',
     'ClientAliveInterval 0',
+    // bash reads root's ~/.bashrc for every command sshd starts (Debian builds it with
+    // SSH_SOURCE_BASHRC) unless it is a nested shell; this machine's ~/.bashrc runs `pyenv init`,
+    // seconds under load, and is not part of the node we play. SHLVL=1 makes the command's bash
+    // level 2, which skips it, as a clean node would.
+    'SetEnv SHLVL=1',
   ];
   if (c.sftp) lines.push('Subsystem sftp internal-sftp');
   return `${lines.join('\n')}\n`;

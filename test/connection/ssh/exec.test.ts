@@ -69,9 +69,12 @@ describe('ssh exec', () => {
   });
 
   it('can see a running remote process (the check the kill tests rely on)', async () => {
-    const running = conn.exec('sleep 1.25');
+    // Looked for until the command ends, not a fixed number of times: on a loaded machine its
+    // session may start only after many looks.
+    let done = false;
+    const running = conn.exec('sleep 3.25').finally(() => (done = true));
     let seen = false;
-    for (let i = 0; i < 20 && !seen; i++) seen = await remoteProcessRuns(conn, 'sleep 1.25');
+    while (!seen && !done) seen = await remoteProcessRuns(conn, 'sleep 3.25');
     expect(seen).toBe(true);
     await running;
   });
