@@ -1,16 +1,25 @@
 // Hosts → batches, exactly as Ansible computes them: `serial` is a number, "N%" of all the
 // play's hosts (floor, at least 1), or a list whose last entry repeats; 0 means one batch.
 
+import { HerdbookError } from '../errors.js';
+
 export type Serial = number | string | (number | string)[] | undefined | null;
+
+/** A `serial` value that is no batch size (a template can render anything); the caller says where. */
+export class SerialError extends HerdbookError {
+  constructor(message: string) {
+    super('E_SERIAL', message);
+  }
+}
 
 export function batchSize(entry: number | string, total: number): number {
   if (typeof entry === 'string' && entry.trim().endsWith('%')) {
     const pct = Number(entry.trim().slice(0, -1));
-    if (!Number.isFinite(pct)) throw new Error(`serial: '${entry}' is not a percentage`);
+    if (!Number.isFinite(pct)) throw new SerialError(`serial: '${entry}' is not a percentage`);
     return Math.floor((pct / 100) * total) || 1;
   }
   const n = Number(entry);
-  if (!Number.isInteger(n) || n < 0) throw new Error(`serial: '${entry}' is not a whole number or a percentage`);
+  if (!Number.isInteger(n) || n < 0) throw new SerialError(`serial: '${entry}' is not a whole number or a percentage`);
   return n;
 }
 
@@ -18,6 +27,9 @@ export function computeBatches<T>(hosts: readonly T[], serial: Serial): T[][] {
   if (serial === undefined || serial === null || hosts.length === 0) return hosts.length ? [[...hosts]] : [];
   const list = Array.isArray(serial) ? serial : [serial];
   if (!list.length) return [[...hosts]];
+  for (const entry of list) {
+    if (typeof entry !== 'number' && typeof entry !== 'string') throw new SerialError(`serial: ${JSON.stringify(entry)} is not a whole number or a percentage`);
+  }
   const out: T[][] = [];
   let rest = [...hosts];
   let i = 0;

@@ -4,7 +4,7 @@
 // max_fail_percentage (0 by default for serial rollouts) stops everything after it.
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
-import { errorMessage, UnreachableError } from '../errors.js';
+import { errorMessage, InputError, UnreachableError } from '../errors.js';
 import { loadYamlFile } from '../load/files.js';
 import type { Play } from '../load/model.js';
 import { playLevel, resolvePlayHosts } from './resolve-play.js';
@@ -42,7 +42,12 @@ function loadVarsFiles(ctx: RunContext, play: Play): Layer[] {
 function maxFailPercentage(ctx: RunContext, play: Play, serial: unknown): number | undefined {
   if (play.maxFailPercentage !== undefined) {
     const v = String(ctx.deps.templater.render(String(play.maxFailPercentage), new Scope([ctx.options.extraVars, play.vars ?? {}])));
-    return Number(v.replace('%', ''));
+    const pct = Number(v.trim().replace(/%$/, ''));
+    // NaN would compare false with every failure count: the play would never stop.
+    if (v.trim() === '' || !Number.isFinite(pct) || pct < 0 || pct > 100) {
+      throw new InputError([{ severity: 'error', message: `max_fail_percentage: '${v}' is not a percentage from 0 to 100`, pos: play.fieldPos.max_fail_percentage ?? play.pos }]);
+    }
+    return pct;
   }
   // herdbook's default for rollouts: a serial play stops at its first failed batch.
   return serial !== undefined && serial !== null ? 0 : undefined;
@@ -50,8 +55,23 @@ function maxFailPercentage(ctx: RunContext, play: Play, serial: unknown): number
 
 export async function runPlay(ctx: RunContext, play: Play, index: number): Promise<void> {
   const reporter = ctx.deps.reporter;
-  const level = playLevel(play, ctx.options.extraVars);
-  const resolved = resolvePlayHosts(play, ctx.inventory, ctx.groups, { limit: ctx.options.limit, hostsPattern: level.hosts, serial: level.serial });
+  let level: ReturnType<typeof playLevel>;
+  let resolved: ReturnType<typeof resolvePlayHosts>;
+  let maxFail: number | undefined;
+  try {
+    level = playLevel(play, ctx.options.extraVars);
+    resolved = resolvePlayHosts(play, ctx.inventory, ctx.groups, { limit: ctx.options.limit, hostsPattern: level.hosts, serial: level.serial });
+    maxFail = maxFailPercentage(ctx, play, level.serial);
+  } catch (e) {
+    // Before the first play nothing has run: exit 4, "nothing was run". Later, earlier plays
+    // did run: this play fails at the line, and no later play starts.
+    if (!(e instanceof InputError) || index === 0) throw e;
+    const d = e.diagnostics[0];
+    ctx.state.stopped = `play '${play.name}': ${d.pos ? `${d.pos.file}:${d.pos.line}:${d.pos.col}: ` : ''}${d.message}`;
+    reporter.emit({ type: 'play_start', play: play.name, index, hosts: [], batches: 0 });
+    reporter.emit({ type: 'play_end', play: play.name, stopped: ctx.state.stopped });
+    return;
+  }
   const hosts = resolved.hosts.filter((h) => {
     const hs = hostState(ctx, h);
     return !hs.failed && !hs.unreachable;
@@ -73,7 +93,6 @@ export async function runPlay(ctx: RunContext, play: Play, index: number): Promi
     reporter.emit({ type: 'play_end', play: play.name, stopped: ctx.state.stopped });
     return;
   }
-  const maxFail = maxFailPercentage(ctx, play, level.serial);
   ctx.state.forceHandlersPlay = play.forceHandlers !== undefined && toBool(play.forceHandlers);
   const groups = Object.fromEntries([...ctx.inventory.groups.keys()].map((g) => [g, ctx.groups.hostsOf(g)]));
   const omit = `__omit_place_holder__${randomBytes(8).toString('hex')}`;

@@ -7,7 +7,7 @@ import type { Inventory } from '../inventory/model.js';
 import { HostPatternError, matchPattern, patternProblem, splitPattern } from '../inventory/patterns.js';
 import type { Play } from '../load/model.js';
 import { createTemplater, Scope } from '../template/index.js';
-import { computeBatches, orderHosts, type Serial } from './batches.js';
+import { computeBatches, orderHosts, SerialError, type Serial } from './batches.js';
 
 export type ResolvedPlay = { hosts: string[]; batches: string[][]; unmatched: string[] };
 
@@ -36,23 +36,29 @@ export function resolvePlayHosts(
   idx: GroupIndex,
   opts: { limit?: string[]; hostsPattern?: string | string[]; serial?: Serial; random?: () => number },
 ): ResolvedPlay {
-  const m = playPattern(play, () => matchPattern(inv, idx, opts.hostsPattern ?? play.hosts));
-  let hosts = m.hosts;
-  if (opts.limit?.length) {
-    const allowed = new Set(opts.limit.flatMap((l) => matchPattern(inv, idx, l).hosts));
-    hosts = hosts.filter((h) => allowed.has(h));
-  }
-  hosts = orderHosts(hosts, play.order, opts.random);
-  return { hosts, batches: computeBatches(hosts, opts.serial ?? (play.serial as Serial)), unmatched: m.unmatched };
+  return atPlayLine(play, () => {
+    const m = matchPattern(inv, idx, opts.hostsPattern ?? play.hosts);
+    let hosts = m.hosts;
+    if (opts.limit?.length) {
+      const allowed = new Set(opts.limit.flatMap((l) => matchPattern(inv, idx, l).hosts));
+      hosts = hosts.filter((h) => allowed.has(h));
+    }
+    hosts = orderHosts(hosts, play.order, opts.random);
+    return { hosts, batches: computeBatches(hosts, opts.serial ?? (play.serial as Serial)), unmatched: m.unmatched };
+  });
 }
 
-/** A play's `hosts:` that cannot be matched (a templated one only shows at run time) is an input error at that line. */
-function playPattern<T>(play: Play, match: () => T): T {
+/**
+ * A play's `hosts:` that cannot be matched or a `serial:` that is no batch size (templated ones
+ * only show at run time) is an input error at that line, never an internal one.
+ */
+function atPlayLine<T>(play: Play, compute: () => T): T {
   try {
-    return match();
+    return compute();
   } catch (e) {
-    if (!(e instanceof HostPatternError)) throw e;
-    throw new InputError([{ severity: 'error', message: e.message, pos: play.fieldPos.hosts ?? play.pos }]);
+    if (e instanceof HostPatternError) throw new InputError([{ severity: 'error', message: e.message, pos: play.fieldPos.hosts ?? play.pos }]);
+    if (e instanceof SerialError) throw new InputError([{ severity: 'error', message: e.message, pos: play.fieldPos.serial ?? play.pos, hint: 'a whole number, a percentage such as "30%", or a list of them' }]);
+    throw e;
   }
 }
 

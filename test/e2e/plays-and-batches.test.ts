@@ -139,3 +139,36 @@ describe("a play's hosts: that cannot be matched", () => {
     expect(taskStarts(r.events)).toEqual([]);
   });
 });
+
+describe('templated play keywords that render to junk', () => {
+  const play = (extra: Record<string, unknown>) => ({ hosts: 'beta', vars: { size: 'two', pct: 'lots' }, tasks: [{ name: 't', debug: { msg: 'x' } }], ...extra });
+  const ws = workspace(
+    {
+      'serial-first.yaml': [play({ serial: '{{ size }}' })],
+      'serial-second.yaml': [play({ name: 'fine' }), play({ name: 'junk', serial: '{{ size }}' })],
+      'max-fail.yaml': [play({ serial: 1, max_fail_percentage: '{{ pct }}' })],
+    },
+    five,
+  );
+
+  it('serial: an input error at its line before anything runs (exit 4), not an internal error', async () => {
+    const r = await ws.run('serial-first.yaml');
+    expect(r.code, explain(r)).toBe(4);
+    expect(r.stderr).toMatch(/serial-first\.yaml:\d+:\d+.*serial: 'two' is not a whole number or a percentage/s);
+    expect(taskStarts(r.events)).toEqual([]);
+  });
+
+  it('serial in a later play: the earlier play ran; this one stops the run at its line', async () => {
+    const r = await ws.run('serial-second.yaml');
+    expect(r.code, explain(r)).toBe(2);
+    expect(Object.keys(statuses(r.events, 't')).sort()).toEqual(['b1', 'b2', 'b3']);
+    const end = ofType(r.events, 'play_end').find((e) => e.play === 'junk');
+    expect(end?.stopped).toMatch(/^play 'junk': .*serial-second\.yaml:\d+:\d+: serial: 'two' is not a whole number or a percentage/);
+  });
+
+  it('max_fail_percentage: an input error at its line, not a silent never-stop', async () => {
+    const r = await ws.run('max-fail.yaml');
+    expect(r.code, explain(r)).toBe(4);
+    expect(r.stderr).toMatch(/max-fail\.yaml:\d+:\d+.*max_fail_percentage: 'lots' is not a percentage from 0 to 100/s);
+  });
+});
