@@ -7,6 +7,8 @@ import { commandNodeSource, hasCommands } from '../kube-sim/controllers/command-
 import type { KubeletState, NodeSource } from '../kube-sim/controllers/kubelets.js';
 import { DEFAULT_KUBELET_VERSION } from '../kube-sim/cluster.js';
 import type { Scenario, ScenarioNode } from '../kube-sim/scenario.js';
+import type { SimUser } from '../kube-sim/server/auth.js';
+import { generateKey, issueClientCert } from '../kube-sim/server/pki.js';
 import { kubeconfigYaml } from '../kube-sim/server/kubeconfig.js';
 import type { AuditRecord } from './audit.js';
 import { findEtcd, findKubeBinaries, type KubeBinaries } from './binaries.js';
@@ -17,7 +19,7 @@ import { startControlPlane } from './control-plane.js';
 import type { NodeMonitor } from './controllers.js';
 import { FakeKubelets, type NodeChange } from './kubelets.js';
 import { rssBytes } from './procfs.js';
-import { bindViewer } from './rbac.js';
+import { bindUser, bindViewer } from './rbac.js';
 import { applyScenario, ensureClusterDefaults } from './scenario.js';
 import { waitSettled } from './settle.js';
 import { removeQuietly } from './teardown.js';
@@ -38,6 +40,11 @@ export type RealKubeOptions = {
   tolerationSeconds?: number;
   /** Wait until the scenario's nodes are Ready and its workloads ready (default true). */
   settle?: boolean;
+  /**
+   * More users, as kube-sim takes them: each gets a client certificate (CN the name, O its
+   * groups; `admin` is O=system:masters) and its role as RBAC. Tokens are not used.
+   */
+  users?: SimUser[];
 };
 
 export type RealKube = {
@@ -45,7 +52,8 @@ export type RealKube = {
   /** The admin kubeconfig (system:admin, system:masters), as k3s writes /etc/rancher/k3s/k3s.yaml. */
   kubeconfig: string;
   kubeconfigPath: string;
-  kubeconfigFor(user: 'admin' | 'viewer'): string;
+  /** `admin`, `viewer` or one of the options' users. */
+  kubeconfigFor(user: string): string;
   caPem: string;
   /** /version's gitVersion (v1.32.13 whatever the nodes' kubelets say). */
   version: string;
@@ -126,6 +134,12 @@ export async function startRealKube(options: RealKubeOptions = {}): Promise<Real
   try {
     const version = (JSON.parse((await get(`${url}/version`, cp.adminTls)).body) as { gitVersion: string }).gitVersion;
     await bindViewer(api);
+    const userConfigs = new Map<string, string>();
+    for (const u of options.users ?? []) {
+      const groups = [...(u.groups ?? []).filter((g) => g !== 'system:authenticated'), ...(u.role === 'admin' ? ['system:masters'] : [])];
+      userConfigs.set(u.name, kubeconfigYaml(url, pki.ca.certPem, issueClientCert(pki.ca, u.name, groups, await generateKey()), u.name));
+      await bindUser(api, u);
+    }
     await ensureClusterDefaults(api);
     await applyScenario(sandboxApi, kubelets, scenario, manual);
     await kubelets.start();
@@ -136,7 +150,11 @@ export async function startRealKube(options: RealKubeOptions = {}): Promise<Real
       url,
       kubeconfig,
       kubeconfigPath,
-      kubeconfigFor: (user) => (user === 'viewer' ? viewerConfig : kubeconfig),
+      kubeconfigFor: (user) => {
+        const config = user === 'admin' ? kubeconfig : user === 'viewer' ? viewerConfig : userConfigs.get(user);
+        if (!config) throw new Error(`real-kube: no user ${user}`);
+        return config;
+      },
       caPem: pki.ca.certPem,
       version,
       warning: binaries.warning,

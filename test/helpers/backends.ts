@@ -1,11 +1,12 @@
 // Runs a suite once per API server: kube-sim, then the real kube-apiserver (skipped with one
 // line where its binaries are absent, unless HERDBOOK_REQUIRE_REAL_KUBE=1 says CI must have it).
-import { beforeAll, describe, it } from 'vitest';
+import { afterAll, beforeAll, describe, it } from 'vitest';
 import { binarySource, findEtcd } from '../../sandbox/real-kube/binaries.js';
 import type { BackendOptions, KubeBackend } from './kube-backend.js';
 import { realBackend } from './kube-backend-real.js';
 import { simBackend } from './kube-backend-sim.js';
 import { realKubeRequired, reportSkipOnce } from './real-kube.js';
+import { runCleanups, teardownScope, type Cleanup } from './teardown.js';
 
 export type BackendName = KubeBackend['name'];
 
@@ -48,14 +49,22 @@ export function describePerBackend(title: string, body: (name: BackendName) => v
  * Options may depend on the backend (a pod that takes 40 simulated seconds to stop is 0.8 s on
  * kube-sim; the real kubelets count real ones), and may be made asynchronously, inside the
  * suite's beforeAll (a fleet of sshd nodes per backend, whose commands report the versions).
+ * What the options function and the backend start (helpers that call teardown()) is stopped
+ * in the suite's afterAll, before the next backend's suite starts.
  */
 export function describeBackends(title: string, options: BackendOptions | ((name: BackendName) => BackendOptions | Promise<BackendOptions>), body: (b: () => KubeBackend) => void): void {
   describePerBackend(title, (name) => {
     const s = STARTERS.find((x) => x.name === name)!;
     let backend: KubeBackend | undefined;
-    beforeAll(async () => {
-      backend = await s.start(typeof options === 'function' ? await options(s.name) : options);
-    }, 240_000);
+    const cleanups: Cleanup[] = [];
+    beforeAll(
+      () =>
+        teardownScope(cleanups, async () => {
+          backend = await s.start(typeof options === 'function' ? await options(s.name) : options);
+        }),
+      240_000,
+    );
+    afterAll(() => runCleanups(cleanups), 120_000);
     body(() => {
       if (!backend) throw new Error(`the ${s.name} backend did not start`);
       return backend;

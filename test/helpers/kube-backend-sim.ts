@@ -8,7 +8,7 @@ import { rawClient } from './kube-raw.js';
 export type SimBackend = KubeBackend & { readonly sim: KubeSim };
 
 export async function simBackend(options: BackendOptions = {}): Promise<SimBackend> {
-  const sim = await startSim({ scenario: options.scenario });
+  const sim = await startSim({ scenario: options.scenario, users: options.users });
   const kube = await kubeFor(sim);
   const raw = rawClient(sim.kubeconfig);
   const get = async (resource: string, ns: string | undefined, name: string): Promise<Obj | undefined> => {
@@ -20,10 +20,12 @@ export async function simBackend(options: BackendOptions = {}): Promise<SimBacke
   return {
     name: 'kube-sim',
     sim,
+    url: sim.url,
     kube,
     kubeconfig: sim.kubeconfig,
     secondMs: FAST_TIMINGS.secondMs,
     viewer: () => kubeFor(sim, 'viewer'),
+    kubeFor: (user) => kubeFor(sim, user),
     get,
     list: async (resource, ns) => {
       const r = await raw.get(resourcePath(resource, ns));
@@ -33,6 +35,7 @@ export async function simBackend(options: BackendOptions = {}): Promise<SimBacke
     waitFor: (check, timeoutMs, what) => sim.waitFor(check, timeoutMs, what) as never,
     clearRequests: async () => sim.clearRequests(),
     mutatingRequests: async () => sim.mutatingRequests().map((q) => ({ method: q.method, path: q.path })),
+    requests: async () => sim.requests().map((q) => ({ method: q.method, path: q.path })),
     setNodeReady: async (name, ready, how) => void sim.setNodeReady(name, ready, how),
     setKubeletVersion: async (name, v) => void sim.setKubeletVersion(name, v),
     addNode: async (n) => void sim.addNode(n),

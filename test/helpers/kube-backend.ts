@@ -2,21 +2,26 @@
 // a real kube-apiserver v1.32.13 with fake kubelets (the truth). A test written against this
 // runs on both; a difference between them is a kube-sim bug.
 import type { KubeClient } from '../../engine/kube/types.js';
-import type { Scenario, ScenarioNode, ScenarioPod } from '../../sandbox/kube-sim/index.js';
+import type { Scenario, ScenarioNode, ScenarioPod, SimUser } from '../../sandbox/kube-sim/index.js';
 
 /** A Kubernetes object as the API server returns it (plain JSON, times as strings); tests read any field. */
 export type Obj = any;
 
+/** A request as the tests compare them: its method and path. */
 export type Mutation = { method: string; path: string };
 
 export type KubeBackend = {
   readonly name: 'kube-sim' | 'real';
+  /** The API server's address (https://127.0.0.1:port). */
+  readonly url: string;
   /** herdbook's client (admin), built from a kubeconfig file like a user's. */
   readonly kube: KubeClient;
-  /** The admin kubeconfig (YAML), for raw requests. */
+  /** The admin kubeconfig (YAML), for raw requests; what k3s writes as /etc/rancher/k3s/k3s.yaml. */
   readonly kubeconfig: string;
   /** A client for the read-only user `viewer`. */
   viewer(): Promise<KubeClient>;
+  /** A client for one of the options' users (a token on kube-sim, a client certificate on the real server). */
+  kubeFor(user: string): Promise<KubeClient>;
   /** GET of one object by resource (`nodes`, `pods`, `leases.coordination.k8s.io`, ...); undefined on 404. */
   get(resource: string, namespace: string | undefined, name: string): Promise<Obj | undefined>;
   list(resource: string, namespace?: string): Promise<Obj[]>;
@@ -25,6 +30,8 @@ export type KubeBackend = {
   /** Writes (create/update/patch/delete, not dry runs) made with herdbook's admin credentials. */
   clearRequests(): Promise<void>;
   mutatingRequests(): Promise<Mutation[]>;
+  /** Every request (reads too) since clearRequests, paths without their query: on the real server the admin's (the audit log), on kube-sim all (its kubelets make none). */
+  requests(): Promise<Mutation[]>;
   /** Kubelet steering: a node that stops reporting (unreachable) or reports NotReady, and back. */
   setNodeReady(name: string, ready: boolean, how?: 'not-ready' | 'unreachable'): Promise<void>;
   setKubeletVersion(name: string, version: string): Promise<void>;
@@ -34,7 +41,11 @@ export type KubeBackend = {
   readonly secondMs: number;
 };
 
-export type BackendOptions = { scenario?: Scenario };
+export type BackendOptions = {
+  scenario?: Scenario;
+  /** Users besides the admin and `viewer`, with kube-sim's roles (`{ rules: [] }`: may do nothing). */
+  users?: SimUser[];
+};
 
 /** GET/LIST paths for the resources the tests read. */
 export function resourcePath(resource: string, namespace?: string, name?: string): string {

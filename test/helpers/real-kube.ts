@@ -2,7 +2,7 @@
 // beforeAll and stopped in afterAll (also when a test failed or timed out). Where the
 // binaries are missing (a fresh clone has no ../shared) the tier skips with one line saying
 // why; with HERDBOOK_REQUIRE_REAL_KUBE=1 (CI) it fails instead.
-import { closeSync, openSync } from 'node:fs';
+import { closeSync, openSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -75,10 +75,12 @@ export function startRealKubeForFile(options: RealKubeOptions = {}): () => RealK
 /**
  * herdbook's KubeClient for the control plane, built from a kubeconfig file like a user's: the
  * one in its state directory, which goes with it (no temporary file to clean up, so it may be
- * called from a hook or a test).
+ * called from a hook or a test). `admin`, `viewer`, or one of the options' users (its file
+ * written there on first use).
  */
-export function kubeClientFor(kube: RealKube, user: 'admin' | 'viewer' = 'admin'): Promise<KubeClient> {
-  const file = user === 'viewer' ? path.join(kube.stateDir, 'kubeconfig-viewer.yaml') : kube.kubeconfigPath;
+export function kubeClientFor(kube: RealKube, user = 'admin'): Promise<KubeClient> {
+  const file = user === 'admin' ? kube.kubeconfigPath : path.join(kube.stateDir, `kubeconfig-${user}.yaml`);
+  if (user !== 'admin' && user !== 'viewer') writeFileSync(file, kube.kubeconfigFor(user), { mode: 0o600 });
   const factory = createKubeFactory({ connection: () => Promise.reject(new Error('no hosts here')), settings: (h) => ({ kind: 'ssh', host: h }) });
   return factory({ kubeconfig: file });
 }
