@@ -2,8 +2,10 @@
 // directory root creates and removes (nothing secret on a command line or in `ps`), the
 // Kubernetes API used or failed on (never silently skipped), and a node's credentials
 // (--token, --datastore-endpoint, K3S_DATASTORE_ENDPOINT) absent from every output of a
-// --check run through the CLI.
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+// --check run through the CLI. The tests where the API answers (a 403, a refused Ready wait)
+// run against kube-sim and the real kube-apiserver (describeBackends); the others never reach
+// an API (none configured, or a kubeconfig that does not exist) and run once.
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { stringify } from 'yaml';
@@ -14,10 +16,10 @@ import type { RunEvent } from '../../engine/report/events.js';
 import { k3sVersion } from '../../modules/k3s/version/index.js';
 import { preinstallK3s, setFakeNodeName } from '../../sandbox/k3s-fake/index.js';
 import { herdbook } from '../e2e/helpers.js';
+import { describeBackends } from '../helpers/backends.js';
 import { fleetFor } from '../helpers/fleet.js';
-import { kubeFor, startSim } from '../helpers/kube.js';
 import { runModule, type HarnessOptions } from '../helpers/module-harness.js';
-import { recordingConnection } from '../helpers/recording-connection.js';
+import { recordingConnection, type RecordedExec } from '../helpers/recording-connection.js';
 
 const ENV_TOKEN = 'K10env-token-5f3a9c';
 const FLAG_TOKEN = 'flag-token-8d21e7';
@@ -46,8 +48,6 @@ d=$(cd "$(dirname "$0")" && pwd)
 let f: Awaited<ReturnType<typeof fleetFor>>;
 let work: string;
 let recorder: string;
-let lister: KubeClient;
-let nobody: KubeClient;
 let n = 0;
 
 beforeAll(async () => {
@@ -59,15 +59,6 @@ beforeAll(async () => {
   work = mkdtempSync(path.join(os.tmpdir(), 'hb-k3s-install-'));
   recorder = path.join(work, 'record-install.sh');
   writeFileSync(recorder, RECORDER);
-  const sim = await startSim({
-    scenario: { nodes: [{ name: 'rec', role: 'server' }] },
-    users: [
-      { name: 'lister', token: 'lister-token-0123456789', role: { rules: [{ verbs: ['list'], resources: ['nodes'] }] } },
-      { name: 'nobody', token: 'nobody-token-0123456789', role: { rules: [] } },
-    ],
-  });
-  lister = await kubeFor(sim, 'lister');
-  nobody = await kubeFor(sim, 'nobody');
 }, 300_000);
 
 afterAll(() => rmSync(work, { recursive: true, force: true }));
@@ -84,11 +75,34 @@ function readRecord(file: string) {
   return { one, files: lines.filter((l) => l.startsWith('file=')).map((l) => l.slice(5)).sort(), args: lines.filter((l) => l.startsWith('arg=')).map((l) => l.slice(4)), ps: ps.split('\n') };
 }
 
-const leftovers = () => readdirSync('/tmp').filter((e) => e.startsWith('herdbook-k3s'));
+/**
+ * The private directories k3s_version made on the node (what mktemp -d answered), those it
+ * removed, and every /tmp/herdbook-k3s path its commands named. /tmp is shared with whatever else
+ * runs k3s_version meanwhile (k3s.fleet.test.ts in another worker, another checkout's tests), so
+ * a listing of /tmp before and after cannot say whose a directory is; the run's own commands can.
+ */
+function workdirs(rec: ReturnType<typeof recordingConnection>): { made: string[]; removed: string[]; named: string[] } {
+  const argv = (c: RecordedExec) => (typeof c.cmd === 'string' ? [c.cmd] : c.cmd);
+  return {
+    made: rec.calls.filter((c) => argv(c).some((w) => w.includes('mktemp -d /tmp/herdbook-k3s.'))).map((c) => c.result!.stdout.trim()),
+    removed: rec.calls.filter((c) => argv(c)[0] === 'rm').map((c) => argv(c).at(-1)!),
+    named: rec.calls.flatMap((c) => argv(c).flatMap((w) => w.match(/\/tmp\/herdbook-k3s[^\s'"]*/g) ?? [])),
+  };
+}
+
+/** One directory made, that one removed (and nothing else), and gone; no other herdbook-k3s path used. */
+function expectCleanedUp(rec: ReturnType<typeof recordingConnection>): string {
+  const { made, removed, named } = workdirs(rec);
+  expect(made).toEqual([expect.stringMatching(/^\/tmp\/herdbook-k3s\.[A-Za-z0-9]{10}$/)]);
+  expect(removed).toEqual(made);
+  expect(existsSync(made[0])).toBe(false);
+  // The mktemp template, and then only paths inside the directory it made.
+  expect(named.filter((p) => p !== '/tmp/herdbook-k3s.XXXXXXXXXX' && p !== made[0] && !p.startsWith(`${made[0]}/`))).toEqual([]);
+  return made[0];
+}
 
 describe('k3s_version runs the install from a private directory', () => {
   it('env and script in a root-only mktemp directory, no secret on any command line or in ps, removed afterwards', async () => {
-    const before = leftovers();
     const rec = recordingConnection(f.conn('rec'));
     const out = recordPath();
     const r = await runModule(k3sVersion, { version: 'v1.32.5+k3s1', install_script: recorder, install_env: { HB_RECORD: out }, wait_timeout: 30 }, { connection: rec.conn, host: 'rec', nodeName: 'rec' });
@@ -117,7 +131,7 @@ describe('k3s_version runs the install from a private directory', () => {
     expect(rec.calls.filter((c) => !c.opts.become && !/systemctl|journalctl/.test(String(c.cmd)))).toEqual([]);
     expect(existsSync(dir)).toBe(false);
     expect(words.filter((w) => w.includes('/tmp/herdbook-k3s-install.sh'))).toEqual([]);
-    expect(leftovers()).toEqual(before);
+    expect(expectCleanedUp(rec)).toBe(dir);
   });
 
   it('install_script_url may be a path on the node (air-gapped)', async () => {
@@ -128,25 +142,25 @@ describe('k3s_version runs the install from a private directory', () => {
   });
 
   it('removes the directory when the install script fails', async () => {
-    const before = leftovers();
+    const rec = recordingConnection(f.conn('rec'));
     const out = recordPath();
-    const r = await runModule(k3sVersion, { version: 'v1.32.5+k3s1', install_script: recorder, install_env: { HB_RECORD: out, HB_FAIL: '1' }, wait: false }, { connection: f.conn('rec'), host: 'rec', nodeName: 'rec' });
+    const r = await runModule(k3sVersion, { version: 'v1.32.5+k3s1', install_script: recorder, install_env: { HB_RECORD: out, HB_FAIL: '1' }, wait: false }, { connection: rec.conn, host: 'rec', nodeName: 'rec' });
     expect(r.status).toBe('failed');
     expect(r.msg).toContain('upgrade v1.31.4+k3s1 → v1.32.5+k3s1 (server, pinned version): the install script failed (exit 3)');
     expect(existsSync(readRecord(out).one('dir')!)).toBe(false);
-    expect(leftovers()).toEqual(before);
+    expect(expectCleanedUp(rec)).toBe(readRecord(out).one('dir'));
   });
 
   it('a missing local script fails before anything runs, and leaves no directory', async () => {
-    const before = leftovers();
-    const r = await runModule(k3sVersion, { version: 'v1.32.5+k3s1', install_script: path.join(work, 'nope.sh'), wait: false }, { connection: f.conn('rec'), host: 'rec', nodeName: 'rec' });
+    const rec = recordingConnection(f.conn('rec'));
+    const r = await runModule(k3sVersion, { version: 'v1.32.5+k3s1', install_script: path.join(work, 'nope.sh'), wait: false }, { connection: rec.conn, host: 'rec', nodeName: 'rec' });
     expect(r.status).toBe('failed');
     expect(r.msg).toContain(`cannot copy the install script ${path.join(work, 'nope.sh')} on rec (exit 1)`);
-    expect(leftovers()).toEqual(before);
+    expectCleanedUp(rec);
   });
 });
 
-describe('k3s_version and the Kubernetes API', () => {
+describe('k3s_version and the Kubernetes API: none, or a kubeconfig that does not exist', () => {
   const on = (kube?: () => Promise<KubeClient>): HarnessOptions => ({ connection: f.conn('rec'), host: 'rec', nodeName: 'rec', kube });
   const broken = () => createKubeFactory({ connection: () => Promise.reject(new Error('unused')), settings: (h) => ({ kind: 'ssh', host: h }) })({ kubeconfig: path.join(work, 'missing-kubeconfig') });
 
@@ -154,14 +168,6 @@ describe('k3s_version and the Kubernetes API', () => {
     const r = await runModule(k3sVersion, { version: 'v1.32.5+k3s1' }, on(), { check: true });
     expect(r.status, r.msg).toBe('changed');
     expect(r.msg).toBe('would upgrade v1.31.4+k3s1 → v1.32.5+k3s1 (server, pinned version)');
-  });
-
-  it('an API that answers 403 fails the task with the API\'s words, nothing installed', async () => {
-    const out = recordPath();
-    const r = await runModule(k3sVersion, { version: 'v1.32.5+k3s1', install_script: recorder, install_env: { HB_RECORD: out } }, on(async () => nobody));
-    expect(r.status).toBe('failed');
-    expect(r.msg).toBe('listing nodes for the version-skew guard: Forbidden: nodes is forbidden: User "nobody" cannot list resource "nodes" in API group "" at the cluster scope');
-    expect(existsSync(out)).toBe(false);
   });
 
   it('a configured kubeconfig that does not exist fails the task instead of skipping the guard', async () => {
@@ -177,16 +183,40 @@ describe('k3s_version and the Kubernetes API', () => {
     expect(r.msg).toBe(`kubeconfig ${path.join(work, 'missing-kubeconfig')} does not exist`);
     expect(existsSync(out)).toBe(false);
   });
-
-  it('after an install, a Ready wait the API refuses fails the task (not skipped)', async () => {
-    const out = recordPath();
-    const r = await runModule(k3sVersion, { version: 'v1.32.5+k3s1', install_script: recorder, install_env: { HB_RECORD: out }, wait_timeout: 30 }, on(async () => lister));
-    expect(existsSync(out)).toBe(true);
-    expect(r.status).toBe('failed');
-    expect(r.msg).toBe('upgrade v1.31.4+k3s1 → v1.32.5+k3s1 (server, pinned version): cannot wait for node/rec to be Ready: reading node/rec: Forbidden: nodes "rec" is forbidden: User "lister" cannot get resource "nodes" in API group "" at the cluster scope. The node did not come back; fix it before going on (the rollout stops here)');
-    expect(r.data).toMatchObject({ done: [], stopped_at: 'v1.32.5+k3s1' });
-  });
 });
+
+// Users the API refuses: `nobody` may do nothing, `lister` may list nodes but not get one. The
+// install is the recorder, which leaves rec as it was: each backend's suite uses the file's rec.
+describeBackends(
+  'k3s_version and the Kubernetes API',
+  {
+    scenario: { nodes: [{ name: 'rec', role: 'server' }] },
+    users: [
+      { name: 'lister', token: 'lister-token-0123456789', role: { rules: [{ verbs: ['list'], resources: ['nodes'] }] } },
+      { name: 'nobody', token: 'nobody-token-0123456789', role: { rules: [] } },
+    ],
+  },
+  (b) => {
+    const on = (user: string): HarnessOptions => ({ connection: f.conn('rec'), host: 'rec', nodeName: 'rec', kube: () => b().kubeFor(user) });
+
+    it('an API that answers 403 fails the task with the API\'s words, nothing installed', async () => {
+      const out = recordPath();
+      const r = await runModule(k3sVersion, { version: 'v1.32.5+k3s1', install_script: recorder, install_env: { HB_RECORD: out } }, on('nobody'));
+      expect(r.status).toBe('failed');
+      expect(r.msg).toBe('listing nodes for the version-skew guard: Forbidden: nodes is forbidden: User "nobody" cannot list resource "nodes" in API group "" at the cluster scope');
+      expect(existsSync(out)).toBe(false);
+    });
+
+    it('after an install, a Ready wait the API refuses fails the task (not skipped)', async () => {
+      const out = recordPath();
+      const r = await runModule(k3sVersion, { version: 'v1.32.5+k3s1', install_script: recorder, install_env: { HB_RECORD: out }, wait_timeout: 30 }, on('lister'));
+      expect(existsSync(out)).toBe(true);
+      expect(r.status).toBe('failed');
+      expect(r.msg).toBe('upgrade v1.31.4+k3s1 → v1.32.5+k3s1 (server, pinned version): cannot wait for node/rec to be Ready: reading node/rec: Forbidden: nodes "rec" is forbidden: User "lister" cannot get resource "nodes" in API group "" at the cluster scope. The node did not come back; fix it before going on (the rollout stops here)');
+      expect(r.data).toMatchObject({ done: [], stopped_at: 'v1.32.5+k3s1' });
+    });
+  },
+);
 
 describe('a node\'s credentials never reach the output', () => {
   it('--token, --datastore-endpoint and K3S_DATASTORE_ENDPOINT: not in NDJSON, plain output or JUnit of a --check run', async () => {
