@@ -17,6 +17,8 @@ export async function startDetached(script: string, args: string[], logFile: str
     if (exited !== null) break;
     await sleep(50);
   }
+  // Not ready in time: it must not outlive the failed start (kube-apiserver needs the longer grace).
+  if (exited === null) await stopPid(child.pid, 8000);
   const text = await readFile(logFile, 'utf8').catch(() => '');
   throw new Error(`${what} did not start${exited !== null ? ` (exit ${exited})` : ''}:\n${text.split('\n').slice(-10).join('\n')}`);
 }

@@ -63,6 +63,30 @@ export async function sandboxUp(o: UpOptions): Promise<SandboxState> {
   const stable = o.stable ?? versions[versions.length - 1];
   await ensureTools();
   await mkdir(o.stateDir, { recursive: true });
+  const started: Started = {};
+  try {
+    return await startAll(o, { versions, version, stable, real, api }, started, log);
+  } catch (e) {
+    // Nothing half-started stays behind (sshd nodes, the release server, a control plane); the
+    // state directory stays, with the logs that say why.
+    await stopStarted(started);
+    throw e;
+  }
+}
+
+/** What sandboxUp has started so far, to stop when a later step fails. */
+type Started = { fleetDir?: string; relPid?: number; simPid?: number; real?: boolean };
+
+async function stopStarted(s: Started): Promise<void> {
+  await stopPid(s.simPid, s.real ? 8000 : 3000);
+  await stopPid(s.relPid);
+  if (s.fleetDir && existsSync(s.fleetDir)) await stopFleet(s.fleetDir);
+}
+
+type Resolved = { versions: string[]; version: string; stable: string; real: boolean; api: 'real-kube' | 'kube-sim' };
+
+async function startAll(o: UpOptions, r: Resolved, started: Started, log: (line: string) => void): Promise<SandboxState> {
+  const { versions, version, stable, real, api } = r;
 
   const specs: SandboxNode[] = [];
   for (let i = 1; i <= (o.servers ?? 1); i++) specs.push({ name: `s-${i}`, role: 'server', port: 0, root: '' });
@@ -72,12 +96,14 @@ export async function sandboxUp(o: UpOptions): Promise<SandboxState> {
   if (o.proxmox) specs.unshift({ name: 'pve', role: 'proxmox', port: 0, root: '' });
 
   log(`starting ${specs.length} sshd nodes...`);
-  const fleet = await startFleet({ stateDir: path.join(o.stateDir, 'fleet'), nodes: specs.map((n) => ({ name: n.name })) });
+  started.fleetDir = path.join(o.stateDir, 'fleet');
+  const fleet = await startFleet({ stateDir: started.fleetDir, nodes: specs.map((n) => ({ name: n.name })) });
   const nodes = specs.map((n) => ({ ...n, port: fleet.node(n.name).port, root: fleet.node(n.name).root }));
 
   log(`starting the k3s channel and release server (${versions.join(', ')}; stable ${stable})...`);
   const relFiles = releaseServerFiles(o.stateDir);
   const relPid = await startDetached(dist('sandbox/k3s-fake/main.js'), ['--state-dir', o.stateDir, '--versions', versions.join(','), '--stable', stable], path.join(o.stateDir, 'release.log'), async () => (await readFile(relFiles.infoFile, 'utf8').catch(() => '')).trim().endsWith('}'), 'the k3s release server');
+  started.relPid = relPid;
   const rel = JSON.parse(await readFile(relFiles.infoFile, 'utf8')) as { url: string; channelUrl: string; installScriptUrl: string };
 
   log(real ? 'starting a real Kubernetes control plane (etcd, kube-apiserver, controller manager, scheduler)...' : 'starting the Kubernetes API simulator...');
@@ -90,6 +116,7 @@ export async function sandboxUp(o: UpOptions): Promise<SandboxState> {
     : ['-s', scenarioFile, '-d', simDir, ...(o.fast ? ['--fast'] : [])];
   // A real control plane takes seconds to start, and the first time to unpack its binaries.
   const simPid = await startDetached(dist(`sandbox/${api}/main.js`), apiArgs, path.join(o.stateDir, `${api}.log`), async () => (await readFile(path.join(simDir, 'url'), 'utf8').catch(() => '')).trim().length > 0, real ? 'the real control plane' : 'the API simulator', real ? 180_000 : 30_000);
+  Object.assign(started, { simPid, real });
   const simUrl = (await readFile(path.join(simDir, 'url'), 'utf8')).trim();
   const adminUrl = real ? (await readFile(path.join(simDir, 'admin-url'), 'utf8')).trim() : simUrl;
   const kubeconfig = await readFile(path.join(simDir, 'kubeconfig.yaml'), 'utf8');
