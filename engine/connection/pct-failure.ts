@@ -30,6 +30,8 @@ export function printed(r: ExecResult): string {
 
 const NOT_FOUND = /\bpct: (command )?not found/;
 const SUDO = /^sudo: |is not allowed to execute|a password is required|is not in the sudoers file/m;
+// pct run by a non-root user without sudo dies with this (pve-container's src/pct).
+const NOT_ROOT = /please run as root/;
 const NO_CONFIG = /Configuration file '[^']*' does not exist/;
 
 export function describePctFailure(f: PctFailureInput): { reason: UnreachableReason; message: string } {
@@ -46,6 +48,12 @@ export function describePctFailure(f: PctFailureInput): { reason: UnreachableRea
   const said = printed(f.status.stderr.trim() || f.status.stdout.trim() ? f.status : f.exec);
   if (f.status.rc === 127 || NOT_FOUND.test(text)) {
     return { reason: 'config', message: `cannot run pct on ${f.node} for ${ct}: ${said}; pct_host must be a Proxmox VE node` };
+  }
+  if (NOT_ROOT.test(text)) {
+    return {
+      reason: 'config',
+      message: `not permitted to run pct on ${f.node} for ${ct}: ${said}; set ansible_user for ${f.node} to root, or to a user with sudo for /usr/sbin/pct (herdbook then runs pct through sudo -n)`,
+    };
   }
   if (SUDO.test(text)) {
     return {

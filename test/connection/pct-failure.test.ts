@@ -43,6 +43,13 @@ describe('describePctFailure', () => {
       "not permitted to run pct on pve for container 102 (w-1): Sorry, user ansible is not allowed to execute '/usr/sbin/pct status 102' as root on pve.; pct needs root there: log in as root, or allow the login user sudo without a password for /usr/sbin/pct",
     ],
     [
+      'a non-root login without sudo',
+      r(255, 'please run as root\n'),
+      r(255, 'please run as root\n'),
+      'config',
+      'not permitted to run pct on pve for container 102 (w-1): please run as root; set ansible_user for pve to root, or to a user with sudo for /usr/sbin/pct (herdbook then runs pct through sudo -n)',
+    ],
+    [
       'a vmid pct refuses',
       r(255, '400 Parameter verification failed.\nvmid: invalid format - value does not look like a valid VM ID\n'),
       r(255, '400 Parameter verification failed.\nvmid: invalid format - value does not look like a valid VM ID\n'),
