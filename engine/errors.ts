@@ -57,7 +57,11 @@ export class TemplateError extends HerdbookError {
   }
 }
 
-export type UnreachableReason = 'refused' | 'timeout' | 'auth' | 'hostkey' | 'dns' | 'dropped' | 'config' | 'other';
+/**
+ * `login`: sshd let the user in but the login shell ran no command; `container`: a Proxmox
+ * container that is stopped, missing, or cannot be entered.
+ */
+export type UnreachableReason = 'refused' | 'timeout' | 'auth' | 'hostkey' | 'dns' | 'dropped' | 'config' | 'login' | 'container' | 'other';
 
 /** The host could not be reached or the connection broke: the host is `unreachable`, not `failed`. */
 export class UnreachableError extends HerdbookError {

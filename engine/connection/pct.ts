@@ -3,13 +3,25 @@
 // its containers), with sudo when that connection's user is not root. Files are piped in
 // through `sh -c 'cat > tmp && mv tmp dest'`, like community.proxmox's pct_remote; env values
 // travel on stdin, not on the Proxmox host's command line.
+//
+// pct's own failures (a stopped or unknown container, pct missing or refused by sudo) must never
+// pass for the command's result: a stopped container would read as "k3s is not installed". pct
+// exits 255 for them, and so may any command: the status cannot tell. So the shell pct starts in
+// the container prints a marker line on stderr before it becomes the command. A failure without
+// the marker is pct's; only then does `pct status` name the container's state. That costs no
+// extra round trip when the command ran, whatever its status (a `pct status` before every
+// command, or after every exit 255, would).
+import { randomBytes } from 'node:crypto';
 import { UnreachableError } from '../errors.js';
 import { envFromStdin } from './env-stdin.js';
+import { markerLine } from './marker-line.js';
+import { describePctFailure } from './pct-failure.js';
 import { putScript } from './put-script.js';
 import { shellJoin } from './quote.js';
 import type { CommandSpec, Connection, ConnectionSettings, ExecOptions, ExecResult, GetOptions, PutOptions } from './types.js';
 
-const PCT_FAILURE = /^(Configuration file '.*' does not exist|container '\d+' not running!|no command specified)/m;
+/** How long the `pct status` that explains a failure may take. */
+const STATUS_TIMEOUT_MS = 30_000;
 
 export class PctConnection implements Connection {
   readonly kind = 'pct';
@@ -24,28 +36,56 @@ export class PctConnection implements Connection {
     this.sudo = Boolean(settings.pctSudo ?? false);
   }
 
+  /** `pct ...` as run on the Proxmox node: through `sudo -n` when its login user is not root. */
+  private pct(args: string[]): string[] {
+    return [...(this.sudo ? ['sudo', '-n'] : []), 'pct', ...args];
+  }
+
   /**
    * The argv run on the Proxmox host for a command inside the container, and its stdin: env
-   * values go ahead of the command's own stdin, never on the host's command line (`ps`).
+   * values go ahead of the command's own stdin, never on the host's command line (`ps`). With a
+   * marker, the container's shell prints it on stderr, then execs the command (same process).
    */
-  wrap(cmd: CommandSpec, opts: ExecOptions = {}): { argv: string[]; stdin?: string | Buffer } {
+  wrap(cmd: CommandSpec, opts: ExecOptions = {}, marker?: string): { argv: string[]; stdin?: string | Buffer } {
     let inner: string[] = typeof cmd === 'string' ? ['/bin/sh', '-c', cmd] : [...cmd];
     if (opts.cwd) inner = ['/bin/sh', '-c', `cd ${shellJoin([opts.cwd])} && exec ${shellJoin(inner)}`];
     if (opts.become && opts.becomeUser && opts.becomeUser !== 'root') inner = ['runuser', '-u', opts.becomeUser, '--', ...inner];
     let stdin = opts.stdin;
     if (opts.env && Object.keys(opts.env).length) ({ argv: inner, stdin } = envFromStdin(opts.env, inner, opts.stdin));
-    return { argv: [...(this.sudo ? ['sudo', '-n'] : []), 'pct', 'exec', String(this.vmid), '--', ...inner], stdin };
+    if (marker) inner = ['/bin/sh', '-c', `printf '%s\\n' ${marker} >&2; exec "$@"`, 'sh', ...inner];
+    return { argv: this.pct(['exec', String(this.vmid), '--', ...inner]), stdin };
   }
 
   async exec(cmd: CommandSpec, opts: ExecOptions = {}): Promise<ExecResult> {
-    const { become: _b, becomeUser: _u, env: _e, cwd: _c, stdin: _s, ...rest } = opts;
-    const { argv, stdin } = this.wrap(cmd, opts);
-    const r = await this.proxmox.exec(argv, stdin === undefined ? rest : { ...rest, stdin });
-    // pct's own refusals (unknown or stopped container) make the container unreachable.
-    if (r.rc !== 0 && PCT_FAILURE.test(r.stderr) && !r.stdout) {
-      throw new UnreachableError(this.host, 'other', `container ${this.vmid} on ${this.proxmox.host}: ${r.stderr.trim().split('\n')[0]}`);
+    const { become: _b, becomeUser: _u, env: _e, cwd: _c, stdin: _s, onStderr, ...rest } = opts;
+    const marker = `herdbook-pct-${randomBytes(6).toString('hex')}`;
+    const { argv, stdin } = this.wrap(cmd, opts, marker);
+    const seen = markerLine(marker);
+    const toCaller = (b: Buffer) => {
+      if (b.length) onStderr?.(b);
+    };
+    let r: ExecResult;
+    try {
+      r = await this.proxmox.exec(argv, { ...rest, ...(stdin === undefined ? {} : { stdin }), onStderr: (c) => toCaller(seen.push(c)) });
+    } catch (e) {
+      if (e instanceof UnreachableError && e.host !== this.host) {
+        throw new UnreachableError(this.host, e.reason, `container ${this.vmid} (${this.host}) through ${this.proxmox.host}: ${e.message}`, { cause: e });
+      }
+      throw e;
     }
-    return r;
+    toCaller(seen.flush());
+    // The result's copy of stderr (up to maxBuffer) still has the marker line: take it off too.
+    const kept = markerLine(marker);
+    const stderr = Buffer.concat([kept.push(Buffer.from(r.stderr)), kept.flush()]).toString('utf8');
+    if (seen.found() || r.rc === 0 || r.timedOut || r.signal) return { ...r, stderr };
+    throw await this.notStarted(r, opts.signal);
+  }
+
+  /** pct did not start the command: why, with the container's state from `pct status`. */
+  private async notStarted(exec: ExecResult, signal?: AbortSignal): Promise<UnreachableError> {
+    const status = await this.proxmox.exec(this.pct(['status', String(this.vmid)]), { idempotent: true, timeout: STATUS_TIMEOUT_MS, signal });
+    const { reason, message } = describePctFailure({ vmid: this.vmid, host: this.host, node: this.proxmox.host, exec, status });
+    return new UnreachableError(this.host, reason, message);
   }
 
   async put(data: Buffer | string, dest: string, opts: PutOptions = {}): Promise<void> {

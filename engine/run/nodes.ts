@@ -48,7 +48,10 @@ async function runTask(ctx: RunContext, frame: PlayFrame, task: TaskDef, chain: 
   await metaActions(ctx, frame, results, control);
   const fatal = [...results].filter(([, r]) => (r.status === 'failed' || r.status === 'unreachable') && !r.ignored);
   if (fatal.length && (flag(ctx.deps.templater, chain, 'anyErrorsFatal', taskScope(ctx, frame, hosts[0], chain.nodes, undefined)) ?? false)) {
-    ctx.state.stopped = `any_errors_fatal: ${fatal.map(([h]) => h).join(', ')} failed at '${taskTitle(ctx, frame, task, hosts[0], chain.nodes)}' (${task.pos.file}:${task.pos.line})`;
+    const failed = fatal.filter(([, r]) => r.status === 'failed').map(([h]) => h);
+    const unreachable = fatal.filter(([, r]) => r.status === 'unreachable').map(([h]) => h);
+    const who = [failed.length ? `${failed.join(', ')} failed` : '', unreachable.length ? `${unreachable.join(', ')} ${unreachable.length === 1 ? 'was' : 'were'} unreachable` : ''];
+    ctx.state.stopped = `any_errors_fatal: ${who.filter(Boolean).join(' and ')} at '${taskTitle(ctx, frame, task, hosts[0], chain.nodes)}' (${task.pos.file}:${task.pos.line})`;
     control.ended = true;
     control.endPlay = true;
   }

@@ -98,6 +98,30 @@ export async function ensureBecomeUsers(): Promise<BecomeUsers> {
   });
 }
 
+/** Users sshd lets in by key whose login cannot run commands: shell nologin, and a shell that does not exist. */
+export type BrokenLoginUsers = { nologin: string; noShell: string };
+
+const BROKEN_LOGINS: [keyof BrokenLoginUsers, string, string][] = [
+  ['nologin', 'hb-nologin', '/usr/sbin/nologin'],
+  ['noShell', 'hb-noshell', '/nonexistent/herdbook-shell'],
+];
+
+/** Creates them when missing (machine-wide, like the become users; no password, no sudo). */
+export async function ensureBrokenLoginUsers(): Promise<BrokenLoginUsers> {
+  return withLock(async () => {
+    const out = {} as BrokenLoginUsers;
+    for (const [key, name, shell] of BROKEN_LOGINS) {
+      if (!(await userExists(name))) {
+        await run('useradd', ['--create-home', '--shell', shell, name]);
+        // '*': no password, yet not locked, so sshd without PAM still accepts its key.
+        await run('usermod', ['-p', '*', name]);
+      }
+      out[key] = name;
+    }
+    return out;
+  });
+}
+
 /** Whether root's password field is locked (`!...`): then sshd needs UsePAM to let root in by key. */
 export async function rootIsLocked(): Promise<boolean> {
   const shadow = await readFile('/etc/shadow', 'utf8').catch(() => '');

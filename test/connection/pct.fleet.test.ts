@@ -2,15 +2,19 @@
 // enters another fleet node's mount namespace, as lxc-attach enters a container.
 import { createHash } from 'node:crypto';
 import { statSync, watch } from 'node:fs';
-import { readFile, writeFile } from 'node:fs/promises';
+import { readFile, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { PctConnection } from '../../engine/connection/pct.js';
+import { createSshConnection } from '../../engine/connection/ssh/index.js';
 import type { Connection } from '../../engine/connection/types.js';
 import { UnreachableError } from '../../engine/errors.js';
 import { pctExec } from '../../modules/proxmox/pct_exec.js';
 import { registerContainer, setContainerStatus } from '../../sandbox/k3s-fake/index.js';
+import type { RunEvent } from '../../engine/report/events.js';
+import { herdbook, type Run } from '../e2e/helpers.js';
 import { fleetFor } from '../helpers/fleet.js';
+import { tempTree, writeTree } from '../helpers/tmp.js';
 import { runModule } from '../helpers/module-harness.js';
 
 let f: Awaited<ReturnType<typeof fleetFor>>;
@@ -36,6 +40,15 @@ function recording(): { conn: Connection; argvs: string[] } {
     close: async () => undefined,
   };
   return { conn, argvs };
+}
+
+async function unreachable(p: Promise<unknown>): Promise<UnreachableError> {
+  const e = await p.then(
+    () => undefined,
+    (err: unknown) => err,
+  );
+  expect(e).toBeInstanceOf(UnreachableError);
+  return e as UnreachableError;
 }
 
 const SECRET = 'hunter2 "quoted" $(id) \\n and\nnewline\n';
@@ -91,13 +104,58 @@ describe('pct connection', () => {
     expect(rec.argvs[0]).not.toContain('hunter2');
   });
 
-  it('an unknown or stopped container is unreachable with pct\'s own message', async () => {
+  it('an unknown or stopped container is unreachable: the message names the container, its vmid and its state', async () => {
     const ghost = new PctConnection({ kind: 'pct', host: 'ghost', pctHost: 'pve', pctVmid: 199 }, f.conn('pve'));
-    await expect(ghost.exec(['true'])).rejects.toThrow(UnreachableError);
-    await expect(ghost.exec(['true'])).rejects.toThrow(/container 199 on pve: Configuration file 'nodes\/pve\/lxc\/199\.conf' does not exist/);
+    const e = await unreachable(ghost.exec(['true']));
+    expect(e.reason).toBe('container');
+    expect(e.message).toBe("container 199 (ghost) does not exist on pve: Configuration file 'nodes/pve/lxc/199.conf' does not exist (check pct_id; a container on another cluster node needs that node as pct_host)");
     await setContainerStatus(f.stateDir, 'pve', 101, 'stopped');
-    await expect(ct.exec(['true'])).rejects.toThrow(/container '101' not running!/);
-    await setContainerStatus(f.stateDir, 'pve', 101, 'running');
+    try {
+      for (const attempt of [() => ct.exec(['true']), () => ct.exec('exit 255'), () => ct.put('x', '/etc/rancher/x'), () => ct.get('/etc/rancher/where')]) {
+        expect((await unreachable(attempt())).message).toBe('container 101 (ct) on pve is stopped: start it with `pct start 101`');
+      }
+    } finally {
+      await setContainerStatus(f.stateDir, 'pve', 101, 'running');
+    }
+  });
+
+  it("a command that exits 255, even printing pct's own words, is the command's result; the marker never shows", async () => {
+    const forged = 'echo "container \'101\' not running!" >&2; echo "Configuration file \'nodes/pve/lxc/101.conf\' does not exist" >&2; exit 255';
+    const streamed: string[] = [];
+    const r = await ct.exec(forged, { onStderr: (b) => streamed.push(b.toString()) });
+    const said = "container '101' not running!\nConfiguration file 'nodes/pve/lxc/101.conf' does not exist\n";
+    expect(r).toEqual({ rc: 255, stdout: '', stderr: said });
+    expect(streamed.join('')).toBe(said);
+    expect(await ct.exec(['sh', '-c', 'exit 255'])).toEqual({ rc: 255, stdout: '', stderr: '' });
+    const missing = await ct.exec(['no-such-command-hb']);
+    expect(missing.rc).toBe(127);
+    expect(missing.stderr).not.toContain('herdbook-pct');
+    // get() keeps no stderr in the result (maxBuffer 0): its error still has the command's words only.
+    await expect(ct.get('/etc/rancher/no-such-file')).rejects.toThrow(/^reading \/etc\/rancher\/no-such-file in container 101: cat: \/etc\/rancher\/no-such-file: No such file or directory$/);
+  });
+
+  it('pct missing on the node, or sudo refusing it, makes the container unreachable with the reason', async () => {
+    const pct = path.join(f.fleet.node('pve').root, 'usr/local/bin/pct');
+    await rename(pct, `${pct}.away`);
+    try {
+      const e = await unreachable(ct.exec(['true']));
+      expect(e.reason).toBe('config');
+      expect(e.message).toMatch(/^cannot run pct on pve for container 101 \(ct\): .*pct: (command )?not found; pct_host must be a Proxmox VE node$/);
+    } finally {
+      await rename(`${pct}.away`, pct);
+    }
+    // A login user whose sudo asks for a password: `sudo -n pct` is refused.
+    const asUser = createSshConnection({ ...f.fleet.node('pve').settings, user: f.fleet.users.passwd });
+    try {
+      const viaSudo = new PctConnection({ kind: 'pct', host: 'ct', pctHost: 'pve', pctVmid: 101, pctSudo: true }, asUser);
+      const e = await unreachable(viaSudo.exec(['true']));
+      expect(e.reason).toBe('config');
+      expect(e.message).toBe(
+        'not permitted to run pct on pve for container 101 (ct): sudo: a password is required; pct needs root there: log in as root, or allow the login user sudo without a password for /usr/sbin/pct',
+      );
+    } finally {
+      await asUser.close();
+    }
   });
 });
 
@@ -177,5 +235,67 @@ describe('modules through the pct connection', () => {
     expect((await ct.exec(['systemctl', 'is-active', 'demo'])).stdout.trim()).toBe('active');
     expect((await f.conn('pve').exec(['systemctl', 'is-active', 'demo'])).stdout.trim()).not.toBe('active');
     expect((await runModule(systemd, svcArgs, on)).status).toBe('ok');
+  });
+});
+
+// Through the CLI, as an operator runs it: container 102 is stopped (pct says so), 101 runs.
+describe('a playbook on containers through pct', () => {
+  const dir = tempTree({});
+  const facts = (extra: string) =>
+    `- name: Look\n  hosts: cts\n  serial: 2\n${extra}  tasks:\n    - name: Every node answers\n      k3s_facts:\n    - name: Runs a command\n      command: test -d /etc/rancher\n` +
+    `- name: Later\n  hosts: cts\n  tasks:\n    - name: Still here\n      command: 'true'\n`;
+  const status = (r: Run, task: string) => Object.fromEntries(r.events.flatMap((e) => (e.type === 'task_result' && e.task === task ? [[e.host, e.status]] : [])));
+  const recapOf = (r: Run) => r.events.find((e): e is Extract<RunEvent, { type: 'recap' }> => e.type === 'recap')!;
+  const run = (playbook: string, ...args: string[]) => herdbook(['run', path.join(dir, playbook), '-i', path.join(dir, 'hosts.ini'), '--output', 'json', ...args]);
+
+  beforeAll(async () => {
+    await registerContainer(f.stateDir, 'pve', 102, 'ct', f.fleet.node('ct').pid, { status: 'stopped' });
+    const pve = f.fleet.node('pve');
+    writeTree(dir, {
+      'hosts.ini': [
+        '[proxmox]',
+        `pve ansible_host=127.0.0.1 ansible_port=${pve.port} ansible_user=root ansible_ssh_private_key_file=${f.fleet.clientKeyPath} known_hosts_file=${f.fleet.knownHostsPath}`,
+        '[cts]',
+        'ct-a pct_id=101',
+        'ct-b pct_id=102',
+        '[cts:vars]',
+        'ansible_connection=pct',
+        'pct_host=pve',
+        '',
+      ].join('\n'),
+      'facts.yaml': facts('  max_fail_percentage: 50\n'),
+      'strict.yaml': facts('  max_fail_percentage: 49\n'),
+      'rc255.yaml': `- name: Exit 255\n  hosts: ct-a\n  tasks:\n    - name: Says what pct says\n      shell: echo "container '101' not running!" >&2; exit 255\n`,
+    });
+  });
+
+  it('the stopped container is unreachable with its state; the running one goes on; exit 3', async () => {
+    for (const check of [[], ['--check']]) {
+      const r = await run('facts.yaml', ...check);
+      expect(r.code, r.stderr).toBe(3);
+      expect(status(r, 'Every node answers')).toEqual({ 'ct-a': 'ok', 'ct-b': 'unreachable' });
+      const msg = r.events.find((e) => e.type === 'task_result' && e.host === 'ct-b')!;
+      expect(msg).toMatchObject({ msg: 'container 102 (ct-b) on pve is stopped: start it with `pct start 102`' });
+      // The unreachable host leaves the run: later tasks and plays run without it.
+      expect(status(r, 'Runs a command')).toEqual({ 'ct-a': check.length ? 'unknown' : 'changed' });
+      expect(status(r, 'Still here')).toEqual({ 'ct-a': check.length ? 'unknown' : 'changed' });
+      expect(recapOf(r).hosts['ct-b']).toMatchObject({ ok: 0, unreachable: 1, failed: 0 });
+      expect(recapOf(r).stopped_reason).toBeUndefined();
+    }
+  });
+
+  it('counts toward max_fail_percentage: 1 of 2 is at 50% (goes on, above) but over 49%: the run stops there', async () => {
+    const r = await run('strict.yaml', '--check');
+    expect(r.code, r.stderr).toBe(3);
+    expect(recapOf(r).stopped_reason).toBe('batch 1/1 (ct-a, ct-b): 1 of 2 hosts failed or unreachable (ct-b), over max_fail_percentage 49; no later batch or play was started');
+    expect(status(r, 'Still here')).toEqual({});
+  });
+
+  it("a command that exits 255 with pct's words is a failed task, not an unreachable host", async () => {
+    const r = await run('rc255.yaml');
+    expect(r.code, r.stderr).toBe(2);
+    const res = r.events.find((e) => e.type === 'task_result' && e.host === 'ct-a')!;
+    expect(res).toMatchObject({ status: 'failed' });
+    expect(recapOf(r).hosts['ct-a']).toMatchObject({ failed: 1, unreachable: 0 });
   });
 });

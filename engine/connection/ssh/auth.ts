@@ -64,5 +64,11 @@ export async function planAuth(host: string, hop: Hop, env: NodeJS.ProcessEnv): 
 
 export function authFailure(host: string, hop: Hop, tried: string[]): UnreachableError {
   const what = tried.length > 0 ? tried.join(', ') : 'nothing: no agent, no key file, no password';
-  return new UnreachableError(host, 'auth', `permission denied for ${hop.user}@${hop.address}:${hop.port} (tried: ${what})`);
+  // sshd gives every refusal the same answer: a user whose login shell does not exist (or that
+  // AllowUsers leaves out) looks like a wrong key from here; only the server's log tells them apart.
+  return new UnreachableError(
+    host,
+    'auth',
+    `permission denied for ${hop.user}@${hop.address}:${hop.port} (tried: ${what}); sshd refuses a wrong key the same way as a user whose login shell does not exist or that AllowUsers excludes: its log says which`,
+  );
 }

@@ -6,6 +6,7 @@ import type { Duplex } from 'node:stream';
 import { HerdbookError } from '../../errors.js';
 import type { CommandSpec, Connection, ConnectionSettings, ExecOptions, ExecResult, GetOptions, PutOptions } from '../types.js';
 import type { BastionPool } from './bastions.js';
+import { loginRefused } from './classify.js';
 import { buildCommand, killTreeScript } from './command.js';
 import { runChannel, type RawResult } from './exec.js';
 import { openSession, DroppedError, type Session } from './session.js';
@@ -77,13 +78,19 @@ export class SshConnection implements Connection {
     for (let attempt = 1; ; attempt++) {
       const s = await this.session();
       this.deps.onEvent?.({ type: 'command', host: this.host, line: built.line });
+      let r: RawResult;
       try {
-        return await runChannel(s, built, io);
+        r = await runChannel(s, built, io);
       } catch (e) {
         // Never started: safe to send again. Started: only read-only probes may run twice.
         const retry = e instanceof DroppedError && attempt === 1 && (!e.started || opts.idempotent === true);
         if (!retry) throw e;
+        continue;
       }
+      // No pid line and a failure: the login shell never ran our line, so this status is the
+      // login's (nologin, /bin/false, a forced command), not the command's.
+      if (!r.started && r.rc !== 0 && !r.timedOut && !r.signal) throw loginRefused(this.host, this.resolved!.target, r);
+      return r;
     }
   }
 

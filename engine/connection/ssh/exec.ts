@@ -27,6 +27,8 @@ export type RawResult = {
   stderr: Buffer;
   truncated: boolean;
   timedOut: boolean;
+  /** The login shell printed our pid line: it ran the command line (false: the login itself failed). */
+  started: boolean;
 };
 
 /** The status of a command killed by SIGKILL (timeout or abort), as the local connection reports it. */
@@ -115,18 +117,18 @@ export async function runChannel(s: Session, cmd: BuiltCommand, io: ChannelIo): 
         const truncated = out.truncated || err.truncated;
         if (filter?.refused()) {
           err.push(Buffer.from('herdbook: sudo refused the become password\n'));
-          return resolve({ rc: 1, stdout: out.buffer(), stderr: err.buffer(), truncated, timedOut: false });
+          return resolve({ rc: 1, stdout: out.buffer(), stderr: err.buffer(), truncated, timedOut: false, started: pids.started() });
         }
         if (timedOut || aborted) {
-          return resolve({ rc: KILLED_RC, signal: 'SIGKILL', stdout: out.buffer(), stderr: err.buffer(), truncated, timedOut });
+          return resolve({ rc: KILLED_RC, signal: 'SIGKILL', stdout: out.buffer(), stderr: err.buffer(), truncated, timedOut, started: pids.started() });
         }
         if (rc === undefined && s.isDropped()) return reject(droppedWhileRunning());
         if (rc === undefined) {
           // The server closed the channel without an exit status while the connection lives on.
           err.push(Buffer.from('herdbook: the server closed the channel without an exit status\n'));
-          return resolve({ rc: 255, stdout: out.buffer(), stderr: err.buffer(), truncated, timedOut: false });
+          return resolve({ rc: 255, stdout: out.buffer(), stderr: err.buffer(), truncated, timedOut: false, started: pids.started() });
         }
-        resolve({ rc, signal: sig, stdout: out.buffer(), stderr: err.buffer(), truncated, timedOut: false });
+        resolve({ rc, signal: sig, stdout: out.buffer(), stderr: err.buffer(), truncated, timedOut: false, started: pids.started() });
       });
     ch.on('close', () => {
       if (closed) return;

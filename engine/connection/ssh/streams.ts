@@ -2,32 +2,19 @@
 // that takes the login shell's pid line off stderr, and signal requests.
 import { constants } from 'node:os';
 import type { ClientChannel } from 'ssh2';
+import { markerLine } from '../marker-line.js';
 
-/** Takes the login shell's pid line off the front of stderr. */
+/**
+ * Takes the login shell's pid line off stderr. Its absence at the end means the login shell never
+ * ran our command line (nologin, a forced command, a broken shell).
+ */
 export function pidFilter(marker: string) {
-  let pending: Buffer | undefined = Buffer.alloc(0);
-  let pid: number | undefined;
+  const m = markerLine(marker, /^\d+$/);
   return {
-    pid: () => pid,
-    push(chunk: Buffer): Buffer {
-      if (!pending) return chunk;
-      const all = Buffer.concat([pending, chunk]);
-      const nl = all.indexOf(10);
-      if (nl < 0 && all.length < 200) {
-        pending = all;
-        return Buffer.alloc(0);
-      }
-      pending = undefined;
-      const m = new RegExp(`^${marker} (\\d+)$`).exec(all.subarray(0, Math.max(nl, 0)).toString('latin1'));
-      if (!m) return all;
-      pid = Number(m[1]);
-      return all.subarray(nl + 1);
-    },
-    flush(): Buffer {
-      const rest = pending ?? Buffer.alloc(0);
-      pending = undefined;
-      return rest;
-    },
+    pid: (): number | undefined => (m.payload() === undefined ? undefined : Number(m.payload())),
+    started: m.found,
+    push: m.push,
+    flush: m.flush,
   };
 }
 

@@ -3,7 +3,10 @@
 # Containers are other sandbox nodes: /etc/pve/nodes/<this node>/lxc/<vmid>.conf names the
 # container node and the PID of its sshd, and `pct exec` enters that PID's mount namespace
 # (the real pct runs lxc-attach; the environment is kept, as with --keep-env, the default).
-# Messages and exit codes are pct's: errors print the message and exit 255.
+# Messages and exit codes are pct's: errors print the message and exit 255 (pve-container's
+# src/PVE/CLI/pct.pm `die`s, uncaught, so perl exits 255; it exits with errno instead when one
+# is set, which this fake does not imitate). exec checks as pct.pm does: the config
+# (AbstractConfig::load_config's message), then "container '<vmid>' not running!", then the command.
 # Fake-only state: /run/fake-pct/<vmid>.status (running|stopped; absent means running).
 PVE_DIR=/etc/pve
 STATUS_DIR=/run/fake-pct

@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { UnreachableError } from '../../../engine/errors.js';
 import { freePort } from '../../../sandbox/fleet/node-process.js';
 import { commandLine } from '../../../sandbox/fleet/processes.js';
+import { ensureBrokenLoginUsers } from '../../../sandbox/fleet/users.js';
 import { testFleet, connect, type TestFleet } from './fixture.js';
 
 let t: TestFleet;
@@ -35,7 +36,7 @@ describe('authentication', () => {
     await promisify(execFile)('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-f', wrongKey]);
     const e = await failure(connect(t, 'w-1', { user: t.fleet.users.passwd, privateKeyFile: undefined, password: 'not-it' }).exec(['true']));
     expect(e.reason).toBe('auth');
-    expect(e.message).toBe(`permission denied for ${t.fleet.users.passwd}@127.0.0.1:${n.port} (tried: publickey ~/.ssh/id_ed25519, password)`);
+    expect(e.message).toBe(`permission denied for ${t.fleet.users.passwd}@127.0.0.1:${n.port} (tried: publickey ~/.ssh/id_ed25519, password); sshd refuses a wrong key the same way as a user whose login shell does not exist or that AllowUsers excludes: its log says which`);
   });
 
   it('logs in with a password, and with a passphrase-protected key', async () => {
@@ -112,6 +113,40 @@ describe('unreachable hosts', () => {
     expect(e.reason).toBe('dns');
     expect(e.message).toContain('no-such-host.invalid');
     expect(conn.events.filter((x) => x.type === 'connect-retry')).toHaveLength(0);
+  });
+});
+
+describe('logins that run no command', () => {
+  it('a user whose login shell is nologin is unreachable with what the login said, never a command result', async () => {
+    const { nologin } = await ensureBrokenLoginUsers();
+    const n = t.fleet.node('w-1');
+    const conn = connect(t, 'w-1', { user: nologin });
+    for (const cmd of [['true'], ['k3s', '--version'], 'exit 255']) {
+      const e = await failure(conn.exec(cmd));
+      expect(e.reason).toBe('login');
+      expect(e.message).toBe(
+        `${nologin}@127.0.0.1:${n.port} accepted the login, but its login shell ran no command (exit 1: This account is currently not available.); ` +
+          'the user needs a working POSIX login shell (not nologin or /bin/false) and no ForceCommand',
+      );
+    }
+    await conn.close();
+  });
+
+  it('a user whose login shell does not exist is refused by sshd: unreachable, and the message says it may be the shell', async () => {
+    const { noShell } = await ensureBrokenLoginUsers();
+    const e = await failure(connect(t, 'w-1', { user: noShell }).exec(['true']));
+    expect(e.reason).toBe('auth');
+    expect(e.message).toMatch(new RegExp(`^permission denied for ${noShell}@127\\.0\\.0\\.1:\\d+ \\(tried: publickey .*\\); .*login shell does not exist`));
+  });
+
+  it('a command of a working login that exits 255 or 127, with or without output, stays a command result', async () => {
+    const conn = connect(t, 'w-1');
+    expect(await conn.exec(['sh', '-c', 'exit 255'])).toEqual({ rc: 255, stdout: '', stderr: '' });
+    expect(await conn.exec('echo "This account is currently not available."; exit 1')).toEqual({ rc: 1, stdout: 'This account is currently not available.\n', stderr: '' });
+    const missing = await conn.exec(['no-such-command-hb']);
+    expect(missing.rc).toBe(127);
+    expect(missing.stderr).toContain('no-such-command-hb');
+    await conn.close();
   });
 });
 

@@ -69,6 +69,21 @@ describe('pct status, stop, start', () => {
     expect((await pct(['status', '102'])).stderr).toBe("Configuration file 'nodes/pve1/lxc/102.conf' does not exist\n");
   });
 
+  it('answers as pct does for an unknown vmid, and runs nothing in a stopped container', async () => {
+    const unknown = "Configuration file 'nodes/pve1/lxc/999.conf' does not exist\n";
+    expect(await pct(['status', '999'])).toEqual({ code: 255, stdout: '', stderr: unknown });
+    expect((await pct(['stop', '101'])).code).toBe(0);
+    try {
+      const r = await pct(['exec', '101', '--', 'sh', '-c', 'echo ran > /etc/rancher/ran']);
+      expect(r).toEqual({ code: 255, stdout: '', stderr: "container '101' not running!\n" });
+      await expect(readFile(`${ct.root}/etc/rancher/ran`)).rejects.toThrow();
+    } finally {
+      expect((await pct(['start', '101'])).code).toBe(0);
+    }
+    // A command's own 255 looks the same from the outside: only its words tell (the pct connection's marker does).
+    expect(await pct(['exec', '101', '--', 'sh', '-c', "echo \"container '101' not running!\" >&2; exit 255"])).toEqual({ code: 255, stdout: '', stderr: "container '101' not running!\n" });
+  });
+
   it('reports stopped when the container\'s process is gone', async () => {
     const gone = await makeNode(state, 'ct105');
     const h = await startNodeHolder(gone.root);
