@@ -105,9 +105,14 @@ describeBackends('kube API modules', { scenario }, (b) => {
       // A wait changes nothing: check mode says what it would wait for, as ok, like the real run.
       const rehearsal = await runModule(k8sNode, { wait: 'ready', kubelet_version: 'v1.32.5+k3s1', wait_timeout: 10, poll_interval: 0.1 }, opts(), { check: true });
       expect([rehearsal.status, rehearsal.msg]).toEqual(['ok', 'would wait until node/w-1 is Ready with kubelet v1.32.5+k3s1 (now: Ready=True (KubeletReady), kubelet v1.31.4+k3s1, wanted v1.32.5+k3s1)']);
-      setTimeout(() => void b().setKubeletVersion('w-1', 'v1.32.5+k3s1'), 300);
       const progress: string[] = [];
+      // The upgrade lands once the module has seen the old version (a fixed delay lost that race under load).
+      const upgrade = (async () => {
+        while (!progress.length) await new Promise((res) => setTimeout(res, 20));
+        await b().setKubeletVersion('w-1', 'v1.32.5+k3s1');
+      })();
       const r = await runModule(k8sNode, { wait: 'ready', kubelet_version: 'v1.32.5+k3s1', wait_timeout: 20, poll_interval: 0.1 }, { ...opts(), progress });
+      await upgrade;
       expect(r.status, r.msg).toBe('ok');
       expect((r.data.node as Obj).kubelet_version).toBe('v1.32.5+k3s1');
       expect(progress.some((p) => p.includes('kubelet v1.31.4+k3s1, wanted v1.32.5+k3s1'))).toBe(true);

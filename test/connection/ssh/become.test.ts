@@ -60,10 +60,12 @@ describe('ssh become', () => {
     const conn = connect(t, 'w-1', { user: t.fleet.users.passwd, becomePassword: t.fleet.users.password });
     const probe = connect(t, 'w-1');
     try {
-      const running = conn.exec('sleep 1.5; echo done', { become: true });
+      let done = false;
+      const running = conn.exec('sleep 3; echo done', { become: true }).finally(() => (done = true));
       let seen = '';
-      // While the become command runs, read every process's argv on the node.
-      for (let i = 0; i < 5; i++) {
+      // While the become command runs, read every process's argv on the node: until sudo is seen
+      // or the command ended, not a fixed number of times (a loaded machine starts it late).
+      while (!done) {
         const r = await probe.exec('for f in /proc/[0-9]*/cmdline; do tr "\\0" " " < "$f"; echo; done 2>/dev/null');
         seen += r.stdout;
         if (r.stdout.includes('sudo -S')) break;
