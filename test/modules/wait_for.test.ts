@@ -74,7 +74,8 @@ describe('wait_for on the local connection', () => {
   it('waits for a path to go away; times out while it stays', async () => {
     const lock = tmp.at('lock');
     writeFileSync(lock, '');
-    const stays = await runModule(waitFor, { path: lock, state: 'absent', timeout: 0.2, sleep: 0.05 }, { connection });
+    // Long enough for at least one look on a loaded machine, so the failure can say what it saw.
+    const stays = await runModule(waitFor, { path: lock, state: 'absent', timeout: 2, sleep: 0.05 }, { connection });
     expect(stays.status).toBe('failed');
     expect(stays.msg).toMatch(/last seen: .*lock exists$/);
     setTimeout(() => rmSync(lock), 100);
