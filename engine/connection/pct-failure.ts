@@ -8,6 +8,7 @@
 // unless errno happens to be set (perl's die exits with $! when non-zero): the exit status alone
 // cannot tell them from a command's, which is why the connection looks for its marker instead.
 import type { UnreachableReason } from '../errors.js';
+import { printedLines } from './printed.js';
 import type { ExecResult } from './types.js';
 
 export type PctFailureInput = {
@@ -23,10 +24,7 @@ export type PctFailureInput = {
 };
 
 /** Up to three lines of what was printed, on one line. */
-export function printed(r: ExecResult): string {
-  const lines = `${r.stderr}\n${r.stdout}`.split('\n').map((l) => l.trim()).filter(Boolean);
-  return lines.length ? lines.slice(0, 3).join(' | ') : 'no output';
-}
+export const printed = (r: ExecResult): string => printedLines(r.stderr, r.stdout);
 
 const NOT_FOUND = /\bpct: (command )?not found/;
 const SUDO = /^sudo: |is not allowed to execute|a password is required|is not in the sudoers file/m;

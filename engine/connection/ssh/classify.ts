@@ -1,5 +1,6 @@
 // Turns socket, DNS and ssh2 errors into UnreachableError with a reason an operator can act on.
 import { UnreachableError, type UnreachableReason } from '../../errors.js';
+import { printedLines } from '../printed.js';
 import type { RawResult } from './exec.js';
 import type { Hop } from './types.js';
 
@@ -50,19 +51,13 @@ export function isChannelOpenFailure(e: unknown): boolean {
   return e instanceof Error && e.message.startsWith('(SSH) Channel open failure');
 }
 
-/** What a refusing login printed, on one line: "This account is currently not available." */
-function loginOutput(r: RawResult): string {
-  const text = `${r.stderr.toString('utf8')}\n${r.stdout.toString('utf8')}`;
-  const lines = text.split('\n').map((l) => l.trim()).filter(Boolean);
-  return lines.length ? lines.slice(0, 3).join(' | ') : 'no output';
-}
 
 /** sshd let the user in, but the login shell did not run our command line (it printed no pid line). */
 export function loginRefused(host: string, hop: Hop, r: RawResult): UnreachableError {
   return new UnreachableError(
     host,
     'login',
-    `${hop.user}@${hop.address}:${hop.port} accepted the login, but its login shell ran no command (exit ${r.rc}: ${loginOutput(r)}); ` +
+    `${hop.user}@${hop.address}:${hop.port} accepted the login, but its login shell ran no command (exit ${r.rc}: ${printedLines(r.stderr.toString('utf8'), r.stdout.toString('utf8'))}); ` +
       `the user needs a working POSIX login shell (not nologin or /bin/false) and no ForceCommand`,
   );
 }

@@ -1,7 +1,7 @@
 // `herdbook sandbox up --kube-apiserver`: the sandbox fleet on a real control plane. Its
 // nodes report the k3s installed on the fleet; a check run writes nothing (the audit log
 // says so, read from another process); `sandbox down` leaves no process behind.
-import { chmodSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
@@ -11,16 +11,9 @@ import { apiClients } from '../../../sandbox/real-kube/clients.js';
 import { USERS } from '../../../sandbox/real-kube/pki.js';
 import { herdbook, ROOT } from '../../e2e/helpers.js';
 import { fetchJson } from '../../helpers/https-json.js';
+import { processesMentioning } from '../../helpers/procs.js';
 import { describeRealKube } from '../../helpers/real-kube.js';
 
-const mentioning = (text: string) =>
-  readdirSync('/proc').filter((p) => {
-    try {
-      return /^\d+$/.test(p) && readFileSync(`/proc/${p}/cmdline`, 'utf8').includes(text);
-    } catch {
-      return false;
-    }
-  });
 
 await describeRealKube('sandbox up --kube-apiserver', () => {
   const parent = mkdtempSync(path.join(os.tmpdir(), 'hb-real-sandbox-'));
@@ -78,9 +71,9 @@ await describeRealKube('sandbox up --kube-apiserver', () => {
   });
 
   it('sandbox down stops the control plane and everything it started', async () => {
-    expect(mentioning(state.sim.dir).length).toBeGreaterThanOrEqual(4);
+    expect(processesMentioning(state.sim.dir).length).toBeGreaterThanOrEqual(4);
     const down = await herdbook(['sandbox', 'down', '--state-dir', stateDir], { timeoutMs: 60_000 });
     expect(down.code).toBe(0);
-    expect(mentioning(stateDir)).toEqual([]);
+    expect(processesMentioning(stateDir)).toEqual([]);
   });
 });
