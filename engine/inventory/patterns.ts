@@ -93,6 +93,9 @@ function matchNames(names: Iterable<string>, term: string): string[] {
   return out;
 }
 
+/** `group[1]`, `group[0:2]`, `group[-1]`: a subscript, not a character set. */
+const SUBSCRIPT = /^(.+?)\[(-?\d*(?::-?\d*)?)\]$/;
+
 function applySlice(hosts: string[], slice: string): string[] {
   const [a, b] = slice.split(':');
   const idx = (s: string, dflt: number) => (s === '' || s === undefined ? dflt : Number(s) < 0 ? hosts.length + Number(s) : Number(s));
@@ -106,7 +109,7 @@ function applySlice(hosts: string[], slice: string): string[] {
 function resolveTerm(inv: Inventory, idx: GroupIndex, term: string): string[] {
   let base = term;
   let slice: string | undefined;
-  const m = /^(.+?)\[(-?\d*(?::-?\d*)?)\]$/.exec(term);
+  const m = SUBSCRIPT.exec(term);
   if (!term.startsWith('~') && m) {
     base = m[1];
     slice = m[2];
@@ -128,7 +131,7 @@ export function patternProblem(pattern: string | readonly string[]): string | un
     const term = t.replace(/^[!&]/, '');
     try {
       if (term.startsWith('~')) matchNames([], term);
-      else globToRegExp(/^(.+?)\[(-?\d*(?::-?\d*)?)\]$/.exec(term)?.[1] ?? term);
+      else globToRegExp(SUBSCRIPT.exec(term)?.[1] ?? term);
     } catch (e) {
       if (e instanceof HostPatternError) return e.message;
       throw e;
