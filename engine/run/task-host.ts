@@ -140,34 +140,46 @@ async function withTimeout(p: Promise<HostResult>, ms: number | undefined, task:
   }
 }
 
-/** changed_when / failed_when, evaluated with the result bound to the register name. */
+/**
+ * changed_when, then failed_when, as Ansible evaluates them: both see the registered result
+ * (failed_when with changed_when's verdict in it); changed_when decides `changed` whatever the
+ * exit code was, failed_when decides `failed` whatever the module said.
+ */
 function adjust(ctx: RunContext, task: TaskDef, scope: Scope, r: HostResult): HostResult {
   if (task.changedWhen === undefined && task.failedWhen === undefined) return r;
   if (r.status === 'unreachable' || r.status === 'skipped' || r.status === 'unknown') return r;
   const t = ctx.deps.templater;
-  const bound = scope.with({ ...(task.register ? { [task.register]: registeredValue(r) } : {}), result: registeredValue(r) });
-  let status = r.status;
-  if (task.changedWhen !== undefined && status !== 'failed') status = t.condition(task.changedWhen, bound, task.fieldPos.changed_when) ? 'changed' : 'ok';
-  if (task.failedWhen !== undefined) {
-    const failed = t.condition(task.failedWhen, bound, task.fieldPos.failed_when);
-    if (failed) status = 'failed';
-    else if (status === 'failed') status = r.changes?.length ? 'changed' : 'ok';
-  }
-  return { ...r, status, msg: status === 'failed' && r.status !== 'failed' ? `failed_when: ${String(task.failedWhen)}` : r.msg };
+  let changed = r.changed ?? r.status === 'changed';
+  let failed = r.status === 'failed';
+  const bound = () => {
+    const value = registeredValue({ ...r, status: failed ? 'failed' : changed ? 'changed' : 'ok', changed });
+    return scope.with({ ...(task.register ? { [task.register]: value } : {}), result: value });
+  };
+  if (task.changedWhen !== undefined) changed = t.condition(task.changedWhen, bound(), task.fieldPos.changed_when);
+  if (task.failedWhen !== undefined) failed = t.condition(task.failedWhen, bound(), task.fieldPos.failed_when);
+  const status = failed ? 'failed' : changed ? 'changed' : 'ok';
+  const data = task.failedWhen === undefined ? r.data : { ...r.data, failed_when_result: failed };
+  return { ...r, status, changed, data, msg: failed && r.status !== 'failed' ? `failed_when: ${String(task.failedWhen)}` : r.msg };
 }
 
+/**
+ * until/retries as Ansible runs them: `until` is asked after every attempt, failed or not (a
+ * failed attempt that meets it ends the loop, still failed); retries 0 or less is one attempt
+ * with no until at all.
+ */
 async function retry(ctx: RunContext, task: TaskDef, scope: Scope, once: () => Promise<HostResult>, hooks: HostHooks): Promise<HostResult> {
   const t = ctx.deps.templater;
   const retries = Number(task.retries === undefined ? 3 : t.render(String(task.retries), scope));
   const delay = Number(task.delay === undefined ? 5 : t.render(String(task.delay), scope));
+  if (retries <= 0) return once();
   for (let attempt = 1; ; attempt++) {
     const r = await once();
     r.attempts = attempt;
     if (r.status === 'unreachable' || r.status === 'unknown') return r;
     const bound = scope.with({ ...(task.register ? { [task.register]: registeredValue(r) } : {}), result: registeredValue(r) });
-    if (r.status !== 'failed' && t.condition(task.until, bound, task.fieldPos.until)) return r;
+    if (t.condition(task.until, bound, task.fieldPos.until)) return r;
     if (attempt > retries || ctx.state.interrupted) {
-      return { ...r, status: 'failed', msg: `until: ${String(task.until)} still false after ${attempt} attempt${attempt === 1 ? '' : 's'}${r.msg ? ` (last: ${r.msg})` : ''}` };
+      return { ...r, status: 'failed', changed: r.changed ?? r.status === 'changed', msg: `until: ${String(task.until)} still false after ${attempt} attempt${attempt === 1 ? '' : 's'}${r.msg ? ` (last: ${r.msg})` : ''}` };
     }
     hooks.progress(`retrying (${attempt}/${retries}) in ${delay}s: until ${String(task.until)}`);
     await ctx.deps.clock.sleep(delay * 1000, ctx.state.abort.signal);

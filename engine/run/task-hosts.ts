@@ -74,6 +74,8 @@ export async function runTaskOnHosts(ctx: RunContext, frame: PlayFrame, chain: C
           where,
           ...resultDetail(ctx, r, noLog),
           ...(r.ignored ? { ignored: true } : {}),
+          ...(r.status === 'failed' && r.changed ? { changed: true } : {}),
+          ...(task.register && !noLog ? { registered: registeredValue(r) } : {}),
           ...(opts.handler ? { handler: true } : {}),
           ...(r.delegatedTo ? { delegated_to: r.delegatedTo } : {}),
         });

@@ -4,6 +4,8 @@ import type { Status } from '../report/events.js';
 
 export type HostResult = {
   status: Status;
+  /** Whether the task changed something when that is not what the status says: a failed command ran (Ansible registers changed: true). */
+  changed?: boolean;
   msg?: string;
   /** Registered fields: rc, stdout, facts, ... */
   data: Record<string, unknown>;
@@ -25,7 +27,7 @@ export type ItemResult = HostResult & { item: unknown; label: string };
 /** The value `register:` stores: every field present, whatever the status (ansible#31113). */
 export function registeredValue(r: HostResult): Record<string, unknown> {
   const base: Record<string, unknown> = {
-    changed: r.status === 'changed',
+    changed: r.changed ?? r.status === 'changed',
     failed: r.status === 'failed' || r.status === 'unreachable',
     skipped: r.status === 'skipped',
     unreachable: r.status === 'unreachable',
@@ -48,6 +50,8 @@ export function combineItems(items: ItemResult[]): HostResult {
   const failed = items.find((i) => i.status === 'failed' || i.status === 'unreachable');
   return {
     status,
+    // Ansible: a loop changed when any item did, a failed one included.
+    changed: items.some((i) => i.changed ?? i.status === 'changed'),
     msg: failed ? `item ${failed.label}: ${failed.msg ?? 'failed'}` : undefined,
     data: {},
     items,
