@@ -36,22 +36,39 @@ export async function runTaskOnHost(ctx: RunContext, frame: PlayFrame, chain: Ch
     const results: ItemResult[] = [];
     for (let i = 0; i < list.length; i++) {
       if (ctx.state.interrupted) break;
-      const layer: Layer = {
+      const loopVars: Record<string, unknown> = {
         [lc.loopVar ?? 'item']: list[i],
-        ...(lc.indexVar ? { [lc.indexVar]: i } : {}),
         ansible_loop_var: lc.loopVar ?? 'item',
-        ...(lc.extended ? { ansible_loop: { index: i + 1, index0: i, first: i === 0, last: i === list.length - 1, length: list.length, allitems: list } } : {}),
+        ...(lc.indexVar ? { [lc.indexVar]: i, ansible_index_var: lc.indexVar } : {}),
       };
+      const layer: Layer = { ...loopVars, ...(lc.extended ? { ansible_loop: extendedLoop(list, i) } : {}) };
       const scope = taskScope(ctx, frame, host, chain.nodes, layer);
       const label = lc.label !== undefined ? String(t.render(lc.label, scope, task.fieldPos.loop_control)) : typeof list[i] === 'object' ? JSON.stringify(list[i]) : String(list[i]);
       const r = await runOnce(ctx, frame, chain, task, host, scope, hooks);
-      results.push({ ...r, item: list[i], label });
+      results.push({ ...r, item: list[i], label, loopVars });
       if (lc.pause && i < list.length - 1) await ctx.deps.clock.sleep(Number(t.render(String(lc.pause), scope)) * 1000, ctx.state.abort.signal);
     }
     return combineItems(results);
   } catch (e) {
     return errorResult(e, task);
   }
+}
+
+/** loop_control.extended: Ansible's ansible_loop (previtem and nextitem only where there is one). */
+function extendedLoop(list: unknown[], i: number): Record<string, unknown> {
+  const n = list.length;
+  return {
+    index: i + 1,
+    index0: i,
+    revindex: n - i,
+    revindex0: n - i - 1,
+    first: i === 0,
+    last: i === n - 1,
+    length: n,
+    allitems: list,
+    ...(i > 0 ? { previtem: list[i - 1] } : {}),
+    ...(i < n - 1 ? { nextitem: list[i + 1] } : {}),
+  };
 }
 
 function errorResult(e: unknown, task: TaskDef): HostResult {

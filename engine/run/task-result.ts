@@ -22,7 +22,12 @@ export type HostResult = {
   delegatedTo?: string;
 };
 
-export type ItemResult = HostResult & { item: unknown; label: string };
+export type ItemResult = HostResult & {
+  item: unknown;
+  label: string;
+  /** What Ansible registers with each item: the loop variable by its name, ansible_loop_var, the index variable. */
+  loopVars?: Record<string, unknown>;
+};
 
 /** The value `register:` stores: every field present, whatever the status (ansible#31113). */
 export function registeredValue(r: HostResult): Record<string, unknown> {
@@ -37,7 +42,7 @@ export function registeredValue(r: HostResult): Record<string, unknown> {
   };
   if (r.attempts !== undefined) base.attempts = r.attempts;
   if (r.items) {
-    base.results = r.items.map((i) => ({ ...registeredValue(i), item: i.item }));
+    base.results = r.items.map((i) => ({ ...registeredValue(i), ...(i.loopVars ?? { item: i.item }) }));
     base.msg = r.msg ?? (r.items.every((i) => i.status === 'skipped') ? 'All items skipped' : 'All items completed');
   }
   return base;
@@ -46,14 +51,15 @@ export function registeredValue(r: HostResult): Record<string, unknown> {
 /** Combine loop items into the task's result: failed if any failed, changed if any changed. */
 export function combineItems(items: ItemResult[]): HostResult {
   const has = (s: string) => items.some((i) => i.status === s);
-  const status = has('failed') ? 'failed' : has('unreachable') ? 'unreachable' : has('changed') ? 'changed' : has('unknown') ? 'unknown' : items.length && items.every((i) => i.status === 'skipped') ? 'skipped' : 'ok';
+  // An empty loop is skipped, as in Ansible ("No items in the list").
+  const status = has('failed') ? 'failed' : has('unreachable') ? 'unreachable' : has('changed') ? 'changed' : has('unknown') ? 'unknown' : items.every((i) => i.status === 'skipped') ? 'skipped' : 'ok';
   const failed = items.find((i) => i.status === 'failed' || i.status === 'unreachable');
   return {
     status,
     // Ansible: a loop changed when any item did, a failed one included.
     changed: items.some((i) => i.changed ?? i.status === 'changed'),
-    msg: failed ? `item ${failed.label}: ${failed.msg ?? 'failed'}` : undefined,
-    data: {},
+    msg: failed ? `item ${failed.label}: ${failed.msg ?? 'failed'}` : items.length ? undefined : 'No items in the list',
+    data: items.length ? {} : { skipped_reason: 'No items in the list' },
     items,
     changes: items.flatMap((i) => (i.changes ?? []).map((c) => `${i.label}: ${c}`)),
     diff: items.flatMap((i) => i.diff ?? []),
