@@ -60,7 +60,7 @@ export function loadCase(name: string): CaseSpec {
   };
 }
 
-const TOOL_FILE = /\.(ansible|herdbook)\.(ya?ml)$/;
+const TOOL_FILE = /\.(ansible|herdbook)(\.[^./]+)$/;
 
 /** The case as `tool` sees it, copied to `dest`: its playbook is `playbook.yaml`. */
 export function materialize(c: CaseSpec, tool: Tool, dest: string): string {
@@ -85,7 +85,7 @@ function renameToolFiles(dir: string): void {
   for (const e of readdirSync(dir, { withFileTypes: true })) {
     const p = path.join(dir, e.name);
     if (e.isDirectory()) renameToolFiles(p);
-    else if (TOOL_FILE.test(e.name)) renameSync(p, path.join(dir, e.name.replace(TOOL_FILE, '.$2')));
+    else if (TOOL_FILE.test(e.name)) renameSync(p, path.join(dir, e.name.replace(TOOL_FILE, '$2')));
   }
 }
 

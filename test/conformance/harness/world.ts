@@ -1,7 +1,9 @@
 // Where a case's hosts are. Names say it: `l1`, `l2`... are local; `s1`, `s2`... are the
 // fleet's sshd nodes logged into as root; `p1` is the first node as hb-passwd, whose sudo asks
-// for a password (`fleet_become_password`). Any other name gets no connection variables
-// from here (its inventory or playbook says how to reach it, or it is unreachable).
+// for a password (`fleet_become_password`); `k1`... are the nodes with no login user (a
+// keyword or variable of the play says it), `a1`... with neither user nor port (`fleet_ports`
+// lists the ports). Any other name gets no connection variables from here (its inventory or
+// playbook says how to reach it, or it is unreachable).
 // Every host gets `out`: its own directory under the run's out root.
 import { mkdirSync, chmodSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -21,15 +23,15 @@ export type World = { fleet?: FleetInfo };
 export function hostVars(host: string, out: string, w: World): Record<string, unknown> {
   const vars: Record<string, unknown> = { out: path.join(out, host) };
   if (/^l\d+$/.test(host)) return { ...vars, ansible_connection: 'local' };
-  const m = /^([sp])(\d+)$/.exec(host);
+  const m = /^([spka])(\d+)$/.exec(host);
   if (!m) return vars;
   if (!w.fleet) throw new Error(`host ${host} needs the sshd fleet, which did not start`);
   const port = w.fleet.ports[(Number(m[2]) - 1) % w.fleet.ports.length];
   return {
     ...vars,
     ansible_host: '127.0.0.1',
-    ansible_port: port,
-    ansible_user: m[1] === 'p' ? w.fleet.becomeUser : 'root',
+    ...(m[1] === 'a' ? {} : { ansible_port: port }),
+    ...(m[1] === 's' ? { ansible_user: 'root' } : m[1] === 'p' ? { ansible_user: w.fleet.becomeUser } : {}),
     ansible_ssh_private_key_file: w.fleet.key,
     // herdbook's name for it; Ansible reads UserKnownHostsFile from ANSIBLE_SSH_ARGS.
     ansible_ssh_known_hosts_file: w.fleet.knownHosts,
@@ -55,7 +57,7 @@ export function writeConnectionInventory(file: string, hosts: string[], out: str
   }
   const doc = {
     all: {
-      vars: { out_root: out, ...(w.fleet ? { fleet_become_password: w.fleet.becomePassword } : {}) },
+      vars: { out_root: out, ...(w.fleet ? { fleet_become_password: w.fleet.becomePassword, fleet_ports: w.fleet.ports } : {}) },
       hosts: Object.fromEntries(hosts.map((h) => [h, hostVars(h, out, w)])),
     },
   };
