@@ -63,6 +63,7 @@ export async function runTaskOnHosts(ctx: RunContext, frame: PlayFrame, chain: C
           if (flag(t, chain, r.status === 'failed' ? 'ignoreErrors' : 'ignoreUnreachable', scope) ?? false) r.ignored = true;
         }
         results.set(host, r);
+        if (quietMeta(task, r)) return;
         reporter.emit({
           type: 'task_result',
           play,
@@ -92,6 +93,16 @@ export async function runTaskOnHosts(ctx: RunContext, frame: PlayFrame, chain: C
   return { results, title };
 }
 
+/** As Ansible: a meta task that acted reports no result (a skipped or failed one does). */
+function quietMeta(task: TaskDef, r: HostResult): boolean {
+  return task.module === 'meta' && (r.status === 'ok' || r.status === 'changed');
+}
+
+/** As Ansible: a meta task counts in the recap only when it failed. */
+function uncountedMeta(task: TaskDef, r: HostResult): boolean {
+  return task.module === 'meta' && r.status !== 'failed' && r.status !== 'unreachable';
+}
+
 /** A task notifies its own handlers and those of the blocks around it. */
 function notifyOf(chain: Chain, task: TaskDef): string[] {
   return [...chain.nodes.flatMap((n) => (n.kind === 'block' ? (n.notify ?? []) : [])), ...task.notify];
@@ -102,7 +113,7 @@ export function applyResult(ctx: RunContext, hs: HostState, task: TaskDef, r: Ho
   if (r.facts && r.status !== 'failed') Object.assign(hs.facts, r.facts);
   if (r.status === 'changed') notify.forEach((n) => hs.notified.add(n));
   if ((r.status === 'changed' || r.status === 'unknown') && ctx.options.check) ctx.state.changesPending = true;
-  if (count) {
+  if (count && !uncountedMeta(task, r)) {
     if (r.ignored) hs.counts.ignored++;
     else hs.counts[r.status]++;
   }

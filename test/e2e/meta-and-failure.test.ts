@@ -34,6 +34,10 @@ describe('meta', () => {
     expect(r.code, explain(r)).toBe(0);
     expect(taskStarts(r.events)).toEqual(['a', 'end h1', 'b', 'end batch', 'a', 'end h1', 'b', 'end batch', 'd', 'end play', 'f']);
     expect(statuses(r.events, 'b')).toEqual({ h2: 'ok', h3: 'ok' });
+    // As Ansible: a meta task that acted reports nothing, a skipped one says so, and neither counts.
+    expect(statuses(r.events, 'end h1')).toEqual({ h2: 'skipped', h3: 'skipped' });
+    expect(statuses(r.events, 'end batch')).toEqual({});
+    expect(nonZero(counts(r.events, 'h2'))).toEqual({ ok: 3 });
     expect(ofType(r.events, 'batch_start').filter((b) => b.play === 'ends').map((b) => b.hosts)).toEqual([['h1', 'h2'], ['h3']]);
     expect(recap(r.events).stopped_reason).toBeUndefined();
   });
