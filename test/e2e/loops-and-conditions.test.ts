@@ -23,7 +23,7 @@ describe('when and loops', () => {
               when: '(ne pkg.name "skip-me")',
               register: 'installed',
             },
-            { name: 'show results', debug: { msg: '{{installed.results.length}} {{installed.results.0.item.name}} {{installed.results.2.skipped}} {{installed.changed}} {{installed.results.1.rc}}' } },
+            { name: 'show results', debug: { msg: '{{installed.results.length}} {{installed.results.0.pkg.name}} {{installed.results.2.skipped}} {{installed.changed}} {{installed.results.1.rc}}' } },
             { name: 'with_items flattens', shell: 'echo {{item}} >> {{out}}/flat', with_items: [['a', 'b'], 'c'] },
           ],
         },
@@ -46,7 +46,7 @@ describe('when and loops', () => {
       ['pkg jq', 'changed'],
       ['pkg skip-me', 'skipped'],
     ]);
-    // register keeps one result per item under `results`, each with its item.
+    // register keeps one result per item under `results`, each with its item under the loop_var name (as Ansible).
     expect(results(r.events, 'show results')[0].msg).toBe('3 curl true true 0');
     expect(read(ws, 'h3', 'flat')).toBe('a\nb\nc\n');
   });
