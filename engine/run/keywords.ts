@@ -33,9 +33,13 @@ export function text(t: Templater, chain: Chain, key: keyof Inheritable, scope: 
   return v === undefined || v === null ? undefined : String(v);
 }
 
-/** Every `when` on the way down (blocks, includes, the task): all must hold. */
+/**
+ * Every `when` on the way down (blocks and the task): all must hold. An include_tasks' own
+ * `when` is not among them: as in Ansible it decided once whether to include, and the
+ * included tasks do not ask it again.
+ */
 export function conditions(chain: Chain): { expr: unknown; pos?: import('../errors.js').SourcePos }[] {
-  return chain.nodes.filter((n) => n.when !== undefined).map((n) => ({ expr: n.when, pos: n.fieldPos.when ?? n.pos }));
+  return chain.nodes.filter((n) => n.kind !== 'include' && n.when !== undefined).map((n) => ({ expr: n.when, pos: n.fieldPos.when ?? n.pos }));
 }
 
 export function environment(t: Templater, chain: Chain, scope: Scope): Record<string, string> {

@@ -88,3 +88,44 @@ describe('include_tasks, import_tasks, roles', () => {
     expect(results(r.events, 'agent part').map((e) => e.host)).toEqual(['h2']);
   });
 });
+
+// As Ansible: an include reports its loop items and decides its `when` once (per item); the
+// recap counts each file it included (and a skipped include), never the include itself.
+describe('include_tasks results and counts', () => {
+  const ws = workspace(
+    {
+      'flip.yaml': [
+        { name: 'before flip', shell: 'echo before-{{item}} >> {{out}}/log' },
+        { name: 'flip', set_fact: { go: false } },
+        { name: 'after flip', shell: 'echo after-{{item}} >> {{out}}/log' },
+      ],
+      'inc.yaml': [
+        {
+          name: 'includes',
+          hosts: 'h1',
+          vars: { go: true },
+          tasks: [
+            { name: 'each', include_tasks: 'flip.yaml', loop: ['a', 'b', 'c'], when: '(and go (ne item "b"))' },
+            { name: 'none', include_tasks: 'flip.yaml', loop: [] },
+          ],
+        },
+      ],
+    },
+    localHosts(['h1']),
+  );
+
+  it('runs the included tasks of every item whose when held, even after they turn it false', async () => {
+    const r = await ws.run('inc.yaml');
+    expect(r.code, explain(r)).toBe(0);
+    expect(log(ws, 'h1')).toEqual(['before-a', 'after-a', 'before-c', 'after-c']);
+    const each = results(r.events, 'each')[0];
+    expect(each.items?.map((i) => [i.label, i.status])).toEqual([
+      ['a', 'ok'],
+      ['b', 'skipped'],
+      ['c', 'ok'],
+    ]);
+    expect(statuses(r.events, 'none')).toEqual({ h1: 'skipped' });
+    // 2 included files + 6 tasks ok, the empty include skipped.
+    expect(nonZero(counts(r.events, 'h1'))).toEqual({ ok: 4, changed: 4, skipped: 1 });
+  });
+});
