@@ -77,7 +77,15 @@ async function metaActions(ctx: RunContext, frame: PlayFrame, results: Map<strin
       control.endPlay = true;
       break;
     case 'clear_host_errors':
-      for (const h of frame.batch) ctx.state.hosts.get(h)!.failed = false;
+      // As Ansible: every host of the batch is failed or unreachable no more (the run's exit
+      // status forgets them, later plays have them again), but one that had left this play
+      // does not come back to it; the hosts that ran it (a rescue, an always) carry on.
+      for (const h of frame.batch) {
+        const hs = ctx.state.hosts.get(h)!;
+        if ((hs.failed || hs.unreachable) && !results.has(h)) hs.ended = true;
+        hs.failed = false;
+        hs.unreachable = false;
+      }
       break;
   }
 }

@@ -149,3 +149,32 @@ describe('failures', () => {
     expect(msg).toMatch(/127\.0\.0\.1:1/);
   });
 });
+
+// As Ansible: clear_host_errors forgets failures for the exit status and later plays, but a
+// host that left the play does not come back to it.
+describe('meta: clear_host_errors', () => {
+  const ws = workspace(
+    {
+      'clear.yaml': [
+        {
+          name: 'errors',
+          hosts: 'all',
+          tasks: [
+            { name: 'fails on h1', fail: {}, when: '(eq inventory_hostname "h1")' },
+            { name: 'clear', meta: 'clear_host_errors' },
+            { name: 'after clearing', debug: { msg: 'x' } },
+          ],
+        },
+        { name: 'later', hosts: 'all', tasks: [{ name: 'later play', debug: { msg: 'y' } }] },
+      ],
+    },
+    localHosts(['h1', 'h2']),
+  );
+
+  it('exits 0, keeps h1 out of the rest of its play, and lets it run the next play', async () => {
+    const r = await ws.run('clear.yaml');
+    expect(r.code, explain(r)).toBe(0);
+    expect(statuses(r.events, 'after clearing')).toEqual({ h2: 'ok' });
+    expect(statuses(r.events, 'later play')).toEqual({ h1: 'ok', h2: 'ok' });
+  });
+});
