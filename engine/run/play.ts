@@ -13,7 +13,8 @@ import { emptyCounts } from '../report/events.js';
 import { gatherFacts } from './facts.js';
 import { flushHandlers } from './handlers.js';
 import { eligibleHosts, runNodes, type BatchControl } from './nodes.js';
-import type { PlayFrame } from './scope.js';
+import { playScope, type PlayFrame } from './scope.js';
+import { taskConnection } from './task-connection.js';
 import { toBool } from '../template/helpers/encoding.js';
 import { Scope, type Layer } from '../template/index.js';
 
@@ -154,7 +155,9 @@ async function gather(ctx: RunContext, frame: PlayFrame): Promise<void> {
       let status: 'ok' | 'failed' | 'unreachable' = 'ok';
       let msg: string | undefined;
       try {
-        hs.gathered = { ...(await gatherFacts(await ctx.deps.connection(h))) };
+        // The play's connection keywords and variables, as its tasks would have them.
+        const scope = playScope(ctx, frame, h);
+        hs.gathered = { ...(await gatherFacts(await ctx.deps.connection(h, taskConnection(ctx, { play: frame.play, nodes: [] }, h, scope, scope).settings))) };
       } catch (e) {
         status = e instanceof UnreachableError ? 'unreachable' : 'failed';
         msg = errorMessage(e);

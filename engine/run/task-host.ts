@@ -10,6 +10,7 @@ import { conditions, environment, flag, text, type Chain } from './keywords.js';
 import { buildModuleContext, type TaskEnv } from './module-context.js';
 import { callModule } from './module-call.js';
 import { playScope, readVar, taskScope, type PlayFrame } from './scope.js';
+import { taskConnection } from './task-connection.js';
 import { combineItems, registeredValue, type HostResult, type ItemResult } from './task-result.js';
 
 export type HostHooks = { progress(msg: string): void; warn(msg: string): void; log(level: number, msg: string): void };
@@ -52,6 +53,12 @@ export async function runTaskOnHost(ctx: RunContext, frame: PlayFrame, chain: Ch
   } catch (e) {
     return errorResult(e, task);
   }
+}
+
+/** A value computed on first use, then kept (a thrown error is thrown again each time). */
+function memo<T>(f: () => T): () => T {
+  let done: { v: T } | undefined;
+  return () => (done ??= { v: f() }).v;
 }
 
 /** loop_control.extended: Ansible's ansible_loop (previtem and nextitem only where there is one). */
@@ -101,8 +108,7 @@ async function runOnce(ctx: RunContext, frame: PlayFrame, chain: Chain, task: Ta
       nodeName: String(readVar(ctx, scope, 'node_name') ?? host),
       check,
       diff: (flag(t, chain, 'diff', scope) ?? true) && ctx.options.diff,
-      become: flag(t, chain, 'become', scope) ?? Boolean(readVar(ctx, scope, 'become') ?? readVar(ctx, scope, 'ansible_become')),
-      becomeUser: text(t, chain, 'becomeUser', scope) ?? (readVar(ctx, scope, 'become_user') as string | undefined) ?? (readVar(ctx, scope, 'ansible_become_user') as string | undefined),
+      connection: memo(() => taskConnection(ctx, chain, delegate ?? host, delegate ? taskScope(ctx, frame, delegate, chain.nodes, undefined) : scope, scope)),
       environment: environment(t, chain, scope),
       timeoutMs: timeout ? Number(timeout) * 1000 : undefined,
       // Read only when the module asks for a Kubernetes client: most tasks never do.

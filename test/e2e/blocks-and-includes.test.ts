@@ -57,13 +57,13 @@ describe('include_tasks, import_tasks, roles', () => {
       'tasks/server.yaml': [{ name: 'server part', shell: mark('server {{which}}') }],
       'tasks/agent.yaml': [{ name: 'agent part', shell: mark('agent {{which}}') }],
       'tasks/imported.yaml': [{ name: 'imported', shell: mark('imported {{imp}}') }],
-      'roles/web/tasks/main.yaml': [{ name: 'role task', shell: mark('role {{port}}'), notify: 'role handler' }],
-      'roles/web/defaults/main.yaml': { port: 80 },
+      'roles/web/tasks/main.yaml': [{ name: 'role task', shell: mark('role {{http_port}}'), notify: 'role handler' }],
+      'roles/web/defaults/main.yaml': { http_port: 80 },
       'roles/web/handlers/main.yaml': [{ name: 'role handler', shell: mark('role handler') }],
       'include.yaml': [
         {
           hosts: 'all',
-          roles: ['web', { role: 'web', port: 8080 }],
+          roles: ['web', { role: 'web', http_port: 8080 }],
           tasks: [
             { include_tasks: 'tasks/step.yaml', loop: ['a', 'b'], vars: { extra: 'x' } },
             { name: 'by kind', include_tasks: 'tasks/{{which}}.yaml', vars: { which: '{{ternary (eq inventory_hostname "h1") "server" "agent"}}' } },
