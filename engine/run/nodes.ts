@@ -48,7 +48,18 @@ async function runTask(ctx: RunContext, frame: PlayFrame, task: TaskDef, chain: 
   const { results } = await runTaskOnHosts(ctx, frame, chain, task, hosts);
   await metaActions(ctx, frame, results, control);
   const fatal = [...results].filter(([, r]) => (r.status === 'failed' || r.status === 'unreachable') && !r.ignored);
-  if (fatal.length && (flag(ctx.deps.templater, chain, 'anyErrorsFatal', taskScope(ctx, frame, hosts[0], chain.nodes, undefined)) ?? false)) {
+  if (!fatal.length) return;
+  let anyErrorsFatal: boolean;
+  try {
+    anyErrorsFatal = flag(ctx.deps.templater, chain, 'anyErrorsFatal', taskScope(ctx, frame, hosts[0], chain.nodes, undefined)) ?? false;
+  } catch (e) {
+    // An any_errors_fatal that is no true/false stops the run there, at its line.
+    ctx.state.stopped = located(e, task.pos);
+    control.ended = true;
+    control.endPlay = true;
+    return;
+  }
+  if (anyErrorsFatal) {
     const failed = fatal.filter(([, r]) => r.status === 'failed').map(([h]) => h);
     const unreachable = fatal.filter(([, r]) => r.status === 'unreachable').map(([h]) => h);
     const who = [failed.length ? `${failed.join(', ')} failed` : '', unreachable.length ? `${unreachable.join(', ')} ${unreachable.length === 1 ? 'was' : 'were'} unreachable` : ''];

@@ -7,10 +7,9 @@
 import type { ConnectionSettings } from '../connection/types.js';
 import { errorMessage, UnreachableError } from '../errors.js';
 import { CONNECTION_VARS, connectionSettings, connectionVar } from '../inventory/connection-vars.js';
-import { toBool } from '../template/helpers/encoding.js';
 import { Scope } from '../template/index.js';
 import type { RunContext } from './context.js';
-import { flag, text, type Chain } from './keywords.js';
+import { flag, keywordBool, text, type Chain } from './keywords.js';
 import { hostInventoryVars, readVar } from './scope.js';
 
 export type TaskConnection = { settings: ConnectionSettings; become: boolean; becomeUser?: string };
@@ -45,7 +44,7 @@ export function taskConnection(ctx: RunContext, chain: Chain, target: string, va
   const becomeUserVar = connectionVar(get, 'become_user');
   return {
     settings,
-    become: becomeVar !== undefined ? toBool(becomeVar) : (flag(t, chain, 'become', keywordScope) ?? false),
+    become: becomeVar !== undefined ? keywordBool(becomeVar, 'ansible_become', undefined) : (flag(t, chain, 'become', keywordScope) ?? false),
     becomeUser: becomeUserVar !== undefined ? String(becomeUserVar) : text(t, chain, 'becomeUser', keywordScope),
   };
 }

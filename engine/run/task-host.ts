@@ -6,7 +6,7 @@ import type { TaskDef } from '../load/model.js';
 import { Scope, type Layer } from '../template/index.js';
 import { checkArgs } from './args.js';
 import type { RunContext } from './context.js';
-import { conditions, environment, flag, text, type Chain } from './keywords.js';
+import { conditions, environment, flag, innermost, keywordSeconds, text, type Chain } from './keywords.js';
 import { buildModuleContext, type TaskEnv } from './module-context.js';
 import { callModule } from './module-call.js';
 import { playScope, readVar, taskScope, type PlayFrame } from './scope.js';
@@ -47,12 +47,22 @@ export async function runTaskOnHost(ctx: RunContext, frame: PlayFrame, chain: Ch
       const label = lc.label !== undefined ? String(t.render(lc.label, scope, task.fieldPos.loop_control)) : typeof list[i] === 'object' ? JSON.stringify(list[i]) : String(list[i]);
       const r = await runOnce(ctx, frame, chain, task, host, scope, hooks);
       results.push({ ...r, item: list[i], label, loopVars });
-      if (lc.pause && i < list.length - 1) await ctx.deps.clock.sleep(Number(t.render(String(lc.pause), scope)) * 1000, ctx.state.abort.signal);
+      if (lc.pause && i < list.length - 1) {
+        const pause = keywordSeconds(t.render(String(lc.pause), scope, task.fieldPos.loop_control), 'loop_control.pause', task.fieldPos.loop_control);
+        await ctx.deps.clock.sleep(pause * 1000, ctx.state.abort.signal);
+      }
     }
     return combineItems(results);
   } catch (e) {
     return errorResult(e, task);
   }
+}
+
+/** retries: a whole number (0 or less is one attempt, as in Ansible), else an error at its line. */
+function wholeOrNegative(v: unknown, pos: SourcePos | undefined): number {
+  const n = typeof v === 'number' ? v : typeof v === 'string' && v.trim() !== '' ? Number(v) : NaN;
+  if (!Number.isInteger(n)) throw new TemplateError(`retries: ${JSON.stringify(v)} is not a whole number`, { pos });
+  return n;
 }
 
 /** A value computed on first use, then kept (a thrown error is thrown again each time). */
@@ -102,6 +112,7 @@ async function runOnce(ctx: RunContext, frame: PlayFrame, chain: Chain, task: Ta
     const taskCheck = flag(t, chain, 'checkMode', scope);
     const check = taskCheck ?? ctx.options.check;
     const timeout = text(t, chain, 'timeout', scope);
+    const timeoutPos = innermost(chain, 'timeout')?.pos;
     const env: TaskEnv = {
       host,
       target: delegate ?? host,
@@ -110,7 +121,7 @@ async function runOnce(ctx: RunContext, frame: PlayFrame, chain: Chain, task: Ta
       diff: (flag(t, chain, 'diff', scope) ?? true) && ctx.options.diff,
       connection: memo(() => taskConnection(ctx, chain, delegate ?? host, delegate ? taskScope(ctx, frame, delegate, chain.nodes, undefined) : scope, scope)),
       environment: environment(t, chain, scope),
-      timeoutMs: timeout ? Number(timeout) * 1000 : undefined,
+      timeoutMs: timeout === undefined ? undefined : keywordSeconds(timeout, 'timeout', timeoutPos) * 1000 || undefined,
       // Read only when the module asks for a Kubernetes client: most tasks never do.
       kube: () => ({
         kubeconfig: text(t, chain, 'kubeconfig', scope) ?? (readVar(ctx, scope, 'kubeconfig') as string | undefined),
@@ -192,8 +203,8 @@ function adjust(ctx: RunContext, task: TaskDef, scope: Scope, r: HostResult): Ho
  */
 async function retry(ctx: RunContext, task: TaskDef, scope: Scope, once: () => Promise<HostResult>, hooks: HostHooks): Promise<HostResult> {
   const t = ctx.deps.templater;
-  const retries = Number(task.retries === undefined ? 3 : t.render(String(task.retries), scope));
-  const delay = Number(task.delay === undefined ? 5 : t.render(String(task.delay), scope));
+  const retries = task.retries === undefined ? 3 : wholeOrNegative(t.render(String(task.retries), scope, task.fieldPos.retries), task.fieldPos.retries);
+  const delay = task.delay === undefined ? 5 : keywordSeconds(t.render(String(task.delay), scope, task.fieldPos.delay), 'delay', task.fieldPos.delay);
   if (retries <= 0) return once();
   for (let attempt = 1; ; attempt++) {
     const r = await once();
