@@ -57,6 +57,15 @@ describe('compare', () => {
     expect(c.equalPairs).toBe(0);
   });
 
+  it('sees tasks run in another order', () => {
+    const a = outcome('ansible', ['ok', 'changed']);
+    const h = outcome('herdbook', ['ok', 'changed']);
+    h.hosts.set('l1', [...h.hosts.get('l1')!].reverse());
+    const c = compare(noCase, a, h, README);
+    expect(c.unexpected).toEqual([{ what: 'order', host: 'l1', ansible: ['p | t0 #1', 'p | t1 #1'], herdbook: ['p | t1 #1', 'p | t0 #1'] }]);
+    expect(c.equalPairs).toBe(2);
+  });
+
   it('accepts a declared difference that cites README, and calls the others stale', () => {
     const a = outcome('ansible', ['skipped']);
     const h = outcome('herdbook', ['unknown']);

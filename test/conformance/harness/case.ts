@@ -11,7 +11,7 @@ export const CASES_DIR = path.resolve(import.meta.dirname, '../cases');
 
 /** A difference herdbook makes on purpose, with the README line it follows. */
 export type Declared = {
-  what: 'status' | 'items' | 'registered' | 'file' | 'recap' | 'exit';
+  what: 'status' | 'items' | 'registered' | 'order' | 'file' | 'recap' | 'exit';
   host?: string;
   task?: string;
   field?: string;

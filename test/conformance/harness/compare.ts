@@ -50,6 +50,16 @@ export function compare(c: Pick<CaseSpec, 'registered' | 'differences'>, a: Outc
       if (diffs.length === before) equalPairs++;
     }
   }
+  // The order each host ran its tasks in (handlers in definition order, sections, includes);
+  // tasks only one tool ran were reported above.
+  for (const host of hosts) {
+    const ka = (a.hosts.get(host) ?? []).map((t) => t.key);
+    const kh = (h.hosts.get(host) ?? []).map((t) => t.key);
+    const both = new Set(ka.filter((k) => kh.includes(k)));
+    const sa = ka.filter((k) => both.has(k));
+    const sh = kh.filter((k) => both.has(k));
+    if (!isDeepStrictEqual(sa, sh)) diffs.push({ what: 'order', host, ansible: sa, herdbook: sh });
+  }
   for (const p of [...new Set([...Object.keys(a.files), ...Object.keys(h.files)])].sort()) {
     if (!isDeepStrictEqual(a.files[p], h.files[p])) diffs.push({ what: 'file', field: p, ansible: a.files[p] ?? ABSENT, herdbook: h.files[p] ?? ABSENT });
   }

@@ -36,6 +36,8 @@ export type Outcome = {
   /** The tool's raw machine output, for failure messages. */
   raw: string;
   durationMs: number;
+  /** CPU time of the tool and its children, where /usr/bin/time measured it. */
+  cpuMs?: number;
 };
 
 export const GATHERING = 'Gathering facts';

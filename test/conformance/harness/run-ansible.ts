@@ -58,7 +58,7 @@ export function ansibleEnv(input: RunInput, marks: string): NodeJS.ProcessEnv {
 export async function runAnsible(input: RunInput): Promise<Outcome> {
   const marks = path.join(input.root, 'marks.ndjson');
   const args = [input.playbook, ...input.inventories.flatMap((i) => ['-i', i]), ...input.flags];
-  const r = await run('ansible-playbook', args, { cwd: path.dirname(input.playbook), env: ansibleEnv(input, marks), timeoutMs: input.timeoutMs });
+  const r = await run('ansible-playbook', args, { cwd: path.dirname(input.playbook), env: ansibleEnv(input, marks), timeoutMs: input.timeoutMs, cpuFile: path.join(input.root, 'cpu') });
   const json = parseJson(r.stdout);
   const ignored = new Set<string>();
   if (existsSync(marks)) {
@@ -93,6 +93,7 @@ export async function runAnsible(input: RunInput): Promise<Outcome> {
     stderr: r.stderr,
     raw: r.stdout,
     durationMs: r.durationMs,
+    cpuMs: r.cpuMs,
   };
 }
 

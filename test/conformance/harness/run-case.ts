@@ -23,7 +23,7 @@ export function prepare(c: CaseSpec, tool: Tool, root: string, world: World, tim
   return { root: troot, playbook, inventories: [inventory, conn], flags: c.flags, out, normalize, world, timeoutMs };
 }
 
-export async function runCase(c: CaseSpec, root: string, world: World, readme: string, timeoutMs = 240_000): Promise<CaseResult> {
+export async function runCase(c: CaseSpec, root: string, world: World, readme: string, timeoutMs = 480_000): Promise<CaseResult> {
   const [ansible, herdbook] = await Promise.all([runAnsible(prepare(c, 'ansible', root, world, timeoutMs)), runHerdbook(prepare(c, 'herdbook', root, world, timeoutMs))]);
   return { spec: c, ansible, herdbook, comparison: compare(c, ansible, herdbook, readme), shape: shapeDifferences(c.dir) };
 }

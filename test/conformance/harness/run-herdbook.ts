@@ -12,7 +12,7 @@ import { run } from './spawn.js';
 export async function runHerdbook(input: RunInput): Promise<Outcome> {
   const args = [BIN, 'run', input.playbook, ...input.inventories.flatMap((i) => ['-i', i]), '--output', 'json', ...input.flags];
   // No ~/.ssh/config: the inventory says everything, as it does for Ansible.
-  const r = await run(process.execPath, args, { cwd: path.dirname(input.playbook), env: cliEnv({ HERDBOOK_SSH_CONFIG: '' }), timeoutMs: input.timeoutMs });
+  const r = await run(process.execPath, args, { cwd: path.dirname(input.playbook), env: cliEnv({ HERDBOOK_SSH_CONFIG: '' }), timeoutMs: input.timeoutMs, cpuFile: path.join(input.root, 'cpu') });
   let events: RunEvent[] = [];
   try {
     events = parseEvents(r.stdout);
@@ -50,6 +50,7 @@ export async function runHerdbook(input: RunInput): Promise<Outcome> {
     stderr: r.stderr,
     raw: r.stdout,
     durationMs: r.durationMs,
+    cpuMs: r.cpuMs,
   };
 }
 
