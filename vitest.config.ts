@@ -5,12 +5,13 @@ import { defineConfig } from 'vitest/config';
 
 /**
  * How much real time a file spends waiting on real processes: playbooks on a whole sandbox (on
- * both API servers), real control planes, sshd fleets. Known from its source, so a fresh clone
+ * both API servers) and the conformance suite (every case through ansible-playbook), real
+ * control planes, sshd fleets. Known from its source, so a fresh clone
  * (CI: no vitest cache of durations) starts the long files first instead of ending on them.
  */
 function weight(file: string): number {
   const src = readFileSync(file, 'utf8');
-  if (/\bdescribeSandboxes\(/.test(src)) return 3;
+  if (/\bdescribeSandboxes\(/.test(src) || /\brunCase\(/.test(src)) return 3;
   if (/\b(describeBackends|describeRealKube|startRealKubeForFile)\(/.test(src)) return 2;
   if (/\b(fleetFor|testFleet|startFleet|sandboxFor)\(/.test(src)) return 1;
   return 0;

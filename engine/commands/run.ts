@@ -105,7 +105,7 @@ export async function runCommand(playbooks: string[], flags: RunFlags, io: Comma
   const checker = documentChecker(v.registry);
   const deps: RunDeps = {
     reporter,
-    connection: overrides.connection ?? ((host) => pool.get(host)),
+    connection: overrides.connection ?? ((host, settings) => (settings ? pool.open(settings) : pool.get(host))),
     kube: createKubeFactory({
       connection: (h) => pool.get(h),
       settings: (h) => pool.settings(h),

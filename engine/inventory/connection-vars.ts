@@ -52,8 +52,16 @@ function bool(v: unknown): boolean | undefined {
   return ['true', 'yes', 'on', '1'].includes(String(v).toLowerCase());
 }
 
-export function connectionSettings(host: string, get: (name: string) => unknown): ConnectionSettings & { become?: boolean; becomeUser?: string } {
-  const v = (n: ConnectionVar) => connectionVar(get, n);
+/**
+ * `keywords`: the play/block/task keywords (connection, remote_user, port), used where no
+ * variable of any name sets the value: in Ansible the variables win over the keywords.
+ */
+export function connectionSettings(
+  host: string,
+  get: (name: string) => unknown,
+  keywords: Partial<Record<ConnectionVar, unknown>> = {},
+): ConnectionSettings & { become?: boolean; becomeUser?: string } {
+  const v = (n: ConnectionVar) => connectionVar(get, n) ?? keywords[n];
   const kindText = v('connection');
   let kind: ConnectionSettings['kind'];
   if (kindText !== undefined) {

@@ -19,6 +19,10 @@ export type Inheritable = {
   runOnce?: unknown;
   anyErrorsFatal?: unknown;
   timeout?: unknown;
+  /** Connection keywords: weaker than the ansible_* variables of every layer, as in Ansible. */
+  connection?: unknown;
+  remoteUser?: unknown;
+  port?: unknown;
   kubeconfig?: unknown;
   kubeContext?: unknown;
   kubeconfigFrom?: unknown;
@@ -91,8 +95,6 @@ export type Play = Inheritable &
     maxFailPercentage?: unknown;
     forceHandlers?: unknown;
     gatherFacts?: unknown;
-    remoteUser?: string;
-    connection?: string;
     preTasks: TaskNode[];
     tasks: TaskNode[];
     postTasks: TaskNode[];
@@ -130,6 +132,9 @@ export const INHERITED_KEYS: Record<string, keyof Inheritable> = {
   run_once: 'runOnce',
   any_errors_fatal: 'anyErrorsFatal',
   timeout: 'timeout',
+  connection: 'connection',
+  remote_user: 'remoteUser',
+  port: 'port',
   kubeconfig: 'kubeconfig',
   kube_context: 'kubeContext',
   kubeconfig_from: 'kubeconfigFrom',

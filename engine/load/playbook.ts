@@ -78,8 +78,6 @@ function buildPlay(raw: Record<string, unknown>, file: string, ctx: LoadContext)
       maxFailPercentage: raw.max_fail_percentage,
       forceHandlers: raw.force_handlers,
       gatherFacts: raw.gather_facts,
-      remoteUser: raw.remote_user as string | undefined,
-      connection: raw.connection as string | undefined,
       preTasks,
       tasks,
       postTasks,
@@ -106,8 +104,8 @@ function roleBlock(ref: unknown, pos: SourcePos, list: unknown[], i: number, sco
   if (typeof ref === 'string') return loadRoleBlock(ref, { pos: at, scope }, ctx);
   if (!isMap(ref)) return undefined;
   const name = String(ref.role ?? ref.name ?? '');
-  const reserved = new Set(['role', 'name', 'vars', 'tags', 'when', 'become', 'become_user', 'environment']);
-  // Other keys of a role entry are role parameters, like Ansible's `- { role: x, port: 80 }`.
+  const reserved = new Set(['role', 'name', 'vars', 'tags', 'when', 'become', 'become_user', 'environment', 'connection', 'remote_user', 'port']);
+  // Other keys of a role entry are role parameters, like Ansible's `- { role: x, http_port: 80 }` (keywords such as port are not).
   const params = Object.fromEntries(Object.entries(ref).filter(([k]) => !reserved.has(k)));
   const vars = { ...params, ...(isMap(ref.vars) ? ref.vars : {}) };
   const block = loadRoleBlock(name, { pos: at, scope, vars: Object.keys(vars).length ? vars : undefined }, ctx);

@@ -28,6 +28,10 @@ export type RunEvent =
       /** A loop's items in order: the loop_control label (or the item), its status and message. */
       items?: { label: string; status: Status; msg?: string }[];
       ignored?: boolean;
+      /** Set on a failed result that changed something all the same (a command that ran and exited non-zero). */
+      changed?: boolean;
+      /** The value `register:` stored (tasks that register, except no_log ones): what later tasks see. */
+      registered?: Record<string, unknown>;
       /** The task is a handler (notified, run at a flush). */
       handler?: boolean;
       /** Only with -v: the command output and details. */

@@ -1,12 +1,18 @@
-// One connection per host for the whole run, whatever its kind: local, ssh (one ssh2
-// connection per host, channels multiplexed), or pct (through the Proxmox host's connection).
+// Connections pooled by the settings they resolve to, for the whole run, whatever their kind:
+// local, ssh (one ssh2 connection per host and settings, channels multiplexed), or pct
+// (through the Proxmox host's connection). A host reached locally in one play and over SSH in
+// the next has one of each.
 import type { Connection, ConnectionSettings } from '../connection/types.js';
 import { LocalConnection } from '../connection/local.js';
 import { UnreachableError, errorMessage } from '../errors.js';
 import { connectionSettings } from '../inventory/connection-vars.js';
+import { settingsKey } from '../connection/settings-key.js';
 
 export type ConnectionPool = {
+  /** The host as its inventory and -e say to reach it (Kubernetes, the Proxmox node of a pct host). */
   get(host: string, kindOverride?: string): Promise<Connection>;
+  /** A connection with these settings (a task's, resolved from its keywords and variables). */
+  open(settings: ConnectionSettings): Promise<Connection>;
   settings(host: string): ConnectionSettings;
   closeAll(): Promise<void>;
 };
@@ -16,45 +22,51 @@ export function createConnectionPool(varsOf: (host: string) => (name: string) =>
   let sshPool: Promise<import('../connection/ssh/index.js').SshPool> | undefined;
   const settings = (host: string, kindOverride?: string): ConnectionSettings => {
     try {
-      const s = connectionSettings(host, varsOf(host));
+      // become is per command (the task's), not a connection setting.
+      const { become: _b, becomeUser: _u, ...s } = connectionSettings(host, varsOf(host));
       return kindOverride ? { ...s, kind: kindOverride as ConnectionSettings['kind'] } : s;
     } catch (e) {
       throw new UnreachableError(host, 'config', errorMessage(e));
     }
   };
+  const connect = async (s: ConnectionSettings): Promise<Connection> => {
+    const host = s.host;
+    if (s.kind === 'local') return new LocalConnection(host, { becomePassword: s.becomePassword });
+    if (s.kind === 'ssh') {
+      sshPool ??= import('../connection/ssh/index.js').then((m) => m.createSshPool());
+      return (await sshPool).connection(s);
+    }
+    const { createPctConnection } = await import('../connection/pct.js');
+    if (!s.pctHost) throw new UnreachableError(host, 'config', `host ${host}: connection pct needs pct_host (the Proxmox node, an inventory host or an address)`);
+    if (s.pctVmid === undefined) throw new UnreachableError(host, 'config', `host ${host}: connection pct needs pct_vmid (or pct_id / proxmox_vmid)`);
+    // Proxmox VMIDs are integers from 100 (pve-common's pve-vmid format).
+    if (!Number.isInteger(s.pctVmid) || s.pctVmid < 100 || s.pctVmid > 999_999_999) {
+      const got = Number.isNaN(s.pctVmid) ? 'not a number' : `got ${s.pctVmid}`;
+      throw new UnreachableError(host, 'config', `host ${host}: pct_vmid must be a Proxmox VMID (an integer from 100 to 999999999), ${got}`);
+    }
+    // The Proxmox node is reached by ssh or locally; a pct_host that is itself a container would wait on itself.
+    if (s.pctHost === host || settings(s.pctHost).kind === 'pct') {
+      throw new UnreachableError(host, 'config', `host ${host}: pct_host ${s.pctHost} must be the Proxmox node (reached by ssh or local), not a pct container`);
+    }
+    // pct needs root on the Proxmox node: sudo when that connection logs in as someone else.
+    const proxmoxUser = settings(s.pctHost).user;
+    return createPctConnection({ ...s, pctSudo: s.pctSudo ?? (proxmoxUser !== undefined && proxmoxUser !== 'root') }, await pool.get(s.pctHost));
+  };
+  const pooled = (key: string, make: () => Promise<Connection>): Promise<Connection> => {
+    let c = open.get(key);
+    if (!c) {
+      c = make();
+      open.set(key, c);
+    }
+    return c;
+  };
   const pool: ConnectionPool = {
     settings: (host) => settings(host),
-    get(host, kindOverride) {
-      const key = `${host}|${kindOverride ?? ''}`;
-      let c = open.get(key);
-      if (!c) {
-        c = (async () => {
-          const s = settings(host, kindOverride);
-          if (s.kind === 'local') return new LocalConnection(host, { becomePassword: s.becomePassword });
-          if (s.kind === 'ssh') {
-            sshPool ??= import('../connection/ssh/index.js').then((m) => m.createSshPool());
-            return (await sshPool).connection(s);
-          }
-          const { createPctConnection } = await import('../connection/pct.js');
-          if (!s.pctHost) throw new UnreachableError(host, 'config', `host ${host}: connection pct needs pct_host (the Proxmox node, an inventory host or an address)`);
-          if (s.pctVmid === undefined) throw new UnreachableError(host, 'config', `host ${host}: connection pct needs pct_vmid (or pct_id / proxmox_vmid)`);
-          // Proxmox VMIDs are integers from 100 (pve-common's pve-vmid format).
-          if (!Number.isInteger(s.pctVmid) || s.pctVmid < 100 || s.pctVmid > 999_999_999) {
-            const got = Number.isNaN(s.pctVmid) ? 'not a number' : `got ${s.pctVmid}`;
-            throw new UnreachableError(host, 'config', `host ${host}: pct_vmid must be a Proxmox VMID (an integer from 100 to 999999999), ${got}`);
-          }
-          // The Proxmox node is reached by ssh or locally; a pct_host that is itself a container would wait on itself.
-          if (s.pctHost === host || settings(s.pctHost).kind === 'pct') {
-            throw new UnreachableError(host, 'config', `host ${host}: pct_host ${s.pctHost} must be the Proxmox node (reached by ssh or local), not a pct container`);
-          }
-          // pct needs root on the Proxmox node: sudo when that connection logs in as someone else.
-          const proxmoxUser = settings(s.pctHost).user;
-          return createPctConnection({ ...s, pctSudo: s.pctSudo ?? (proxmoxUser !== undefined && proxmoxUser !== 'root') }, await pool.get(s.pctHost));
-        })();
-        open.set(key, c);
-      }
-      return c;
+    async get(host, kindOverride) {
+      const s = settings(host, kindOverride);
+      return pooled(settingsKey(s), () => connect(s));
     },
+    open: (s) => pooled(settingsKey(s), () => connect(s)),
     async closeAll() {
       const all = await Promise.allSettled(open.values());
       open.clear();
@@ -65,3 +77,4 @@ export function createConnectionPool(varsOf: (host: string) => (name: string) =>
   };
   return pool;
 }
+

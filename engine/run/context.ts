@@ -1,6 +1,6 @@
 // What a run carries: options, injected dependencies (connections, Kubernetes, clock,
 // reporter) and the mutable state of hosts. Passed explicitly, never global.
-import type { Connection } from '../connection/types.js';
+import type { Connection, ConnectionSettings } from '../connection/types.js';
 import type { Inventory } from '../inventory/model.js';
 import type { GroupIndex } from '../inventory/groups.js';
 import type { VarsFiles } from '../inventory/model.js';
@@ -38,7 +38,8 @@ export type KubeSpec = {
 
 export type RunDeps = {
   reporter: Reporter;
-  connection(host: string): Promise<Connection>;
+  /** A host's connection: with `settings`, those a task resolved (pooled by them); without, as the inventory and -e say. */
+  connection(host: string, settings?: ConnectionSettings): Promise<Connection>;
   kube(spec: KubeSpec): Promise<KubeClient>;
   loadModule(name: string): Promise<ModuleDef>;
   templater: Templater;

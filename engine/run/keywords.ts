@@ -1,5 +1,6 @@
 // Keyword inheritance: the innermost of task → blocks → play that sets a keyword wins;
 // `when` conditions and environments accumulate instead.
+import { TemplateError, type SourcePos } from '../errors.js';
 import type { Inheritable, Play, TaskNode } from '../load/model.js';
 import { toBool } from '../template/helpers/encoding.js';
 import type { Scope, Templater } from '../template/index.js';
@@ -23,7 +24,25 @@ export function flag(t: Templater, chain: Chain, key: keyof Inheritable, scope: 
   const found = innermost(chain, key);
   if (!found || found.value === undefined || found.value === null) return undefined;
   const v = typeof found.value === 'string' ? t.render(found.value, scope, found.pos) : found.value;
-  return toBool(v);
+  return keywordBool(v, keyName(key), found.pos);
+}
+
+/** A keyword's (or a variable's) value as true or false; anything else is an error at its line. */
+export function keywordBool(v: unknown, name: string, pos: SourcePos | undefined): boolean {
+  try {
+    return toBool(v);
+  } catch {
+    throw new TemplateError(`${name}: ${JSON.stringify(v)} is not true or false`, { pos, hint: 'write true or false (yes/no), or a template that renders to one' });
+  }
+}
+
+/** A keyword's number of seconds (timeout, delay, loop_control.pause): a number of at least 0, else an error at its line. */
+export function keywordSeconds(v: unknown, name: string, pos: SourcePos | undefined, whole = false): number {
+  const n = typeof v === 'number' ? v : typeof v === 'string' && v.trim() !== '' ? Number(v) : NaN;
+  if (!Number.isFinite(n) || n < 0 || (whole && !Number.isInteger(n))) {
+    throw new TemplateError(`${name}: ${JSON.stringify(v)} is not ${whole ? 'a whole number' : 'a number'} of at least 0`, { pos });
+  }
+  return n;
 }
 
 export function text(t: Templater, chain: Chain, key: keyof Inheritable, scope: Scope): string | undefined {
@@ -33,9 +52,13 @@ export function text(t: Templater, chain: Chain, key: keyof Inheritable, scope: 
   return v === undefined || v === null ? undefined : String(v);
 }
 
-/** Every `when` on the way down (blocks, includes, the task): all must hold. */
+/**
+ * Every `when` on the way down (blocks and the task): all must hold. An include_tasks' own
+ * `when` is not among them: as in Ansible it decided once whether to include, and the
+ * included tasks do not ask it again.
+ */
 export function conditions(chain: Chain): { expr: unknown; pos?: import('../errors.js').SourcePos }[] {
-  return chain.nodes.filter((n) => n.when !== undefined).map((n) => ({ expr: n.when, pos: n.fieldPos.when ?? n.pos }));
+  return chain.nodes.filter((n) => n.kind !== 'include' && n.when !== undefined).map((n) => ({ expr: n.when, pos: n.fieldPos.when ?? n.pos }));
 }
 
 export function environment(t: Templater, chain: Chain, scope: Scope): Record<string, string> {

@@ -33,7 +33,7 @@ export async function callModule(mod: ModuleDef, args: unknown, mctx: ModuleCont
   try {
     const r = await mod.apply(mctx, args, plan, state);
     const status = r.failed ? 'failed' : (r.changed ?? true) ? 'changed' : 'ok';
-    return { status, msg: r.failed ?? r.msg ?? changes.join('; '), data: { ...(plan.data ?? {}), ...(r.data ?? {}) }, changes, diff: r.diff ?? plan.diff };
+    return { status, ...(r.failed && r.changed ? { changed: true } : {}), msg: r.failed ?? r.msg ?? changes.join('; '), data: { ...(plan.data ?? {}), ...(r.data ?? {}) }, changes, diff: r.diff ?? plan.diff };
   } catch (e) {
     if (e instanceof ModuleError) return { status: 'failed', msg: e.message, data: e.data ?? {}, changes };
     throw e;

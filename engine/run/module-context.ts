@@ -7,6 +7,7 @@ import type { ModuleContext } from '../module.js';
 import { Scope } from '../template/index.js';
 import type { KubeSpec, RunContext } from './context.js';
 import { readVar } from './scope.js';
+import type { TaskConnection } from './task-connection.js';
 
 export type TaskEnv = {
   host: string;
@@ -15,8 +16,8 @@ export type TaskEnv = {
   nodeName: string;
   check: boolean;
   diff: boolean;
-  become: boolean;
-  becomeUser?: string;
+  /** The task's connection settings and become, resolved on first use (most controller tasks never ask). */
+  connection: () => TaskConnection;
   environment: Record<string, string>;
   timeoutMs?: number;
   /** The run's abort, joined with this attempt's own (a task timeout): commands, waits and sleeps stop on it. */
@@ -35,13 +36,15 @@ export function buildModuleContext(ctx: RunContext, env: TaskEnv): ModuleContext
   let conn: Promise<Connection> | undefined;
   const connection = (host?: string) => {
     if (host && host !== env.target) return ctx.deps.connection(host);
-    conn ??= ctx.deps.connection(env.target);
+    conn ??= (async () => ctx.deps.connection(env.target, env.connection().settings))();
     return conn;
   };
+  const become = () => env.connection().become;
+  const becomeUser = () => env.connection().becomeUser;
   const withTask = (opts: ExecOptions = {}): ExecOptions => ({
     ...opts,
-    become: opts.become ?? env.become,
-    becomeUser: opts.becomeUser ?? env.becomeUser,
+    become: opts.become ?? become(),
+    becomeUser: opts.becomeUser ?? becomeUser(),
     env: { ...env.environment, ...(opts.env ?? {}) },
     timeout: opts.timeout ?? env.timeoutMs,
     signal: opts.signal ?? signal,
@@ -52,8 +55,8 @@ export function buildModuleContext(ctx: RunContext, env: TaskEnv): ModuleContext
     check: env.check,
     diff: env.diff,
     exec: async (cmd, opts) => (await connection()).exec(cmd, withTask(opts)),
-    put: async (data, dest, opts = {}) => (await connection()).put(data, dest, { ...opts, become: opts.become ?? env.become, becomeUser: opts.becomeUser ?? env.becomeUser }),
-    get: async (src, opts = {}) => (await connection()).get(src, { ...opts, become: opts.become ?? env.become, becomeUser: opts.becomeUser ?? env.becomeUser }),
+    put: async (data, dest, opts = {}) => (await connection()).put(data, dest, { ...opts, become: opts.become ?? become(), becomeUser: opts.becomeUser ?? becomeUser() }),
+    get: async (src, opts = {}) => (await connection()).get(src, { ...opts, become: opts.become ?? become(), becomeUser: opts.becomeUser ?? becomeUser() }),
     connection,
     kube: async () => ctx.deps.kube(env.kube()),
     hostVar: (name, host) => readVar(ctx, host && host !== env.host ? env.hostScope(host) : env.scope, name),

@@ -1,5 +1,6 @@
 // Task lists as plain recursion: tasks, blocks (rescue and always), include_tasks. No state
 // machine: each node runs on the hosts still eligible, in order.
+import { TemplateError } from '../errors.js';
 import type { BlockDef, IncludeDef, TaskDef, TaskNode } from '../load/model.js';
 import type { RunContext } from './context.js';
 import { flushHandlers } from './handlers.js';
@@ -47,7 +48,18 @@ async function runTask(ctx: RunContext, frame: PlayFrame, task: TaskDef, chain: 
   const { results } = await runTaskOnHosts(ctx, frame, chain, task, hosts);
   await metaActions(ctx, frame, results, control);
   const fatal = [...results].filter(([, r]) => (r.status === 'failed' || r.status === 'unreachable') && !r.ignored);
-  if (fatal.length && (flag(ctx.deps.templater, chain, 'anyErrorsFatal', taskScope(ctx, frame, hosts[0], chain.nodes, undefined)) ?? false)) {
+  if (!fatal.length) return;
+  let anyErrorsFatal: boolean;
+  try {
+    anyErrorsFatal = flag(ctx.deps.templater, chain, 'anyErrorsFatal', taskScope(ctx, frame, hosts[0], chain.nodes, undefined)) ?? false;
+  } catch (e) {
+    // An any_errors_fatal that is no true/false stops the run there, at its line.
+    ctx.state.stopped = located(e, task.pos);
+    control.ended = true;
+    control.endPlay = true;
+    return;
+  }
+  if (anyErrorsFatal) {
     const failed = fatal.filter(([, r]) => r.status === 'failed').map(([h]) => h);
     const unreachable = fatal.filter(([, r]) => r.status === 'unreachable').map(([h]) => h);
     const who = [failed.length ? `${failed.join(', ')} failed` : '', unreachable.length ? `${unreachable.join(', ')} ${unreachable.length === 1 ? 'was' : 'were'} unreachable` : ''];
@@ -76,7 +88,15 @@ async function metaActions(ctx: RunContext, frame: PlayFrame, results: Map<strin
       control.endPlay = true;
       break;
     case 'clear_host_errors':
-      for (const h of frame.batch) ctx.state.hosts.get(h)!.failed = false;
+      // As Ansible: every host of the batch is failed or unreachable no more (the run's exit
+      // status forgets them, later plays have them again), but one that had left this play
+      // does not come back to it; the hosts that ran it (a rescue, an always) carry on.
+      for (const h of frame.batch) {
+        const hs = ctx.state.hosts.get(h)!;
+        if ((hs.failed || hs.unreachable) && !results.has(h)) hs.ended = true;
+        hs.failed = false;
+        hs.unreachable = false;
+      }
       break;
   }
 }
@@ -115,29 +135,39 @@ async function runInclude(ctx: RunContext, frame: PlayFrame, inc: IncludeDef, ch
   const reporter = ctx.deps.reporter;
   const where = `${inc.pos.file}:${inc.pos.line}`;
   const title = inc.name ?? `include_tasks: ${inc.file}`;
+  const loopVar = inc.loopControl?.loopVar ?? 'item';
+  const result = (h: string, status: 'ok' | 'skipped' | 'failed', started: number, extra: { msg?: string; items?: { label: string; status: 'ok' | 'skipped' }[] } = {}) =>
+    reporter.emit({ type: 'task_result', play: frame.play.name, task: title, host: h, status, batch: frame.batchIndex + 1, duration_ms: Math.round(ctx.deps.clock.now() - started), where, ...extra });
   reporter.emit({ type: 'task_start', play: frame.play.name, task: title, batch: frame.batchIndex + 1, hosts, where });
   for (const h of hosts) {
     const started = ctx.deps.clock.now();
+    const hs = ctx.state.hosts.get(h)!;
     // The include's own vars count when its file name is templated (as in Ansible).
     const scope = taskScope(ctx, frame, h, chain.nodes, undefined);
     try {
-      if (inc.when !== undefined && !t.condition(inc.when, scope, inc.fieldPos.when)) {
-        reporter.emit({ type: 'task_result', play: frame.play.name, task: title, host: h, status: 'skipped', batch: frame.batchIndex + 1, duration_ms: 0, where });
-        continue;
-      }
-      const items = inc.loop === undefined ? [undefined] : (t.renderDeep(inc.loop, scope, inc.fieldPos.loop) as unknown[]);
+      const items = inc.loop === undefined ? [undefined] : loopItems(t.renderDeep(inc.loop, scope, inc.fieldPos.loop), inc);
+      const statuses: { label: string; status: 'ok' | 'skipped' }[] = [];
       for (const item of items) {
-        const s = item === undefined ? scope : scope.with({ [inc.loopControl?.loopVar ?? 'item']: item });
+        const s = inc.loop === undefined ? scope : scope.with({ [loopVar]: item });
+        // As Ansible: with a loop, `when` is asked per item.
+        if (inc.when !== undefined && !t.condition(inc.when, s, inc.fieldPos.when)) {
+          statuses.push({ label: typeof item === 'object' ? JSON.stringify(item) : String(item), status: 'skipped' });
+          continue;
+        }
+        statuses.push({ label: typeof item === 'object' ? JSON.stringify(item) : String(item), status: 'ok' });
         const file = String(t.render(inc.file, s, inc.fieldPos.include_tasks));
         const key = JSON.stringify([file, item]);
         const g = groups.get(key) ?? groups.set(key, { file, item, hosts: [] }).get(key)!;
         g.hosts.push(h);
       }
-      reporter.emit({ type: 'task_result', play: frame.play.name, task: title, host: h, status: 'ok', batch: frame.batchIndex + 1, duration_ms: Math.round(ctx.deps.clock.now() - started), where, msg: 'included' });
+      const skipped = statuses.every((x) => x.status === 'skipped');
+      // Ansible counts a skipped include, and then each file it includes (below), never the include itself.
+      if (skipped) hs.counts.skipped++;
+      result(h, skipped ? 'skipped' : 'ok', started, { msg: skipped ? (items.length ? 'condition was false' : 'No items in the list') : 'included', ...(inc.loop === undefined ? {} : { items: statuses }) });
     } catch (err) {
-      ctx.state.hosts.get(h)!.failed = true;
-      ctx.state.hosts.get(h)!.counts.failed++;
-      reporter.emit({ type: 'task_result', play: frame.play.name, task: title, host: h, status: 'failed', batch: frame.batchIndex + 1, duration_ms: 0, where, msg: located(err, inc.pos) });
+      hs.failed = true;
+      hs.counts.failed++;
+      result(h, 'failed', started, { msg: located(err, inc.pos) });
     }
   }
   for (const g of groups.values()) {
@@ -152,7 +182,13 @@ async function runInclude(ctx: RunContext, frame: PlayFrame, inc: IncludeDef, ch
       }
       continue;
     }
-    const itemBlock: BlockDef = { kind: 'block', tags: [], vars: g.item === undefined ? undefined : { [inc.loopControl?.loopVar ?? 'item']: g.item }, pos: inc.pos, fieldPos: {}, role: inc.role, block: nodes, rescue: [], always: [] };
+    for (const h of g.hosts) ctx.state.hosts.get(h)!.counts.ok++;
+    const itemBlock: BlockDef = { kind: 'block', tags: [], vars: g.item === undefined ? undefined : { [loopVar]: g.item }, pos: inc.pos, fieldPos: {}, role: inc.role, block: nodes, rescue: [], always: [] };
     await runNodes(ctx, frame, [itemBlock], chain, g.hosts, control, e);
   }
+}
+
+function loopItems(v: unknown, inc: IncludeDef): unknown[] {
+  if (!Array.isArray(v)) throw new TemplateError(`loop must be a list, got ${v === null ? 'null' : typeof v}`, { pos: inc.fieldPos.loop });
+  return inc.loopFlatten ? v.flatMap((x) => (Array.isArray(x) ? x : [x])) : v;
 }

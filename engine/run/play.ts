@@ -4,7 +4,7 @@
 // max_fail_percentage (0 by default for serial rollouts) stops everything after it.
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
-import { errorMessage, InputError, UnreachableError } from '../errors.js';
+import { errorMessage, InputError, TemplateError, UnreachableError } from '../errors.js';
 import { loadYamlFile } from '../load/files.js';
 import type { Play } from '../load/model.js';
 import { playLevel, resolvePlayHosts } from './resolve-play.js';
@@ -13,8 +13,9 @@ import { emptyCounts } from '../report/events.js';
 import { gatherFacts } from './facts.js';
 import { flushHandlers } from './handlers.js';
 import { eligibleHosts, runNodes, type BatchControl } from './nodes.js';
-import type { PlayFrame } from './scope.js';
-import { toBool } from '../template/helpers/encoding.js';
+import { playScope, type PlayFrame } from './scope.js';
+import { taskConnection } from './task-connection.js';
+import { keywordBool } from './keywords.js';
 import { Scope, type Layer } from '../template/index.js';
 
 export function hostState(ctx: RunContext, name: string): HostState {
@@ -53,16 +54,36 @@ function maxFailPercentage(ctx: RunContext, play: Play, serial: unknown): number
   return serial !== undefined && serial !== null ? 0 : undefined;
 }
 
+/** A play's true/false keyword (gather_facts, force_handlers), rendered with the play's vars and -e: anything else is an input error at its line. */
+function playFlag(ctx: RunContext, play: Play, key: string, value: unknown): boolean {
+  if (value === undefined || value === null) return false;
+  const pos = play.fieldPos[key] ?? play.pos;
+  const scope = new Scope([ctx.options.extraVars, play.vars ?? {}, play.roleVars, play.roleDefaults]);
+  const v = typeof value === 'string' ? ctx.deps.templater.render(value, scope, pos) : value;
+  try {
+    return keywordBool(v, key, pos);
+  } catch (e) {
+    const t = e as TemplateError;
+    throw new InputError([{ severity: 'error', message: t.message, pos, hint: t.hint }]);
+  }
+}
+
 export async function runPlay(ctx: RunContext, play: Play, index: number): Promise<void> {
   const reporter = ctx.deps.reporter;
   let level: ReturnType<typeof playLevel>;
   let resolved: ReturnType<typeof resolvePlayHosts>;
   let maxFail: number | undefined;
+  let gatherFacts: boolean;
+  let forceHandlers: boolean;
   try {
     level = playLevel(play, ctx.options.extraVars);
     resolved = resolvePlayHosts(play, ctx.inventory, ctx.groups, { limit: ctx.options.limit, hostsPattern: level.hosts, serial: level.serial });
     maxFail = maxFailPercentage(ctx, play, level.serial);
-  } catch (e) {
+    gatherFacts = playFlag(ctx, play, 'gather_facts', play.gatherFacts);
+    forceHandlers = playFlag(ctx, play, 'force_handlers', play.forceHandlers);
+  } catch (caught) {
+    // A template in a play keyword that cannot be rendered is an input error at its line too.
+    const e = caught instanceof TemplateError ? new InputError([{ severity: 'error', message: caught.message, pos: caught.pos ?? play.pos, hint: caught.hint }]) : caught;
     // Before the first play nothing has run: exit 4, "nothing was run". Later, earlier plays
     // did run: this play fails at the line, and no later play starts.
     if (!(e instanceof InputError) || index === 0) throw e;
@@ -93,7 +114,7 @@ export async function runPlay(ctx: RunContext, play: Play, index: number): Promi
     reporter.emit({ type: 'play_end', play: play.name, stopped: ctx.state.stopped });
     return;
   }
-  ctx.state.forceHandlersPlay = play.forceHandlers !== undefined && toBool(play.forceHandlers);
+  ctx.state.forceHandlersPlay = forceHandlers;
   const groups = Object.fromEntries([...ctx.inventory.groups.keys()].map((g) => [g, ctx.groups.hostsOf(g)]));
   const omit = `__omit_place_holder__${randomBytes(8).toString('hex')}`;
   let endPlay = false;
@@ -104,7 +125,7 @@ export async function runPlay(ctx: RunContext, play: Play, index: number): Promi
     const frame: PlayFrame = { play, playIndex: index, varsFiles, playHosts: hosts, batch, batchIndex: b, batchCount: batches.length, groups, omit };
     reporter.emit({ type: 'batch_start', play: play.name, batch: b + 1, of: batches.length, hosts: batch });
     const control: BatchControl = { ended: false, endPlay: false };
-    if (play.gatherFacts !== undefined && toBool(play.gatherFacts)) await gather(ctx, frame);
+    if (gatherFacts) await gather(ctx, frame);
     const check = () => {
       if (control.ended || ctx.state.stopped) return;
       const failed = batch.filter((h) => ctx.state.hosts.get(h)!.failed || ctx.state.hosts.get(h)!.unreachable);
@@ -154,7 +175,9 @@ async function gather(ctx: RunContext, frame: PlayFrame): Promise<void> {
       let status: 'ok' | 'failed' | 'unreachable' = 'ok';
       let msg: string | undefined;
       try {
-        hs.gathered = { ...(await gatherFacts(await ctx.deps.connection(h))) };
+        // The play's connection keywords and variables, as its tasks would have them.
+        const scope = playScope(ctx, frame, h);
+        hs.gathered = { ...(await gatherFacts(await ctx.deps.connection(h, taskConnection(ctx, { play: frame.play, nodes: [] }, h, scope, scope).settings))) };
       } catch (e) {
         status = e instanceof UnreachableError ? 'unreachable' : 'failed';
         msg = errorMessage(e);

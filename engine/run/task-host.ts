@@ -6,10 +6,11 @@ import type { TaskDef } from '../load/model.js';
 import { Scope, type Layer } from '../template/index.js';
 import { checkArgs } from './args.js';
 import type { RunContext } from './context.js';
-import { conditions, environment, flag, text, type Chain } from './keywords.js';
+import { conditions, environment, flag, innermost, keywordSeconds, text, type Chain } from './keywords.js';
 import { buildModuleContext, type TaskEnv } from './module-context.js';
 import { callModule } from './module-call.js';
 import { playScope, readVar, taskScope, type PlayFrame } from './scope.js';
+import { taskConnection } from './task-connection.js';
 import { combineItems, registeredValue, type HostResult, type ItemResult } from './task-result.js';
 
 export type HostHooks = { progress(msg: string): void; warn(msg: string): void; log(level: number, msg: string): void };
@@ -36,22 +37,55 @@ export async function runTaskOnHost(ctx: RunContext, frame: PlayFrame, chain: Ch
     const results: ItemResult[] = [];
     for (let i = 0; i < list.length; i++) {
       if (ctx.state.interrupted) break;
-      const layer: Layer = {
+      const loopVars: Record<string, unknown> = {
         [lc.loopVar ?? 'item']: list[i],
-        ...(lc.indexVar ? { [lc.indexVar]: i } : {}),
         ansible_loop_var: lc.loopVar ?? 'item',
-        ...(lc.extended ? { ansible_loop: { index: i + 1, index0: i, first: i === 0, last: i === list.length - 1, length: list.length, allitems: list } } : {}),
+        ...(lc.indexVar ? { [lc.indexVar]: i, ansible_index_var: lc.indexVar } : {}),
       };
+      const layer: Layer = { ...loopVars, ...(lc.extended ? { ansible_loop: extendedLoop(list, i) } : {}) };
       const scope = taskScope(ctx, frame, host, chain.nodes, layer);
       const label = lc.label !== undefined ? String(t.render(lc.label, scope, task.fieldPos.loop_control)) : typeof list[i] === 'object' ? JSON.stringify(list[i]) : String(list[i]);
       const r = await runOnce(ctx, frame, chain, task, host, scope, hooks);
-      results.push({ ...r, item: list[i], label });
-      if (lc.pause && i < list.length - 1) await ctx.deps.clock.sleep(Number(t.render(String(lc.pause), scope)) * 1000, ctx.state.abort.signal);
+      results.push({ ...r, item: list[i], label, loopVars });
+      if (lc.pause && i < list.length - 1) {
+        const pause = keywordSeconds(t.render(String(lc.pause), scope, task.fieldPos.loop_control), 'loop_control.pause', task.fieldPos.loop_control);
+        await ctx.deps.clock.sleep(pause * 1000, ctx.state.abort.signal);
+      }
     }
     return combineItems(results);
   } catch (e) {
     return errorResult(e, task);
   }
+}
+
+/** retries: a whole number (0 or less is one attempt, as in Ansible), else an error at its line. */
+function wholeOrNegative(v: unknown, pos: SourcePos | undefined): number {
+  const n = typeof v === 'number' ? v : typeof v === 'string' && v.trim() !== '' ? Number(v) : NaN;
+  if (!Number.isInteger(n)) throw new TemplateError(`retries: ${JSON.stringify(v)} is not a whole number`, { pos });
+  return n;
+}
+
+/** A value computed on first use, then kept (a thrown error is thrown again each time). */
+function memo<T>(f: () => T): () => T {
+  let done: { v: T } | undefined;
+  return () => (done ??= { v: f() }).v;
+}
+
+/** loop_control.extended: Ansible's ansible_loop (previtem and nextitem only where there is one). */
+function extendedLoop(list: unknown[], i: number): Record<string, unknown> {
+  const n = list.length;
+  return {
+    index: i + 1,
+    index0: i,
+    revindex: n - i,
+    revindex0: n - i - 1,
+    first: i === 0,
+    last: i === n - 1,
+    length: n,
+    allitems: list,
+    ...(i > 0 ? { previtem: list[i - 1] } : {}),
+    ...(i < n - 1 ? { nextitem: list[i + 1] } : {}),
+  };
 }
 
 function errorResult(e: unknown, task: TaskDef): HostResult {
@@ -78,16 +112,16 @@ async function runOnce(ctx: RunContext, frame: PlayFrame, chain: Chain, task: Ta
     const taskCheck = flag(t, chain, 'checkMode', scope);
     const check = taskCheck ?? ctx.options.check;
     const timeout = text(t, chain, 'timeout', scope);
+    const timeoutPos = innermost(chain, 'timeout')?.pos;
     const env: TaskEnv = {
       host,
       target: delegate ?? host,
       nodeName: String(readVar(ctx, scope, 'node_name') ?? host),
       check,
       diff: (flag(t, chain, 'diff', scope) ?? true) && ctx.options.diff,
-      become: flag(t, chain, 'become', scope) ?? Boolean(readVar(ctx, scope, 'become') ?? readVar(ctx, scope, 'ansible_become')),
-      becomeUser: text(t, chain, 'becomeUser', scope) ?? (readVar(ctx, scope, 'become_user') as string | undefined) ?? (readVar(ctx, scope, 'ansible_become_user') as string | undefined),
+      connection: memo(() => taskConnection(ctx, chain, delegate ?? host, delegate ? taskScope(ctx, frame, delegate, chain.nodes, undefined) : scope, scope)),
       environment: environment(t, chain, scope),
-      timeoutMs: timeout ? Number(timeout) * 1000 : undefined,
+      timeoutMs: timeout === undefined ? undefined : keywordSeconds(timeout, 'timeout', timeoutPos) * 1000 || undefined,
       // Read only when the module asks for a Kubernetes client: most tasks never do.
       kube: () => ({
         kubeconfig: text(t, chain, 'kubeconfig', scope) ?? (readVar(ctx, scope, 'kubeconfig') as string | undefined),
@@ -140,34 +174,46 @@ async function withTimeout(p: Promise<HostResult>, ms: number | undefined, task:
   }
 }
 
-/** changed_when / failed_when, evaluated with the result bound to the register name. */
+/**
+ * changed_when, then failed_when, as Ansible evaluates them: both see the registered result
+ * (failed_when with changed_when's verdict in it); changed_when decides `changed` whatever the
+ * exit code was, failed_when decides `failed` whatever the module said.
+ */
 function adjust(ctx: RunContext, task: TaskDef, scope: Scope, r: HostResult): HostResult {
   if (task.changedWhen === undefined && task.failedWhen === undefined) return r;
   if (r.status === 'unreachable' || r.status === 'skipped' || r.status === 'unknown') return r;
   const t = ctx.deps.templater;
-  const bound = scope.with({ ...(task.register ? { [task.register]: registeredValue(r) } : {}), result: registeredValue(r) });
-  let status = r.status;
-  if (task.changedWhen !== undefined && status !== 'failed') status = t.condition(task.changedWhen, bound, task.fieldPos.changed_when) ? 'changed' : 'ok';
-  if (task.failedWhen !== undefined) {
-    const failed = t.condition(task.failedWhen, bound, task.fieldPos.failed_when);
-    if (failed) status = 'failed';
-    else if (status === 'failed') status = r.changes?.length ? 'changed' : 'ok';
-  }
-  return { ...r, status, msg: status === 'failed' && r.status !== 'failed' ? `failed_when: ${String(task.failedWhen)}` : r.msg };
+  let changed = r.changed ?? r.status === 'changed';
+  let failed = r.status === 'failed';
+  const bound = () => {
+    const value = registeredValue({ ...r, status: failed ? 'failed' : changed ? 'changed' : 'ok', changed });
+    return scope.with({ ...(task.register ? { [task.register]: value } : {}), result: value });
+  };
+  if (task.changedWhen !== undefined) changed = t.condition(task.changedWhen, bound(), task.fieldPos.changed_when);
+  if (task.failedWhen !== undefined) failed = t.condition(task.failedWhen, bound(), task.fieldPos.failed_when);
+  const status = failed ? 'failed' : changed ? 'changed' : 'ok';
+  const data = task.failedWhen === undefined ? r.data : { ...r.data, failed_when_result: failed };
+  return { ...r, status, changed, data, msg: failed && r.status !== 'failed' ? `failed_when: ${String(task.failedWhen)}` : r.msg };
 }
 
+/**
+ * until/retries as Ansible runs them: `until` is asked after every attempt, failed or not (a
+ * failed attempt that meets it ends the loop, still failed); retries 0 or less is one attempt
+ * with no until at all.
+ */
 async function retry(ctx: RunContext, task: TaskDef, scope: Scope, once: () => Promise<HostResult>, hooks: HostHooks): Promise<HostResult> {
   const t = ctx.deps.templater;
-  const retries = Number(task.retries === undefined ? 3 : t.render(String(task.retries), scope));
-  const delay = Number(task.delay === undefined ? 5 : t.render(String(task.delay), scope));
+  const retries = task.retries === undefined ? 3 : wholeOrNegative(t.render(String(task.retries), scope, task.fieldPos.retries), task.fieldPos.retries);
+  const delay = task.delay === undefined ? 5 : keywordSeconds(t.render(String(task.delay), scope, task.fieldPos.delay), 'delay', task.fieldPos.delay);
+  if (retries <= 0) return once();
   for (let attempt = 1; ; attempt++) {
     const r = await once();
     r.attempts = attempt;
     if (r.status === 'unreachable' || r.status === 'unknown') return r;
     const bound = scope.with({ ...(task.register ? { [task.register]: registeredValue(r) } : {}), result: registeredValue(r) });
-    if (r.status !== 'failed' && t.condition(task.until, bound, task.fieldPos.until)) return r;
+    if (t.condition(task.until, bound, task.fieldPos.until)) return r;
     if (attempt > retries || ctx.state.interrupted) {
-      return { ...r, status: 'failed', msg: `until: ${String(task.until)} still false after ${attempt} attempt${attempt === 1 ? '' : 's'}${r.msg ? ` (last: ${r.msg})` : ''}` };
+      return { ...r, status: 'failed', changed: r.changed ?? r.status === 'changed', msg: `until: ${String(task.until)} still false after ${attempt} attempt${attempt === 1 ? '' : 's'}${r.msg ? ` (last: ${r.msg})` : ''}` };
     }
     hooks.progress(`retrying (${attempt}/${retries}) in ${delay}s: until ${String(task.until)}`);
     await ctx.deps.clock.sleep(delay * 1000, ctx.state.abort.signal);

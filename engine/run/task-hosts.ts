@@ -5,7 +5,7 @@ import type { TaskDef } from '../load/model.js';
 import type { HostState, RunContext } from './context.js';
 import { flag, type Chain } from './keywords.js';
 import { taskScope, type PlayFrame } from './scope.js';
-import { runTaskOnHost } from './task-host.js';
+import { located, runTaskOnHost } from './task-host.js';
 import { rememberNoLogOutput, resultDetail } from './task-events.js';
 import { registeredValue, type HostResult } from './task-result.js';
 
@@ -41,8 +41,16 @@ export async function runTaskOnHosts(ctx: RunContext, frame: PlayFrame, chain: C
   if (!hosts.length) return { results, title };
   const t = ctx.deps.templater;
   const probe = taskScope(ctx, frame, hosts[0], chain.nodes, undefined);
-  const runOnce = flag(t, chain, 'runOnce', probe) ?? false;
-  const noLog = flag(t, chain, 'noLog', probe) ?? false;
+  let runOnce = false;
+  let noLog = false;
+  let keywordError: string | undefined;
+  try {
+    runOnce = flag(t, chain, 'runOnce', probe) ?? false;
+    noLog = flag(t, chain, 'noLog', probe) ?? false;
+  } catch (e) {
+    // run_once or no_log that is no true/false: the task fails on every host, at the keyword's line.
+    keywordError = located(e, task.pos);
+  }
   const runHosts = runOnce ? hosts.slice(0, 1) : hosts;
   reporter.emit({ type: 'task_start', play, task: title, batch: frame.batchIndex + 1, hosts: runHosts, where, ...(opts.handler ? { handler: true } : {}) });
   const limit = pLimit(ctx.options.forks ?? Math.min(Math.max(runHosts.length, 1), 50));
@@ -52,7 +60,7 @@ export async function runTaskOnHosts(ctx: RunContext, frame: PlayFrame, chain: C
         if (ctx.state.interrupted) return;
         const started = ctx.deps.clock.now();
         // A no_log task's progress and warnings may carry its secrets too: not shown.
-        const r = await runTaskOnHost(ctx, frame, chain, task, host, {
+        const r: HostResult = keywordError ? { status: 'failed', msg: keywordError, data: {} } : await runTaskOnHost(ctx, frame, chain, task, host, {
           progress: (msg) => noLog || reporter.emit({ type: 'task_progress', play, task: title, host, msg }),
           warn: (msg) => noLog || reporter.emit({ type: 'warning', msg, host, task: title }),
           log: () => undefined,
@@ -60,9 +68,15 @@ export async function runTaskOnHosts(ctx: RunContext, frame: PlayFrame, chain: C
         if (noLog) rememberNoLogOutput(ctx.state.secrets, r);
         if (r.status === 'failed' || r.status === 'unreachable') {
           const scope = taskScope(ctx, frame, host, chain.nodes, undefined);
-          if (flag(t, chain, r.status === 'failed' ? 'ignoreErrors' : 'ignoreUnreachable', scope) ?? false) r.ignored = true;
+          try {
+            if (flag(t, chain, r.status === 'failed' ? 'ignoreErrors' : 'ignoreUnreachable', scope) ?? false) r.ignored = true;
+          } catch (e) {
+            // An ignore_errors that is no true/false ignores nothing, and says why.
+            r.msg = `${r.msg ? `${r.msg}; ` : ''}${located(e, task.pos)}`;
+          }
         }
         results.set(host, r);
+        if (quietMeta(task, r)) return;
         reporter.emit({
           type: 'task_result',
           play,
@@ -74,6 +88,8 @@ export async function runTaskOnHosts(ctx: RunContext, frame: PlayFrame, chain: C
           where,
           ...resultDetail(ctx, r, noLog),
           ...(r.ignored ? { ignored: true } : {}),
+          ...(r.status === 'failed' && r.changed ? { changed: true } : {}),
+          ...(task.register && !noLog ? { registered: registeredValue(r) } : {}),
           ...(opts.handler ? { handler: true } : {}),
           ...(r.delegatedTo ? { delegated_to: r.delegatedTo } : {}),
         });
@@ -90,6 +106,16 @@ export async function runTaskOnHosts(ctx: RunContext, frame: PlayFrame, chain: C
   return { results, title };
 }
 
+/** As Ansible: a meta task that acted reports no result (a skipped or failed one does). */
+function quietMeta(task: TaskDef, r: HostResult): boolean {
+  return task.module === 'meta' && (r.status === 'ok' || r.status === 'changed');
+}
+
+/** As Ansible: a meta task counts in the recap only when it failed. */
+function uncountedMeta(task: TaskDef, r: HostResult): boolean {
+  return task.module === 'meta' && r.status !== 'failed' && r.status !== 'unreachable';
+}
+
 /** A task notifies its own handlers and those of the blocks around it. */
 function notifyOf(chain: Chain, task: TaskDef): string[] {
   return [...chain.nodes.flatMap((n) => (n.kind === 'block' ? (n.notify ?? []) : [])), ...task.notify];
@@ -100,7 +126,7 @@ export function applyResult(ctx: RunContext, hs: HostState, task: TaskDef, r: Ho
   if (r.facts && r.status !== 'failed') Object.assign(hs.facts, r.facts);
   if (r.status === 'changed') notify.forEach((n) => hs.notified.add(n));
   if ((r.status === 'changed' || r.status === 'unknown') && ctx.options.check) ctx.state.changesPending = true;
-  if (count) {
+  if (count && !uncountedMeta(task, r)) {
     if (r.ignored) hs.counts.ignored++;
     else hs.counts[r.status]++;
   }

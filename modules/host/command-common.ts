@@ -54,8 +54,9 @@ export async function applyCommand(ctx: ModuleContext, args: CommandArgs, change
   const stdout = strip(r.stdout);
   const stderr = strip(r.stderr);
   const data = { rc: r.rc, stdout, stderr, stdout_lines: lines(stdout), stderr_lines: lines(stderr), cmd: display, delta_ms: ctx.now() - started, ...(r.timedOut ? { timed_out: true } : {}) };
-  if (r.timedOut) return { data, failed: `${display}: timed out` };
-  if (r.rc !== 0) return { data, failed: `non-zero return code ${r.rc}${stderr ? `: ${stderr.split('\n').slice(-3).join(' | ')}` : ''}` };
+  // The command ran: changed, as Ansible registers it, even when it failed.
+  if (r.timedOut) return { data, changed: true, failed: `${display}: timed out` };
+  if (r.rc !== 0) return { data, changed: true, failed: `non-zero return code ${r.rc}${stderr ? `: ${stderr.split('\n').slice(-3).join(' | ')}` : ''}` };
   return { data };
 }
 

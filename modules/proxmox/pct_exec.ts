@@ -74,7 +74,7 @@ export const pctExec = defineModule<Args, State, Change>({
     const r = await execIn(ctx, a, run.argv!);
     const lines = (t: string) => (t ? t.replace(/\n$/, '').split('\n') : []);
     const data = { rc: r.rc, stdout: r.stdout.replace(/\n$/, ''), stderr: r.stderr.replace(/\n$/, ''), stdout_lines: lines(r.stdout), stderr_lines: lines(r.stderr), started };
-    if (r.rc !== 0) return { data, failed: `non-zero return code ${r.rc}${r.stderr.trim() ? `: ${r.stderr.trim().split('\n').slice(-2).join(' | ')}` : ''}` };
+    if (r.rc !== 0) return { data, changed: true, failed: `non-zero return code ${r.rc}${r.stderr.trim() ? `: ${r.stderr.trim().split('\n').slice(-2).join(' | ')}` : ''}` };
     return { data };
   },
   unknownResult: () => ({ rc: null, stdout: '', stderr: '', stdout_lines: [], stderr_lines: [] }),

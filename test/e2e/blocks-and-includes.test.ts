@@ -57,13 +57,13 @@ describe('include_tasks, import_tasks, roles', () => {
       'tasks/server.yaml': [{ name: 'server part', shell: mark('server {{which}}') }],
       'tasks/agent.yaml': [{ name: 'agent part', shell: mark('agent {{which}}') }],
       'tasks/imported.yaml': [{ name: 'imported', shell: mark('imported {{imp}}') }],
-      'roles/web/tasks/main.yaml': [{ name: 'role task', shell: mark('role {{port}}'), notify: 'role handler' }],
-      'roles/web/defaults/main.yaml': { port: 80 },
+      'roles/web/tasks/main.yaml': [{ name: 'role task', shell: mark('role {{http_port}}'), notify: 'role handler' }],
+      'roles/web/defaults/main.yaml': { http_port: 80 },
       'roles/web/handlers/main.yaml': [{ name: 'role handler', shell: mark('role handler') }],
       'include.yaml': [
         {
           hosts: 'all',
-          roles: ['web', { role: 'web', port: 8080 }],
+          roles: ['web', { role: 'web', http_port: 8080 }],
           tasks: [
             { include_tasks: 'tasks/step.yaml', loop: ['a', 'b'], vars: { extra: 'x' } },
             { name: 'by kind', include_tasks: 'tasks/{{which}}.yaml', vars: { which: '{{ternary (eq inventory_hostname "h1") "server" "agent"}}' } },
@@ -86,5 +86,46 @@ describe('include_tasks, import_tasks, roles', () => {
     expect(statuses(r.events, 'by kind')).toEqual({ h1: 'ok', h2: 'ok' });
     expect(results(r.events, 'server part').map((e) => e.host)).toEqual(['h1']);
     expect(results(r.events, 'agent part').map((e) => e.host)).toEqual(['h2']);
+  });
+});
+
+// As Ansible: an include reports its loop items and decides its `when` once (per item); the
+// recap counts each file it included (and a skipped include), never the include itself.
+describe('include_tasks results and counts', () => {
+  const ws = workspace(
+    {
+      'flip.yaml': [
+        { name: 'before flip', shell: 'echo before-{{item}} >> {{out}}/log' },
+        { name: 'flip', set_fact: { go: false } },
+        { name: 'after flip', shell: 'echo after-{{item}} >> {{out}}/log' },
+      ],
+      'inc.yaml': [
+        {
+          name: 'includes',
+          hosts: 'h1',
+          vars: { go: true },
+          tasks: [
+            { name: 'each', include_tasks: 'flip.yaml', loop: ['a', 'b', 'c'], when: '(and go (ne item "b"))' },
+            { name: 'none', include_tasks: 'flip.yaml', loop: [] },
+          ],
+        },
+      ],
+    },
+    localHosts(['h1']),
+  );
+
+  it('runs the included tasks of every item whose when held, even after they turn it false', async () => {
+    const r = await ws.run('inc.yaml');
+    expect(r.code, explain(r)).toBe(0);
+    expect(log(ws, 'h1')).toEqual(['before-a', 'after-a', 'before-c', 'after-c']);
+    const each = results(r.events, 'each')[0];
+    expect(each.items?.map((i) => [i.label, i.status])).toEqual([
+      ['a', 'ok'],
+      ['b', 'skipped'],
+      ['c', 'ok'],
+    ]);
+    expect(statuses(r.events, 'none')).toEqual({ h1: 'skipped' });
+    // 2 included files + 6 tasks ok, the empty include skipped.
+    expect(nonZero(counts(r.events, 'h1'))).toEqual({ ok: 4, changed: 4, skipped: 1 });
   });
 });

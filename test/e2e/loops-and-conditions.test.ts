@@ -23,7 +23,7 @@ describe('when and loops', () => {
               when: '(ne pkg.name "skip-me")',
               register: 'installed',
             },
-            { name: 'show results', debug: { msg: '{{installed.results.length}} {{installed.results.0.item.name}} {{installed.results.2.skipped}} {{installed.changed}} {{installed.results.1.rc}}' } },
+            { name: 'show results', debug: { msg: '{{installed.results.length}} {{installed.results.0.pkg.name}} {{installed.results.2.skipped}} {{installed.changed}} {{installed.results.1.rc}}' } },
             { name: 'with_items flattens', shell: 'echo {{item}} >> {{out}}/flat', with_items: [['a', 'b'], 'c'] },
           ],
         },
@@ -46,7 +46,7 @@ describe('when and loops', () => {
       ['pkg jq', 'changed'],
       ['pkg skip-me', 'skipped'],
     ]);
-    // register keeps one result per item under `results`, each with its item.
+    // register keeps one result per item under `results`, each with its item under the loop_var name (as Ansible).
     expect(results(r.events, 'show results')[0].msg).toBe('3 curl true true 0');
     expect(read(ws, 'h3', 'flat')).toBe('a\nb\nc\n');
   });
@@ -102,5 +102,48 @@ describe('until, changed_when, failed_when, ignore_errors', () => {
     expect(() => read(ws, 'h3', 'after')).toThrow();
     expect(nonZero(counts(r.events, 'h2'))).toEqual({ ok: 3, changed: 3, ignored: 2 });
     expect(nonZero(counts(r.events, 'h3'))).toEqual({ ok: 3, changed: 1, failed: 1, ignored: 1 });
+  });
+});
+
+// Ansible's order (issue 13, item 2): changed_when decides `changed` whatever the exit code,
+// failed_when then sees that verdict in the registered result, and until is asked after
+// every attempt, failed or not.
+describe('changed_when with failed_when, and until, on a non-zero exit', () => {
+  const ws = workspace(
+    {
+      'nonzero.yaml': [
+        {
+          hosts: 'h1',
+          tasks: [
+            { name: 'exit 3 is fine', shell: 'exit 3', register: 'three', changed_when: false, failed_when: '(ne three.rc 3)' },
+            { name: 'exit 3 changed', shell: 'exit 3', register: 'three_changed', failed_when: '(ne three_changed.rc 3)' },
+            { name: 'failed_when sees changed_when', shell: 'exit 0', register: 'seen', changed_when: false, failed_when: 'seen.changed' },
+            { name: 'failed and ignored', shell: 'exit 4', register: 'four', ignore_errors: true },
+            { name: 'until met by a failed attempt', shell: 'echo x >> {{out}}/tries; exit 1', register: 'met', until: '(eq met.rc 1)', retries: 3, delay: 0, ignore_errors: true },
+            { name: 'retries 0: no until', shell: 'echo once >> {{out}}/once', register: 'zero', until: false, retries: 0 },
+            { name: 'show', debug: { msg: '{{three.changed}} {{three.failed}} {{three_changed.changed}} {{four.changed}} {{four.failed}} {{met.attempts}} {{zero.changed}}' } },
+          ],
+        },
+      ],
+    },
+    hosts,
+  );
+
+  it('reports ok when changed_when is false and failed_when clears the exit code', async () => {
+    const r = await ws.run('nonzero.yaml');
+    expect(r.code, explain(r)).toBe(0);
+    expect(statuses(r.events, 'exit 3 is fine')).toEqual({ h1: 'ok' });
+    expect(results(r.events, 'exit 3 is fine')[0].registered).toMatchObject({ rc: 3, changed: false, failed: false, failed_when_result: false });
+    expect(statuses(r.events, 'exit 3 changed')).toEqual({ h1: 'changed' });
+    expect(statuses(r.events, 'failed_when sees changed_when')).toEqual({ h1: 'ok' });
+    // A command that ran and failed changed something, as Ansible registers it.
+    expect(statuses(r.events, 'failed and ignored')).toEqual({ h1: 'ignored' });
+    expect(results(r.events, 'failed and ignored')[0].changed).toBe(true);
+    expect(statuses(r.events, 'until met by a failed attempt')).toEqual({ h1: 'ignored' });
+    expect(read(ws, 'h1', 'tries')).toBe('x\n');
+    expect(statuses(r.events, 'retries 0: no until')).toEqual({ h1: 'changed' });
+    expect(read(ws, 'h1', 'once')).toBe('once\n');
+    expect(results(r.events, 'show')[0].msg).toBe('false false true true true 1 true');
+    expect(nonZero(counts(r.events, 'h1'))).toEqual({ ok: 3, changed: 2, ignored: 2 });
   });
 });

@@ -34,6 +34,10 @@ describe('meta', () => {
     expect(r.code, explain(r)).toBe(0);
     expect(taskStarts(r.events)).toEqual(['a', 'end h1', 'b', 'end batch', 'a', 'end h1', 'b', 'end batch', 'd', 'end play', 'f']);
     expect(statuses(r.events, 'b')).toEqual({ h2: 'ok', h3: 'ok' });
+    // As Ansible: a meta task that acted reports nothing, a skipped one says so, and neither counts.
+    expect(statuses(r.events, 'end h1')).toEqual({ h2: 'skipped', h3: 'skipped' });
+    expect(statuses(r.events, 'end batch')).toEqual({});
+    expect(nonZero(counts(r.events, 'h2'))).toEqual({ ok: 3 });
     expect(ofType(r.events, 'batch_start').filter((b) => b.play === 'ends').map((b) => b.hosts)).toEqual([['h1', 'h2'], ['h3']]);
     expect(recap(r.events).stopped_reason).toBeUndefined();
   });
@@ -143,5 +147,34 @@ describe('failures', () => {
     expect(nonZero(counts(r.events, 'dead'))).toEqual({ unreachable: 1, ignored: 1 });
     const msg = ofType(r.events, 'task_result').find((e) => e.task === 'reach' && e.host === 'dead')!.msg;
     expect(msg).toMatch(/127\.0\.0\.1:1/);
+  });
+});
+
+// As Ansible: clear_host_errors forgets failures for the exit status and later plays, but a
+// host that left the play does not come back to it.
+describe('meta: clear_host_errors', () => {
+  const ws = workspace(
+    {
+      'clear.yaml': [
+        {
+          name: 'errors',
+          hosts: 'all',
+          tasks: [
+            { name: 'fails on h1', fail: {}, when: '(eq inventory_hostname "h1")' },
+            { name: 'clear', meta: 'clear_host_errors' },
+            { name: 'after clearing', debug: { msg: 'x' } },
+          ],
+        },
+        { name: 'later', hosts: 'all', tasks: [{ name: 'later play', debug: { msg: 'y' } }] },
+      ],
+    },
+    localHosts(['h1', 'h2']),
+  );
+
+  it('exits 0, keeps h1 out of the rest of its play, and lets it run the next play', async () => {
+    const r = await ws.run('clear.yaml');
+    expect(r.code, explain(r)).toBe(0);
+    expect(statuses(r.events, 'after clearing')).toEqual({ h2: 'ok' });
+    expect(statuses(r.events, 'later play')).toEqual({ h1: 'ok', h2: 'ok' });
   });
 });

@@ -158,3 +158,36 @@ describe('no_log', () => {
     expect(readdirSync(ws.dir)).toContain('junit.xml');
   });
 });
+
+// Issue 13, item 1: connection keywords and ansible_* variables are resolved per task from
+// every layer, and connections are pooled by what they resolve to.
+describe('connection keywords and variables', () => {
+  const ws = workspace({
+    'inventory.yaml': 'all:\n  children:\n    web:\n      hosts:\n        h01:\n        h02:\n',
+    'conn.yaml': [
+      { name: 'keyword', hosts: 'web', connection: 'local', tasks: [{ name: 'by keyword', shell: 'echo {{inventory_hostname}} > {{out_root}}/{{inventory_hostname}}-kw' }] },
+      { name: 'vars', hosts: 'web', vars: { ansible_connection: 'local' }, tasks: [{ name: 'by play vars', command: 'true' }] },
+      {
+        name: 'ssh now',
+        hosts: 'h01',
+        vars: { ansible_connection: 'ssh', ansible_host: '127.0.0.1', ansible_port: 1, ansible_user: 'root' },
+        tasks: [
+          { name: 'over ssh', command: 'true', ignore_unreachable: true },
+          { name: 'task keyword, variable wins', command: 'true', connection: 'local', ignore_unreachable: true },
+          { name: 'task vars win', command: 'true', vars: { ansible_connection: 'local' } },
+        ],
+      },
+    ],
+  });
+
+  it('reaches hosts without connection variables through the play keyword and play vars, and over ssh in a later play', async () => {
+    const r = await ws.runWith({}, 'conn.yaml', '-e', `out_root=${ws.at('out')}`);
+    expect(statuses(r.events, 'by keyword')).toEqual({ h01: 'changed', h02: 'changed' });
+    expect(readFileSync(ws.at('out', 'h02-kw'), 'utf8')).toBe('h02\n');
+    expect(statuses(r.events, 'by play vars')).toEqual({ h01: 'changed', h02: 'changed' });
+    expect(statuses(r.events, 'over ssh')).toEqual({ h01: 'ignored' });
+    expect(results(r.events, 'over ssh')[0].status).toBe('unreachable');
+    expect(statuses(r.events, 'task keyword, variable wins')).toEqual({ h01: 'ignored' });
+    expect(statuses(r.events, 'task vars win')).toEqual({ h01: 'changed' });
+  });
+});

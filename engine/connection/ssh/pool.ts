@@ -1,12 +1,14 @@
-// One ssh Connection per inventory host for the whole run, shared by every task; hosts connect
-// in parallel, each lazily on its first command; hosts behind the same bastion share its connection.
+// One ssh Connection per inventory host and settings for the whole run, shared by every task
+// that resolves to them; hosts connect in parallel, each lazily on its first command; hosts
+// behind the same bastion share its connection.
 import type { Connection, ConnectionSettings } from '../types.js';
 import { BastionPool } from './bastions.js';
 import { SshConnection } from './connection.js';
+import { settingsKey } from '../settings-key.js';
 import type { SshDeps } from './types.js';
 
 export type SshPool = {
-  /** The host's connection (created on first request; settings of later requests are ignored). */
+  /** The connection for these settings (created on first request). */
   connection(settings: ConnectionSettings): Connection;
   closeAll(): Promise<void>;
 };
@@ -16,10 +18,11 @@ export function createSshPool(deps: SshDeps = {}): SshPool {
   const bastions = new BastionPool();
   return {
     connection(settings) {
-      let c = connections.get(settings.host);
+      const key = settingsKey(settings);
+      let c = connections.get(key);
       if (!c) {
         c = new SshConnection(settings, deps, bastions);
-        connections.set(settings.host, c);
+        connections.set(key, c);
       }
       return c;
     },

@@ -19,6 +19,17 @@ describe('registeredValue', () => {
     expect(v.msg).toBe('All items completed');
   });
 
+  it('registers each item under its loop variable, as Ansible does', () => {
+    const v = registeredValue({ status: 'ok', data: {}, items: [item('ok', 'a', { loopVars: { pkg: 'a', ansible_loop_var: 'pkg', idx: 0, ansible_index_var: 'idx' } })] });
+    expect(v.results).toEqual([expect.objectContaining({ pkg: 'a', ansible_loop_var: 'pkg', idx: 0 })]);
+    expect((v.results as object[])[0]).not.toHaveProperty('item');
+  });
+
+  it('calls an empty loop skipped', () => {
+    const r = combineItems([]);
+    expect(r).toMatchObject({ status: 'skipped', msg: 'No items in the list', data: { skipped_reason: 'No items in the list' } });
+  });
+
   it('keeps attempts from until', () => {
     expect(registeredValue({ status: 'ok', data: {}, attempts: 3 }).attempts).toBe(3);
   });
@@ -33,7 +44,7 @@ describe('combineItems', () => {
     [['changed', 'failed', 'ok'], 'failed'],
     [['unknown', 'ok'], 'unknown'],
     [['unreachable', 'changed'], 'unreachable'],
-    [[], 'ok'],
+    [[], 'skipped'],
   ] as [ItemResult['status'][], string][])('%j → %s', (statuses, expected) => {
     expect(combineItems(statuses.map((s, i) => item(s, `i${i}`))).status).toBe(expected);
   });
