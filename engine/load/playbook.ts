@@ -2,14 +2,13 @@
 // loaded. Every problem is collected in ctx.diagnostics; nothing stops at the first.
 import path from 'node:path';
 import { existsSync } from 'node:fs';
-import { error, handlerNames, importCycle, type LoadContext, type RoleExtras } from './context.js';
+import { error, handlerNames, importCycle, type LoadContext, type RoleExtras, type TaskScope } from './context.js';
 import { loadYamlFile } from './files.js';
 import { inheritable, located } from './keywords.js';
 import { valuePos } from './positions.js';
 import type { BlockDef, Play, TaskDef } from './model.js';
 import { normalizePlaybook } from './normalize.js';
-import { loadRoleBlock } from './roles.js';
-import { buildTasks, type TaskScope } from './tasks.js';
+import { buildTasks, loadRoleBlock } from './tasks.js';
 import type { SourcePos } from '../errors.js';
 
 const isMap = (v: unknown): v is Record<string, unknown> => !!v && typeof v === 'object' && !Array.isArray(v);
