@@ -96,7 +96,7 @@ function buildPlay(raw: Record<string, unknown>, file: string, ctx: LoadContext)
 /** vars_files entries: a path, or a list of paths where the first that exists wins. Others were reported by the schema. */
 function varsFileList(v: unknown): (string | string[])[] {
   if (!Array.isArray(v)) return [];
-  return v.flatMap<string | string[]>((e) => (typeof e === 'string' ? [e] : Array.isArray(e) && e.length && e.every((x) => typeof x === 'string') ? [e as string[]] : []));
+  return v.flatMap<string | string[]>((e) => (typeof e === 'string' ? [e] : Array.isArray(e) && e.length && e.every((x) => typeof x === 'string') ? [e] : []));
 }
 
 function roleBlock(ref: unknown, pos: SourcePos, list: unknown[], i: number, scope: TaskScope, ctx: LoadContext): BlockDef | undefined {

@@ -77,7 +77,7 @@ function buildNode(raw: Record<string, unknown>, scope: TaskScope, ctx: LoadCont
   if (raw.include_tasks !== undefined) return buildInclude(raw, scope, ctx, loc);
   for (const kind of ['import_role', 'include_role'] as const) {
     if (raw[kind] !== undefined && isMap(raw[kind])) {
-      const call = raw[kind] as Record<string, unknown>;
+      const call = raw[kind];
       const block = loadRoleBlock(String(call.name), { tasksFrom: call.tasks_from as string | undefined, pos: loc.fieldPos[kind] ?? loc.pos, scope }, ctx);
       return block ? { ...block, ...inheritable(raw), tags: [...block.tags, ...inheritable(raw).tags], name: (raw.name as string | undefined) ?? block.name } : undefined;
     }

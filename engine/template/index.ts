@@ -15,7 +15,7 @@ export type Templater = {
   /** A string template; exactly one {{expression}} yields the typed value. */
   render(text: string, scope: Scope, pos?: SourcePos): unknown;
   /** Every template string inside a value (task arguments, vars). */
-  renderDeep<T>(value: T, scope: Scope, pos?: SourcePos): T;
+  renderDeep(value: unknown, scope: Scope, pos?: SourcePos): unknown;
   /** `when`-style conditions with or without braces; a list is an AND of its items. */
   condition(expr: unknown, scope: Scope, pos?: SourcePos): boolean;
   /** A variable's value, rendered if it is itself a template. */
@@ -42,7 +42,7 @@ export function createTemplater(deps: HelperDeps = {}): Templater {
   return {
     helpers,
     render: (text, scope, pos) => (isTemplate(text) ? located(pos, () => evaluate(compileTemplate(text), scope, helpers)) : text),
-    renderDeep: (value, scope, pos) => located(pos, () => renderDeep(value, scope, helpers)) as typeof value,
+    renderDeep: (value, scope, pos) => located(pos, () => renderDeep(value, scope, helpers)),
     condition: (expr, scope, pos) => located(pos, () => (Array.isArray(expr) ? expr.every((e) => one(e, scope)) : one(expr, scope))),
     variable: (name, scope) => scopeValue(name, scope, helpers),
   };

@@ -94,7 +94,7 @@ function ownerOf(title: string | undefined, segs: string[], modules: ReadonlySet
 }
 
 function toDiagnostic(e: ErrorWithSchema, segs: string[], doc: unknown, file: string, modules: ReadonlySet<string>, all: readonly ErrorWithSchema[]): Diagnostic | undefined {
-  const title = typeof e.parentSchema?.title === 'string' ? (e.parentSchema.title as string) : undefined;
+  const title = typeof e.parentSchema?.title === 'string' ? e.parentSchema.title : undefined;
   const owner = ownerOf(title, segs, modules);
   const value = valueAt(doc, segs);
   const at = (extra: string[] = [], atKey = false) => pathPos(doc, [...segs, ...extra], atKey) ?? { file, line: 1, col: 1 };

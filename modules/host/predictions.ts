@@ -40,7 +40,7 @@ export function withPredictions(ctx: ModuleContext, files: RemoteFile[]): Remote
     let p = f.path.replace(/\/+$/, '');
     for (let k = 1; k < f.missing; k++) {
       p = p.slice(0, p.lastIndexOf('/')) || '/';
-      if (ctx.cluster.predicted(pathKey(ctx.host, p)) === 'directory') return { ...(f as AbsentFile), missing: k, ancestorIsDir: true };
+      if (ctx.cluster.predicted(pathKey(ctx.host, p)) === 'directory') return { ...f, missing: k, ancestorIsDir: true };
     }
     return f;
   });

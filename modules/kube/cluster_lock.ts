@@ -17,8 +17,8 @@ const ANNOTATION = 'herdbook.dev/purpose';
 function readLease(l: V1Lease): Held {
   return {
     holder: l.spec?.holderIdentity ?? '',
-    acquired: l.spec?.acquireTime ? new Date(l.spec.acquireTime as unknown as string).toISOString() : undefined,
-    renewed: l.spec?.renewTime ? new Date(l.spec.renewTime as unknown as string).toISOString() : undefined,
+    acquired: l.spec?.acquireTime ? new Date(l.spec.acquireTime).toISOString() : undefined,
+    renewed: l.spec?.renewTime ? new Date(l.spec.renewTime).toISOString() : undefined,
     duration: l.spec?.leaseDurationSeconds ?? 0,
     purpose: l.metadata?.annotations?.[ANNOTATION],
     resourceVersion: l.metadata?.resourceVersion,
@@ -86,7 +86,7 @@ export const clusterLock = defineModule<Args, State, Change>({
         apiVersion: 'coordination.k8s.io/v1',
         kind: 'Lease',
         metadata: { name: a.name, namespace: a.namespace, ...(c.kind !== 'create' ? { resourceVersion: s.held?.resourceVersion } : {}), annotations: a.purpose ? { [ANNOTATION]: a.purpose } : {} },
-        spec: { holderIdentity: s.me, leaseDurationSeconds: a.duration, acquireTime: kube.microTime(acquired) as never, renewTime: kube.microTime(now) as never },
+        spec: { holderIdentity: s.me, leaseDurationSeconds: a.duration, acquireTime: kube.microTime(acquired), renewTime: kube.microTime(now) },
       };
       const written = c.kind === 'create'
         ? await kube.coordination.createNamespacedLease({ namespace: a.namespace, body })

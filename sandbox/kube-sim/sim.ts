@@ -192,11 +192,11 @@ export async function startKubeSim(options: KubeSimOptions = {}): Promise<KubeSi
     requests: () => log.all(),
     mutatingRequests: () => log.mutating(),
     clearRequests: () => log.clear(),
-    reconcile: () => manager!.reconcile(),
+    reconcile: () => manager.reconcile(),
     async waitFor(check, timeoutMs = 10_000, what = 'condition') {
       const deadline = Date.now() + timeoutMs;
       for (;;) {
-        manager!.reconcile();
+        manager.reconcile();
         const v = await check();
         if (v) return v as Truthy<typeof v>;
         if (Date.now() > deadline) throw new Error(`kube-sim: timed out waiting for ${what}`);
@@ -204,7 +204,7 @@ export async function startKubeSim(options: KubeSimOptions = {}): Promise<KubeSi
       }
     },
     async close() {
-      manager!.stop();
+      manager.stop();
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
         for (const s of sockets) s.destroy();

@@ -63,7 +63,7 @@ export function statusPatch(node: V1Node, health: 'ready' | 'not-ready', version
 /** Creates the Node as its kubelet registers it; an existing one (a restarted kubelet) is kept. */
 export async function registerNode(api: ApiClients, init: NodeInit): Promise<V1Node> {
   try {
-    return await api.core.createNode({ body: buildNode(init) as Node as V1Node });
+    return await api.core.createNode({ body: buildNode(init) as V1Node });
   } catch (e) {
     if (statusOf(e) !== 409) throw e;
     return api.core.readNode({ name: init.name });

@@ -35,8 +35,8 @@ function start(args: string[], cwd: string): Started {
   const child = track(spawn(process.execPath, [BIN, ...args], { cwd, env: cliEnv(), stdio: ['ignore', 'pipe', 'pipe'] }));
   let stdout = '';
   let stderr = '';
-  child.stdout!.on('data', (b: Buffer) => (stdout += b.toString()));
-  child.stderr!.on('data', (b: Buffer) => (stderr += b.toString()));
+  child.stdout.on('data', (b: Buffer) => (stdout += b.toString()));
+  child.stderr.on('data', (b: Buffer) => (stderr += b.toString()));
   const done = new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => child.on('close', (code) => resolve({ code, stdout, stderr })));
   return { child, done };
 }
@@ -94,7 +94,7 @@ describe('Ctrl-C', () => {
     const cmd = `stty cols 120 rows 50; echo $$ > ${pidFile}; exec ${process.execPath} ${BIN} run ${ws.at('long.yaml')} -i ${ws.inventory} -e seconds=2`;
     const script = track(spawn('script', ['-qfec', cmd, '/dev/null'], { cwd: ws.dir, env: cliEnv(), stdio: ['ignore', 'pipe', 'pipe'] }), pidFile);
     let out = '';
-    script.stdout!.on('data', (b: Buffer) => (out += b.toString()));
+    script.stdout.on('data', (b: Buffer) => (out += b.toString()));
     const code = new Promise<number | null>((resolve) => script.on('close', resolve));
     await expect.poll(allStarted, { timeout: 20_000, interval: 50 }).toBe(true);
     process.kill(Number(readFileSync(pidFile, 'utf8')), 'SIGINT');
@@ -112,7 +112,7 @@ describe('Ctrl-C', () => {
     const cmd = `stty cols 120 rows 50; echo $$ > ${pidFile}; exec ${process.execPath} ${BIN} run ${ws.at('long.yaml')} -i ${ws.inventory} -e seconds=1 --forks 1`;
     const script = track(spawn('script', ['-qfec', cmd, '/dev/null'], { cwd: ws.dir, env: cliEnv(), stdio: ['ignore', 'pipe', 'pipe'] }), pidFile);
     let out = '';
-    script.stdout!.on('data', (b: Buffer) => (out += b.toString()));
+    script.stdout.on('data', (b: Buffer) => (out += b.toString()));
     const code = new Promise<number | null>((resolve) => script.on('close', resolve));
     await expect.poll(() => existsSync(ws.at('out/h1/started')), { timeout: 20_000, interval: 50 }).toBe(true);
     process.kill(Number(readFileSync(pidFile, 'utf8')), 'SIGINT');
@@ -199,7 +199,7 @@ describe('Ctrl-C twice, or a run that throws, with a node cordoned: the operator
     const cmd = `stty cols 120 rows 50; echo $$ > ${pidFile}; exec ${process.execPath} ${BIN} run ${ws.at('cordon.yaml')} -i ${ws.inventory} -e kubeconfig=${kubeconfig} -e node=n2`;
     const script = track(spawn('script', ['-qfec', cmd, '/dev/null'], { cwd: ws.dir, env: cliEnv(), stdio: ['ignore', 'pipe', 'pipe'] }), pidFile);
     let out = '';
-    script.stdout!.on('data', (b: Buffer) => (out += b.toString()));
+    script.stdout.on('data', (b: Buffer) => (out += b.toString()));
     const code = new Promise<number | null>((resolve) => script.on('close', resolve));
     await expect.poll(() => existsSync(ws.at('out/h1/started')), { timeout: 20_000, interval: 50 }).toBe(true);
     const pid = Number(readFileSync(pidFile, 'utf8'));

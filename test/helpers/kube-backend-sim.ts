@@ -32,7 +32,7 @@ export async function simBackend(options: BackendOptions = {}): Promise<SimBacke
       if (r.status !== 200) throw new Error(`LIST ${resource}: ${r.status} ${JSON.stringify(r.body)}`);
       return (r.body as { items: Obj[] }).items;
     },
-    waitFor: (check, timeoutMs, what) => sim.waitFor(check, timeoutMs, what) as never,
+    waitFor: (check, timeoutMs, what) => sim.waitFor(check, timeoutMs, what),
     clearRequests: async () => sim.clearRequests(),
     mutatingRequests: async () => sim.mutatingRequests().map((q) => ({ method: q.method, path: q.path })),
     requests: async () => sim.requests().map((q) => ({ method: q.method, path: q.path })),

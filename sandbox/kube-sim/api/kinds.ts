@@ -24,7 +24,7 @@ export type KindHooks = {
 /** Empty metadata maps and lists are omitted in the API's JSON. */
 export function normalizeMeta(obj: KubeObject): void {
   const m = obj.metadata as Record<string, unknown>;
-  for (const k of ['labels', 'annotations']) if (m[k] && Object.keys(m[k] as object).length === 0) delete m[k];
+  for (const k of ['labels', 'annotations']) if (m[k] && Object.keys(m[k]).length === 0) delete m[k];
   for (const k of ['finalizers', 'ownerReferences']) if (Array.isArray(m[k]) && (m[k] as unknown[]).length === 0) delete m[k];
 }
 

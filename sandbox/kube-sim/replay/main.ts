@@ -13,7 +13,7 @@ const b64 = (s: string | undefined) => (s ? Buffer.from(s, 'base64').toString('u
 const file = (p: string | undefined) => (p ? readFileSync(p, 'utf8') : undefined);
 
 export function targetFromKubeconfig(text: string): Target {
-  const kc = parse(text) as any;
+  const kc = parse(text);
   const ctx = kc.contexts.find((c: any) => c.name === kc['current-context'])?.context ?? kc.contexts[0].context;
   const cluster = kc.clusters.find((c: any) => c.name === ctx.cluster).cluster;
   const user = kc.users.find((u: any) => u.name === ctx.user).user;
