@@ -49,6 +49,8 @@ export default defineConfig(
         'error',
         { prefer: 'type-imports', fixStyle: 'inline-type-imports' },
       ],
+      // ...and `import type { A }`, not `import { type A }`, when every name is a type.
+      '@typescript-eslint/no-import-type-side-effects': 'error',
     },
   },
   {

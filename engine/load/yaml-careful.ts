@@ -3,13 +3,14 @@
 // when the fast path (yaml-fast.ts) steps aside.
 import { createRequire } from 'node:module';
 import type { Alias, Node, Scalar } from 'yaml';
+import type * as YamlModule from 'yaml';
 import { HerdbookError, type Diagnostic, type SourcePos } from '../errors.js';
 import { attachInfo, type NodeInfo } from './positions.js';
 import { explainYamlError, type YamlProblem } from './yaml-errors.js';
 
 // The `yaml` library is loaded only when needed: it costs ~80 ms to load.
 const require = createRequire(import.meta.url);
-type YamlLib = typeof import('yaml');
+type YamlLib = typeof YamlModule;
 const yamlLib = (): YamlLib => require('yaml') as YamlLib;
 
 type ParsedYaml = { file: string; text: string; value: unknown; diagnostics: Diagnostic[] };

@@ -1,5 +1,6 @@
 // One connection per host for the whole run, whatever its kind: local, ssh (one ssh2
 // connection per host, channels multiplexed), or pct (through the Proxmox host's connection).
+import type { SshPool } from '../connection/ssh/index.js';
 import type { Connection, ConnectionSettings } from '../connection/types.js';
 import { LocalConnection } from '../connection/local.js';
 import { UnreachableError, errorMessage } from '../errors.js';
@@ -13,7 +14,7 @@ export type ConnectionPool = {
 
 export function createConnectionPool(varsOf: (host: string) => (name: string) => unknown): ConnectionPool {
   const open = new Map<string, Promise<Connection>>();
-  let sshPool: Promise<import('../connection/ssh/index.js').SshPool> | undefined;
+  let sshPool: Promise<SshPool> | undefined;
   const settings = (host: string, kindOverride?: string): ConnectionSettings => {
     try {
       const s = connectionSettings(host, varsOf(host));

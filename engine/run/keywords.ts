@@ -1,12 +1,13 @@
 // Keyword inheritance: the innermost of task → blocks → play that sets a keyword wins;
 // `when` conditions and environments accumulate instead.
+import type { SourcePos } from '../errors.js';
 import type { Inheritable, Play, TaskNode } from '../load/model.js';
 import { toBool } from '../template/helpers/encoding.js';
 import type { Scope, Templater } from '../template/index.js';
 
 export type Chain = { play: Play; nodes: readonly TaskNode[] };
 
-export function innermost<K extends keyof Inheritable>(chain: Chain, key: K): { value: Inheritable[K]; pos?: import('../errors.js').SourcePos } | undefined {
+export function innermost<K extends keyof Inheritable>(chain: Chain, key: K): { value: Inheritable[K]; pos?: SourcePos } | undefined {
   for (let i = chain.nodes.length - 1; i >= 0; i--) {
     const n = chain.nodes[i];
     if (n[key] !== undefined) return { value: n[key], pos: n.fieldPos[keyName(key)] ?? n.pos };
@@ -34,7 +35,7 @@ export function text(t: Templater, chain: Chain, key: keyof Inheritable, scope: 
 }
 
 /** Every `when` on the way down (blocks, includes, the task): all must hold. */
-export function conditions(chain: Chain): { expr: unknown; pos?: import('../errors.js').SourcePos }[] {
+export function conditions(chain: Chain): { expr: unknown; pos?: SourcePos }[] {
   return chain.nodes.filter((n) => n.when !== undefined).map((n) => ({ expr: n.when, pos: n.fieldPos.when ?? n.pos }));
 }
 

@@ -4,7 +4,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import type { Connection, ExecOptions } from '../connection/types.js';
 import type { ModuleContext } from '../module.js';
-import { Scope } from '../template/index.js';
+import type { Scope } from '../template/index.js';
 import type { KubeSpec, RunContext } from './context.js';
 import { readVar } from './scope.js';
 

@@ -3,7 +3,7 @@
 import { setMaxListeners } from 'node:events';
 import { errorMessage, TemplateError, UnreachableError, type SourcePos } from '../errors.js';
 import type { TaskDef } from '../load/model.js';
-import { Scope, type Layer } from '../template/index.js';
+import type { Layer, Scope } from '../template/index.js';
 import { checkArgs } from './args.js';
 import type { RunContext } from './context.js';
 import { conditions, environment, flag, text, type Chain } from './keywords.js';

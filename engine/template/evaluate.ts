@@ -5,7 +5,7 @@ import { didYouMean, suggest } from '../suggest.js';
 import { copyInfo } from '../load/positions.js';
 import type { AST } from './ast.js';
 import { compileTemplate, type Compiled } from './compile.js';
-import { LazyVars, MISSING, Scope, step } from './scope.js';
+import { LazyVars, MISSING, type Scope, step } from './scope.js';
 import { truthy } from './truthy.js';
 
 export type HelperFn = (args: unknown[], hash: Record<string, unknown>) => unknown;

@@ -4,7 +4,7 @@ import { createServer, type Server } from 'node:https';
 import { randomBytes } from 'node:crypto';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
 import type { ApiContext } from './api/context.js';
 import { DEFAULT_TIMINGS, type SimTimings } from './clock.js';
 import { Cluster, type NodeChange } from './cluster.js';
@@ -151,7 +151,7 @@ export async function startKubeSim(options: KubeSimOptions = {}): Promise<KubeSi
     return kubeconfigYaml(url, pki.ca.certPem, { token }, user);
   };
   const kubeconfig = kubeconfigYaml(url, pki.ca.certPem, pki.admin);
-  const sockets = new Set<import('node:net').Socket>();
+  const sockets = new Set<Socket>();
   server.on('secureConnection', (s) => {
     sockets.add(s);
     s.on('close', () => sockets.delete(s));

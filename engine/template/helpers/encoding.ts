@@ -1,12 +1,13 @@
 // Conversions and encodings: (int x), (bool x), (to_json x), (from_yaml s), (b64encode s), (sha256 s).
 import { createHash } from 'node:crypto';
 import { createRequire } from 'node:module';
+import type * as YamlModule from 'yaml';
 import type { HelperFn } from '../evaluate.js';
 import { LazyVars } from '../scope.js';
 
 // The `yaml` library loads on first use: every command loads the helpers, few call these two.
 const require = createRequire(import.meta.url);
-const yamlLib = () => require('yaml') as typeof import('yaml');
+const yamlLib = () => require('yaml') as typeof YamlModule;
 
 const plain = (v: unknown) => (v instanceof LazyVars ? v.toJSON() : v);
 
