@@ -161,7 +161,6 @@ if (isMain) {
   process.stdout.on('error', (e: NodeJS.ErrnoException) => {
     if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0);
   });
-  main(process.argv.slice(2)).then((code) => {
-    process.exitCode = code;
-  });
+  // main turns every error into an exit code.
+  process.exitCode = await main(process.argv.slice(2));
 }

@@ -59,7 +59,7 @@ export function createConnectionPool(varsOf: (host: string) => (name: string) =>
     async closeAll() {
       const all = await Promise.allSettled(open.values());
       open.clear();
-      await Promise.all(all.map((r) => (r.status === 'fulfilled' ? r.value.close().catch(() => undefined) : undefined)));
+      await Promise.all(all.flatMap((r) => (r.status === 'fulfilled' ? [r.value.close().catch(() => undefined)] : [])));
       // A pool that never loaded has nothing to close (its error was each host's result already).
       if (sshPool) await sshPool.then((p) => p.closeAll()).catch(() => undefined);
     },

@@ -140,6 +140,7 @@ export async function runChannel(s: Session, cmd: BuiltCommand, io: ChannelIo): 
       if (rc === undefined && !timedOut && !aborted && !filter?.refused()) setTimeout(settle, 100);
       else settle();
     });
-    s.dropped.then(() => finish(() => reject(droppedWhileRunning())));
+    // dropped only ever resolves: there is no rejection to handle.
+    void s.dropped.then(() => finish(() => reject(droppedWhileRunning())));
   });
 }
