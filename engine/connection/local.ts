@@ -26,8 +26,10 @@ export class LocalConnection implements Connection {
 
   exec(cmd: CommandSpec, opts: ExecOptions = {}): Promise<ExecResult> {
     let argv = typeof cmd === 'string' ? ['/bin/sh', '-c', cmd] : [...cmd];
-    if (opts.cwd && typeof cmd !== 'string') argv = ['/bin/sh', '-c', `cd ${shellJoin([opts.cwd])} && exec ${shellJoin(argv)}`];
-    else if (opts.cwd) argv = ['/bin/sh', '-c', `cd ${shellJoin([opts.cwd])} && ${cmd}`];
+    if (opts.cwd) {
+      const cd = `cd ${shellJoin([opts.cwd])} && `;
+      argv = ['/bin/sh', '-c', typeof cmd === 'string' ? cd + cmd : `${cd}exec ${shellJoin(argv)}`];
+    }
     // As the ssh connection: nothing new starts once the run is aborted.
     if (opts.signal?.aborted) return Promise.reject(new InterruptedError());
     const alreadyThere = this.alreadyThere(opts.becomeUser);

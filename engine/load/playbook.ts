@@ -10,6 +10,7 @@ import type { BlockDef, Play, TaskDef } from './model.js';
 import { normalizePlaybook } from './normalize.js';
 import { buildTasks, loadRoleBlock } from './tasks.js';
 import type { SourcePos } from '../errors.js';
+import { asText } from '../text.js';
 
 const isMap = (v: unknown): v is Record<string, unknown> => !!v && typeof v === 'object' && !Array.isArray(v);
 
@@ -41,7 +42,7 @@ export function loadPlaybookFile(file: string, ctx: LoadContext, from?: SourcePo
     for (const raw of parsed.value) {
       if (!isMap(raw)) continue;
       if (raw.import_playbook !== undefined) {
-        const target = path.resolve(path.dirname(file), String(raw.import_playbook));
+        const target = path.resolve(path.dirname(file), asText(raw.import_playbook));
         plays.push(...loadPlaybookFile(target, ctx, located(raw, file).fieldPos.import_playbook));
       } else if (raw.hosts !== undefined) {
         plays.push(buildPlay(raw, file, ctx));
@@ -104,7 +105,7 @@ function roleBlock(ref: unknown, pos: SourcePos, list: unknown[], i: number, sco
   const at = (isMap(ref) ? valuePos(ref, ref.role !== undefined ? 'role' : 'name') : undefined) ?? valuePos(list, i) ?? pos;
   if (typeof ref === 'string') return loadRoleBlock(ref, { pos: at, scope }, ctx);
   if (!isMap(ref)) return undefined;
-  const name = String(ref.role ?? ref.name ?? '');
+  const name = asText(ref.role ?? ref.name ?? '');
   const reserved = new Set(['role', 'name', 'vars', 'tags', 'when', 'become', 'become_user', 'environment']);
   // Other keys of a role entry are role parameters, like Ansible's `- { role: x, port: 80 }`.
   const params = Object.fromEntries(Object.entries(ref).filter(([k]) => !reserved.has(k)));

@@ -10,6 +10,7 @@ import { inheritable, located, nameList } from './keywords.js';
 import type { BlockDef, IncludeDef, TaskDef, TaskNode } from './model.js';
 import { joinPlay, locateRole, type RoleRef } from './roles.js';
 import { findTaskFile, readTaskFile } from './task-file.js';
+import { asText } from '../text.js';
 
 const isMap = (v: unknown): v is Record<string, unknown> => !!v && typeof v === 'object' && !Array.isArray(v);
 
@@ -131,7 +132,7 @@ function buildTask(raw: Record<string, unknown>, scope: TaskScope, ctx: LoadCont
   }
   if (modules.length === 0) {
     // Unknown keys are reported by the schema check with a did-you-mean.
-    if (!unknown.length) error(ctx, `task${raw.name ? ` '${raw.name}'` : ''} has no module (e.g. command:, copy:, drain:)`, loc.pos);
+    if (!unknown.length) error(ctx, `task${raw.name ? ` '${asText(raw.name)}'` : ''} has no module (e.g. command:, copy:, drain:)`, loc.pos);
     return undefined;
   }
   const module = modules[0];

@@ -4,6 +4,7 @@ import type { SourcePos } from '../errors.js';
 import type { Inheritable, Play, TaskNode } from '../load/model.js';
 import { toBool } from '../template/helpers/encoding.js';
 import type { Scope, Templater } from '../template/index.js';
+import { asText } from '../text.js';
 
 export type Chain = { play: Play; nodes: readonly TaskNode[] };
 
@@ -30,8 +31,8 @@ export function flag(t: Templater, chain: Chain, key: keyof Inheritable, scope: 
 export function text(t: Templater, chain: Chain, key: keyof Inheritable, scope: Scope): string | undefined {
   const found = innermost(chain, key);
   if (!found || found.value === undefined || found.value === null) return undefined;
-  const v = t.render(String(found.value), scope, found.pos);
-  return v === undefined || v === null ? undefined : String(v);
+  const v = t.render(asText(found.value), scope, found.pos);
+  return v === undefined || v === null ? undefined : asText(v);
 }
 
 /** Every `when` on the way down (blocks, includes, the task): all must hold. */

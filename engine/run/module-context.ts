@@ -7,6 +7,7 @@ import type { ModuleContext } from '../module.js';
 import type { Scope } from '../template/index.js';
 import type { KubeSpec, RunContext } from './context.js';
 import { readVar } from './scope.js';
+import { asText } from '../text.js';
 
 export type TaskEnv = {
   host: string;
@@ -57,7 +58,7 @@ export function buildModuleContext(ctx: RunContext, env: TaskEnv): ModuleContext
     connection,
     kube: async () => ctx.deps.kube(env.kube()),
     hostVar: (name, host) => readVar(ctx, host && host !== env.host ? env.hostScope(host) : env.scope, name),
-    render: (text) => String(ctx.deps.templater.render(text, env.scope) ?? ''),
+    render: (text) => asText(ctx.deps.templater.render(text, env.scope) ?? ''),
     evaluate: (expr) => ctx.deps.templater.render(`{{${expr}}}`, env.scope),
     condition: (expr) => ctx.deps.templater.condition(expr, env.scope),
     verbosity: ctx.options.verbosity,

@@ -11,6 +11,7 @@ import { buildModuleContext, type TaskEnv } from './module-context.js';
 import { callModule } from './module-call.js';
 import { playScope, readVar, taskScope, type PlayFrame } from './scope.js';
 import { combineItems, registeredValue, type HostResult, type ItemResult } from './task-result.js';
+import { asText } from '../text.js';
 
 export type HostHooks = { progress(msg: string): void; warn(msg: string): void; log(level: number, msg: string): void };
 
@@ -46,7 +47,7 @@ export async function runTaskOnHost(ctx: RunContext, frame: PlayFrame, chain: Ch
       const label = lc.label !== undefined ? String(t.render(lc.label, scope, task.fieldPos.loop_control)) : typeof list[i] === 'object' ? JSON.stringify(list[i]) : String(list[i]);
       const r = await runOnce(ctx, frame, chain, task, host, scope, hooks);
       results.push({ ...r, item: list[i], label });
-      if (lc.pause && i < list.length - 1) await ctx.deps.clock.sleep(Number(t.render(String(lc.pause), scope)) * 1000, ctx.state.abort.signal);
+      if (lc.pause && i < list.length - 1) await ctx.deps.clock.sleep(Number(t.render(asText(lc.pause), scope)) * 1000, ctx.state.abort.signal);
     }
     return combineItems(results);
   } catch (e) {
@@ -81,7 +82,7 @@ async function runOnce(ctx: RunContext, frame: PlayFrame, chain: Chain, task: Ta
     const env: TaskEnv = {
       host,
       target: delegate ?? host,
-      nodeName: String(readVar(ctx, scope, 'node_name') ?? host),
+      nodeName: asText(readVar(ctx, scope, 'node_name') ?? host),
       check,
       diff: (flag(t, chain, 'diff', scope) ?? true) && ctx.options.diff,
       become: flag(t, chain, 'become', scope) ?? Boolean(readVar(ctx, scope, 'become') ?? readVar(ctx, scope, 'ansible_become')),
@@ -158,8 +159,8 @@ function adjust(ctx: RunContext, task: TaskDef, scope: Scope, r: HostResult): Ho
 
 async function retry(ctx: RunContext, task: TaskDef, scope: Scope, once: () => Promise<HostResult>, hooks: HostHooks): Promise<HostResult> {
   const t = ctx.deps.templater;
-  const retries = Number(task.retries === undefined ? 3 : t.render(String(task.retries), scope));
-  const delay = Number(task.delay === undefined ? 5 : t.render(String(task.delay), scope));
+  const retries = Number(task.retries === undefined ? 3 : t.render(asText(task.retries), scope));
+  const delay = Number(task.delay === undefined ? 5 : t.render(asText(task.delay), scope));
   for (let attempt = 1; ; attempt++) {
     const r = await once();
     r.attempts = attempt;

@@ -5,6 +5,7 @@ import { evaluate, renderDeep, scopeValue, type Helpers } from './evaluate.js';
 import { createHelpers, type HelperDeps } from './helpers/index.js';
 import type { Scope } from './scope.js';
 import { conditionValue } from './truthy.js';
+import { asText } from '../text.js';
 
 export { isTemplate } from './compile.js';
 export { LazyVars, MISSING, Scope, type Layer } from './scope.js';
@@ -36,7 +37,7 @@ export function createTemplater(deps: HelperDeps = {}): Templater {
     if (typeof expr === 'boolean') return expr;
     if (expr === null || expr === undefined) return true;
     if (typeof expr === 'number') return expr !== 0;
-    const text = String(expr);
+    const text = asText(expr);
     return conditionValue(evaluate(compileCondition(text), scope, helpers), text);
   };
   return {

@@ -6,6 +6,7 @@
 import type { V1Lease } from '@kubernetes/client-node';
 import { defineModule, ModuleError } from '../../engine/index-module.js';
 import { kubeError, statusCode } from '../../engine/kube/errors.js';
+import { asText } from '../../engine/text.js';
 
 type Args = { name: string; namespace: string; state: 'acquired' | 'released'; holder?: string; duration: number; break: boolean; purpose?: string };
 type Held = { holder: string; acquired?: string; renewed?: string; duration: number; purpose?: string; resourceVersion?: string };
@@ -38,11 +39,11 @@ export const clusterLock = defineModule<Args, State, Change>({
   predictable: true,
   async inspect(ctx, a) {
     const kube = await ctx.kube();
-    const me = a.holder ?? String(ctx.hostVar('herdbook_operator') ?? 'herdbook');
+    const me = a.holder ?? asText(ctx.hostVar('herdbook_operator') ?? 'herdbook');
     // In check mode a lock taken (or released) earlier in the rehearsal counts as such.
     const key = `cluster_lock/${a.namespace}/${a.name}`;
     const predicted = ctx.check ? ctx.cluster.predicted(key) : undefined;
-    if (predicted !== undefined) return { held: predicted ? { holder: String(predicted), duration: a.duration } : undefined, me, now: Date.now() };
+    if (predicted !== undefined) return { held: predicted ? { holder: asText(predicted), duration: a.duration } : undefined, me, now: Date.now() };
     try {
       return { held: readLease(await kube.coordination.readNamespacedLease({ name: a.name, namespace: a.namespace })), me, now: Date.now() };
     } catch (e) {

@@ -4,6 +4,7 @@ import { createRequire } from 'node:module';
 import type * as YamlModule from 'yaml';
 import type { HelperFn } from '../evaluate.js';
 import { LazyVars } from '../scope.js';
+import { asText } from '../../text.js';
 
 // The `yaml` library loads on first use: every command loads the helpers, few call these two.
 const require = createRequire(import.meta.url);
@@ -23,7 +24,7 @@ function toInt(v: unknown): number {
 export function toBool(v: unknown): boolean {
   if (typeof v === 'boolean') return v;
   if (typeof v === 'number') return v !== 0;
-  const s = String(v ?? '').trim().toLowerCase();
+  const s = asText(v ?? '').trim().toLowerCase();
   if (['true', 'yes', 'on', '1', 'y'].includes(s)) return true;
   if (['false', 'no', 'off', '0', 'n', '', 'none', 'null'].includes(s)) return false;
   throw new Error(`(bool x) cannot read ${JSON.stringify(v)} as true or false`);
@@ -37,7 +38,7 @@ export const encodingHelpers: Record<string, HelperFn> = {
     return n;
   },
   bool: ([v]) => toBool(v),
-  string: ([v]) => (typeof v === 'string' ? v : v === null || v === undefined ? '' : typeof v === 'object' ? JSON.stringify(plain(v)) : String(v)),
+  string: ([v]) => (typeof v === 'string' ? v : v === null || v === undefined ? '' : asText(plain(v))),
   to_json: ([v], h) => JSON.stringify(plain(v), null, h.indent === undefined ? undefined : Number(h.indent)),
   from_json: ([s]) => JSON.parse(String(s)),
   to_yaml: ([v]) => yamlLib().stringify(plain(v)),

@@ -5,6 +5,7 @@
 // disruption in checkAndDecrement, else 429 with the DisruptionBudget cause. Before the delete
 // the pod gets its DisruptionTarget condition (addConditionAndDeletePod; transcript 27).
 import { rfc3339 } from '../clock.js';
+import { goPrint } from '../decode/go-print.js';
 import { recordWrite } from '../managed/record.js';
 import { isPodReady, withDisruptionTarget } from '../objects/pod.js';
 import { pdbsForPod } from '../objects/pdb.js';
@@ -32,10 +33,10 @@ function canIgnorePdb(pod: Pod): boolean {
 
 export function evictPod(ctx: ApiContext, req: ApiRequest): ApiReply {
   const raw = parseObject(req.body);
-  if (raw.apiVersion && !EVICTION_VERSIONS.includes(String(raw.apiVersion))) {
-    throw badRequest(`the API version in the data (${String(raw.apiVersion)}) does not match the expected API version (policy/v1)`);
+  if (raw.apiVersion && !(typeof raw.apiVersion === 'string' && EVICTION_VERSIONS.includes(raw.apiVersion))) {
+    throw badRequest(`the API version in the data (${goPrint(raw.apiVersion)}) does not match the expected API version (policy/v1)`);
   }
-  if (raw.kind && raw.kind !== 'Eviction') throw badRequest(`not a Eviction object: ${String(raw.kind)}`);
+  if (raw.kind && raw.kind !== 'Eviction') throw badRequest(`not a Eviction object: ${goPrint(raw.kind)}`);
   const { obj: eviction, warnings } = decodeRequestBody(PODS, raw, fieldValidationOf(req.query, 'CreateOptions'), 'Eviction', 'policy/v1');
   if (eviction.metadata?.name !== req.name) throw badRequest('name in URL does not match name in Eviction object');
   const deleteOptions = (eviction.deleteOptions ?? {}) as Record<string, any>;

@@ -1,7 +1,8 @@
 // The resources the simulator serves, described once: discovery, routing, field
 // selectors, strategic-merge keys and the 403/404 wording all read this table.
 import type { PatchMeta } from '../patch/strategic.js';
-import type { KubeObject } from '../types.js';
+import { asText } from '../../../engine/text.js';
+import type { KubeObject, Pod } from '../types.js';
 import { metaFields, type FieldGetter } from './field-selector.js';
 
 export type Verb = 'get' | 'list' | 'watch' | 'create' | 'update' | 'patch' | 'delete' | 'deletecollection';
@@ -52,7 +53,8 @@ function podSpecMeta(prefix: string): PatchMeta {
 
 const conditionsMeta = (path = 'status.conditions'): PatchMeta => ({ [path]: { mergeKey: 'type' } });
 
-const pod = (o: KubeObject, f: (p: any) => unknown) => String(f(o) ?? '');
+// A field of a pod, as a field selector compares it: text, '' when absent.
+const pod = (o: KubeObject, f: (p: Partial<Pod>) => unknown) => asText(f(o) ?? '');
 
 export const RESOURCES: ResourceDef[] = [
   {
