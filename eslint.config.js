@@ -28,7 +28,7 @@ export default defineConfig(
     languageOptions: {
       parserOptions: {
         // The config files and bin/ are outside tsconfig.json's include: a default project types them.
-        projectService: { allowDefaultProject: ['*.js', '*.ts', 'bin/*.js'] },
+        projectService: { allowDefaultProject: ['*.js', '*.mjs', '*.ts', 'bin/*.js'] },
         tsconfigRootDir: import.meta.dirname,
       },
     },
@@ -37,6 +37,11 @@ export default defineConfig(
       // `let x; const api = { kick: () => x?.kick() }; x = new X(api)`: a closure that reads x before it is
       // assigned needs the let.
       'prefer-const': ['error', { ignoreReadBeforeAssign: true }],
+      // Off: an async function without await is how we implement a promise-returning interface
+      // (a module's inspect and apply, a reporter's close, a command handler), and it keeps a throw
+      // a rejection. The promise rules below are the ones that catch mistakes. (65 places: 29 in
+      // the code, 36 in tests.)
+      '@typescript-eslint/require-await': 'off',
       '@typescript-eslint/no-floating-promises': 'error',
       '@typescript-eslint/no-misused-promises': 'error',
       '@typescript-eslint/no-explicit-any': 'error',

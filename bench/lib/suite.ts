@@ -35,7 +35,7 @@ export type SummaryRow = {
 /** What the benchmarks of one `npm run bench` share: the fleet (started once, at its largest size) and Ansible. */
 export type SuiteContext = {
   opts: SuiteOptions;
-  log(line: string): void;
+  log: (line: string) => void;
   /** A scratch directory, removed at the end. */
   workDir: string;
   fleet(): Promise<BenchFleet>;

@@ -26,9 +26,9 @@ export type TaskEnv = {
   role?: { dir: string };
   scope: Scope;
   hostScope: (host: string) => Scope;
-  progress(msg: string): void;
-  warn(msg: string): void;
-  log(level: number, msg: string): void;
+  progress: (msg: string) => void;
+  warn: (msg: string) => void;
+  log: (level: number, msg: string) => void;
 };
 
 export function buildModuleContext(ctx: RunContext, env: TaskEnv): ModuleContext {

@@ -13,7 +13,7 @@ import { playScope, readVar, taskScope, type PlayFrame } from './scope.js';
 import { combineItems, registeredValue, type HostResult, type ItemResult } from './task-result.js';
 import { asText } from '../text.js';
 
-export type HostHooks = { progress(msg: string): void; warn(msg: string): void; log(level: number, msg: string): void };
+export type HostHooks = { progress: (msg: string) => void; warn: (msg: string) => void; log: (level: number, msg: string) => void };
 
 export function located(e: unknown, pos: SourcePos | undefined): string {
   if (e instanceof TemplateError) {

@@ -3,7 +3,7 @@
 import { TemplateError } from '../errors.js';
 import { didYouMean, suggest } from '../suggest.js';
 import { copyInfo } from '../load/positions.js';
-import type { AST } from './ast.js';
+import type * as AST from './ast.js';
 import { compileTemplate, type Compiled } from './compile.js';
 import { LazyVars, MISSING, type Scope, step } from './scope.js';
 import { truthy } from './truthy.js';

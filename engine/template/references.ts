@@ -1,6 +1,6 @@
 // Which variables a template certainly needs: root names of paths outside default/defined
 // and outside #each/#with bodies (there a name may be a field of the item).
-import type { AST } from './ast.js';
+import type * as AST from './ast.js';
 import { compileCondition, compileTemplate, type Compiled } from './compile.js';
 import { fastRequiredVariables } from './fast-names.js';
 import { HELPER_NAMES } from './helpers/index.js';

@@ -2,7 +2,7 @@
 // earlier task would have made. These predictions carry that across the rehearsal: the file
 // modules record what their plan would create or remove, the probe and systemd read it back.
 import type { ModuleContext } from '../../engine/module.js';
-import type { AbsentFile, RemoteFile } from './remote-file-types.js';
+import type { RemoteFile } from './remote-file-types.js';
 
 type Predicted = 'file' | 'directory' | 'absent';
 

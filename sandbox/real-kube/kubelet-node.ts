@@ -6,7 +6,6 @@ import type { V1Node, V1NodeCondition } from '@kubernetes/client-node';
 import { rfc3339 } from '../kube-sim/clock.js';
 import type { KubeletState } from '../kube-sim/controllers/kubelets.js';
 import { buildNode, nodeInfo, type NodeInit } from '../kube-sim/objects/node.js';
-import type { Node } from '../kube-sim/types.js';
 import { mergePatch, statusOf, strategicMerge, type ApiClients } from './clients.js';
 
 export type Health = 'ready' | 'not-ready' | 'down';
