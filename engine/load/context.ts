@@ -60,6 +60,6 @@ export function handlerNames(raw: unknown): string[] {
   return raw.flatMap((h) => {
     if (!h || typeof h !== 'object') return [];
     const { name, listen } = h as { name?: unknown; listen?: unknown };
-    return [name, ...(Array.isArray(listen) ? listen : [listen])].filter((x): x is string => typeof x === 'string');
+    return [name, ...(Array.isArray(listen) ? (listen as unknown[]) : [listen])].filter((x): x is string => typeof x === 'string');
   });
 }

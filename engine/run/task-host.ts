@@ -28,11 +28,11 @@ export async function runTaskOnHost(ctx: RunContext, frame: PlayFrame, chain: Ch
   const base = taskScope(ctx, frame, host, chain.nodes, undefined);
   try {
     if (task.loop === undefined) return await runOnce(ctx, frame, chain, task, host, base, hooks);
-    let items = t.renderDeep(task.loop, base, task.fieldPos.loop ?? task.pos);
+    const items = t.renderDeep(task.loop, base, task.fieldPos.loop ?? task.pos);
     if (typeof items === 'string') throw new TemplateError(`loop must be a list, got the string ${JSON.stringify(items.slice(0, 60))}`, { pos: task.fieldPos.loop });
     if (!Array.isArray(items)) throw new TemplateError(`loop must be a list, got ${items === null ? 'null' : typeof items}`, { pos: task.fieldPos.loop });
-    if (task.loopFlatten) items = items.flatMap((x) => (Array.isArray(x) ? x : [x]));
-    const list = items as unknown[];
+    // with_items flattens one level, as Ansible does.
+    const list: unknown[] = task.loopFlatten ? (items as unknown[]).flat() : items;
     const lc = task.loopControl ?? {};
     const results: ItemResult[] = [];
     for (let i = 0; i < list.length; i++) {

@@ -71,7 +71,7 @@ export function step(container: unknown, key: string): MaybeMissing {
     if (key === 'length') return container.length;
     if (/^-?\d+$/.test(key)) {
       const i = Number(key);
-      const v = container[i < 0 ? container.length + i : i];
+      const v: unknown = container[i < 0 ? container.length + i : i];
       return v === undefined ? MISSING : v;
     }
     return MISSING;

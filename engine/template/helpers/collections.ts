@@ -49,7 +49,7 @@ export const collectionHelpers: Record<string, HelperFn> = {
   },
   list: (args) => args,
   dict: (_args, hash) => ({ ...hash }),
-  merge: (args) => Object.assign({}, ...args.map((a, i) => mapping(a, `merge (argument ${i + 1})`))),
+  merge: (args) => Object.fromEntries(args.flatMap((a, i) => Object.entries(mapping(a, `merge (argument ${i + 1})`)))),
   pluck: ([v, path]) => list(v, 'pluck').map((x) => field(x, String(path))),
   where: ([v, path, value]) => list(v, 'where').filter((x) => (value === undefined ? Boolean(field(x, String(path))) : field(x, String(path)) === value)),
   unique: ([v]) => [...new Set(list(v, 'unique'))],
