@@ -14,7 +14,7 @@ import type { Pod, PodDisruptionBudget } from '../types.js';
 import { decodeRequestBody, fieldValidationOf } from './body.js';
 import type { ApiContext, ApiReply, ApiRequest } from './context.js';
 import { checkPreconditions } from './delete.js';
-import { isDryRun, type DeleteOptions } from './options.js';
+import { isDryRun, type DeleteOptions, type DeleteOptionsBody } from './options.js';
 import { gracefulDelete } from './pods.js';
 import { mustGet } from './read.js';
 import { resourceByKind } from './resources.js';
@@ -39,7 +39,8 @@ export function evictPod(ctx: ApiContext, req: ApiRequest): ApiReply {
   if (raw.kind && raw.kind !== 'Eviction') throw badRequest(`not a Eviction object: ${goPrint(raw.kind)}`);
   const { obj: eviction, warnings } = decodeRequestBody(PODS, raw, fieldValidationOf(req.query, 'CreateOptions'), 'Eviction', 'policy/v1');
   if (eviction.metadata?.name !== req.name) throw badRequest('name in URL does not match name in Eviction object');
-  const deleteOptions = (eviction.deleteOptions ?? {}) as Record<string, any>;
+  // Decoded as policy/v1 Eviction, so its deleteOptions have DeleteOptions' field types.
+  const deleteOptions = (eviction.deleteOptions ?? {}) as DeleteOptionsBody;
   const dryRun = isDryRun(req.query) || (Array.isArray(deleteOptions.dryRun) && deleteOptions.dryRun.includes('All'));
   const opts: DeleteOptions = { gracePeriodSeconds: deleteOptions.gracePeriodSeconds, dryRun, preconditions: deleteOptions.preconditions };
   const success: ApiReply = { code: 201, body: statusBody(201, undefined), warnings };
