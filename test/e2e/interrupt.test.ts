@@ -3,6 +3,7 @@
 // cordoned (as does a run that throws), since no recap will.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
+import { stripVTControlCharacters } from 'node:util';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { KubeSim } from '../../sandbox/kube-sim/index.js';
 import { isAlive } from '../../sandbox/fleet/processes.js';
@@ -99,7 +100,7 @@ describe('Ctrl-C', () => {
     await expect.poll(allStarted, { timeout: 20_000, interval: 50 }).toBe(true);
     process.kill(Number(readFileSync(pidFile, 'utf8')), 'SIGINT');
     expect(await code, out).toBe(130);
-    const text = out.replace(/\u001b\[[0-9;?]*[A-Za-z]/g, '');
+    const text = stripVTControlCharacters(out);
     expect(text).toMatch(/RECAP {2}\d+\.\ds/);
     expect(text).toContain('STOPPED: interrupted (Ctrl-C)');
     for (const h of hosts) expect(existsSync(ws.at('out', h, 'finished'))).toBe(true);
@@ -118,7 +119,7 @@ describe('Ctrl-C', () => {
     process.kill(Number(readFileSync(pidFile, 'utf8')), 'SIGINT');
     // Before the fix the live view waited forever for h2 and h3.
     expect(await code, out).toBe(130);
-    const text = out.replace(/\u001b\[[0-9;?]*[A-Za-z]/g, '');
+    const text = stripVTControlCharacters(out);
     expect(text).toMatch(/h2 {2}not run/);
     expect(text).toContain('STOPPED: interrupted (Ctrl-C)');
     expect(existsSync(ws.at('out/h2/started'))).toBe(false);
@@ -208,7 +209,7 @@ describe('Ctrl-C twice, or a run that throws, with a node cordoned: the operator
     await new Promise((r) => setTimeout(r, 500));
     process.kill(pid, 'SIGINT');
     expect(await code, out).toBe(130);
-    const text = out.replace(/\u001b\[[0-9;?]*[A-Za-z]/g, '');
+    const text = stripVTControlCharacters(out);
     expect(text).toContain('aborted: nodes left cordoned by this run: n2 (cordoned)');
     expect(unschedulable('n2')).toBe(true);
   }, 30_000);

@@ -11,7 +11,7 @@ export async function simBackend(options: BackendOptions = {}): Promise<SimBacke
   const sim = await startSim({ scenario: options.scenario, users: options.users });
   const kube = await kubeFor(sim);
   const raw = rawClient(sim.kubeconfig);
-  const get = async (resource: string, ns: string | undefined, name: string): Promise<Obj | undefined> => {
+  const get = async (resource: string, ns: string | undefined, name: string): Promise<Obj> => {
     const r = await raw.get(resourcePath(resource, ns, name));
     if (r.status === 404) return undefined;
     if (r.status !== 200) throw new Error(`GET ${resource} ${name}: ${r.status} ${JSON.stringify(r.body)}`);
