@@ -15,7 +15,7 @@ function rawExec(c: ssh2.Client, cmd: string): Promise<void> {
   return new Promise((resolve, reject) =>
     c.exec(cmd, (err, ch: ClientChannel) => {
       // Even the floor must wait out sshd freeing a just-closed session.
-      if (err?.message.includes('Channel open failure')) return void setTimeout(() => rawExec(c, cmd).then(resolve, reject), 5);
+      if (err?.message.includes('Channel open failure')) return void setTimeout(() => void rawExec(c, cmd).then(resolve, reject), 5);
       if (err) return reject(err);
       ch.on('close', () => resolve());
       ch.resume();

@@ -4,6 +4,12 @@ import { Command, CommanderError, Option } from 'commander';
 import { readFileSync } from 'node:fs';
 import { HerdbookError, InputError, TemplateError, UsageError } from './errors.js';
 import { processIO, type CommandIO } from './commands/io.js';
+// Types only: commander hands each action its options untyped; these say what the options
+// declared above parse to. The command modules themselves still load only when used.
+import type { InventoryOptions } from './commands/inventory.js';
+import type { InputOptions } from './commands/load-input.js';
+import type { RunFlags } from './commands/run.js';
+import type { SandboxFlags } from './commands/sandbox.js';
 import { PACKAGE_ROOT } from './paths.js';
 import { formatDiagnostics } from './report/diagnostics.js';
 
@@ -41,14 +47,14 @@ export function buildProgram(io: CommandIO, setExit: (code: number) => void): Co
     .option('--junit <file>', 'write a JUnit XML report (one testcase per host and task)')
     .option('--force-handlers', 'run notified handlers even on hosts that failed')
     .option('-v, --verbose', 'more output: -v stdout/stderr, -vv commands sent, -vvv timings and internals', increase, 0)
-    .action(async (playbooks: string[], o) => {
+    .action(async (playbooks: string[], o: RunFlags) => {
       const { runCommand } = await import('./commands/run.js');
       setExit(await runCommand(playbooks, o, io));
     });
 
   inputOptions(program.command('validate').argument('<playbook...>'))
     .description('check playbooks, everything they include and the inventory, without contacting any host')
-    .action(async (playbooks: string[], o) => {
+    .action(async (playbooks: string[], o: InputOptions) => {
       const { validateCommand } = await import('./commands/validate.js');
       setExit(await validateCommand(playbooks, o, io));
     });
@@ -56,14 +62,14 @@ export function buildProgram(io: CommandIO, setExit: (code: number) => void): Co
   inputOptions(program.command('list-hosts').argument('<playbook...>'))
     .description('show each play\'s hosts in batch order')
     .option('-l, --limit <pattern>', 'only these hosts (pattern, or @file) (repeatable)', collect)
-    .action(async (playbooks: string[], o) => {
+    .action(async (playbooks: string[], o: InputOptions & { limit?: string[] }) => {
       const { listHostsCommand } = await import('./commands/list-hosts.js');
       setExit(await listHostsCommand(playbooks, o, io));
     });
 
   inputOptions(program.command('list-tasks').argument('<playbook...>'))
     .description('show every task with its tags and file:line')
-    .action(async (playbooks: string[], o) => {
+    .action(async (playbooks: string[], o: InputOptions) => {
       const { listTasksCommand } = await import('./commands/list-tasks.js');
       setExit(await listTasksCommand(playbooks, o, io));
     });
@@ -75,7 +81,7 @@ export function buildProgram(io: CommandIO, setExit: (code: number) => void): Co
     .option('--list', 'every group and host with their variables, as JSON')
     .option('--graph', 'the group tree')
     .option('--host <name>', 'one host\'s variables, as JSON')
-    .action(async (o) => {
+    .action(async (o: InventoryOptions) => {
       const { inventoryCommand } = await import('./commands/inventory.js');
       setExit(await inventoryCommand(o, io));
     });
@@ -92,7 +98,7 @@ export function buildProgram(io: CommandIO, setExit: (code: number) => void): Co
     .option('--k3s-version <tag>', 'the k3s version to start at (default v1.31.4+k3s1)')
     .option('--fast', 'fast simulated time (for tests)')
     .option('--kube-apiserver [dir]', 'a real kube-apiserver v1.32.13 with etcd, controller manager and scheduler instead of the simulator; DIR holds the binaries or their archive (default: $HERDBOOK_KUBE_BIN_DIR, or ../shared/kube)')
-    .action(async (action: string, o) => {
+    .action(async (action: string, o: SandboxFlags) => {
       if (!['up', 'status', 'down'].includes(action)) throw new UsageError(`sandbox: unknown action '${action}' (use up, status or down)`);
       const { sandboxCommand } = await import('./commands/sandbox.js');
       setExit(await sandboxCommand(action, o, io));
@@ -102,7 +108,7 @@ export function buildProgram(io: CommandIO, setExit: (code: number) => void): Co
     .command('demo')
     .description('bring the sandbox up at an old k3s, rehearse the upgrade with --check, run it, then check the cluster health')
     .option('--state-dir <dir>', 'the sandbox directory (default: $HERDBOOK_SANDBOX_DIR or <tmp>/herdbook-sandbox)')
-    .action(async (o) => {
+    .action(async (o: { stateDir?: string }) => {
       const { demoCommand } = await import('./commands/demo.js');
       setExit(await demoCommand(o, io));
     });
@@ -161,7 +167,6 @@ if (isMain) {
   process.stdout.on('error', (e: NodeJS.ErrnoException) => {
     if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0);
   });
-  main(process.argv.slice(2)).then((code) => {
-    process.exitCode = code;
-  });
+  // main turns every error into an exit code.
+  process.exitCode = await main(process.argv.slice(2));
 }

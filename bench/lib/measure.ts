@@ -21,7 +21,7 @@ export async function quietStdout<T>(fn: () => Promise<T>): Promise<{ value: T; 
     const cb = rest.find((r) => typeof r === 'function') as (() => void) | undefined;
     cb?.();
     return true;
-  }) as typeof process.stdout.write;
+  });
   try {
     return { value: await fn(), lines };
   } finally {

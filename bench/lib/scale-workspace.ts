@@ -22,7 +22,7 @@ export function scaleWorkspace(hosts: number): ScaleWorkspace {
   const children: Record<string, { children: Record<string, null> }> = { dc_a: { children: {} }, dc_b: { children: {} } };
   const rackGroups: Record<string, { hosts: Record<string, null> }> = {};
   for (let r = 0; r < racks; r++) {
-    const members = Array.from({ length: Math.min(RACK, hosts - r * RACK) }, (_, i) => [hostName(r * RACK + i), null]);
+    const members = Array.from({ length: Math.min(RACK, hosts - r * RACK) }, (_, i): [string, null] => [hostName(r * RACK + i), null]);
     rackGroups[rackName(r)] = { hosts: Object.fromEntries(members) };
     children[r % 2 ? 'dc_b' : 'dc_a'].children[rackName(r)] = null;
   }

@@ -1,5 +1,8 @@
 // The shape every benchmark of `npm run bench` has: a name for --only, a run that prints its
 // figures as it goes and hands back summary rows (figure, ratio to its baseline, target).
+import type { AnsibleRunner } from './ansible.js';
+import type { BenchFleet } from './fleet.js';
+
 export type SuiteOptions = {
   /** Fewer repetitions and smaller sizes: a smoke run of the whole suite. */
   quick: boolean;
@@ -32,12 +35,12 @@ export type SummaryRow = {
 /** What the benchmarks of one `npm run bench` share: the fleet (started once, at its largest size) and Ansible. */
 export type SuiteContext = {
   opts: SuiteOptions;
-  log(line: string): void;
+  log: (line: string) => void;
   /** A scratch directory, removed at the end. */
   workDir: string;
-  fleet(): Promise<import('./fleet.js').BenchFleet>;
+  fleet(): Promise<BenchFleet>;
   /** The Ansible runner, or undefined with the reason printed once. */
-  ansible(): import('./ansible.js').AnsibleRunner | undefined;
+  ansible(): AnsibleRunner | undefined;
 };
 
 export type Bench = {

@@ -11,7 +11,7 @@ import type { CommandIO } from './io.js';
 
 export type InventoryOptions = { inventory?: string[]; list?: boolean; graph?: boolean; host?: string };
 
-export function loadCheckedInventory(sources: string[], io: CommandIO): Inventory {
+export function loadCheckedInventory(sources: string[]): Inventory {
   const check = createSchemaRegistry().validator('inventory.json');
   const loaded = loadInventory(sources, (doc, file) => {
     check(doc);
@@ -25,7 +25,7 @@ export async function inventoryCommand(opts: InventoryOptions, io: CommandIO): P
   if (!opts.inventory?.length) throw new UsageError('inventory needs -i INVENTORY');
   const modes = [opts.list, opts.graph, opts.host !== undefined].filter(Boolean).length;
   if (modes !== 1) throw new UsageError('inventory needs exactly one of --list, --graph or --host HOST');
-  const inv = loadCheckedInventory(opts.inventory, io);
+  const inv = loadCheckedInventory(opts.inventory);
   const idx = indexGroups(inv);
   if (opts.host !== undefined) {
     if (!inv.hosts.has(opts.host)) {

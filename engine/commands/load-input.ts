@@ -27,6 +27,6 @@ export function countTasks(v: Validated): number {
       for (const k of ['block', 'rescue', 'always', 'preloaded'] as const) if (Array.isArray(node[k])) count(node[k] as never);
     }
   };
-  for (const pb of v.playbooks) for (const p of pb.plays) for (const s of [p.preTasks, p.tasks, p.postTasks, p.handlers]) count(s as never);
+  for (const pb of v.playbooks) for (const p of pb.plays) for (const s of [p.preTasks, p.tasks, p.postTasks, p.handlers]) count(s);
   return n;
 }

@@ -8,7 +8,7 @@ import { createKubeFactory } from '../kube/clients.js';
 import { openTunnel, type Tunnel } from '../kube/tunnel.js';
 import { documentChecker } from '../validate/index.js';
 import type { LoadContext } from '../load/context.js';
-import { loadTaskFile } from '../load/task-file.js';
+import { loadTaskFile } from '../load/tasks.js';
 import { emptyInventory, finishInventory } from '../inventory/model.js';
 import { fanOut } from '../report/mask.js';
 import { jsonReporter } from '../report/json.js';

@@ -26,8 +26,10 @@ export class LocalConnection implements Connection {
 
   exec(cmd: CommandSpec, opts: ExecOptions = {}): Promise<ExecResult> {
     let argv = typeof cmd === 'string' ? ['/bin/sh', '-c', cmd] : [...cmd];
-    if (opts.cwd && typeof cmd !== 'string') argv = ['/bin/sh', '-c', `cd ${shellJoin([opts.cwd])} && exec ${shellJoin(argv)}`];
-    else if (opts.cwd) argv = ['/bin/sh', '-c', `cd ${shellJoin([opts.cwd])} && ${cmd}`];
+    if (opts.cwd) {
+      const cd = `cd ${shellJoin([opts.cwd])} && `;
+      argv = ['/bin/sh', '-c', typeof cmd === 'string' ? cd + cmd : `${cd}exec ${shellJoin(argv)}`];
+    }
     // As the ssh connection: nothing new starts once the run is aborted.
     if (opts.signal?.aborted) return Promise.reject(new InterruptedError());
     const alreadyThere = this.alreadyThere(opts.becomeUser);
@@ -51,11 +53,11 @@ export class LocalConnection implements Connection {
         stdio: ['pipe', 'pipe', 'pipe'],
         detached: true,
       });
-      const writeStdin = () => (stdin !== undefined ? child.stdin!.end(stdin) : child.stdin!.end());
+      const writeStdin = () => (stdin !== undefined ? child.stdin.end(stdin) : child.stdin.end());
       let filter: SudoFilter | undefined;
       if (markers) {
         filter = createSudoFilter(markers, {
-          writePassword: () => child.stdin!.write(`${password}\n`),
+          writePassword: () => child.stdin.write(`${password}\n`),
           started: writeStdin,
           refuse: () => kill('SIGKILL'),
         });
@@ -70,8 +72,8 @@ export class LocalConnection implements Connection {
         src.on('end', () => pt.end());
         return pt;
       };
-      const out = collectOutput(through(child.stdout!, filter?.stdout), opts.onStdout, opts.maxBuffer);
-      const err = collectOutput(through(child.stderr!, filter?.stderr), opts.onStderr, opts.maxBuffer);
+      const out = collectOutput(through(child.stdout, filter?.stdout), opts.onStdout, opts.maxBuffer);
+      const err = collectOutput(through(child.stderr, filter?.stderr), opts.onStderr, opts.maxBuffer);
       let timedOut = false;
       const kill = (sig: NodeJS.Signals) => {
         try {
@@ -90,7 +92,7 @@ export class LocalConnection implements Connection {
         if (code === 'ENOENT') resolve({ rc: 127, stdout: '', stderr: `${argv[0]}: command not found` });
         else reject(e);
       });
-      child.stdin!.on('error', () => undefined);
+      child.stdin.on('error', () => undefined);
       // With a become password, stdin waits for the command's start marker (see become.ts).
       if (!markers) writeStdin();
       child.on('close', (code, signal) => {

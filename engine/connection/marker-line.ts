@@ -7,14 +7,15 @@
 
 export type MarkerState = 'waiting' | 'found';
 
+// Closures, not methods: callers hand them on (pidFilter passes push and flush along).
 export type MarkerLine = {
   /** The chunk without the marker line (possibly empty while a partial line is held). */
-  push(chunk: Buffer): Buffer;
+  push: (chunk: Buffer) => Buffer;
   /** The held partial line, if any: call when the stream ends. */
-  flush(): Buffer;
-  found(): boolean;
+  flush: () => Buffer;
+  found: () => boolean;
   /** What followed `<marker> ` on the marker line. */
-  payload(): string | undefined;
+  payload: () => string | undefined;
 };
 
 const EMPTY = Buffer.alloc(0);

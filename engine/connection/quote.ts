@@ -1,7 +1,7 @@
 // The one quoting function: every user value that reaches a shell goes through here.
 // POSIX single quotes keep everything literal; an embedded ' becomes '\'' .
 
-const SAFE = /^[A-Za-z0-9_\/.,:=@%+-]+$/;
+const SAFE = /^[A-Za-z0-9_/.,:=@%+-]+$/;
 
 export function shellQuote(word: string): string {
   if (word === '') return "''";

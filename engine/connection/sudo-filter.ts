@@ -4,8 +4,8 @@
 import type { SudoMarkers } from './become.js';
 
 export type SudoFilter = {
-  stdout(chunk: Buffer): Buffer;
-  stderr(chunk: Buffer): Buffer;
+  stdout: (chunk: Buffer) => Buffer;
+  stderr: (chunk: Buffer) => Buffer;
   /** sudo asked twice: the password was wrong. */
   refused(): boolean;
 };

@@ -1,5 +1,6 @@
 // The transport a module uses to act on a host. `local`, `ssh` and `pct` implement it;
 // modules never know which one they talk to.
+import type { Duplex } from 'node:stream';
 
 /** argv (each word passed literally) or a shell script run by `/bin/sh -c`. */
 export type CommandSpec = readonly string[] | string;
@@ -56,7 +57,7 @@ export interface Connection {
   get(src: string, opts?: GetOptions): Promise<Buffer>;
   close(): Promise<void>;
   /** A TCP stream to host:port as the remote end sees it (SSH direct-tcpip), for API tunnels. */
-  forward?(host: string, port: number): Promise<import('node:stream').Duplex>;
+  forward?(host: string, port: number): Promise<Duplex>;
 }
 
 /** Everything a connection needs, resolved from inventory vars (ours and the ansible_* aliases). */

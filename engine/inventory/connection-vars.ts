@@ -2,6 +2,7 @@
 // have in their inventories (ansible_host, ansible_user, ...), which work unchanged.
 import type { ConnectionSettings } from '../connection/types.js';
 import { IMPLICIT_LOCALHOST } from './patterns.js';
+import { asText } from '../text.js';
 
 /** Our variable → the Ansible aliases it accepts, in order. */
 export const CONNECTION_VARS = {
@@ -49,7 +50,7 @@ const KIND_ALIASES: Record<string, ConnectionSettings['kind']> = {
 function bool(v: unknown): boolean | undefined {
   if (v === undefined) return undefined;
   if (typeof v === 'boolean') return v;
-  return ['true', 'yes', 'on', '1'].includes(String(v).toLowerCase());
+  return ['true', 'yes', 'on', '1'].includes(asText(v).toLowerCase());
 }
 
 /**
@@ -65,8 +66,8 @@ export function connectionSettings(
   const kindText = v('connection');
   let kind: ConnectionSettings['kind'];
   if (kindText !== undefined) {
-    kind = KIND_ALIASES[String(kindText)];
-    if (!kind) throw new Error(`host ${host}: unknown connection '${String(kindText)}' (use ssh, local or pct)`);
+    kind = KIND_ALIASES[asText(kindText)];
+    if (!kind) throw new Error(`host ${host}: unknown connection '${asText(kindText)}' (use ssh, local or pct)`);
   } else {
     kind = IMPLICIT_LOCALHOST.has(host) && v('address') === undefined ? 'local' : 'ssh';
   }

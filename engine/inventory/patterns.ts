@@ -9,8 +9,8 @@ export type PatternMatch = { hosts: string[]; unmatched: string[] };
 export const IMPLICIT_LOCALHOST = new Set(['localhost', '127.0.0.1', '::1']);
 
 export function splitPattern(pattern: string | readonly string[]): string[] {
-  if (Array.isArray(pattern)) return pattern.flatMap((p) => splitPattern(p));
-  const text = String(pattern).trim();
+  if (typeof pattern !== 'string') return pattern.flatMap((p) => splitPattern(p));
+  const text = pattern.trim();
   if (text.includes(',')) return text.split(',').map((t) => t.trim()).filter(Boolean);
   // Split on ':' outside [..] and not inside a ~regex term.
   const out: string[] = [];

@@ -16,7 +16,7 @@ export function statusOf(e: unknown): KubeStatus | undefined {
       return undefined;
     }
   }
-  if (parsed && typeof parsed === 'object' && (parsed as { kind?: string }).kind === 'Status') return parsed as KubeStatus;
+  if (parsed && typeof parsed === 'object' && (parsed as { kind?: string }).kind === 'Status') return parsed;
   return undefined;
 }
 

@@ -1,6 +1,7 @@
 // What the loader carries while following imports, roles and task files.
 import path from 'node:path';
 import type { Diagnostic, SourcePos } from '../errors.js';
+import type { RoleInfo, TaskDef } from './model.js';
 
 /** Schema checks are injected by the validate stage, so `load` does not depend on ajv. */
 export type DocumentKind = 'playbook' | 'tasks' | 'handlers' | 'vars';
@@ -27,8 +28,11 @@ export type LoadContext = {
   roleExtras?: RoleExtras;
 };
 
+/** Where a task list was written: relative task files resolve from baseDir, a role's from its folder. */
+export type TaskScope = { file: string; baseDir: string; role?: RoleInfo };
+
 export type RoleExtras = {
-  handlers: import('./model.js').TaskDef[];
+  handlers: TaskDef[];
   /** Handler names and listen topics as written, valid handlers or not (notify checks). */
   declaredHandlers: Set<string>;
   defaults: Record<string, unknown>;
@@ -56,6 +60,6 @@ export function handlerNames(raw: unknown): string[] {
   return raw.flatMap((h) => {
     if (!h || typeof h !== 'object') return [];
     const { name, listen } = h as { name?: unknown; listen?: unknown };
-    return [name, ...(Array.isArray(listen) ? listen : [listen])].filter((x): x is string => typeof x === 'string');
+    return [name, ...(Array.isArray(listen) ? (listen as unknown[]) : [listen])].filter((x): x is string => typeof x === 'string');
   });
 }

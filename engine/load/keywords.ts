@@ -2,10 +2,11 @@
 import type { SourcePos } from '../errors.js';
 import { INHERITED_KEYS, type Inheritable, type Located, type RoleInfo } from './model.js';
 import { infoOf, posOf } from './positions.js';
+import { asText } from '../text.js';
 
 export function tagList(v: unknown): string[] {
   if (v === undefined || v === null) return [];
-  const list = Array.isArray(v) ? v : String(v).split(',');
+  const list = Array.isArray(v) ? v : asText(v).split(',');
   return list.map((t) => String(t).trim()).filter(Boolean);
 }
 
@@ -28,7 +29,7 @@ export function inheritable(raw: Record<string, unknown>): Inheritable {
 export function located(raw: unknown, file: string, role?: RoleInfo): Located {
   const info = infoOf(raw);
   return {
-    pos: posOf(raw) ?? ({ file, line: 1, col: 1 } as SourcePos),
+    pos: posOf(raw) ?? ({ file, line: 1, col: 1 }),
     fieldPos: { ...(info?.values ?? {}), ...prefixKeys(info?.keys) },
     role,
   };

@@ -38,8 +38,8 @@ export function normalizeTasks(list: unknown, opts: NormalizeOptions): void {
     for (const key of Object.keys(task)) {
       // `cluster_info:` with nothing after it means "no arguments", as in Ansible.
       if (opts.modules.has(key) && task[key] === null) task[key] = {};
-      if (opts.modules.has(key) && !opts.freeForm.has(key) && typeof task[key] === 'string' && /^\s*[\w.-]+=/.test(task[key] as string)) {
-        task[key] = typeArgs(keyValueArgs(task[key] as string), opts.moduleSchemas?.get(key));
+      if (opts.modules.has(key) && !opts.freeForm.has(key) && typeof task[key] === 'string' && /^\s*[\w.-]+=/.test(task[key])) {
+        task[key] = typeArgs(keyValueArgs(task[key]), opts.moduleSchemas?.get(key));
       }
     }
   }

@@ -2,15 +2,15 @@
 // loaded. Every problem is collected in ctx.diagnostics; nothing stops at the first.
 import path from 'node:path';
 import { existsSync } from 'node:fs';
-import { error, handlerNames, importCycle, type LoadContext, type RoleExtras } from './context.js';
+import { error, handlerNames, importCycle, type LoadContext, type RoleExtras, type TaskScope } from './context.js';
 import { loadYamlFile } from './files.js';
 import { inheritable, located } from './keywords.js';
 import { valuePos } from './positions.js';
 import type { BlockDef, Play, TaskDef } from './model.js';
 import { normalizePlaybook } from './normalize.js';
-import { loadRoleBlock } from './roles.js';
-import { buildTasks, type TaskScope } from './tasks.js';
+import { buildTasks, loadRoleBlock } from './tasks.js';
 import type { SourcePos } from '../errors.js';
+import { asText } from '../text.js';
 
 const isMap = (v: unknown): v is Record<string, unknown> => !!v && typeof v === 'object' && !Array.isArray(v);
 
@@ -42,7 +42,7 @@ export function loadPlaybookFile(file: string, ctx: LoadContext, from?: SourcePo
     for (const raw of parsed.value) {
       if (!isMap(raw)) continue;
       if (raw.import_playbook !== undefined) {
-        const target = path.resolve(path.dirname(file), String(raw.import_playbook));
+        const target = path.resolve(path.dirname(file), asText(raw.import_playbook));
         plays.push(...loadPlaybookFile(target, ctx, located(raw, file).fieldPos.import_playbook));
       } else if (raw.hosts !== undefined) {
         plays.push(buildPlay(raw, file, ctx));
@@ -95,7 +95,7 @@ function buildPlay(raw: Record<string, unknown>, file: string, ctx: LoadContext)
 /** vars_files entries: a path, or a list of paths where the first that exists wins. Others were reported by the schema. */
 function varsFileList(v: unknown): (string | string[])[] {
   if (!Array.isArray(v)) return [];
-  return v.flatMap<string | string[]>((e) => (typeof e === 'string' ? [e] : Array.isArray(e) && e.length && e.every((x) => typeof x === 'string') ? [e as string[]] : []));
+  return v.flatMap<string | string[]>((e) => (typeof e === 'string' ? [e] : Array.isArray(e) && e.length && e.every((x) => typeof x === 'string') ? [e] : []));
 }
 
 function roleBlock(ref: unknown, pos: SourcePos, list: unknown[], i: number, scope: TaskScope, ctx: LoadContext): BlockDef | undefined {
@@ -103,7 +103,7 @@ function roleBlock(ref: unknown, pos: SourcePos, list: unknown[], i: number, sco
   const at = (isMap(ref) ? valuePos(ref, ref.role !== undefined ? 'role' : 'name') : undefined) ?? valuePos(list, i) ?? pos;
   if (typeof ref === 'string') return loadRoleBlock(ref, { pos: at, scope }, ctx);
   if (!isMap(ref)) return undefined;
-  const name = String(ref.role ?? ref.name ?? '');
+  const name = asText(ref.role ?? ref.name ?? '');
   const reserved = new Set(['role', 'name', 'vars', 'tags', 'when', 'become', 'become_user', 'environment', 'connection', 'remote_user', 'port']);
   // Other keys of a role entry are role parameters, like Ansible's `- { role: x, http_port: 80 }` (keywords such as port are not).
   const params = Object.fromEntries(Object.entries(ref).filter(([k]) => !reserved.has(k)));

@@ -1,15 +1,13 @@
-// Roles: roles/<name>/{tasks,handlers,defaults,vars,templates,files}. A role's tasks become a
-// block that carries the role (for files/ and templates/); its handlers, defaults and vars
-// join the play (defaults are the weakest variables of all).
+// Roles: roles/<name>/{tasks,handlers,defaults,vars,templates,files}, found where Ansible
+// looks. A role's defaults and vars join the play the first time the play meets it (defaults are
+// the weakest variables of all). Its tasks and handlers are built by tasks.ts (loadRoleBlock).
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { didYouMean } from '../suggest.js';
 import type { SourcePos } from '../errors.js';
-import { error, type LoadContext } from './context.js';
+import { error, type LoadContext, type TaskScope } from './context.js';
 import { loadYamlFile } from './files.js';
-import type { BlockDef, RoleInfo, TaskDef } from './model.js';
-import { loadTaskFile } from './task-file.js';
-import type { TaskScope } from './tasks.js';
+import type { RoleInfo } from './model.js';
 
 const MAIN = ['main.yaml', 'main.yml', 'main'];
 
@@ -19,7 +17,10 @@ export function findRole(name: string, scope: TaskScope, ctx: LoadContext): stri
   return dirs.map((d) => path.resolve(d, name)).find((d) => isDir(path.join(d, 'tasks')) || isDir(path.join(d, 'handlers')) || isDir(path.join(d, 'defaults')));
 }
 
-export function loadRoleBlock(name: string, opts: { tasksFrom?: string; pos: SourcePos; scope: TaskScope; vars?: Record<string, unknown> }, ctx: LoadContext): BlockDef | undefined {
+export type RoleRef = { tasksFrom?: string; pos: SourcePos; scope: TaskScope };
+
+/** The role and its tasks file (main, or tasks_from); undefined, with an error, when it is not found. */
+export function locateRole(name: string, opts: RoleRef, ctx: LoadContext): { role: RoleInfo; tasksFile?: string } | undefined {
   const dir = findRole(name, opts.scope, ctx);
   if (!dir) {
     const known = path.join(ctx.playbookDir, 'roles');
@@ -28,23 +29,19 @@ export function loadRoleBlock(name: string, opts: { tasksFrom?: string; pos: Sou
     error(ctx, `role '${name}' not found (looked in ${where.join(', ')})`, opts.pos, didYouMean(name, names) ?? 'create roles/<name>/tasks/main.yaml, or set HERDBOOK_ROLES_PATH to the folder that holds your roles');
     return undefined;
   }
-  const role: RoleInfo = { name, dir };
-  const scope: TaskScope = { file: dir, baseDir: path.join(dir, 'tasks'), role };
   const tasksFile = firstFile(path.join(dir, 'tasks'), opts.tasksFrom ? [`${opts.tasksFrom}.yaml`, `${opts.tasksFrom}.yml`, opts.tasksFrom] : MAIN);
   if (opts.tasksFrom && !tasksFile) error(ctx, `role '${name}' has no tasks file '${opts.tasksFrom}' in ${path.join(dir, 'tasks')}`, opts.pos);
-  const tasks = tasksFile ? loadTaskFile(tasksFile, { ...scope, file: tasksFile }, ctx, opts.pos) : [];
+  return { role: { name, dir }, tasksFile };
+}
+
+/** The first time the play meets the role: its defaults and vars join the play, and its handlers file, if any, is returned to load. */
+export function joinPlay(role: RoleInfo, ctx: LoadContext): string | undefined {
   const extras = ctx.roleExtras;
-  if (extras && !extras.loaded.has(dir)) {
-    extras.loaded.add(dir);
-    Object.assign(extras.defaults, varsFile(path.join(dir, 'defaults'), ctx));
-    Object.assign(extras.vars, varsFile(path.join(dir, 'vars'), ctx));
-    const handlersFile = firstFile(path.join(dir, 'handlers'), MAIN);
-    if (handlersFile) {
-      const handlers = loadTaskFile(handlersFile, { ...scope, file: handlersFile }, ctx, opts.pos, 'handlers');
-      extras.handlers.push(...handlers.filter((h): h is TaskDef => h.kind === 'task'));
-    }
-  }
-  return { kind: 'block', name: `role ${name}`, tags: [], vars: opts.vars, pos: opts.pos, fieldPos: {}, role, block: tasks, rescue: [], always: [] };
+  if (!extras || extras.loaded.has(role.dir)) return undefined;
+  extras.loaded.add(role.dir);
+  Object.assign(extras.defaults, varsFile(path.join(role.dir, 'defaults'), ctx));
+  Object.assign(extras.vars, varsFile(path.join(role.dir, 'vars'), ctx));
+  return firstFile(path.join(role.dir, 'handlers'), MAIN);
 }
 
 function varsFile(dir: string, ctx: LoadContext): Record<string, unknown> {

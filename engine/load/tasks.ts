@@ -1,21 +1,48 @@
 // Raw task lists → TaskNode trees: blocks, modules, import_tasks (now), include_tasks
-// (at run time, preloaded when its name is fixed), include_role/import_role.
-import { statSync } from 'node:fs';
+// (at run time, preloaded when its name is fixed), include_role/import_role. The recursion
+// through task files and roles lives here; finding and reading them is task-file.ts's and
+// roles.ts's.
 import path from 'node:path';
-import { isTemplateText } from './template-text.js';
-import { error, type LoadContext } from './context.js';
-import { inheritable, located, nameList } from './keywords.js';
-import type { BlockDef, IncludeDef, RoleInfo, TaskDef, TaskNode } from './model.js';
 import type { SourcePos } from '../errors.js';
-import { loadTaskFile } from './task-file.js';
-import { loadRoleBlock } from './roles.js';
+import { isTemplateText } from './template-text.js';
+import { error, type LoadContext, type TaskScope } from './context.js';
+import { inheritable, located, nameList } from './keywords.js';
+import type { BlockDef, IncludeDef, TaskDef, TaskNode } from './model.js';
+import { joinPlay, locateRole, type RoleRef } from './roles.js';
+import { findTaskFile, readTaskFile } from './task-file.js';
+import { asText } from '../text.js';
 
 const isMap = (v: unknown): v is Record<string, unknown> => !!v && typeof v === 'object' && !Array.isArray(v);
 
 /** The free-form string of a task that also has `args:` (the engine gives it to the module's free-form argument). */
 export const RAW_PARAMS = '_raw_params';
 
-export type TaskScope = { file: string; baseDir: string; role?: RoleInfo };
+/** A task file built into tasks; [] when it cannot be (the reason is in ctx.diagnostics). */
+export function loadTaskFile(file: string, scope: TaskScope, ctx: LoadContext, from?: SourcePos, kind: 'tasks' | 'handlers' = 'tasks'): TaskNode[] {
+  const raw = readTaskFile(file, ctx, from, kind);
+  if (raw === undefined) return [];
+  ctx.stack.push(file);
+  try {
+    return buildTasks(raw, scope, ctx);
+  } finally {
+    ctx.stack.pop();
+  }
+}
+
+/** A role's tasks as a block that carries the role (for its files/ and templates/); its handlers join the play once. */
+export function loadRoleBlock(name: string, opts: RoleRef & { vars?: Record<string, unknown> }, ctx: LoadContext): BlockDef | undefined {
+  const found = locateRole(name, opts, ctx);
+  if (!found) return undefined;
+  const { role, tasksFile } = found;
+  const scope: TaskScope = { file: role.dir, baseDir: path.join(role.dir, 'tasks'), role };
+  const tasks = tasksFile ? loadTaskFile(tasksFile, { ...scope, file: tasksFile }, ctx, opts.pos) : [];
+  const handlersFile = joinPlay(role, ctx);
+  if (handlersFile) {
+    const handlers = loadTaskFile(handlersFile, { ...scope, file: handlersFile }, ctx, opts.pos, 'handlers');
+    ctx.roleExtras?.handlers.push(...handlers.filter((h): h is TaskDef => h.kind === 'task'));
+  }
+  return { kind: 'block', name: `role ${name}`, tags: [], vars: opts.vars, pos: opts.pos, fieldPos: {}, role, block: tasks, rescue: [], always: [] };
+}
 
 export function buildTasks(raw: unknown, scope: TaskScope, ctx: LoadContext): TaskNode[] {
   if (!Array.isArray(raw)) return [];
@@ -51,7 +78,7 @@ function buildNode(raw: Record<string, unknown>, scope: TaskScope, ctx: LoadCont
   if (raw.include_tasks !== undefined) return buildInclude(raw, scope, ctx, loc);
   for (const kind of ['import_role', 'include_role'] as const) {
     if (raw[kind] !== undefined && isMap(raw[kind])) {
-      const call = raw[kind] as Record<string, unknown>;
+      const call = raw[kind];
       const block = loadRoleBlock(String(call.name), { tasksFrom: call.tasks_from as string | undefined, pos: loc.fieldPos[kind] ?? loc.pos, scope }, ctx);
       return block ? { ...block, ...inheritable(raw), tags: [...block.tags, ...inheritable(raw).tags], name: (raw.name as string | undefined) ?? block.name } : undefined;
     }
@@ -105,7 +132,7 @@ function buildTask(raw: Record<string, unknown>, scope: TaskScope, ctx: LoadCont
   }
   if (modules.length === 0) {
     // Unknown keys are reported by the schema check with a did-you-mean.
-    if (!unknown.length) error(ctx, `task${raw.name ? ` '${raw.name}'` : ''} has no module (e.g. command:, copy:, drain:)`, loc.pos);
+    if (!unknown.length) error(ctx, `task${raw.name ? ` '${asText(raw.name)}'` : ''} has no module (e.g. command:, copy:, drain:)`, loc.pos);
     return undefined;
   }
   const module = modules[0];
@@ -129,31 +156,4 @@ function buildTask(raw: Record<string, unknown>, scope: TaskScope, ctx: LoadCont
     notify: nameList(raw.notify),
     listen: nameList(raw.listen),
   };
-}
-
-/** A task file path: relative to the including file, then to the playbook (Ansible's search order). */
-export function resolveTaskPath(name: string, scope: TaskScope, ctx: LoadContext): string | undefined {
-  return taskPathCandidates(name, scope, ctx).find((c) => ctx.files.has(c) || existsFile(c));
-}
-
-function taskPathCandidates(name: string, scope: TaskScope, ctx: LoadContext): string[] {
-  if (path.isAbsolute(name)) return [name];
-  return [...new Set([path.resolve(scope.baseDir, name), ...(scope.role ? [path.resolve(scope.role.dir, 'tasks', name)] : []), path.resolve(ctx.playbookDir, name)])];
-}
-
-/** resolveTaskPath, or an error at the import naming what was looked for. */
-function findTaskFile(name: string, scope: TaskScope, ctx: LoadContext, pos: SourcePos): string | undefined {
-  const file = resolveTaskPath(name, scope, ctx);
-  if (file) return file;
-  const bases = [scope.baseDir, ...(scope.role ? [path.join(scope.role.dir, 'tasks')] : []), ctx.playbookDir].map((d) => (d === ctx.playbookDir ? "the playbook's folder" : `${path.relative(ctx.playbookDir, d)}/`));
-  error(ctx, `task file '${name}' not found (looked from ${[...new Set(bases)].join(' and ')})`, pos);
-  return undefined;
-}
-
-function existsFile(p: string): boolean {
-  try {
-    return statSync(p).isFile();
-  } catch {
-    return false;
-  }
 }

@@ -3,13 +3,14 @@
 // when the fast path (yaml-fast.ts) steps aside.
 import { createRequire } from 'node:module';
 import type { Alias, Node, Scalar } from 'yaml';
+import type * as YamlModule from 'yaml';
 import { HerdbookError, type Diagnostic, type SourcePos } from '../errors.js';
 import { attachInfo, type NodeInfo } from './positions.js';
 import { explainYamlError, type YamlProblem } from './yaml-errors.js';
 
 // The `yaml` library is loaded only when needed: it costs ~80 ms to load.
 const require = createRequire(import.meta.url);
-type YamlLib = typeof import('yaml');
+type YamlLib = typeof YamlModule;
 const yamlLib = (): YamlLib => require('yaml') as YamlLib;
 
 type ParsedYaml = { file: string; text: string; value: unknown; diagnostics: Diagnostic[] };
@@ -39,7 +40,7 @@ export function carefulParse(file: string, text: string, maxValues = 500_000): P
 
   const ctx: Walk = { lib: yamlLib(), posAt, text, limit: maxValues, budget: maxValues, anchors: new Map(), problems: diagnostics };
   try {
-    const value = toValue(doc.contents as Node | null, ctx);
+    const value = toValue(doc.contents, ctx);
     return { file, text, value: diagnostics.some((d) => d.severity === 'error') ? undefined : value, diagnostics };
   } catch (e) {
     if (e instanceof ExpansionError) {
@@ -85,9 +86,9 @@ function toValue(node: Node | Alias | null, w: Walk): unknown {
   const { isAlias, isMap, isPair, isScalar, isSeq } = w.lib;
   if (--w.budget < 0) throw new ExpansionError(w.posAt(node.range?.[0] ?? 0), w.limit);
   if (isAlias(node)) {
-    const target = w.anchors.get((node as Alias).source);
+    const target = w.anchors.get(node.source);
     if (!target) {
-      w.problems.push({ severity: 'error', message: `alias *${(node as Alias).source} names no anchor &${(node as Alias).source} written before it`, pos: w.posAt(node.range?.[0] ?? 0) });
+      w.problems.push({ severity: 'error', message: `alias *${node.source} names no anchor &${node.source} written before it`, pos: w.posAt(node.range?.[0] ?? 0) });
       return null;
     }
     // Re-walk the anchored node so the expansion is counted against the budget. The error
@@ -101,7 +102,7 @@ function toValue(node: Node | Alias | null, w: Walk): unknown {
   }
   // Later anchors with the same name replace earlier ones (YAML spec).
   if (node.anchor) w.anchors.set(node.anchor, node);
-  if (isScalar(node)) return scalarValue(node as Scalar);
+  if (isScalar(node)) return scalarValue(node);
   if (isSeq(node)) {
     const out: unknown[] = [];
     const items: SourcePos[] = [];
@@ -132,7 +133,7 @@ function toValue(node: Node | Alias | null, w: Walk): unknown {
       // An empty value (`key:` then a newline) has no place of its own: point at its key.
       const vn = pair.value as Node | null;
       const empty = !vn || (isScalar(vn) && vn.value === null && !(vn as Scalar & { source?: string }).source);
-      info.values![key] = w.posAt(empty ? (keyNode?.range?.[0] ?? 0) : (vn!.range?.[0] ?? keyNode?.range?.[0] ?? 0));
+      info.values![key] = w.posAt(empty ? (keyNode?.range?.[0] ?? 0) : (vn.range?.[0] ?? keyNode?.range?.[0] ?? 0));
       const v = toValue(pair.value as Node | null, w);
       // An own property, as YAML means it: assigning '__proto__' would change the prototype.
       if (key === '__proto__') Object.defineProperty(out, key, { value: v, enumerable: true, writable: true, configurable: true });

@@ -2,10 +2,11 @@
 // (the unclosed '[', the mis-indented key) rather than where the parser gave up.
 import { createRequire } from 'node:module';
 import type { Document, Scalar } from 'yaml';
+import type * as YamlModule from 'yaml';
 
 // Loaded lazily, like in yaml.ts: only files with errors come here.
 const require = createRequire(import.meta.url);
-const yamlLib = () => require('yaml') as typeof import('yaml');
+const yamlLib = () => require('yaml') as typeof YamlModule;
 
 export type YamlProblem = { message: string; offset: number; hint?: string };
 

@@ -12,6 +12,7 @@ export function displayPath(file: string, cwd = process.cwd()): string {
   return rel && !rel.startsWith('..') && !path.isAbsolute(rel) ? rel : file;
 }
 
+// eslint-disable-next-line no-control-regex -- control characters are what tells a binary file
 const BINARY = /[\u0000-\u0008\u000e-\u001f\ufffd]/;
 
 export function formatDiagnostic(d: Diagnostic, paint: Paint = NO_PAINT, lines?: (file: string) => string[] | undefined): string {

@@ -65,6 +65,8 @@ export function plainReporter(write: (text: string) => void, paint: Paint, opts:
         case 'warning':
           write(paint.yellow(`warning: ${e.host ? `${e.host}: ` : ''}${e.msg}`));
           break;
+        // One line per host and task, written when its result comes; the recap tells how a play ended.
+        case 'task_start':
         case 'play_end':
           break;
         case 'recap':

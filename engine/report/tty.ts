@@ -85,6 +85,9 @@ export function ttyReporter(write: (text: string) => void, paint: Paint): Report
         case 'warning':
           later(() => write(paint.yellow(`warning: ${e.host ? `${e.host}: ` : ''}${e.msg}`)));
           break;
+        // The recap tells how a play ended.
+        case 'play_end':
+          break;
         case 'recap':
           abandon(slots);
           later(() => write('\n' + formatRecap(e, paint)));

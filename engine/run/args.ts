@@ -12,7 +12,7 @@ function stripOmit(v: unknown, omit: string): unknown {
   if (Array.isArray(v)) return v.filter((x) => x !== omit).map((x) => stripOmit(x, omit));
   if (v && typeof v === 'object') {
     // A Date from a YAML timestamp (or any other class instance) is copied whole, not taken apart.
-    const proto = Object.getPrototypeOf(v);
+    const proto: unknown = Object.getPrototypeOf(v);
     if (proto !== Object.prototype && proto !== null) return structuredClone(v);
     const out: Record<string, unknown> = {};
     for (const [k, x] of Object.entries(v)) if (x !== omit) out[k] = stripOmit(x, omit);

@@ -64,7 +64,7 @@ export function orderHosts(hosts: readonly string[], order: Order, random: () =>
       }
       return a;
     }
-    default:
+    case 'inventory':
       return [...hosts];
   }
 }

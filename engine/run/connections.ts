@@ -2,6 +2,7 @@
 // local, ssh (one ssh2 connection per host and settings, channels multiplexed), or pct
 // (through the Proxmox host's connection). A host reached locally in one play and over SSH in
 // the next has one of each.
+import type { SshPool } from '../connection/ssh/index.js';
 import type { Connection, ConnectionSettings } from '../connection/types.js';
 import { LocalConnection } from '../connection/local.js';
 import { UnreachableError, errorMessage } from '../errors.js';
@@ -19,7 +20,7 @@ export type ConnectionPool = {
 
 export function createConnectionPool(varsOf: (host: string) => (name: string) => unknown): ConnectionPool {
   const open = new Map<string, Promise<Connection>>();
-  let sshPool: Promise<import('../connection/ssh/index.js').SshPool> | undefined;
+  let sshPool: Promise<SshPool> | undefined;
   const settings = (host: string, kindOverride?: string): ConnectionSettings => {
     try {
       // become is per command (the task's), not a connection setting.
@@ -70,7 +71,7 @@ export function createConnectionPool(varsOf: (host: string) => (name: string) =>
     async closeAll() {
       const all = await Promise.allSettled(open.values());
       open.clear();
-      await Promise.all(all.map((r) => (r.status === 'fulfilled' ? r.value.close().catch(() => undefined) : undefined)));
+      await Promise.all(all.flatMap((r) => (r.status === 'fulfilled' ? [r.value.close().catch(() => undefined)] : [])));
       // A pool that never loaded has nothing to close (its error was each host's result already).
       if (sshPool) await sshPool.then((p) => p.closeAll()).catch(() => undefined);
     },

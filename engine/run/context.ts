@@ -5,6 +5,7 @@ import type { Inventory } from '../inventory/model.js';
 import type { GroupIndex } from '../inventory/groups.js';
 import type { VarsFiles } from '../inventory/model.js';
 import type { KubeClient } from '../kube/types.js';
+import type { TaskNode } from '../load/model.js';
 import type { ModuleDef } from '../module.js';
 import type { HostCounts, Reporter } from '../report/events.js';
 import type { Templater } from '../template/index.js';
@@ -49,7 +50,7 @@ export type RunDeps = {
   /** Who runs this (for the upgrade lock and reports). */
   operator: string;
   /** include_tasks with a templated name: load, check and build the file at run time. */
-  loadTasks(file: string, baseDir: string, role?: { name: string; dir: string }): Promise<import('../load/model.js').TaskNode[]>;
+  loadTasks(file: string, baseDir: string, role?: { name: string; dir: string }): Promise<TaskNode[]>;
 };
 
 export type HostState = {

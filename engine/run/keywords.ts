@@ -4,10 +4,11 @@ import { TemplateError, type SourcePos } from '../errors.js';
 import type { Inheritable, Play, TaskNode } from '../load/model.js';
 import { toBool } from '../template/helpers/encoding.js';
 import type { Scope, Templater } from '../template/index.js';
+import { asText } from '../text.js';
 
 export type Chain = { play: Play; nodes: readonly TaskNode[] };
 
-export function innermost<K extends keyof Inheritable>(chain: Chain, key: K): { value: Inheritable[K]; pos?: import('../errors.js').SourcePos } | undefined {
+export function innermost<K extends keyof Inheritable>(chain: Chain, key: K): { value: Inheritable[K]; pos?: SourcePos } | undefined {
   for (let i = chain.nodes.length - 1; i >= 0; i--) {
     const n = chain.nodes[i];
     if (n[key] !== undefined) return { value: n[key], pos: n.fieldPos[keyName(key)] ?? n.pos };
@@ -48,8 +49,8 @@ export function keywordSeconds(v: unknown, name: string, pos: SourcePos | undefi
 export function text(t: Templater, chain: Chain, key: keyof Inheritable, scope: Scope): string | undefined {
   const found = innermost(chain, key);
   if (!found || found.value === undefined || found.value === null) return undefined;
-  const v = t.render(String(found.value), scope, found.pos);
-  return v === undefined || v === null ? undefined : String(v);
+  const v = t.render(asText(found.value), scope, found.pos);
+  return v === undefined || v === null ? undefined : asText(v);
 }
 
 /**
@@ -57,7 +58,7 @@ export function text(t: Templater, chain: Chain, key: keyof Inheritable, scope: 
  * `when` is not among them: as in Ansible it decided once whether to include, and the
  * included tasks do not ask it again.
  */
-export function conditions(chain: Chain): { expr: unknown; pos?: import('../errors.js').SourcePos }[] {
+export function conditions(chain: Chain): { expr: unknown; pos?: SourcePos }[] {
   return chain.nodes.filter((n) => n.kind !== 'include' && n.when !== undefined).map((n) => ({ expr: n.when, pos: n.fieldPos.when ?? n.pos }));
 }
 

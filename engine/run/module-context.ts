@@ -4,10 +4,11 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import type { Connection, ExecOptions } from '../connection/types.js';
 import type { ModuleContext } from '../module.js';
-import { Scope } from '../template/index.js';
+import type { Scope } from '../template/index.js';
 import type { KubeSpec, RunContext } from './context.js';
 import { readVar } from './scope.js';
 import type { TaskConnection } from './task-connection.js';
+import { asText } from '../text.js';
 
 export type TaskEnv = {
   host: string;
@@ -26,9 +27,9 @@ export type TaskEnv = {
   role?: { dir: string };
   scope: Scope;
   hostScope: (host: string) => Scope;
-  progress(msg: string): void;
-  warn(msg: string): void;
-  log(level: number, msg: string): void;
+  progress: (msg: string) => void;
+  warn: (msg: string) => void;
+  log: (level: number, msg: string) => void;
 };
 
 export function buildModuleContext(ctx: RunContext, env: TaskEnv): ModuleContext {
@@ -60,7 +61,7 @@ export function buildModuleContext(ctx: RunContext, env: TaskEnv): ModuleContext
     connection,
     kube: async () => ctx.deps.kube(env.kube()),
     hostVar: (name, host) => readVar(ctx, host && host !== env.host ? env.hostScope(host) : env.scope, name),
-    render: (text) => String(ctx.deps.templater.render(text, env.scope) ?? ''),
+    render: (text) => asText(ctx.deps.templater.render(text, env.scope) ?? ''),
     evaluate: (expr) => ctx.deps.templater.render(`{{${expr}}}`, env.scope),
     condition: (expr) => ctx.deps.templater.condition(expr, env.scope),
     verbosity: ctx.options.verbosity,

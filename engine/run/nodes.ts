@@ -71,8 +71,8 @@ async function runTask(ctx: RunContext, frame: PlayFrame, task: TaskDef, chain: 
 
 async function metaActions(ctx: RunContext, frame: PlayFrame, results: Map<string, { meta?: string; status: string }>, control: BatchControl): Promise<void> {
   const acting = [...results].filter(([, r]) => r.meta && r.status !== 'skipped' && r.status !== 'failed');
-  if (!acting.length) return;
-  const action = acting[0][1].meta;
+  const action = acting[0]?.[1].meta;
+  if (!action) return;
   switch (action) {
     case 'flush_handlers':
       await flushHandlers(ctx, frame, frame.batch);

@@ -17,6 +17,7 @@ import { playScope, type PlayFrame } from './scope.js';
 import { taskConnection } from './task-connection.js';
 import { keywordBool } from './keywords.js';
 import { Scope, type Layer } from '../template/index.js';
+import { asText } from '../text.js';
 
 export function hostState(ctx: RunContext, name: string): HostState {
   let hs = ctx.state.hosts.get(name);
@@ -42,7 +43,7 @@ function loadVarsFiles(ctx: RunContext, play: Play): Layer[] {
 
 function maxFailPercentage(ctx: RunContext, play: Play, serial: unknown): number | undefined {
   if (play.maxFailPercentage !== undefined) {
-    const v = String(ctx.deps.templater.render(String(play.maxFailPercentage), new Scope([ctx.options.extraVars, play.vars ?? {}])));
+    const v = String(ctx.deps.templater.render(asText(play.maxFailPercentage), new Scope([ctx.options.extraVars, play.vars ?? {}])));
     const pct = Number(v.trim().replace(/%$/, ''));
     // NaN would compare false with every failure count: the play would never stop.
     if (v.trim() === '' || !Number.isFinite(pct) || pct < 0 || pct > 100) {

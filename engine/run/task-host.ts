@@ -3,7 +3,7 @@
 import { setMaxListeners } from 'node:events';
 import { errorMessage, TemplateError, UnreachableError, type SourcePos } from '../errors.js';
 import type { TaskDef } from '../load/model.js';
-import { Scope, type Layer } from '../template/index.js';
+import type { Layer, Scope } from '../template/index.js';
 import { checkArgs } from './args.js';
 import type { RunContext } from './context.js';
 import { conditions, environment, flag, innermost, keywordSeconds, text, type Chain } from './keywords.js';
@@ -12,8 +12,9 @@ import { callModule } from './module-call.js';
 import { playScope, readVar, taskScope, type PlayFrame } from './scope.js';
 import { taskConnection } from './task-connection.js';
 import { combineItems, registeredValue, type HostResult, type ItemResult } from './task-result.js';
+import { asText } from '../text.js';
 
-export type HostHooks = { progress(msg: string): void; warn(msg: string): void; log(level: number, msg: string): void };
+export type HostHooks = { progress: (msg: string) => void; warn: (msg: string) => void; log: (level: number, msg: string) => void };
 
 export function located(e: unknown, pos: SourcePos | undefined): string {
   if (e instanceof TemplateError) {
@@ -28,11 +29,11 @@ export async function runTaskOnHost(ctx: RunContext, frame: PlayFrame, chain: Ch
   const base = taskScope(ctx, frame, host, chain.nodes, undefined);
   try {
     if (task.loop === undefined) return await runOnce(ctx, frame, chain, task, host, base, hooks);
-    let items = t.renderDeep(task.loop, base, task.fieldPos.loop ?? task.pos);
+    const items = t.renderDeep(task.loop, base, task.fieldPos.loop ?? task.pos);
     if (typeof items === 'string') throw new TemplateError(`loop must be a list, got the string ${JSON.stringify(items.slice(0, 60))}`, { pos: task.fieldPos.loop });
     if (!Array.isArray(items)) throw new TemplateError(`loop must be a list, got ${items === null ? 'null' : typeof items}`, { pos: task.fieldPos.loop });
-    if (task.loopFlatten) items = items.flatMap((x) => (Array.isArray(x) ? x : [x]));
-    const list = items as unknown[];
+    // with_items flattens one level, as Ansible does.
+    const list: unknown[] = task.loopFlatten ? (items as unknown[]).flat() : items;
     const lc = task.loopControl ?? {};
     const results: ItemResult[] = [];
     for (let i = 0; i < list.length; i++) {
@@ -48,7 +49,7 @@ export async function runTaskOnHost(ctx: RunContext, frame: PlayFrame, chain: Ch
       const r = await runOnce(ctx, frame, chain, task, host, scope, hooks);
       results.push({ ...r, item: list[i], label, loopVars });
       if (lc.pause && i < list.length - 1) {
-        const pause = keywordSeconds(t.render(String(lc.pause), scope, task.fieldPos.loop_control), 'loop_control.pause', task.fieldPos.loop_control);
+        const pause = keywordSeconds(t.render(asText(lc.pause), scope, task.fieldPos.loop_control), 'loop_control.pause', task.fieldPos.loop_control);
         await ctx.deps.clock.sleep(pause * 1000, ctx.state.abort.signal);
       }
     }
@@ -116,7 +117,7 @@ async function runOnce(ctx: RunContext, frame: PlayFrame, chain: Chain, task: Ta
     const env: TaskEnv = {
       host,
       target: delegate ?? host,
-      nodeName: String(readVar(ctx, scope, 'node_name') ?? host),
+      nodeName: asText(readVar(ctx, scope, 'node_name') ?? host),
       check,
       diff: (flag(t, chain, 'diff', scope) ?? true) && ctx.options.diff,
       connection: memo(() => taskConnection(ctx, chain, delegate ?? host, delegate ? taskScope(ctx, frame, delegate, chain.nodes, undefined) : scope, scope)),
@@ -203,8 +204,8 @@ function adjust(ctx: RunContext, task: TaskDef, scope: Scope, r: HostResult): Ho
  */
 async function retry(ctx: RunContext, task: TaskDef, scope: Scope, once: () => Promise<HostResult>, hooks: HostHooks): Promise<HostResult> {
   const t = ctx.deps.templater;
-  const retries = task.retries === undefined ? 3 : wholeOrNegative(t.render(String(task.retries), scope, task.fieldPos.retries), task.fieldPos.retries);
-  const delay = task.delay === undefined ? 5 : keywordSeconds(t.render(String(task.delay), scope, task.fieldPos.delay), 'delay', task.fieldPos.delay);
+  const retries = task.retries === undefined ? 3 : wholeOrNegative(t.render(asText(task.retries), scope, task.fieldPos.retries), task.fieldPos.retries);
+  const delay = task.delay === undefined ? 5 : keywordSeconds(t.render(asText(task.delay), scope, task.fieldPos.delay), 'delay', task.fieldPos.delay);
   if (retries <= 0) return once();
   for (let attempt = 1; ; attempt++) {
     const r = await once();

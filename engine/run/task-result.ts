@@ -63,6 +63,6 @@ export function combineItems(items: ItemResult[]): HostResult {
     items,
     changes: items.flatMap((i) => (i.changes ?? []).map((c) => `${i.label}: ${c}`)),
     diff: items.flatMap((i) => i.diff ?? []),
-    facts: Object.assign({}, ...items.map((i) => i.facts ?? {})),
+    facts: Object.fromEntries(items.flatMap((i) => Object.entries(i.facts ?? {}))),
   };
 }

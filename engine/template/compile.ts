@@ -1,7 +1,7 @@
 // Template text → a parsed Handlebars program, cached by text (playbooks repeat the same
 // strings across thousands of hosts). Jinja habits are refused here with their Handlebars spelling.
 import { createRequire } from 'node:module';
-import type { AST } from './ast.js';
+import type * as AST from './ast.js';
 import { TemplateError } from '../errors.js';
 import { detectJinja, translateJinja } from './jinja.js';
 import { explainParseError, templateSlip } from './syntax.js';

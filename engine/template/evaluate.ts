@@ -3,9 +3,9 @@
 import { TemplateError } from '../errors.js';
 import { didYouMean, suggest } from '../suggest.js';
 import { copyInfo } from '../load/positions.js';
-import type { AST } from './ast.js';
+import type * as AST from './ast.js';
 import { compileTemplate, type Compiled } from './compile.js';
-import { LazyVars, MISSING, Scope, step } from './scope.js';
+import { LazyVars, MISSING, type Scope, step } from './scope.js';
 import { truthy } from './truthy.js';
 
 export type HelperFn = (args: unknown[], hash: Record<string, unknown>) => unknown;
@@ -81,7 +81,7 @@ export function stringify(v: unknown): string {
 function evalMustache(m: AST.MustacheStatement, ctx: Ctx): unknown {
   const hasArgs = m.params.length > 0 || (m.hash?.pairs.length ?? 0) > 0;
   if (m.path.type === 'PathExpression') {
-    const p = m.path as AST.PathExpression;
+    const p = m.path;
     const name = p.parts.length === 1 && !p.data && p.depth === 0 ? p.parts[0] : undefined;
     if (hasArgs) return callHelper(p.original, m.params, m.hash, ctx);
     if (name && isHelper(name, ctx) && resolveRoot(name, ctx) === MISSING) return callHelper(name, [], undefined, ctx);
@@ -98,15 +98,13 @@ function isHelper(name: string, ctx: Ctx): boolean {
 function evalExpr(e: AST.Expression, ctx: Ctx): unknown {
   switch (e.type) {
     case 'PathExpression':
-      return evalPath(e as AST.PathExpression, ctx);
-    case 'SubExpression': {
-      const s = e as AST.SubExpression;
-      return callHelper(s.path.original, s.params, s.hash, ctx);
-    }
+      return evalPath(e, ctx);
+    case 'SubExpression':
+      return callHelper(e.path.original, e.params, e.hash, ctx);
     case 'StringLiteral':
     case 'NumberLiteral':
     case 'BooleanLiteral':
-      return (e as AST.Literal).value;
+      return e.value;
     case 'NullLiteral':
       return null;
     case 'UndefinedLiteral':
@@ -169,7 +167,7 @@ function tryEval(e: AST.Expression, ctx: Ctx): unknown {
   try {
     // A plain path is looked up softly: no error built (with its did-you-mean over every variable
     // name and a stack trace) just to be thrown away. `default x` on a missing x is common.
-    return e.type === 'PathExpression' ? evalPath(e as AST.PathExpression, ctx, true) : evalExpr(e, ctx);
+    return e.type === 'PathExpression' ? evalPath(e, ctx, true) : evalExpr(e, ctx);
   } catch (err) {
     if (err instanceof TemplateError && err.code === 'E_UNDEFINED') return MISSING;
     throw err;

@@ -1,6 +1,6 @@
 // Which variables a template certainly needs: root names of paths outside default/defined
 // and outside #each/#with bodies (there a name may be a field of the item).
-import type { AST } from './ast.js';
+import type * as AST from './ast.js';
 import { compileCondition, compileTemplate, type Compiled } from './compile.js';
 import { fastRequiredVariables } from './fast-names.js';
 import { HELPER_NAMES } from './helpers/index.js';
@@ -38,7 +38,7 @@ function program(p: AST.Program, out: Set<string>): void {
 function mustache(m: AST.MustacheStatement, out: Set<string>): void {
   const hasArgs = m.params.length > 0 || (m.hash?.pairs.length ?? 0) > 0;
   if (m.path.type === 'PathExpression') {
-    const p = m.path as AST.PathExpression;
+    const p = m.path;
     if (hasArgs) return call(p.original, m.params, m.hash, out);
     if (p.parts.length === 1 && HELPER_NAMES.has(p.parts[0])) return;
   }
@@ -55,10 +55,8 @@ function call(name: string, params: AST.Expression[], hash: AST.Hash | undefined
 
 function expr(e: AST.Expression, out: Set<string>): void {
   if (e.type === 'PathExpression') {
-    const p = e as AST.PathExpression;
-    if (!p.data && p.depth === 0 && p.parts.length) out.add(p.parts[0]);
+    if (!e.data && e.depth === 0 && e.parts.length) out.add(e.parts[0]);
   } else if (e.type === 'SubExpression') {
-    const s = e as AST.SubExpression;
-    call(s.path.original, s.params, s.hash, out);
+    call(e.path.original, e.params, e.hash, out);
   }
 }

@@ -4,14 +4,17 @@
 
 export const MISSING: unique symbol = Symbol('missing');
 export type Missing = typeof MISSING;
+/** A value, or MISSING when there is none: to TypeScript simply unknown (of which MISSING is a
+ * part); the name is for the reader, who must check for MISSING. */
+export type MaybeMissing = unknown;
 
 /** A mapping whose values are computed on access (hostvars, another host's variables). */
 export class LazyVars {
   constructor(
-    private readonly lookupFn: (key: string) => unknown | Missing,
+    private readonly lookupFn: (key: string) => MaybeMissing,
     private readonly keysFn: () => string[],
   ) {}
-  lookup(key: string): unknown | Missing {
+  lookup(key: string): MaybeMissing {
     return this.lookupFn(key);
   }
   keys(): string[] {
@@ -42,7 +45,7 @@ export class Scope {
     return new Scope([...top.filter(Boolean), ...this.layers]);
   }
 
-  raw(name: string): unknown | Missing {
+  raw(name: string): MaybeMissing {
     for (const layer of this.layers) {
       if (Object.prototype.hasOwnProperty.call(layer, name)) return layer[name];
     }
@@ -62,13 +65,13 @@ export class Scope {
 }
 
 /** One step of a path: own properties only, so `x.constructor` or `__proto__` never leak. */
-export function step(container: unknown, key: string): unknown | Missing {
+export function step(container: unknown, key: string): MaybeMissing {
   if (container instanceof LazyVars) return container.lookup(key);
   if (Array.isArray(container)) {
     if (key === 'length') return container.length;
     if (/^-?\d+$/.test(key)) {
       const i = Number(key);
-      const v = container[i < 0 ? container.length + i : i];
+      const v: unknown = container[i < 0 ? container.length + i : i];
       return v === undefined ? MISSING : v;
     }
     return MISSING;

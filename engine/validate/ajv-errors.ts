@@ -5,6 +5,7 @@ import type { Diagnostic } from '../errors.js';
 import { pathPos } from '../load/positions.js';
 import { expectedAt, pruneAlternatives, type ErrorWithSchema } from './ajv-prune.js';
 import { suggestKey } from './suggest-key.js';
+import { asText } from '../text.js';
 
 const IDENTIFIER = '^[A-Za-z_][A-Za-z0-9_]*$';
 
@@ -23,7 +24,7 @@ export function describeValue(v: unknown): string {
   if (Array.isArray(v)) return 'a list';
   if (typeof v === 'object') return 'a mapping';
   if (typeof v === 'string') return `the string ${JSON.stringify(v.length > 40 ? v.slice(0, 40) + '…' : v)}`;
-  return `${typeof v === 'number' ? 'the number' : ''} ${String(v)}`.trim();
+  return `${typeof v === 'number' ? 'the number' : ''} ${asText(v)}`.trim();
 }
 
 const TYPE_WORDS: Record<string, string> = { string: 'a string', number: 'a number', integer: 'a whole number', boolean: 'true or false', object: 'a mapping', array: 'a list', null: 'empty' };
@@ -94,7 +95,7 @@ function ownerOf(title: string | undefined, segs: string[], modules: ReadonlySet
 }
 
 function toDiagnostic(e: ErrorWithSchema, segs: string[], doc: unknown, file: string, modules: ReadonlySet<string>, all: readonly ErrorWithSchema[]): Diagnostic | undefined {
-  const title = typeof e.parentSchema?.title === 'string' ? (e.parentSchema.title as string) : undefined;
+  const title = typeof e.parentSchema?.title === 'string' ? e.parentSchema.title : undefined;
   const owner = ownerOf(title, segs, modules);
   const value = valueAt(doc, segs);
   const at = (extra: string[] = [], atKey = false) => pathPos(doc, [...segs, ...extra], atKey) ?? { file, line: 1, col: 1 };

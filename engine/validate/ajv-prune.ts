@@ -30,7 +30,7 @@ export function pruneAlternatives(errors: ErrorWithSchema[]): ErrorWithSchema[] 
 
 /** A schema's own wording of what it accepts (`x-expected`), for messages without schema jargon. */
 export function expectedOf(e: ErrorWithSchema): string | undefined {
-  const v = e.parentSchema?.['x-expected'];
+  const v: unknown = e.parentSchema?.['x-expected'];
   return typeof v === 'string' ? v : undefined;
 }
 

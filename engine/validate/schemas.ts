@@ -45,7 +45,7 @@ export function readSchemas(): Map<string, Record<string, unknown>> {
 
 /** An ajv instance with every schema of schemas/ added under its id. */
 export function createAjv(raw: Map<string, Record<string, unknown>>, opts: RegistryOptions, extra: object = {}): AjvInstance {
-  const Ajv = require('ajv').default as new (o: object) => AjvInstance;
+  const Ajv = (require('ajv') as { default: new (o: object) => AjvInstance }).default;
   // inlineRefs: false keeps each module's schema its own function: one inlined task validator grew to
   // 180 kB with ~30 modules, too large for V8 to optimize, and validation of 1,000 tasks took ~150 ms.
   const ajv = new Ajv({ allErrors: true, strict: false, allowUnionTypes: true, verbose: true, inlineRefs: false, useDefaults: opts.useDefaults ?? false, coerceTypes: opts.coerce ?? false, ...extra });

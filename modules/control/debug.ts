@@ -2,6 +2,7 @@
 import { stringify as toYaml } from 'yaml';
 import { defineModule, type ModuleContext } from '../../engine/index-module.js';
 import { TemplateError } from '../../engine/errors.js';
+import { asText } from '../../engine/text.js';
 
 type Args = { msg?: unknown; var?: string; verbosity: number };
 type State = { text?: string; value?: unknown };
@@ -9,7 +10,7 @@ type State = { text?: string; value?: unknown };
 function show(v: unknown): string {
   if (typeof v === 'string') return v;
   if (v === undefined) return 'VARIABLE IS NOT DEFINED';
-  return v !== null && typeof v === 'object' ? toYaml(v).trimEnd() : String(v);
+  return v !== null && typeof v === 'object' ? toYaml(v).trimEnd() : asText(v);
 }
 
 /**

@@ -2,7 +2,7 @@
 // earlier task would have made. These predictions carry that across the rehearsal: the file
 // modules record what their plan would create or remove, the probe and systemd read it back.
 import type { ModuleContext } from '../../engine/module.js';
-import type { AbsentFile, RemoteFile } from './remote-file.js';
+import type { RemoteFile } from './remote-file-types.js';
 
 type Predicted = 'file' | 'directory' | 'absent';
 
@@ -40,7 +40,7 @@ export function withPredictions(ctx: ModuleContext, files: RemoteFile[]): Remote
     let p = f.path.replace(/\/+$/, '');
     for (let k = 1; k < f.missing; k++) {
       p = p.slice(0, p.lastIndexOf('/')) || '/';
-      if (ctx.cluster.predicted(pathKey(ctx.host, p)) === 'directory') return { ...(f as AbsentFile), missing: k, ancestorIsDir: true };
+      if (ctx.cluster.predicted(pathKey(ctx.host, p)) === 'directory') return { ...f, missing: k, ancestorIsDir: true };
     }
     return f;
   });

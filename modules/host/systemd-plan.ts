@@ -96,6 +96,9 @@ export function planSystemd(st: SystemdState, args: SystemdArgs): Plan<SystemdCh
       if (running) add('reload', `reload ${st.unit}`);
       else add('start', `start ${st.unit} (reloaded asked, but it is ${describeUnit(p)})${note}`);
       break;
+    case undefined:
+      // No state asked: only enabled, masked or daemon_reload.
+      break;
   }
   if (pending && changes.length) changes[0].summary += pendingNote(`${st.unit} is not on the host`);
   return { changes, noop: changes.length ? undefined : `${st.unit} is ${describeUnit(p)}`, data };

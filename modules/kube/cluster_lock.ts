@@ -6,6 +6,7 @@
 import type { V1Lease } from '@kubernetes/client-node';
 import { defineModule, ModuleError } from '../../engine/index-module.js';
 import { kubeError, statusCode } from '../../engine/kube/errors.js';
+import { asText } from '../../engine/text.js';
 
 type Args = { name: string; namespace: string; state: 'acquired' | 'released'; holder?: string; duration: number; break: boolean; purpose?: string };
 type Held = { holder: string; acquired?: string; renewed?: string; duration: number; purpose?: string; resourceVersion?: string };
@@ -17,8 +18,8 @@ const ANNOTATION = 'herdbook.dev/purpose';
 function readLease(l: V1Lease): Held {
   return {
     holder: l.spec?.holderIdentity ?? '',
-    acquired: l.spec?.acquireTime ? new Date(l.spec.acquireTime as unknown as string).toISOString() : undefined,
-    renewed: l.spec?.renewTime ? new Date(l.spec.renewTime as unknown as string).toISOString() : undefined,
+    acquired: l.spec?.acquireTime ? new Date(l.spec.acquireTime).toISOString() : undefined,
+    renewed: l.spec?.renewTime ? new Date(l.spec.renewTime).toISOString() : undefined,
     duration: l.spec?.leaseDurationSeconds ?? 0,
     purpose: l.metadata?.annotations?.[ANNOTATION],
     resourceVersion: l.metadata?.resourceVersion,
@@ -38,11 +39,11 @@ export const clusterLock = defineModule<Args, State, Change>({
   predictable: true,
   async inspect(ctx, a) {
     const kube = await ctx.kube();
-    const me = a.holder ?? String(ctx.hostVar('herdbook_operator') ?? 'herdbook');
+    const me = a.holder ?? asText(ctx.hostVar('herdbook_operator') ?? 'herdbook');
     // In check mode a lock taken (or released) earlier in the rehearsal counts as such.
     const key = `cluster_lock/${a.namespace}/${a.name}`;
     const predicted = ctx.check ? ctx.cluster.predicted(key) : undefined;
-    if (predicted !== undefined) return { held: predicted ? { holder: String(predicted), duration: a.duration } : undefined, me, now: Date.now() };
+    if (predicted !== undefined) return { held: predicted ? { holder: asText(predicted), duration: a.duration } : undefined, me, now: Date.now() };
     try {
       return { held: readLease(await kube.coordination.readNamespacedLease({ name: a.name, namespace: a.namespace })), me, now: Date.now() };
     } catch (e) {
@@ -86,7 +87,7 @@ export const clusterLock = defineModule<Args, State, Change>({
         apiVersion: 'coordination.k8s.io/v1',
         kind: 'Lease',
         metadata: { name: a.name, namespace: a.namespace, ...(c.kind !== 'create' ? { resourceVersion: s.held?.resourceVersion } : {}), annotations: a.purpose ? { [ANNOTATION]: a.purpose } : {} },
-        spec: { holderIdentity: s.me, leaseDurationSeconds: a.duration, acquireTime: kube.microTime(acquired) as never, renewTime: kube.microTime(now) as never },
+        spec: { holderIdentity: s.me, leaseDurationSeconds: a.duration, acquireTime: kube.microTime(acquired), renewTime: kube.microTime(now) },
       };
       const written = c.kind === 'create'
         ? await kube.coordination.createNamespacedLease({ namespace: a.namespace, body })

@@ -8,19 +8,19 @@ export async function startDetached(script: string, args: string[], logFile: str
   const log = await open(logFile, 'a');
   const child = spawn(process.execPath, [script, ...args], { detached: true, stdio: ['ignore', log.fd, log.fd] });
   await log.close();
-  let exited: number | null = null;
-  child.once('exit', (code) => (exited = code ?? 1));
+  // Its exit code once it has ended (1 when a signal ended it).
+  const exited = (): number | null => child.exitCode ?? (child.signalCode ? 1 : null);
   child.unref();
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     if (await ready()) return child.pid!;
-    if (exited !== null) break;
+    if (exited() !== null) break;
     await sleep(50);
   }
   // Not ready in time: it must not outlive the failed start (kube-apiserver needs the longer grace).
   if (exited === null) await stopPid(child.pid, 8000);
   const text = await readFile(logFile, 'utf8').catch(() => '');
-  throw new Error(`${what} did not start${exited !== null ? ` (exit ${exited})` : ''}:\n${text.split('\n').slice(-10).join('\n')}`);
+  throw new Error(`${what} did not start${exited() !== null ? ` (exit ${exited()})` : ''}:\n${text.split('\n').slice(-10).join('\n')}`);
 }
 
 export function alive(pid: number | undefined): boolean {

@@ -59,10 +59,9 @@ async function userExists(name: string): Promise<boolean> {
 }
 
 async function chpasswd(line: string): Promise<void> {
-  await new Promise<void>((resolve, reject) => {
-    const child = execFile('chpasswd', (err) => (err ? reject(err) : resolve()));
-    child.stdin!.end(`${line}\n`);
-  });
+  const done = run('chpasswd');
+  done.child.stdin!.end(`${line}\n`);
+  await done;
 }
 
 /** Creates the users and the sudoers rules when missing; returns their names and the password. */

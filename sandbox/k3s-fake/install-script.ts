@@ -10,7 +10,7 @@ const REAL_CHANNELS = 'https://update.k3s.io/v1-release/channels';
 
 function checkedUrl(url: string): string {
   // The URL lands unquoted in a shell assignment: only plain URL characters.
-  if (!/^https?:\/\/[A-Za-z0-9.:\[\]/_%-]+$/.test(url)) throw new Error(`unsafe URL for install.sh: ${url}`);
+  if (!/^https?:\/\/[A-Za-z0-9.:[\]/_%-]+$/.test(url)) throw new Error(`unsafe URL for install.sh: ${url}`);
   return url;
 }
 

@@ -6,7 +6,7 @@ import { createObject } from './api/write.js';
 import { resourceByKind } from './api/resources.js';
 import { rfc3339 } from './clock.js';
 import { hasCommands } from './controllers/command-source.js';
-import type { Kubelets, KubeletState } from './controllers/kubelets.js';
+import type { Kubelets, KubeletState, NodeSource } from './controllers/kubelets.js';
 import { READY_ANNOTATION } from './controllers/kubelet.js';
 import { daemonSetFrom, deploymentFrom, leaseFrom, pdbFor, pdbFrom, podFrom, pvcFrom } from './objects/builders.js';
 import { buildNode } from './objects/node.js';
@@ -132,7 +132,7 @@ export class Cluster {
   private readonly joining = new Map<string, ScenarioNode>();
 
   /** A joining node becomes a Node object the first time its source reports it reachable, as a kubelet registers. */
-  async registerJoined(source: (name: string) => unknown | Promise<unknown>): Promise<void> {
+  async registerJoined(source: NodeSource): Promise<void> {
     for (const [name, n] of this.joining) {
       const report = await Promise.resolve(source(name)).catch(() => undefined);
       if (report === undefined) continue;

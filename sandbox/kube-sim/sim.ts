@@ -4,7 +4,7 @@ import { createServer, type Server } from 'node:https';
 import { randomBytes } from 'node:crypto';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
 import type { ApiContext } from './api/context.js';
 import { DEFAULT_TIMINGS, type SimTimings } from './clock.js';
 import { Cluster, type NodeChange } from './cluster.js';
@@ -151,7 +151,7 @@ export async function startKubeSim(options: KubeSimOptions = {}): Promise<KubeSi
     return kubeconfigYaml(url, pki.ca.certPem, { token }, user);
   };
   const kubeconfig = kubeconfigYaml(url, pki.ca.certPem, pki.admin);
-  const sockets = new Set<import('node:net').Socket>();
+  const sockets = new Set<Socket>();
   server.on('secureConnection', (s) => {
     sockets.add(s);
     s.on('close', () => sockets.delete(s));
@@ -192,11 +192,11 @@ export async function startKubeSim(options: KubeSimOptions = {}): Promise<KubeSi
     requests: () => log.all(),
     mutatingRequests: () => log.mutating(),
     clearRequests: () => log.clear(),
-    reconcile: () => manager!.reconcile(),
+    reconcile: () => manager.reconcile(),
     async waitFor(check, timeoutMs = 10_000, what = 'condition') {
       const deadline = Date.now() + timeoutMs;
       for (;;) {
-        manager!.reconcile();
+        manager.reconcile();
         const v = await check();
         if (v) return v as Truthy<typeof v>;
         if (Date.now() > deadline) throw new Error(`kube-sim: timed out waiting for ${what}`);
@@ -204,7 +204,7 @@ export async function startKubeSim(options: KubeSimOptions = {}): Promise<KubeSi
       }
     },
     async close() {
-      manager!.stop();
+      manager.stop();
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
         for (const s of sockets) s.destroy();

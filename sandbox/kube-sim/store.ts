@@ -117,7 +117,7 @@ export class ObjectStore {
 
   private table(name: string): Map<string, KubeObject> {
     let t = this.tables.get(name);
-    if (!t) this.tables.set(name, (t = new Map()));
+    if (!t) this.tables.set(name, (t = new Map<string, KubeObject>()));
     return t;
   }
 }

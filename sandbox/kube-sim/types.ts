@@ -102,6 +102,11 @@ export type PodDisruptionBudget = ObjectBase & {
   };
 };
 
+/** What the simulator reads of a claim (it binds every claim at once). */
+export type PersistentVolumeClaim = ObjectBase & {
+  spec?: { volumeMode?: string; volumeName?: string; accessModes?: string[]; resources?: { requests?: { storage?: string } }; [k: string]: unknown };
+};
+
 /** Deployments, ReplicaSets and DaemonSets share the parts the controllers use. */
 export type Workload = ObjectBase & {
   spec: {

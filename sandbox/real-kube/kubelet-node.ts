@@ -6,7 +6,6 @@ import type { V1Node, V1NodeCondition } from '@kubernetes/client-node';
 import { rfc3339 } from '../kube-sim/clock.js';
 import type { KubeletState } from '../kube-sim/controllers/kubelets.js';
 import { buildNode, nodeInfo, type NodeInit } from '../kube-sim/objects/node.js';
-import type { Node } from '../kube-sim/types.js';
 import { mergePatch, statusOf, strategicMerge, type ApiClients } from './clients.js';
 
 export type Health = 'ready' | 'not-ready' | 'down';
@@ -63,7 +62,7 @@ export function statusPatch(node: V1Node, health: 'ready' | 'not-ready', version
 /** Creates the Node as its kubelet registers it; an existing one (a restarted kubelet) is kept. */
 export async function registerNode(api: ApiClients, init: NodeInit): Promise<V1Node> {
   try {
-    return await api.core.createNode({ body: buildNode(init) as Node as V1Node });
+    return await api.core.createNode({ body: buildNode(init) as V1Node });
   } catch (e) {
     if (statusOf(e) !== 409) throw e;
     return api.core.readNode({ name: init.name });

@@ -40,8 +40,8 @@ export class ProcessGroup {
     const leader = spawn('/bin/sh', ['-c', LEADER], { detached: true, stdio: ['pipe', 'pipe', 'ignore'], env });
     if (!leader.pid) throw new RealKubeError('cannot start /bin/sh to lead the control plane process group');
     // Writes to a leader that died are reported by spawn()'s answer; the stream error itself is noise.
-    leader.stdin!.on('error', () => undefined);
-    return new ProcessGroup(leader, createInterface({ input: leader.stdout! }), leader.pid);
+    leader.stdin.on('error', () => undefined);
+    return new ProcessGroup(leader, createInterface({ input: leader.stdout }), leader.pid);
   }
 
   /** Starts argv in the group with stdout and stderr appended to logFile; resolves to its pid. */

@@ -3,6 +3,7 @@
 // cordoned (as does a run that throws), since no recap will.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
+import { stripVTControlCharacters } from 'node:util';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { KubeSim } from '../../sandbox/kube-sim/index.js';
 import { isAlive } from '../../sandbox/fleet/processes.js';
@@ -35,8 +36,8 @@ function start(args: string[], cwd: string): Started {
   const child = track(spawn(process.execPath, [BIN, ...args], { cwd, env: cliEnv(), stdio: ['ignore', 'pipe', 'pipe'] }));
   let stdout = '';
   let stderr = '';
-  child.stdout!.on('data', (b: Buffer) => (stdout += b.toString()));
-  child.stderr!.on('data', (b: Buffer) => (stderr += b.toString()));
+  child.stdout.on('data', (b: Buffer) => (stdout += b.toString()));
+  child.stderr.on('data', (b: Buffer) => (stderr += b.toString()));
   const done = new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => child.on('close', (code) => resolve({ code, stdout, stderr })));
   return { child, done };
 }
@@ -94,12 +95,12 @@ describe('Ctrl-C', () => {
     const cmd = `stty cols 120 rows 50; echo $$ > ${pidFile}; exec ${process.execPath} ${BIN} run ${ws.at('long.yaml')} -i ${ws.inventory} -e seconds=2`;
     const script = track(spawn('script', ['-qfec', cmd, '/dev/null'], { cwd: ws.dir, env: cliEnv(), stdio: ['ignore', 'pipe', 'pipe'] }), pidFile);
     let out = '';
-    script.stdout!.on('data', (b: Buffer) => (out += b.toString()));
+    script.stdout.on('data', (b: Buffer) => (out += b.toString()));
     const code = new Promise<number | null>((resolve) => script.on('close', resolve));
     await expect.poll(allStarted, { timeout: 20_000, interval: 50 }).toBe(true);
     process.kill(Number(readFileSync(pidFile, 'utf8')), 'SIGINT');
     expect(await code, out).toBe(130);
-    const text = out.replace(/\u001b\[[0-9;?]*[A-Za-z]/g, '');
+    const text = stripVTControlCharacters(out);
     expect(text).toMatch(/RECAP {2}\d+\.\ds/);
     expect(text).toContain('STOPPED: interrupted (Ctrl-C)');
     for (const h of hosts) expect(existsSync(ws.at('out', h, 'finished'))).toBe(true);
@@ -112,13 +113,13 @@ describe('Ctrl-C', () => {
     const cmd = `stty cols 120 rows 50; echo $$ > ${pidFile}; exec ${process.execPath} ${BIN} run ${ws.at('long.yaml')} -i ${ws.inventory} -e seconds=1 --forks 1`;
     const script = track(spawn('script', ['-qfec', cmd, '/dev/null'], { cwd: ws.dir, env: cliEnv(), stdio: ['ignore', 'pipe', 'pipe'] }), pidFile);
     let out = '';
-    script.stdout!.on('data', (b: Buffer) => (out += b.toString()));
+    script.stdout.on('data', (b: Buffer) => (out += b.toString()));
     const code = new Promise<number | null>((resolve) => script.on('close', resolve));
     await expect.poll(() => existsSync(ws.at('out/h1/started')), { timeout: 20_000, interval: 50 }).toBe(true);
     process.kill(Number(readFileSync(pidFile, 'utf8')), 'SIGINT');
     // Before the fix the live view waited forever for h2 and h3.
     expect(await code, out).toBe(130);
-    const text = out.replace(/\u001b\[[0-9;?]*[A-Za-z]/g, '');
+    const text = stripVTControlCharacters(out);
     expect(text).toMatch(/h2 {2}not run/);
     expect(text).toContain('STOPPED: interrupted (Ctrl-C)');
     expect(existsSync(ws.at('out/h2/started'))).toBe(false);
@@ -199,7 +200,7 @@ describe('Ctrl-C twice, or a run that throws, with a node cordoned: the operator
     const cmd = `stty cols 120 rows 50; echo $$ > ${pidFile}; exec ${process.execPath} ${BIN} run ${ws.at('cordon.yaml')} -i ${ws.inventory} -e kubeconfig=${kubeconfig} -e node=n2`;
     const script = track(spawn('script', ['-qfec', cmd, '/dev/null'], { cwd: ws.dir, env: cliEnv(), stdio: ['ignore', 'pipe', 'pipe'] }), pidFile);
     let out = '';
-    script.stdout!.on('data', (b: Buffer) => (out += b.toString()));
+    script.stdout.on('data', (b: Buffer) => (out += b.toString()));
     const code = new Promise<number | null>((resolve) => script.on('close', resolve));
     await expect.poll(() => existsSync(ws.at('out/h1/started')), { timeout: 20_000, interval: 50 }).toBe(true);
     const pid = Number(readFileSync(pidFile, 'utf8'));
@@ -208,7 +209,7 @@ describe('Ctrl-C twice, or a run that throws, with a node cordoned: the operator
     await new Promise((r) => setTimeout(r, 500));
     process.kill(pid, 'SIGINT');
     expect(await code, out).toBe(130);
-    const text = out.replace(/\u001b\[[0-9;?]*[A-Za-z]/g, '');
+    const text = stripVTControlCharacters(out);
     expect(text).toContain('aborted: nodes left cordoned by this run: n2 (cordoned)');
     expect(unschedulable('n2')).toBe(true);
   }, 30_000);

@@ -3,6 +3,7 @@
 // pseudo-terminal.
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { stripVTControlCharacters } from 'node:util';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { BIN, explain, localHosts, ofType, workspace } from './helpers.js';
 import { ensureTool } from './tools.js';
@@ -106,7 +107,7 @@ describe('the live view on a terminal', () => {
     // script(1) gives herdbook a pseudo-terminal; stty gives it a size (a pty starts at 0x0).
     const cmd = `stty cols 120 rows 50; exec ${process.execPath} ${BIN} run ${ws.at('report.yaml')} -i ${ws.inventory} --limit 'w-*'`;
     const r = spawnSync('script', ['-qfec', cmd, '/dev/null'], { encoding: 'utf8', env: { ...process.env, CI: '', FORCE_COLOR: '', NO_COLOR: '' }, timeout: 50_000 });
-    const text = r.stdout.replace(/\u001b\[[0-9;?]*[A-Za-z]/g, '');
+    const text = stripVTControlCharacters(r.stdout);
     expect(r.status, text + r.stderr).toBe(2);
     expect(text).not.toContain('internal error');
     expect(text).toContain('PLAY Report  (2 hosts)');

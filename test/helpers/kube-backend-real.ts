@@ -30,7 +30,7 @@ export async function realBackend(options: BackendOptions = {}): Promise<KubeBac
       if (r.status !== 200) throw new Error(`LIST ${resource}: ${r.status} ${JSON.stringify(r.body)}`);
       return (r.body as { items: Obj[] }).items;
     },
-    waitFor: (check, timeoutMs = 30_000, what = 'condition') => eventually(check, what, timeoutMs) as never,
+    waitFor: (check, timeoutMs = 30_000, what = 'condition') => eventually(check, what, timeoutMs),
     clearRequests: () => real.clearRequests(),
     mutatingRequests: async () => (await real.mutatingRequests()).map((q) => ({ method: q.method, path: q.path.split('?')[0] })),
     requests: async () => (await real.requests()).map((q) => ({ method: q.method, path: q.path.split('?')[0] })),

@@ -11,7 +11,7 @@ export async function simBackend(options: BackendOptions = {}): Promise<SimBacke
   const sim = await startSim({ scenario: options.scenario, users: options.users });
   const kube = await kubeFor(sim);
   const raw = rawClient(sim.kubeconfig);
-  const get = async (resource: string, ns: string | undefined, name: string): Promise<Obj | undefined> => {
+  const get = async (resource: string, ns: string | undefined, name: string): Promise<Obj> => {
     const r = await raw.get(resourcePath(resource, ns, name));
     if (r.status === 404) return undefined;
     if (r.status !== 200) throw new Error(`GET ${resource} ${name}: ${r.status} ${JSON.stringify(r.body)}`);
@@ -32,7 +32,7 @@ export async function simBackend(options: BackendOptions = {}): Promise<SimBacke
       if (r.status !== 200) throw new Error(`LIST ${resource}: ${r.status} ${JSON.stringify(r.body)}`);
       return (r.body as { items: Obj[] }).items;
     },
-    waitFor: (check, timeoutMs, what) => sim.waitFor(check, timeoutMs, what) as never,
+    waitFor: (check, timeoutMs, what) => sim.waitFor(check, timeoutMs, what),
     clearRequests: async () => sim.clearRequests(),
     mutatingRequests: async () => sim.mutatingRequests().map((q) => ({ method: q.method, path: q.path })),
     requests: async () => sim.requests().map((q) => ({ method: q.method, path: q.path })),

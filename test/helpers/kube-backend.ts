@@ -23,7 +23,7 @@ export type KubeBackend = {
   /** A client for one of the options' users (a token on kube-sim, a client certificate on the real server). */
   kubeFor(user: string): Promise<KubeClient>;
   /** GET of one object by resource (`nodes`, `pods`, `leases.coordination.k8s.io`, ...); undefined on 404. */
-  get(resource: string, namespace: string | undefined, name: string): Promise<Obj | undefined>;
+  get(resource: string, namespace: string | undefined, name: string): Promise<Obj>;
   list(resource: string, namespace?: string): Promise<Obj[]>;
   /** Polls until check yields a truthy value; rejects with `what` after timeoutMs. */
   waitFor<T>(check: () => T | Promise<T>, timeoutMs?: number, what?: string): Promise<T>;

@@ -14,15 +14,16 @@ const fileCleanups: Cleanup[] = [];
 
 /** Runs the cleanups newest first; every one runs, the first failure is thrown after. */
 export async function runCleanups(cleanups: Cleanup[]): Promise<void> {
+  let failed = false;
   let failure: unknown;
   for (const c of cleanups.splice(0).reverse()) {
     try {
       await c();
     } catch (e) {
-      failure ??= e;
+      if (!failed) [failed, failure] = [true, e];
     }
   }
-  if (failure) throw failure;
+  if (failed) throw failure;
 }
 
 // Registered while the test file is collected (helpers are imported at its top): the file's own afterAll.

@@ -47,7 +47,7 @@ describeBackends('cluster_lock', { scenario: { nodes: [{ name: 's-1', role: 'ser
     const anHourAgo = b().kube.microTime(new Date(Date.now() - 3600_000));
     await b().kube.coordination.createNamespacedLease({
       namespace: 'kube-system',
-      body: { metadata: { name: 'herdbook-lock', namespace: 'kube-system' }, spec: { holderIdentity: 'crashed@host', leaseDurationSeconds: 60, acquireTime: anHourAgo as never, renewTime: anHourAgo as never } },
+      body: { metadata: { name: 'herdbook-lock', namespace: 'kube-system' }, spec: { holderIdentity: 'crashed@host', leaseDurationSeconds: 60, acquireTime: anHourAgo, renewTime: anHourAgo } },
     });
     const refused = await as('ann');
     expect(refused.status).toBe('failed');

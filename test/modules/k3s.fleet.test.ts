@@ -77,12 +77,12 @@ describe('without the Kubernetes API', () => {
   describe('k3s_facts', () => {
     it('reads role, flags, env (token masked) and datastore from the node', async () => {
       const r = await runModule(k3sFacts, {}, on('agt'));
-      const k3s = r.data.k3s as Record<string, any>;
+      const k3s = r.data.k3s as { env: Record<string, string> };
       expect(k3s).toMatchObject({ installed: true, version: 'v1.31.4+k3s1', role: 'agent', service: 'k3s-agent', active: true, args: ['--node-label', 'tier=edge'], datastore: 'none' });
       expect(k3s.env.K3S_URL).toBe('https://127.0.0.1:6443');
       expect(k3s.env.K3S_TOKEN).toBe('********');
-      expect(((await runModule(k3sFacts, {}, on('srv'))).data.k3s as any).datastore).toBe('etcd');
-      expect(((await runModule(k3sFacts, {}, on('old'))).data.k3s as any).datastore).toBe('sqlite');
+      expect(((await runModule(k3sFacts, {}, on('srv'))).data.k3s as { datastore: string }).datastore).toBe('etcd');
+      expect(((await runModule(k3sFacts, {}, on('old'))).data.k3s as { datastore: string }).datastore).toBe('sqlite');
     });
   });
 
@@ -90,7 +90,7 @@ describe('without the Kubernetes API', () => {
     it('saves, lists, skips when taken today, prunes', async () => {
       const first = await runModule(etcdSnapshot, { name: 'pre-upgrade' }, on('srv'));
       expect(first.status, first.msg).toBe('changed');
-      expect((first.data.snapshot as any).name).toMatch(/^pre-upgrade-srv-\d+$/);
+      expect((first.data.snapshot as { name: string }).name).toMatch(/^pre-upgrade-srv-\d+$/);
       const skip = await runModule(etcdSnapshot, { name: 'pre-upgrade', skip_if_exists: true }, on('srv'));
       expect(skip.status).toBe('ok');
       expect(skip.msg).toMatch(/^snapshot pre-upgrade already taken today: pre-upgrade-srv-\d+$/);
@@ -99,13 +99,13 @@ describe('without the Kubernetes API', () => {
       await new Promise((r) => setTimeout(r, 1100));
       await runModule(etcdSnapshot, { name: 'pre-upgrade' }, on('srv'));
       const list = await runModule(etcdSnapshot, { state: 'list' }, on('srv'));
-      expect((list.data.snapshots as any[]).filter((s) => s.name.startsWith('pre-upgrade-')).length).toBe(3);
+      expect((list.data.snapshots as { name: string }[]).filter((s) => s.name.startsWith('pre-upgrade-')).length).toBe(3);
       const check = await runModule(etcdSnapshot, { name: 'pre-upgrade', state: 'pruned', retention: 1 }, on('srv'), { check: true });
       expect(check.status).toBe('changed');
       expect((await runModule(etcdSnapshot, { state: 'list' }, on('srv'))).data.snapshots).toHaveLength(3);
       const pruned = await runModule(etcdSnapshot, { name: 'pre-upgrade', state: 'pruned', retention: 1 }, on('srv'));
       expect(pruned.status).toBe('changed');
-      const after = (await runModule(etcdSnapshot, { state: 'list' }, on('srv'))).data.snapshots as any[];
+      const after = (await runModule(etcdSnapshot, { state: 'list' }, on('srv'))).data.snapshots as { name: string }[];
       expect(after.filter((s) => s.name.startsWith('pre-upgrade-'))).toHaveLength(1);
       expect((await runModule(etcdSnapshot, { name: 'pre-upgrade', state: 'pruned', retention: 1 }, on('srv'))).status).toBe('ok');
     }, SLOW);
@@ -116,7 +116,7 @@ describe('without the Kubernetes API', () => {
       expect(refused.msg).toContain('keeps its data in SQLite (state.db), not etcd');
       const r = await runModule(etcdSnapshot, { name: 'pre-upgrade' }, on('old'));
       expect(r.status, r.msg).toBe('changed');
-      const name = (r.data.snapshot as any).name as string;
+      const name = (r.data.snapshot as { name: string }).name;
       expect(name).toMatch(/^pre-upgrade-old-\d+\.db$/);
       const dir = path.join(f.fleet.node('old').root, 'var/lib/rancher/k3s/server/db/backups');
       const copy = await readFile(path.join(dir, name));

@@ -42,7 +42,7 @@ describe('the remote probe', () => {
     mkdirSync(tmp.at('d'));
     const calls: unknown[] = [];
     const ctx = moduleContext({ connection: tmp.connection }, false);
-    const exec = ctx.exec;
+    const exec = ctx.exec.bind(ctx);
     ctx.exec = (cmd, o) => (calls.push(cmd), exec(cmd, o));
     const [f, l, lf, d, missing] = await probeFiles(ctx, [odd, link, link, tmp.at('d'), tmp.at('no', 'such', 'file')], { checksum: true, readMax: 100 });
     expect(calls).toHaveLength(1);

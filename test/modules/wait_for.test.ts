@@ -40,7 +40,7 @@ describe('wait_for on the local connection', () => {
 
   it('waits for a port that opens later, in check mode the same', async () => {
     const port = await freePort();
-    const later = setTimeout(async () => servers.push(await listenOn(port)), 300);
+    const later = setTimeout(() => void listenOn(port).then((s) => servers.push(s)), 300);
     const r = await runModule(waitFor, { port, timeout: 30, sleep: 0.05 }, { connection }, { check: true });
     clearTimeout(later);
     expect(r.status).toBe('ok');

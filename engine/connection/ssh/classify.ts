@@ -1,8 +1,7 @@
 // Turns socket, DNS and ssh2 errors into UnreachableError with a reason an operator can act on.
 import { UnreachableError, type UnreachableReason } from '../../errors.js';
 import { printedLines } from '../printed.js';
-import type { RawResult } from './exec.js';
-import type { Hop } from './types.js';
+import type { Hop, RawResult } from './types.js';
 
 const DNS_CODES = new Set(['ENOTFOUND', 'EAI_AGAIN', 'EAI_NONAME', 'EAI_FAIL', 'EAI_NODATA']);
 

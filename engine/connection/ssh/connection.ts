@@ -8,11 +8,11 @@ import type { CommandSpec, Connection, ConnectionSettings, ExecOptions, ExecResu
 import type { BastionPool } from './bastions.js';
 import { loginRefused } from './classify.js';
 import { buildCommand, killTreeScript } from './command.js';
-import { runChannel, type RawResult } from './exec.js';
+import { runChannel } from './exec.js';
 import { openSession, DroppedError, type Session } from './session.js';
 import { resolveSshSettings } from './settings.js';
 import { get, put, type Exec } from './transfer.js';
-import type { ResolvedSsh, SshDeps } from './types.js';
+import type { RawResult, ResolvedSsh, SshDeps } from './types.js';
 
 const DEFAULT_MAX_BUFFER = 16 * 1024 * 1024;
 

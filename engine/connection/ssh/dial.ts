@@ -13,7 +13,7 @@ import { prepareHostKeyCheck } from './host-key.js';
 import type { Hop, ResolvedSsh, SshDeps } from './types.js';
 
 /** The target's client; `release` lets go of the bastions it was reached through. */
-export type Dialed = { client: Client; release(): void };
+export type Dialed = { client: Client; release: () => void };
 
 function tcpConnect(host: string, hop: Hop, timeoutMs: number): Promise<net.Socket> {
   return new Promise((resolve, reject) => {

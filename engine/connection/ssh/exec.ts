@@ -3,6 +3,7 @@
 import type { ClientChannel } from 'ssh2';
 import { InterruptedError } from '../../errors.js';
 import type { BuiltCommand } from './command.js';
+import type { RawResult } from './types.js';
 import { openExec, DroppedError, type ChannelExit, type Session } from './session.js';
 import { pidFilter, sendSignal, signalRc, Sink } from './streams.js';
 import { createSudoFilter, type SudoFilter } from '../sudo-filter.js';
@@ -18,17 +19,6 @@ export type ChannelIo = {
   becomePassword?: string;
   /** Kills the command's process group from another channel (timeouts, aborts). */
   killGroup?: (pgid: number, asLoginUser: boolean) => Promise<void>;
-};
-
-export type RawResult = {
-  rc: number;
-  signal?: string;
-  stdout: Buffer;
-  stderr: Buffer;
-  truncated: boolean;
-  timedOut: boolean;
-  /** The login shell printed our pid line: it ran the command line (false: the login itself failed). */
-  started: boolean;
 };
 
 /** The status of a command killed by SIGKILL (timeout or abort), as the local connection reports it. */
@@ -140,6 +130,7 @@ export async function runChannel(s: Session, cmd: BuiltCommand, io: ChannelIo): 
       if (rc === undefined && !timedOut && !aborted && !filter?.refused()) setTimeout(settle, 100);
       else settle();
     });
-    s.dropped.then(() => finish(() => reject(droppedWhileRunning())));
+    // dropped only ever resolves: there is no rejection to handle.
+    void s.dropped.then(() => finish(() => reject(droppedWhileRunning())));
   });
 }

@@ -67,7 +67,7 @@ export async function openSession(r: ResolvedSsh, deps: SshDeps, bastions?: Bast
 export type ChannelExit = { code: number | null | undefined; signal?: string };
 
 /** An exec channel with its exit recorded from the moment it opened. */
-export type ExecChannel = { ch: ClientChannel; exit(): ChannelExit | undefined };
+export type ExecChannel = { ch: ClientChannel; exit: () => ChannelExit | undefined };
 
 export function openExec(s: Session, line: string): Promise<ExecChannel> {
   return s.gate.acquire(

@@ -58,7 +58,8 @@ function lookup(config: SSHConfig | undefined, name: string): Computed {
 }
 
 function policyFrom(value: string | undefined): HostKeyPolicy | undefined {
-  switch (value?.toLowerCase()) {
+  if (value === undefined) return undefined;
+  switch (value.toLowerCase()) {
     case 'yes':
     case 'ask':
       return 'strict';

@@ -7,7 +7,7 @@ import { ModuleError } from '../../errors.js';
 import { octalMode, ownerSpec, putScript, tempBeside } from '../put-script.js';
 import { shellJoin } from '../quote.js';
 import type { CommandSpec, GetOptions, PutOptions } from '../types.js';
-import type { RawResult } from './exec.js';
+import type { RawResult } from './types.js';
 import { openSftp, type Session } from './session.js';
 
 /** Runs a command on the same connection (with become when asked), keeping all of stdout. */

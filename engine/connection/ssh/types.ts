@@ -59,3 +59,15 @@ export type SshDeps = {
 };
 
 export const DEFAULT_CONNECT_TIMEOUT = 10_000;
+
+/** A command's result on one channel, before the connection turns it into an ExecResult. */
+export type RawResult = {
+  rc: number;
+  signal?: string;
+  stdout: Buffer;
+  stderr: Buffer;
+  truncated: boolean;
+  timedOut: boolean;
+  /** The login shell printed our pid line: it ran the command line (false: the login itself failed). */
+  started: boolean;
+};

@@ -1,6 +1,7 @@
 // List and mapping helpers: (length x), (join list ","), (first list), (keys map), (pluck list "name").
 import type { HelperFn } from '../evaluate.js';
 import { LazyVars, MISSING, step } from '../scope.js';
+import { asText } from '../../text.js';
 
 function list(v: unknown, helper: string): unknown[] {
   if (Array.isArray(v)) return v;
@@ -26,7 +27,7 @@ export const collectionHelpers: Record<string, HelperFn> = {
     if (v && typeof v === 'object') return Object.keys(v).length;
     throw new Error(`(length x) needs a list, string or mapping, got ${v === null ? 'null' : typeof v}`);
   },
-  join: ([v, sep]) => list(v, 'join').map(String).join(sep === undefined ? ',' : String(sep)),
+  join: ([v, sep]) => list(v, 'join').map(String).join(sep === undefined ? ',' : asText(sep)),
   first: ([v]) => (typeof v === 'string' ? v[0] : list(v, 'first')[0]) ?? null,
   last: ([v]) => (typeof v === 'string' ? v[v.length - 1] : list(v, 'last').at(-1)) ?? null,
   keys: ([v]) => Object.keys(mapping(v, 'keys')),
@@ -39,7 +40,7 @@ export const collectionHelpers: Record<string, HelperFn> = {
   // (get hostvars host "cluster.server_version"): a key that is itself a variable, then a path; undefined when missing.
   get: ([v, key, path]) => {
     let cur: unknown = v;
-    for (const k of [String(key), ...(path === undefined ? [] : String(path).split('.'))]) {
+    for (const k of [String(key), ...(path === undefined ? [] : asText(path).split('.'))]) {
       const next = step(cur, k);
       if (next === MISSING) return undefined;
       cur = next;
@@ -48,13 +49,13 @@ export const collectionHelpers: Record<string, HelperFn> = {
   },
   list: (args) => args,
   dict: (_args, hash) => ({ ...hash }),
-  merge: (args) => Object.assign({}, ...args.map((a, i) => mapping(a, `merge (argument ${i + 1})`))),
+  merge: (args) => Object.fromEntries(args.flatMap((a, i) => Object.entries(mapping(a, `merge (argument ${i + 1})`)))),
   pluck: ([v, path]) => list(v, 'pluck').map((x) => field(x, String(path))),
   where: ([v, path, value]) => list(v, 'where').filter((x) => (value === undefined ? Boolean(field(x, String(path))) : field(x, String(path)) === value)),
   unique: ([v]) => [...new Set(list(v, 'unique'))],
   sort: ([v, path]) => [...list(v, 'sort')].sort((a, b) => {
-    const x = path === undefined ? a : field(a, String(path));
-    const y = path === undefined ? b : field(b, String(path));
+    const x = path === undefined ? a : field(a, asText(path));
+    const y = path === undefined ? b : field(b, asText(path));
     return x === y ? 0 : (x as number) < (y as number) ? -1 : 1;
   }),
   flatten: ([v]) => list(v, 'flatten').flat(Infinity),

@@ -1,12 +1,14 @@
 // Conversions and encodings: (int x), (bool x), (to_json x), (from_yaml s), (b64encode s), (sha256 s).
 import { createHash } from 'node:crypto';
 import { createRequire } from 'node:module';
+import type * as YamlModule from 'yaml';
 import type { HelperFn } from '../evaluate.js';
 import { LazyVars } from '../scope.js';
+import { asText } from '../../text.js';
 
 // The `yaml` library loads on first use: every command loads the helpers, few call these two.
 const require = createRequire(import.meta.url);
-const yamlLib = () => require('yaml') as typeof import('yaml');
+const yamlLib = () => require('yaml') as typeof YamlModule;
 
 const plain = (v: unknown) => (v instanceof LazyVars ? v.toJSON() : v);
 
@@ -22,7 +24,7 @@ function toInt(v: unknown): number {
 export function toBool(v: unknown): boolean {
   if (typeof v === 'boolean') return v;
   if (typeof v === 'number') return v !== 0;
-  const s = String(v ?? '').trim().toLowerCase();
+  const s = asText(v ?? '').trim().toLowerCase();
   if (['true', 'yes', 'on', '1', 'y'].includes(s)) return true;
   if (['false', 'no', 'off', '0', 'n', '', 'none', 'null'].includes(s)) return false;
   throw new Error(`(bool x) cannot read ${JSON.stringify(v)} as true or false`);
@@ -36,11 +38,11 @@ export const encodingHelpers: Record<string, HelperFn> = {
     return n;
   },
   bool: ([v]) => toBool(v),
-  string: ([v]) => (typeof v === 'string' ? v : v === null || v === undefined ? '' : typeof v === 'object' ? JSON.stringify(plain(v)) : String(v)),
+  string: ([v]) => (typeof v === 'string' ? v : v === null || v === undefined ? '' : asText(plain(v))),
   to_json: ([v], h) => JSON.stringify(plain(v), null, h.indent === undefined ? undefined : Number(h.indent)),
-  from_json: ([s]) => JSON.parse(String(s)),
+  from_json: ([s]) => JSON.parse(String(s)) as unknown,
   to_yaml: ([v]) => yamlLib().stringify(plain(v)),
-  from_yaml: ([s]) => yamlLib().parse(String(s)),
+  from_yaml: ([s]) => yamlLib().parse(String(s)) as unknown,
   b64encode: ([s]) => Buffer.from(String(s), 'utf8').toString('base64'),
   b64decode: ([s]) => Buffer.from(String(s), 'base64').toString('utf8'),
   sha256: ([s]) => createHash('sha256').update(String(s)).digest('hex'),

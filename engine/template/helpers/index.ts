@@ -10,7 +10,8 @@ export type HelperDeps = { env?: NodeJS.ProcessEnv; now?: () => Date };
 /** Every helper templates can call; `env` and `now` are injected so tests control them. */
 export function createHelpers(deps: HelperDeps = {}): Helpers {
   return Object.freeze(
-    Object.assign(Object.create(null), compareHelpers, stringHelpers, collectionHelpers, encodingHelpers, systemHelpers({ env: deps.env ?? process.env, now: deps.now ?? (() => new Date()) })),
+    // No prototype: a template cannot call toString or constructor as a helper.
+    Object.assign(Object.create(null) as Helpers, { ...compareHelpers, ...stringHelpers, ...collectionHelpers, ...encodingHelpers, ...systemHelpers({ env: deps.env ?? process.env, now: deps.now ?? (() => new Date()) }) }),
   );
 }
 

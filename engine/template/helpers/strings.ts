@@ -1,6 +1,7 @@
 // String helpers: (upper s), (replace s "a" "b"), (regex_replace s "re" "x"), (split s ","), (quote s).
 import { shellQuote } from '../../connection/quote.js';
 import type { HelperFn } from '../evaluate.js';
+import { asText } from '../../text.js';
 
 function str(v: unknown, helper: string): string {
   if (typeof v === 'string') return v;
@@ -31,7 +32,7 @@ export const stringHelpers: Record<string, HelperFn> = {
   split: ([s, sep]) => str(s, 'split').split(sep === undefined ? /\s+/ : str(sep, 'split')).filter((x, i, all) => sep !== undefined || x !== '' || all.length === 1),
   startswith: ([s, p]) => str(s, 'startswith').startsWith(str(p, 'startswith')),
   endswith: ([s, p]) => str(s, 'endswith').endsWith(str(p, 'endswith')),
-  concat: (args) => args.map((a) => (a === null || a === undefined ? '' : typeof a === 'object' ? JSON.stringify(a) : String(a))).join(''),
+  concat: (args) => args.map((a) => (a === null || a === undefined ? '' : asText(a))).join(''),
   indent: ([s, n]) => str(s, 'indent').split('\n').map((l, i) => (i === 0 || !l ? l : ' '.repeat(Number(n ?? 2)) + l)).join('\n'),
   // Shell-quote a value inside a template file or a shell: argument.
   quote: ([s]) => shellQuote(str(s, 'quote')),

@@ -2,6 +2,7 @@
 import path from 'node:path';
 import type { HelperFn } from '../evaluate.js';
 import { compareVersions, minorChannel, mustParseVersion, versionOperator } from '../../versions.js';
+import { asText } from '../../text.js';
 
 function pad(n: number, w = 2): string {
   return String(n).padStart(w, '0');
@@ -11,7 +12,7 @@ function pad(n: number, w = 2): string {
 export function formatNow(date: Date, format?: unknown): string | number {
   if (format === undefined) return date.toISOString();
   if (format === 'unix') return Math.floor(date.getTime() / 1000);
-  return String(format)
+  return asText(format)
     .replace(/YYYY/g, String(date.getUTCFullYear()))
     .replace(/MM/g, pad(date.getUTCMonth() + 1))
     .replace(/DD/g, pad(date.getUTCDate()))
@@ -31,7 +32,7 @@ export function systemHelpers(deps: { env: NodeJS.ProcessEnv; now: () => Date })
       if (b === undefined) return compareVersions(String(a), String(op));
       const test = versionOperator(String(op));
       if (!test) throw new Error(`unknown operator ${JSON.stringify(op)}; use <, <=, >, >=, == or !=`);
-      return test(compareVersions(String(a), String(b)));
+      return test(compareVersions(asText(a), asText(b)));
     },
     version_minor: ([v]) => mustParseVersion(String(v)).minor,
     version_channel: ([v]) => minorChannel(String(v)),

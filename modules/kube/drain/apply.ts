@@ -8,6 +8,7 @@ import type { ApplyResult, ModuleContext, Plan } from '../../../engine/module.js
 import { podId, type PodInfo } from './pods.js';
 import type { DrainArgs, DrainChange } from './plan.js';
 import { CORDONED_AT, CORDONED_BY, FIELD_MANAGER, pdbsFor, readPdbs } from './state.js';
+import { asText } from '../../../engine/text.js';
 
 export async function setCordon(kube: KubeClient, node: string, on: boolean, operator: string): Promise<void> {
   const annotations = on ? { [CORDONED_BY]: operator, [CORDONED_AT]: new Date().toISOString() } : { [CORDONED_BY]: null, [CORDONED_AT]: null };
@@ -22,7 +23,7 @@ type Outcome = { pod: PodInfo; done: boolean; error?: string; blockedBy?: string
 
 export async function applyDrain(ctx: ModuleContext, args: DrainArgs, plan: Plan<DrainChange>, node: string): Promise<ApplyResult> {
   const kube = await ctx.kube();
-  const operator = String(ctx.hostVar('herdbook_operator') ?? 'herdbook');
+  const operator = asText(ctx.hostVar('herdbook_operator') ?? 'herdbook');
   if (plan.changes.some((c) => c.kind === 'uncordon')) {
     await setCordon(kube, node, false, operator);
     ctx.cluster.uncordoned(node);

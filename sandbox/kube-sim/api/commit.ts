@@ -69,8 +69,9 @@ export function commitUpdate(ctx: ApiContext, req: ApiRequest, old: KubeObject, 
     next = { ...old, metadata: { ...old.metadata, labels: next.metadata.labels, annotations: next.metadata.annotations }, status: next.status };
   } else if (def.subresources.status) {
     // With a status subresource, writes to the main resource cannot change status.
+    // (Copied whole, never read: unknown is all it needs to be.)
     if (old.status === undefined) delete next.status;
-    else next.status = old.status;
+    else next.status = old.status as unknown;
   }
   KIND_HOOKS[def.kind]?.defaults?.(next);
   if (def.generation && !isDeepStrictEqual(old.spec, next.spec)) next.metadata.generation = (old.metadata.generation ?? 0) + 1;

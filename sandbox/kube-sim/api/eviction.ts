@@ -5,6 +5,7 @@
 // disruption in checkAndDecrement, else 429 with the DisruptionBudget cause. Before the delete
 // the pod gets its DisruptionTarget condition (addConditionAndDeletePod; transcript 27).
 import { rfc3339 } from '../clock.js';
+import { goPrint } from '../decode/go-print.js';
 import { recordWrite } from '../managed/record.js';
 import { isPodReady, withDisruptionTarget } from '../objects/pod.js';
 import { pdbsForPod } from '../objects/pdb.js';
@@ -13,7 +14,7 @@ import type { Pod, PodDisruptionBudget } from '../types.js';
 import { decodeRequestBody, fieldValidationOf } from './body.js';
 import type { ApiContext, ApiReply, ApiRequest } from './context.js';
 import { checkPreconditions } from './delete.js';
-import { isDryRun, type DeleteOptions } from './options.js';
+import { isDryRun, type DeleteOptions, type DeleteOptionsBody } from './options.js';
 import { gracefulDelete } from './pods.js';
 import { mustGet } from './read.js';
 import { resourceByKind } from './resources.js';
@@ -32,13 +33,14 @@ function canIgnorePdb(pod: Pod): boolean {
 
 export function evictPod(ctx: ApiContext, req: ApiRequest): ApiReply {
   const raw = parseObject(req.body);
-  if (raw.apiVersion && !EVICTION_VERSIONS.includes(String(raw.apiVersion))) {
-    throw badRequest(`the API version in the data (${String(raw.apiVersion)}) does not match the expected API version (policy/v1)`);
+  if (raw.apiVersion && !(typeof raw.apiVersion === 'string' && EVICTION_VERSIONS.includes(raw.apiVersion))) {
+    throw badRequest(`the API version in the data (${goPrint(raw.apiVersion)}) does not match the expected API version (policy/v1)`);
   }
-  if (raw.kind && raw.kind !== 'Eviction') throw badRequest(`not a Eviction object: ${String(raw.kind)}`);
+  if (raw.kind && raw.kind !== 'Eviction') throw badRequest(`not a Eviction object: ${goPrint(raw.kind)}`);
   const { obj: eviction, warnings } = decodeRequestBody(PODS, raw, fieldValidationOf(req.query, 'CreateOptions'), 'Eviction', 'policy/v1');
   if (eviction.metadata?.name !== req.name) throw badRequest('name in URL does not match name in Eviction object');
-  const deleteOptions = (eviction.deleteOptions ?? {}) as Record<string, any>;
+  // Decoded as policy/v1 Eviction, so its deleteOptions have DeleteOptions' field types.
+  const deleteOptions = (eviction.deleteOptions ?? {}) as DeleteOptionsBody;
   const dryRun = isDryRun(req.query) || (Array.isArray(deleteOptions.dryRun) && deleteOptions.dryRun.includes('All'));
   const opts: DeleteOptions = { gracePeriodSeconds: deleteOptions.gracePeriodSeconds, dryRun, preconditions: deleteOptions.preconditions };
   const success: ApiReply = { code: 201, body: statusBody(201, undefined), warnings };

@@ -1,4 +1,5 @@
 // field.Error and NewInvalid from k8s.io/apimachinery: the 422 "is invalid" answers.
+import { asText } from '../../../engine/text.js';
 import { statusBody, StatusError, type StatusCause } from './status.js';
 
 export type FieldErrorType =
@@ -13,7 +14,7 @@ export type FieldError = { type: FieldErrorType; field: string; value?: unknown;
 
 // Go prints values with %v/%q: strings quoted, numbers bare.
 function showValue(v: unknown): string {
-  return typeof v === 'string' ? JSON.stringify(v) : typeof v === 'object' ? JSON.stringify(v) : String(v);
+  return typeof v === 'string' ? JSON.stringify(v) : typeof v === 'object' ? JSON.stringify(v) : asText(v);
 }
 
 export function errorBody(e: FieldError): string {

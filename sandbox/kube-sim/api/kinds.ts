@@ -5,7 +5,7 @@ import { defaultPodSpec, initialPodStatus, validatePod } from '../objects/pod.js
 import { admitPod } from '../objects/pod-admission.js';
 import { admitNode, validateNode } from '../objects/node.js';
 import { defaultWorkload, emptyPdbStatus, validateLease, validatePdb, validateWorkload } from '../objects/workloads.js';
-import type { KubeObject, Node, Pod, PodDisruptionBudget, Workload } from '../types.js';
+import type { KubeObject, Node, PersistentVolumeClaim, Pod, PodDisruptionBudget, Workload } from '../types.js';
 import type { ApiContext } from './context.js';
 import type { FieldError } from './field-errors.js';
 
@@ -24,7 +24,7 @@ export type KindHooks = {
 /** Empty metadata maps and lists are omitted in the API's JSON. */
 export function normalizeMeta(obj: KubeObject): void {
   const m = obj.metadata as Record<string, unknown>;
-  for (const k of ['labels', 'annotations']) if (m[k] && Object.keys(m[k] as object).length === 0) delete m[k];
+  for (const k of ['labels', 'annotations']) if (m[k] && Object.keys(m[k]).length === 0) delete m[k];
   for (const k of ['finalizers', 'ownerReferences']) if (Array.isArray(m[k]) && (m[k] as unknown[]).length === 0) delete m[k];
 }
 
@@ -45,8 +45,9 @@ export const KIND_HOOKS: Record<string, KindHooks> = {
     admit: (o) => admitNode(o as Node),
     validate: (o, old) => validateNode(o as Node, old as Node | undefined),
     normalize(o) {
-      if (o.spec?.unschedulable === false) delete o.spec.unschedulable;
-      if (Array.isArray(o.spec?.taints) && o.spec.taints.length === 0) delete o.spec.taints;
+      const spec = (o as Partial<Node>).spec;
+      if (spec?.unschedulable === false) delete spec.unschedulable;
+      if (spec && Array.isArray(spec.taints) && spec.taints.length === 0) delete spec.taints;
     },
   },
   Namespace: {
@@ -57,12 +58,13 @@ export const KIND_HOOKS: Record<string, KindHooks> = {
     },
   },
   PersistentVolumeClaim: {
-    defaults: (o) => void ((o.spec ??= {}).volumeMode ??= 'Filesystem'),
+    defaults: (o) => void (((o as PersistentVolumeClaim).spec ??= {}).volumeMode ??= 'Filesystem'),
     prepareCreate(o) {
       // Provisioning is instant here: every claim is bound to a volume of the size it asked for.
-      const storage = o.spec.resources?.requests?.storage ?? '1Gi';
-      o.spec.volumeName ??= `pvc-${o.metadata.uid}`;
-      o.status = { phase: 'Bound', accessModes: o.spec.accessModes ?? ['ReadWriteOnce'], capacity: { storage } };
+      const spec = ((o as PersistentVolumeClaim).spec ??= {});
+      const storage = spec.resources?.requests?.storage ?? '1Gi';
+      spec.volumeName ??= `pvc-${o.metadata.uid}`;
+      o.status = { phase: 'Bound', accessModes: spec.accessModes ?? ['ReadWriteOnce'], capacity: { storage } };
     },
   },
   Deployment: workload,

@@ -3,7 +3,12 @@
 // "found '==', expected: !, identifier, or 'end of string'" (transcript 14).
 import { isQualifiedName, isValidLabelValue } from '../objects/names.js';
 import { lex, type Scanned, type Token } from './label-lexer.js';
-import type { Requirement } from './label-selector.js';
+
+/** One term of a selector, as the parser produces it and label-selector.ts matches it. */
+export type Requirement =
+  | { key: string; op: 'in' | 'notin'; values: string[] }
+  | { key: string; op: 'gt' | 'lt'; values: string[] }
+  | { key: string; op: 'exists' | '!exists' };
 
 export class SelectorError extends Error {}
 

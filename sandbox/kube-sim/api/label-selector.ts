@@ -3,12 +3,7 @@
 // and metav1.LabelSelector.
 import type { LabelSelector, Labels } from '../types.js';
 import { badRequest } from './status.js';
-import { Parser, SelectorError } from './label-parser.js';
-
-export type Requirement =
-  | { key: string; op: 'in' | 'notin'; values: string[] }
-  | { key: string; op: 'gt' | 'lt'; values: string[] }
-  | { key: string; op: 'exists' | '!exists' };
+import { Parser, SelectorError, type Requirement } from './label-parser.js';
 
 export type Selector = Requirement[];
 

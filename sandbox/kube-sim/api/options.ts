@@ -5,7 +5,15 @@ import { DecodeError } from '../decode/go-errors.js';
 import { decodeObject } from '../decode/decode.js';
 import { kindDef } from '../openapi/index.js';
 
-function decodeDeleteOptions(raw: unknown): Record<string, any> {
+/** metav1.DeleteOptions as a body decodes to: decoding against its Go type has checked every field's type. */
+export type DeleteOptionsBody = {
+  gracePeriodSeconds?: number;
+  dryRun?: string[];
+  preconditions?: { uid?: string; resourceVersion?: string };
+  propagationPolicy?: string;
+};
+
+function decodeDeleteOptions(raw: unknown): DeleteOptionsBody {
   if (raw === undefined) return {};
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw badRequest('the body of the request was not a JSON object');
   try {
@@ -48,7 +56,7 @@ export function parseDeleteOptions(query: URLSearchParams, body: string): Delete
   const q = query.get('gracePeriodSeconds');
   const grace = b.gracePeriodSeconds ?? (q !== null ? Number(q) : undefined);
   if (grace !== undefined && !Number.isInteger(grace)) throw badRequest(`invalid gracePeriodSeconds: ${String(grace)}`);
-  const dryRunBody: string[] = Array.isArray(b.dryRun) ? b.dryRun : [];
+  const dryRunBody = Array.isArray(b.dryRun) ? b.dryRun : [];
   const dryRun = isDryRun(query, 'DeleteOptions') || dryRunBody.includes('All');
   return {
     gracePeriodSeconds: grace,

@@ -25,7 +25,7 @@ export function getObject(ctx: ApiContext, req: ApiRequest): ApiReply {
 /** A list's items carry no apiVersion and kind of their own (transcripts 13, 21). */
 export function listItem(o: KubeObject): KubeObject {
   const { apiVersion: _v, kind: _k, ...rest } = o;
-  return rest as KubeObject;
+  return rest;
 }
 
 /** The objects a list or watch selects: namespace, labelSelector, fieldSelector. */

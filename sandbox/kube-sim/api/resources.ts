@@ -1,7 +1,8 @@
 // The resources the simulator serves, described once: discovery, routing, field
 // selectors, strategic-merge keys and the 403/404 wording all read this table.
 import type { PatchMeta } from '../patch/strategic.js';
-import type { KubeObject } from '../types.js';
+import { asText } from '../../../engine/text.js';
+import type { KubeObject, Node, Pod } from '../types.js';
 import { metaFields, type FieldGetter } from './field-selector.js';
 
 export type Verb = 'get' | 'list' | 'watch' | 'create' | 'update' | 'patch' | 'delete' | 'deletecollection';
@@ -52,7 +53,8 @@ function podSpecMeta(prefix: string): PatchMeta {
 
 const conditionsMeta = (path = 'status.conditions'): PatchMeta => ({ [path]: { mergeKey: 'type' } });
 
-const pod = (o: KubeObject, f: (p: any) => unknown) => String(f(o) ?? '');
+// A field of a pod, as a field selector compares it: text, '' when absent.
+const pod = (o: KubeObject, f: (p: Partial<Pod>) => unknown) => asText(f(o) ?? '');
 
 export const RESOURCES: ResourceDef[] = [
   {
@@ -64,7 +66,7 @@ export const RESOURCES: ResourceDef[] = [
   {
     group: '', version: 'v1', resource: 'nodes', singular: 'node', kind: 'Node', namespaced: false, shortNames: ['no'],
     verbs: RW, subresources: STATUS,
-    fields: { 'metadata.name': metaFields['metadata.name'], 'spec.unschedulable': (o) => String(Boolean(o.spec?.unschedulable)) },
+    fields: { 'metadata.name': metaFields['metadata.name'], 'spec.unschedulable': (o) => String(Boolean((o as Partial<Node>).spec?.unschedulable)) },
     fieldsOnlyMeta: false,
     patchMeta: { ...METADATA_META, ...conditionsMeta(), 'status.addresses': { mergeKey: 'type' }, 'spec.podCIDRs': { primitive: true } },
     generation: false,
@@ -82,7 +84,7 @@ export const RESOURCES: ResourceDef[] = [
       'spec.restartPolicy': (o) => pod(o, (p) => p.spec?.restartPolicy),
       'spec.schedulerName': (o) => pod(o, (p) => p.spec?.schedulerName),
       'spec.serviceAccountName': (o) => pod(o, (p) => p.spec?.serviceAccountName),
-      'spec.hostNetwork': (o) => String(Boolean(o.spec?.hostNetwork)),
+      'spec.hostNetwork': (o) => String(Boolean((o as Partial<Pod>).spec?.hostNetwork)),
       'status.phase': (o) => pod(o, (p) => p.status?.phase),
       'status.podIP': (o) => pod(o, (p) => p.status?.podIP),
       'status.nominatedNodeName': (o) => pod(o, (p) => p.status?.nominatedNodeName),

@@ -37,7 +37,7 @@ export function statusBody(code: number, message: string | undefined, reason?: s
   if (reason) s.reason = reason;
   if (details) s.details = details;
   // Keep Go's field order: kind, apiVersion, metadata, status, message, reason, details, code.
-  return { kind: s.kind, apiVersion: s.apiVersion, metadata: s.metadata, status: s.status, message: s.message, reason: s.reason, details: s.details, code: s.code } as Status;
+  return { kind: s.kind, apiVersion: s.apiVersion, metadata: s.metadata, status: s.status, message: s.message, reason: s.reason, details: s.details, code: s.code };
 }
 
 /** An API answer that is not a success: thrown by handlers, written as a Status body. */

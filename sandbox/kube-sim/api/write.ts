@@ -95,6 +95,6 @@ export function patchObject(ctx: ApiContext, req: ApiRequest): ApiReply {
   if (obj.metadata?.name !== old.metadata.name) {
     throw badRequest(`the name of the object (${String(obj.metadata?.name ?? '')}) does not match the name on the URL (${req.name})`);
   }
-  const applied = type === APPLY_PATCH ? parseYaml(req.body) : undefined;
+  const applied: unknown = type === APPLY_PATCH ? parseYaml(req.body) : undefined;
   return { code: 200, body: commitUpdate(ctx, req, old, obj, { dryRun, missing, applied }), warnings };
 }

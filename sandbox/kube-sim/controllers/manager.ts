@@ -12,6 +12,7 @@ import { ttl } from './ttl.js';
 import { daemonSets } from './daemonset.js';
 import { deployments } from './deployment.js';
 import { replicaSets } from './replicaset.js';
+import type { PodDisruptionBudget } from '../types.js';
 
 const CONTROLLERS = [ttl, nodeLifecycle, markPodsNotReady, taintEviction, podGc, garbageCollector, deployments, replicaSets, daemonSets, scheduler, kubelet, disruption];
 
@@ -98,7 +99,7 @@ export class ControllerManager {
   private waiting(): boolean {
     const r = this.env.runtime;
     if (r.boundAt.size || r.stopping.size || r.taintSeen.size) return true;
-    return this.env.store.scan('poddisruptionbudgets.policy').some((p) => p.status?.disruptedPods);
+    return this.env.store.scan('poddisruptionbudgets.policy').some((p) => (p as PodDisruptionBudget).status?.disruptedPods);
   }
 
   private tick(): void {

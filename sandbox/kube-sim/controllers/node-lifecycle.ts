@@ -36,7 +36,7 @@ function conditions(node: Node, health: Health, now: string): Condition[] {
   for (const [type, reason, message] of PRESSURE) {
     const c: Condition =
       health === 'unreachable'
-        ? { type, status: 'Unknown' as ConditionStatus, reason: 'NodeStatusUnknown', message: 'Kubelet stopped posting node status.' }
+        ? { type, status: 'Unknown', reason: 'NodeStatusUnknown', message: 'Kubelet stopped posting node status.' }
         : { type, status: 'False', reason, message };
     out = setCondition(out, { lastHeartbeatTime: heartbeat(out, type, c.status, now), ...c }, now);
   }

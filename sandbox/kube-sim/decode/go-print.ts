@@ -1,5 +1,6 @@
 // Go's formatting of values in the messages kube-apiserver builds: strconv.Quote (%q)
 // and %+v of the map[string]interface{} a strategic merge patch decodes to.
+import { asText } from '../../../engine/text.js';
 
 /** %q of a string: JSON's escaping is Go's for the characters API objects hold. */
 export function goQuote(s: string): string {
@@ -19,5 +20,5 @@ export function goPrint(v: unknown): string {
     const o = v as Record<string, unknown>;
     return `map[${Object.keys(o).sort().map((k) => `${k}:${goPrint(o[k])}`).join(' ')}]`;
   }
-  return typeof v === 'number' ? goNumber(v) : String(v);
+  return typeof v === 'number' ? goNumber(v) : asText(v);
 }

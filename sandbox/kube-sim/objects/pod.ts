@@ -72,10 +72,10 @@ export function validatePod(pod: Pod, old?: Pod): FieldError[] {
 // Everything but images, activeDeadlineSeconds and added tolerations is immutable.
 function specUpdateAllowed(before: Pod['spec'], after: Pod['spec']): boolean {
   const strip = (s: Pod['spec']) => {
-    const c = structuredClone(s) as Record<string, any>;
+    const c = structuredClone(s) as Record<string, unknown>;
     delete c.activeDeadlineSeconds;
     delete c.tolerations;
-    for (const list of ['containers', 'initContainers']) for (const x of c[list] ?? []) delete x.image;
+    for (const list of ['containers', 'initContainers']) for (const x of (c[list] as { image?: string }[] | undefined) ?? []) delete x.image;
     return c;
   };
   if (!isDeepStrictEqual(strip(before), strip(after))) return false;

@@ -3,7 +3,27 @@
 // name, descriptions dropped. Pure, so the freshness test can run it on the source documents.
 import type { Schema, SchemaTable, StructDef } from './types.js';
 
-type Json = Record<string, any>;
+/** The parts of an OpenAPI v3 schema object that compacting reads. */
+type OpenApiSchema = {
+  $ref?: string;
+  allOf?: { $ref?: string }[];
+  type?: string;
+  enum?: string[];
+  format?: string;
+  items?: OpenApiSchema;
+  additionalProperties?: OpenApiSchema;
+  properties?: Record<string, OpenApiSchema>;
+  required?: string[];
+  default?: unknown;
+  'x-kubernetes-list-type'?: string;
+  'x-kubernetes-list-map-keys'?: string[];
+  'x-kubernetes-patch-merge-key'?: string;
+  'x-kubernetes-patch-strategy'?: string;
+  'x-kubernetes-map-type'?: string;
+};
+
+/** An OpenAPI v3 document as the API server publishes it (/openapi/v3/api/v1 and the groups). */
+export type OpenApiDocument = { components?: { schemas?: Record<string, OpenApiSchema> } };
 
 /** The kinds kube-sim serves (and the bodies it takes), by OpenAPI definition. */
 export const SERVED_KINDS: Record<string, string> = {
@@ -35,15 +55,16 @@ export function defId(full: string): string {
   return full.replace(/^io\.k8s\.api\./, '').replace(/^io\.k8s\.apimachinery\.pkg\.apis\./, '');
 }
 
-const refOf = (p: Json): string | undefined => (p.$ref ?? p.allOf?.[0]?.$ref)?.split('/').pop();
+const refOf = (p: OpenApiSchema): string | undefined => (p.$ref ?? p.allOf?.[0]?.$ref)?.split('/').pop();
 
-export function compactSchemas(documents: Json[]): SchemaTable {
-  const all: Record<string, Json> = {};
+export function compactSchemas(documents: OpenApiDocument[]): SchemaTable {
+  const all: Record<string, OpenApiSchema> = {};
   for (const doc of documents) Object.assign(all, doc.components?.schemas ?? {});
   const defs: Record<string, StructDef> = {};
   const pending: string[] = Object.values(SERVED_KINDS);
 
-  const schemaOf = (p: Json): Schema => {
+  const schemaOf = (p: OpenApiSchema | undefined): Schema => {
+    if (!p) throw new Error('openapi: a list without items');
     const ref = refOf(p);
     if (ref) {
       if (SPECIAL[ref]) return SPECIAL[ref];
@@ -75,6 +96,9 @@ export function compactSchemas(documents: Json[]): SchemaTable {
           return m;
         }
         return { t: 'any' };
+      case undefined:
+        // Neither a type nor a $ref: refused below, as an unknown type is.
+        break;
     }
     throw new Error(`openapi: no type in ${JSON.stringify(p).slice(0, 200)}`);
   };
@@ -87,7 +111,7 @@ export function compactSchemas(documents: Json[]): SchemaTable {
     if (!d) throw new Error(`openapi: ${full} is not in the documents`);
     const def: StructDef = { go: `v1.${full.split('.').pop()}`, props: {} };
     defs[id] = def;
-    for (const [name, p] of Object.entries<Json>(d.properties ?? {})) {
+    for (const [name, p] of Object.entries(d.properties ?? {})) {
       def.props[name] = schemaOf(p);
       if (p.default !== undefined) (def.defaults ??= {})[name] = p.default;
     }

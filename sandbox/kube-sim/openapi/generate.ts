@@ -7,7 +7,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { REPO_ROOT } from '../repo-root.js';
-import { compactSchemas } from './compact.js';
+import { compactSchemas, type OpenApiDocument } from './compact.js';
 import type { SchemaTable } from './types.js';
 
 /** The documents with the groups kube-sim serves (core, apps, policy, coordination). */
@@ -22,8 +22,8 @@ export { REPO_ROOT };
 export const DEFAULT_OPENAPI_DIR = path.resolve(REPO_ROOT, '..', 'shared', 'reference', 'kubernetes-openapi-v1.32');
 export const GENERATED_FILE = path.join(REPO_ROOT, 'sandbox', 'kube-sim', 'openapi', 'schemas.generated.ts');
 
-export function readDocuments(dir: string): Record<string, unknown>[] {
-  return OPENAPI_FILES.map((f) => JSON.parse(readFileSync(path.join(dir, f), 'utf8')) as Record<string, unknown>);
+export function readDocuments(dir: string): OpenApiDocument[] {
+  return OPENAPI_FILES.map((f) => JSON.parse(readFileSync(path.join(dir, f), 'utf8')) as OpenApiDocument);
 }
 
 /** The generated module's text: one definition a line, so a regeneration diffs readably. */

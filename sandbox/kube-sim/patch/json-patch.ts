@@ -38,7 +38,8 @@ function index(arr: Json[], key: string, forAdd: boolean): number {
   return i;
 }
 
-function get(doc: Json, path: string): Json | undefined {
+/** The value at path; undefined when the path leads nowhere. */
+function get(doc: Json, path: string): Json {
   let cur: Json = doc;
   for (const part of parsePointer(path)) {
     if (!isContainer(cur)) return undefined;

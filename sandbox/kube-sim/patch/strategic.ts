@@ -33,7 +33,7 @@ function mergeMap(original: Obj, patch: Obj, path: string, meta: PatchMeta): Obj
     const p = join(path, k);
     if (v === null) delete out[k];
     else if (isPlainObject(v) && v.$patch === 'delete') delete out[k];
-    else if (isPlainObject(v)) out[k] = mergeMap(isPlainObject(out[k]) ? (out[k] as Obj) : {}, v, p, meta);
+    else if (isPlainObject(v)) out[k] = mergeMap(isPlainObject(out[k]) ? out[k] : {}, v, p, meta);
     else if (Array.isArray(v)) out[k] = mergeList(Array.isArray(out[k]) ? (out[k] as unknown[]) : [], v, p, meta);
     else out[k] = v;
   }

@@ -53,7 +53,7 @@ export function compareValues(expected: unknown, actual: unknown, path = '', key
   if (Array.isArray(expected)) {
     if (!Array.isArray(actual)) return [`${at}: expected a list, got ${show(actual)}`];
     if (actual.length !== expected.length) return [`${at}: expected ${expected.length} items, got ${actual.length}: ${show(actual)}`];
-    const [e, a] = key === 'managedFields' ? [[...expected].sort((x, y) => managerKey(x).localeCompare(managerKey(y))), [...actual].sort((x, y) => managerKey(x).localeCompare(managerKey(y)))] : [expected, actual];
+    const [e, a]: unknown[][] = key === 'managedFields' ? [[...(expected as unknown[])].sort((x, y) => managerKey(x).localeCompare(managerKey(y))), [...(actual as unknown[])].sort((x, y) => managerKey(x).localeCompare(managerKey(y)))] : [expected, actual];
     return e.flatMap((item, i) => compareValues(item, a[i], `${path}[${i}]`, key));
   }
   if (typeof expected !== typeof actual) return [`${at}: expected ${show(expected)}, got ${show(actual)}`];

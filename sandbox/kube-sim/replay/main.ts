@@ -12,11 +12,23 @@ import { loadTranscripts } from './transcript.js';
 const b64 = (s: string | undefined) => (s ? Buffer.from(s, 'base64').toString('utf8') : undefined);
 const file = (p: string | undefined) => (p ? readFileSync(p, 'utf8') : undefined);
 
+/** The parts of a kubeconfig the replay reads. */
+type Kubeconfig = {
+  'current-context'?: string;
+  contexts: { name: string; context: { cluster: string; user: string } }[];
+  clusters: { name: string; cluster: { server: string; 'certificate-authority-data'?: string; 'certificate-authority'?: string } }[];
+  users: {
+    name: string;
+    user: { 'client-certificate-data'?: string; 'client-certificate'?: string; 'client-key-data'?: string; 'client-key'?: string; token?: string };
+  }[];
+};
+
 export function targetFromKubeconfig(text: string): Target {
-  const kc = parse(text) as any;
-  const ctx = kc.contexts.find((c: any) => c.name === kc['current-context'])?.context ?? kc.contexts[0].context;
-  const cluster = kc.clusters.find((c: any) => c.name === ctx.cluster).cluster;
-  const user = kc.users.find((u: any) => u.name === ctx.user).user;
+  const kc = parse(text) as Kubeconfig;
+  const ctx = kc.contexts.find((c) => c.name === kc['current-context'])?.context ?? kc.contexts[0].context;
+  const cluster = kc.clusters.find((c) => c.name === ctx.cluster)?.cluster;
+  const user = kc.users.find((u) => u.name === ctx.user)?.user;
+  if (!cluster || !user) throw new Error(`the kubeconfig's context names cluster ${ctx.cluster} and user ${ctx.user}, and it has ${cluster ? 'no such user' : 'no such cluster'}`);
   return {
     url: cluster.server,
     ca: b64(cluster['certificate-authority-data']) ?? file(cluster['certificate-authority']),

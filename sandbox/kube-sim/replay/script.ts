@@ -26,8 +26,15 @@ async function until(target: Target, path: string, done: (r: Received) => boolea
   }
 }
 
+/** The fields of an answer that setup steps wait on. */
+type Answered = {
+  metadata?: { annotations?: Record<string, string>; deletionTimestamp?: string };
+  status?: { observedGeneration?: number; expectedPods?: number };
+};
+
 /** Until the object answers 200 and `done` holds for it. */
-const waitFor = (target: Target, path: string, done: (o: any) => boolean, what: string) => until(target, path, (r) => r.status === 200 && done(r.body), what);
+const waitFor = (target: Target, path: string, done: (o: Answered) => boolean, what: string) =>
+  until(target, path, (r) => r.status === 200 && done(r.body as Answered), what);
 
 const pod = (name: string, image: string, labels?: Record<string, string>) => ({
   apiVersion: 'v1',

@@ -17,7 +17,7 @@ function send(res: ServerResponse, code: number, body: unknown): void {
 }
 
 function parseBody(body: string): Record<string, unknown> {
-  const v = body.trim() ? parse(body) : {};
+  const v: unknown = body.trim() ? parse(body) : {};
   if (typeof v !== 'object' || v === null || Array.isArray(v)) throw new StatusError(statusBody(400, 'expected a JSON or YAML object', 'BadRequest'));
   return v as Record<string, unknown>;
 }

@@ -107,6 +107,7 @@ describe('test/cases/invalid', () => {
           const i = lines.findIndex((l) => l.startsWith(head) && (regexOf(d.message) ? regexOf(d.message)!.test(l.slice(head.length)) : l.slice(head.length) === d.message));
           expect(i, `no line "${head}${d.message}" in:\n${r.stderr}`).toBeGreaterThanOrEqual(0);
           const source = readFileSync(path.join(dir, d.file!), 'latin1').split(/\r?\n/)[d.line! - 1] ?? '';
+          // eslint-disable-next-line no-control-regex -- control characters are what marks a binary file
           if (/[\u0000-\u0008]/.test(source)) {
             // A binary line is never echoed to the terminal.
             expect(lines[i + 1] ?? '').not.toMatch(/^ \d+ \|/);

@@ -53,7 +53,7 @@ describe('ssh exec', () => {
     const chunks: string[] = [];
     const r = await conn.exec('for i in 1 2 3; do echo $i; sleep 0.05; done; echo e >&2', {
       onStdout: (c) => chunks.push(c.toString()),
-      onStderr: (c) => chunks.push(`err:${c}`),
+      onStderr: (c) => chunks.push(`err:${c.toString()}`),
     });
     expect(chunks.join('')).toBe('1\n2\n3\nerr:e\n');
     expect(chunks.length).toBeGreaterThanOrEqual(3);

@@ -31,7 +31,7 @@ function compare(a: unknown, b: unknown, path: string, out: Diff): void {
   }
   const ka = Object.keys(a);
   const kb = Object.keys(b);
-  if (ka.join('\0') !== kb.join('\0')) return void out.push(`${path}: keys ${ka} vs ${kb}`);
+  if (ka.join('\0') !== kb.join('\0')) return void out.push(`${path}: keys ${ka.join(',')} vs ${kb.join(',')}`);
   for (const k of ka) {
     if (at(ia?.keys?.[k]) !== at(ib?.keys?.[k])) out.push(`${path}.${k}: key at ${at(ia?.keys?.[k])} vs ${at(ib?.keys?.[k])}`);
     if (at(ia?.values?.[k]) !== at(ib?.values?.[k])) out.push(`${path}.${k}: value at ${at(ia?.values?.[k])} vs ${at(ib?.values?.[k])}`);

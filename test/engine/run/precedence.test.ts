@@ -111,7 +111,7 @@ const unused = (what: string) => () => {
   throw new Error(`precedence test: ${what} is not part of variable lookup`);
 };
 const deps: RunDeps = {
-  reporter: { emit: unused('reporter'), close: unused('reporter') } as unknown as RunDeps['reporter'],
+  reporter: { emit: unused('reporter'), close: unused('reporter') },
   connection: unused('connection'),
   kube: unused('kube'),
   loadModule: unused('loadModule'),

@@ -6,7 +6,7 @@ import { CORDONED_BY, isHerdbookCordon } from '../../../modules/kube/drain/state
 
 const owner = (manager: string) => ({ manager, operation: 'Update', fieldsType: 'FieldsV1', fieldsV1: { 'f:spec': { 'f:unschedulable': {} } } });
 const node = (annotated: boolean, managedFields?: object[]): V1Node => ({
-  metadata: { name: 'w-1', annotations: annotated ? { [CORDONED_BY]: 'ops' } : {}, ...(managedFields ? { managedFields: managedFields as never } : {}) },
+  metadata: { name: 'w-1', annotations: annotated ? { [CORDONED_BY]: 'ops' } : {}, ...(managedFields ? { managedFields } : {}) },
   spec: { unschedulable: true },
 });
 

@@ -4,10 +4,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { KubeSim } from '../../../sandbox/kube-sim/index.js';
 import { readNodeState, FIELD_MANAGER } from '../../../modules/kube/drain/state.js';
 import { setCordon } from '../../../modules/kube/drain/apply.js';
+import type { Obj } from '../../helpers/kube-backend.js';
 import { kubeFor } from '../../helpers/kube.js';
 import { clientsFor, raw, startFast, strategicPatch, type Clients } from './helpers.js';
 
-const entries = (sim: KubeSim, name: string) => (sim.get('nodes', undefined, name)!.metadata.managedFields ?? []) as Array<Record<string, any>>;
+/** A managedFields entry, as far as these tests read it (fieldsV1 is JSON they read deep into). */
+type FieldsEntry = { manager?: string; operation?: string; subresource?: string; fieldsV1?: Obj };
+
+const entries = (sim: KubeSim, name: string) => (sim.get('nodes', undefined, name)!.metadata.managedFields ?? []) as FieldsEntry[];
 const owners = (sim: KubeSim, name: string, field: string) => entries(sim, name).filter((e) => e.fieldsV1?.['f:spec']?.[`f:${field}`]).map((e) => e.manager);
 
 describe('kube-sim managedFields', () => {
@@ -38,7 +42,7 @@ describe('kube-sim managedFields', () => {
   it('names the manager after the User-Agent without fieldManager, and marks status writes', async () => {
     const r = await raw(sim, 'PATCH', '/api/v1/nodes/w-2/status', { token: sim.tokens.admin, contentType: 'application/merge-patch+json', body: JSON.stringify({ status: { phase: 'Running' } }), userAgent: 'kubectl/v1.32.0 (linux/amd64)' });
     expect(r.status).toBe(200);
-    expect(r.json.metadata.managedFields.find((e: any) => e.manager === 'kubectl')).toMatchObject({ operation: 'Update', subresource: 'status', fieldsV1: { 'f:status': { 'f:phase': {} } } });
+    expect(r.json.metadata.managedFields.find((e: FieldsEntry) => e.manager === 'kubectl')).toMatchObject({ operation: 'Update', subresource: 'status', fieldsV1: { 'f:status': { 'f:phase': {} } } });
   });
 
   it("lets drain tell its own cordon from an operator's, through managedFields as on a real cluster", async () => {

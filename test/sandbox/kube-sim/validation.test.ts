@@ -18,7 +18,7 @@ describe('kube-sim decodes bodies as the API server does', () => {
 
   it('refuses a Lease whose MicroTime has milliseconds, as client-node writes a Date (transcript 15)', async () => {
     const at = new Date('2026-12-05T14:35:20.405Z');
-    const lease: V1Lease = { metadata: { name: 'ms', namespace: 'kube-system' }, spec: { holderIdentity: 'x', acquireTime: at as never, renewTime: at as never } };
+    const lease: V1Lease = { metadata: { name: 'ms', namespace: 'kube-system' }, spec: { holderIdentity: 'x', acquireTime: at, renewTime: at } };
     const f = await failure(c.coordination.createNamespacedLease({ namespace: 'kube-system', body: lease }));
     expect(f.code).toBe(400);
     expect(f.body).toEqual({

@@ -35,8 +35,8 @@ await describeRealKube('real-kube main.js', () => {
     const state = path.join(dir, 'state');
     const child = spawn(process.execPath, [main, '--scenario', path.join(dir, 'scenario.yaml'), '--state-dir', state], { detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
     let output = '';
-    child.stdout!.on('data', (d: Buffer) => (output += d.toString()));
-    child.stderr!.on('data', (d: Buffer) => (output += d.toString()));
+    child.stdout.on('data', (d: Buffer) => (output += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (output += d.toString()));
     const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
     try {
       const url = await eventually(() => existsSync(path.join(state, 'url')) && readFileSync(path.join(state, 'url'), 'utf8').trim(), `the url file (${output})`, 120_000);

@@ -62,7 +62,7 @@ describe('ProcessGroup', () => {
     `;
     const owner = spawn(process.execPath, ['--input-type=module', '-e', script], { stdio: ['ignore', 'pipe', 'inherit'] });
     const line = await new Promise<string>((resolve, reject) => {
-      owner.stdout!.once('data', (d: Buffer) => resolve(d.toString()));
+      owner.stdout.once('data', (d: Buffer) => resolve(d.toString()));
       owner.once('exit', (code) => reject(new Error(`the owner exited (${code}) before starting its process`)));
     });
     const { pgid, pid } = JSON.parse(line) as { pgid: number; pid: number };
