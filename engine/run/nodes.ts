@@ -8,6 +8,7 @@ import { effectiveTags, flag, type Chain } from './keywords.js';
 import { taskScope, type PlayFrame } from './scope.js';
 import { selectedByTags } from './tags.js';
 import { runTaskOnHosts, taskTitle } from './task-hosts.js';
+import { asText } from '../text.js';
 import { located } from './task-host.js';
 
 export type BatchControl = {
@@ -151,10 +152,10 @@ async function runInclude(ctx: RunContext, frame: PlayFrame, inc: IncludeDef, ch
         const s = inc.loop === undefined ? scope : scope.with({ [loopVar]: item });
         // As Ansible: with a loop, `when` is asked per item.
         if (inc.when !== undefined && !t.condition(inc.when, s, inc.fieldPos.when)) {
-          statuses.push({ label: typeof item === 'object' ? JSON.stringify(item) : String(item), status: 'skipped' });
+          statuses.push({ label: asText(item), status: 'skipped' });
           continue;
         }
-        statuses.push({ label: typeof item === 'object' ? JSON.stringify(item) : String(item), status: 'ok' });
+        statuses.push({ label: asText(item), status: 'ok' });
         const file = String(t.render(inc.file, s, inc.fieldPos.include_tasks));
         const key = JSON.stringify([file, item]);
         const g = groups.get(key) ?? groups.set(key, { file, item, hosts: [] }).get(key)!;
@@ -190,5 +191,5 @@ async function runInclude(ctx: RunContext, frame: PlayFrame, inc: IncludeDef, ch
 
 function loopItems(v: unknown, inc: IncludeDef): unknown[] {
   if (!Array.isArray(v)) throw new TemplateError(`loop must be a list, got ${v === null ? 'null' : typeof v}`, { pos: inc.fieldPos.loop });
-  return inc.loopFlatten ? v.flatMap((x) => (Array.isArray(x) ? x : [x])) : v;
+  return inc.loopFlatten ? v.flatMap((x: unknown) => (Array.isArray(x) ? (x as unknown[]) : [x])) : (v as unknown[]);
 }

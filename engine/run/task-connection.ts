@@ -10,6 +10,7 @@ import { CONNECTION_VARS, connectionSettings, connectionVar } from '../inventory
 import { Scope } from '../template/index.js';
 import type { RunContext } from './context.js';
 import { flag, keywordBool, text, type Chain } from './keywords.js';
+import { asText } from '../text.js';
 import { hostInventoryVars, readVar } from './scope.js';
 
 export type TaskConnection = { settings: ConnectionSettings; become: boolean; becomeUser?: string };
@@ -38,14 +39,14 @@ export function taskConnection(ctx: RunContext, chain: Chain, target: string, va
     throw new UnreachableError(target, 'config', errorMessage(e));
   }
   if (settings.port !== undefined && !(Number.isInteger(settings.port) && settings.port >= 1 && settings.port <= 65535)) {
-    throw new UnreachableError(target, 'config', `host ${target}: port ${String(connectionVar(get, 'port') ?? settings.port)} is not a port number (1-65535)`);
+    throw new UnreachableError(target, 'config', `host ${target}: port ${asText(connectionVar(get, 'port') ?? settings.port)} is not a port number (1-65535)`);
   }
   const becomeVar = connectionVar(get, 'become');
   const becomeUserVar = connectionVar(get, 'become_user');
   return {
     settings,
     become: becomeVar !== undefined ? keywordBool(becomeVar, 'ansible_become', undefined) : (flag(t, chain, 'become', keywordScope) ?? false),
-    becomeUser: becomeUserVar !== undefined ? String(becomeUserVar) : text(t, chain, 'becomeUser', keywordScope),
+    becomeUser: becomeUserVar !== undefined ? asText(becomeUserVar) : text(t, chain, 'becomeUser', keywordScope),
   };
 }
 
