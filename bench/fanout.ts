@@ -7,7 +7,11 @@ import { runTrio, type TrioResult } from './lib/trio.js';
 
 function rows(what: string, r: TrioResult, ansibleTarget?: number): SummaryRow[] {
   const out: SummaryRow[] = [
-    { what: `${what}: herdbook vs floor`, figure: `${r.herdbook.wallMs.toFixed(0)} ms, ${r.herdbook.rssMb.toFixed(0)} MB`, ratio: ratioText(r.herdbook.wallMs / r.floor.wallMs, 'the floor') },
+    {
+      what: `${what}: herdbook vs floor`,
+      figure: `${r.herdbook.wallMs.toFixed(0)} ms, ${r.herdbook.rssMb.toFixed(0)} MB`,
+      ratio: ratioText(r.herdbook.wallMs / r.floor.wallMs, 'the floor'),
+    },
   ];
   if (r.ansible) {
     const x = r.ansible.wallMs / r.herdbook.wallMs;
@@ -30,11 +34,23 @@ export const fanoutBench: Bench = {
     const out: SummaryRow[] = [];
     const headline = commandWorkload(ctx.workDir, 50);
     ctx.log('50 command tasks × 8 nodes:');
-    out.push(...rows('50 command tasks × 8 nodes', await runTrio(ctx.opts, bf, headline, 8, { dir: ctx.workDir, ansible }, ctx.log), 80));
+    out.push(
+      ...rows(
+        '50 command tasks × 8 nodes',
+        await runTrio(ctx.opts, bf, headline, 8, { dir: ctx.workDir, ansible }, ctx.log),
+        80,
+      ),
+    );
     const modules = moduleWorkload(ctx.workDir);
     for (const n of ctx.opts.nodes) {
       ctx.log(`${modules.title} × ${n} nodes:`);
-      out.push(...rows(`4 module tasks × ${n} nodes`, await runTrio(ctx.opts, bf, modules, n, { dir: ctx.workDir, ansible }, ctx.log), n === 32 ? 50 : undefined));
+      out.push(
+        ...rows(
+          `4 module tasks × ${n} nodes`,
+          await runTrio(ctx.opts, bf, modules, n, { dir: ctx.workDir, ansible }, ctx.log),
+          n === 32 ? 50 : undefined,
+        ),
+      );
     }
     return out;
   },

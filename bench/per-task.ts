@@ -12,12 +12,30 @@ export const perTaskBench: Bench = {
     const n = ctx.opts.quick ? 30 : 100;
     const bf = await ctx.fleet();
     ctx.log(`${n} tasks × 1 node:`);
-    const r = await runTrio(ctx.opts, bf, commandWorkload(ctx.workDir, n), 1, { dir: ctx.workDir, ansible: ctx.ansible() }, ctx.log);
+    const r = await runTrio(
+      ctx.opts,
+      bf,
+      commandWorkload(ctx.workDir, n),
+      1,
+      { dir: ctx.workDir, ansible: ctx.ansible() },
+      ctx.log,
+    );
     const ratio = r.herdbook.wallMs / r.floor.wallMs;
     const rows: SummaryRow[] = [
-      { what: `${n} command tasks × 1 node (per task, connection included)`, figure: `${(r.herdbook.wallMs / n).toFixed(1)} ms`, ratio: ratioText(ratio, 'the floor'), target: '≤ 1.0× the floor', met: ratio <= 1 },
+      {
+        what: `${n} command tasks × 1 node (per task, connection included)`,
+        figure: `${(r.herdbook.wallMs / n).toFixed(1)} ms`,
+        ratio: ratioText(ratio, 'the floor'),
+        target: '≤ 1.0× the floor',
+        met: ratio <= 1,
+      },
     ];
-    if (r.ansible) rows.push({ what: `${n} command tasks × 1 node: vs Ansible`, figure: `Ansible ${(r.ansible.wallMs / n).toFixed(1)} ms per task`, ratio: ratioText(r.ansible.wallMs / r.herdbook.wallMs, 'faster than Ansible') });
+    if (r.ansible)
+      rows.push({
+        what: `${n} command tasks × 1 node: vs Ansible`,
+        figure: `Ansible ${(r.ansible.wallMs / n).toFixed(1)} ms per task`,
+        ratio: ratioText(r.ansible.wallMs / r.herdbook.wallMs, 'faster than Ansible'),
+      });
     return rows;
   },
 };

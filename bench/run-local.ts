@@ -25,7 +25,9 @@ export const localBench: Bench = {
     const errors: string[] = [];
     const io: CommandIO = { out: () => undefined, err: (t) => void errors.push(t), isTTY: false, paint: NO_PAINT };
     const herdbook = async (playbook: string, inventory: string, n: number, h: number) => {
-      const { value: code, lines } = await quietStdout(() => cli(['run', playbook, '-i', inventory, '--output', 'json'], io));
+      const { value: code, lines } = await quietStdout(() =>
+        cli(['run', playbook, '-i', inventory, '--output', 'json'], io),
+      );
       if (code !== 0) throw new Error(`herdbook exited ${code}: ${errors.join('\n')}`);
       // run_start, play_start, batch_start, per task a start and a result per host, play_end, recap.
       if (lines !== 5 + n * (1 + h)) throw new Error(`expected ${5 + n * (1 + h)} events, got ${lines}`);
@@ -45,13 +47,27 @@ export const localBench: Bench = {
       const n = tasks * hosts;
       const m = (c: Cost[], k: keyof Cost) => median(c.map((x) => x[k]));
       const us = (ms: number) => `${((ms / n) * 1000).toFixed(0)} µs`;
-      ctx.log(`  ${tasks} tasks × ${hosts} local hosts = ${n} × ${command.join(' ')}, forks ${forks}, median of ${ctx.opts.runs}`);
-      ctx.log(`  herdbook run      wall ${m(herd, 'wallMs').toFixed(0).padStart(6)} ms (${us(m(herd, 'wallMs'))} per host-task)   cpu ${m(herd, 'cpuMs').toFixed(0).padStart(6)} ms (${us(m(herd, 'cpuMs'))})`);
-      ctx.log(`  plain spawn loop  wall ${m(plain, 'wallMs').toFixed(0).padStart(6)} ms (${us(m(plain, 'wallMs'))} per host-task)   cpu ${m(plain, 'cpuMs').toFixed(0).padStart(6)} ms (${us(m(plain, 'cpuMs'))})`);
+      ctx.log(
+        `  ${tasks} tasks × ${hosts} local hosts = ${n} × ${command.join(' ')}, forks ${forks}, median of ${ctx.opts.runs}`,
+      );
+      ctx.log(
+        `  herdbook run      wall ${m(herd, 'wallMs').toFixed(0).padStart(6)} ms (${us(m(herd, 'wallMs'))} per host-task)   cpu ${m(herd, 'cpuMs').toFixed(0).padStart(6)} ms (${us(m(herd, 'cpuMs'))})`,
+      );
+      ctx.log(
+        `  plain spawn loop  wall ${m(plain, 'wallMs').toFixed(0).padStart(6)} ms (${us(m(plain, 'wallMs'))} per host-task)   cpu ${m(plain, 'cpuMs').toFixed(0).padStart(6)} ms (${us(m(plain, 'cpuMs'))})`,
+      );
       const wallRatio = m(herd, 'wallMs') / m(plain, 'wallMs');
       const cpuOver = m(herd, 'cpuMs') - m(plain, 'cpuMs');
-      ctx.log(`  engine overhead   cpu ${us(cpuOver)} per host-task; herdbook / plain: wall ${wallRatio.toFixed(2)}×, cpu ${(m(herd, 'cpuMs') / m(plain, 'cpuMs')).toFixed(2)}×`);
-      return [{ what: `local connection, ${tasks} tasks × ${hosts} hosts (/bin/true)`, figure: `${us(cpuOver)} cpu per host-task over the spawns`, ratio: ratioText(wallRatio, 'a plain spawn loop (wall)') }];
+      ctx.log(
+        `  engine overhead   cpu ${us(cpuOver)} per host-task; herdbook / plain: wall ${wallRatio.toFixed(2)}×, cpu ${(m(herd, 'cpuMs') / m(plain, 'cpuMs')).toFixed(2)}×`,
+      );
+      return [
+        {
+          what: `local connection, ${tasks} tasks × ${hosts} hosts (/bin/true)`,
+          figure: `${us(cpuOver)} cpu per host-task over the spawns`,
+          ratio: ratioText(wallRatio, 'a plain spawn loop (wall)'),
+        },
+      ];
     } finally {
       ws.remove();
       one.remove();

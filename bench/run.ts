@@ -41,13 +41,17 @@ const { values } = parseArgs({
 });
 
 if (values.help) {
-  console.log(`npm run bench -- [--only ${BENCHES.map((b) => b.name).join(',')}] [--quick] [--runs N] [--ansible-runs N] [--nodes 8,32,100] [--no-ansible] [--real-home] [--cpu-prof DIR] [--json FILE]`);
+  console.log(
+    `npm run bench -- [--only ${BENCHES.map((b) => b.name).join(',')}] [--quick] [--runs N] [--ansible-runs N] [--nodes 8,32,100] [--no-ansible] [--real-home] [--cpu-prof DIR] [--json FILE]`,
+  );
   for (const b of BENCHES) console.log(`  ${b.name.padEnd(9)} ${b.title}`);
   process.exit(0);
 }
 
 const only = values.only?.flatMap((o) => o.split(',')).filter(Boolean);
-for (const name of only ?? []) if (!BENCHES.some((b) => b.name === name)) throw new Error(`--only ${name}: no such benchmark (${BENCHES.map((b) => b.name).join(', ')})`);
+for (const name of only ?? [])
+  if (!BENCHES.some((b) => b.name === name))
+    throw new Error(`--only ${name}: no such benchmark (${BENCHES.map((b) => b.name).join(', ')})`);
 const quick = values.quick;
 const opts: SuiteOptions = {
   quick,
@@ -69,7 +73,8 @@ async function main(): Promise<void> {
     workDir,
     log: (line) => console.log(line),
     fleet() {
-      if (process.getuid?.() !== 0) throw new Error('the fleet benchmarks need root (real sshd nodes in their own mount namespaces)');
+      if (process.getuid?.() !== 0)
+        throw new Error('the fleet benchmarks need root (real sshd nodes in their own mount namespaces)');
       const size = Math.max(8, ...opts.nodes);
       if (!fleet) console.log(`(starting a fleet of ${size} sshd nodes...)`);
       fleet ??= startBenchFleet(size, { realHome: opts.realHome });
@@ -112,10 +117,18 @@ async function main(): Promise<void> {
     rmSync(workDir, { recursive: true, force: true });
   }
   const machine = describeMachine();
-  console.log(`\n== Summary (${quick ? 'quick, ' : ''}median of ${opts.runs} run${opts.runs === 1 ? '' : 's'}; Ansible ${opts.ansibleRuns})\n${machine}\n\n${summaryTable(rows)}`);
-  if (values.json) writeFileSync(values.json, JSON.stringify({ machine, opts, rows, failures, time: new Date().toISOString() }, null, 2));
+  console.log(
+    `\n== Summary (${quick ? 'quick, ' : ''}median of ${opts.runs} run${opts.runs === 1 ? '' : 's'}; Ansible ${opts.ansibleRuns})\n${machine}\n\n${summaryTable(rows)}`,
+  );
+  if (values.json)
+    writeFileSync(
+      values.json,
+      JSON.stringify({ machine, opts, rows, failures, time: new Date().toISOString() }, null, 2),
+    );
   if (failures.length) {
-    console.log(`\n${failures.length} benchmark${failures.length === 1 ? '' : 's'} did not finish:\n${failures.join('\n')}`);
+    console.log(
+      `\n${failures.length} benchmark${failures.length === 1 ? '' : 's'} did not finish:\n${failures.join('\n')}`,
+    );
     process.exitCode = 1;
   }
 }

@@ -13,8 +13,12 @@ const io: CommandIO = { out: () => undefined, err: (t) => void errors.push(t), i
 const pool = standInPool();
 const cpu = process.cpuUsage();
 const started = performance.now();
-const code = await runCommand([playbook], { inventory: [inventory], output: 'json' }, io, { connection: (h) => pool.get(h) });
+const code = await runCommand([playbook], { inventory: [inventory], output: 'json' }, io, {
+  connection: (h) => pool.get(h),
+});
 const runMs = performance.now() - started;
 const used = process.cpuUsage(cpu);
-process.stderr.write(`${JSON.stringify({ code, runMs, cpuMs: (used.user + used.system) / 1000, rssKb: process.resourceUsage().maxRSS, execs: pool.execs(), errors: errors.join('\n').slice(0, 4000) })}\n`);
+process.stderr.write(
+  `${JSON.stringify({ code, runMs, cpuMs: (used.user + used.system) / 1000, rssKb: process.resourceUsage().maxRSS, execs: pool.execs(), errors: errors.join('\n').slice(0, 4000) })}\n`,
+);
 process.exitCode = code;

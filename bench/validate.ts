@@ -62,14 +62,25 @@ function workspace(tasks: number): { dir: string; args: string[] } {
   // 8 tasks a block, single tasks for the rest, and one handler: exactly `tasks` tasks.
   const blocks = Math.floor((tasks - 1) / 8);
   const singles = tasks - 1 - blocks * 8;
-  const body = Array.from({ length: blocks }, (_, i) => block(i)).join('') + Array.from({ length: singles }, (_, i) => `    - name: single ${i}\n      command: echo {{ inventory_hostname }} ${i}\n`).join('');
+  const body =
+    Array.from({ length: blocks }, (_, i) => block(i)).join('') +
+    Array.from(
+      { length: singles },
+      (_, i) => `    - name: single ${i}\n      command: echo {{ inventory_hostname }} ${i}\n`,
+    ).join('');
   writeFileSync(
     path.join(dir, 'playbook.yaml'),
     `- name: a long rollout\n  hosts: k3s\n  serial: [1, "30%"]\n  vars:\n    components: [k3s, containerd, flannel]\n  tasks:\n${body}  handlers:\n    - name: restart k3s\n      command: systemctl restart k3s\n`,
   );
-  writeFileSync(path.join(dir, 'inventory.ini'), `[k3s_servers]\nsrv-[1:3] k3s_role=server\n\n[k3s_agents]\nagent-[01:20] k3s_role=agent\n\n[k3s:children]\nk3s_servers\nk3s_agents\n`);
+  writeFileSync(
+    path.join(dir, 'inventory.ini'),
+    `[k3s_servers]\nsrv-[1:3] k3s_role=server\n\n[k3s_agents]\nagent-[01:20] k3s_role=agent\n\n[k3s:children]\nk3s_servers\nk3s_agents\n`,
+  );
   mkdirSync(path.join(dir, 'group_vars'));
-  writeFileSync(path.join(dir, 'group_vars', 'k3s.yaml'), 'k3s_channel: stable\nnode_name: "{{ inventory_hostname }}"\n');
+  writeFileSync(
+    path.join(dir, 'group_vars', 'k3s.yaml'),
+    'k3s_channel: stable\nnode_name: "{{ inventory_hostname }}"\n',
+  );
   return { dir, args: ['validate', 'playbook.yaml', '-i', 'inventory.ini'] };
 }
 
@@ -102,8 +113,18 @@ export const validateBench: Bench = {
       const f = median(floor);
       const v = median(validate);
       ctx.log(`  node -e ''             ${f.toFixed(0).padStart(5)} ms`);
-      ctx.log(`  validate ${tasks} tasks    ${v.toFixed(0).padStart(5)} ms (net of node ${(v - f).toFixed(0)} ms), peak RSS ${rss.toFixed(0)} MB   (median of ${runs})`);
-      return [{ what: `herdbook validate, ${tasks}-task playbook`, figure: `${v.toFixed(0)} ms (net of node ${(v - f).toFixed(0)} ms), ${rss.toFixed(0)} MB`, ratio: ratioText(v / f, "node -e ''"), target: '< 300 ms', met: v < 300 }];
+      ctx.log(
+        `  validate ${tasks} tasks    ${v.toFixed(0).padStart(5)} ms (net of node ${(v - f).toFixed(0)} ms), peak RSS ${rss.toFixed(0)} MB   (median of ${runs})`,
+      );
+      return [
+        {
+          what: `herdbook validate, ${tasks}-task playbook`,
+          figure: `${v.toFixed(0)} ms (net of node ${(v - f).toFixed(0)} ms), ${rss.toFixed(0)} MB`,
+          ratio: ratioText(v / f, "node -e ''"),
+          target: '< 300 ms',
+          met: v < 300,
+        },
+      ];
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

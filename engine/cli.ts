@@ -13,7 +13,16 @@ import type { SandboxFlags } from './commands/sandbox.js';
 import { PACKAGE_ROOT } from './paths.js';
 import { formatDiagnostics } from './report/diagnostics.js';
 
-export const EXIT = { ok: 0, internal: 1, hostFailed: 2, unreachable: 3, invalidInput: 4, usage: 5, changesPending: 10, interrupted: 130 } as const;
+export const EXIT = {
+  ok: 0,
+  internal: 1,
+  hostFailed: 2,
+  unreachable: 3,
+  invalidInput: 4,
+  usage: 5,
+  changesPending: 10,
+  interrupted: 130,
+} as const;
 
 const collect = (v: string, prev: string[] = []) => [...prev, v];
 const increase = (_v: string, prev = 0) => prev + 1;
@@ -42,11 +51,22 @@ export function buildProgram(io: CommandIO, setExit: (code: number) => void): Co
     .option('-t, --tags <tags>', 'only tasks with these tags (comma-separated)', collect)
     .option('--skip-tags <tags>', 'skip tasks with these tags (comma-separated)', collect)
     .option('--start-at-task <name>', 'start at the first task with this name')
-    .option('-f, --forks <n>', 'hosts to run at once within a batch (default: the batch, up to 50)', (v) => parsePositive(v, '--forks'))
-    .addOption(new Option('-o, --output <format>', 'text (default) or json: NDJSON events on stdout').choices(['text', 'json']).default('text'))
+    .option('-f, --forks <n>', 'hosts to run at once within a batch (default: the batch, up to 50)', (v) =>
+      parsePositive(v, '--forks'),
+    )
+    .addOption(
+      new Option('-o, --output <format>', 'text (default) or json: NDJSON events on stdout')
+        .choices(['text', 'json'])
+        .default('text'),
+    )
     .option('--junit <file>', 'write a JUnit XML report (one testcase per host and task)')
     .option('--force-handlers', 'run notified handlers even on hosts that failed')
-    .option('-v, --verbose', 'more output: -v stdout/stderr, -vv commands sent, -vvv timings and internals', increase, 0)
+    .option(
+      '-v, --verbose',
+      'more output: -v stdout/stderr, -vv commands sent, -vvv timings and internals',
+      increase,
+      0,
+    )
     .action(async (playbooks: string[], o: RunFlags) => {
       const { runCommand } = await import('./commands/run.js');
       setExit(await runCommand(playbooks, o, io));
@@ -60,7 +80,7 @@ export function buildProgram(io: CommandIO, setExit: (code: number) => void): Co
     });
 
   inputOptions(program.command('list-hosts').argument('<playbook...>'))
-    .description('show each play\'s hosts in batch order')
+    .description("show each play's hosts in batch order")
     .option('-l, --limit <pattern>', 'only these hosts (pattern, or @file) (repeatable)', collect)
     .action(async (playbooks: string[], o: InputOptions & { limit?: string[] }) => {
       const { listHostsCommand } = await import('./commands/list-hosts.js');
@@ -80,7 +100,7 @@ export function buildProgram(io: CommandIO, setExit: (code: number) => void): Co
     .option('-i, --inventory <path>', 'inventory file, directory or host list (repeatable)', collect)
     .option('--list', 'every group and host with their variables, as JSON')
     .option('--graph', 'the group tree')
-    .option('--host <name>', 'one host\'s variables, as JSON')
+    .option('--host <name>', "one host's variables, as JSON")
     .action(async (o: InventoryOptions) => {
       const { inventoryCommand } = await import('./commands/inventory.js');
       setExit(await inventoryCommand(o, io));
@@ -97,16 +117,22 @@ export function buildProgram(io: CommandIO, setExit: (code: number) => void): Co
     .option('--proxmox', 'k3s in Proxmox LXC containers behind a Proxmox node (the pct connection)')
     .option('--k3s-version <tag>', 'the k3s version to start at (default v1.31.4+k3s1)')
     .option('--fast', 'fast simulated time (for tests)')
-    .option('--kube-apiserver [dir]', 'a real kube-apiserver v1.32.13 with etcd, controller manager and scheduler instead of the simulator; DIR holds the binaries or their archive (default: $HERDBOOK_KUBE_BIN_DIR, or ../shared/kube)')
+    .option(
+      '--kube-apiserver [dir]',
+      'a real kube-apiserver v1.32.13 with etcd, controller manager and scheduler instead of the simulator; DIR holds the binaries or their archive (default: $HERDBOOK_KUBE_BIN_DIR, or ../shared/kube)',
+    )
     .action(async (action: string, o: SandboxFlags) => {
-      if (!['up', 'status', 'down'].includes(action)) throw new UsageError(`sandbox: unknown action '${action}' (use up, status or down)`);
+      if (!['up', 'status', 'down'].includes(action))
+        throw new UsageError(`sandbox: unknown action '${action}' (use up, status or down)`);
       const { sandboxCommand } = await import('./commands/sandbox.js');
       setExit(await sandboxCommand(action, o, io));
     });
 
   program
     .command('demo')
-    .description('bring the sandbox up at an old k3s, rehearse the upgrade with --check, run it, then check the cluster health')
+    .description(
+      'bring the sandbox up at an old k3s, rehearse the upgrade with --check, run it, then check the cluster health',
+    )
     .option('--state-dir <dir>', 'the sandbox directory (default: $HERDBOOK_SANDBOX_DIR or <tmp>/herdbook-sandbox)')
     .action(async (o: { stateDir?: string }) => {
       const { demoCommand } = await import('./commands/demo.js');
@@ -135,7 +161,8 @@ export async function main(argv: string[], io: CommandIO = processIO()): Promise
 
 export function exitCodeFor(e: unknown, io: CommandIO): number {
   if (e instanceof CommanderError) {
-    if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help') return EXIT.ok;
+    if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help')
+      return EXIT.ok;
     return EXIT.usage;
   }
   if (e instanceof InputError) {
@@ -157,7 +184,9 @@ export function exitCodeFor(e: unknown, io: CommandIO): number {
     io.err(`herdbook: ${e.message}`);
     return EXIT.internal;
   }
-  io.err(`herdbook: internal error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\nThis is a bug in herdbook; please report it with the command you ran.`);
+  io.err(
+    `herdbook: internal error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\nThis is a bug in herdbook; please report it with the command you ran.`,
+  );
   return EXIT.internal;
 }
 

@@ -61,7 +61,8 @@ export class TemplateError extends HerdbookError {
  * `login`: sshd let the user in but the login shell ran no command; `container`: a Proxmox
  * container that is stopped, missing, or cannot be entered.
  */
-export type UnreachableReason = 'refused' | 'timeout' | 'auth' | 'hostkey' | 'dns' | 'dropped' | 'config' | 'login' | 'container' | 'other';
+export type UnreachableReason =
+  'refused' | 'timeout' | 'auth' | 'hostkey' | 'dns' | 'dropped' | 'config' | 'login' | 'container' | 'other';
 
 /** The host could not be reached or the connection broke: the host is `unreachable`, not `failed`. */
 export class UnreachableError extends HerdbookError {

@@ -70,12 +70,21 @@ export function minorDistance(a: K3sVersion | string, b: K3sVersion | string): n
 }
 
 const OPS: Record<string, (c: number) => boolean> = {
-  '<': (c) => c < 0, lt: (c) => c < 0,
-  '<=': (c) => c <= 0, le: (c) => c <= 0, lte: (c) => c <= 0,
-  '>': (c) => c > 0, gt: (c) => c > 0,
-  '>=': (c) => c >= 0, ge: (c) => c >= 0, gte: (c) => c >= 0,
-  '==': (c) => c === 0, '=': (c) => c === 0, eq: (c) => c === 0,
-  '!=': (c) => c !== 0, ne: (c) => c !== 0,
+  '<': (c) => c < 0,
+  lt: (c) => c < 0,
+  '<=': (c) => c <= 0,
+  le: (c) => c <= 0,
+  lte: (c) => c <= 0,
+  '>': (c) => c > 0,
+  gt: (c) => c > 0,
+  '>=': (c) => c >= 0,
+  ge: (c) => c >= 0,
+  gte: (c) => c >= 0,
+  '==': (c) => c === 0,
+  '=': (c) => c === 0,
+  eq: (c) => c === 0,
+  '!=': (c) => c !== 0,
+  ne: (c) => c !== 0,
 };
 
 export function versionOperator(op: string): ((c: number) => boolean) | undefined {

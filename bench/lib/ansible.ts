@@ -17,8 +17,12 @@ function version(): string | undefined {
 export function ensureAnsible(log: (msg: string) => void): AnsibleAvailability {
   const v = version();
   if (v) return { ok: true, version: v };
-  if (process.getuid?.() !== 0) return { ok: false, why: 'ansible-playbook is not installed and we are not root (as root: apt-get install -y ansible)' };
-  log('installing Debian\'s ansible package (apt-get install -y ansible) for the Ansible column...');
+  if (process.getuid?.() !== 0)
+    return {
+      ok: false,
+      why: 'ansible-playbook is not installed and we are not root (as root: apt-get install -y ansible)',
+    };
+  log("installing Debian's ansible package (apt-get install -y ansible) for the Ansible column...");
   const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
   let r = spawnSync('apt-get', ['install', '-y', '-q', 'ansible'], { encoding: 'utf8', env });
   if (r.status !== 0) {
@@ -27,7 +31,10 @@ export function ensureAnsible(log: (msg: string) => void): AnsibleAvailability {
   }
   const after = version();
   if (after) return { ok: true, version: after };
-  return { ok: false, why: `apt-get install -y ansible failed: ${(r.stderr || r.error?.message || '').trim().split('\n').slice(-3).join(' | ')}` };
+  return {
+    ok: false,
+    why: `apt-get install -y ansible failed: ${(r.stderr || r.error?.message || '').trim().split('\n').slice(-3).join(' | ')}`,
+  };
 }
 
 export type AnsibleRun = { wallMs: number; rssMb: number };
@@ -86,7 +93,8 @@ export class AnsibleRunner {
         child.on('close', (code) => {
           const wallMs = performance.now() - started;
           const rssMb = sampler.stop();
-          if (code !== 0 || !/failed=0/.test(out) || /unreachable=[1-9]/.test(out)) return reject(new Error(`ansible-playbook exited ${code}:\n${out.slice(-3000)}`));
+          if (code !== 0 || !/failed=0/.test(out) || /unreachable=[1-9]/.test(out))
+            return reject(new Error(`ansible-playbook exited ${code}:\n${out.slice(-3000)}`));
           resolve({ wallMs, rssMb });
         });
       });
@@ -104,6 +112,8 @@ export class AnsibleRunner {
 /** Ends the ControlPersist masters Ansible left behind (they would otherwise live 60 s more). */
 function stopMasters(controlDir: string): void {
   for (const sock of readdirSync(controlDir)) {
-    spawnSync('ssh', ['-F', '/dev/null', '-o', `ControlPath=${path.join(controlDir, sock)}`, '-O', 'exit', 'x'], { stdio: 'ignore' });
+    spawnSync('ssh', ['-F', '/dev/null', '-o', `ControlPath=${path.join(controlDir, sock)}`, '-O', 'exit', 'x'], {
+      stdio: 'ignore',
+    });
   }
 }

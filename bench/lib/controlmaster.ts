@@ -16,15 +16,24 @@ export class ControlMasterFloor {
 
   private argv(t: FloorTarget, extra: string[]): string[] {
     return [
-      '-F', '/dev/null',
-      '-o', 'ControlMaster=auto',
-      '-o', `ControlPath=${path.join(this.dir, '%C')}`,
-      '-o', 'ControlPersist=60',
-      '-o', 'BatchMode=yes',
-      '-o', 'StrictHostKeyChecking=yes',
-      '-o', `UserKnownHostsFile=${this.auth.knownHosts}`,
-      '-i', this.auth.key,
-      '-p', String(t.port),
+      '-F',
+      '/dev/null',
+      '-o',
+      'ControlMaster=auto',
+      '-o',
+      `ControlPath=${path.join(this.dir, '%C')}`,
+      '-o',
+      'ControlPersist=60',
+      '-o',
+      'BatchMode=yes',
+      '-o',
+      'StrictHostKeyChecking=yes',
+      '-o',
+      `UserKnownHostsFile=${this.auth.knownHosts}`,
+      '-i',
+      this.auth.key,
+      '-p',
+      String(t.port),
       ...extra,
       'root@127.0.0.1',
     ];
@@ -39,7 +48,9 @@ export class ControlMasterFloor {
       child.stdin.on('error', () => undefined);
       child.stdin.end(stdin ?? '');
       child.on('error', reject);
-      child.on('close', (code) => (code === 0 ? resolve() : reject(new Error(`ssh ${t.name} ${command}: exit ${code}: ${stderr.trim()}`))));
+      child.on('close', (code) =>
+        code === 0 ? resolve() : reject(new Error(`ssh ${t.name} ${command}: exit ${code}: ${stderr.trim()}`)),
+      );
     });
   }
 

@@ -31,8 +31,13 @@ function cleanHomes(stateDir: string, nodes: readonly FleetNode[]): void {
   for (const node of nodes) {
     const home = path.join(stateDir, 'homes', node.name);
     mkdirSync(home, { recursive: true, mode: 0o700 });
-    const r = spawnSync('nsenter', [`--mount=/proc/${node.pid}/ns/mnt`, '--', 'mount', '--bind', home, '/root'], { encoding: 'utf8' });
-    if (r.status !== 0) throw new Error(`cannot give fleet node ${node.name} a clean /root: ${(r.stderr || r.error?.message || '').trim()} (--real-home keeps the machine's)`);
+    const r = spawnSync('nsenter', [`--mount=/proc/${node.pid}/ns/mnt`, '--', 'mount', '--bind', home, '/root'], {
+      encoding: 'utf8',
+    });
+    if (r.status !== 0)
+      throw new Error(
+        `cannot give fleet node ${node.name} a clean /root: ${(r.stderr || r.error?.message || '').trim()} (--real-home keeps the machine's)`,
+      );
   }
 }
 
@@ -55,19 +60,28 @@ export async function startBenchFleet(size: number, opts: { realHome?: boolean }
     nodes: take,
     herdbookInventory(n, dir) {
       const file = path.join(dir, `fleet-${n}.yaml`);
-      const hosts = Object.fromEntries(take(n).map((node) => [node.name, { ...node.vars, ansible_ssh_known_hosts_file: fleet.knownHostsPath }]));
+      const hosts = Object.fromEntries(
+        take(n).map((node) => [node.name, { ...node.vars, ansible_ssh_known_hosts_file: fleet.knownHostsPath }]),
+      );
       writeFileSync(file, stringify({ all: { hosts } }));
       return file;
     },
     ansibleInventory(n, dir) {
       const file = path.join(dir, `fleet-${n}.ini`);
       const common = `-F /dev/null -o UserKnownHostsFile=${fleet.knownHostsPath} -o StrictHostKeyChecking=yes`;
-      const lines = take(n).map((node) => `${node.name} ansible_host=127.0.0.1 ansible_port=${node.port} ansible_user=root ansible_ssh_private_key_file=${fleet.clientKeyPath}`);
-      writeFileSync(file, `[fleet]\n${lines.join('\n')}\n\n[fleet:vars]\nansible_ssh_common_args='${common}'\nansible_python_interpreter=/usr/bin/python3\n`);
+      const lines = take(n).map(
+        (node) =>
+          `${node.name} ansible_host=127.0.0.1 ansible_port=${node.port} ansible_user=root ansible_ssh_private_key_file=${fleet.clientKeyPath}`,
+      );
+      writeFileSync(
+        file,
+        `[fleet]\n${lines.join('\n')}\n\n[fleet:vars]\nansible_ssh_common_args='${common}'\nansible_python_interpreter=/usr/bin/python3\n`,
+      );
       return file;
     },
     clean(remotePath) {
-      for (const node of fleet.nodes) rmSync(nodePath(stateDir, node.name, remotePath), { recursive: true, force: true });
+      for (const node of fleet.nodes)
+        rmSync(nodePath(stateDir, node.name, remotePath), { recursive: true, force: true });
     },
     async stop() {
       await fleet.stop();

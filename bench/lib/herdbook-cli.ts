@@ -23,7 +23,14 @@ export function repoRoot(): string {
   return path.dirname(path.dirname(herdbookBin()));
 }
 
-export type CliRun = { code: number | null; events: number; stderr: string; wallMs: number; rssMb?: number; failures: string[] };
+export type CliRun = {
+  code: number | null;
+  events: number;
+  stderr: string;
+  wallMs: number;
+  rssMb?: number;
+  failures: string[];
+};
 
 export type CliOptions = { cpuProfDir?: string; cwd?: string; rss?: boolean; env?: NodeJS.ProcessEnv };
 
@@ -36,7 +43,11 @@ export function runNode(args: string[], opts: CliOptions = {}): Promise<CliRun> 
   const env = { ...process.env, NO_COLOR: '1', ...opts.env, ...(rssFile ? { HERDBOOK_BENCH_RSS_FILE: rssFile } : {}) };
   return new Promise((resolve, reject) => {
     const started = performance.now();
-    const child = spawn(process.execPath, [...preload, ...prof, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env, cwd: opts.cwd });
+    const child = spawn(process.execPath, [...preload, ...prof, ...args], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env,
+      cwd: opts.cwd,
+    });
     let events = 0;
     let stderr = '';
     let tail = '';
@@ -46,7 +57,8 @@ export function runNode(args: string[], opts: CliOptions = {}): Promise<CliRun> 
       // Keep the failed and unreachable results (NDJSON), to say why a run did not succeed.
       const lines = (tail + b.toString()).split('\n');
       tail = lines.pop() ?? '';
-      for (const l of lines) if (failures.length < 5 && /"status":"(failed|unreachable)"/.test(l)) failures.push(l.slice(0, 1000));
+      for (const l of lines)
+        if (failures.length < 5 && /"status":"(failed|unreachable)"/.test(l)) failures.push(l.slice(0, 1000));
     });
     child.stderr.on('data', (b: Buffer) => (stderr += b.toString()));
     child.on('error', reject);
@@ -68,9 +80,15 @@ export function runCli(args: string[], opts: CliOptions = {}): Promise<CliRun> {
 }
 
 /** A `herdbook run` that must succeed with `expectedEvents` NDJSON lines (when given). */
-export async function runPlaybook(args: string[], expectedEvents: number | undefined, opts: CliOptions = {}): Promise<CliRun> {
+export async function runPlaybook(
+  args: string[],
+  expectedEvents: number | undefined,
+  opts: CliOptions = {},
+): Promise<CliRun> {
   const r = await runCli(['run', ...args, '--output', 'json'], opts);
-  if (r.code !== 0) throw new Error(`herdbook ${args.join(' ')} exited ${r.code}: ${r.stderr.slice(-2000)}${r.failures.join('\n')}`);
-  if (expectedEvents !== undefined && r.events !== expectedEvents) throw new Error(`herdbook ${args.join(' ')}: expected ${expectedEvents} events, got ${r.events}`);
+  if (r.code !== 0)
+    throw new Error(`herdbook ${args.join(' ')} exited ${r.code}: ${r.stderr.slice(-2000)}${r.failures.join('\n')}`);
+  if (expectedEvents !== undefined && r.events !== expectedEvents)
+    throw new Error(`herdbook ${args.join(' ')}: expected ${expectedEvents} events, got ${r.events}`);
   return r;
 }

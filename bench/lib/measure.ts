@@ -15,13 +15,13 @@ export async function measure(fn: () => Promise<unknown>): Promise<Cost> {
 export async function quietStdout<T>(fn: () => Promise<T>): Promise<{ value: T; lines: number }> {
   const original = process.stdout.write.bind(process.stdout);
   let lines = 0;
-  process.stdout.write = ((chunk: string | Uint8Array, ...rest: unknown[]) => {
+  process.stdout.write = (chunk: string | Uint8Array, ...rest: unknown[]) => {
     const text = typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString();
     for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) lines++;
     const cb = rest.find((r) => typeof r === 'function') as (() => void) | undefined;
     cb?.();
     return true;
-  });
+  };
   try {
     return { value: await fn(), lines };
   } finally {

@@ -28,7 +28,12 @@ function writePlaybook(dir: string, name: string, tasks: object[]): string {
 /** N trivial `command: /bin/true` tasks. */
 export function commandWorkload(dir: string, n: number): Workload {
   const tasks = Array.from({ length: n }, (_, i) => ({ name: `true ${i + 1}`, command: '/bin/true' }));
-  return { title: `${n} command tasks`, tasks: n, playbook: writePlaybook(dir, `commands-${n}`, tasks), floor: Array.from({ length: n }, () => ({ command: '/bin/true' })) };
+  return {
+    title: `${n} command tasks`,
+    tasks: n,
+    playbook: writePlaybook(dir, `commands-${n}`, tasks),
+    floor: Array.from({ length: n }, () => ({ command: '/bin/true' })),
+  };
 }
 
 const DIR = '/run/hb-bench';

@@ -14,7 +14,8 @@ export function summarizeProfile(file: string, top = 25, filter?: RegExp): Hot[]
   for (const n of p.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
   const self = new Map<number, number>();
   p.samples.forEach((id, i) => self.set(id, (self.get(id) ?? 0) + (p.timeDeltas[i] ?? 0) / 1000));
-  const key = (n: Node) => `${n.callFrame.functionName || '(anonymous)'} ${n.callFrame.url.replace(/^.*\/(dist|node_modules)\//, '$1/')}:${n.callFrame.lineNumber + 1}`;
+  const key = (n: Node) =>
+    `${n.callFrame.functionName || '(anonymous)'} ${n.callFrame.url.replace(/^.*\/(dist|node_modules)\//, '$1/')}:${n.callFrame.lineNumber + 1}`;
   const selfBy = new Map<string, number>();
   const totalBy = new Map<string, number>();
   for (const [id, ms] of self) {
@@ -37,5 +38,7 @@ export function summarizeProfile(file: string, top = 25, filter?: RegExp): Hot[]
 }
 
 export function formatHot(list: Hot[]): string {
-  return list.map((h) => `${h.selfMs.toFixed(0).padStart(7)} ms self ${h.totalMs.toFixed(0).padStart(7)} ms total  ${h.name}`).join('\n');
+  return list
+    .map((h) => `${h.selfMs.toFixed(0).padStart(7)} ms self ${h.totalMs.toFixed(0).padStart(7)} ms total  ${h.name}`)
+    .join('\n');
 }

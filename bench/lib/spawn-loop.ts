@@ -16,7 +16,12 @@ function runOne(argv: readonly string[], env: NodeJS.ProcessEnv): Promise<number
   });
 }
 
-export async function spawnLoop(argv: readonly string[], tasks: number, hosts: number, concurrency: number): Promise<void> {
+export async function spawnLoop(
+  argv: readonly string[],
+  tasks: number,
+  hosts: number,
+  concurrency: number,
+): Promise<void> {
   const limit = pLimit(concurrency);
   const env = { ...process.env };
   for (let t = 0; t < tasks; t++) {

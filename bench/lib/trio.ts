@@ -24,7 +24,12 @@ export type TrioResult = {
 const ms = (x: number) => `${x.toFixed(0)} ms`;
 const mb = (x: number) => `${x.toFixed(0)} MB`;
 
-async function floorRun(floor: ControlMasterFloor, bf: BenchFleet, w: Workload, hosts: number): Promise<{ wallMs: number; rssMb: number }> {
+async function floorRun(
+  floor: ControlMasterFloor,
+  bf: BenchFleet,
+  w: Workload,
+  hosts: number,
+): Promise<{ wallMs: number; rssMb: number }> {
   const nodes = bf.nodes(hosts);
   const sampler = sampleRss({ roots: () => [], marker: floor.dir });
   const started = performance.now();
@@ -46,7 +51,14 @@ function verify(bf: BenchFleet, w: Workload, hosts: number, who: string): void {
   }
 }
 
-export async function runTrio(opts: SuiteOptions, bf: BenchFleet, w: Workload, hosts: number, work: { dir: string; ansible?: AnsibleRunner }, log: (s: string) => void): Promise<TrioResult> {
+export async function runTrio(
+  opts: SuiteOptions,
+  bf: BenchFleet,
+  w: Workload,
+  hosts: number,
+  work: { dir: string; ansible?: AnsibleRunner },
+  log: (s: string) => void,
+): Promise<TrioResult> {
   const inv = bf.herdbookInventory(hosts, work.dir);
   const floor = new ControlMasterFloor({ key: bf.fleet.clientKeyPath, knownHosts: bf.fleet.knownHostsPath });
   const events = 5 + w.tasks * (1 + hosts);
@@ -80,19 +92,40 @@ export async function runTrio(opts: SuiteOptions, bf: BenchFleet, w: Workload, h
       await runPlaybook(args, events, { cpuProfDir: dir });
       const { readdirSync } = await import('node:fs');
       const prof = readdirSync(dir).find((f) => f.endsWith('.cpuprofile'));
-      if (prof) log(`  profile (${dir}/${prof}), hottest by self time:\n${formatHot(summarizeProfile(path.join(dir, prof), 15))}`);
+      if (prof)
+        log(
+          `  profile (${dir}/${prof}), hottest by self time:\n${formatHot(summarizeProfile(path.join(dir, prof), 15))}`,
+        );
     }
   } finally {
     await floor.closeAll(bf.nodes(hosts));
     floor.remove();
     reset();
   }
-  const med = (xs: { wallMs: number; rssMb: number }[]) => ({ wallMs: median(xs.map((x) => x.wallMs)), rssMb: median(xs.map((x) => x.rssMb)) });
-  const result: TrioResult = { hosts, tasks: w.tasks, herdbook: med(herd), floor: med(flo), ...(ans.length ? { ansible: med(ans) } : {}) };
+  const med = (xs: { wallMs: number; rssMb: number }[]) => ({
+    wallMs: median(xs.map((x) => x.wallMs)),
+    rssMb: median(xs.map((x) => x.rssMb)),
+  });
+  const result: TrioResult = {
+    hosts,
+    tasks: w.tasks,
+    herdbook: med(herd),
+    floor: med(flo),
+    ...(ans.length ? { ansible: med(ans) } : {}),
+  };
   const per = (x: number) => `${((x / (w.tasks * hosts)) * 1000).toFixed(0)} µs per host-task`;
-  log(`  herdbook  ${ms(result.herdbook.wallMs).padStart(9)}  (${per(result.herdbook.wallMs)})  peak RSS ${mb(result.herdbook.rssMb)} (one process)`);
-  log(`  floor     ${ms(result.floor.wallMs).padStart(9)}  (${per(result.floor.wallMs)})  peak RSS ${mb(result.floor.rssMb)} (ssh clients and masters, sampled)`);
-  if (result.ansible) log(`  ansible   ${ms(result.ansible.wallMs).padStart(9)}  (${per(result.ansible.wallMs)})  peak RSS ${mb(result.ansible.rssMb)} (ansible-playbook, its forks and ssh masters, sampled)`);
-  log(`  herdbook / floor ${(result.herdbook.wallMs / result.floor.wallMs).toFixed(2)}×${result.ansible ? `   ansible / herdbook ${(result.ansible.wallMs / result.herdbook.wallMs).toFixed(1)}×` : ''}   (median of ${opts.runs}${result.ansible ? `; ansible ${opts.ansibleRuns}` : ''})`);
+  log(
+    `  herdbook  ${ms(result.herdbook.wallMs).padStart(9)}  (${per(result.herdbook.wallMs)})  peak RSS ${mb(result.herdbook.rssMb)} (one process)`,
+  );
+  log(
+    `  floor     ${ms(result.floor.wallMs).padStart(9)}  (${per(result.floor.wallMs)})  peak RSS ${mb(result.floor.rssMb)} (ssh clients and masters, sampled)`,
+  );
+  if (result.ansible)
+    log(
+      `  ansible   ${ms(result.ansible.wallMs).padStart(9)}  (${per(result.ansible.wallMs)})  peak RSS ${mb(result.ansible.rssMb)} (ansible-playbook, its forks and ssh masters, sampled)`,
+    );
+  log(
+    `  herdbook / floor ${(result.herdbook.wallMs / result.floor.wallMs).toFixed(2)}×${result.ansible ? `   ansible / herdbook ${(result.ansible.wallMs / result.herdbook.wallMs).toFixed(1)}×` : ''}   (median of ${opts.runs}${result.ansible ? `; ansible ${opts.ansibleRuns}` : ''})`,
+  );
   return result;
 }

@@ -11,9 +11,17 @@ export function localWorkspace(opts: { hosts: number; tasks: number; command: st
   const dir = mkdtempSync(path.join(os.tmpdir(), 'herdbook-bench-'));
   const names = Array.from({ length: opts.hosts }, (_, i) => `local-${String(i + 1).padStart(2, '0')}`);
   const inventory = path.join(dir, 'inventory.yaml');
-  writeFileSync(inventory, stringify({ all: { vars: { ansible_connection: 'local' }, hosts: Object.fromEntries(names.map((n) => [n, null])) } }));
+  writeFileSync(
+    inventory,
+    stringify({
+      all: { vars: { ansible_connection: 'local' }, hosts: Object.fromEntries(names.map((n) => [n, null])) },
+    }),
+  );
   const playbook = path.join(dir, 'bench.yaml');
-  const tasks = Array.from({ length: opts.tasks }, (_, i) => ({ name: `task ${i + 1}`, command: { argv: opts.command } }));
+  const tasks = Array.from({ length: opts.tasks }, (_, i) => ({
+    name: `task ${i + 1}`,
+    command: { argv: opts.command },
+  }));
   writeFileSync(playbook, stringify([{ name: 'bench', hosts: 'all', tasks }]));
   return { dir, inventory, playbook, remove: () => rmSync(dir, { recursive: true, force: true }) };
 }

@@ -21,18 +21,30 @@ export async function demoCommand(flags: { stateDir?: string }, io: CommandIO): 
   const s = await sandboxUp({ stateDir, log: (l) => io.err(`   ${l}`) });
   const pb = (name: string) => path.join(PACKAGE_ROOT, 'playbooks', name);
   const steps: [string, string[]][] = [
-    ['rehearsal: what would the upgrade do? (--check changes nothing)', ['run', pb('upgrade-k3s.yaml'), '-i', s.inventory, '--check']],
-    ['the upgrade, for real: snapshot, the server, then each agent drained, upgraded, uncordoned', ['run', pb('upgrade-k3s.yaml'), '-i', s.inventory]],
+    [
+      'rehearsal: what would the upgrade do? (--check changes nothing)',
+      ['run', pb('upgrade-k3s.yaml'), '-i', s.inventory, '--check'],
+    ],
+    [
+      'the upgrade, for real: snapshot, the server, then each agent drained, upgraded, uncordoned',
+      ['run', pb('upgrade-k3s.yaml'), '-i', s.inventory],
+    ],
     ['the cluster afterwards', ['run', pb('cluster-health.yaml'), '-i', s.inventory]],
   ];
   for (const [title, args] of steps) {
-    say(`${title}\n   herdbook ${args.map((a) => (a.startsWith(PACKAGE_ROOT) ? path.relative(process.cwd(), a) || a : a)).join(' ')}`);
+    say(
+      `${title}\n   herdbook ${args.map((a) => (a.startsWith(PACKAGE_ROOT) ? path.relative(process.cwd(), a) || a : a)).join(' ')}`,
+    );
     const code = await run(args);
     if (code !== 0) {
-      io.err(`\nthat step exited ${code}; the sandbox is still up for a look: npx herdbook sandbox status --state-dir ${stateDir}`);
+      io.err(
+        `\nthat step exited ${code}; the sandbox is still up for a look: npx herdbook sandbox status --state-dir ${stateDir}`,
+      );
       return code;
     }
   }
-  say(`done. The sandbox stays up: npx herdbook sandbox status --state-dir ${stateDir}; remove it with npx herdbook sandbox down --state-dir ${stateDir}`);
+  say(
+    `done. The sandbox stays up: npx herdbook sandbox status --state-dir ${stateDir}; remove it with npx herdbook sandbox down --state-dir ${stateDir}`,
+  );
   return 0;
 }

@@ -51,7 +51,9 @@ export async function inventoryCommand(opts: InventoryOptions, io: CommandIO): P
     io.out(out.join('\n'));
     return 0;
   }
-  const result: Record<string, unknown> = { _meta: { hostvars: Object.fromEntries([...inv.hosts.keys()].map((h) => [h, inventoryVars(inv, idx, h)])) } };
+  const result: Record<string, unknown> = {
+    _meta: { hostvars: Object.fromEntries([...inv.hosts.keys()].map((h) => [h, inventoryVars(inv, idx, h)])) },
+  };
   for (const g of inv.groups.values()) {
     const entry: Record<string, unknown> = {};
     if (g.hosts.length && g.name !== 'all') entry.hosts = g.hosts;

@@ -6,7 +6,11 @@ import { limitPatterns, playLevel, resolvePlayHosts } from '../run/resolve-play.
 import type { CommandIO } from './io.js';
 import { loadInput, type InputOptions } from './load-input.js';
 
-export async function listHostsCommand(playbooks: string[], opts: InputOptions & { limit?: string[] }, io: CommandIO): Promise<number> {
+export async function listHostsCommand(
+  playbooks: string[],
+  opts: InputOptions & { limit?: string[] },
+  io: CommandIO,
+): Promise<number> {
   const v = loadInput(playbooks, opts, io);
   if (!v.inventory) throw new UsageError('list-hosts needs an inventory: -i inventory/lab.ini');
   const idx = indexGroups(v.inventory);
@@ -19,7 +23,9 @@ export async function listHostsCommand(playbooks: string[], opts: InputOptions &
       const pattern = [level.hosts].flat().join(',');
       // A play without a name is named after its hosts: show them rendered, like the header.
       const title = play.name === [play.hosts].flat().join(',') ? pattern : play.name;
-      io.out(`\n  play #${i + 1} (${pattern}): ${title}  (${r.hosts.length} host${r.hosts.length === 1 ? '' : 's'}, ${r.batches.length} batch${r.batches.length === 1 ? '' : 'es'})`);
+      io.out(
+        `\n  play #${i + 1} (${pattern}): ${title}  (${r.hosts.length} host${r.hosts.length === 1 ? '' : 's'}, ${r.batches.length} batch${r.batches.length === 1 ? '' : 'es'})`,
+      );
       r.batches.forEach((b, j) => io.out(`    batch ${j + 1}/${r.batches.length}: ${b.join(' ')}`));
       if (!r.hosts.length) io.out('    (no hosts)');
     });

@@ -35,7 +35,12 @@ export async function listTasksCommand(playbooks: string[], opts: InputOptions, 
     io.out(`playbook: ${displayPath(pb.file)}`);
     pb.plays.forEach((play, i) => {
       io.out(`\n  play #${i + 1} (${[play.hosts].flat().join(',')}): ${play.name}\tTAGS: [${play.tags.join(', ')}]`);
-      for (const [title, section] of [['pre_tasks', play.preTasks], ['tasks', play.tasks], ['post_tasks', play.postTasks], ['handlers', play.handlers]] as const) {
+      for (const [title, section] of [
+        ['pre_tasks', play.preTasks],
+        ['tasks', play.tasks],
+        ['post_tasks', play.postTasks],
+        ['handlers', play.handlers],
+      ] as const) {
         if (!section.length) continue;
         const out: string[] = [];
         lines(section, 3, play.tags, out);

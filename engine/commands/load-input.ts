@@ -8,7 +8,11 @@ import type { CommandIO } from './io.js';
 
 export type InputOptions = { inventory?: string[]; extraVars?: string[] };
 
-export function loadInput(playbooks: readonly string[], opts: InputOptions, io: CommandIO): Validated & { extraVars: Record<string, unknown>; warnings: Diagnostic[] } {
+export function loadInput(
+  playbooks: readonly string[],
+  opts: InputOptions,
+  io: CommandIO,
+): Validated & { extraVars: Record<string, unknown>; warnings: Diagnostic[] } {
   const extra = parseExtraVars(opts.extraVars ?? []);
   const v = validatePlaybooks(playbooks, { inventory: opts.inventory, extraVars: extra.vars });
   const all = [...extra.diagnostics, ...v.diagnostics];
@@ -21,12 +25,16 @@ export function loadInput(playbooks: readonly string[], opts: InputOptions, io: 
 
 export function countTasks(v: Validated): number {
   let n = 0;
-  const count = (nodes: { kind: string; block?: unknown[]; rescue?: unknown[]; always?: unknown[]; preloaded?: unknown[] }[]) => {
+  const count = (
+    nodes: { kind: string; block?: unknown[]; rescue?: unknown[]; always?: unknown[]; preloaded?: unknown[] }[],
+  ) => {
     for (const node of nodes) {
       if (node.kind === 'task') n++;
-      for (const k of ['block', 'rescue', 'always', 'preloaded'] as const) if (Array.isArray(node[k])) count(node[k] as never);
+      for (const k of ['block', 'rescue', 'always', 'preloaded'] as const)
+        if (Array.isArray(node[k])) count(node[k] as never);
     }
   };
-  for (const pb of v.playbooks) for (const p of pb.plays) for (const s of [p.preTasks, p.tasks, p.postTasks, p.handlers]) count(s);
+  for (const pb of v.playbooks)
+    for (const p of pb.plays) for (const s of [p.preTasks, p.tasks, p.postTasks, p.handlers]) count(s);
   return n;
 }

@@ -63,7 +63,12 @@ export function exitCode(o: RunOutcome, flags: RunFlags): number {
 /** Swapped in by callers that drive the run themselves (the scale benchmark's in-process stand-in connection). */
 export type RunOverrides = { connection?: RunDeps['connection'] };
 
-export async function runCommand(playbooks: string[], flags: RunFlags, io: CommandIO, overrides: RunOverrides = {}): Promise<number> {
+export async function runCommand(
+  playbooks: string[],
+  flags: RunFlags,
+  io: CommandIO,
+  overrides: RunOverrides = {},
+): Promise<number> {
   const v = loadInput(playbooks, flags, io);
   checkStartAtTask(v.playbooks, flags.startAtTask);
   const inventory = v.inventory ?? finishInventory(emptyInventory());
@@ -97,7 +102,10 @@ export async function runCommand(playbooks: string[], flags: RunFlags, io: Comma
   const groups = indexGroups(inventory);
   const firstVarsFiles = v.playbookVarsFiles.get(path.resolve(playbooks[0]));
   const varsOf = (host: string) => {
-    const scope = new Scope([v.extraVars, inventory.hosts.has(host) ? inventoryVars(inventory, groups, host, firstVarsFiles) : {}]);
+    const scope = new Scope([
+      v.extraVars,
+      inventory.hosts.has(host) ? inventoryVars(inventory, groups, host, firstVarsFiles) : {},
+    ]);
     return (name: string) => (scope.has(name) ? templater.variable(name, scope) : undefined);
   };
   const pool = createConnectionPool(varsOf);
@@ -121,7 +129,17 @@ export async function runCommand(playbooks: string[], flags: RunFlags, io: Comma
     clock: systemClock,
     operator: `${os.userInfo().username}@${os.hostname()}`,
     loadTasks: async (file, baseDir, role) => {
-      const ctx: LoadContext = { diagnostics: [], files: new Set(), check: checker, modules: new Set(v.registry.modules.keys()), keywords: v.registry.keywords, freeForm: v.registry.freeForm, stack: [], playbookDir: baseDir, rolesPath: [] };
+      const ctx: LoadContext = {
+        diagnostics: [],
+        files: new Set(),
+        check: checker,
+        modules: new Set(v.registry.modules.keys()),
+        keywords: v.registry.keywords,
+        freeForm: v.registry.freeForm,
+        stack: [],
+        playbookDir: baseDir,
+        rolesPath: [],
+      };
       const full = path.resolve(baseDir, file);
       const nodes = loadTaskFile(full, { file: full, baseDir: path.dirname(full), role }, ctx);
       if (ctx.diagnostics.some((d) => d.severity === 'error')) throw new InputError(ctx.diagnostics);
@@ -130,11 +148,15 @@ export async function runCommand(playbooks: string[], flags: RunFlags, io: Comma
   };
   const stopInterrupts = handleInterrupts(
     state,
-    () => io.err('\ninterrupt: finishing the commands already running, starting nothing new (Ctrl-C again to abort at once)'),
+    () =>
+      io.err(
+        '\ninterrupt: finishing the commands already running, starting nothing new (Ctrl-C again to abort at once)',
+      ),
     () => {
       // No recap comes after this: the cordoned nodes are said here or nowhere.
       const cordoned = leftCordoned(state);
-      if (cordoned && flags.output === 'json') reporter.emit({ type: 'warning', msg: `aborted (second Ctrl-C): ${cordoned}` });
+      if (cordoned && flags.output === 'json')
+        reporter.emit({ type: 'warning', msg: `aborted (second Ctrl-C): ${cordoned}` });
       reporter.flush?.();
       const text = `\naborted${cordoned ? `: ${cordoned}` : ''}\n`;
       // The live view holds back stderr while it renders, and we exit now: straight to the terminal.

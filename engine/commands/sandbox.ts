@@ -2,7 +2,16 @@
 import { HerdbookError } from '../errors.js';
 import type { CommandIO } from './io.js';
 
-export type SandboxFlags = { stateDir?: string; servers?: string; agents?: string; spare?: string; proxmox?: boolean; k3sVersion?: string; fast?: boolean; kubeApiserver?: boolean | string };
+export type SandboxFlags = {
+  stateDir?: string;
+  servers?: string;
+  agents?: string;
+  spare?: string;
+  proxmox?: boolean;
+  k3sVersion?: string;
+  fast?: boolean;
+  kubeApiserver?: boolean | string;
+};
 
 export async function sandboxCommand(action: string, flags: SandboxFlags, io: CommandIO): Promise<number> {
   try {

@@ -5,6 +5,8 @@ export async function validateCommand(playbooks: string[], opts: InputOptions, i
   const v = loadInput(playbooks, opts, io);
   const plays = v.playbooks.reduce((n, p) => n + p.plays.length, 0);
   const files = new Set(v.playbooks.flatMap((p) => p.files)).size;
-  io.out(`ok: ${playbooks.length} playbook${playbooks.length === 1 ? '' : 's'}, ${plays} play${plays === 1 ? '' : 's'}, ${countTasks(v)} tasks in ${files} file${files === 1 ? '' : 's'}${v.inventory ? `, inventory with ${v.inventory.hosts.size} hosts` : ''}${v.warnings.length ? ` (${v.warnings.length} warning${v.warnings.length === 1 ? '' : 's'})` : ''}`);
+  io.out(
+    `ok: ${playbooks.length} playbook${playbooks.length === 1 ? '' : 's'}, ${plays} play${plays === 1 ? '' : 's'}, ${countTasks(v)} tasks in ${files} file${files === 1 ? '' : 's'}${v.inventory ? `, inventory with ${v.inventory.hosts.size} hosts` : ''}${v.warnings.length ? ` (${v.warnings.length} warning${v.warnings.length === 1 ? '' : 's'})` : ''}`,
+  );
   return 0;
 }

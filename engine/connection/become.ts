@@ -13,5 +13,19 @@ export function sudoMarkers(nonce = randomBytes(8).toString('hex')): SudoMarkers
 export function becomeArgv(argv: readonly string[], user: string | undefined, markers?: SudoMarkers): string[] {
   const u = user ?? 'root';
   if (!markers) return ['sudo', '-n', '-H', '-u', u, '--', ...argv];
-  return ['sudo', '-S', '-p', markers.prompt, '-H', '-u', u, '--', '/bin/sh', '-c', `printf '%s\\n' ${markers.started}; exec "$@"`, 'sh', ...argv];
+  return [
+    'sudo',
+    '-S',
+    '-p',
+    markers.prompt,
+    '-H',
+    '-u',
+    u,
+    '--',
+    '/bin/sh',
+    '-c',
+    `printf '%s\\n' ${markers.started}; exec "$@"`,
+    'sh',
+    ...argv,
+  ];
 }

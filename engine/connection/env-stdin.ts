@@ -22,13 +22,20 @@ export function checkEnvNames(env: Record<string, string>): string | undefined {
 }
 
 /** argv that reads `env` from the head of stdin, then runs `argv` with the remaining stdin. */
-export function envFromStdin(env: Record<string, string>, argv: readonly string[], stdin?: string | Buffer): { argv: string[]; stdin: Buffer } {
+export function envFromStdin(
+  env: Record<string, string>,
+  argv: readonly string[],
+  stdin?: string | Buffer,
+): { argv: string[]; stdin: Buffer } {
   const bad = checkEnvNames(env);
   if (bad) throw new ModuleError(bad);
   const names = Object.keys(env);
   // $(...) drops trailing newlines: printf adds an x that is cut off again.
   const prologue = [
-    ...names.map((k) => `IFS= read -r ${SCRATCH} || exit 125; ${SCRATCH}=$(printf '%bx' "$${SCRATCH}"); export ${k}="\${${SCRATCH}%x}"`),
+    ...names.map(
+      (k) =>
+        `IFS= read -r ${SCRATCH} || exit 125; ${SCRATCH}=$(printf '%bx' "$${SCRATCH}"); export ${k}="\${${SCRATCH}%x}"`,
+    ),
     `unset ${SCRATCH}`,
     'exec "$@"',
   ].join('\n');

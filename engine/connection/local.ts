@@ -100,7 +100,14 @@ export class LocalConnection implements Connection {
         opts.signal?.removeEventListener('abort', onAbort);
         const o = out.result();
         const e = err.result();
-        resolve({ rc: code ?? (signal ? 128 + 9 : 1), stdout: o.text, stderr: e.text, signal: signal ?? undefined, timedOut: timedOut || undefined, truncated: o.truncated || e.truncated || undefined });
+        resolve({
+          rc: code ?? (signal ? 128 + 9 : 1),
+          stdout: o.text,
+          stderr: e.text,
+          signal: signal ?? undefined,
+          timedOut: timedOut || undefined,
+          truncated: o.truncated || e.truncated || undefined,
+        });
       });
     });
   }
@@ -114,8 +121,13 @@ export class LocalConnection implements Connection {
     const bytes = typeof data === 'string' ? Buffer.from(data) : data;
     // As another user: that user writes the file (sudo), as the ssh connection does.
     if (opts.become && !this.alreadyThere(opts.becomeUser)) {
-      const r = await this.exec(['/bin/sh', '-c', putScript(dest, opts)], { become: true, becomeUser: opts.becomeUser, stdin: bytes });
-      if (r.rc !== 0) throw new Error(`writing ${dest} as ${opts.becomeUser ?? 'root'}: ${r.stderr.trim() || `exit ${r.rc}`}`);
+      const r = await this.exec(['/bin/sh', '-c', putScript(dest, opts)], {
+        become: true,
+        becomeUser: opts.becomeUser,
+        stdin: bytes,
+      });
+      if (r.rc !== 0)
+        throw new Error(`writing ${dest} as ${opts.becomeUser ?? 'root'}: ${r.stderr.trim() || `exit ${r.rc}`}`);
       return;
     }
     const mode = opts.mode !== undefined ? octalMode(opts.mode) : undefined;
@@ -152,8 +164,15 @@ export class LocalConnection implements Connection {
     // maxBuffer 0 keeps no copy of either stream in the result: stderr is collected here too.
     const chunks: Buffer[] = [];
     const errs: Buffer[] = [];
-    const r = await this.exec(['cat', '--', src], { become: true, becomeUser: opts.becomeUser, onStdout: (b) => chunks.push(b), onStderr: (b) => errs.push(b), maxBuffer: 0 });
-    if (r.rc !== 0) throw new Error(`cannot read ${src}: ${Buffer.concat(errs).toString('utf8').trim() || `exit ${r.rc}`}`);
+    const r = await this.exec(['cat', '--', src], {
+      become: true,
+      becomeUser: opts.becomeUser,
+      onStdout: (b) => chunks.push(b),
+      onStderr: (b) => errs.push(b),
+      maxBuffer: 0,
+    });
+    if (r.rc !== 0)
+      throw new Error(`cannot read ${src}: ${Buffer.concat(errs).toString('utf8').trim() || `exit ${r.rc}`}`);
     return Buffer.concat(chunks);
   }
 

@@ -38,7 +38,8 @@ export function markerLine(marker: string, payload?: RegExp, maxPayload = 32): M
   };
   // A partial line that is still a prefix of some marker line.
   const mayBecome = (text: string): boolean =>
-    marker.startsWith(text) || (payload !== undefined && text.startsWith(`${marker} `) && text.length <= marker.length + 1 + maxPayload);
+    marker.startsWith(text) ||
+    (payload !== undefined && text.startsWith(`${marker} `) && text.length <= marker.length + 1 + maxPayload);
   return {
     push(chunk) {
       if (found) return chunk;

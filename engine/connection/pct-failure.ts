@@ -37,7 +37,8 @@ export function describePctFailure(f: PctFailureInput): { reason: UnreachableRea
   const execText = `pct exec failed (exit ${f.exec.rc}): ${printed(f.exec)}`;
   if (f.status.rc === 0) {
     const state = /^status:\s*(\S+)/m.exec(f.status.stdout)?.[1] ?? 'in an unknown state';
-    if (state === 'stopped') return { reason: 'container', message: `${ct} on ${f.node} is stopped: start it with \`pct start ${f.vmid}\`` };
+    if (state === 'stopped')
+      return { reason: 'container', message: `${ct} on ${f.node} is stopped: start it with \`pct start ${f.vmid}\`` };
     if (state === 'running') return { reason: 'container', message: `${ct} on ${f.node} is running, but ${execText}` };
     return { reason: 'container', message: `${ct} on ${f.node} is ${state}: ${execText}` };
   }
@@ -45,7 +46,10 @@ export function describePctFailure(f: PctFailureInput): { reason: UnreachableRea
   const text = `${f.status.stderr}\n${f.exec.stderr}`;
   const said = printed(f.status.stderr.trim() || f.status.stdout.trim() ? f.status : f.exec);
   if (f.status.rc === 127 || NOT_FOUND.test(text)) {
-    return { reason: 'config', message: `cannot run pct on ${f.node} for ${ct}: ${said}; pct_host must be a Proxmox VE node` };
+    return {
+      reason: 'config',
+      message: `cannot run pct on ${f.node} for ${ct}: ${said}; pct_host must be a Proxmox VE node`,
+    };
   }
   if (NOT_ROOT.test(text)) {
     return {
@@ -66,6 +70,13 @@ export function describePctFailure(f: PctFailureInput): { reason: UnreachableRea
       message: `${ct} does not exist on ${f.node}: ${noConfig} (check pct_id; a container on another cluster node needs that node as pct_host)`,
     };
   }
-  if (said === printed(f.exec)) return { reason: 'container', message: `${ct} on ${f.node}: pct exec and pct status failed (exit ${f.exec.rc}): ${said}` };
-  return { reason: 'container', message: `${ct} on ${f.node}: ${execText}; pct status failed too (exit ${f.status.rc}): ${said}` };
+  if (said === printed(f.exec))
+    return {
+      reason: 'container',
+      message: `${ct} on ${f.node}: pct exec and pct status failed (exit ${f.exec.rc}): ${said}`,
+    };
+  return {
+    reason: 'container',
+    message: `${ct} on ${f.node}: ${execText}; pct status failed too (exit ${f.status.rc}): ${said}`,
+  };
 }

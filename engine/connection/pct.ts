@@ -18,7 +18,15 @@ import { markerLine } from './marker-line.js';
 import { describePctFailure } from './pct-failure.js';
 import { putScript } from './put-script.js';
 import { shellJoin } from './quote.js';
-import type { CommandSpec, Connection, ConnectionSettings, ExecOptions, ExecResult, GetOptions, PutOptions } from './types.js';
+import type {
+  CommandSpec,
+  Connection,
+  ConnectionSettings,
+  ExecOptions,
+  ExecResult,
+  GetOptions,
+  PutOptions,
+} from './types.js';
 
 /** How long the `pct status` that explains a failure may take. */
 const STATUS_TIMEOUT_MS = 30_000;
@@ -29,7 +37,10 @@ export class PctConnection implements Connection {
   private readonly vmid: number;
   private readonly sudo: boolean;
 
-  constructor(settings: ConnectionSettings, private readonly proxmox: Connection) {
+  constructor(
+    settings: ConnectionSettings,
+    private readonly proxmox: Connection,
+  ) {
     this.host = settings.host;
     this.vmid = settings.pctVmid!;
     // `pct` needs root on the Proxmox node (reference/proxmox.md).
@@ -49,7 +60,8 @@ export class PctConnection implements Connection {
   wrap(cmd: CommandSpec, opts: ExecOptions = {}, marker?: string): { argv: string[]; stdin?: string | Buffer } {
     let inner: string[] = typeof cmd === 'string' ? ['/bin/sh', '-c', cmd] : [...cmd];
     if (opts.cwd) inner = ['/bin/sh', '-c', `cd ${shellJoin([opts.cwd])} && exec ${shellJoin(inner)}`];
-    if (opts.become && opts.becomeUser && opts.becomeUser !== 'root') inner = ['runuser', '-u', opts.becomeUser, '--', ...inner];
+    if (opts.become && opts.becomeUser && opts.becomeUser !== 'root')
+      inner = ['runuser', '-u', opts.becomeUser, '--', ...inner];
     let stdin = opts.stdin;
     if (opts.env && Object.keys(opts.env).length) ({ argv: inner, stdin } = envFromStdin(opts.env, inner, opts.stdin));
     if (marker) inner = ['/bin/sh', '-c', `printf '%s\\n' ${marker} >&2; exec "$@"`, 'sh', ...inner];
@@ -66,10 +78,19 @@ export class PctConnection implements Connection {
     };
     let r: ExecResult;
     try {
-      r = await this.proxmox.exec(argv, { ...rest, ...(stdin === undefined ? {} : { stdin }), onStderr: (c) => toCaller(seen.push(c)) });
+      r = await this.proxmox.exec(argv, {
+        ...rest,
+        ...(stdin === undefined ? {} : { stdin }),
+        onStderr: (c) => toCaller(seen.push(c)),
+      });
     } catch (e) {
       if (e instanceof UnreachableError && e.host !== this.host) {
-        throw new UnreachableError(this.host, e.reason, `container ${this.vmid} (${this.host}) through ${this.proxmox.host}: ${e.message}`, { cause: e });
+        throw new UnreachableError(
+          this.host,
+          e.reason,
+          `container ${this.vmid} (${this.host}) through ${this.proxmox.host}: ${e.message}`,
+          { cause: e },
+        );
       }
       throw e;
     }
@@ -83,15 +104,29 @@ export class PctConnection implements Connection {
 
   /** pct did not start the command: why, with the container's state from `pct status`. */
   private async notStarted(exec: ExecResult, signal?: AbortSignal): Promise<UnreachableError> {
-    const status = await this.proxmox.exec(this.pct(['status', String(this.vmid)]), { idempotent: true, timeout: STATUS_TIMEOUT_MS, signal });
-    const { reason, message } = describePctFailure({ vmid: this.vmid, host: this.host, node: this.proxmox.host, exec, status });
+    const status = await this.proxmox.exec(this.pct(['status', String(this.vmid)]), {
+      idempotent: true,
+      timeout: STATUS_TIMEOUT_MS,
+      signal,
+    });
+    const { reason, message } = describePctFailure({
+      vmid: this.vmid,
+      host: this.host,
+      node: this.proxmox.host,
+      exec,
+      status,
+    });
     return new UnreachableError(this.host, reason, message);
   }
 
   async put(data: Buffer | string, dest: string, opts: PutOptions = {}): Promise<void> {
     // umask 077 in the script: the temp file is private until it has its final mode.
     const stdin = typeof data === 'string' ? Buffer.from(data) : data;
-    const r = await this.exec(['/bin/sh', '-c', putScript(dest, opts)], { stdin, become: opts.become, becomeUser: opts.becomeUser });
+    const r = await this.exec(['/bin/sh', '-c', putScript(dest, opts)], {
+      stdin,
+      become: opts.become,
+      becomeUser: opts.becomeUser,
+    });
     if (r.rc !== 0) throw new Error(`writing ${dest} in container ${this.vmid}: ${r.stderr.trim() || `exit ${r.rc}`}`);
   }
 
@@ -99,8 +134,17 @@ export class PctConnection implements Connection {
     // maxBuffer 0 keeps no copy of either stream in the result: stderr is collected here too.
     const chunks: Buffer[] = [];
     const errs: Buffer[] = [];
-    const r = await this.exec(['cat', '--', src], { onStdout: (b) => chunks.push(b), onStderr: (b) => errs.push(b), maxBuffer: 0, become: opts.become, becomeUser: opts.becomeUser });
-    if (r.rc !== 0) throw new Error(`reading ${src} in container ${this.vmid}: ${Buffer.concat(errs).toString('utf8').trim() || `exit ${r.rc}`}`);
+    const r = await this.exec(['cat', '--', src], {
+      onStdout: (b) => chunks.push(b),
+      onStderr: (b) => errs.push(b),
+      maxBuffer: 0,
+      become: opts.become,
+      becomeUser: opts.becomeUser,
+    });
+    if (r.rc !== 0)
+      throw new Error(
+        `reading ${src} in container ${this.vmid}: ${Buffer.concat(errs).toString('utf8').trim() || `exit ${r.rc}`}`,
+      );
     return Buffer.concat(chunks);
   }
 

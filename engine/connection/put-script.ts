@@ -24,7 +24,10 @@ export function ownerSpec(opts: PutOptions): string | undefined {
 }
 
 export function tempBeside(dest: string): string {
-  return path.posix.join(path.posix.dirname(dest), `.${path.posix.basename(dest)}.herdbook-${randomBytes(6).toString('hex')}.tmp`);
+  return path.posix.join(
+    path.posix.dirname(dest),
+    `.${path.posix.basename(dest)}.herdbook-${randomBytes(6).toString('hex')}.tmp`,
+  );
 }
 
 /**

@@ -3,5 +3,9 @@
 import type { ConnectionSettings } from './types.js';
 
 export function settingsKey(s: ConnectionSettings): string {
-  return JSON.stringify(Object.entries(s).filter(([, v]) => v !== undefined).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+  return JSON.stringify(
+    Object.entries(s)
+      .filter(([, v]) => v !== undefined)
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)),
+  );
 }

@@ -73,7 +73,14 @@ export function connectionSettings(
   }
   if (kind === 'ssh' && v('pct_vmid') !== undefined && v('pct_host') !== undefined) kind = 'pct';
   const hkc = v('host_key_checking');
-  const hostKeyChecking = hkc === undefined ? undefined : hkc === false || hkc === 'false' || hkc === 'off' || hkc === 'no' ? 'off' : hkc === 'accept-new' ? 'accept-new' : 'strict';
+  const hostKeyChecking =
+    hkc === undefined
+      ? undefined
+      : hkc === false || hkc === 'false' || hkc === 'off' || hkc === 'no'
+        ? 'off'
+        : hkc === 'accept-new'
+          ? 'accept-new'
+          : 'strict';
   const num = (n: ConnectionVar) => (v(n) === undefined ? undefined : Number(v(n)));
   const str = (n: ConnectionVar) => (v(n) === undefined ? undefined : String(v(n)));
   return {

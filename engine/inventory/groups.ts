@@ -13,7 +13,8 @@ export function indexGroups(inv: Inventory): GroupIndex {
   const depthMemo = new Map<string, number>();
   const groupsMemo = new Map<string, string[]>();
   const directGroups = new Map<string, string[]>();
-  for (const g of inv.groups.values()) for (const h of g.hosts) (directGroups.get(h) ?? directGroups.set(h, []).get(h)!).push(g.name);
+  for (const g of inv.groups.values())
+    for (const h of g.hosts) (directGroups.get(h) ?? directGroups.set(h, []).get(h)!).push(g.name);
 
   const hostsOf = (group: string, seen = new Set<string>()): string[] => {
     const memo = hostsMemo.get(group);

@@ -4,7 +4,12 @@
 import type { GroupIndex } from './groups.js';
 import type { Inventory, VarsFiles } from './model.js';
 
-export function inventoryVars(inv: Inventory, idx: GroupIndex, host: string, playbookFiles?: VarsFiles): Record<string, unknown> {
+export function inventoryVars(
+  inv: Inventory,
+  idx: GroupIndex,
+  host: string,
+  playbookFiles?: VarsFiles,
+): Record<string, unknown> {
   const groups = idx.groupsOf(host);
   const out: Record<string, unknown> = {};
   for (const g of groups) Object.assign(out, inv.groups.get(g)?.vars);

@@ -24,7 +24,11 @@ export function parseIniInventory(inv: Inventory, file: string, text: string): D
     if (header) {
       const [, group, kind] = header;
       if (kind && kind !== 'vars' && kind !== 'children') {
-        diags.push({ severity: 'error', message: `unknown section type ':${kind}' (use [${group}], [${group}:vars] or [${group}:children])`, pos: at() });
+        diags.push({
+          severity: 'error',
+          message: `unknown section type ':${kind}' (use [${group}], [${group}:vars] or [${group}:children])`,
+          pos: at(),
+        });
         section = { group, kind: 'hosts' };
         return;
       }
@@ -41,7 +45,12 @@ export function parseIniInventory(inv: Inventory, file: string, text: string): D
     try {
       if (section.kind === 'vars') {
         const eq = line.indexOf('=');
-        if (eq <= 0) throw new IniLineError(`expected key=value in [${section.group}:vars], got '${line}'`, indent + 1, `write ${line.split(/\s/)[0]}=VALUE`);
+        if (eq <= 0)
+          throw new IniLineError(
+            `expected key=value in [${section.group}:vars], got '${line}'`,
+            indent + 1,
+            `write ${line.split(/\s/)[0]}=VALUE`,
+          );
         ensureGroup(inv, section.group).vars[line.slice(0, eq).trim()] = pyLiteral(line.slice(eq + 1));
       } else if (section.kind === 'children') {
         const child = splitWords(line)[0];
@@ -59,18 +68,37 @@ export function parseIniInventory(inv: Inventory, file: string, text: string): D
     const declared = inv.groups.get(d.child)?.pos || declaredChildren.some((o) => o.parent === d.child);
     if (!declared) {
       // Groups already listed in the same section are not what the user meant.
-      const others = definedGroups(inv).filter((g) => g !== d.parent && !declaredChildren.some((o) => o.parent === d.parent && o.child === g));
-      const hint = didYouMean(d.child, others) ?? `declare it with a [${d.child}] section listing its hosts, or remove it from [${d.parent}:children]`;
-      diags.push({ severity: 'error', message: `section [${d.parent}:children] includes undefined group '${d.child}'`, pos: { file, line: d.line, col: d.col }, hint });
+      const others = definedGroups(inv).filter(
+        (g) => g !== d.parent && !declaredChildren.some((o) => o.parent === d.parent && o.child === g),
+      );
+      const hint =
+        didYouMean(d.child, others) ??
+        `declare it with a [${d.child}] section listing its hosts, or remove it from [${d.parent}:children]`;
+      diags.push({
+        severity: 'error',
+        message: `section [${d.parent}:children] includes undefined group '${d.child}'`,
+        pos: { file, line: d.line, col: d.col },
+        hint,
+      });
       continue;
     }
     addChild(inv, d.parent, d.child);
   }
   for (const v of varsSections) {
-    const defined = v.group === 'all' || v.group === 'ungrouped' || inv.groups.get(v.group)?.pos || declaredChildren.some((d) => d.child === v.group || d.parent === v.group);
+    const defined =
+      v.group === 'all' ||
+      v.group === 'ungrouped' ||
+      inv.groups.get(v.group)?.pos ||
+      declaredChildren.some((d) => d.child === v.group || d.parent === v.group);
     if (!defined) {
-      const hint = didYouMean(v.group, definedGroups(inv)) ?? `add a [${v.group}] section with its hosts, or fix the group name`;
-      diags.push({ severity: 'error', message: `section [${v.group}:vars] is not valid for undefined group '${v.group}'`, pos: { file, line: v.line, col: 2 }, hint });
+      const hint =
+        didYouMean(v.group, definedGroups(inv)) ?? `add a [${v.group}] section with its hosts, or fix the group name`;
+      diags.push({
+        severity: 'error',
+        message: `section [${v.group}:vars] is not valid for undefined group '${v.group}'`,
+        pos: { file, line: v.line, col: 2 },
+        hint,
+      });
     }
   }
   return diags;
@@ -78,7 +106,11 @@ export function parseIniInventory(inv: Inventory, file: string, text: string): D
 
 /** A problem on one line, with the column of the word at fault. */
 class IniLineError extends HerdbookError {
-  constructor(message: string, readonly col?: number, readonly hint?: string) {
+  constructor(
+    message: string,
+    readonly col?: number,
+    readonly hint?: string,
+  ) {
     super('E_INVENTORY', message);
   }
 }
@@ -88,7 +120,13 @@ function definedGroups(inv: Inventory): string[] {
   return [...inv.groups.values()].filter((g) => g.pos).map((g) => g.name);
 }
 
-function parseHostLine(inv: Inventory, group: string, line: string, pos: { file: string; line: number; col: number }, raw: string): void {
+function parseHostLine(
+  inv: Inventory,
+  group: string,
+  line: string,
+  pos: { file: string; line: number; col: number },
+  raw: string,
+): void {
   const [first, ...rest] = splitWords(line);
   let name = first;
   const vars: Record<string, unknown> = {};
@@ -102,7 +140,11 @@ function parseHostLine(inv: Inventory, group: string, line: string, pos: { file:
     const eq = word.indexOf('=');
     if (eq <= 0) {
       const col = raw.indexOf(word, raw.indexOf(first) + first.length) + 1;
-      throw new IniLineError(`host variable '${word}' has no value: expected key=value`, col || undefined, `write ${word}=VALUE (host lines are: name key=value key=value ...)`);
+      throw new IniLineError(
+        `host variable '${word}' has no value: expected key=value`,
+        col || undefined,
+        `write ${word}=VALUE (host lines are: name key=value key=value ...)`,
+      );
     }
     vars[word.slice(0, eq)] = pyLiteral(word.slice(eq + 1));
   }

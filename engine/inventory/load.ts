@@ -7,7 +7,14 @@ import { readInputFile } from '../load/files.js';
 import { loadVarsDir } from '../load/vars-dir.js';
 import { parseYamlText } from '../load/yaml.js';
 import { parseIniInventory } from './ini.js';
-import { addHostToGroup, emptyInventory, ensureHost, finishInventory, type Inventory, type VarsFiles } from './model.js';
+import {
+  addHostToGroup,
+  emptyInventory,
+  ensureHost,
+  finishInventory,
+  type Inventory,
+  type VarsFiles,
+} from './model.js';
 import { parseYamlInventory } from './yaml-inventory.js';
 
 export type LoadedInventory = { inventory: Inventory; diagnostics: Diagnostic[] };
@@ -23,14 +30,21 @@ export function loadInventory(sources: readonly string[], check?: InventoryCheck
   for (const src of sources) {
     if (src.includes(',') && !pathExists(src)) {
       // "w-1,w-2," : a literal host list, as ansible -i accepts
-      for (const h of src.split(',').map((s) => s.trim()).filter(Boolean)) {
+      for (const h of src
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean)) {
         ensureHost(inv, h);
         addHostToGroup(inv, 'ungrouped', h);
       }
       continue;
     }
     if (!pathExists(src)) {
-      diagnostics.push({ severity: 'error', message: `inventory not found: ${src}`, hint: 'give an inventory file, a directory of them, or a host list ending with a comma (h1,h2,)' });
+      diagnostics.push({
+        severity: 'error',
+        message: `inventory not found: ${src}`,
+        hint: 'give an inventory file, a directory of them, or a host list ending with a comma (h1,h2,)',
+      });
       continue;
     }
     inv.sources.push(src);
@@ -38,7 +52,11 @@ export function loadInventory(sources: readonly string[], check?: InventoryCheck
     const abs = path.resolve(src);
     const isDir = statSync(abs).isDirectory();
     const files = isDir
-      ? readdirSync(abs).sort().filter((f) => !f.startsWith('.') && !SKIP_IN_DIR.test(f) && f !== 'group_vars' && f !== 'host_vars').map((f) => path.join(abs, f)).filter((f) => statSync(f).isFile())
+      ? readdirSync(abs)
+          .sort()
+          .filter((f) => !f.startsWith('.') && !SKIP_IN_DIR.test(f) && f !== 'group_vars' && f !== 'host_vars')
+          .map((f) => path.join(abs, f))
+          .filter((f) => statSync(f).isFile())
       : [abs];
     for (const f of files) diagnostics.push(...loadInventoryFile(inv, f, check));
     mergeVarsFiles(inv.varsFiles, isDir ? abs : path.dirname(abs), diagnostics);
@@ -49,7 +67,8 @@ export function loadInventory(sources: readonly string[], check?: InventoryCheck
 function loadInventoryFile(inv: Inventory, file: string, check?: InventoryChecker): Diagnostic[] {
   const r = readInputFile(file, 'inventory');
   if (r.text === undefined) return r.diagnostics;
-  if (r.text.includes('\u0000')) return [{ severity: 'error', message: 'this is a binary file, not an inventory', pos: { file, line: 1, col: 1 } }];
+  if (r.text.includes('\u0000'))
+    return [{ severity: 'error', message: 'this is a binary file, not an inventory', pos: { file, line: 1, col: 1 } }];
   if (looksLikeYaml(file, r.text)) {
     const parsed = parseYamlText(file, r.text);
     if (parsed.diagnostics.length) return parsed.diagnostics;
@@ -64,7 +83,10 @@ function looksLikeYaml(file: string, text: string): boolean {
   if (/\.(ya?ml|json)$/.test(file)) return true;
   if (/\.(ini|cfg)$/.test(file)) return false;
   // No extension (Ansible's "hosts" file): INI when the first meaningful line is a [section] or a host line.
-  const first = text.split('\n').map((l) => l.trim()).find((l) => l && !l.startsWith('#') && !l.startsWith(';'));
+  const first = text
+    .split('\n')
+    .map((l) => l.trim())
+    .find((l) => l && !l.startsWith('#') && !l.startsWith(';'));
   return !!first && !first.startsWith('[') && /^[\w.-]+:(\s|$)/.test(first);
 }
 

@@ -33,7 +33,12 @@ export type Inventory = {
 };
 
 export function emptyInventory(): Inventory {
-  const inv: Inventory = { hosts: new Map(), groups: new Map(), varsFiles: { groups: new Map(), hosts: new Map() }, sources: [] };
+  const inv: Inventory = {
+    hosts: new Map(),
+    groups: new Map(),
+    varsFiles: { groups: new Map(), hosts: new Map() },
+    sources: [],
+  };
   ensureGroup(inv, 'all');
   ensureGroup(inv, 'ungrouped');
   addChild(inv, 'all', 'ungrouped');
@@ -79,7 +84,8 @@ export function finishInventory(inv: Inventory): Inventory {
     if (g.name !== 'all' && g.parents.length === 0) addChild(inv, 'all', g.name);
   }
   const grouped = new Set<string>();
-  for (const g of inv.groups.values()) if (g.name !== 'all' && g.name !== 'ungrouped') g.hosts.forEach((h) => grouped.add(h));
+  for (const g of inv.groups.values())
+    if (g.name !== 'all' && g.name !== 'ungrouped') g.hosts.forEach((h) => grouped.add(h));
   const ungrouped = ensureGroup(inv, 'ungrouped');
   for (const h of inv.hosts.keys()) if (!grouped.has(h) && !ungrouped.hosts.includes(h)) ungrouped.hosts.push(h);
   ungrouped.hosts = ungrouped.hosts.filter((h) => !grouped.has(h));

@@ -11,7 +11,11 @@ export const IMPLICIT_LOCALHOST = new Set(['localhost', '127.0.0.1', '::1']);
 export function splitPattern(pattern: string | readonly string[]): string[] {
   if (typeof pattern !== 'string') return pattern.flatMap((p) => splitPattern(p));
   const text = pattern.trim();
-  if (text.includes(',')) return text.split(',').map((t) => t.trim()).filter(Boolean);
+  if (text.includes(','))
+    return text
+      .split(',')
+      .map((t) => t.trim())
+      .filter(Boolean);
   // Split on ':' outside [..] and not inside a ~regex term.
   const out: string[] = [];
   let cur = '';
@@ -98,7 +102,8 @@ const SUBSCRIPT = /^(.+?)\[(-?\d*(?::-?\d*)?)\]$/;
 
 function applySlice(hosts: string[], slice: string): string[] {
   const [a, b] = slice.split(':');
-  const idx = (s: string, dflt: number) => (s === '' || s === undefined ? dflt : Number(s) < 0 ? hosts.length + Number(s) : Number(s));
+  const idx = (s: string, dflt: number) =>
+    s === '' || s === undefined ? dflt : Number(s) < 0 ? hosts.length + Number(s) : Number(s);
   if (b === undefined) {
     const i = idx(a, 0);
     return hosts[i] !== undefined ? [hosts[i]] : [];

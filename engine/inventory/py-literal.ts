@@ -25,7 +25,10 @@ function value(r: Reader): unknown {
   if (c === '"' || c === "'") return str(r, c);
   if (c === '[' || c === '(') return seq(r, c === '[' ? ']' : ')');
   if (c === '{') return dict(r);
-  const m = /^(?:True|False|None|[-+]?0[xX][0-9a-fA-F]+|[-+]?0[oO][0-7]+|[-+]?(?:\d+\.\d*|\.\d+|\d+)(?:[eE][-+]?\d+)?)/.exec(r.s.slice(r.i));
+  const m =
+    /^(?:True|False|None|[-+]?0[xX][0-9a-fA-F]+|[-+]?0[oO][0-7]+|[-+]?(?:\d+\.\d*|\.\d+|\d+)(?:[eE][-+]?\d+)?)/.exec(
+      r.s.slice(r.i),
+    );
   if (!m) throw new Error('not a literal');
   r.i += m[0].length;
   const w = m[0];
@@ -59,7 +62,10 @@ function seq(r: Reader, close: string): unknown[] {
   r.i++;
   for (;;) {
     ws(r);
-    if (r.s[r.i] === close) { r.i++; return out; }
+    if (r.s[r.i] === close) {
+      r.i++;
+      return out;
+    }
     out.push(value(r));
     ws(r);
     if (r.s[r.i] === ',') r.i++;
@@ -72,7 +78,10 @@ function dict(r: Reader): Record<string, unknown> {
   r.i++;
   for (;;) {
     ws(r);
-    if (r.s[r.i] === '}') { r.i++; return out; }
+    if (r.s[r.i] === '}') {
+      r.i++;
+      return out;
+    }
     const k = value(r);
     ws(r);
     if (r.s[r.i++] !== ':') throw new Error('expected :');

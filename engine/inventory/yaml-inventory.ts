@@ -4,7 +4,11 @@ import { keyPos, valuePos } from '../load/positions.js';
 import { addChild, addHostToGroup, ensureGroup, ensureHost, type Inventory } from './model.js';
 import { expandHostRange } from './ranges.js';
 
-type GroupBody = { hosts?: Record<string, Record<string, unknown> | null> | null; vars?: Record<string, unknown> | null; children?: Record<string, GroupBody | null> | null };
+type GroupBody = {
+  hosts?: Record<string, Record<string, unknown> | null> | null;
+  vars?: Record<string, unknown> | null;
+  children?: Record<string, GroupBody | null> | null;
+};
 
 const isMap = (v: unknown): v is Record<string, unknown> => !!v && typeof v === 'object' && !Array.isArray(v);
 
@@ -12,25 +16,44 @@ export function parseYamlInventory(inv: Inventory, file: string, doc: unknown): 
   const diags: Diagnostic[] = [];
   if (doc === null || doc === undefined) return diags;
   if (!isMap(doc)) {
-    diags.push({ severity: 'error', message: 'an inventory is a mapping of groups (all: {hosts: ..., children: ...})', pos: valuePos(doc, 0) ?? { file, line: 1, col: 1 } });
+    diags.push({
+      severity: 'error',
+      message: 'an inventory is a mapping of groups (all: {hosts: ..., children: ...})',
+      pos: valuePos(doc, 0) ?? { file, line: 1, col: 1 },
+    });
     return diags;
   }
   for (const [name, body] of Object.entries(doc)) walkGroup(inv, name, body, doc, diags, file);
   return diags;
 }
 
-function walkGroup(inv: Inventory, name: string, body: unknown, parent: unknown, diags: Diagnostic[], file: string): void {
+function walkGroup(
+  inv: Inventory,
+  name: string,
+  body: unknown,
+  parent: unknown,
+  diags: Diagnostic[],
+  file: string,
+): void {
   const g = ensureGroup(inv, name, keyPos(parent, name));
   g.pos ??= keyPos(parent, name);
   if (body === null || body === undefined) return;
   if (!isMap(body)) {
-    diags.push({ severity: 'error', message: `group '${name}' must be a mapping with hosts, vars or children`, pos: valuePos(parent, name) });
+    diags.push({
+      severity: 'error',
+      message: `group '${name}' must be a mapping with hosts, vars or children`,
+      pos: valuePos(parent, name),
+    });
     return;
   }
   const b = body as GroupBody;
   for (const key of Object.keys(b)) {
     if (!['hosts', 'vars', 'children'].includes(key)) {
-      diags.push({ severity: 'error', message: `unknown key '${key}' in group '${name}' (expected hosts, vars or children)`, pos: keyPos(body, key) });
+      diags.push({
+        severity: 'error',
+        message: `unknown key '${key}' in group '${name}' (expected hosts, vars or children)`,
+        pos: keyPos(body, key),
+      });
     }
   }
   if (isMap(b.vars)) Object.assign(g.vars, b.vars);

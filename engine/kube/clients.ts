@@ -55,24 +55,38 @@ async function build(spec: KubeSpec, deps: KubeFactoryDeps): Promise<KubeClient>
     try {
       text = (await conn.get(K3S_KUBECONFIG, { become: true })).toString('utf8');
     } catch (e) {
-      throw new ModuleError(`kubeconfig_from ${spec.from}: cannot read ${K3S_KUBECONFIG} (${(e as Error).message}); is k3s installed there as a server?`);
+      throw new ModuleError(
+        `kubeconfig_from ${spec.from}: cannot read ${K3S_KUBECONFIG} (${(e as Error).message}); is k3s installed there as a server?`,
+      );
     }
     const original = /^\s*server:\s*(\S+)/m.exec(text)?.[1] ?? 'https://127.0.0.1:6443';
     const url = new URL(original);
     const port = Number(url.port || 6443);
     const address = deps.settings(spec.from).address ?? spec.from;
-    const server = spec.tunnel && deps.tunnel ? `https://127.0.0.1:${await deps.tunnel(spec.from, '127.0.0.1', port)}` : `https://${address.includes(':') ? `[${address}]` : address}:${port}`;
+    const server =
+      spec.tunnel && deps.tunnel
+        ? `https://127.0.0.1:${await deps.tunnel(spec.from, '127.0.0.1', port)}`
+        : `https://${address.includes(':') ? `[${address}]` : address}:${port}`;
     // k3s's serving certificate lists the node's addresses and 127.0.0.1, so both URLs verify.
     kc.loadFromString(rewriteServer(text, server));
   } else if (env.KUBECONFIG) {
     kc.loadFromDefault();
   } else {
     const file = path.join(os.homedir(), '.kube', 'config');
-    if (!existsSync(file)) throw new NoKubeApiError('no Kubernetes API configured: set kubeconfig: (a path), kubeconfig_from: <a k3s server host>, or KUBECONFIG');
+    if (!existsSync(file))
+      throw new NoKubeApiError(
+        'no Kubernetes API configured: set kubeconfig: (a path), kubeconfig_from: <a k3s server host>, or KUBECONFIG',
+      );
     kc.loadFromFile(file);
   }
   if (spec.context) {
-    if (!kc.getContexts().some((c) => c.name === spec.context)) throw new ModuleError(`kube_context '${spec.context}' is not in the kubeconfig (it has: ${kc.getContexts().map((c) => c.name).join(', ')})`);
+    if (!kc.getContexts().some((c) => c.name === spec.context))
+      throw new ModuleError(
+        `kube_context '${spec.context}' is not in the kubeconfig (it has: ${kc
+          .getContexts()
+          .map((c) => c.name)
+          .join(', ')})`,
+      );
     kc.setCurrentContext(spec.context);
   }
   const server = kc.getCurrentCluster()?.server ?? '(no server)';
@@ -85,7 +99,15 @@ async function build(spec: KubeSpec, deps: KubeFactoryDeps): Promise<KubeClient>
     storage: kc.makeApiClient(k8s.StorageV1Api),
     version: kc.makeApiClient(k8s.VersionApi),
     microTime: (at) => new k8s.V1MicroTime(at.getTime()),
-    patchOptions: (kind) => k8s.setHeaderOptions('Content-Type', kind === 'merge' ? k8s.PatchStrategy.MergePatch : kind === 'strategic' ? k8s.PatchStrategy.StrategicMergePatch : k8s.PatchStrategy.JsonPatch),
+    patchOptions: (kind) =>
+      k8s.setHeaderOptions(
+        'Content-Type',
+        kind === 'merge'
+          ? k8s.PatchStrategy.MergePatch
+          : kind === 'strategic'
+            ? k8s.PatchStrategy.StrategicMergePatch
+            : k8s.PatchStrategy.JsonPatch,
+      ),
   };
 }
 

@@ -4,7 +4,12 @@ import { ModuleError } from '../errors.js';
 
 type ApiLike = { code?: number; body?: unknown; message?: string; cause?: unknown };
 
-export type KubeStatus = { code?: number; reason?: string; message?: string; details?: { causes?: { reason?: string; message?: string }[] } };
+export type KubeStatus = {
+  code?: number;
+  reason?: string;
+  message?: string;
+  details?: { causes?: { reason?: string; message?: string }[] };
+};
 
 export function statusOf(e: unknown): KubeStatus | undefined {
   const body = (e as ApiLike)?.body;
@@ -41,9 +46,11 @@ export function kubeErrorMessage(e: unknown, server?: string): string {
   let cause: unknown = e;
   for (let i = 0; i < 4 && cause; i++) {
     const c = (cause as { code?: string }).code;
-    if (typeof c === 'string' && NETWORK[c]) return `cannot reach the Kubernetes API${server ? ` at ${server}` : ''}: ${NETWORK[c]}`;
+    if (typeof c === 'string' && NETWORK[c])
+      return `cannot reach the Kubernetes API${server ? ` at ${server}` : ''}: ${NETWORK[c]}`;
     const m = (cause as Error).message ?? '';
-    if (/certificate|self[- ]signed|unable to verify/i.test(m)) return `TLS error talking to the Kubernetes API${server ? ` at ${server}` : ''}: ${m}`;
+    if (/certificate|self[- ]signed|unable to verify/i.test(m))
+      return `TLS error talking to the Kubernetes API${server ? ` at ${server}` : ''}: ${m}`;
     cause = (cause as ApiLike).cause;
   }
   return e instanceof Error ? e.message : String(e);

@@ -22,7 +22,10 @@ const SERVER_ROLES = new Set(['control-plane', 'master', 'etcd']);
 
 export function nodeFacts(node: V1Node): NodeFacts {
   const labels = node.metadata?.labels ?? {};
-  const roles = Object.keys(labels).filter((k) => k.startsWith(ROLE_PREFIX)).map((k) => k.slice(ROLE_PREFIX.length)).sort();
+  const roles = Object.keys(labels)
+    .filter((k) => k.startsWith(ROLE_PREFIX))
+    .map((k) => k.slice(ROLE_PREFIX.length))
+    .sort();
   const ready = node.status?.conditions?.find((c) => c.type === 'Ready');
   return {
     name: node.metadata?.name ?? '',
@@ -32,10 +35,19 @@ export function nodeFacts(node: V1Node): NodeFacts {
     ready_reason: ready?.reason,
     kubelet_version: node.status?.nodeInfo?.kubeletVersion ?? '',
     unschedulable: Boolean(node.spec?.unschedulable),
-    taints: (node.spec?.taints ?? []).map((t) => ({ key: t.key, ...(t.value ? { value: t.value } : {}), effect: t.effect })),
+    taints: (node.spec?.taints ?? []).map((t) => ({
+      key: t.key,
+      ...(t.value ? { value: t.value } : {}),
+      effect: t.effect,
+    })),
     labels,
     annotations: node.metadata?.annotations ?? {},
-    conditions: (node.status?.conditions ?? []).map((c) => ({ type: c.type, status: c.status, ...(c.reason ? { reason: c.reason } : {}), ...(c.message ? { message: c.message } : {}) })),
+    conditions: (node.status?.conditions ?? []).map((c) => ({
+      type: c.type,
+      status: c.status,
+      ...(c.reason ? { reason: c.reason } : {}),
+      ...(c.message ? { message: c.message } : {}),
+    })),
     internal_ip: node.status?.addresses?.find((a) => a.type === 'InternalIP')?.address,
   };
 }

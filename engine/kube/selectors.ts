@@ -2,9 +2,13 @@
 // PodDisruptionBudgets: a missing or empty selector matches no pod (registry/core/pod/storage/eviction.go).
 import type { V1LabelSelector } from '@kubernetes/client-node';
 
-export function matchesSelector(labels: Record<string, string> | undefined, selector: V1LabelSelector | undefined): boolean {
+export function matchesSelector(
+  labels: Record<string, string> | undefined,
+  selector: V1LabelSelector | undefined,
+): boolean {
   const l = labels ?? {};
-  if (!selector || (!Object.keys(selector.matchLabels ?? {}).length && !(selector.matchExpressions ?? []).length)) return false;
+  if (!selector || (!Object.keys(selector.matchLabels ?? {}).length && !(selector.matchExpressions ?? []).length))
+    return false;
   for (const [k, v] of Object.entries(selector.matchLabels ?? {})) if (l[k] !== v) return false;
   for (const e of selector.matchExpressions ?? []) {
     const has = Object.prototype.hasOwnProperty.call(l, e.key);

@@ -8,7 +8,8 @@ import { ModuleError } from '../errors.js';
 export type Tunnel = { port: number; close(): Promise<void> };
 
 export async function openTunnel(conn: Connection, host: string, port: number): Promise<Tunnel> {
-  if (!conn.forward) throw new ModuleError(`kube_api_tunnel needs an ssh connection to ${conn.host} (it has a ${conn.kind} connection)`);
+  if (!conn.forward)
+    throw new ModuleError(`kube_api_tunnel needs an ssh connection to ${conn.host} (it has a ${conn.kind} connection)`);
   const forward = conn.forward.bind(conn);
   const sockets = new Set<net.Socket>();
   const server = net.createServer((socket) => {

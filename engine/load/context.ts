@@ -50,7 +50,9 @@ export function warning(ctx: LoadContext, message: string, pos?: SourcePos, hint
 
 /** "import cycle: a.yaml → b.yaml → a.yaml", paths relative to the playbook's directory. */
 export function importCycle(ctx: LoadContext, file: string): string {
-  const chain = [...ctx.stack.slice(ctx.stack.indexOf(file)), file].map((f) => path.relative(ctx.playbookDir, f) || path.basename(f));
+  const chain = [...ctx.stack.slice(ctx.stack.indexOf(file)), file].map(
+    (f) => path.relative(ctx.playbookDir, f) || path.basename(f),
+  );
   return `import cycle: ${chain.join(' → ')}`;
 }
 
@@ -60,6 +62,8 @@ export function handlerNames(raw: unknown): string[] {
   return raw.flatMap((h) => {
     if (!h || typeof h !== 'object') return [];
     const { name, listen } = h as { name?: unknown; listen?: unknown };
-    return [name, ...(Array.isArray(listen) ? (listen as unknown[]) : [listen])].filter((x): x is string => typeof x === 'string');
+    return [name, ...(Array.isArray(listen) ? (listen as unknown[]) : [listen])].filter(
+      (x): x is string => typeof x === 'string',
+    );
   });
 }

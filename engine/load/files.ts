@@ -6,7 +6,10 @@ import { MAX_YAML_BYTES, parseYamlText, type ParsedYaml } from './yaml.js';
 export type ReadResult = { text: string; diagnostics: [] } | { text: undefined; diagnostics: Diagnostic[] };
 
 export function readInputFile(file: string, what = 'file'): ReadResult {
-  const fail = (message: string): ReadResult => ({ text: undefined, diagnostics: [{ severity: 'error', message, pos: { file, line: 1, col: 1 } }] });
+  const fail = (message: string): ReadResult => ({
+    text: undefined,
+    diagnostics: [{ severity: 'error', message, pos: { file, line: 1, col: 1 } }],
+  });
   let size: number;
   try {
     const st = statSync(file);
@@ -16,7 +19,9 @@ export function readInputFile(file: string, what = 'file'): ReadResult {
     return { text: undefined, diagnostics: [{ severity: 'error', message: `${what} not found: ${file}` }] };
   }
   if (size > MAX_YAML_BYTES) {
-    return fail(`file is ${(size / 1024 / 1024).toFixed(1)} MB; herdbook reads YAML files up to ${MAX_YAML_BYTES / 1024 / 1024} MB (is this the right file?)`);
+    return fail(
+      `file is ${(size / 1024 / 1024).toFixed(1)} MB; herdbook reads YAML files up to ${MAX_YAML_BYTES / 1024 / 1024} MB (is this the right file?)`,
+    );
   }
   try {
     return { text: readFileSync(file, 'utf8'), diagnostics: [] };

@@ -29,7 +29,7 @@ export function inheritable(raw: Record<string, unknown>): Inheritable {
 export function located(raw: unknown, file: string, role?: RoleInfo): Located {
   const info = infoOf(raw);
   return {
-    pos: posOf(raw) ?? ({ file, line: 1, col: 1 }),
+    pos: posOf(raw) ?? { file, line: 1, col: 1 },
     fieldPos: { ...(info?.values ?? {}), ...prefixKeys(info?.keys) },
     role,
   };

@@ -38,7 +38,12 @@ export function normalizeTasks(list: unknown, opts: NormalizeOptions): void {
     for (const key of Object.keys(task)) {
       // `cluster_info:` with nothing after it means "no arguments", as in Ansible.
       if (opts.modules.has(key) && task[key] === null) task[key] = {};
-      if (opts.modules.has(key) && !opts.freeForm.has(key) && typeof task[key] === 'string' && /^\s*[\w.-]+=/.test(task[key])) {
+      if (
+        opts.modules.has(key) &&
+        !opts.freeForm.has(key) &&
+        typeof task[key] === 'string' &&
+        /^\s*[\w.-]+=/.test(task[key])
+      ) {
         task[key] = typeArgs(keyValueArgs(task[key]), opts.moduleSchemas?.get(key));
       }
     }
@@ -59,13 +64,17 @@ export function keyValueArgs(text: string): Record<string, string> {
  * `key=value` words are text; like Ansible's argument specs, a module's schema says when one is
  * a number or a flag (verbosity=1, force=yes). Arguments that accept text stay text (mode=0644).
  */
-export function typeArgs(args: Record<string, string>, schema: Record<string, unknown> | undefined): Record<string, unknown> {
+export function typeArgs(
+  args: Record<string, string>,
+  schema: Record<string, unknown> | undefined,
+): Record<string, unknown> {
   const props = (schema?.properties ?? {}) as Record<string, { type?: string | string[] }>;
   const out: Record<string, unknown> = { ...args };
   for (const [k, v] of Object.entries(args)) {
     const types = [props[k]?.type ?? []].flat();
     if (!types.length || types.includes('string')) continue;
-    if ((types.includes('integer') && /^-?\d+$/.test(v)) || (types.includes('number') && /^-?\d+(\.\d+)?$/.test(v))) out[k] = Number(v);
+    if ((types.includes('integer') && /^-?\d+$/.test(v)) || (types.includes('number') && /^-?\d+(\.\d+)?$/.test(v)))
+      out[k] = Number(v);
     else if (types.includes('boolean') && /^(yes|no|true|false|on|off)$/i.test(v)) out[k] = /^(yes|true|on)$/i.test(v);
   }
   return out;

@@ -16,11 +16,20 @@ const isMap = (v: unknown): v is Record<string, unknown> => !!v && typeof v === 
 
 export function loadPlaybookFile(file: string, ctx: LoadContext, from?: SourcePos): Play[] {
   if (ctx.stack.includes(file)) {
-    error(ctx, importCycle(ctx, file), from, 'a playbook cannot import itself, directly or through other playbooks: remove one of these imports');
+    error(
+      ctx,
+      importCycle(ctx, file),
+      from,
+      'a playbook cannot import itself, directly or through other playbooks: remove one of these imports',
+    );
     return [];
   }
   if (from && !existsSync(file)) {
-    error(ctx, `imported playbook not found: ${path.relative(ctx.playbookDir, file)} (relative to the importing playbook)`, from);
+    error(
+      ctx,
+      `imported playbook not found: ${path.relative(ctx.playbookDir, file)} (relative to the importing playbook)`,
+      from,
+    );
     return [];
   }
   const parsed = loadYamlFile(file, 'playbook');
@@ -57,18 +66,27 @@ export function loadPlaybookFile(file: string, ctx: LoadContext, from?: SourcePo
 function buildPlay(raw: Record<string, unknown>, file: string, ctx: LoadContext): Play {
   const baseDir = path.dirname(file);
   const scope: TaskScope = { file, baseDir };
-  const extras: RoleExtras = { handlers: [], declaredHandlers: new Set(handlerNames(raw.handlers)), defaults: {}, vars: {}, loaded: new Set() };
+  const extras: RoleExtras = {
+    handlers: [],
+    declaredHandlers: new Set(handlerNames(raw.handlers)),
+    defaults: {},
+    vars: {},
+    loaded: new Set(),
+  };
   const saved = ctx.roleExtras;
   ctx.roleExtras = extras;
   try {
     const loc = located(raw, file);
-    const roleBlocks = (Array.isArray(raw.roles) ? raw.roles : []).map((r, i) => roleBlock(r, loc.fieldPos.roles ?? loc.pos, raw.roles as unknown[], i, scope, ctx)).filter((b): b is BlockDef => !!b);
+    const roleBlocks = (Array.isArray(raw.roles) ? raw.roles : [])
+      .map((r, i) => roleBlock(r, loc.fieldPos.roles ?? loc.pos, raw.roles as unknown[], i, scope, ctx))
+      .filter((b): b is BlockDef => !!b);
     const preTasks = buildTasks(raw.pre_tasks, scope, ctx);
     const tasks = [...roleBlocks, ...buildTasks(raw.tasks, scope, ctx)];
     const postTasks = buildTasks(raw.post_tasks, scope, ctx);
     const handlers = buildTasks(raw.handlers, scope, ctx).filter((h): h is TaskDef => h.kind === 'task');
     return {
-      name: typeof raw.name === 'string' ? raw.name : String(Array.isArray(raw.hosts) ? raw.hosts.join(',') : raw.hosts),
+      name:
+        typeof raw.name === 'string' ? raw.name : String(Array.isArray(raw.hosts) ? raw.hosts.join(',') : raw.hosts),
       hosts: raw.hosts as string | string[],
       ...inheritable(raw),
       ...loc,
@@ -95,16 +113,38 @@ function buildPlay(raw: Record<string, unknown>, file: string, ctx: LoadContext)
 /** vars_files entries: a path, or a list of paths where the first that exists wins. Others were reported by the schema. */
 function varsFileList(v: unknown): (string | string[])[] {
   if (!Array.isArray(v)) return [];
-  return v.flatMap<string | string[]>((e) => (typeof e === 'string' ? [e] : Array.isArray(e) && e.length && e.every((x) => typeof x === 'string') ? [e] : []));
+  return v.flatMap<string | string[]>((e) =>
+    typeof e === 'string' ? [e] : Array.isArray(e) && e.length && e.every((x) => typeof x === 'string') ? [e] : [],
+  );
 }
 
-function roleBlock(ref: unknown, pos: SourcePos, list: unknown[], i: number, scope: TaskScope, ctx: LoadContext): BlockDef | undefined {
+function roleBlock(
+  ref: unknown,
+  pos: SourcePos,
+  list: unknown[],
+  i: number,
+  scope: TaskScope,
+  ctx: LoadContext,
+): BlockDef | undefined {
   // The role's name as written: the list item, or the value of role:/name: in a mapping.
-  const at = (isMap(ref) ? valuePos(ref, ref.role !== undefined ? 'role' : 'name') : undefined) ?? valuePos(list, i) ?? pos;
+  const at =
+    (isMap(ref) ? valuePos(ref, ref.role !== undefined ? 'role' : 'name') : undefined) ?? valuePos(list, i) ?? pos;
   if (typeof ref === 'string') return loadRoleBlock(ref, { pos: at, scope }, ctx);
   if (!isMap(ref)) return undefined;
   const name = asText(ref.role ?? ref.name ?? '');
-  const reserved = new Set(['role', 'name', 'vars', 'tags', 'when', 'become', 'become_user', 'environment', 'connection', 'remote_user', 'port']);
+  const reserved = new Set([
+    'role',
+    'name',
+    'vars',
+    'tags',
+    'when',
+    'become',
+    'become_user',
+    'environment',
+    'connection',
+    'remote_user',
+    'port',
+  ]);
   // Other keys of a role entry are role parameters, like Ansible's `- { role: x, http_port: 80 }` (keywords such as port are not).
   const params = Object.fromEntries(Object.entries(ref).filter(([k]) => !reserved.has(k)));
   const vars = { ...params, ...(isMap(ref.vars) ? ref.vars : {}) };

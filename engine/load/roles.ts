@@ -12,25 +12,52 @@ import type { RoleInfo } from './model.js';
 const MAIN = ['main.yaml', 'main.yml', 'main'];
 
 export function findRole(name: string, scope: TaskScope, ctx: LoadContext): string | undefined {
-  const dirs = [path.join(ctx.playbookDir, 'roles'), path.join(scope.baseDir, 'roles'), ctx.playbookDir, ...ctx.rolesPath];
+  const dirs = [
+    path.join(ctx.playbookDir, 'roles'),
+    path.join(scope.baseDir, 'roles'),
+    ctx.playbookDir,
+    ...ctx.rolesPath,
+  ];
   if (path.isAbsolute(name)) return isDir(name) ? name : undefined;
-  return dirs.map((d) => path.resolve(d, name)).find((d) => isDir(path.join(d, 'tasks')) || isDir(path.join(d, 'handlers')) || isDir(path.join(d, 'defaults')));
+  return dirs
+    .map((d) => path.resolve(d, name))
+    .find((d) => isDir(path.join(d, 'tasks')) || isDir(path.join(d, 'handlers')) || isDir(path.join(d, 'defaults')));
 }
 
 export type RoleRef = { tasksFrom?: string; pos: SourcePos; scope: TaskScope };
 
 /** The role and its tasks file (main, or tasks_from); undefined, with an error, when it is not found. */
-export function locateRole(name: string, opts: RoleRef, ctx: LoadContext): { role: RoleInfo; tasksFile?: string } | undefined {
+export function locateRole(
+  name: string,
+  opts: RoleRef,
+  ctx: LoadContext,
+): { role: RoleInfo; tasksFile?: string } | undefined {
   const dir = findRole(name, opts.scope, ctx);
   if (!dir) {
     const known = path.join(ctx.playbookDir, 'roles');
     const names = isDir(known) ? readRoleNames(known) : [];
-    const where = ['roles/ next to the playbook', ...(opts.scope.baseDir !== ctx.playbookDir ? [`${path.relative(ctx.playbookDir, path.join(opts.scope.baseDir, 'roles'))}/`] : []), ...ctx.rolesPath];
-    error(ctx, `role '${name}' not found (looked in ${where.join(', ')})`, opts.pos, didYouMean(name, names) ?? 'create roles/<name>/tasks/main.yaml, or set HERDBOOK_ROLES_PATH to the folder that holds your roles');
+    const where = [
+      'roles/ next to the playbook',
+      ...(opts.scope.baseDir !== ctx.playbookDir
+        ? [`${path.relative(ctx.playbookDir, path.join(opts.scope.baseDir, 'roles'))}/`]
+        : []),
+      ...ctx.rolesPath,
+    ];
+    error(
+      ctx,
+      `role '${name}' not found (looked in ${where.join(', ')})`,
+      opts.pos,
+      didYouMean(name, names) ??
+        'create roles/<name>/tasks/main.yaml, or set HERDBOOK_ROLES_PATH to the folder that holds your roles',
+    );
     return undefined;
   }
-  const tasksFile = firstFile(path.join(dir, 'tasks'), opts.tasksFrom ? [`${opts.tasksFrom}.yaml`, `${opts.tasksFrom}.yml`, opts.tasksFrom] : MAIN);
-  if (opts.tasksFrom && !tasksFile) error(ctx, `role '${name}' has no tasks file '${opts.tasksFrom}' in ${path.join(dir, 'tasks')}`, opts.pos);
+  const tasksFile = firstFile(
+    path.join(dir, 'tasks'),
+    opts.tasksFrom ? [`${opts.tasksFrom}.yaml`, `${opts.tasksFrom}.yml`, opts.tasksFrom] : MAIN,
+  );
+  if (opts.tasksFrom && !tasksFile)
+    error(ctx, `role '${name}' has no tasks file '${opts.tasksFrom}' in ${path.join(dir, 'tasks')}`, opts.pos);
   return { role: { name, dir }, tasksFile };
 }
 
@@ -49,7 +76,10 @@ function varsFile(dir: string, ctx: LoadContext): Record<string, unknown> {
   if (!file) return {};
   ctx.files.add(file);
   const parsed = loadYamlFile(file, 'role vars file');
-  ctx.diagnostics.push(...parsed.diagnostics, ...(parsed.value === undefined ? [] : ctx.check('vars', parsed.value, file)));
+  ctx.diagnostics.push(
+    ...parsed.diagnostics,
+    ...(parsed.value === undefined ? [] : ctx.check('vars', parsed.value, file)),
+  );
   return parsed.value && typeof parsed.value === 'object' ? (parsed.value as Record<string, unknown>) : {};
 }
 

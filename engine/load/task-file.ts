@@ -8,9 +8,19 @@ import { loadYamlFile } from './files.js';
 import { normalizeTasks } from './normalize.js';
 
 /** The raw task list of a file, ready to build; undefined when there is nothing to build (a cycle, a parse error, an empty file). */
-export function readTaskFile(file: string, ctx: LoadContext, from?: SourcePos, kind: 'tasks' | 'handlers' = 'tasks'): unknown {
+export function readTaskFile(
+  file: string,
+  ctx: LoadContext,
+  from?: SourcePos,
+  kind: 'tasks' | 'handlers' = 'tasks',
+): unknown {
   if (ctx.stack.includes(file)) {
-    error(ctx, importCycle(ctx, file), from, 'a file cannot import itself, directly or through other files: remove one of these imports');
+    error(
+      ctx,
+      importCycle(ctx, file),
+      from,
+      'a file cannot import itself, directly or through other files: remove one of these imports',
+    );
     return undefined;
   }
   const parsed = loadYamlFile(file, 'task file');
@@ -33,14 +43,22 @@ export function resolveTaskPath(name: string, scope: TaskScope, ctx: LoadContext
 
 function taskPathCandidates(name: string, scope: TaskScope, ctx: LoadContext): string[] {
   if (path.isAbsolute(name)) return [name];
-  return [...new Set([path.resolve(scope.baseDir, name), ...(scope.role ? [path.resolve(scope.role.dir, 'tasks', name)] : []), path.resolve(ctx.playbookDir, name)])];
+  return [
+    ...new Set([
+      path.resolve(scope.baseDir, name),
+      ...(scope.role ? [path.resolve(scope.role.dir, 'tasks', name)] : []),
+      path.resolve(ctx.playbookDir, name),
+    ]),
+  ];
 }
 
 /** resolveTaskPath, or an error at the import naming what was looked for. */
 export function findTaskFile(name: string, scope: TaskScope, ctx: LoadContext, pos: SourcePos): string | undefined {
   const file = resolveTaskPath(name, scope, ctx);
   if (file) return file;
-  const bases = [scope.baseDir, ...(scope.role ? [path.join(scope.role.dir, 'tasks')] : []), ctx.playbookDir].map((d) => (d === ctx.playbookDir ? "the playbook's folder" : `${path.relative(ctx.playbookDir, d)}/`));
+  const bases = [scope.baseDir, ...(scope.role ? [path.join(scope.role.dir, 'tasks')] : []), ctx.playbookDir].map(
+    (d) => (d === ctx.playbookDir ? "the playbook's folder" : `${path.relative(ctx.playbookDir, d)}/`),
+  );
   error(ctx, `task file '${name}' not found (looked from ${[...new Set(bases)].join(' and ')})`, pos);
   return undefined;
 }

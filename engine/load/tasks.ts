@@ -18,7 +18,13 @@ const isMap = (v: unknown): v is Record<string, unknown> => !!v && typeof v === 
 export const RAW_PARAMS = '_raw_params';
 
 /** A task file built into tasks; [] when it cannot be (the reason is in ctx.diagnostics). */
-export function loadTaskFile(file: string, scope: TaskScope, ctx: LoadContext, from?: SourcePos, kind: 'tasks' | 'handlers' = 'tasks'): TaskNode[] {
+export function loadTaskFile(
+  file: string,
+  scope: TaskScope,
+  ctx: LoadContext,
+  from?: SourcePos,
+  kind: 'tasks' | 'handlers' = 'tasks',
+): TaskNode[] {
   const raw = readTaskFile(file, ctx, from, kind);
   if (raw === undefined) return [];
   ctx.stack.push(file);
@@ -30,7 +36,11 @@ export function loadTaskFile(file: string, scope: TaskScope, ctx: LoadContext, f
 }
 
 /** A role's tasks as a block that carries the role (for its files/ and templates/); its handlers join the play once. */
-export function loadRoleBlock(name: string, opts: RoleRef & { vars?: Record<string, unknown> }, ctx: LoadContext): BlockDef | undefined {
+export function loadRoleBlock(
+  name: string,
+  opts: RoleRef & { vars?: Record<string, unknown> },
+  ctx: LoadContext,
+): BlockDef | undefined {
   const found = locateRole(name, opts, ctx);
   if (!found) return undefined;
   const { role, tasksFile } = found;
@@ -41,7 +51,18 @@ export function loadRoleBlock(name: string, opts: RoleRef & { vars?: Record<stri
     const handlers = loadTaskFile(handlersFile, { ...scope, file: handlersFile }, ctx, opts.pos, 'handlers');
     ctx.roleExtras?.handlers.push(...handlers.filter((h): h is TaskDef => h.kind === 'task'));
   }
-  return { kind: 'block', name: `role ${name}`, tags: [], vars: opts.vars, pos: opts.pos, fieldPos: {}, role, block: tasks, rescue: [], always: [] };
+  return {
+    kind: 'block',
+    name: `role ${name}`,
+    tags: [],
+    vars: opts.vars,
+    pos: opts.pos,
+    fieldPos: {},
+    role,
+    block: tasks,
+    rescue: [],
+    always: [],
+  };
 }
 
 export function buildTasks(raw: unknown, scope: TaskScope, ctx: LoadContext): TaskNode[] {
@@ -71,22 +92,51 @@ function buildNode(raw: Record<string, unknown>, scope: TaskScope, ctx: LoadCont
     return b;
   }
   if (raw.import_tasks !== undefined) {
-    const file = typeof raw.import_tasks === 'string' ? findTaskFile(raw.import_tasks, scope, ctx, loc.fieldPos.import_tasks ?? loc.pos) : undefined;
-    const tasks = file ? loadTaskFile(file, { ...scope, file, baseDir: path.dirname(file) }, ctx, loc.fieldPos.import_tasks) : [];
-    return { kind: 'block', name: raw.name as string | undefined, ...inheritable(raw), ...loc, block: tasks, rescue: [], always: [] };
+    const file =
+      typeof raw.import_tasks === 'string'
+        ? findTaskFile(raw.import_tasks, scope, ctx, loc.fieldPos.import_tasks ?? loc.pos)
+        : undefined;
+    const tasks = file
+      ? loadTaskFile(file, { ...scope, file, baseDir: path.dirname(file) }, ctx, loc.fieldPos.import_tasks)
+      : [];
+    return {
+      kind: 'block',
+      name: raw.name as string | undefined,
+      ...inheritable(raw),
+      ...loc,
+      block: tasks,
+      rescue: [],
+      always: [],
+    };
   }
   if (raw.include_tasks !== undefined) return buildInclude(raw, scope, ctx, loc);
   for (const kind of ['import_role', 'include_role'] as const) {
     if (raw[kind] !== undefined && isMap(raw[kind])) {
       const call = raw[kind];
-      const block = loadRoleBlock(String(call.name), { tasksFrom: call.tasks_from as string | undefined, pos: loc.fieldPos[kind] ?? loc.pos, scope }, ctx);
-      return block ? { ...block, ...inheritable(raw), tags: [...block.tags, ...inheritable(raw).tags], name: (raw.name as string | undefined) ?? block.name } : undefined;
+      const block = loadRoleBlock(
+        String(call.name),
+        { tasksFrom: call.tasks_from as string | undefined, pos: loc.fieldPos[kind] ?? loc.pos, scope },
+        ctx,
+      );
+      return block
+        ? {
+            ...block,
+            ...inheritable(raw),
+            tags: [...block.tags, ...inheritable(raw).tags],
+            name: (raw.name as string | undefined) ?? block.name,
+          }
+        : undefined;
     }
   }
   return buildTask(raw, scope, ctx, loc);
 }
 
-function buildInclude(raw: Record<string, unknown>, scope: TaskScope, ctx: LoadContext, loc: ReturnType<typeof located>): IncludeDef {
+function buildInclude(
+  raw: Record<string, unknown>,
+  scope: TaskScope,
+  ctx: LoadContext,
+  loc: ReturnType<typeof located>,
+): IncludeDef {
   const spec = raw.include_tasks;
   const named = isMap(spec) ? spec.file : spec;
   // A file name of the wrong type was reported by the schema check; there is nothing to load.
@@ -102,7 +152,13 @@ function buildInclude(raw: Record<string, unknown>, scope: TaskScope, ctx: LoadC
   };
   if (fileName && !isTemplateText(fileName)) {
     const file = findTaskFile(fileName, scope, ctx, loc.fieldPos.include_tasks ?? loc.pos);
-    if (file) node.preloaded = loadTaskFile(file, { ...scope, file, baseDir: path.dirname(file) }, ctx, loc.fieldPos.include_tasks);
+    if (file)
+      node.preloaded = loadTaskFile(
+        file,
+        { ...scope, file, baseDir: path.dirname(file) },
+        ctx,
+        loc.fieldPos.include_tasks,
+      );
   }
   return node;
 }
@@ -122,23 +178,43 @@ function loopFields(raw: Record<string, unknown>): Pick<TaskDef, 'loop' | 'loopF
   };
 }
 
-function buildTask(raw: Record<string, unknown>, scope: TaskScope, ctx: LoadContext, loc: ReturnType<typeof located>): TaskDef | undefined {
+function buildTask(
+  raw: Record<string, unknown>,
+  scope: TaskScope,
+  ctx: LoadContext,
+  loc: ReturnType<typeof located>,
+): TaskDef | undefined {
   const keys = Object.keys(raw);
   const modules = keys.filter((k) => ctx.modules.has(k));
   const unknown = keys.filter((k) => !ctx.modules.has(k) && !ctx.keywords.has(k));
   if (modules.length > 1) {
-    error(ctx, `a task runs one module, this one names ${modules.length}: ${modules.map((m) => `'${m}'`).join(' and ')}`, loc.fieldPos[`key:${modules[1]}`] ?? loc.pos, 'split it into two tasks');
+    error(
+      ctx,
+      `a task runs one module, this one names ${modules.length}: ${modules.map((m) => `'${m}'`).join(' and ')}`,
+      loc.fieldPos[`key:${modules[1]}`] ?? loc.pos,
+      'split it into two tasks',
+    );
     return undefined;
   }
   if (modules.length === 0) {
     // Unknown keys are reported by the schema check with a did-you-mean.
-    if (!unknown.length) error(ctx, `task${raw.name ? ` '${asText(raw.name)}'` : ''} has no module (e.g. command:, copy:, drain:)`, loc.pos);
+    if (!unknown.length)
+      error(
+        ctx,
+        `task${raw.name ? ` '${asText(raw.name)}'` : ''} has no module (e.g. command:, copy:, drain:)`,
+        loc.pos,
+      );
     return undefined;
   }
   const module = modules[0];
   let args = raw[module];
   // `command: touch x` with `args: {creates: x}`: the string stays, under Ansible's name for it.
-  if (isMap(raw.args)) args = isMap(args) ? { ...raw.args, ...args } : args === null || args === undefined ? raw.args : { ...raw.args, [RAW_PARAMS]: args };
+  if (isMap(raw.args))
+    args = isMap(args)
+      ? { ...raw.args, ...args }
+      : args === null || args === undefined
+        ? raw.args
+        : { ...raw.args, [RAW_PARAMS]: args };
   return {
     kind: 'task',
     name: raw.name as string | undefined,

@@ -18,7 +18,10 @@ export function loadVarsDir(dir: string): VarsDir {
     if (entry.startsWith('.') || IGNORED.test(entry)) continue;
     const full = path.join(dir, entry);
     const files = statSync(full).isDirectory()
-      ? readdirSync(full).sort().filter((f) => !f.startsWith('.') && !IGNORED.test(f)).map((f) => path.join(full, f))
+      ? readdirSync(full)
+          .sort()
+          .filter((f) => !f.startsWith('.') && !IGNORED.test(f))
+          .map((f) => path.join(full, f))
       : [full];
     const name = statSync(full).isDirectory() ? entry : entry.replace(VAR_EXT, '');
     for (const f of files) {
@@ -27,7 +30,11 @@ export function loadVarsDir(dir: string): VarsDir {
       diagnostics.push(...parsed.diagnostics);
       if (parsed.value === null || parsed.value === undefined) continue;
       if (typeof parsed.value !== 'object' || Array.isArray(parsed.value)) {
-        diagnostics.push({ severity: 'error', message: 'a vars file must be a mapping of variable names to values', pos: { file: f, line: 1, col: 1 } });
+        diagnostics.push({
+          severity: 'error',
+          message: 'a vars file must be a mapping of variable names to values',
+          pos: { file: f, line: 1, col: 1 },
+        });
         continue;
       }
       byName.set(name, { ...(byName.get(name) ?? {}), ...(parsed.value as Record<string, unknown>) });

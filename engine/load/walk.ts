@@ -17,7 +17,8 @@ export function walkTasks(nodes: readonly TaskNode[], visit: Visit, parents: Tas
 }
 
 export function walkPlay(play: Play, visit: Visit): void {
-  for (const section of [play.preTasks, play.tasks, play.postTasks, play.handlers as TaskNode[]]) walkTasks(section, visit);
+  for (const section of [play.preTasks, play.tasks, play.postTasks, play.handlers as TaskNode[]])
+    walkTasks(section, visit);
 }
 
 export function isTask(n: TaskNode): n is TaskDef {

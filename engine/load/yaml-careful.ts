@@ -28,9 +28,18 @@ export function carefulParse(file: string, text: string, maxValues = 500_000): P
   };
   // One error per line: the parser's later complaints about the same line are its own confusion.
   const lines = new Set<number>();
-  const problems = [...doc.errors.map((e) => ({ e, severity: 'error' as const })), ...doc.warnings.map((e) => ({ e, severity: e.code === 'TAG_RESOLVE_FAILED' ? ('error' as const) : ('warning' as const) }))];
+  const problems = [
+    ...doc.errors.map((e) => ({ e, severity: 'error' as const })),
+    ...doc.warnings.map((e) => ({
+      e,
+      severity: e.code === 'TAG_RESOLVE_FAILED' ? ('error' as const) : ('warning' as const),
+    })),
+  ];
   for (const { e, severity } of problems) {
-    const p = e.code === 'TAG_RESOLVE_FAILED' ? unknownTag(e.message, e.pos[0]) : explainYamlError({ code: e.code, message: e.message, offset: e.pos[0] }, text, doc);
+    const p =
+      e.code === 'TAG_RESOLVE_FAILED'
+        ? unknownTag(e.message, e.pos[0])
+        : explainYamlError({ code: e.code, message: e.message, offset: e.pos[0] }, text, doc);
     const pos = posAt(p.offset);
     if (lines.has(pos.line)) continue;
     lines.add(pos.line);
@@ -38,13 +47,33 @@ export function carefulParse(file: string, text: string, maxValues = 500_000): P
   }
   if (diagnostics.some((d) => d.severity === 'error')) return { file, text, value: undefined, diagnostics };
 
-  const ctx: Walk = { lib: yamlLib(), posAt, text, limit: maxValues, budget: maxValues, anchors: new Map(), problems: diagnostics };
+  const ctx: Walk = {
+    lib: yamlLib(),
+    posAt,
+    text,
+    limit: maxValues,
+    budget: maxValues,
+    anchors: new Map(),
+    problems: diagnostics,
+  };
   try {
     const value = toValue(doc.contents, ctx);
     return { file, text, value: diagnostics.some((d) => d.severity === 'error') ? undefined : value, diagnostics };
   } catch (e) {
     if (e instanceof ExpansionError) {
-      return { file, text, value: undefined, diagnostics: [{ severity: 'error', message: e.message, pos: e.pos, hint: e.message.includes('alias') ? 'use fewer nested aliases (*name), or write the values out' : undefined }] };
+      return {
+        file,
+        text,
+        value: undefined,
+        diagnostics: [
+          {
+            severity: 'error',
+            message: e.message,
+            pos: e.pos,
+            hint: e.message.includes('alias') ? 'use fewer nested aliases (*name), or write the values out' : undefined,
+          },
+        ],
+      };
     }
     throw e;
   }
@@ -55,12 +84,19 @@ function unknownTag(message: string, offset: number): YamlProblem {
   return {
     message: `unknown YAML tag ${tag}`,
     offset,
-    hint: tag === '!vault' ? 'herdbook does not decrypt Ansible Vault values; pass secrets with -e @file or environment variables' : 'remove the tag: herdbook reads plain YAML values',
+    hint:
+      tag === '!vault'
+        ? 'herdbook does not decrypt Ansible Vault values; pass secrets with -e @file or environment variables'
+        : 'remove the tag: herdbook reads plain YAML values',
   };
 }
 
 class ExpansionError extends HerdbookError {
-  constructor(readonly pos: SourcePos, limit: number, viaAlias = false) {
+  constructor(
+    readonly pos: SourcePos,
+    limit: number,
+    viaAlias = false,
+  ) {
     super(
       'E_YAML_SIZE',
       viaAlias
@@ -88,7 +124,11 @@ function toValue(node: Node | Alias | null, w: Walk): unknown {
   if (isAlias(node)) {
     const target = w.anchors.get(node.source);
     if (!target) {
-      w.problems.push({ severity: 'error', message: `alias *${node.source} names no anchor &${node.source} written before it`, pos: w.posAt(node.range?.[0] ?? 0) });
+      w.problems.push({
+        severity: 'error',
+        message: `alias *${node.source} names no anchor &${node.source} written before it`,
+        pos: w.posAt(node.range?.[0] ?? 0),
+      });
       return null;
     }
     // Re-walk the anchored node so the expansion is counted against the budget. The error
@@ -116,7 +156,12 @@ function toValue(node: Node | Alias | null, w: Walk): unknown {
   if (isMap(node)) {
     const start = node.range?.[0] ?? 0;
     if (node.flow && w.text.startsWith('{{', start)) {
-      w.problems.push({ severity: 'error', message: "a value that starts with '{{' must be quoted in YAML", pos: w.posAt(start), hint: `write "${w.text.slice(start, w.text.indexOf('}}', start) + 2 || start + 10)}"` });
+      w.problems.push({
+        severity: 'error',
+        message: "a value that starts with '{{' must be quoted in YAML",
+        pos: w.posAt(start),
+        hint: `write "${w.text.slice(start, w.text.indexOf('}}', start) + 2 || start + 10)}"`,
+      });
       return null;
     }
     const out: Record<string, unknown> = {};
@@ -136,7 +181,8 @@ function toValue(node: Node | Alias | null, w: Walk): unknown {
       info.values![key] = w.posAt(empty ? (keyNode?.range?.[0] ?? 0) : (vn.range?.[0] ?? keyNode?.range?.[0] ?? 0));
       const v = toValue(pair.value as Node | null, w);
       // An own property, as YAML means it: assigning '__proto__' would change the prototype.
-      if (key === '__proto__') Object.defineProperty(out, key, { value: v, enumerable: true, writable: true, configurable: true });
+      if (key === '__proto__')
+        Object.defineProperty(out, key, { value: v, enumerable: true, writable: true, configurable: true });
       else out[key] = v;
     }
     attachInfo(out, info);
@@ -171,6 +217,7 @@ const PYYAML_BOOL = /^(?:yes|Yes|YES|no|No|NO|true|True|TRUE|false|False|FALSE|o
 
 function scalarValue(node: Scalar): unknown {
   const source = (node as Scalar & { source?: string }).source;
-  if (typeof node.value === 'boolean' && node.type === 'PLAIN' && source !== undefined && !PYYAML_BOOL.test(source)) return source;
+  if (typeof node.value === 'boolean' && node.type === 'PLAIN' && source !== undefined && !PYYAML_BOOL.test(source))
+    return source;
   return node.value;
 }

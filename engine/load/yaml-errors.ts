@@ -12,7 +12,8 @@ export type YamlProblem = { message: string; offset: number; hint?: string };
 
 type RawError = { code: string; message: string; offset: number };
 
-const INDENT_HINT = 'keys of one mapping start at the same column, and list items start with "- " at the same column; indent with spaces';
+const INDENT_HINT =
+  'keys of one mapping start at the same column, and list items start with "- " at the same column; indent with spaces';
 
 export function explainYamlError(e: RawError, text: string, doc: Document): YamlProblem {
   const first = e.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '');
@@ -22,24 +23,53 @@ export function explainYamlError(e: RawError, text: string, doc: Document): Yaml
     case 'DUPLICATE_KEY':
       return duplicateKey(e.offset, text, doc);
     case 'MULTIPLE_DOCS':
-      return { message: 'this file holds more than one YAML document (a second "---"); put each playbook or vars file in its own file', offset: e.offset };
+      return {
+        message:
+          'this file holds more than one YAML document (a second "---"); put each playbook or vars file in its own file',
+        offset: e.offset,
+      };
     case 'MULTILINE_IMPLICIT_KEY':
       return { message: "expected 'key: value' here: is a ':' missing on this line?", offset: e.offset };
     case 'BLOCK_IN_FLOW':
-      return unclosedFlow(e.offset, text) ?? { message: "a '- ' list or a 'key:' block cannot be written inside [ ] or { }", offset: e.offset };
+      return (
+        unclosedFlow(e.offset, text) ?? {
+          message: "a '- ' list or a 'key:' block cannot be written inside [ ] or { }",
+          offset: e.offset,
+        }
+      );
     case 'BLOCK_AS_IMPLICIT_KEY':
       if (/compact mappings/.test(first)) {
-        return { message: "a second 'key:' on the same line: a value cannot itself be a mapping written on one line", offset: e.offset, hint: 'quote the value ("b: c") or put the inner mapping on its own, more indented, lines' };
+        return {
+          message: "a second 'key:' on the same line: a value cannot itself be a mapping written on one line",
+          offset: e.offset,
+          hint: 'quote the value ("b: c") or put the inner mapping on its own, more indented, lines',
+        };
       }
-      return { message: 'bad indentation: this line does not line up with the lines above it', offset: lineContentStart(text, e.offset), hint: INDENT_HINT };
+      return {
+        message: 'bad indentation: this line does not line up with the lines above it',
+        offset: lineContentStart(text, e.offset),
+        hint: INDENT_HINT,
+      };
     case 'BAD_INDENT':
-      if (/^Flow (sequence|map)/.test(first)) return unclosedFlow(e.offset, text) ?? { message: `${first}`, offset: e.offset };
-      return { message: 'bad indentation: all keys of a mapping must start at the same column', offset: lineContentStart(text, e.offset), hint: INDENT_HINT };
+      if (/^Flow (sequence|map)/.test(first))
+        return unclosedFlow(e.offset, text) ?? { message: `${first}`, offset: e.offset };
+      return {
+        message: 'bad indentation: all keys of a mapping must start at the same column',
+        offset: lineContentStart(text, e.offset),
+        hint: INDENT_HINT,
+      };
     case 'MISSING_CHAR':
       if (/quote/.test(first)) return unclosedQuote(e.offset, doc, first.includes('"') ? '"' : "'");
-      if (/^Flow (sequence|map) must end/.test(first)) return unclosedFlow(e.offset, text) ?? { message: first, offset: e.offset };
-      if (/without - indicator/.test(first)) return { message: 'bad indentation: this line does not line up with the lines above it', offset: lineContentStart(text, e.offset), hint: INDENT_HINT };
-      if (/followed by map values/.test(first)) return { message: "expected ':' after this key", offset: lineContentStart(text, e.offset) };
+      if (/^Flow (sequence|map) must end/.test(first))
+        return unclosedFlow(e.offset, text) ?? { message: first, offset: e.offset };
+      if (/without - indicator/.test(first))
+        return {
+          message: 'bad indentation: this line does not line up with the lines above it',
+          offset: lineContentStart(text, e.offset),
+          hint: INDENT_HINT,
+        };
+      if (/followed by map values/.test(first))
+        return { message: "expected ':' after this key", offset: lineContentStart(text, e.offset) };
       return { message: first, offset: e.offset };
     default:
       return { message: first.charAt(0).toLowerCase() + first.slice(1), offset: e.offset };
@@ -77,7 +107,11 @@ function duplicateKey(offset: number, text: string, doc: Document): YamlProblem 
   });
   if (!found) return { message: 'this key appears twice in the same mapping', offset, hint: 'keep one of them' };
   const line = text.slice(0, found.firstOffset).split('\n').length;
-  return { message: `key '${found.key}' appears twice in this mapping (first on line ${line})`, offset, hint: 'a key may appear only once in a mapping: keep one of them' };
+  return {
+    message: `key '${found.key}' appears twice in this mapping (first on line ${line})`,
+    offset,
+    hint: 'a key may appear only once in a mapping: keep one of them',
+  };
 }
 
 /** The '[' or '{' still open at `offset`: quotes and comments skipped, brackets counted. */
@@ -117,5 +151,8 @@ function unclosedQuote(offset: number, doc: Document, q: string): YamlProblem {
       if (r && node.type === type && r[0] < offset && r[1] >= offset - 1) start = r[0];
     },
   });
-  return { message: `this ${q === '"' ? 'double' : 'single'}-quoted string is never closed: add the closing ${q}`, offset: start ?? offset };
+  return {
+    message: `this ${q === '"' ? 'double' : 'single'}-quoted string is never closed: add the closing ${q}`,
+    offset: start ?? offset,
+  };
 }

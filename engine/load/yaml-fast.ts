@@ -12,7 +12,11 @@ type Frame = { start: number; end: number; kids: Frame[]; result?: unknown };
 // js-yaml reads `]#` and `"#` as a comment, which YAML refuses: the careful path reports those.
 const LENIENT = /["'\]}]#/;
 
-export function fastYaml(text: string, posAt: (offset: number) => SourcePos, maxValues: number): { value: unknown } | undefined {
+export function fastYaml(
+  text: string,
+  posAt: (offset: number) => SourcePos,
+  maxValues: number,
+): { value: unknown } | undefined {
   // js-yaml drops a byte-order mark and its offsets shift.
   if (text.charCodeAt(0) === 0xfeff || LENIENT.test(text)) return undefined;
   const { lib, schema } = jsyaml();
@@ -81,7 +85,14 @@ function spansLines(f: Frame, text: string): boolean {
 function isEmpty(text: string, i: number): boolean {
   const c = contentStart(text, i);
   const skipped = text.slice(i, c);
-  return c >= text.length || skipped.includes('\n') || skipped.includes('#') || text[c] === '}' || text[c] === ']' || text[c] === ',';
+  return (
+    c >= text.length ||
+    skipped.includes('\n') ||
+    skipped.includes('#') ||
+    text[c] === '}' ||
+    text[c] === ']' ||
+    text[c] === ','
+  );
 }
 
 /** Attach positions from the frames to the value, checking every frame against the value it made. */
@@ -114,7 +125,16 @@ function align(frame: Frame, value: unknown, w: Align): boolean {
     const kf = kids[j++];
     // Keys must be plain words: 'null', '' and numbers that are not finite print differently in
     // the careful path, and '<<' is a merge key there.
-    if (!kf || k === 'null' || k === '' || k === '<<' || k === '__proto__' || (kf.result !== null && typeof kf.result === 'object') || String(kf.result) !== k) return false;
+    if (
+      !kf ||
+      k === 'null' ||
+      k === '' ||
+      k === '<<' ||
+      k === '__proto__' ||
+      (kf.result !== null && typeof kf.result === 'object') ||
+      String(kf.result) !== k
+    )
+      return false;
     if (typeof kf.result === 'number' && !Number.isFinite(kf.result)) return false;
     const keyAt = w.posAt(contentStart(w.text, kf.start));
     info.keys![k] = keyAt;

@@ -5,9 +5,15 @@ import { HerdbookError } from '../errors.js';
 
 type JsYamlState = { position: number; result: unknown };
 export type JsYaml = {
-  load(text: string, opts: { schema: unknown; listener: (event: 'open' | 'close', state: JsYamlState) => void; json?: boolean }): unknown;
+  load(
+    text: string,
+    opts: { schema: unknown; listener: (event: 'open' | 'close', state: JsYamlState) => void; json?: boolean },
+  ): unknown;
   FAILSAFE_SCHEMA: { extend(types: { implicit: unknown[] }): unknown };
-  Type: new (tag: string, opts: { kind: 'scalar'; resolve(data: string): boolean; construct(data: string): unknown }) => unknown;
+  Type: new (
+    tag: string,
+    opts: { kind: 'scalar'; resolve(data: string): boolean; construct(data: string): unknown },
+  ) => unknown;
 };
 
 const require = createRequire(import.meta.url);
@@ -21,14 +27,18 @@ const RESOLVERS: [RegExp, (s: string) => unknown][] = [
   [/^[-+]?0[0-7_]+$/, (s) => int(s, 1, 8)],
   [/^[-+]?[0-9][0-9_]*$/, (s) => int(s, 0, 10)],
   [/^[-+]?0x[0-9a-fA-F_]+$/, (s) => int(s, 2, 16)],
-  [/^(?:[-+]?\.(?:inf|Inf|INF)|\.nan|\.NaN|\.NAN)$/, (s) => (s.slice(-3).toLowerCase() === 'nan' ? NaN : s[0] === '-' ? -Infinity : Infinity)],
+  [
+    /^(?:[-+]?\.(?:inf|Inf|INF)|\.nan|\.NaN|\.NAN)$/,
+    (s) => (s.slice(-3).toLowerCase() === 'nan' ? NaN : s[0] === '-' ? -Infinity : Infinity),
+  ],
   [/^[-+]?(?:[0-9][0-9_]*)?(?:\.[0-9_]*)?[eE][-+]?[0-9]+$/, (s) => parseFloat(s.replace(/_/g, ''))],
   [/^[-+]?(?:[0-9][0-9_]*)?\.[0-9_]*$/, (s) => parseFloat(s.replace(/_/g, ''))],
   [/^[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+$/, sexagesimal],
   [/^[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+\.[0-9_]*$/, sexagesimal],
 ];
 // Dates (YYYY-MM-DD[ hh:mm:ss[.s][tz]]) become Date objects in the `yaml` library: leave those to it.
-const TIMESTAMP = /^[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}(?:(?:t|T|[ \t]+)[0-9]{1,2}:[0-9]{1,2}:[0-9]{1,2}(?:\.[0-9]+)?(?:[ \t]*(?:Z|[-+][012]?[0-9](?::[0-9]{2})?))?)?$/;
+const TIMESTAMP =
+  /^[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}(?:(?:t|T|[ \t]+)[0-9]{1,2}:[0-9]{1,2}:[0-9]{1,2}(?:\.[0-9]+)?(?:[ \t]*(?:Z|[-+][012]?[0-9](?::[0-9]{2})?))?)?$/;
 
 function int(s: string, offset: number, radix: number): number {
   const sign = s[0];
@@ -40,7 +50,10 @@ function int(s: string, offset: number, radix: number): number {
 function sexagesimal(s: string): number {
   const sign = s[0];
   const parts = sign === '-' || sign === '+' ? s.substring(1) : s;
-  const n = parts.replace(/_/g, '').split(':').reduce((acc, p) => acc * 60 + Number(p), 0);
+  const n = parts
+    .replace(/_/g, '')
+    .split(':')
+    .reduce((acc, p) => acc * 60 + Number(p), 0);
   return sign === '-' ? -n : n;
 }
 

@@ -17,7 +17,8 @@ export function parseYamlText(file: string, text: string): ParsedYaml {
   const diagnostics: Diagnostic[] = [];
   const at = (line: number, col: number): SourcePos => ({ file, line, col });
   const refusal = refuseText(text);
-  if (refusal) return { file, text, value: undefined, diagnostics: [{ severity: 'error', message: refusal, pos: at(1, 1) }] };
+  if (refusal)
+    return { file, text, value: undefined, diagnostics: [{ severity: 'error', message: refusal, pos: at(1, 1) }] };
 
   const fast = fastYaml(text, lineIndex(file, text), MAX_EXPANDED_NODES);
   if (fast) return { file, text, value: fast.value, diagnostics };

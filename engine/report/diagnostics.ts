@@ -4,7 +4,13 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Diagnostic } from '../errors.js';
 
-export type Paint = { red(s: string): string; yellow(s: string): string; dim(s: string): string; cyan(s: string): string; bold(s: string): string };
+export type Paint = {
+  red(s: string): string;
+  yellow(s: string): string;
+  dim(s: string): string;
+  cyan(s: string): string;
+  bold(s: string): string;
+};
 export const NO_PAINT: Paint = { red: (s) => s, yellow: (s) => s, dim: (s) => s, cyan: (s) => s, bold: (s) => s };
 
 export function displayPath(file: string, cwd = process.cwd()): string {
@@ -15,7 +21,11 @@ export function displayPath(file: string, cwd = process.cwd()): string {
 // eslint-disable-next-line no-control-regex -- control characters are what tells a binary file
 const BINARY = /[\u0000-\u0008\u000e-\u001f\ufffd]/;
 
-export function formatDiagnostic(d: Diagnostic, paint: Paint = NO_PAINT, lines?: (file: string) => string[] | undefined): string {
+export function formatDiagnostic(
+  d: Diagnostic,
+  paint: Paint = NO_PAINT,
+  lines?: (file: string) => string[] | undefined,
+): string {
   const label = d.severity === 'error' ? paint.red('error') : paint.yellow('warning');
   const where = d.pos ? `${displayPath(d.pos.file)}:${d.pos.line}:${d.pos.col}: ` : '';
   const out = [`${paint.bold(where)}${label}: ${d.message}`];

@@ -4,7 +4,16 @@ import type { FileDiff } from '../module.js';
 
 export type Status = 'ok' | 'changed' | 'skipped' | 'failed' | 'unreachable' | 'unknown';
 
-export type HostCounts = { ok: number; changed: number; unreachable: number; failed: number; skipped: number; rescued: number; ignored: number; unknown: number };
+export type HostCounts = {
+  ok: number;
+  changed: number;
+  unreachable: number;
+  failed: number;
+  skipped: number;
+  rescued: number;
+  ignored: number;
+  unknown: number;
+};
 
 export type RunEvent =
   | { type: 'run_start'; playbooks: string[]; check: boolean; diff: boolean; time: string }

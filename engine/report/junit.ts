@@ -8,7 +8,10 @@ type Case = { play: string; name: string; host: string; seconds: number; status:
 // XML 1.0 forbids these control characters, even escaped: they are removed.
 // eslint-disable-next-line no-control-regex -- they are what it looks for
 const NOT_XML = /[\u0000-\u0008\u000b\u000c\u000e-\u001f]/g;
-const xml = (s: string) => s.replace(/[<>&"']/g, (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', '"': '&quot;', "'": '&apos;' })[c]!).replace(NOT_XML, '');
+const xml = (s: string) =>
+  s
+    .replace(/[<>&"']/g, (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', '"': '&quot;', "'": '&apos;' })[c]!)
+    .replace(NOT_XML, '');
 
 export function renderJunit(cases: Case[], stopped?: string): string {
   const plays = [...new Set(cases.map((c) => c.play))];
@@ -22,10 +25,15 @@ export function renderJunit(cases: Case[], stopped?: string): string {
       .map((c) => {
         const open = `    <testcase classname="${xml(c.host)}" name="${xml(`${c.name} [${c.host}]`)}" time="${c.seconds.toFixed(3)}" file="${xml(c.where)}">`;
         const inner =
-          c.status === 'failed' ? `\n      <failure message="${xml(c.msg ?? 'failed')}">${xml(c.msg ?? '')}</failure>\n    `
-          : c.status === 'unreachable' ? `\n      <error type="unreachable" message="${xml(c.msg ?? 'unreachable')}">${xml(c.msg ?? '')}</error>\n    `
-          : c.status === 'skipped' ? `\n      <skipped message="${xml(c.msg ?? 'skipped')}"/>\n    `
-          : c.msg ? `\n      <system-out>${xml(`${c.status}: ${c.msg}`)}</system-out>\n    ` : '';
+          c.status === 'failed'
+            ? `\n      <failure message="${xml(c.msg ?? 'failed')}">${xml(c.msg ?? '')}</failure>\n    `
+            : c.status === 'unreachable'
+              ? `\n      <error type="unreachable" message="${xml(c.msg ?? 'unreachable')}">${xml(c.msg ?? '')}</error>\n    `
+              : c.status === 'skipped'
+                ? `\n      <skipped message="${xml(c.msg ?? 'skipped')}"/>\n    `
+                : c.msg
+                  ? `\n      <system-out>${xml(`${c.status}: ${c.msg}`)}</system-out>\n    `
+                  : '';
         return `${open}${inner}</testcase>`;
       })
       .join('\n');
@@ -40,7 +48,16 @@ export function junitReporter(file: string): Reporter {
   let stopped: string | undefined;
   return {
     emit(e: RunEvent) {
-      if (e.type === 'task_result') cases.push({ play: e.play, name: e.task, host: e.host, seconds: e.duration_ms / 1000, status: e.ignored ? 'ok' : e.status, msg: e.msg, where: e.where });
+      if (e.type === 'task_result')
+        cases.push({
+          play: e.play,
+          name: e.task,
+          host: e.host,
+          seconds: e.duration_ms / 1000,
+          status: e.ignored ? 'ok' : e.status,
+          msg: e.msg,
+          where: e.where,
+        });
       if (e.type === 'recap') stopped = e.stopped_reason;
     },
     async close() {

@@ -37,11 +37,20 @@ export function plainReporter(write: (text: string) => void, paint: Paint, opts:
       switch (e.type) {
         case 'run_start':
           check = e.check;
-          if (check) write(paint.yellow('DRY RUN (--check): nothing will be changed; "would change" lines say what a real run would do'));
+          if (check)
+            write(
+              paint.yellow(
+                'DRY RUN (--check): nothing will be changed; "would change" lines say what a real run would do',
+              ),
+            );
           break;
         case 'play_start':
           hostWidth = Math.max(8, ...e.hosts.map((h) => h.length));
-          write(paint.bold(`\nPLAY ${e.play}  (${e.hosts.length} host${e.hosts.length === 1 ? '' : 's'}${e.batches > 1 ? `, ${e.batches} batches` : ''})`));
+          write(
+            paint.bold(
+              `\nPLAY ${e.play}  (${e.hosts.length} host${e.hosts.length === 1 ? '' : 's'}${e.batches > 1 ? `, ${e.batches} batches` : ''})`,
+            ),
+          );
           break;
         case 'batch_start':
           if (e.of > 1) write(paint.bold(`batch ${e.batch}/${e.of}: ${e.hosts.join(', ')}`));
@@ -55,7 +64,8 @@ export function plainReporter(write: (text: string) => void, paint: Paint, opts:
           const who = e.delegated_to ? `${e.host} -> ${e.delegated_to}` : e.host;
           let line = `${paintStatus(word, paint)}  ${who.padEnd(hostWidth)}  ${e.task}${e.handler ? ' (handler)' : ''}${item}  (${(e.duration_ms / 1000).toFixed(1)}s)`;
           if (e.msg && e.status !== 'skipped') line += `\n${indent(e.msg)}`;
-          for (const i of e.items ?? []) line += `\n${INDENT}${paint.dim('item')} ${i.label}: ${statusText(i.status, check, paint)}${i.msg ? `  ${i.msg.split('\n').join(`\n${INDENT}  `)}` : ''}`;
+          for (const i of e.items ?? [])
+            line += `\n${INDENT}${paint.dim('item')} ${i.label}: ${statusText(i.status, check, paint)}${i.msg ? `  ${i.msg.split('\n').join(`\n${INDENT}  `)}` : ''}`;
           write(line);
           for (const d of e.diff ?? []) write(renderDiff(d, paint));
           if (e.stdout) write(paint.dim(`  stdout: ${e.stdout}`));

@@ -8,7 +8,13 @@ import { statusWord } from './plain.js';
 import { formatRecap } from './recap.js';
 
 type Result = Extract<RunEvent, { type: 'task_result' }>;
-type Slot = { resolve(r: Result | undefined): void; promise: Promise<Result | undefined>; settled: boolean; setOutput?: (s: string) => void; pending?: string };
+type Slot = {
+  resolve(r: Result | undefined): void;
+  promise: Promise<Result | undefined>;
+  settled: boolean;
+  setOutput?: (s: string) => void;
+  pending?: string;
+};
 
 /** Above this many hosts a task shows one summary row instead of a row per host. */
 const MAX_ROWS = 40;
@@ -46,7 +52,13 @@ export function ttyReporter(write: (text: string) => void, paint: Paint): Report
   const word = (r: Result) => {
     const w = statusWord(r, check);
     const text = `${w} (${(r.duration_ms / 1000).toFixed(1)}s)${r.msg && r.status !== 'ok' && r.status !== 'skipped' ? `: ${r.msg.split('\n')[0]}` : ''}`;
-    return w === 'failed' || w === 'unreachable' ? paint.red(text) : w === 'changed' || w === 'would change' ? paint.yellow(text) : w === 'skipped' ? paint.dim(text) : text;
+    return w === 'failed' || w === 'unreachable'
+      ? paint.red(text)
+      : w === 'changed' || w === 'would change'
+        ? paint.yellow(text)
+        : w === 'skipped'
+          ? paint.dim(text)
+          : text;
   };
   return {
     emit(e) {
@@ -56,7 +68,13 @@ export function ttyReporter(write: (text: string) => void, paint: Paint): Report
           if (check) later(() => write(paint.yellow('DRY RUN (--check): nothing will be changed')));
           break;
         case 'play_start':
-          later(() => write(paint.bold(`\nPLAY ${e.play}  (${e.hosts.length} host${e.hosts.length === 1 ? '' : 's'}${e.batches > 1 ? `, ${e.batches} batches` : ''})`)));
+          later(() =>
+            write(
+              paint.bold(
+                `\nPLAY ${e.play}  (${e.hosts.length} host${e.hosts.length === 1 ? '' : 's'}${e.batches > 1 ? `, ${e.batches} batches` : ''})`,
+              ),
+            ),
+          );
           break;
         case 'batch_start':
           batchLabel = e.of > 1 ? `batch ${e.batch}/${e.of}: ` : '';
@@ -100,7 +118,13 @@ export function ttyReporter(write: (text: string) => void, paint: Paint): Report
   };
 }
 
-async function runListr(title: string, hosts: string[], slots: Map<string, Slot>, word: (r: Result) => string, paint: Paint): Promise<void> {
+async function runListr(
+  title: string,
+  hosts: string[],
+  slots: Map<string, Slot>,
+  word: (r: Result) => string,
+  paint: Paint,
+): Promise<void> {
   const { Listr } = await import('listr2');
   const rows =
     hosts.length <= MAX_ROWS
@@ -134,9 +158,19 @@ async function runListr(title: string, hosts: string[], slots: Map<string, Slot>
           },
         ];
   const listr = new Listr(
-    [{ title, task: (_: unknown, task: { newListr: (t: unknown[], o: object) => unknown }) => task.newListr(rows, { concurrent: true, exitOnError: false }) }] as never,
+    [
+      {
+        title,
+        task: (_: unknown, task: { newListr: (t: unknown[], o: object) => unknown }) =>
+          task.newListr(rows, { concurrent: true, exitOnError: false }),
+      },
+    ] as never,
     // listr2's own SIGINT handler exits the process (and crashed its renderer): Ctrl-C is the engine's.
-    { exitOnError: false, registerSignalListeners: false, rendererOptions: { collapseSubtasks: false, showErrorMessage: false, persistentOutput: false } } as never,
+    {
+      exitOnError: false,
+      registerSignalListeners: false,
+      rendererOptions: { collapseSubtasks: false, showErrorMessage: false, persistentOutput: false },
+    } as never,
   );
   await listr.run().catch(() => undefined);
   void paint;

@@ -28,7 +28,8 @@ export function computeBatches<T>(hosts: readonly T[], serial: Serial): T[][] {
   const list = Array.isArray(serial) ? serial : [serial];
   if (!list.length) return [[...hosts]];
   for (const entry of list) {
-    if (typeof entry !== 'number' && typeof entry !== 'string') throw new SerialError(`serial: ${JSON.stringify(entry)} is not a whole number or a percentage`);
+    if (typeof entry !== 'number' && typeof entry !== 'string')
+      throw new SerialError(`serial: ${JSON.stringify(entry)} is not a whole number or a percentage`);
   }
   const out: T[][] = [];
   let rest = [...hosts];

@@ -38,20 +38,41 @@ export function createConnectionPool(varsOf: (host: string) => (name: string) =>
       return (await sshPool).connection(s);
     }
     const { createPctConnection } = await import('../connection/pct.js');
-    if (!s.pctHost) throw new UnreachableError(host, 'config', `host ${host}: connection pct needs pct_host (the Proxmox node, an inventory host or an address)`);
-    if (s.pctVmid === undefined) throw new UnreachableError(host, 'config', `host ${host}: connection pct needs pct_vmid (or pct_id / proxmox_vmid)`);
+    if (!s.pctHost)
+      throw new UnreachableError(
+        host,
+        'config',
+        `host ${host}: connection pct needs pct_host (the Proxmox node, an inventory host or an address)`,
+      );
+    if (s.pctVmid === undefined)
+      throw new UnreachableError(
+        host,
+        'config',
+        `host ${host}: connection pct needs pct_vmid (or pct_id / proxmox_vmid)`,
+      );
     // Proxmox VMIDs are integers from 100 (pve-common's pve-vmid format).
     if (!Number.isInteger(s.pctVmid) || s.pctVmid < 100 || s.pctVmid > 999_999_999) {
       const got = Number.isNaN(s.pctVmid) ? 'not a number' : `got ${s.pctVmid}`;
-      throw new UnreachableError(host, 'config', `host ${host}: pct_vmid must be a Proxmox VMID (an integer from 100 to 999999999), ${got}`);
+      throw new UnreachableError(
+        host,
+        'config',
+        `host ${host}: pct_vmid must be a Proxmox VMID (an integer from 100 to 999999999), ${got}`,
+      );
     }
     // The Proxmox node is reached by ssh or locally; a pct_host that is itself a container would wait on itself.
     if (s.pctHost === host || settings(s.pctHost).kind === 'pct') {
-      throw new UnreachableError(host, 'config', `host ${host}: pct_host ${s.pctHost} must be the Proxmox node (reached by ssh or local), not a pct container`);
+      throw new UnreachableError(
+        host,
+        'config',
+        `host ${host}: pct_host ${s.pctHost} must be the Proxmox node (reached by ssh or local), not a pct container`,
+      );
     }
     // pct needs root on the Proxmox node: sudo when that connection logs in as someone else.
     const proxmoxUser = settings(s.pctHost).user;
-    return createPctConnection({ ...s, pctSudo: s.pctSudo ?? (proxmoxUser !== undefined && proxmoxUser !== 'root') }, await pool.get(s.pctHost));
+    return createPctConnection(
+      { ...s, pctSudo: s.pctSudo ?? (proxmoxUser !== undefined && proxmoxUser !== 'root') },
+      await pool.get(s.pctHost),
+    );
   };
   const pooled = (key: string, make: () => Promise<Connection>): Promise<Connection> => {
     let c = open.get(key);
@@ -78,4 +99,3 @@ export function createConnectionPool(varsOf: (host: string) => (name: string) =>
   };
   return pool;
 }
-

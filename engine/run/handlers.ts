@@ -26,8 +26,11 @@ export async function flushHandlers(ctx: RunContext, frame: PlayFrame, hosts: re
     for (const handler of frame.play.handlers) {
       if (ctx.state.interrupted) return;
       const names = [handler.name, ...handler.listen].filter((n): n is string => !!n);
-      const targets = [...snapshot].filter(([h, set]) => names.some((n) => set.has(n)) && handlerEligible(ctx, ctx.state.hosts.get(h))).map(([h]) => h);
-      if (targets.length) await runTaskOnHosts(ctx, frame, { play: frame.play, nodes: [] }, handler, targets, { handler: true });
+      const targets = [...snapshot]
+        .filter(([h, set]) => names.some((n) => set.has(n)) && handlerEligible(ctx, ctx.state.hosts.get(h)))
+        .map(([h]) => h);
+      if (targets.length)
+        await runTaskOnHosts(ctx, frame, { play: frame.play, nodes: [] }, handler, targets, { handler: true });
     }
   }
 }

@@ -19,7 +19,16 @@ export function newRunState(options: RunOptions): RunState {
   const abort = new AbortController();
   // Every running command and sleep listens for the abort (one per host at a time): no leak warning.
   setMaxListeners(0, abort.signal);
-  return { hosts: new Map(), interrupted: false, abort, cordoned: new Map(), secrets: new Set(), predictions: new Map(), startAt: options.startAtTask, changesPending: false };
+  return {
+    hosts: new Map(),
+    interrupted: false,
+    abort,
+    cordoned: new Map(),
+    secrets: new Set(),
+    predictions: new Map(),
+    startAt: options.startAtTask,
+    changesPending: false,
+  };
 }
 
 export async function runPlaybooks(
@@ -32,17 +41,33 @@ export async function runPlaybooks(
 ): Promise<RunOutcome> {
   const started = deps.clock.now();
   const groups = indexGroups(inventory);
-  deps.reporter.emit({ type: 'run_start', playbooks: playbooks.map((p) => p.file), check: options.check, diff: options.diff, time: new Date().toISOString() });
+  deps.reporter.emit({
+    type: 'run_start',
+    playbooks: playbooks.map((p) => p.file),
+    check: options.check,
+    diff: options.diff,
+    time: new Date().toISOString(),
+  });
   let index = 0;
   for (const pb of playbooks) {
-    const ctx: RunContext = { options, deps, state, inventory, groups, playbookVarsFiles: varsFiles.get(pb.file), playbookDir: pb.dir, inventoryVarsCache: new Map() };
+    const ctx: RunContext = {
+      options,
+      deps,
+      state,
+      inventory,
+      groups,
+      playbookVarsFiles: varsFiles.get(pb.file),
+      playbookDir: pb.dir,
+      inventoryVarsCache: new Map(),
+    };
     for (const play of pb.plays) {
       if (state.interrupted || state.stopped) break;
       await runPlay(ctx, play, index++);
     }
   }
   // A templated task name never rendered to it: say so rather than end quietly with nothing done.
-  if (state.startAt !== undefined) deps.reporter.emit({ type: 'warning', msg: `--start-at-task '${state.startAt}' matched no task: no task was run` });
+  if (state.startAt !== undefined)
+    deps.reporter.emit({ type: 'warning', msg: `--start-at-task '${state.startAt}' matched no task: no task was run` });
   const hosts = [...state.hosts.values()];
   const stoppedReason = state.interrupted ? 'interrupted (Ctrl-C): no new task was started after it' : state.stopped;
   deps.reporter.emit({

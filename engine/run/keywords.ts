@@ -8,12 +8,16 @@ import { asText } from '../text.js';
 
 export type Chain = { play: Play; nodes: readonly TaskNode[] };
 
-export function innermost<K extends keyof Inheritable>(chain: Chain, key: K): { value: Inheritable[K]; pos?: SourcePos } | undefined {
+export function innermost<K extends keyof Inheritable>(
+  chain: Chain,
+  key: K,
+): { value: Inheritable[K]; pos?: SourcePos } | undefined {
   for (let i = chain.nodes.length - 1; i >= 0; i--) {
     const n = chain.nodes[i];
     if (n[key] !== undefined) return { value: n[key], pos: n.fieldPos[keyName(key)] ?? n.pos };
   }
-  if (chain.play[key] !== undefined) return { value: chain.play[key], pos: chain.play.fieldPos[keyName(key)] ?? chain.play.pos };
+  if (chain.play[key] !== undefined)
+    return { value: chain.play[key], pos: chain.play.fieldPos[keyName(key)] ?? chain.play.pos };
   return undefined;
 }
 
@@ -33,7 +37,10 @@ export function keywordBool(v: unknown, name: string, pos: SourcePos | undefined
   try {
     return toBool(v);
   } catch {
-    throw new TemplateError(`${name}: ${JSON.stringify(v)} is not true or false`, { pos, hint: 'write true or false (yes/no), or a template that renders to one' });
+    throw new TemplateError(`${name}: ${JSON.stringify(v)} is not true or false`, {
+      pos,
+      hint: 'write true or false (yes/no), or a template that renders to one',
+    });
   }
 }
 
@@ -41,7 +48,10 @@ export function keywordBool(v: unknown, name: string, pos: SourcePos | undefined
 export function keywordSeconds(v: unknown, name: string, pos: SourcePos | undefined, whole = false): number {
   const n = typeof v === 'number' ? v : typeof v === 'string' && v.trim() !== '' ? Number(v) : NaN;
   if (!Number.isFinite(n) || n < 0 || (whole && !Number.isInteger(n))) {
-    throw new TemplateError(`${name}: ${JSON.stringify(v)} is not ${whole ? 'a whole number' : 'a number'} of at least 0`, { pos });
+    throw new TemplateError(
+      `${name}: ${JSON.stringify(v)} is not ${whole ? 'a whole number' : 'a number'} of at least 0`,
+      { pos },
+    );
   }
   return n;
 }
@@ -59,7 +69,9 @@ export function text(t: Templater, chain: Chain, key: keyof Inheritable, scope: 
  * included tasks do not ask it again.
  */
 export function conditions(chain: Chain): { expr: unknown; pos?: SourcePos }[] {
-  return chain.nodes.filter((n) => n.kind !== 'include' && n.when !== undefined).map((n) => ({ expr: n.when, pos: n.fieldPos.when ?? n.pos }));
+  return chain.nodes
+    .filter((n) => n.kind !== 'include' && n.when !== undefined)
+    .map((n) => ({ expr: n.when, pos: n.fieldPos.when ?? n.pos }));
 }
 
 export function environment(t: Templater, chain: Chain, scope: Scope): Record<string, string> {
@@ -67,7 +79,8 @@ export function environment(t: Templater, chain: Chain, scope: Scope): Record<st
   for (const n of [chain.play, ...chain.nodes]) {
     if (n.environment === undefined) continue;
     const v = t.renderDeep(n.environment, scope, n.fieldPos.environment ?? n.pos);
-    if (v && typeof v === 'object') for (const [k, x] of Object.entries(v as Record<string, unknown>)) out[k] = String(x);
+    if (v && typeof v === 'object')
+      for (const [k, x] of Object.entries(v as Record<string, unknown>)) out[k] = String(x);
   }
   return out;
 }

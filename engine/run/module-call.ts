@@ -19,21 +19,41 @@ export async function callModule(mod: ModuleDef, args: unknown, mctx: ModuleCont
     throw e;
   }
   const changes = plan.changes.map((c) => c.summary);
-  if (plan.refuse) return { status: 'failed', msg: plan.refuse, data: { ...(plan.data ?? {}), refused: true }, changes };
+  if (plan.refuse)
+    return { status: 'failed', msg: plan.refuse, data: { ...(plan.data ?? {}), refused: true }, changes };
   if (!plan.changes.length) return { status: 'ok', msg: plan.noop, data: plan.data ?? {}, diff: plan.diff };
   if (mctx.check) {
-    if (plan.changes.every((c) => c.waitOnly)) return { status: 'ok', msg: changes.map((c) => `would ${c}`).join('; '), data: plan.data ?? {}, diff: plan.diff };
+    if (plan.changes.every((c) => c.waitOnly))
+      return { status: 'ok', msg: changes.map((c) => `would ${c}`).join('; '), data: plan.data ?? {}, diff: plan.diff };
     if (!isPredictable(mod, args)) {
-      return { status: 'unknown', msg: `check mode cannot predict this: ${changes.join('; ')}`, data: { ...(mod.unknownResult?.(args) ?? {}), ...(plan.data ?? {}) }, changes };
+      return {
+        status: 'unknown',
+        msg: `check mode cannot predict this: ${changes.join('; ')}`,
+        data: { ...(mod.unknownResult?.(args) ?? {}), ...(plan.data ?? {}) },
+        changes,
+      };
     }
     for (const [k, v] of Object.entries(mod.predict?.(state, args, plan, mctx) ?? {})) mctx.cluster.predict(k, v);
     // Predicted but not applied: the registered result still has the keys a real run gives (rc, stdout, ...).
-    return { status: 'changed', msg: changes.map((c) => `would ${c}`).join('; '), data: { ...(mod.unknownResult?.(args) ?? {}), ...(plan.data ?? {}), changes }, changes, diff: plan.diff };
+    return {
+      status: 'changed',
+      msg: changes.map((c) => `would ${c}`).join('; '),
+      data: { ...(mod.unknownResult?.(args) ?? {}), ...(plan.data ?? {}), changes },
+      changes,
+      diff: plan.diff,
+    };
   }
   try {
     const r = await mod.apply(mctx, args, plan, state);
     const status = r.failed ? 'failed' : (r.changed ?? true) ? 'changed' : 'ok';
-    return { status, ...(r.failed && r.changed ? { changed: true } : {}), msg: r.failed ?? r.msg ?? changes.join('; '), data: { ...(plan.data ?? {}), ...(r.data ?? {}) }, changes, diff: r.diff ?? plan.diff };
+    return {
+      status,
+      ...(r.failed && r.changed ? { changed: true } : {}),
+      msg: r.failed ?? r.msg ?? changes.join('; '),
+      data: { ...(plan.data ?? {}), ...(r.data ?? {}) },
+      changes,
+      diff: r.diff ?? plan.diff,
+    };
   } catch (e) {
     if (e instanceof ModuleError) return { status: 'failed', msg: e.message, data: e.data ?? {}, changes };
     throw e;

@@ -56,8 +56,18 @@ export function buildModuleContext(ctx: RunContext, env: TaskEnv): ModuleContext
     check: env.check,
     diff: env.diff,
     exec: async (cmd, opts) => (await connection()).exec(cmd, withTask(opts)),
-    put: async (data, dest, opts = {}) => (await connection()).put(data, dest, { ...opts, become: opts.become ?? become(), becomeUser: opts.becomeUser ?? becomeUser() }),
-    get: async (src, opts = {}) => (await connection()).get(src, { ...opts, become: opts.become ?? become(), becomeUser: opts.becomeUser ?? becomeUser() }),
+    put: async (data, dest, opts = {}) =>
+      (await connection()).put(data, dest, {
+        ...opts,
+        become: opts.become ?? become(),
+        becomeUser: opts.becomeUser ?? becomeUser(),
+      }),
+    get: async (src, opts = {}) =>
+      (await connection()).get(src, {
+        ...opts,
+        become: opts.become ?? become(),
+        becomeUser: opts.becomeUser ?? becomeUser(),
+      }),
     connection,
     kube: async () => ctx.deps.kube(env.kube()),
     hostVar: (name, host) => readVar(ctx, host && host !== env.host ? env.hostScope(host) : env.scope, name),
@@ -90,7 +100,12 @@ export function buildModuleContext(ctx: RunContext, env: TaskEnv): ModuleContext
 }
 
 /** src files: the role's files/ (or templates/), then the playbook's, then the path as given. */
-export function resolveSource(ctx: RunContext, roleDir: string | undefined, kind: 'files' | 'templates' | 'vars', p: string): string {
+export function resolveSource(
+  ctx: RunContext,
+  roleDir: string | undefined,
+  kind: 'files' | 'templates' | 'vars',
+  p: string,
+): string {
   if (path.isAbsolute(p)) return p;
   const candidates = [
     ...(roleDir ? [path.join(roleDir, kind, p), path.join(roleDir, p)] : []),

@@ -26,7 +26,16 @@ export function eligibleHosts(ctx: RunContext, hosts: readonly string[], e: Elig
   });
 }
 
-export async function runNodes(ctx: RunContext, frame: PlayFrame, nodes: readonly TaskNode[], chain: Chain, hosts: readonly string[], control: BatchControl, e: Eligibility = {}, afterEach?: () => void): Promise<void> {
+export async function runNodes(
+  ctx: RunContext,
+  frame: PlayFrame,
+  nodes: readonly TaskNode[],
+  chain: Chain,
+  hosts: readonly string[],
+  control: BatchControl,
+  e: Eligibility = {},
+  afterEach?: () => void,
+): Promise<void> {
   for (const node of nodes) {
     if (ctx.state.interrupted || ctx.state.stopped || control.ended) return;
     const eligible = eligibleHosts(ctx, hosts, e);
@@ -39,7 +48,14 @@ export async function runNodes(ctx: RunContext, frame: PlayFrame, nodes: readonl
   }
 }
 
-async function runTask(ctx: RunContext, frame: PlayFrame, task: TaskDef, chain: Chain, hosts: string[], control: BatchControl): Promise<void> {
+async function runTask(
+  ctx: RunContext,
+  frame: PlayFrame,
+  task: TaskDef,
+  chain: Chain,
+  hosts: string[],
+  control: BatchControl,
+): Promise<void> {
   if (!selectedByTags(effectiveTags(chain), ctx.options.tags, ctx.options.skipTags)) return;
   if (ctx.state.startAt) {
     const title = taskTitle(ctx, frame, task, hosts[0], chain.nodes);
@@ -52,7 +68,9 @@ async function runTask(ctx: RunContext, frame: PlayFrame, task: TaskDef, chain: 
   if (!fatal.length) return;
   let anyErrorsFatal: boolean;
   try {
-    anyErrorsFatal = flag(ctx.deps.templater, chain, 'anyErrorsFatal', taskScope(ctx, frame, hosts[0], chain.nodes, undefined)) ?? false;
+    anyErrorsFatal =
+      flag(ctx.deps.templater, chain, 'anyErrorsFatal', taskScope(ctx, frame, hosts[0], chain.nodes, undefined)) ??
+      false;
   } catch (e) {
     // An any_errors_fatal that is no true/false stops the run there, at its line.
     ctx.state.stopped = located(e, task.pos);
@@ -63,14 +81,22 @@ async function runTask(ctx: RunContext, frame: PlayFrame, task: TaskDef, chain: 
   if (anyErrorsFatal) {
     const failed = fatal.filter(([, r]) => r.status === 'failed').map(([h]) => h);
     const unreachable = fatal.filter(([, r]) => r.status === 'unreachable').map(([h]) => h);
-    const who = [failed.length ? `${failed.join(', ')} failed` : '', unreachable.length ? `${unreachable.join(', ')} ${unreachable.length === 1 ? 'was' : 'were'} unreachable` : ''];
+    const who = [
+      failed.length ? `${failed.join(', ')} failed` : '',
+      unreachable.length ? `${unreachable.join(', ')} ${unreachable.length === 1 ? 'was' : 'were'} unreachable` : '',
+    ];
     ctx.state.stopped = `any_errors_fatal: ${who.filter(Boolean).join(' and ')} at '${taskTitle(ctx, frame, task, hosts[0], chain.nodes)}' (${task.pos.file}:${task.pos.line})`;
     control.ended = true;
     control.endPlay = true;
   }
 }
 
-async function metaActions(ctx: RunContext, frame: PlayFrame, results: Map<string, { meta?: string; status: string }>, control: BatchControl): Promise<void> {
+async function metaActions(
+  ctx: RunContext,
+  frame: PlayFrame,
+  results: Map<string, { meta?: string; status: string }>,
+  control: BatchControl,
+): Promise<void> {
   const acting = [...results].filter(([, r]) => r.meta && r.status !== 'skipped' && r.status !== 'failed');
   const action = acting[0]?.[1].meta;
   if (!action) return;
@@ -102,7 +128,15 @@ async function metaActions(ctx: RunContext, frame: PlayFrame, results: Map<strin
   }
 }
 
-async function runBlock(ctx: RunContext, frame: PlayFrame, block: BlockDef, chain: Chain, hosts: string[], control: BatchControl, e: Eligibility): Promise<void> {
+async function runBlock(
+  ctx: RunContext,
+  frame: PlayFrame,
+  block: BlockDef,
+  chain: Chain,
+  hosts: string[],
+  control: BatchControl,
+  e: Eligibility,
+): Promise<void> {
   await runNodes(ctx, frame, block.block, chain, hosts, control, e);
   const failed = hosts.filter((h) => {
     const hs = ctx.state.hosts.get(h)!;
@@ -128,7 +162,15 @@ async function runBlock(ctx: RunContext, frame: PlayFrame, block: BlockDef, chai
   }
 }
 
-async function runInclude(ctx: RunContext, frame: PlayFrame, inc: IncludeDef, chain: Chain, hosts: string[], control: BatchControl, e: Eligibility): Promise<void> {
+async function runInclude(
+  ctx: RunContext,
+  frame: PlayFrame,
+  inc: IncludeDef,
+  chain: Chain,
+  hosts: string[],
+  control: BatchControl,
+  e: Eligibility,
+): Promise<void> {
   if (!selectedByTags(effectiveTags(chain), ctx.options.tags, ctx.options.skipTags)) return;
   const t = ctx.deps.templater;
   // Each host may include a different file (or items): group hosts by what they include.
@@ -137,8 +179,23 @@ async function runInclude(ctx: RunContext, frame: PlayFrame, inc: IncludeDef, ch
   const where = `${inc.pos.file}:${inc.pos.line}`;
   const title = inc.name ?? `include_tasks: ${inc.file}`;
   const loopVar = inc.loopControl?.loopVar ?? 'item';
-  const result = (h: string, status: 'ok' | 'skipped' | 'failed', started: number, extra: { msg?: string; items?: { label: string; status: 'ok' | 'skipped' }[] } = {}) =>
-    reporter.emit({ type: 'task_result', play: frame.play.name, task: title, host: h, status, batch: frame.batchIndex + 1, duration_ms: Math.round(ctx.deps.clock.now() - started), where, ...extra });
+  const result = (
+    h: string,
+    status: 'ok' | 'skipped' | 'failed',
+    started: number,
+    extra: { msg?: string; items?: { label: string; status: 'ok' | 'skipped' }[] } = {},
+  ) =>
+    reporter.emit({
+      type: 'task_result',
+      play: frame.play.name,
+      task: title,
+      host: h,
+      status,
+      batch: frame.batchIndex + 1,
+      duration_ms: Math.round(ctx.deps.clock.now() - started),
+      where,
+      ...extra,
+    });
   reporter.emit({ type: 'task_start', play: frame.play.name, task: title, batch: frame.batchIndex + 1, hosts, where });
   for (const h of hosts) {
     const started = ctx.deps.clock.now();
@@ -146,7 +203,8 @@ async function runInclude(ctx: RunContext, frame: PlayFrame, inc: IncludeDef, ch
     // The include's own vars count when its file name is templated (as in Ansible).
     const scope = taskScope(ctx, frame, h, chain.nodes, undefined);
     try {
-      const items = inc.loop === undefined ? [undefined] : loopItems(t.renderDeep(inc.loop, scope, inc.fieldPos.loop), inc);
+      const items =
+        inc.loop === undefined ? [undefined] : loopItems(t.renderDeep(inc.loop, scope, inc.fieldPos.loop), inc);
       const statuses: { label: string; status: 'ok' | 'skipped' }[] = [];
       for (const item of items) {
         const s = inc.loop === undefined ? scope : scope.with({ [loopVar]: item });
@@ -164,7 +222,10 @@ async function runInclude(ctx: RunContext, frame: PlayFrame, inc: IncludeDef, ch
       const skipped = statuses.every((x) => x.status === 'skipped');
       // Ansible counts a skipped include, and then each file it includes (below), never the include itself.
       if (skipped) hs.counts.skipped++;
-      result(h, skipped ? 'skipped' : 'ok', started, { msg: skipped ? (items.length ? 'condition was false' : 'No items in the list') : 'included', ...(inc.loop === undefined ? {} : { items: statuses }) });
+      result(h, skipped ? 'skipped' : 'ok', started, {
+        msg: skipped ? (items.length ? 'condition was false' : 'No items in the list') : 'included',
+        ...(inc.loop === undefined ? {} : { items: statuses }),
+      });
     } catch (err) {
       hs.failed = true;
       hs.counts.failed++;
@@ -174,22 +235,44 @@ async function runInclude(ctx: RunContext, frame: PlayFrame, inc: IncludeDef, ch
   for (const g of groups.values()) {
     let nodes: TaskNode[];
     try {
-      nodes = g.file === inc.file && inc.preloaded ? inc.preloaded : await ctx.deps.loadTasks(g.file, inc.baseDir, inc.role);
+      nodes =
+        g.file === inc.file && inc.preloaded ? inc.preloaded : await ctx.deps.loadTasks(g.file, inc.baseDir, inc.role);
     } catch (err) {
       for (const h of g.hosts) {
         ctx.state.hosts.get(h)!.failed = true;
         ctx.state.hosts.get(h)!.counts.failed++;
-        reporter.emit({ type: 'task_result', play: frame.play.name, task: title, host: h, status: 'failed', batch: frame.batchIndex + 1, duration_ms: 0, where, msg: (err as Error).message });
+        reporter.emit({
+          type: 'task_result',
+          play: frame.play.name,
+          task: title,
+          host: h,
+          status: 'failed',
+          batch: frame.batchIndex + 1,
+          duration_ms: 0,
+          where,
+          msg: (err as Error).message,
+        });
       }
       continue;
     }
     for (const h of g.hosts) ctx.state.hosts.get(h)!.counts.ok++;
-    const itemBlock: BlockDef = { kind: 'block', tags: [], vars: g.item === undefined ? undefined : { [loopVar]: g.item }, pos: inc.pos, fieldPos: {}, role: inc.role, block: nodes, rescue: [], always: [] };
+    const itemBlock: BlockDef = {
+      kind: 'block',
+      tags: [],
+      vars: g.item === undefined ? undefined : { [loopVar]: g.item },
+      pos: inc.pos,
+      fieldPos: {},
+      role: inc.role,
+      block: nodes,
+      rescue: [],
+      always: [],
+    };
     await runNodes(ctx, frame, [itemBlock], chain, g.hosts, control, e);
   }
 }
 
 function loopItems(v: unknown, inc: IncludeDef): unknown[] {
-  if (!Array.isArray(v)) throw new TemplateError(`loop must be a list, got ${v === null ? 'null' : typeof v}`, { pos: inc.fieldPos.loop });
+  if (!Array.isArray(v))
+    throw new TemplateError(`loop must be a list, got ${v === null ? 'null' : typeof v}`, { pos: inc.fieldPos.loop });
   return inc.loopFlatten ? v.flatMap((x: unknown) => (Array.isArray(x) ? (x as unknown[]) : [x])) : (v as unknown[]);
 }

@@ -22,7 +22,15 @@ import { asText } from '../text.js';
 export function hostState(ctx: RunContext, name: string): HostState {
   let hs = ctx.state.hosts.get(name);
   if (!hs) {
-    hs = { name, facts: {}, failed: false, unreachable: false, ended: false, notified: new Set(), counts: emptyCounts() };
+    hs = {
+      name,
+      facts: {},
+      failed: false,
+      unreachable: false,
+      ended: false,
+      notified: new Set(),
+      counts: emptyCounts(),
+    };
     ctx.state.hosts.set(name, hs);
   }
   return hs;
@@ -32,7 +40,9 @@ function loadVarsFiles(ctx: RunContext, play: Play): Layer[] {
   const t = ctx.deps.templater;
   const scope = new Scope([ctx.options.extraVars, play.vars ?? {}, play.roleVars, play.roleDefaults]);
   return play.varsFiles.map((entry) => {
-    const candidates = [entry].flat().map((f) => path.resolve(play.baseDir, String(t.render(f, scope, play.fieldPos.vars_files))));
+    const candidates = [entry]
+      .flat()
+      .map((f) => path.resolve(play.baseDir, String(t.render(f, scope, play.fieldPos.vars_files))));
     for (const file of candidates) {
       const parsed = loadYamlFile(file, 'vars file');
       if (parsed.value && typeof parsed.value === 'object') return parsed.value as Layer;
@@ -43,11 +53,19 @@ function loadVarsFiles(ctx: RunContext, play: Play): Layer[] {
 
 function maxFailPercentage(ctx: RunContext, play: Play, serial: unknown): number | undefined {
   if (play.maxFailPercentage !== undefined) {
-    const v = String(ctx.deps.templater.render(asText(play.maxFailPercentage), new Scope([ctx.options.extraVars, play.vars ?? {}])));
+    const v = String(
+      ctx.deps.templater.render(asText(play.maxFailPercentage), new Scope([ctx.options.extraVars, play.vars ?? {}])),
+    );
     const pct = Number(v.trim().replace(/%$/, ''));
     // NaN would compare false with every failure count: the play would never stop.
     if (v.trim() === '' || !Number.isFinite(pct) || pct < 0 || pct > 100) {
-      throw new InputError([{ severity: 'error', message: `max_fail_percentage: '${v}' is not a percentage from 0 to 100`, pos: play.fieldPos.max_fail_percentage ?? play.pos }]);
+      throw new InputError([
+        {
+          severity: 'error',
+          message: `max_fail_percentage: '${v}' is not a percentage from 0 to 100`,
+          pos: play.fieldPos.max_fail_percentage ?? play.pos,
+        },
+      ]);
     }
     return pct;
   }
@@ -78,13 +96,22 @@ export async function runPlay(ctx: RunContext, play: Play, index: number): Promi
   let forceHandlers: boolean;
   try {
     level = playLevel(play, ctx.options.extraVars);
-    resolved = resolvePlayHosts(play, ctx.inventory, ctx.groups, { limit: ctx.options.limit, hostsPattern: level.hosts, serial: level.serial });
+    resolved = resolvePlayHosts(play, ctx.inventory, ctx.groups, {
+      limit: ctx.options.limit,
+      hostsPattern: level.hosts,
+      serial: level.serial,
+    });
     maxFail = maxFailPercentage(ctx, play, level.serial);
     gatherFacts = playFlag(ctx, play, 'gather_facts', play.gatherFacts);
     forceHandlers = playFlag(ctx, play, 'force_handlers', play.forceHandlers);
   } catch (caught) {
     // A template in a play keyword that cannot be rendered is an input error at its line too.
-    const e = caught instanceof TemplateError ? new InputError([{ severity: 'error', message: caught.message, pos: caught.pos ?? play.pos, hint: caught.hint }]) : caught;
+    const e =
+      caught instanceof TemplateError
+        ? new InputError([
+            { severity: 'error', message: caught.message, pos: caught.pos ?? play.pos, hint: caught.hint },
+          ])
+        : caught;
     // Before the first play nothing has run: exit 4, "nothing was run". Later, earlier plays
     // did run: this play fails at the line, and no later play starts.
     if (!(e instanceof InputError) || index === 0) throw e;
@@ -100,7 +127,11 @@ export async function runPlay(ctx: RunContext, play: Play, index: number): Promi
   });
   const batches = resolved.batches.map((b) => b.filter((h) => hosts.includes(h))).filter((b) => b.length);
   reporter.emit({ type: 'play_start', play: play.name, index, hosts, batches: batches.length });
-  if (!resolved.hosts.length) reporter.emit({ type: 'warning', msg: `host pattern '${[level.hosts].flat().join(',')}' matches no host: play '${play.name}' runs nowhere` });
+  if (!resolved.hosts.length)
+    reporter.emit({
+      type: 'warning',
+      msg: `host pattern '${[level.hosts].flat().join(',')}' matches no host: play '${play.name}' runs nowhere`,
+    });
   // Ansible's "NO MORE HOSTS LEFT": a play whose hosts all failed earlier must not let later plays run without it.
   else if (!hosts.length) {
     ctx.state.stopped = `play '${play.name}': every host of it failed or was unreachable in an earlier play (${hostList(resolved.hosts)}); no later play runs`;
@@ -123,7 +154,17 @@ export async function runPlay(ctx: RunContext, play: Play, index: number): Promi
     if (ctx.state.interrupted || ctx.state.stopped) break;
     const batch = batches[b];
     for (const h of batch) hostState(ctx, h).ended = false;
-    const frame: PlayFrame = { play, playIndex: index, varsFiles, playHosts: hosts, batch, batchIndex: b, batchCount: batches.length, groups, omit };
+    const frame: PlayFrame = {
+      play,
+      playIndex: index,
+      varsFiles,
+      playHosts: hosts,
+      batch,
+      batchIndex: b,
+      batchCount: batches.length,
+      groups,
+      omit,
+    };
     reporter.emit({ type: 'batch_start', play: play.name, batch: b + 1, of: batches.length, hosts: batch });
     const control: BatchControl = { ended: false, endPlay: false };
     if (gatherFacts) await gather(ctx, frame);
@@ -168,7 +209,14 @@ async function gather(ctx: RunContext, frame: PlayFrame): Promise<void> {
   const reporter = ctx.deps.reporter;
   const hosts = eligibleHosts(ctx, frame.batch);
   const where = `${frame.play.pos.file}:${frame.play.pos.line}`;
-  reporter.emit({ type: 'task_start', play: frame.play.name, task: 'Gathering facts', batch: frame.batchIndex + 1, hosts, where });
+  reporter.emit({
+    type: 'task_start',
+    play: frame.play.name,
+    task: 'Gathering facts',
+    batch: frame.batchIndex + 1,
+    hosts,
+    where,
+  });
   await Promise.all(
     hosts.map(async (h) => {
       const hs = ctx.state.hosts.get(h)!;
@@ -178,7 +226,14 @@ async function gather(ctx: RunContext, frame: PlayFrame): Promise<void> {
       try {
         // The play's connection keywords and variables, as its tasks would have them.
         const scope = playScope(ctx, frame, h);
-        hs.gathered = { ...(await gatherFacts(await ctx.deps.connection(h, taskConnection(ctx, { play: frame.play, nodes: [] }, h, scope, scope).settings))) };
+        hs.gathered = {
+          ...(await gatherFacts(
+            await ctx.deps.connection(
+              h,
+              taskConnection(ctx, { play: frame.play, nodes: [] }, h, scope, scope).settings,
+            ),
+          )),
+        };
       } catch (e) {
         status = e instanceof UnreachableError ? 'unreachable' : 'failed';
         msg = errorMessage(e);
@@ -186,7 +241,17 @@ async function gather(ctx: RunContext, frame: PlayFrame): Promise<void> {
         else hs.failed = true;
       }
       hs.counts[status]++;
-      reporter.emit({ type: 'task_result', play: frame.play.name, task: 'Gathering facts', host: h, status, batch: frame.batchIndex + 1, duration_ms: Math.round(ctx.deps.clock.now() - started), where, ...(msg ? { msg } : {}) });
+      reporter.emit({
+        type: 'task_result',
+        play: frame.play.name,
+        task: 'Gathering facts',
+        host: h,
+        status,
+        batch: frame.batchIndex + 1,
+        duration_ms: Math.round(ctx.deps.clock.now() - started),
+        where,
+        ...(msg ? { msg } : {}),
+      });
     }),
   );
 }

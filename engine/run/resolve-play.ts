@@ -17,7 +17,13 @@ export function limitPatterns(limit: readonly string[] | undefined): string[] | 
   const patterns = limit.flatMap((l) => {
     if (!l.startsWith('@')) return splitPattern(l).length ? [l] : [];
     try {
-      return [readFileSync(l.slice(1), 'utf8').split(/\r?\n/).map((s) => s.trim()).filter((s) => s && !s.startsWith('#')).join(',')];
+      return [
+        readFileSync(l.slice(1), 'utf8')
+          .split(/\r?\n/)
+          .map((s) => s.trim())
+          .filter((s) => s && !s.startsWith('#'))
+          .join(','),
+      ];
     } catch (e) {
       throw new UsageError(`--limit ${l}: cannot read ${l.slice(1)} (${(e as Error).message})`);
     }
@@ -56,14 +62,26 @@ function atPlayLine<T>(play: Play, compute: () => T): T {
   try {
     return compute();
   } catch (e) {
-    if (e instanceof HostPatternError) throw new InputError([{ severity: 'error', message: e.message, pos: play.fieldPos.hosts ?? play.pos }]);
-    if (e instanceof SerialError) throw new InputError([{ severity: 'error', message: e.message, pos: play.fieldPos.serial ?? play.pos, hint: 'a whole number, a percentage such as "30%", or a list of them' }]);
+    if (e instanceof HostPatternError)
+      throw new InputError([{ severity: 'error', message: e.message, pos: play.fieldPos.hosts ?? play.pos }]);
+    if (e instanceof SerialError)
+      throw new InputError([
+        {
+          severity: 'error',
+          message: e.message,
+          pos: play.fieldPos.serial ?? play.pos,
+          hint: 'a whole number, a percentage such as "30%", or a list of them',
+        },
+      ]);
     throw e;
   }
 }
 
 /** Play-level values (hosts, serial) may be templates of play vars and -e vars. */
-export function playLevel(play: Play, extraVars: Record<string, unknown>): { hosts: string | string[]; serial: Serial } {
+export function playLevel(
+  play: Play,
+  extraVars: Record<string, unknown>,
+): { hosts: string | string[]; serial: Serial } {
   const t = createTemplater();
   const scope = new Scope([extraVars, play.vars ?? {}, play.roleVars, play.roleDefaults]);
   return {
@@ -71,4 +89,3 @@ export function playLevel(play: Play, extraVars: Record<string, unknown>): { hos
     serial: t.renderDeep(play.serial, scope, play.fieldPos.serial) as Serial,
   };
 }
-

@@ -65,7 +65,13 @@ export function playScope(ctx: RunContext, frame: PlayFrame, host: string): Scop
   return taskScope(ctx, frame, host, [], undefined);
 }
 
-export function taskScope(ctx: RunContext, frame: PlayFrame, host: string, chain: readonly TaskNode[], loop: Layer | undefined): Scope {
+export function taskScope(
+  ctx: RunContext,
+  frame: PlayFrame,
+  host: string,
+  chain: readonly TaskNode[],
+  loop: Layer | undefined,
+): Scope {
   const hs = ctx.state.hosts.get(host);
   const play = frame.play;
   const innermostRole = [...chain].reverse().find((n) => n.role)?.role;

@@ -17,5 +17,8 @@ export function selectedByTags(tags: readonly string[], only?: readonly string[]
 
 export function splitTagOption(values: readonly string[] | undefined): string[] | undefined {
   if (!values?.length) return undefined;
-  return values.flatMap((v) => v.split(',')).map((t) => t.trim()).filter(Boolean);
+  return values
+    .flatMap((v) => v.split(','))
+    .map((t) => t.trim())
+    .filter(Boolean);
 }

@@ -21,14 +21,24 @@ const OWN_NAMES: ReadonlySet<string> = new Set(Object.keys(CONNECTION_VARS));
  * `vars`: the variables of the host the task acts on (the delegate's, with delegate_to);
  * `keywordScope`: the task's own scope, in which its keywords are rendered.
  */
-export function taskConnection(ctx: RunContext, chain: Chain, target: string, vars: Scope, keywordScope: Scope): TaskConnection {
+export function taskConnection(
+  ctx: RunContext,
+  chain: Chain,
+  target: string,
+  vars: Scope,
+  keywordScope: Scope,
+): TaskConnection {
   const t = ctx.deps.templater;
   const inventory = new Scope([ctx.options.extraVars, hostInventoryVars(ctx, target)]);
   const get = (name: string) => readVar(ctx, OWN_NAMES.has(name) ? inventory : vars, name);
   let settings: ConnectionSettings;
   try {
     // become is per command (below), not a connection setting.
-    const { become: _b, becomeUser: _u, ...s } = connectionSettings(target, get, {
+    const {
+      become: _b,
+      becomeUser: _u,
+      ...s
+    } = connectionSettings(target, get, {
       connection: text(t, chain, 'connection', keywordScope),
       user: text(t, chain, 'remoteUser', keywordScope),
       port: text(t, chain, 'port', keywordScope),
@@ -38,15 +48,24 @@ export function taskConnection(ctx: RunContext, chain: Chain, target: string, va
     if (e instanceof UnreachableError) throw e;
     throw new UnreachableError(target, 'config', errorMessage(e));
   }
-  if (settings.port !== undefined && !(Number.isInteger(settings.port) && settings.port >= 1 && settings.port <= 65535)) {
-    throw new UnreachableError(target, 'config', `host ${target}: port ${asText(connectionVar(get, 'port') ?? settings.port)} is not a port number (1-65535)`);
+  if (
+    settings.port !== undefined &&
+    !(Number.isInteger(settings.port) && settings.port >= 1 && settings.port <= 65535)
+  ) {
+    throw new UnreachableError(
+      target,
+      'config',
+      `host ${target}: port ${asText(connectionVar(get, 'port') ?? settings.port)} is not a port number (1-65535)`,
+    );
   }
   const becomeVar = connectionVar(get, 'become');
   const becomeUserVar = connectionVar(get, 'become_user');
   return {
     settings,
-    become: becomeVar !== undefined ? keywordBool(becomeVar, 'ansible_become', undefined) : (flag(t, chain, 'become', keywordScope) ?? false),
+    become:
+      becomeVar !== undefined
+        ? keywordBool(becomeVar, 'ansible_become', undefined)
+        : (flag(t, chain, 'become', keywordScope) ?? false),
     becomeUser: becomeUserVar !== undefined ? asText(becomeUserVar) : text(t, chain, 'becomeUser', keywordScope),
   };
 }
-

@@ -24,7 +24,15 @@ export function resultDetail(ctx: RunContext, r: HostResult, noLog: boolean): De
     ...(r.msg ? { msg: r.msg } : {}),
     ...(r.changes?.length ? { changes: r.changes } : {}),
     ...(r.diff?.length && ctx.options.diff ? { diff: r.diff } : {}),
-    ...(r.items ? { items: r.items.map((i) => ({ label: i.label, status: i.status, ...(i.msg && i.status !== 'skipped' ? { msg: i.msg } : {}) })) } : {}),
+    ...(r.items
+      ? {
+          items: r.items.map((i) => ({
+            label: i.label,
+            status: i.status,
+            ...(i.msg && i.status !== 'skipped' ? { msg: i.msg } : {}),
+          })),
+        }
+      : {}),
     ...(stdout !== undefined ? { stdout } : {}),
     ...(stderr !== undefined ? { stderr } : {}),
   };
@@ -35,7 +43,8 @@ export function rememberNoLogOutput(secrets: Set<string>, r: HostResult): void {
   const visit = (v: unknown, depth: number): void => {
     if (depth > 4) return;
     if (typeof v === 'string') {
-      for (const s of new Set([v, v.trim(), ...v.split('\n').map((l) => l.trim())])) if (s.length >= NO_LOG_MIN_SECRET) secrets.add(s);
+      for (const s of new Set([v, v.trim(), ...v.split('\n').map((l) => l.trim())]))
+        if (s.length >= NO_LOG_MIN_SECRET) secrets.add(s);
     } else if (Array.isArray(v)) v.forEach((x) => visit(x, depth + 1));
     else if (v && typeof v === 'object') Object.values(v).forEach((x) => visit(x, depth + 1));
   };

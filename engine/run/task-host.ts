@@ -14,7 +14,11 @@ import { taskConnection } from './task-connection.js';
 import { combineItems, registeredValue, type HostResult, type ItemResult } from './task-result.js';
 import { asText } from '../text.js';
 
-export type HostHooks = { progress: (msg: string) => void; warn: (msg: string) => void; log: (level: number, msg: string) => void };
+export type HostHooks = {
+  progress: (msg: string) => void;
+  warn: (msg: string) => void;
+  log: (level: number, msg: string) => void;
+};
 
 export function located(e: unknown, pos: SourcePos | undefined): string {
   if (e instanceof TemplateError) {
@@ -24,14 +28,27 @@ export function located(e: unknown, pos: SourcePos | undefined): string {
   return errorMessage(e);
 }
 
-export async function runTaskOnHost(ctx: RunContext, frame: PlayFrame, chain: Chain, task: TaskDef, host: string, hooks: HostHooks): Promise<HostResult> {
+export async function runTaskOnHost(
+  ctx: RunContext,
+  frame: PlayFrame,
+  chain: Chain,
+  task: TaskDef,
+  host: string,
+  hooks: HostHooks,
+): Promise<HostResult> {
   const t = ctx.deps.templater;
   const base = taskScope(ctx, frame, host, chain.nodes, undefined);
   try {
     if (task.loop === undefined) return await runOnce(ctx, frame, chain, task, host, base, hooks);
     const items = t.renderDeep(task.loop, base, task.fieldPos.loop ?? task.pos);
-    if (typeof items === 'string') throw new TemplateError(`loop must be a list, got the string ${JSON.stringify(items.slice(0, 60))}`, { pos: task.fieldPos.loop });
-    if (!Array.isArray(items)) throw new TemplateError(`loop must be a list, got ${items === null ? 'null' : typeof items}`, { pos: task.fieldPos.loop });
+    if (typeof items === 'string')
+      throw new TemplateError(`loop must be a list, got the string ${JSON.stringify(items.slice(0, 60))}`, {
+        pos: task.fieldPos.loop,
+      });
+    if (!Array.isArray(items))
+      throw new TemplateError(`loop must be a list, got ${items === null ? 'null' : typeof items}`, {
+        pos: task.fieldPos.loop,
+      });
     // with_items flattens one level, as Ansible does.
     const list: unknown[] = task.loopFlatten ? (items as unknown[]).flat() : items;
     const lc = task.loopControl ?? {};
@@ -45,11 +62,20 @@ export async function runTaskOnHost(ctx: RunContext, frame: PlayFrame, chain: Ch
       };
       const layer: Layer = { ...loopVars, ...(lc.extended ? { ansible_loop: extendedLoop(list, i) } : {}) };
       const scope = taskScope(ctx, frame, host, chain.nodes, layer);
-      const label = lc.label !== undefined ? String(t.render(lc.label, scope, task.fieldPos.loop_control)) : typeof list[i] === 'object' ? JSON.stringify(list[i]) : String(list[i]);
+      const label =
+        lc.label !== undefined
+          ? String(t.render(lc.label, scope, task.fieldPos.loop_control))
+          : typeof list[i] === 'object'
+            ? JSON.stringify(list[i])
+            : String(list[i]);
       const r = await runOnce(ctx, frame, chain, task, host, scope, hooks);
       results.push({ ...r, item: list[i], label, loopVars });
       if (lc.pause && i < list.length - 1) {
-        const pause = keywordSeconds(t.render(asText(lc.pause), scope, task.fieldPos.loop_control), 'loop_control.pause', task.fieldPos.loop_control);
+        const pause = keywordSeconds(
+          t.render(asText(lc.pause), scope, task.fieldPos.loop_control),
+          'loop_control.pause',
+          task.fieldPos.loop_control,
+        );
         await ctx.deps.clock.sleep(pause * 1000, ctx.state.abort.signal);
       }
     }
@@ -90,21 +116,32 @@ function extendedLoop(list: unknown[], i: number): Record<string, unknown> {
 }
 
 function errorResult(e: unknown, task: TaskDef): HostResult {
-  if (e instanceof UnreachableError) return { status: 'unreachable', msg: e.message, data: { unreachable_reason: e.reason } };
+  if (e instanceof UnreachableError)
+    return { status: 'unreachable', msg: e.message, data: { unreachable_reason: e.reason } };
   return { status: 'failed', msg: located(e, task.pos), data: {} };
 }
 
-async function runOnce(ctx: RunContext, frame: PlayFrame, chain: Chain, task: TaskDef, host: string, scope: Scope, hooks: HostHooks): Promise<HostResult> {
+async function runOnce(
+  ctx: RunContext,
+  frame: PlayFrame,
+  chain: Chain,
+  task: TaskDef,
+  host: string,
+  scope: Scope,
+  hooks: HostHooks,
+): Promise<HostResult> {
   const t = ctx.deps.templater;
   let delegate: string | undefined;
   try {
     for (const c of conditions(chain)) {
-      if (!t.condition(c.expr, scope, c.pos)) return { status: 'skipped', msg: 'condition was false', data: { skip_reason: 'Conditional result was False' } };
+      if (!t.condition(c.expr, scope, c.pos))
+        return { status: 'skipped', msg: 'condition was false', data: { skip_reason: 'Conditional result was False' } };
     }
     const mod = await ctx.deps.loadModule(task.module);
     const rendered = t.renderDeep(task.args, scope, task.fieldPos[task.module] ?? task.pos);
     const checked = checkArgs(ctx.deps.registry, mod, rendered, frame.omit);
-    if (!checked.ok) return { status: 'failed', msg: `${task.pos.file}:${task.pos.line}: ${checked.message}`, data: {} };
+    if (!checked.ok)
+      return { status: 'failed', msg: `${task.pos.file}:${task.pos.line}: ${checked.message}`, data: {} };
     for (const k of mod.secretArgs ?? []) {
       const v = (checked.args as Record<string, unknown>)[k];
       if (typeof v === 'string' && v) ctx.state.secrets.add(v);
@@ -120,7 +157,15 @@ async function runOnce(ctx: RunContext, frame: PlayFrame, chain: Chain, task: Ta
       nodeName: asText(readVar(ctx, scope, 'node_name') ?? host),
       check,
       diff: (flag(t, chain, 'diff', scope) ?? true) && ctx.options.diff,
-      connection: memo(() => taskConnection(ctx, chain, delegate ?? host, delegate ? taskScope(ctx, frame, delegate, chain.nodes, undefined) : scope, scope)),
+      connection: memo(() =>
+        taskConnection(
+          ctx,
+          chain,
+          delegate ?? host,
+          delegate ? taskScope(ctx, frame, delegate, chain.nodes, undefined) : scope,
+          scope,
+        ),
+      ),
       environment: environment(t, chain, scope),
       timeoutMs: timeout === undefined ? undefined : keywordSeconds(timeout, 'timeout', timeoutPos) * 1000 || undefined,
       // Read only when the module asks for a Kubernetes client: most tasks never do.
@@ -158,14 +203,23 @@ async function runOnce(ctx: RunContext, frame: PlayFrame, chain: Chain, task: Ta
   }
 }
 
-async function withTimeout(p: Promise<HostResult>, ms: number | undefined, task: TaskDef, attempt?: AbortController): Promise<HostResult> {
+async function withTimeout(
+  p: Promise<HostResult>,
+  ms: number | undefined,
+  task: TaskDef,
+  attempt?: AbortController,
+): Promise<HostResult> {
   if (!ms) return p;
   let timer: NodeJS.Timeout | undefined;
   const limit = new Promise<HostResult>((resolve) => {
     timer = setTimeout(() => {
       // Not left running behind the run: the module sees its signal aborted and winds down.
       attempt?.abort();
-      resolve({ status: 'failed', msg: `task timed out after ${ms / 1000}s (timeout: at ${task.pos.file}:${task.pos.line})`, data: { timed_out: true } });
+      resolve({
+        status: 'failed',
+        msg: `task timed out after ${ms / 1000}s (timeout: at ${task.pos.file}:${task.pos.line})`,
+        data: { timed_out: true },
+      });
     }, ms);
   });
   try {
@@ -194,7 +248,13 @@ function adjust(ctx: RunContext, task: TaskDef, scope: Scope, r: HostResult): Ho
   if (task.failedWhen !== undefined) failed = t.condition(task.failedWhen, bound(), task.fieldPos.failed_when);
   const status = failed ? 'failed' : changed ? 'changed' : 'ok';
   const data = task.failedWhen === undefined ? r.data : { ...r.data, failed_when_result: failed };
-  return { ...r, status, changed, data, msg: failed && r.status !== 'failed' ? `failed_when: ${String(task.failedWhen)}` : r.msg };
+  return {
+    ...r,
+    status,
+    changed,
+    data,
+    msg: failed && r.status !== 'failed' ? `failed_when: ${String(task.failedWhen)}` : r.msg,
+  };
 }
 
 /**
@@ -202,19 +262,39 @@ function adjust(ctx: RunContext, task: TaskDef, scope: Scope, r: HostResult): Ho
  * failed attempt that meets it ends the loop, still failed); retries 0 or less is one attempt
  * with no until at all.
  */
-async function retry(ctx: RunContext, task: TaskDef, scope: Scope, once: () => Promise<HostResult>, hooks: HostHooks): Promise<HostResult> {
+async function retry(
+  ctx: RunContext,
+  task: TaskDef,
+  scope: Scope,
+  once: () => Promise<HostResult>,
+  hooks: HostHooks,
+): Promise<HostResult> {
   const t = ctx.deps.templater;
-  const retries = task.retries === undefined ? 3 : wholeOrNegative(t.render(asText(task.retries), scope, task.fieldPos.retries), task.fieldPos.retries);
-  const delay = task.delay === undefined ? 5 : keywordSeconds(t.render(asText(task.delay), scope, task.fieldPos.delay), 'delay', task.fieldPos.delay);
+  const retries =
+    task.retries === undefined
+      ? 3
+      : wholeOrNegative(t.render(asText(task.retries), scope, task.fieldPos.retries), task.fieldPos.retries);
+  const delay =
+    task.delay === undefined
+      ? 5
+      : keywordSeconds(t.render(asText(task.delay), scope, task.fieldPos.delay), 'delay', task.fieldPos.delay);
   if (retries <= 0) return once();
   for (let attempt = 1; ; attempt++) {
     const r = await once();
     r.attempts = attempt;
     if (r.status === 'unreachable' || r.status === 'unknown') return r;
-    const bound = scope.with({ ...(task.register ? { [task.register]: registeredValue(r) } : {}), result: registeredValue(r) });
+    const bound = scope.with({
+      ...(task.register ? { [task.register]: registeredValue(r) } : {}),
+      result: registeredValue(r),
+    });
     if (t.condition(task.until, bound, task.fieldPos.until)) return r;
     if (attempt > retries || ctx.state.interrupted) {
-      return { ...r, status: 'failed', changed: r.changed ?? r.status === 'changed', msg: `until: ${String(task.until)} still false after ${attempt} attempt${attempt === 1 ? '' : 's'}${r.msg ? ` (last: ${r.msg})` : ''}` };
+      return {
+        ...r,
+        status: 'failed',
+        changed: r.changed ?? r.status === 'changed',
+        msg: `until: ${String(task.until)} still false after ${attempt} attempt${attempt === 1 ? '' : 's'}${r.msg ? ` (last: ${r.msg})` : ''}`,
+      };
     }
     hooks.progress(`retrying (${attempt}/${retries}) in ${delay}s: until ${String(task.until)}`);
     await ctx.deps.clock.sleep(delay * 1000, ctx.state.abort.signal);

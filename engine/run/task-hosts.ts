@@ -13,14 +13,27 @@ import { registeredValue, type HostResult } from './task-result.js';
 function untitled(task: TaskDef): string {
   const a = task.args;
   const o = a && typeof a === 'object' ? (a as { cmd?: unknown; _raw_params?: unknown }) : undefined;
-  const text = typeof a === 'string' ? a : typeof o?.cmd === 'string' ? o.cmd : typeof o?._raw_params === 'string' ? o._raw_params : undefined;
+  const text =
+    typeof a === 'string'
+      ? a
+      : typeof o?.cmd === 'string'
+        ? o.cmd
+        : typeof o?._raw_params === 'string'
+          ? o._raw_params
+          : undefined;
   if (!text) return task.module;
   const one = text.replace(/\s+/g, ' ').trim();
   return `${task.module}: ${one.length > 60 ? one.slice(0, 57) + '...' : one}`;
 }
 
 /** The name shown for a task; templates see the blocks' and includes' vars (an include's loop item). */
-export function taskTitle(ctx: RunContext, frame: PlayFrame, task: TaskDef, host: string | undefined, chain: Chain['nodes'] = []): string {
+export function taskTitle(
+  ctx: RunContext,
+  frame: PlayFrame,
+  task: TaskDef,
+  host: string | undefined,
+  chain: Chain['nodes'] = [],
+): string {
   if (!task.name) return untitled(task);
   if (!task.name.includes('{{') || !host) return task.name;
   try {
@@ -32,7 +45,14 @@ export function taskTitle(ctx: RunContext, frame: PlayFrame, task: TaskDef, host
 
 export type TaskRun = { results: Map<string, HostResult>; title: string };
 
-export async function runTaskOnHosts(ctx: RunContext, frame: PlayFrame, chain: Chain, task: TaskDef, hosts: string[], opts: { handler?: boolean } = {}): Promise<TaskRun> {
+export async function runTaskOnHosts(
+  ctx: RunContext,
+  frame: PlayFrame,
+  chain: Chain,
+  task: TaskDef,
+  hosts: string[],
+  opts: { handler?: boolean } = {},
+): Promise<TaskRun> {
   const where = `${task.pos.file}:${task.pos.line}`;
   const title = taskTitle(ctx, frame, task, hosts[0], chain.nodes);
   const reporter = ctx.deps.reporter;
@@ -52,7 +72,15 @@ export async function runTaskOnHosts(ctx: RunContext, frame: PlayFrame, chain: C
     keywordError = located(e, task.pos);
   }
   const runHosts = runOnce ? hosts.slice(0, 1) : hosts;
-  reporter.emit({ type: 'task_start', play, task: title, batch: frame.batchIndex + 1, hosts: runHosts, where, ...(opts.handler ? { handler: true } : {}) });
+  reporter.emit({
+    type: 'task_start',
+    play,
+    task: title,
+    batch: frame.batchIndex + 1,
+    hosts: runHosts,
+    where,
+    ...(opts.handler ? { handler: true } : {}),
+  });
   const limit = pLimit(ctx.options.forks ?? Math.min(Math.max(runHosts.length, 1), 50));
   await Promise.all(
     runHosts.map((host) =>
@@ -60,16 +88,19 @@ export async function runTaskOnHosts(ctx: RunContext, frame: PlayFrame, chain: C
         if (ctx.state.interrupted) return;
         const started = ctx.deps.clock.now();
         // A no_log task's progress and warnings may carry its secrets too: not shown.
-        const r: HostResult = keywordError ? { status: 'failed', msg: keywordError, data: {} } : await runTaskOnHost(ctx, frame, chain, task, host, {
-          progress: (msg) => noLog || reporter.emit({ type: 'task_progress', play, task: title, host, msg }),
-          warn: (msg) => noLog || reporter.emit({ type: 'warning', msg, host, task: title }),
-          log: () => undefined,
-        });
+        const r: HostResult = keywordError
+          ? { status: 'failed', msg: keywordError, data: {} }
+          : await runTaskOnHost(ctx, frame, chain, task, host, {
+              progress: (msg) => noLog || reporter.emit({ type: 'task_progress', play, task: title, host, msg }),
+              warn: (msg) => noLog || reporter.emit({ type: 'warning', msg, host, task: title }),
+              log: () => undefined,
+            });
         if (noLog) rememberNoLogOutput(ctx.state.secrets, r);
         if (r.status === 'failed' || r.status === 'unreachable') {
           const scope = taskScope(ctx, frame, host, chain.nodes, undefined);
           try {
-            if (flag(t, chain, r.status === 'failed' ? 'ignoreErrors' : 'ignoreUnreachable', scope) ?? false) r.ignored = true;
+            if (flag(t, chain, r.status === 'failed' ? 'ignoreErrors' : 'ignoreUnreachable', scope) ?? false)
+              r.ignored = true;
           } catch (e) {
             // An ignore_errors that is no true/false ignores nothing, and says why.
             r.msg = `${r.msg ? `${r.msg}; ` : ''}${located(e, task.pos)}`;
@@ -121,7 +152,14 @@ function notifyOf(chain: Chain, task: TaskDef): string[] {
   return [...chain.nodes.flatMap((n) => (n.kind === 'block' ? (n.notify ?? []) : [])), ...task.notify];
 }
 
-export function applyResult(ctx: RunContext, hs: HostState, task: TaskDef, r: HostResult, count: boolean, notify: string[]): void {
+export function applyResult(
+  ctx: RunContext,
+  hs: HostState,
+  task: TaskDef,
+  r: HostResult,
+  count: boolean,
+  notify: string[],
+): void {
   if (task.register) hs.facts[task.register] = registeredValue(r);
   if (r.facts && r.status !== 'failed') Object.assign(hs.facts, r.facts);
   if (r.status === 'changed') notify.forEach((n) => hs.notified.add(n));

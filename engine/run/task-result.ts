@@ -52,7 +52,17 @@ export function registeredValue(r: HostResult): Record<string, unknown> {
 export function combineItems(items: ItemResult[]): HostResult {
   const has = (s: string) => items.some((i) => i.status === s);
   // An empty loop is skipped, as in Ansible ("No items in the list").
-  const status = has('failed') ? 'failed' : has('unreachable') ? 'unreachable' : has('changed') ? 'changed' : has('unknown') ? 'unknown' : items.every((i) => i.status === 'skipped') ? 'skipped' : 'ok';
+  const status = has('failed')
+    ? 'failed'
+    : has('unreachable')
+      ? 'unreachable'
+      : has('changed')
+        ? 'changed'
+        : has('unknown')
+          ? 'unknown'
+          : items.every((i) => i.status === 'skipped')
+            ? 'skipped'
+            : 'ok';
   const failed = items.find((i) => i.status === 'failed' || i.status === 'unreachable');
   return {
     status,

@@ -3,7 +3,12 @@
 export type Node = { type: string; loc?: { start: { line: number; column: number } } };
 export type Program = Node & { type: 'Program'; body: Statement[]; blockParams?: string[] };
 export type Statement = MustacheStatement | BlockStatement | ContentStatement | Node;
-export type MustacheStatement = Node & { type: 'MustacheStatement'; path: Expression; params: Expression[]; hash?: Hash };
+export type MustacheStatement = Node & {
+  type: 'MustacheStatement';
+  path: Expression;
+  params: Expression[];
+  hash?: Hash;
+};
 export type BlockStatement = Node & {
   type: 'BlockStatement';
   path: PathExpression;
@@ -14,7 +19,17 @@ export type BlockStatement = Node & {
 };
 export type ContentStatement = Node & { type: 'ContentStatement'; value: string; original: string };
 export type SubExpression = Node & { type: 'SubExpression'; path: PathExpression; params: Expression[]; hash?: Hash };
-export type PathExpression = Node & { type: 'PathExpression'; data: boolean; depth: number; parts: string[]; original: string };
-export type Literal = Node & { type: 'StringLiteral' | 'NumberLiteral' | 'BooleanLiteral' | 'UndefinedLiteral' | 'NullLiteral'; value?: unknown; original?: unknown };
+export type PathExpression = Node & {
+  type: 'PathExpression';
+  data: boolean;
+  depth: number;
+  parts: string[];
+  original: string;
+};
+export type Literal = Node & {
+  type: 'StringLiteral' | 'NumberLiteral' | 'BooleanLiteral' | 'UndefinedLiteral' | 'NullLiteral';
+  value?: unknown;
+  original?: unknown;
+};
 export type Expression = PathExpression | SubExpression | Literal;
 export type Hash = Node & { type: 'Hash'; pairs: { key: string; value: Expression }[] };

@@ -10,7 +10,8 @@ import { explainParseError, templateSlip } from './syntax.js';
 const require = createRequire(import.meta.url);
 let parseFn: ((text: string) => AST.Program) | undefined;
 function hbsParse(text: string): AST.Program {
-  parseFn ??= (require('handlebars/dist/cjs/handlebars/compiler/base.js') as { parse: (t: string) => AST.Program }).parse;
+  parseFn ??= (require('handlebars/dist/cjs/handlebars/compiler/base.js') as { parse: (t: string) => AST.Program })
+    .parse;
   return parseFn(text);
 }
 
@@ -75,7 +76,10 @@ function parseOrExplain(text: string): AST.Program {
   } catch (e) {
     const slip = templateSlip(text);
     const message = slip?.message ?? explainParseError(e instanceof Error ? e.message : String(e));
-    throw new TemplateError(message, { hint: slip?.hint ?? 'templates are Handlebars: {{name}}, {{helper arg "literal"}}, {{#if cond}}..{{/if}}', code: 'E_TEMPLATE_SYNTAX' });
+    throw new TemplateError(message, {
+      hint: slip?.hint ?? 'templates are Handlebars: {{name}}, {{helper arg "literal"}}, {{#if cond}}..{{/if}}',
+      code: 'E_TEMPLATE_SYNTAX',
+    });
   }
 }
 
@@ -108,7 +112,10 @@ function matchingParen(s: string): number {
   let quote = '';
   for (let i = 0; i < s.length; i++) {
     const ch = s[i];
-    if (quote) { if (ch === quote) quote = ''; continue; }
+    if (quote) {
+      if (ch === quote) quote = '';
+      continue;
+    }
     if (ch === '"' || ch === "'") quote = ch;
     else if (ch === '(') depth++;
     else if (ch === ')' && --depth === 0) return i;

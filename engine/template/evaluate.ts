@@ -65,7 +65,9 @@ function evalProgram(p: AST.Program, ctx: Ctx): string {
       case 'CommentStatement':
         break;
       default:
-        throw new TemplateError(`${st.type.replace('Statement', '').toLowerCase()}s are not supported in herdbook templates`);
+        throw new TemplateError(
+          `${st.type.replace('Statement', '').toLowerCase()}s are not supported in herdbook templates`,
+        );
     }
   }
   return out;
@@ -126,7 +128,8 @@ function callHelper(name: string, params: AST.Expression[], hash: AST.Hash | und
       // (default x 'y'): y when x is undefined or null; (default x 'y' true) also when x is empty/false.
       const v = params[0] ? tryEval(params[0], ctx) : MISSING;
       const alsoFalsy = params[2] ? truthy(evalExpr(params[2], ctx)) : false;
-      if (v === MISSING || v === null || v === undefined || (alsoFalsy && !truthy(v))) return params[1] ? evalExpr(params[1], ctx) : undefined;
+      if (v === MISSING || v === null || v === undefined || (alsoFalsy && !truthy(v)))
+        return params[1] ? evalExpr(params[1], ctx) : undefined;
       return v;
     }
     case 'defined':
@@ -222,7 +225,9 @@ function evalBlock(b: AST.BlockStatement, ctx: Ctx): string {
         .join('');
     }
     default:
-      throw new TemplateError(`unknown block helper '#${name}' (herdbook has #if, #unless, #each, #with, #raw)`, { code: 'E_HELPER' });
+      throw new TemplateError(`unknown block helper '#${name}' (herdbook has #if, #unless, #each, #with, #raw)`, {
+        code: 'E_HELPER',
+      });
   }
 }
 
@@ -245,7 +250,9 @@ export function scopeValue(name: string, scope: Scope, helpers: Helpers): unknow
   if (raw === MISSING || !mayHoldTemplate(raw)) return raw;
   if (scope.rendered.has(name)) return scope.rendered.get(name);
   if (scope.resolving.has(name)) {
-    throw new TemplateError(`variable '${name}' refers to itself (${[...scope.resolving, name].join(' → ')})`, { code: 'E_CYCLE' });
+    throw new TemplateError(`variable '${name}' refers to itself (${[...scope.resolving, name].join(' → ')})`, {
+      code: 'E_CYCLE',
+    });
   }
   scope.resolving.add(name);
   try {
@@ -254,7 +261,11 @@ export function scopeValue(name: string, scope: Scope, helpers: Helpers): unknow
     return v;
   } catch (e) {
     if (e instanceof TemplateError && e.code === 'E_UNDEFINED' && !e.message.includes(' in the value of ')) {
-      throw new TemplateError(`${e.message} in the value of '${name}'`, { hint: e.hint, variable: e.variable, code: e.code });
+      throw new TemplateError(`${e.message} in the value of '${name}'`, {
+        hint: e.hint,
+        variable: e.variable,
+        code: e.code,
+      });
     }
     throw e;
   } finally {
@@ -281,7 +292,10 @@ function evalPath(p: AST.PathExpression, ctx: Ctx, soft = false): unknown {
       value = frame && Object.prototype.hasOwnProperty.call(frame.data, head) ? frame.data[head] : MISSING;
       if (value === MISSING) {
         if (soft) return MISSING;
-        throw new TemplateError(`@${head} is only defined inside {{#each}}`, { code: 'E_UNDEFINED', variable: `@${head}` });
+        throw new TemplateError(`@${head} is only defined inside {{#each}}`, {
+          code: 'E_UNDEFINED',
+          variable: `@${head}`,
+        });
       }
     }
     start = 1;
@@ -311,18 +325,43 @@ function evalPath(p: AST.PathExpression, ctx: Ctx, soft = false): unknown {
 }
 
 function rootVars(ctx: Ctx): LazyVars {
-  return new LazyVars((k) => scopeValue(k, ctx.scope, ctx.helpers), () => ctx.scope.names());
+  return new LazyVars(
+    (k) => scopeValue(k, ctx.scope, ctx.helpers),
+    () => ctx.scope.names(),
+  );
 }
 
 function undefinedRoot(name: string, ctx: Ctx): TemplateError {
-  const near = didYouMean(name, ctx.scope.names()) ?? `define it in vars, group_vars or with -e ${name}=..., or write {{default ${name} "..."}}`;
+  const near =
+    didYouMean(name, ctx.scope.names()) ??
+    `define it in vars, group_vars or with -e ${name}=..., or write {{default ${name} "..."}}`;
   return new TemplateError(`undefined variable '${name}'`, { hint: near, variable: name, code: 'E_UNDEFINED' });
 }
 
 function undefinedKey(parent: string, key: string, container: unknown): TemplateError {
-  const keys = container instanceof LazyVars ? container.keys() : container && typeof container === 'object' ? Object.keys(container) : [];
-  const what = container === null || container === undefined ? `is ${String(container)}` : Array.isArray(container) ? `is a list of ${container.length}` : typeof container !== 'object' ? `is a ${typeof container}` : `has no key '${key}'`;
+  const keys =
+    container instanceof LazyVars
+      ? container.keys()
+      : container && typeof container === 'object'
+        ? Object.keys(container)
+        : [];
+  const what =
+    container === null || container === undefined
+      ? `is ${String(container)}`
+      : Array.isArray(container)
+        ? `is a list of ${container.length}`
+        : typeof container !== 'object'
+          ? `is a ${typeof container}`
+          : `has no key '${key}'`;
   const guess = suggest(key, keys);
-  const hint = guess ? `did you mean '${parent}.${guess}'?` : keys.length ? `it has: ${keys.slice(0, 10).join(', ')}${keys.length > 10 ? ', ...' : ''}` : undefined;
-  return new TemplateError(`undefined variable '${parent}.${key}': '${parent}' ${what}`, { hint, variable: `${parent}.${key}`, code: 'E_UNDEFINED' });
+  const hint = guess
+    ? `did you mean '${parent}.${guess}'?`
+    : keys.length
+      ? `it has: ${keys.slice(0, 10).join(', ')}${keys.length > 10 ? ', ...' : ''}`
+      : undefined;
+  return new TemplateError(`undefined variable '${parent}.${key}': '${parent}' ${what}`, {
+    hint,
+    variable: `${parent}.${key}`,
+    code: 'E_UNDEFINED',
+  });
 }

@@ -25,12 +25,12 @@ function tokenize(src: string): string[] | undefined {
       if (c === '(' && i > 0 && !/[\s(]/.test(src[i - 1])) return undefined;
       if (c === ')' && i + 1 < src.length && !/[\s)]/.test(src[i + 1])) return undefined;
       out.push(src[i++]);
-    }
-    else if (c === '"' || c === "'") {
+    } else if (c === '"' || c === "'") {
       const end = src.indexOf(c, i + 1);
       if (end < 0 || src.slice(i, end).includes('\\')) return undefined;
       // Like parentheses, strings stand apart: `a't'` and `"a"b` are left to the parser.
-      if ((i > 0 && !/[\s(]/.test(src[i - 1])) || (end + 1 < src.length && !/[\s)]/.test(src[end + 1]))) return undefined;
+      if ((i > 0 && !/[\s(]/.test(src[i - 1])) || (end + 1 < src.length && !/[\s)]/.test(src[end + 1])))
+        return undefined;
       out.push(src.slice(i, end + 1));
       i = end + 1;
     } else {
@@ -48,7 +48,14 @@ function tokenize(src: string): string[] | undefined {
 
 function parseCall(toks: string[], at: { i: number }, nested: boolean): Expr | undefined {
   const head = toks[at.i++];
-  if (head === undefined || !PATH.test(head) || head === 'this' || head.startsWith('this.') || KEYWORDS.has(head.split('.')[0])) return undefined;
+  if (
+    head === undefined ||
+    !PATH.test(head) ||
+    head === 'this' ||
+    head.startsWith('this.') ||
+    KEYWORDS.has(head.split('.')[0])
+  )
+    return undefined;
   const params: Expr[] = [];
   while (at.i < toks.length && toks[at.i] !== ')') {
     const t = toks[at.i++];
@@ -57,7 +64,8 @@ function parseCall(toks: string[], at: { i: number }, nested: boolean): Expr | u
       if (!sub || sub.kind !== 'call' || toks[at.i++] !== ')') return undefined;
       params.push(sub);
     } else if (t[0] === '"' || t[0] === "'" || NUMBER.test(t) || KEYWORDS.has(t)) params.push({ kind: 'literal' });
-    else if (PATH.test(t) && t !== 'this' && !t.startsWith('this.') && !KEYWORDS.has(t.split('.')[0])) params.push({ kind: 'path', parts: t.split('.') });
+    else if (PATH.test(t) && t !== 'this' && !t.startsWith('this.') && !KEYWORDS.has(t.split('.')[0]))
+      params.push({ kind: 'path', parts: t.split('.') });
     else return undefined;
   }
   // A sub-expression is always a call, even without arguments: (now).

@@ -42,9 +42,11 @@ export function createTemplater(deps: HelperDeps = {}): Templater {
   };
   return {
     helpers,
-    render: (text, scope, pos) => (isTemplate(text) ? located(pos, () => evaluate(compileTemplate(text), scope, helpers)) : text),
+    render: (text, scope, pos) =>
+      isTemplate(text) ? located(pos, () => evaluate(compileTemplate(text), scope, helpers)) : text,
     renderDeep: (value, scope, pos) => located(pos, () => renderDeep(value, scope, helpers)),
-    condition: (expr, scope, pos) => located(pos, () => (Array.isArray(expr) ? expr.every((e) => one(e, scope)) : one(expr, scope))),
+    condition: (expr, scope, pos) =>
+      located(pos, () => (Array.isArray(expr) ? expr.every((e) => one(e, scope)) : one(expr, scope))),
     variable: (name, scope) => scopeValue(name, scope, helpers),
   };
 }

@@ -10,7 +10,10 @@ function tokenize(src: string): Tok[] | undefined {
   let i = 0;
   while (i < src.length) {
     const c = src[i];
-    if (/\s/.test(c)) { i++; continue; }
+    if (/\s/.test(c)) {
+      i++;
+      continue;
+    }
     if (c === '"' || c === "'") {
       const end = src.indexOf(c, i + 1);
       if (end < 0) return undefined;
@@ -19,9 +22,17 @@ function tokenize(src: string): Tok[] | undefined {
       continue;
     }
     const num = /^\d+(\.\d+)?/.exec(src.slice(i));
-    if (num) { out.push({ t: 'num', v: num[0] }); i += num[0].length; continue; }
+    if (num) {
+      out.push({ t: 'num', v: num[0] });
+      i += num[0].length;
+      continue;
+    }
     const id = /^[A-Za-z_@][\w.@-]*/.exec(src.slice(i));
-    if (id) { out.push({ t: 'id', v: id[0].replace(/\.$/, '') }); i += id[0].length; continue; }
+    if (id) {
+      out.push({ t: 'id', v: id[0].replace(/\.$/, '') });
+      i += id[0].length;
+      continue;
+    }
     const op = OPS.find((o) => src.startsWith(o, i));
     if (!op) return undefined;
     out.push({ t: op.length > 1 || '<>'.includes(op) ? 'op' : 'punct', v: op });
@@ -31,33 +42,91 @@ function tokenize(src: string): Tok[] | undefined {
 }
 
 const COMPARE: Record<string, string> = { '==': 'eq', '!=': 'ne', '>=': 'gte', '<=': 'lte', '>': 'gt', '<': 'lt' };
-const TESTS: Record<string, string> = { defined: 'defined', undefined: 'defined', none: 'eq', string: 'is_string', number: 'is_number' };
+const TESTS: Record<string, string> = {
+  defined: 'defined',
+  undefined: 'defined',
+  none: 'eq',
+  string: 'is_string',
+  number: 'is_number',
+};
 
 /** A tiny Pratt parser over Jinja expressions that prints Handlebars. */
 class Translator {
   private i = 0;
   constructor(private toks: Tok[]) {}
-  private peek(): Tok | undefined { return this.toks[this.i]; }
-  private next(): Tok { const t = this.toks[this.i++]; if (!t) throw new Error('eof'); return t; }
-  private isWord(w: string): boolean { const t = this.peek(); return !!t && t.t === 'id' && t.v === w; }
-  private accept(v: string): boolean { const t = this.peek(); if (t && t.v === v && t.t !== 'str') { this.i++; return true; } return false; }
+  private peek(): Tok | undefined {
+    return this.toks[this.i];
+  }
+  private next(): Tok {
+    const t = this.toks[this.i++];
+    if (!t) throw new Error('eof');
+    return t;
+  }
+  private isWord(w: string): boolean {
+    const t = this.peek();
+    return !!t && t.t === 'id' && t.v === w;
+  }
+  private accept(v: string): boolean {
+    const t = this.peek();
+    if (t && t.v === v && t.t !== 'str') {
+      this.i++;
+      return true;
+    }
+    return false;
+  }
 
   run(): string {
     const e = this.or();
     if (this.i < this.toks.length) throw new Error('trailing');
     return e;
   }
-  private or(): string { let l = this.and(); while (this.isWord('or')) { this.i++; l = `(or ${l} ${this.and()})`; } return l; }
-  private and(): string { let l = this.not(); while (this.isWord('and')) { this.i++; l = `(and ${l} ${this.not()})`; } return l; }
-  private not(): string { if (this.isWord('not')) { this.i++; return `(not ${this.not()})`; } return this.compare(); }
+  private or(): string {
+    let l = this.and();
+    while (this.isWord('or')) {
+      this.i++;
+      l = `(or ${l} ${this.and()})`;
+    }
+    return l;
+  }
+  private and(): string {
+    let l = this.not();
+    while (this.isWord('and')) {
+      this.i++;
+      l = `(and ${l} ${this.not()})`;
+    }
+    return l;
+  }
+  private not(): string {
+    if (this.isWord('not')) {
+      this.i++;
+      return `(not ${this.not()})`;
+    }
+    return this.compare();
+  }
   private compare(): string {
     let l = this.filtered();
     for (;;) {
       const t = this.peek();
-      if (t && t.t === 'op' && COMPARE[t.v]) { this.i++; l = `(${COMPARE[t.v]} ${l} ${this.filtered()})`; continue; }
-      if (this.isWord('in')) { this.i++; l = `(in ${l} ${this.filtered()})`; continue; }
-      if (this.isWord('not') && this.toks[this.i + 1]?.v === 'in') { this.i += 2; l = `(not (in ${l} ${this.filtered()}))`; continue; }
-      if (this.isWord('is')) { this.i++; l = this.test(l); continue; }
+      if (t && t.t === 'op' && COMPARE[t.v]) {
+        this.i++;
+        l = `(${COMPARE[t.v]} ${l} ${this.filtered()})`;
+        continue;
+      }
+      if (this.isWord('in')) {
+        this.i++;
+        l = `(in ${l} ${this.filtered()})`;
+        continue;
+      }
+      if (this.isWord('not') && this.toks[this.i + 1]?.v === 'in') {
+        this.i += 2;
+        l = `(not (in ${l} ${this.filtered()}))`;
+        continue;
+      }
+      if (this.isWord('is')) {
+        this.i++;
+        l = this.test(l);
+        continue;
+      }
       return l;
     }
   }
@@ -88,7 +157,9 @@ class Translator {
     while (!this.accept(')')) {
       const save = this.i;
       const kw = this.peek();
-      if (kw?.t === 'id' && this.toks[this.i + 1]?.v === '=') { this.i = save; }
+      if (kw?.t === 'id' && this.toks[this.i + 1]?.v === '=') {
+        this.i = save;
+      }
       out.push(this.or());
       this.accept(',');
     }
@@ -96,7 +167,11 @@ class Translator {
   }
   private primary(): string {
     const t = this.next();
-    if (t.v === '(' && t.t === 'punct') { const e = this.or(); this.accept(')'); return e; }
+    if (t.v === '(' && t.t === 'punct') {
+      const e = this.or();
+      this.accept(')');
+      return e;
+    }
     if (t.t === 'str') return `'${t.v.replace(/'/g, "\\'")}'`;
     if (t.t === 'num') return t.v;
     if (t.t !== 'id') throw new Error('primary');
@@ -119,7 +194,9 @@ class Translator {
       const args = this.args();
       const dot = path.lastIndexOf('.');
       // a method call (x.split(',')) or a function (lookup('env', 'HOME'))
-      return dot > 0 ? `(${path.slice(dot + 1)} ${path.slice(0, dot)}${args.length ? ' ' + args.join(' ') : ''})` : `(${path}${args.length ? ' ' + args.join(' ') : ''})`;
+      return dot > 0
+        ? `(${path.slice(dot + 1)} ${path.slice(0, dot)}${args.length ? ' ' + args.join(' ') : ''})`
+        : `(${path}${args.length ? ' ' + args.join(' ') : ''})`;
     }
     return path;
   }
@@ -142,12 +219,18 @@ export function translateJinja(expr: string): string | undefined {
 
 const JINJA_SIGNS: [RegExp, string][] = [
   [/\|\s*[A-Za-z_]/, 'a Jinja filter (`x | f`)'],
-  [/\bis\s+(not\s+)?(defined|undefined|none|version|match|search|string|number|mapping|iterable|sameas|in|truthy|falsy)\b/, 'a Jinja test (`x is defined`)'],
+  [
+    /\bis\s+(not\s+)?(defined|undefined|none|version|match|search|string|number|mapping|iterable|sameas|in|truthy|falsy)\b/,
+    'a Jinja test (`x is defined`)',
+  ],
   [/(==|!=|>=|<=)/, 'a Jinja comparison (`a == b`)'],
   [/\S\s+(and|or)\s+\S/, 'Jinja `and`/`or` between values'],
   [/\S\s+(not\s+)?in\s+\S/, 'Jinja `in`'],
   [/[\w\]]\[\s*['"\d]/, "Jinja subscripts (`x['key']`)"],
-  [/[A-Za-z_]\w*\.(split|strip|lower|upper|startswith|endswith|replace|get|keys|values|items)\(/, 'a Python method call'],
+  [
+    /[A-Za-z_]\w*\.(split|strip|lower|upper|startswith|endswith|replace|get|keys|values|items)\(/,
+    'a Python method call',
+  ],
 ];
 
 export type JinjaFinding = { what: string; suggestion?: string };

@@ -18,15 +18,23 @@ export function templateSlip(text: string): { message: string; hint?: string } |
     if (open < 0) break;
     const close = text.indexOf('}}', open + 2);
     if (close < 0) return { message: `'{{' in "${snippet(text.slice(open))}" is never closed: add '}}'` };
-    const inner = text.slice(open + 2, close).replace(/^[{~]|[}~]$/g, '').trim();
+    const inner = text
+      .slice(open + 2, close)
+      .replace(/^[{~]|[}~]$/g, '')
+      .trim();
     i = close + 2;
     if (inner.startsWith('!')) continue;
-    if (!inner) return { message: 'empty {{ }}: put a variable or a helper call inside', hint: 'e.g. {{node_name}} or {{default k3s_channel "stable"}}' };
+    if (!inner)
+      return {
+        message: 'empty {{ }}: put a variable or a helper call inside',
+        hint: 'e.g. {{node_name}} or {{default k3s_channel "stable"}}',
+      };
     const inside = checkExpression(inner);
     if (inside) return { message: `${inside} in {{${snippet(inner)}}}` };
     const block = /^#\s*([\w-]+)(.*)$/s.exec(inner);
     if (block) {
-      if (!block[2].trim() && ['if', 'unless', 'each', 'with'].includes(block[1])) return { message: `{{#${block[1]}}} needs a value to test or iterate: {{#${block[1]} x}}`, hint: BLOCK_HINT };
+      if (!block[2].trim() && ['if', 'unless', 'each', 'with'].includes(block[1]))
+        return { message: `{{#${block[1]}}} needs a value to test or iterate: {{#${block[1]} x}}`, hint: BLOCK_HINT };
       blocks.push(block[1]);
     } else if (inner.startsWith('/')) {
       const name = inner.slice(1).trim();

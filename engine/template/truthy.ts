@@ -22,10 +22,13 @@ export function conditionValue(v: unknown, expr: string): boolean {
     const w = v.trim().toLowerCase();
     if (TRUE_WORDS.has(w)) return true;
     if (FALSE_WORDS.has(w)) return false;
-    throw new TemplateError(`condition '${expr}' gave the string ${JSON.stringify(v.slice(0, 60))}, not true or false`, {
-      hint: `compare it explicitly, e.g. (eq ${expr} "${v.slice(0, 20)}") or (ne (length ${expr}) 0)`,
-      code: 'E_CONDITION',
-    });
+    throw new TemplateError(
+      `condition '${expr}' gave the string ${JSON.stringify(v.slice(0, 60))}, not true or false`,
+      {
+        hint: `compare it explicitly, e.g. (eq ${expr} "${v.slice(0, 20)}") or (ne (length ${expr}) 0)`,
+        code: 'E_CONDITION',
+      },
+    );
   }
   const kind = Array.isArray(v) ? 'a list' : 'a mapping';
   throw new TemplateError(`condition '${expr}' gave ${kind}, not true or false`, {

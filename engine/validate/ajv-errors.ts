@@ -10,7 +10,12 @@ import { asText } from '../text.js';
 const IDENTIFIER = '^[A-Za-z_][A-Za-z0-9_]*$';
 
 function segments(pointer: string): string[] {
-  return pointer === '' ? [] : pointer.slice(1).split('/').map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
+  return pointer === ''
+    ? []
+    : pointer
+        .slice(1)
+        .split('/')
+        .map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
 }
 
 function valueAt(root: unknown, segs: string[]): unknown {
@@ -27,7 +32,15 @@ export function describeValue(v: unknown): string {
   return `${typeof v === 'number' ? 'the number' : ''} ${asText(v)}`.trim();
 }
 
-const TYPE_WORDS: Record<string, string> = { string: 'a string', number: 'a number', integer: 'a whole number', boolean: 'true or false', object: 'a mapping', array: 'a list', null: 'empty' };
+const TYPE_WORDS: Record<string, string> = {
+  string: 'a string',
+  number: 'a number',
+  integer: 'a whole number',
+  boolean: 'true or false',
+  object: 'a mapping',
+  array: 'a list',
+  null: 'empty',
+};
 
 function typeWords(t: unknown): string {
   const list = [t].flat().map((x) => TYPE_WORDS[String(x)] ?? String(x));
@@ -58,7 +71,22 @@ function underTemplate(root: unknown, segs: string[]): boolean {
 }
 
 /** Keywords about a value's content: a schema's `x-expected` wording replaces their jargon. */
-const VALUE_KEYWORDS = new Set(['type', 'const', 'enum', 'oneOf', 'anyOf', 'pattern', 'minimum', 'maximum', 'exclusiveMinimum', 'exclusiveMaximum', 'minLength', 'maxLength', 'multipleOf', 'format']);
+const VALUE_KEYWORDS = new Set([
+  'type',
+  'const',
+  'enum',
+  'oneOf',
+  'anyOf',
+  'pattern',
+  'minimum',
+  'maximum',
+  'exclusiveMinimum',
+  'exclusiveMaximum',
+  'minLength',
+  'maxLength',
+  'multipleOf',
+  'format',
+]);
 
 /** What to add when a required key is missing. */
 const REQUIRED_HINTS: Record<string, string> = {
@@ -67,7 +95,12 @@ const REQUIRED_HINTS: Record<string, string> = {
   name: 'name the role: include_role: {name: my_role}',
 };
 
-export function ajvDiagnostics(errors: readonly ErrorObject[] | null | undefined, doc: unknown, file: string, modules: ReadonlySet<string>): Diagnostic[] {
+export function ajvDiagnostics(
+  errors: readonly ErrorObject[] | null | undefined,
+  doc: unknown,
+  file: string,
+  modules: ReadonlySet<string>,
+): Diagnostic[] {
   if (!errors?.length) return [];
   const list = pruneAlternatives(errors as ErrorWithSchema[]);
   const out: Diagnostic[] = [];
@@ -94,61 +127,129 @@ function ownerOf(title: string | undefined, segs: string[], modules: ReadonlySet
   return title;
 }
 
-function toDiagnostic(e: ErrorWithSchema, segs: string[], doc: unknown, file: string, modules: ReadonlySet<string>, all: readonly ErrorWithSchema[]): Diagnostic | undefined {
+function toDiagnostic(
+  e: ErrorWithSchema,
+  segs: string[],
+  doc: unknown,
+  file: string,
+  modules: ReadonlySet<string>,
+  all: readonly ErrorWithSchema[],
+): Diagnostic | undefined {
   const title = typeof e.parentSchema?.title === 'string' ? e.parentSchema.title : undefined;
   const owner = ownerOf(title, segs, modules);
   const value = valueAt(doc, segs);
-  const at = (extra: string[] = [], atKey = false) => pathPos(doc, [...segs, ...extra], atKey) ?? { file, line: 1, col: 1 };
+  const at = (extra: string[] = [], atKey = false) =>
+    pathPos(doc, [...segs, ...extra], atKey) ?? { file, line: 1, col: 1 };
   const p = e.params as Record<string, unknown>;
   const expected = VALUE_KEYWORDS.has(e.keyword) ? expectedAt(all, e.instancePath) : undefined;
   if (expected && !(segs.length === 0 && title === 'herdbook playbook')) {
-    return { severity: 'error', message: `${what(segs, owner, modules)} must be ${expected}, got ${describeValue(value)}`, pos: at() };
+    return {
+      severity: 'error',
+      message: `${what(segs, owner, modules)} must be ${expected}, got ${describeValue(value)}`,
+      pos: at(),
+    };
   }
   switch (e.keyword) {
     case 'additionalProperties': {
       const key = String(p.additionalProperty);
       const allowed = Object.keys((e.parentSchema?.properties as object) ?? {});
-      const message = title === 'task'
-        ? `unknown key '${key}' in task: not a task keyword nor a module`
-        : owner && modules.has(title!)
-          ? `unknown argument '${key}' for module '${title}'`
-          : `unknown key '${key}'${owner ? ` in ${owner}` : segs.length && !/^\d+$/.test(segs[segs.length - 1]) ? ` in '${segs[segs.length - 1]}'` : ''}`;
-      return { severity: 'error', message, pos: at([key], true), hint: suggestKey(key, allowed) ?? (allowed.length && allowed.length < 16 ? `expected one of: ${allowed.join(', ')}` : undefined) };
+      const message =
+        title === 'task'
+          ? `unknown key '${key}' in task: not a task keyword nor a module`
+          : owner && modules.has(title!)
+            ? `unknown argument '${key}' for module '${title}'`
+            : `unknown key '${key}'${owner ? ` in ${owner}` : segs.length && !/^\d+$/.test(segs[segs.length - 1]) ? ` in '${segs[segs.length - 1]}'` : ''}`;
+      return {
+        severity: 'error',
+        message,
+        pos: at([key], true),
+        hint:
+          suggestKey(key, allowed) ??
+          (allowed.length && allowed.length < 16 ? `expected one of: ${allowed.join(', ')}` : undefined),
+      };
     }
     case 'required': {
       const missing = String(p.missingProperty);
-      return { severity: 'error', message: `${owner ?? what(segs, undefined, modules)} needs '${missing}'`, pos: at(), hint: REQUIRED_HINTS[missing] };
+      return {
+        severity: 'error',
+        message: `${owner ?? what(segs, undefined, modules)} needs '${missing}'`,
+        pos: at(),
+        hint: REQUIRED_HINTS[missing],
+      };
     }
     case 'type':
       if (segs.length === 0 && title === 'herdbook playbook') {
-        return { severity: 'error', message: `a playbook is a list of plays (- hosts: ...), got ${describeValue(value)}`, pos: at(), hint: "start each play with '- ', as in: - hosts: all" };
+        return {
+          severity: 'error',
+          message: `a playbook is a list of plays (- hosts: ...), got ${describeValue(value)}`,
+          pos: at(),
+          hint: "start each play with '- ', as in: - hosts: all",
+        };
       }
-      return { severity: 'error', message: `${what(segs, owner, modules)} must be ${typeWords(p.type)}, got ${describeValue(value)}`, pos: at() };
+      return {
+        severity: 'error',
+        message: `${what(segs, owner, modules)} must be ${typeWords(p.type)}, got ${describeValue(value)}`,
+        pos: at(),
+      };
     case 'enum': {
       const allowed = (p.allowedValues as unknown[]).map(String);
-      return { severity: 'error', message: `${what(segs, owner, modules)} must be one of: ${allowed.join(', ')}; got ${describeValue(value)}`, pos: at(), hint: typeof value === 'string' ? suggestKey(value, allowed) : undefined };
+      return {
+        severity: 'error',
+        message: `${what(segs, owner, modules)} must be one of: ${allowed.join(', ')}; got ${describeValue(value)}`,
+        pos: at(),
+        hint: typeof value === 'string' ? suggestKey(value, allowed) : undefined,
+      };
     }
     case 'const':
-      return { severity: 'error', message: `${what(segs, owner, modules)} must be ${JSON.stringify(p.allowedValue)}, got ${describeValue(value)}`, pos: at() };
+      return {
+        severity: 'error',
+        message: `${what(segs, owner, modules)} must be ${JSON.stringify(p.allowedValue)}, got ${describeValue(value)}`,
+        pos: at(),
+      };
     case 'pattern':
-      if (p.pattern === IDENTIFIER) return { severity: 'error', message: `${what(segs, owner, modules)} must be a variable name (letters, digits and _), got ${describeValue(value)}`, pos: at() };
-      return { severity: 'error', message: `${what(segs, owner, modules)} has the wrong form: ${describeValue(value)} does not match ${String(p.pattern)}`, pos: at() };
+      if (p.pattern === IDENTIFIER)
+        return {
+          severity: 'error',
+          message: `${what(segs, owner, modules)} must be a variable name (letters, digits and _), got ${describeValue(value)}`,
+          pos: at(),
+        };
+      return {
+        severity: 'error',
+        message: `${what(segs, owner, modules)} has the wrong form: ${describeValue(value)} does not match ${String(p.pattern)}`,
+        pos: at(),
+      };
     case 'propertyNames':
       return undefined;
     case 'minimum':
     case 'maximum':
     case 'exclusiveMinimum':
     case 'exclusiveMaximum':
-      return { severity: 'error', message: `${what(segs, owner, modules)} ${e.message}, got ${describeValue(value)}`, pos: at() };
+      return {
+        severity: 'error',
+        message: `${what(segs, owner, modules)} ${e.message}, got ${describeValue(value)}`,
+        pos: at(),
+      };
     case 'minItems':
-      return { severity: 'error', message: `${what(segs, owner, modules)} needs at least ${String(p.limit)} item${p.limit === 1 ? '' : 's'}`, pos: at() };
+      return {
+        severity: 'error',
+        message: `${what(segs, owner, modules)} needs at least ${String(p.limit)} item${p.limit === 1 ? '' : 's'}`,
+        pos: at(),
+      };
     case 'minLength':
       return { severity: 'error', message: `${what(segs, owner, modules)} must not be empty`, pos: at() };
     case 'minProperties':
-      return { severity: 'error', message: `${owner ?? what(segs, undefined, modules)} needs at least ${String(p.limit)} key${p.limit === 1 ? '' : 's'}`, pos: at() };
+      return {
+        severity: 'error',
+        message: `${owner ?? what(segs, undefined, modules)} needs at least ${String(p.limit)} key${p.limit === 1 ? '' : 's'}`,
+        pos: at(),
+      };
     case 'oneOf':
     case 'anyOf':
-      return { severity: 'error', message: `${what(segs, owner, modules)} must be ${alternatives(e)}, got ${describeValue(value)}`, pos: at() };
+      return {
+        severity: 'error',
+        message: `${what(segs, owner, modules)} must be ${alternatives(e)}, got ${describeValue(value)}`,
+        pos: at(),
+      };
     default:
       return { severity: 'error', message: `${what(segs, owner, modules)} ${e.message ?? 'is invalid'}`, pos: at() };
   }

@@ -15,7 +15,9 @@ export function pruneAlternatives(errors: ErrorWithSchema[]): ErrorWithSchema[] 
   const paths = new Set(errors.filter(isAlt).map((e) => e.instancePath));
   for (const p of paths) {
     const here = errors.filter((e) => e.instancePath === p);
-    const specific = errors.some((e) => e.instancePath.startsWith(p + '/') || (e.instancePath === p && !MISMATCH.has(e.keyword)));
+    const specific = errors.some(
+      (e) => e.instancePath.startsWith(p + '/') || (e.instancePath === p && !MISMATCH.has(e.keyword)),
+    );
     const mismatches = here.filter((e) => MISMATCH.has(e.keyword));
     if (specific) {
       for (const e of mismatches) drop.add(e);

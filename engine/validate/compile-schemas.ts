@@ -10,7 +10,9 @@ import { createAjv, precompiledName, readSchemas, SCHEMA_BASE, type RegistryOpti
 const require = createRequire(import.meta.url);
 
 export function compileSchemas(outDir: string): string[] {
-  const standaloneCode = (require('ajv/dist/standalone') as { default: (ajv: unknown, refs: Record<string, string>) => string }).default;
+  const standaloneCode = (
+    require('ajv/dist/standalone') as { default: (ajv: unknown, refs: Record<string, string>) => string }
+  ).default;
   const raw = readSchemas();
   const ids = [...raw.keys()];
   // The fragments validation asks for by id, besides whole files.

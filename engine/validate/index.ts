@@ -42,7 +42,13 @@ export function documentChecker(registry: SchemaRegistry): DocumentChecker {
   return (kind, value, file) => {
     if (kind === 'vars') {
       if (value === null || (typeof value === 'object' && !Array.isArray(value))) return [];
-      return [{ severity: 'error', message: 'a vars file must be a mapping of variable names to values', pos: { file, line: 1, col: 1 } }];
+      return [
+        {
+          severity: 'error',
+          message: 'a vars file must be a mapping of variable names to values',
+          pos: { file, line: 1, col: 1 },
+        },
+      ];
     }
     const validate = registry.validator(SCHEMA_FOR[kind]);
     validate(value);
@@ -85,7 +91,11 @@ export function validatePlaybooks(files: readonly string[], opts: ValidateOption
       rolesPath: opts.rolesPath ?? rolesPathFromEnv(),
     };
     if (!existsSync(file)) {
-      diagnostics.push({ severity: 'error', message: `playbook not found: ${f}`, hint: `no such file relative to ${process.cwd()}` });
+      diagnostics.push({
+        severity: 'error',
+        message: `playbook not found: ${f}`,
+        hint: `no such file relative to ${process.cwd()}`,
+      });
       continue;
     }
     const plays = loadPlaybookFile(file, ctx);
@@ -96,7 +106,14 @@ export function validatePlaybooks(files: readonly string[], opts: ValidateOption
     playbooks.push(pb);
     diagnostics.push(...ctx.diagnostics);
     const knownInventory = inventory && !inventoryBroken ? inventoryNames(inventory, varsFiles) : undefined;
-    diagnostics.push(...semanticChecks(plays, { inventory: knownInventory, extraVars: new Set(Object.keys(opts.extraVars ?? {})), inventoryUnreadable: inventoryBroken, moduleFacts: registry.moduleFacts }));
+    diagnostics.push(
+      ...semanticChecks(plays, {
+        inventory: knownInventory,
+        extraVars: new Set(Object.keys(opts.extraVars ?? {})),
+        inventoryUnreadable: inventoryBroken,
+        moduleFacts: registry.moduleFacts,
+      }),
+    );
     if (inventory && !inventoryBroken) diagnostics.push(...patternDiagnostics(pb, inventory));
   }
   return { playbooks, inventory, playbookVarsFiles, diagnostics: dedupe(diagnostics), registry };
@@ -110,9 +127,12 @@ function rolesPathFromEnv(): string[] {
 function inventoryNames(inv: Inventory, playbookFiles: VarsFiles): Set<string> {
   const names = new Set<string>();
   const idx = indexGroups(inv);
-  for (const h of inv.hosts.keys()) for (const k of Object.keys(inventoryVars(inv, idx, h, playbookFiles))) names.add(k);
+  for (const h of inv.hosts.keys())
+    for (const k of Object.keys(inventoryVars(inv, idx, h, playbookFiles))) names.add(k);
   for (const g of inv.groups.values()) for (const k of Object.keys(g.vars)) names.add(k);
-  for (const files of [inv.varsFiles, playbookFiles]) for (const m of [files.groups, files.hosts]) for (const v of m.values()) for (const k of Object.keys(v)) names.add(k);
+  for (const files of [inv.varsFiles, playbookFiles])
+    for (const m of [files.groups, files.hosts])
+      for (const v of m.values()) for (const k of Object.keys(v)) names.add(k);
   return names;
 }
 
@@ -130,7 +150,12 @@ function patternDiagnostics(pb: Playbook, inv: Inventory): Diagnostic[] {
     // Only a pattern that matches nothing at all: playbooks name several groups on purpose
     // (k3s_servers:k3s_controllers) so that different inventory styles work unchanged.
     if (!m.hosts.length) {
-      out.push({ severity: 'warning', message: `host pattern '${[play.hosts].flat().join(',')}' matches no host in the inventory`, pos: play.fieldPos.hosts ?? play.pos, hint: 'this play will not run on any host' });
+      out.push({
+        severity: 'warning',
+        message: `host pattern '${[play.hosts].flat().join(',')}' matches no host in the inventory`,
+        pos: play.fieldPos.hosts ?? play.pos,
+        hint: 'this play will not run on any host',
+      });
     }
   }
   return out;
@@ -144,5 +169,10 @@ function dedupe(list: Diagnostic[]): Diagnostic[] {
     seen.add(key);
     return true;
   });
-  return out.sort((a, b) => (a.pos?.file ?? '').localeCompare(b.pos?.file ?? '') || (a.pos?.line ?? 0) - (b.pos?.line ?? 0) || (a.pos?.col ?? 0) - (b.pos?.col ?? 0));
+  return out.sort(
+    (a, b) =>
+      (a.pos?.file ?? '').localeCompare(b.pos?.file ?? '') ||
+      (a.pos?.line ?? 0) - (b.pos?.line ?? 0) ||
+      (a.pos?.col ?? 0) - (b.pos?.col ?? 0),
+  );
 }

@@ -39,16 +39,30 @@ export type RegistryOptions = { useDefaults?: boolean; coerce?: boolean };
 
 export function readSchemas(): Map<string, Record<string, unknown>> {
   const raw = new Map<string, Record<string, unknown>>();
-  for (const rel of listSchemaFiles(SCHEMAS_DIR)) raw.set(rel, JSON.parse(readFileSync(path.join(SCHEMAS_DIR, rel), 'utf8')) as Record<string, unknown>);
+  for (const rel of listSchemaFiles(SCHEMAS_DIR))
+    raw.set(rel, JSON.parse(readFileSync(path.join(SCHEMAS_DIR, rel), 'utf8')) as Record<string, unknown>);
   return raw;
 }
 
 /** An ajv instance with every schema of schemas/ added under its id. */
-export function createAjv(raw: Map<string, Record<string, unknown>>, opts: RegistryOptions, extra: object = {}): AjvInstance {
+export function createAjv(
+  raw: Map<string, Record<string, unknown>>,
+  opts: RegistryOptions,
+  extra: object = {},
+): AjvInstance {
   const Ajv = (require('ajv') as { default: new (o: object) => AjvInstance }).default;
   // inlineRefs: false keeps each module's schema its own function: one inlined task validator grew to
   // 180 kB with ~30 modules, too large for V8 to optimize, and validation of 1,000 tasks took ~150 ms.
-  const ajv = new Ajv({ allErrors: true, strict: false, allowUnionTypes: true, verbose: true, inlineRefs: false, useDefaults: opts.useDefaults ?? false, coerceTypes: opts.coerce ?? false, ...extra });
+  const ajv = new Ajv({
+    allErrors: true,
+    strict: false,
+    allowUnionTypes: true,
+    verbose: true,
+    inlineRefs: false,
+    useDefaults: opts.useDefaults ?? false,
+    coerceTypes: opts.coerce ?? false,
+    ...extra,
+  });
   for (const [rel, schema] of raw) ajv.addSchema({ ...schema, $id: SCHEMA_BASE + rel });
   return ajv;
 }
@@ -64,7 +78,9 @@ export function precompiledName(opts: RegistryOptions): string {
 function precompiled(opts: RegistryOptions): Record<string, ValidateFunction> | undefined {
   if (!import.meta.url.includes('/dist/')) return undefined;
   try {
-    return require(path.join(path.dirname(new URL(import.meta.url).pathname), `validators-${precompiledName(opts)}.cjs`)) as Record<string, ValidateFunction>;
+    return require(
+      path.join(path.dirname(new URL(import.meta.url).pathname), `validators-${precompiledName(opts)}.cjs`),
+    ) as Record<string, ValidateFunction>;
   } catch {
     return undefined;
   }
@@ -87,7 +103,9 @@ export function createSchemaRegistry(opts: RegistryOptions = {}): SchemaRegistry
     if (ref?.startsWith('modules/')) modules.set(name, raw.get(ref) ?? {});
     else keywords.add(name);
   }
-  const freeForm = new Set([...modules].filter(([, s]) => [s.type].flat().includes('string') || 'enum' in s).map(([n]) => n));
+  const freeForm = new Set(
+    [...modules].filter(([, s]) => [s.type].flat().includes('string') || 'enum' in s).map(([n]) => n),
+  );
   const cache = new Map<string, ValidateFunction>();
   return {
     validator(id) {
@@ -102,6 +120,10 @@ export function createSchemaRegistry(opts: RegistryOptions = {}): SchemaRegistry
     modules,
     keywords,
     freeForm,
-    moduleFacts: new Map([...modules].filter(([, sch]) => Array.isArray(sch['x-sets-facts'])).map(([n, sch]) => [n, sch['x-sets-facts'] as string[]])),
+    moduleFacts: new Map(
+      [...modules]
+        .filter(([, sch]) => Array.isArray(sch['x-sets-facts']))
+        .map(([n, sch]) => [n, sch['x-sets-facts'] as string[]]),
+    ),
   };
 }

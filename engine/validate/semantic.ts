@@ -22,7 +22,6 @@ export type KnownNames = {
   moduleFacts?: ReadonlyMap<string, readonly string[]>;
 };
 
-
 export function semanticChecks(plays: Play[], known: KnownNames): Diagnostic[] {
   const out: Diagnostic[] = [];
   const defined = new Set<string>([...MAGIC_VARS, ...known.extraVars, ...(known.inventory ?? [])]);
@@ -60,8 +59,20 @@ export function semanticChecks(plays: Play[], known: KnownNames): Diagnostic[] {
       if (defined.has('*include_vars*') || known.inventoryUnreadable) continue;
       const hint = didYouMean(name, [...defined]) ?? `set it in vars, group_vars, host_vars or with -e ${name}=...`;
       const pos = variablePos(use.pos, name, use.condition, lines);
-      if (known.inventory) out.push({ severity: 'error', message: `variable '${name}' is not defined anywhere (inventory, vars, vars_files, roles, register, set_fact or -e)`, pos, hint });
-      else out.push({ severity: 'warning', message: `variable '${name}' is not defined in the playbook (pass -i to check it against your inventory)`, pos, hint });
+      if (known.inventory)
+        out.push({
+          severity: 'error',
+          message: `variable '${name}' is not defined anywhere (inventory, vars, vars_files, roles, register, set_fact or -e)`,
+          pos,
+          hint,
+        });
+      else
+        out.push({
+          severity: 'warning',
+          message: `variable '${name}' is not defined in the playbook (pass -i to check it against your inventory)`,
+          pos,
+          hint,
+        });
     }
   }
   return out;
@@ -70,7 +81,8 @@ export function semanticChecks(plays: Play[], known: KnownNames): Diagnostic[] {
 /** A template error points at the mustache it quotes, or at the first {% or {{ of the value. */
 function errorPos(e: TemplateError, use: Use, lines: LineReader): SourcePos {
   const quoted = /^(\{\{[\s\S]*?\}\})/.exec(e.message)?.[1];
-  const fragment = quoted && use.text.includes(quoted) ? quoted : e.code === 'E_JINJA' && use.text.includes('{%') ? '{%' : undefined;
+  const fragment =
+    quoted && use.text.includes(quoted) ? quoted : e.code === 'E_JINJA' && use.text.includes('{%') ? '{%' : undefined;
   return fragment ? fragmentPos(use.pos, fragment, lines) : use.pos;
 }
 
@@ -85,9 +97,16 @@ function collectPlayNames(play: Play, defined: Set<string>, out: Diagnostic[]): 
   for (const entry of play.varsFiles) {
     const candidates = [entry].flat();
     if (candidates.some((c) => c.includes('{{'))) continue;
-    const found = candidates.map((c) => path.resolve(play.baseDir, c)).map((f) => loadYamlFile(f, 'vars file')).find((p) => p.value !== undefined || p.diagnostics.some((d) => d.pos));
+    const found = candidates
+      .map((c) => path.resolve(play.baseDir, c))
+      .map((f) => loadYamlFile(f, 'vars file'))
+      .find((p) => p.value !== undefined || p.diagnostics.some((d) => d.pos));
     if (!found) {
-      out.push({ severity: 'error', message: `vars file not found: ${candidates.join(' or ')} (relative to the playbook that names it)`, pos: play.fieldPos.vars_files ?? play.pos });
+      out.push({
+        severity: 'error',
+        message: `vars file not found: ${candidates.join(' or ')} (relative to the playbook that names it)`,
+        pos: play.fieldPos.vars_files ?? play.pos,
+      });
       continue;
     }
     out.push(...found.diagnostics);
@@ -95,7 +114,11 @@ function collectPlayNames(play: Play, defined: Set<string>, out: Diagnostic[]): 
   }
 }
 
-function collectNodeNames(n: TaskNode, defined: Set<string>, moduleFacts?: ReadonlyMap<string, readonly string[]>): void {
+function collectNodeNames(
+  n: TaskNode,
+  defined: Set<string>,
+  moduleFacts?: ReadonlyMap<string, readonly string[]>,
+): void {
   addKeys(n.vars, defined);
   if (n.kind !== 'task') {
     if (n.kind === 'include' && n.loop !== undefined) defined.add(n.loopControl?.loopVar ?? 'item');
@@ -117,12 +140,22 @@ function collectNodeNames(n: TaskNode, defined: Set<string>, moduleFacts?: Reado
 }
 
 function checkNotify(play: Play, out: Diagnostic[]): void {
-  const names = new Set([...play.handlers.flatMap((h) => [h.name, ...h.listen].filter((x): x is string => !!x)), ...(play.declaredHandlers ?? [])]);
+  const names = new Set([
+    ...play.handlers.flatMap((h) => [h.name, ...h.listen].filter((x): x is string => !!x)),
+    ...(play.declaredHandlers ?? []),
+  ]);
   walkPlay(play, (n) => {
     const notify = n.kind === 'task' ? n.notify : n.kind === 'block' ? (n.notify ?? []) : [];
     for (const target of notify) {
       if (target.includes('{{') || names.has(target)) continue;
-      out.push({ severity: 'error', message: `notify names handler '${target}', which this play does not define`, pos: n.fieldPos.notify ?? n.pos, hint: didYouMean(target, [...names]) ?? (names.size ? `handlers here: ${[...names].join(', ')}` : 'add it under handlers:') });
+      out.push({
+        severity: 'error',
+        message: `notify names handler '${target}', which this play does not define`,
+        pos: n.fieldPos.notify ?? n.pos,
+        hint:
+          didYouMean(target, [...names]) ??
+          (names.size ? `handlers here: ${[...names].join(', ')}` : 'add it under handlers:'),
+      });
     }
   });
 }

@@ -8,7 +8,16 @@ import { walkPlay } from '../load/walk.js';
 export type Use = { text: string; condition: boolean; pos: SourcePos };
 
 const CONDITIONS = ['when', 'until', 'changedWhen', 'failedWhen'] as const;
-const FIELD_KEYS: Record<string, string> = { when: 'when', until: 'until', changedWhen: 'changed_when', failedWhen: 'failed_when', loop: 'loop', delegateTo: 'delegate_to', environment: 'environment', name: 'name' };
+const FIELD_KEYS: Record<string, string> = {
+  when: 'when',
+  until: 'until',
+  changedWhen: 'changed_when',
+  failedWhen: 'failed_when',
+  loop: 'loop',
+  delegateTo: 'delegate_to',
+  environment: 'environment',
+  name: 'name',
+};
 
 export function collectUses(play: Play, uses: Use[]): void {
   // Each string carries its own position, so an error points at the value, not its mapping.

@@ -12,15 +12,20 @@ export const assertModule = defineModule<Args, State, never>({
   async inspect(ctx, args) {
     const list = Array.isArray(args.that) ? args.that : [args.that];
     for (const cond of list) {
-      if (!ctx.condition(cond)) return { failed: typeof cond === 'string' ? cond : JSON.stringify(cond), evaluated: list.length };
+      if (!ctx.condition(cond))
+        return { failed: typeof cond === 'string' ? cond : JSON.stringify(cond), evaluated: list.length };
     }
     return { evaluated: list.length };
   },
   plan(state, args) {
     if (state.failed !== undefined) {
-      return { changes: [], refuse: args.fail_msg ?? args.msg ?? `assertion failed: ${state.failed}`, data: { assertion: state.failed, evaluated_to: false } };
+      return {
+        changes: [],
+        refuse: args.fail_msg ?? args.msg ?? `assertion failed: ${state.failed}`,
+        data: { assertion: state.failed, evaluated_to: false },
+      };
     }
-    return { changes: [], noop: args.quiet ? undefined : args.success_msg ?? 'All assertions passed', data: {} };
+    return { changes: [], noop: args.quiet ? undefined : (args.success_msg ?? 'All assertions passed'), data: {} };
   },
   async apply() {
     return {};

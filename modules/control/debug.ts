@@ -42,8 +42,17 @@ export const debug = defineModule<Args, State, never>({
     return { text: show(msg), value: msg };
   },
   plan(state, args) {
-    if (state.text === undefined) return { changes: [], noop: `shown only with -${'v'.repeat(args.verbosity)}`, data: { skipped_for_verbosity: true } };
-    return { changes: [], noop: state.text, data: args.var !== undefined ? { [args.var]: state.value } : { msg: state.value } };
+    if (state.text === undefined)
+      return {
+        changes: [],
+        noop: `shown only with -${'v'.repeat(args.verbosity)}`,
+        data: { skipped_for_verbosity: true },
+      };
+    return {
+      changes: [],
+      noop: state.text,
+      data: args.var !== undefined ? { [args.var]: state.value } : { msg: state.value },
+    };
   },
   async apply() {
     return {};

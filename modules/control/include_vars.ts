@@ -18,12 +18,17 @@ export const includeVars = defineModule<Args, { file: string; vars: Record<strin
       const d = parsed.diagnostics[0];
       throw new ModuleError(`${d.pos ? `${d.pos.file}:${d.pos.line}:${d.pos.col}: ` : ''}${d.message}`);
     }
-    if (parsed.value !== null && (typeof parsed.value !== 'object' || Array.isArray(parsed.value))) throw new ModuleError(`${file}: a vars file must be a mapping of variable names to values`);
+    if (parsed.value !== null && (typeof parsed.value !== 'object' || Array.isArray(parsed.value)))
+      throw new ModuleError(`${file}: a vars file must be a mapping of variable names to values`);
     return { file, vars: (parsed.value ?? {}) as Record<string, unknown> };
   },
   plan(state, args) {
     const facts = args.name ? { [args.name]: state.vars } : state.vars;
-    return { changes: [], noop: `loaded ${Object.keys(state.vars).length} variables from ${state.file}`, data: { ansible_facts: facts, ansible_included_var_files: [state.file] } };
+    return {
+      changes: [],
+      noop: `loaded ${Object.keys(state.vars).length} variables from ${state.file}`,
+      data: { ansible_facts: facts, ansible_included_var_files: [state.file] },
+    };
   },
   async apply() {
     return {};

@@ -18,7 +18,10 @@ export const pause = defineModule<Args, { waitedMs: number; input?: string }, ne
       await ctx.sleep(ms);
       return { waitedMs: ms };
     }
-    if (!process.stdin.isTTY) throw new ModuleError(`pause with only a prompt needs a terminal ("${args.prompt}"); set seconds: for unattended runs`);
+    if (!process.stdin.isTTY)
+      throw new ModuleError(
+        `pause with only a prompt needs a terminal ("${args.prompt}"); set seconds: for unattended runs`,
+      );
     const rl = createInterface({ input: process.stdin, output: process.stderr });
     const started = ctx.now();
     const input = await rl.question(`${args.prompt} (press Enter) `);
@@ -26,7 +29,11 @@ export const pause = defineModule<Args, { waitedMs: number; input?: string }, ne
     return { waitedMs: ctx.now() - started, input };
   },
   plan(state) {
-    return { changes: [], noop: `paused ${(state.waitedMs / 1000).toFixed(1)}s`, data: { delta_ms: state.waitedMs, ...(state.input !== undefined ? { user_input: state.input } : {}) } };
+    return {
+      changes: [],
+      noop: `paused ${(state.waitedMs / 1000).toFixed(1)}s`,
+      data: { delta_ms: state.waitedMs, ...(state.input !== undefined ? { user_input: state.input } : {}) },
+    };
   },
   async apply() {
     return {};

@@ -8,7 +8,15 @@ export type AttrArgs = { mode?: ModeSpec; owner?: string | number; group?: strin
 export const idArg = (v: string | number | undefined): string | undefined => (v === undefined ? undefined : String(v));
 
 /** Only the fields attributes are compared on (a PresentFile or a tree entry). */
-export type AttrState = { path: string; type: string; mode: string; uid: number; gid: number; owner: string; group: string };
+export type AttrState = {
+  path: string;
+  type: string;
+  mode: string;
+  uid: number;
+  gid: number;
+  owner: string;
+  group: string;
+};
 
 export type AttrChange = {
   kind: 'attrs';
@@ -37,7 +45,12 @@ export function wantedMode(args: AttrArgs, current: string | undefined, isDir: b
 /** The attribute change a present file needs, or undefined. */
 export function planAttrs(file: AttrState, args: AttrArgs, opts: { noFollow?: boolean } = {}): AttrChange | undefined {
   const parts: string[] = [];
-  const change: AttrChange = { kind: 'attrs', summary: '', path: file.path, ...(opts.noFollow ? { noFollow: true } : {}) };
+  const change: AttrChange = {
+    kind: 'attrs',
+    summary: '',
+    path: file.path,
+    ...(opts.noFollow ? { noFollow: true } : {}),
+  };
   // A symlink's own mode means nothing on Linux.
   const mode = opts.noFollow ? undefined : wantedMode(args, file.mode, file.type === 'directory');
   if (mode !== undefined && mode !== file.mode) {
@@ -70,11 +83,16 @@ export function ownerSpec(owner?: string | number, group?: string | number): str
 
 async function run(ctx: ModuleContext, argv: string[], stdin?: string): Promise<void> {
   const r = await ctx.exec(argv, stdin === undefined ? undefined : { stdin });
-  if (r.rc !== 0) throw new ModuleError(`${argv.join(' ')}: ${r.stderr.trim() || `exit ${r.rc}`}`, { rc: r.rc, stderr: r.stderr });
+  if (r.rc !== 0)
+    throw new ModuleError(`${argv.join(' ')}: ${r.stderr.trim() || `exit ${r.rc}`}`, { rc: r.rc, stderr: r.stderr });
 }
 
 /** Set mode and ownership on paths: chown first, since chown clears setuid/setgid bits. */
-export async function setAttrs(ctx: ModuleContext, paths: string[], attrs: { mode?: string; owner?: string; group?: string; noFollow?: boolean }): Promise<void> {
+export async function setAttrs(
+  ctx: ModuleContext,
+  paths: string[],
+  attrs: { mode?: string; owner?: string; group?: string; noFollow?: boolean },
+): Promise<void> {
   const spec = ownerSpec(attrs.owner, attrs.group);
   if (spec) await run(ctx, ['chown', ...(attrs.noFollow ? ['-h'] : []), spec, '--', ...paths]);
   // Five digits: GNU chmod keeps a directory's setgid bit for a 4-digit mode that omits it.
@@ -86,7 +104,11 @@ export function applyAttrs(ctx: ModuleContext, change: AttrChange): Promise<void
 }
 
 /** The same attributes on many paths: the list goes over stdin (NUL-separated) to xargs, never into a command line. */
-export async function setAttrsMany(ctx: ModuleContext, paths: string[], attrs: { mode?: string; owner?: string; group?: string }): Promise<void> {
+export async function setAttrsMany(
+  ctx: ModuleContext,
+  paths: string[],
+  attrs: { mode?: string; owner?: string; group?: string },
+): Promise<void> {
   const list = paths.join('\0');
   const spec = ownerSpec(attrs.owner, attrs.group);
   if (spec) await run(ctx, ['xargs', '-0', '-r', 'chown', spec, '--'], list);

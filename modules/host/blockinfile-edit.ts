@@ -29,7 +29,12 @@ export function markerLines(o: BlockOptions): [string, string] {
 
 function insertionPoint(original: string, lines: string[], o: BlockOptions): number {
   const after = o.insertafter ?? (o.insertbefore === undefined ? 'EOF' : undefined);
-  const pattern = after !== undefined && after !== 'EOF' ? after : o.insertbefore !== undefined && o.insertbefore !== 'BOF' ? o.insertbefore : undefined;
+  const pattern =
+    after !== undefined && after !== 'EOF'
+      ? after
+      : o.insertbefore !== undefined && o.insertbefore !== 'BOF'
+        ? o.insertbefore
+        : undefined;
   if (pattern === undefined) return after === undefined ? 0 : lines.length;
   const re = pyRegex(pattern, after !== undefined ? 'insertafter' : 'insertbefore');
   let n0: number | undefined;
@@ -76,6 +81,13 @@ export function editBlock(original: string | undefined, o: BlockOptions): BlockE
   const next = n0 + blockLines.length;
   if (o.append_newline && present && next < lines.length && lines[next] !== '\n') lines.splice(next, 0, '\n');
   const result = lines.join('');
-  const msg = result === text && original !== undefined ? '' : original === undefined ? 'File created' : blockLines.length ? 'Block inserted' : 'Block removed';
+  const msg =
+    result === text && original !== undefined
+      ? ''
+      : original === undefined
+        ? 'File created'
+        : blockLines.length
+          ? 'Block inserted'
+          : 'Block removed';
   return { text: result, msg };
 }

@@ -16,8 +16,10 @@ export const blockinfile = defineModule<BlockinfileArgs, TextFileState, WriteCha
   predictable: true,
   async inspect(ctx, args) {
     if (args.mode !== undefined) checkMode(args.mode);
-    if (args.insertafter !== undefined && args.insertbefore !== undefined) throw new ModuleError('insertafter and insertbefore are mutually exclusive');
-    if (!args.marker.includes('{mark}')) throw new ModuleError(`marker must contain {mark}, or the begin and end lines are the same: ${args.marker}`);
+    if (args.insertafter !== undefined && args.insertbefore !== undefined)
+      throw new ModuleError('insertafter and insertbefore are mutually exclusive');
+    if (!args.marker.includes('{mark}'))
+      throw new ModuleError(`marker must contain {mark}, or the begin and end lines are the same: ${args.marker}`);
     return inspectTextFile(ctx, pathOf(args));
   },
   plan(state, args) {

@@ -33,14 +33,34 @@ export async function inspectCommand(ctx: ModuleContext, args: CommandArgs): Pro
     const r = await ctx.exec(spec, { cwd: args.chdir, idempotent: true });
     if (r.rc === 0) return { predicted: true };
     if (r.rc === 1) return { predicted: false };
-    throw new ModuleError(`check_command failed (exit ${r.rc}): ${r.stderr.trim() || r.stdout.trim()}; it must exit 0 (would change) or 1 (would not)`);
+    throw new ModuleError(
+      `check_command failed (exit ${r.rc}): ${r.stderr.trim() || r.stdout.trim()}; it must exit 0 (would change) or 1 (would not)`,
+    );
   }
   return {};
 }
 
 export function planCommand(state: CommandState, spec: CommandSpec, display: string): Plan<RunChange> {
-  if (state.skip) return { changes: [], noop: state.skip, data: { rc: 0, stdout: state.skip, stderr: '', stdout_lines: [state.skip], stderr_lines: [], cmd: display, skipped_run: true } };
-  if (state.predicted === false) return { changes: [], noop: 'check_command says nothing would change', data: { rc: 0, stdout: '', stderr: '', stdout_lines: [], stderr_lines: [], cmd: display } };
+  if (state.skip)
+    return {
+      changes: [],
+      noop: state.skip,
+      data: {
+        rc: 0,
+        stdout: state.skip,
+        stderr: '',
+        stdout_lines: [state.skip],
+        stderr_lines: [],
+        cmd: display,
+        skipped_run: true,
+      },
+    };
+  if (state.predicted === false)
+    return {
+      changes: [],
+      noop: 'check_command says nothing would change',
+      data: { rc: 0, stdout: '', stderr: '', stdout_lines: [], stderr_lines: [], cmd: display },
+    };
   return { changes: [{ summary: `run ${display}`, spec }] };
 }
 
@@ -49,14 +69,32 @@ const lines = (s: string) => (s === '' ? [] : s.split('\n'));
 export async function applyCommand(ctx: ModuleContext, args: CommandArgs, change: RunChange, display: string) {
   const started = ctx.now();
   const stdin = args.stdin === undefined ? undefined : args.stdin + (args.stdin_add_newline ? '\n' : '');
-  const r = await ctx.exec(change.spec, { cwd: args.chdir, stdin, onStdout: ctx.verbosity > 1 ? (b) => ctx.log(2, b.toString()) : undefined });
+  const r = await ctx.exec(change.spec, {
+    cwd: args.chdir,
+    stdin,
+    onStdout: ctx.verbosity > 1 ? (b) => ctx.log(2, b.toString()) : undefined,
+  });
   const strip = (s: string) => (args.strip_empty_ends ? s.replace(/\n+$/, '') : s);
   const stdout = strip(r.stdout);
   const stderr = strip(r.stderr);
-  const data = { rc: r.rc, stdout, stderr, stdout_lines: lines(stdout), stderr_lines: lines(stderr), cmd: display, delta_ms: ctx.now() - started, ...(r.timedOut ? { timed_out: true } : {}) };
+  const data = {
+    rc: r.rc,
+    stdout,
+    stderr,
+    stdout_lines: lines(stdout),
+    stderr_lines: lines(stderr),
+    cmd: display,
+    delta_ms: ctx.now() - started,
+    ...(r.timedOut ? { timed_out: true } : {}),
+  };
   // The command ran: changed, as Ansible registers it, even when it failed.
   if (r.timedOut) return { data, changed: true, failed: `${display}: timed out` };
-  if (r.rc !== 0) return { data, changed: true, failed: `non-zero return code ${r.rc}${stderr ? `: ${stderr.split('\n').slice(-3).join(' | ')}` : ''}` };
+  if (r.rc !== 0)
+    return {
+      data,
+      changed: true,
+      failed: `non-zero return code ${r.rc}${stderr ? `: ${stderr.split('\n').slice(-3).join(' | ')}` : ''}`,
+    };
   return { data };
 }
 

@@ -1,7 +1,16 @@
 // command: run a program without a shell (`cmd` is split into words; quotes honoured).
 import { defineModule, ModuleError } from '../../engine/index-module.js';
 import { splitWords } from '../../engine/shell-words.js';
-import { applyCommand, displayArgv, inspectCommand, planCommand, unknownCommandResult, type CommandArgs, type CommandState, type RunChange } from './command-common.js';
+import {
+  applyCommand,
+  displayArgv,
+  inspectCommand,
+  planCommand,
+  unknownCommandResult,
+  type CommandArgs,
+  type CommandState,
+  type RunChange,
+} from './command-common.js';
 
 function argvOf(args: CommandArgs): string[] {
   const argv = args.argv ? args.argv.map(String) : args.cmd !== undefined ? splitWords(args.cmd) : [];

@@ -44,16 +44,33 @@ export function sourceOf(label: string, data: Buffer): Source {
 }
 
 /** A controller file found like Ansible finds it (the role's files/ or templates/, then the playbook's). */
-export async function readControllerFile(ctx: ModuleContext, kind: 'files' | 'templates', src: string): Promise<{ file: string; data: Buffer }> {
+export async function readControllerFile(
+  ctx: ModuleContext,
+  kind: 'files' | 'templates',
+  src: string,
+): Promise<{ file: string; data: Buffer }> {
   const file = ctx.resolveSource(kind, src);
   const st = await stat(file).catch(() => undefined);
   if (!st) throw new ModuleError(`could not find src ${src} on the controller (looked for ${file})`);
-  if (st.isDirectory()) throw new ModuleError(`src ${src} is a directory: copy one file per task (a loop over a file list), directories are not supported yet`);
+  if (st.isDirectory())
+    throw new ModuleError(
+      `src ${src} is a directory: copy one file per task (a loop over a file list), directories are not supported yet`,
+    );
   return { file, data: await readFile(file) };
 }
 
-export async function inspectCopy(ctx: ModuleContext, args: CopyArgs, source: Source, srcName?: string): Promise<CopyState> {
-  const probe = (p: string) => probeFile(ctx, p, { follow: args.follow, checksum: true, readMax: ctx.diff && source.text !== undefined ? DIFF_MAX_BYTES : -1 });
+export async function inspectCopy(
+  ctx: ModuleContext,
+  args: CopyArgs,
+  source: Source,
+  srcName?: string,
+): Promise<CopyState> {
+  const probe = (p: string) =>
+    probeFile(ctx, p, {
+      follow: args.follow,
+      checksum: true,
+      readMax: ctx.diff && source.text !== undefined ? DIFF_MAX_BYTES : -1,
+    });
   let dest = args.dest;
   let file = await probe(dest);
   const isDir = (file.exists && file.type === 'directory') || dest.endsWith('/');
@@ -85,7 +102,11 @@ export function planCopy(state: CopyState, args: CopyArgs): Plan<WriteChange> {
   if (plan.refuse) return { ...plan, data };
   if (plan.changes.length) return { ...plan, data };
   const forced = file.exists && file.type === 'file' && file.checksum !== source.checksum && !args.force;
-  return { changes: [], noop: forced ? `${dest} exists and force is false: left as it is` : `${dest} is up to date`, data };
+  return {
+    changes: [],
+    noop: forced ? `${dest} exists and force is false: left as it is` : `${dest} is up to date`,
+    data,
+  };
 }
 
 export async function applyCopy(ctx: ModuleContext, args: CopyArgs, plan: Plan<WriteChange>, state: CopyState) {

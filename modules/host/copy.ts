@@ -4,7 +4,15 @@
 import path from 'node:path';
 import { predictChanges } from './predictions.js';
 import { defineModule, ModuleError } from '../../engine/index-module.js';
-import { applyCopy, inspectCopy, planCopy, readControllerFile, sourceOf, type CopyArgs, type CopyState } from './copy-common.js';
+import {
+  applyCopy,
+  inspectCopy,
+  planCopy,
+  readControllerFile,
+  sourceOf,
+  type CopyArgs,
+  type CopyState,
+} from './copy-common.js';
 import type { WriteChange } from './file-write.js';
 import { checkMode } from './mode.js';
 
@@ -15,8 +23,10 @@ export const copy = defineModule<CopyArgs, CopyState, WriteChange>({
   predictable: true,
   async inspect(ctx, args) {
     if (args.mode !== undefined) checkMode(args.mode);
-    if ((args.src === undefined) === (args.content === undefined)) throw new ModuleError('copy needs exactly one of src (a controller file) or content');
-    if (args.content !== undefined) return inspectCopy(ctx, args, sourceOf('content', Buffer.from(args.content, 'utf8')));
+    if ((args.src === undefined) === (args.content === undefined))
+      throw new ModuleError('copy needs exactly one of src (a controller file) or content');
+    if (args.content !== undefined)
+      return inspectCopy(ctx, args, sourceOf('content', Buffer.from(args.content, 'utf8')));
     const { file, data } = await readControllerFile(ctx, 'files', args.src!);
     return inspectCopy(ctx, args, sourceOf(file, data), path.basename(file));
   },

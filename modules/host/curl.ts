@@ -11,7 +11,14 @@ export function curlQuote(v: string): string {
 }
 
 export function curlConfig(req: HttpRequest): string {
-  const lines = ['silent', 'show-error', 'include', `write-out = ${curlQuote(`${MARK}%{num_redirects} %{url_effective}`)}`, `url = ${curlQuote(req.url)}`, `max-time = ${Math.max(1, Math.ceil(req.timeoutMs / 1000))}`];
+  const lines = [
+    'silent',
+    'show-error',
+    'include',
+    `write-out = ${curlQuote(`${MARK}%{num_redirects} %{url_effective}`)}`,
+    `url = ${curlQuote(req.url)}`,
+    `max-time = ${Math.max(1, Math.ceil(req.timeoutMs / 1000))}`,
+  ];
   if (req.method === 'HEAD') lines.push('head');
   else lines.push(`request = ${curlQuote(req.method)}`);
   for (const [k, v] of Object.entries(req.headers)) lines.push(`header = ${curlQuote(`${k}: ${v}`)}`);
@@ -25,12 +32,14 @@ export function curlConfig(req: HttpRequest): string {
 
 export const CURL_ARGV = ['curl', '--config', '-'];
 
-
 /** curl --include output: the last header block (after 1xx, redirects, proxy CONNECT), the body, and our write-out line. */
 export function parseCurlOutput(stdout: string): HttpResponse {
   const w = stdout.lastIndexOf(MARK);
   if (w < 0) throw new Error(`curl gave no HTTP response: ${stdout.slice(0, 200)}`);
-  const [redirects, ...urlWords] = stdout.slice(w + MARK.length).trim().split(' ');
+  const [redirects, ...urlWords] = stdout
+    .slice(w + MARK.length)
+    .trim()
+    .split(' ');
   let rest = stdout.slice(0, w);
   let head = '';
   while (rest.startsWith('HTTP/')) {
@@ -50,5 +59,12 @@ export function parseCurlOutput(stdout: string): HttpResponse {
     const v = l.slice(i + 1).trim();
     headers[k] = headers[k] !== undefined ? `${headers[k]}, ${v}` : v;
   }
-  return { status: Number(m[1]), statusText: m[2], headers, body: rest, url: urlWords.join(' '), redirected: Number(redirects) > 0 };
+  return {
+    status: Number(m[1]),
+    statusText: m[2],
+    headers,
+    body: rest,
+    url: urlWords.join(' '),
+    redirected: Number(redirects) > 0,
+  };
 }

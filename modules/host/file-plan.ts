@@ -58,12 +58,20 @@ function newAttrs(args: FileArgs, isDir: boolean): NewAttrs {
 }
 
 function describeNew(a: NewAttrs): string {
-  const parts = [a.mode && `mode ${a.mode}`, a.owner && `owner ${a.owner}`, a.group && `group ${a.group}`].filter(Boolean);
+  const parts = [a.mode && `mode ${a.mode}`, a.owner && `owner ${a.owner}`, a.group && `group ${a.group}`].filter(
+    Boolean,
+  );
   return parts.length ? ` (${parts.join(', ')})` : '';
 }
 
 function done(changes: FileChange[], p: string, state: string): Plan<FileChange> {
-  return { changes, noop: changes.length ? undefined : `${p} is already ${state === 'absent' ? 'absent' : `in the wanted state (${state})`}`, data: { path: p, state } };
+  return {
+    changes,
+    noop: changes.length
+      ? undefined
+      : `${p} is already ${state === 'absent' ? 'absent' : `in the wanted state (${state})`}`,
+    data: { path: p, state },
+  };
 }
 
 /** Attribute differences of every entry under a directory, grouped by the change they need. */
@@ -77,7 +85,13 @@ function planTree(root: string, tree: TreeEntry[], args: FileArgs): FileChange |
     groups.get(key)!.paths.push(e.path);
   }
   const n = [...groups.values()].reduce((s, g) => s + g.paths.length, 0);
-  return n ? { kind: 'tree', summary: `set mode/owner/group on ${n} ${n === 1 ? 'entry' : 'entries'} under ${root}`, groups: [...groups.values()] } : undefined;
+  return n
+    ? {
+        kind: 'tree',
+        summary: `set mode/owner/group on ${n} ${n === 1 ? 'entry' : 'entries'} under ${root}`,
+        groups: [...groups.values()],
+      }
+    : undefined;
 }
 
 function planLink(st: FileState, args: FileArgs, p: string, hard: boolean): Plan<FileChange> {
@@ -87,38 +101,97 @@ function planLink(st: FileState, args: FileArgs, p: string, hard: boolean): Plan
   const source = linkSource(args)!;
   let note = '';
   if ((hard || !args.force) && src && !src.exists) {
-    if (!st.check) return refuse(hard ? `src file does not exist: ${source}` : `src file does not exist, use force: true if you really want to create the link: ${source}`);
+    if (!st.check)
+      return refuse(
+        hard
+          ? `src file does not exist: ${source}`
+          : `src file does not exist, use force: true if you really want to create the link: ${source}`,
+      );
     note = pendingNote(`${source} does not exist`);
   }
   const owner = idArg(args.owner);
   const group = idArg(args.group);
   if (!file.exists) {
-    return done([hard ? { kind: 'hardlink', summary: `create hard link ${p} → ${source}${note}`, path: p, src: source } : { kind: 'symlink', summary: `create symlink ${p} → ${args.src}${note}`, path: p, src: args.src, owner, group }], p, hard ? 'hard' : 'link');
+    return done(
+      [
+        hard
+          ? { kind: 'hardlink', summary: `create hard link ${p} → ${source}${note}`, path: p, src: source }
+          : {
+              kind: 'symlink',
+              summary: `create symlink ${p} → ${args.src}${note}`,
+              path: p,
+              src: args.src,
+              owner,
+              group,
+            },
+      ],
+      p,
+      hard ? 'hard' : 'link',
+    );
   }
-  const same = hard ? file.type !== 'directory' && src?.exists && file.inode === src.inode && file.dev === src.dev : file.isLink && file.target === args.src;
+  const same = hard
+    ? file.type !== 'directory' && src?.exists && file.inode === src.inode && file.dev === src.dev
+    : file.isLink && file.target === args.src;
   if (same) {
     const attrs = planAttrs(file, args, { noFollow: !hard });
     return done(attrs ? [attrs] : [], p, hard ? 'hard' : 'link');
   }
-  if (file.type === 'directory' && !file.isLink) return refuse(`${p} is a directory: remove it first to make it a ${kind}`);
-  if (!file.isLink && !args.force) return refuse(`refusing to convert from ${file.type} to ${kind} for ${p}: use force: true`);
+  if (file.type === 'directory' && !file.isLink)
+    return refuse(`${p} is a directory: remove it first to make it a ${kind}`);
+  if (!file.isLink && !args.force)
+    return refuse(`refusing to convert from ${file.type} to ${kind} for ${p}: use force: true`);
   const was = file.isLink ? `symlink → ${file.target}` : file.type;
-  return done([hard ? { kind: 'hardlink', summary: `replace ${p} (${was}) with a hard link → ${source}`, path: p, src: source } : { kind: 'symlink', summary: `replace ${p} (${was}) with a symlink → ${args.src}`, path: p, src: args.src, owner, group }], p, hard ? 'hard' : 'link');
+  return done(
+    [
+      hard
+        ? { kind: 'hardlink', summary: `replace ${p} (${was}) with a hard link → ${source}`, path: p, src: source }
+        : {
+            kind: 'symlink',
+            summary: `replace ${p} (${was}) with a symlink → ${args.src}`,
+            path: p,
+            src: args.src,
+            owner,
+            group,
+          },
+    ],
+    p,
+    hard ? 'hard' : 'link',
+  );
 }
 
 export function planFile(st: FileState, args: FileArgs): Plan<FileChange> {
   const p = targetPath(args);
   const { file } = st;
   const current = file.exists ? (file.isLink && file.type === 'link' ? 'link' : file.type) : undefined;
-  const state = args.state ?? (args.recurse ? 'directory' : current === 'link' ? 'link' : current === 'directory' ? 'directory' : 'file');
+  const state =
+    args.state ??
+    (args.recurse ? 'directory' : current === 'link' ? 'link' : current === 'directory' ? 'directory' : 'file');
   switch (state) {
     case 'absent':
       if (path.posix.normalize(p) === '/') return refuse('refusing to remove /');
       if (!file.exists) return done([], p, 'absent');
-      return done([{ kind: 'remove', summary: `remove ${p}${file.type === 'directory' && !file.isLink ? ' (directory, recursively)' : ''}`, path: p }], p, 'absent');
+      return done(
+        [
+          {
+            kind: 'remove',
+            summary: `remove ${p}${file.type === 'directory' && !file.isLink ? ' (directory, recursively)' : ''}`,
+            path: p,
+          },
+        ],
+        p,
+        'absent',
+      );
     case 'file': {
-      if (!file.exists && st.check && (args.mode !== undefined || args.owner !== undefined || args.group !== undefined)) {
-        return done([{ kind: 'attrs', summary: `set attributes on ${p}${pendingNote(`${p} does not exist`)}`, path: p }], p, 'file');
+      if (
+        !file.exists &&
+        st.check &&
+        (args.mode !== undefined || args.owner !== undefined || args.group !== undefined)
+      ) {
+        return done(
+          [{ kind: 'attrs', summary: `set attributes on ${p}${pendingNote(`${p} does not exist`)}`, path: p }],
+          p,
+          'file',
+        );
       }
       if (!file.exists) return refuse(`file ${p} is absent, cannot continue`);
       if (file.type === 'directory') return refuse(`${p} is a directory, not a file`);
@@ -127,7 +200,8 @@ export function planFile(st: FileState, args: FileArgs): Plan<FileChange> {
     }
     case 'touch': {
       if (!file.exists) {
-        if (!file.ancestorIsDir || file.missing > 1) return refuse(`cannot touch ${p}: ${path.posix.dirname(p)} does not exist`);
+        if (!file.ancestorIsDir || file.missing > 1)
+          return refuse(`cannot touch ${p}: ${path.posix.dirname(p)} does not exist`);
         const a = newAttrs(args, false);
         return done([{ kind: 'touch', summary: `create ${p}${describeNew(a)}`, path: p, ...a }], p, 'touch');
       }
@@ -141,7 +215,12 @@ export function planFile(st: FileState, args: FileArgs): Plan<FileChange> {
         if (!file.ancestorIsDir) return refuse(`cannot create directory ${p}: a parent is not a directory`);
         const a = newAttrs(args, true);
         const dirs = missingDirs(file, true);
-        changes.push({ kind: 'mkdir', summary: `create directory ${dirs.join(', ')}${describeNew(a)}`, paths: dirs, ...a });
+        changes.push({
+          kind: 'mkdir',
+          summary: `create directory ${dirs.join(', ')}${describeNew(a)}`,
+          paths: dirs,
+          ...a,
+        });
         return done(changes, p, 'directory');
       }
       if (file.type !== 'directory') return refuse(`${p} exists and is a ${file.type}, not a directory`);

@@ -41,7 +41,8 @@ export function shortSum(sum: string | undefined): string {
   return sum ? sum.slice(0, 12) : '?';
 }
 
-const content = (req: WriteRequest) => (req.keepText && req.after.text !== undefined ? { content: req.after.text } : {});
+const content = (req: WriteRequest) =>
+  req.keepText && req.after.text !== undefined ? { content: req.after.text } : {};
 
 /** The plan for making `path` hold the new content with the asked attributes (changes empty: nothing to do). */
 export function planWrite(req: WriteRequest): Plan<WriteChange> {
@@ -58,14 +59,27 @@ export function planWrite(req: WriteRequest): Plan<WriteChange> {
     if (parents.length || !file.ancestorIsDir) {
       const dir = path.posix.dirname(p);
       if (req.check && !req.createParents) note = pendingNote(`${dir} does not exist`);
-      else if (!req.createParents || !file.ancestorIsDir) return { changes: [], refuse: `destination directory ${dir} does not exist` };
+      else if (!req.createParents || !file.ancestorIsDir)
+        return { changes: [], refuse: `destination directory ${dir} does not exist` };
       else changes.push({ kind: 'mkdir', summary: `create directory ${parents.join(', ')}`, paths: parents });
     }
     const mode = wantedMode(args, undefined, false);
     const [owner, group] = [idArg(args.owner), idArg(args.group)];
     const extra = [mode && `mode ${mode}`, owner && `owner ${owner}`, group && `group ${group}`].filter(Boolean);
-    changes.push({ kind: 'write', summary: (req.summary ?? `create ${p} (${after.size} byte${after.size === 1 ? '' : 's'}${extra.length ? `, ${extra.join(', ')}` : ''})`) + note, path: p, mode, owner, group, ...content(req) });
-    const diff: FileDiff[] | undefined = after.text !== undefined ? [{ path: p, before: '', after: after.text }] : undefined;
+    changes.push({
+      kind: 'write',
+      summary:
+        (req.summary ??
+          `create ${p} (${after.size} byte${after.size === 1 ? '' : 's'}${extra.length ? `, ${extra.join(', ')}` : ''})`) +
+        note,
+      path: p,
+      mode,
+      owner,
+      group,
+      ...content(req),
+    });
+    const diff: FileDiff[] | undefined =
+      after.text !== undefined ? [{ path: p, before: '', after: after.text }] : undefined;
     return { changes, diff };
   }
   const isLink = file.type === 'link';
@@ -74,10 +88,23 @@ export function planWrite(req: WriteRequest): Plan<WriteChange> {
   let diff: FileDiff[] | undefined;
   if (differs && args.force !== false) {
     if (args.backup && !isLink) changes.push({ kind: 'backup', summary: `back up ${p}`, path: p });
-    const summary = req.summary ?? (isLink ? `replace the symlink ${p} (→ ${file.target}) with a file` : `update ${p} (sha256 ${shortSum(file.checksum)} → ${shortSum(after.checksum)})`);
+    const summary =
+      req.summary ??
+      (isLink
+        ? `replace the symlink ${p} (→ ${file.target}) with a file`
+        : `update ${p} (sha256 ${shortSum(file.checksum)} → ${shortSum(after.checksum)})`);
     const mode = wantedMode(args, isLink ? undefined : file.mode, false) ?? (isLink ? undefined : file.mode);
-    changes.push({ kind: 'write', summary, path: p, mode, owner: idArg(args.owner), group: idArg(args.group), ...content(req) });
-    if (req.beforeText !== undefined && after.text !== undefined) diff = [{ path: p, before: req.beforeText, after: after.text }];
+    changes.push({
+      kind: 'write',
+      summary,
+      path: p,
+      mode,
+      owner: idArg(args.owner),
+      group: idArg(args.group),
+      ...content(req),
+    });
+    if (req.beforeText !== undefined && after.text !== undefined)
+      diff = [{ path: p, before: req.beforeText, after: after.text }];
   }
   // A write sets the attributes itself; list them anyway so the plan says what changes.
   if (attrs) changes.push(attrs);
@@ -94,13 +121,19 @@ export function backupName(p: string, nowMs: number, pid: number): string {
 
 async function must(ctx: ModuleContext, argv: string[], what: string): Promise<void> {
   const r = await ctx.exec(argv);
-  if (r.rc !== 0) throw new ModuleError(`${what}: ${r.stderr.trim() || `exit ${r.rc}`}`, { rc: r.rc, stderr: r.stderr });
+  if (r.rc !== 0)
+    throw new ModuleError(`${what}: ${r.stderr.trim() || `exit ${r.rc}`}`, { rc: r.rc, stderr: r.stderr });
 }
 
 type Written = { backup_file?: string };
 
 /** Perform a write plan. `data` is the new content when the write change does not carry it. */
-export async function applyWrite(ctx: ModuleContext, changes: readonly WriteChange[], data: Buffer | undefined, validate?: string): Promise<Written> {
+export async function applyWrite(
+  ctx: ModuleContext,
+  changes: readonly WriteChange[],
+  data: Buffer | undefined,
+  validate?: string,
+): Promise<Written> {
   const out: Written = {};
   const wrote = changes.some((c) => c.kind === 'write');
   for (const c of changes) {
@@ -123,14 +156,26 @@ export async function applyWrite(ctx: ModuleContext, changes: readonly WriteChan
 }
 
 /** Write beside dest, run the validate command on that file, and only then move it into place. */
-async function validatedPut(ctx: ModuleContext, dest: string, data: Buffer, attrs: { mode?: string; owner?: string; group?: string }, validate: string): Promise<void> {
-  const tmp = path.posix.join(path.posix.dirname(dest), `.${path.posix.basename(dest)}.herdbook-validate-${randomBytes(4).toString('hex')}`);
+async function validatedPut(
+  ctx: ModuleContext,
+  dest: string,
+  data: Buffer,
+  attrs: { mode?: string; owner?: string; group?: string },
+  validate: string,
+): Promise<void> {
+  const tmp = path.posix.join(
+    path.posix.dirname(dest),
+    `.${path.posix.basename(dest)}.herdbook-validate-${randomBytes(4).toString('hex')}`,
+  );
   await ctx.put(data, tmp, attrs);
   const argv = splitWords(validate).map((w) => w.split('%s').join(tmp));
   const r = await ctx.exec(argv);
   if (r.rc !== 0) {
     await ctx.exec(['rm', '-f', '--', tmp]);
-    throw new ModuleError(`failed to validate: ${argv.join(' ')} exited ${r.rc}: ${(r.stderr.trim() || r.stdout.trim()).slice(0, 2000)}`, { rc: r.rc, stdout: r.stdout, stderr: r.stderr });
+    throw new ModuleError(
+      `failed to validate: ${argv.join(' ')} exited ${r.rc}: ${(r.stderr.trim() || r.stdout.trim()).slice(0, 2000)}`,
+      { rc: r.rc, stdout: r.stdout, stderr: r.stderr },
+    );
   }
   await must(ctx, ['mv', '-f', '--', tmp, dest], `moving the validated file to ${dest}`);
 }

@@ -3,7 +3,15 @@
 import { predictChanges } from './predictions.js';
 import { defineModule, ModuleError, type ModuleContext } from '../../engine/index-module.js';
 import { applyAttrs, setAttrs, setAttrsMany } from './attrs.js';
-import { linkSource, planFile, targetPath, type FileArgs, type FileChange, type FileState, type TreeEntry } from './file-plan.js';
+import {
+  linkSource,
+  planFile,
+  targetPath,
+  type FileArgs,
+  type FileChange,
+  type FileState,
+  type TreeEntry,
+} from './file-plan.js';
 import { checkMode, formatMode } from './mode.js';
 import { probeFiles } from './remote-file.js';
 
@@ -19,19 +27,31 @@ export function parseTree(stdout: string): TreeEntry[] {
       const [hex, uid, gid, owner, group] = r.split(' ', 5);
       const name = r.split(' ').slice(5).join(' ');
       const raw = parseInt(hex, 16);
-      return { path: name, type: KIND[raw & 0o170000] ?? 'other', mode: formatMode(raw), uid: Number(uid), gid: Number(gid), owner, group };
+      return {
+        path: name,
+        type: KIND[raw & 0o170000] ?? 'other',
+        mode: formatMode(raw),
+        uid: Number(uid),
+        gid: Number(gid),
+        owner,
+        group,
+      };
     });
 }
 
 async function probeTree(ctx: ModuleContext, root: string): Promise<TreeEntry[]> {
-  const r = await ctx.exec(['find', root, '-mindepth', '1', '!', '-type', 'l', '-exec', 'stat', '--printf', TREE_FORMAT, '--', '{}', '+'], { idempotent: true, maxBuffer: 256 * 1024 * 1024 });
+  const r = await ctx.exec(
+    ['find', root, '-mindepth', '1', '!', '-type', 'l', '-exec', 'stat', '--printf', TREE_FORMAT, '--', '{}', '+'],
+    { idempotent: true, maxBuffer: 256 * 1024 * 1024 },
+  );
   if (r.rc !== 0) throw new ModuleError(`could not list ${root}: ${r.stderr.trim() || `exit ${r.rc}`}`, { rc: r.rc });
   return parseTree(r.stdout);
 }
 
 async function must(ctx: ModuleContext, argv: string[]): Promise<void> {
   const r = await ctx.exec(argv);
-  if (r.rc !== 0) throw new ModuleError(`${argv.join(' ')}: ${r.stderr.trim() || `exit ${r.rc}`}`, { rc: r.rc, stderr: r.stderr });
+  if (r.rc !== 0)
+    throw new ModuleError(`${argv.join(' ')}: ${r.stderr.trim() || `exit ${r.rc}`}`, { rc: r.rc, stderr: r.stderr });
 }
 
 async function applyChange(ctx: ModuleContext, c: FileChange): Promise<void> {
@@ -71,7 +91,12 @@ export const file = defineModule<FileArgs, FileState, FileChange>({
     const src = linkish && args.state !== 'absent' ? linkSource(args) : undefined;
     const [f, s] = await probeFiles(ctx, src ? [p, src] : [p], { follow: !linkish && args.follow });
     const state: FileState = { file: f, ...(s ? { src: s } : {}), check: ctx.check };
-    if (args.recurse && f.exists && f.type === 'directory' && (args.mode !== undefined || args.owner !== undefined || args.group !== undefined)) {
+    if (
+      args.recurse &&
+      f.exists &&
+      f.type === 'directory' &&
+      (args.mode !== undefined || args.owner !== undefined || args.group !== undefined)
+    ) {
       state.tree = await probeTree(ctx, f.realPath ?? p);
     }
     return state;

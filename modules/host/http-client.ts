@@ -8,16 +8,35 @@ import { followsRedirect, MAX_REDIRECTS, type HttpRequest, type HttpResponse } f
 function once(req: HttpRequest, url: URL, ca: Buffer | undefined, signal: AbortSignal): Promise<HttpResponse> {
   return new Promise((resolve, reject) => {
     const lib = url.protocol === 'https:' ? https : http;
-    const r = lib.request(url, { method: req.method, headers: req.headers, rejectUnauthorized: req.validateCerts, ca, signal, timeout: req.timeoutMs }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('error', reject);
-      res.on('end', () => {
-        const headers: Record<string, string> = {};
-        for (const [k, v] of Object.entries(res.headers)) if (v !== undefined) headers[k.toLowerCase()] = Array.isArray(v) ? v.join(', ') : v;
-        resolve({ status: res.statusCode ?? 0, statusText: res.statusMessage ?? '', headers, body: Buffer.concat(chunks).toString('utf8'), url: url.toString(), redirected: false });
-      });
-    });
+    const r = lib.request(
+      url,
+      {
+        method: req.method,
+        headers: req.headers,
+        rejectUnauthorized: req.validateCerts,
+        ca,
+        signal,
+        timeout: req.timeoutMs,
+      },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('error', reject);
+        res.on('end', () => {
+          const headers: Record<string, string> = {};
+          for (const [k, v] of Object.entries(res.headers))
+            if (v !== undefined) headers[k.toLowerCase()] = Array.isArray(v) ? v.join(', ') : v;
+          resolve({
+            status: res.statusCode ?? 0,
+            statusText: res.statusMessage ?? '',
+            headers,
+            body: Buffer.concat(chunks).toString('utf8'),
+            url: url.toString(),
+            redirected: false,
+          });
+        });
+      },
+    );
     r.on('timeout', () => r.destroy(new Error(`no response within ${req.timeoutMs / 1000}s`)));
     r.on('error', reject);
     r.end(req.body);
@@ -39,12 +58,22 @@ export async function sendFromController(req: HttpRequest, signal: AbortSignal):
     if (hops >= MAX_REDIRECTS) throw new Error(`more than ${MAX_REDIRECTS} redirects`);
     const next = new URL(location, url);
     // Credentials stay with the origin they were meant for.
-    if (next.origin !== url.origin) current = { ...current, headers: Object.fromEntries(Object.entries(current.headers).filter(([k]) => k.toLowerCase() !== 'authorization')) };
+    if (next.origin !== url.origin)
+      current = {
+        ...current,
+        headers: Object.fromEntries(
+          Object.entries(current.headers).filter(([k]) => k.toLowerCase() !== 'authorization'),
+        ),
+      };
     url = next;
     // 303 always, and 301/302 after anything but GET/HEAD, continue as a GET without a body (as browsers and curl do).
-    const toGet = res.status === 303 || ((res.status === 301 || res.status === 302) && current.method !== 'GET' && current.method !== 'HEAD');
+    const toGet =
+      res.status === 303 ||
+      ((res.status === 301 || res.status === 302) && current.method !== 'GET' && current.method !== 'HEAD');
     if (toGet) {
-      const headers = Object.fromEntries(Object.entries(current.headers).filter(([k]) => !/^content-(type|length)$/i.test(k)));
+      const headers = Object.fromEntries(
+        Object.entries(current.headers).filter(([k]) => !/^content-(type|length)$/i.test(k)),
+      );
       current = { ...current, method: 'GET', body: undefined, headers };
     }
   }

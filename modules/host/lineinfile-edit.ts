@@ -31,7 +31,12 @@ export function ensureLine(text: string, o: LineOptions): LineEdit {
   let after = o.insertafter;
   const before = o.insertbefore;
   if (after === undefined && before === undefined) after = 'EOF';
-  const insRe = after !== undefined && after !== 'BOF' && after !== 'EOF' ? pyRegex(after, 'insertafter') : before !== undefined && before !== 'BOF' ? pyRegex(before, 'insertbefore') : undefined;
+  const insRe =
+    after !== undefined && after !== 'BOF' && after !== 'EOF'
+      ? pyRegex(after, 'insertafter')
+      : before !== undefined && before !== 'BOF'
+        ? pyRegex(before, 'insertbefore')
+        : undefined;
   let found = -1;
   let insertAt = -1;
   let match: RegExpExecArray | undefined;
@@ -83,7 +88,8 @@ export function ensureLine(text: string, o: LineOptions): LineEdit {
 
 export function removeLines(text: string, o: LineOptions): LineEdit {
   const re = o.regexp !== undefined ? pyRegex(o.regexp, 'regexp') : undefined;
-  const matches = (l: string) => (re ? re.test(bare(l)) : o.search_string !== undefined ? l.includes(o.search_string) : stripped(l) === o.line);
+  const matches = (l: string) =>
+    re ? re.test(bare(l)) : o.search_string !== undefined ? l.includes(o.search_string) : stripped(l) === o.line;
   const lines = splitKeep(text);
   const kept = lines.filter((l) => !matches(l));
   const found = lines.length - kept.length;

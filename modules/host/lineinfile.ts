@@ -13,11 +13,19 @@ export type LineinfileArgs = TextFileArgs & LineOptions & { state: 'present' | '
 function checkArgs(args: LineinfileArgs): void {
   if (args.mode !== undefined) checkMode(args.mode);
   if (args.state === 'present' && args.line === undefined) throw new ModuleError('line is required with state=present');
-  if (args.insertafter !== undefined && args.insertbefore !== undefined) throw new ModuleError('insertafter and insertbefore are mutually exclusive');
-  if (args.regexp !== undefined && args.search_string !== undefined) throw new ModuleError('regexp and search_string are mutually exclusive');
-  if (args.backrefs && args.search_string !== undefined) throw new ModuleError('backrefs works with regexp, not search_string');
+  if (args.insertafter !== undefined && args.insertbefore !== undefined)
+    throw new ModuleError('insertafter and insertbefore are mutually exclusive');
+  if (args.regexp !== undefined && args.search_string !== undefined)
+    throw new ModuleError('regexp and search_string are mutually exclusive');
+  if (args.backrefs && args.search_string !== undefined)
+    throw new ModuleError('backrefs works with regexp, not search_string');
   if (args.backrefs && args.regexp === undefined) throw new ModuleError('regexp is required with backrefs=true');
-  if (args.state === 'absent' && args.regexp === undefined && args.search_string === undefined && args.line === undefined) {
+  if (
+    args.state === 'absent' &&
+    args.regexp === undefined &&
+    args.search_string === undefined &&
+    args.line === undefined
+  ) {
     throw new ModuleError('one of line, search_string, or regexp is required with state=absent');
   }
 }

@@ -30,7 +30,10 @@ export function modeBits(spec: ModeSpec, current: number, isDir: boolean): numbe
   if (typeof spec === 'number') {
     if (!Number.isInteger(spec) || spec < 0) throw new ModuleError(`invalid mode ${spec}`);
     // 644 written without a leading 0 is the decimal number 644 (octal 1204): never what was meant.
-    if (spec > 0o777) throw new ModuleError(`mode ${spec} is the decimal number ${spec} (octal ${spec.toString(8)}); quote it: mode: '0${spec}'`);
+    if (spec > 0o777)
+      throw new ModuleError(
+        `mode ${spec} is the decimal number ${spec} (octal ${spec.toString(8)}); quote it: mode: '0${spec}'`,
+      );
     return spec;
   }
   const s = spec.trim();
@@ -39,7 +42,10 @@ export function modeBits(spec: ModeSpec, current: number, isDir: boolean): numbe
   let bits = current & 0o7777;
   for (const clause of s.split(',')) {
     const m = CLAUSE.exec(clause);
-    if (!m) throw new ModuleError(`invalid mode ${JSON.stringify(spec)}: use octal ('0644') or chmod's symbolic form ('u=rw,g=r,o=')`);
+    if (!m)
+      throw new ModuleError(
+        `invalid mode ${JSON.stringify(spec)}: use octal ('0644') or chmod's symbolic form ('u=rw,g=r,o=')`,
+      );
     bits = applyClause(bits, m[1] || 'a', m[2], isDir);
   }
   return bits;

@@ -48,16 +48,20 @@ const ESCAPES: Record<string, string> = { n: '\n', t: '\t', r: '\r', '\\': '\\',
 
 /** Python's match.expand(template): \1, \g<1>, \g<name>; an unmatched group is empty. */
 export function expandTemplate(template: string, m: RegExpExecArray): string {
-  return template.replace(/\\(?:g<([^>]+)>|(\d{1,2})|(.))/gs, (all, g: string | undefined, d: string | undefined, other: string | undefined) => {
-    if (g !== undefined) {
-      const v = /^\d+$/.test(g) ? m[Number(g)] : m.groups?.[g];
-      if (v === undefined && !(/^\d+$/.test(g) ? Number(g) < m.length : m.groups && g in m.groups)) throw new ModuleError(`backrefs: the regexp has no group ${g}`);
-      return v ?? '';
-    }
-    if (d !== undefined) {
-      if (Number(d) >= m.length) throw new ModuleError(`backrefs: the regexp has no group ${d}`);
-      return m[Number(d)] ?? '';
-    }
-    return ESCAPES[other!] ?? all;
-  });
+  return template.replace(
+    /\\(?:g<([^>]+)>|(\d{1,2})|(.))/gs,
+    (all, g: string | undefined, d: string | undefined, other: string | undefined) => {
+      if (g !== undefined) {
+        const v = /^\d+$/.test(g) ? m[Number(g)] : m.groups?.[g];
+        if (v === undefined && !(/^\d+$/.test(g) ? Number(g) < m.length : m.groups && g in m.groups))
+          throw new ModuleError(`backrefs: the regexp has no group ${g}`);
+        return v ?? '';
+      }
+      if (d !== undefined) {
+        if (Number(d) >= m.length) throw new ModuleError(`backrefs: the regexp has no group ${d}`);
+        return m[Number(d)] ?? '';
+      }
+      return ESCAPES[other!] ?? all;
+    },
+  );
 }

@@ -99,18 +99,35 @@ export function parseProbe(paths: readonly string[], stdout: string): RemoteFile
       last.content = Buffer.from(rest, 'base64');
     }
   }
-  if (out.length !== paths.length) throw new ModuleError(`could not read ${paths.join(', ')}: unexpected probe output`, { stdout: stdout.slice(0, 2000) });
+  if (out.length !== paths.length)
+    throw new ModuleError(`could not read ${paths.join(', ')}: unexpected probe output`, {
+      stdout: stdout.slice(0, 2000),
+    });
   return out;
 }
 
 /** Stat (and optionally checksum and read) several paths in one command. */
-export async function probeFiles(ctx: ModuleContext, paths: readonly string[], opts: ProbeOptions = {}): Promise<RemoteFile[]> {
+export async function probeFiles(
+  ctx: ModuleContext,
+  paths: readonly string[],
+  opts: ProbeOptions = {},
+): Promise<RemoteFile[]> {
   const max = opts.readMax ?? -1;
-  const argv = ['/bin/sh', '-c', PROBE, 'herdbook-probe', opts.follow ? '1' : '0', opts.checksum ? '1' : '0', String(max), ...paths];
+  const argv = [
+    '/bin/sh',
+    '-c',
+    PROBE,
+    'herdbook-probe',
+    opts.follow ? '1' : '0',
+    opts.checksum ? '1' : '0',
+    String(max),
+    ...paths,
+  ];
   // base64 grows content by a third; the rest is a few lines per path.
   const maxBuffer = Math.max(16 * 1024 * 1024, Math.ceil(max * 1.4) + 65536);
   const r = await ctx.exec(argv, { idempotent: true, maxBuffer });
-  if (r.rc !== 0) throw new ModuleError(`could not stat ${paths.join(', ')}: ${r.stderr.trim() || `exit ${r.rc}`}`, { rc: r.rc });
+  if (r.rc !== 0)
+    throw new ModuleError(`could not stat ${paths.join(', ')}: ${r.stderr.trim() || `exit ${r.rc}`}`, { rc: r.rc });
   return withPredictions(ctx, parseProbe(paths, r.stdout));
 }
 

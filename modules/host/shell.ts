@@ -1,9 +1,18 @@
 // shell: run a script with /bin/sh -c (or `executable`): pipes, redirections, variables.
 import { defineModule, ModuleError } from '../../engine/index-module.js';
-import { applyCommand, inspectCommand, planCommand, unknownCommandResult, type CommandArgs, type CommandState, type RunChange } from './command-common.js';
+import {
+  applyCommand,
+  inspectCommand,
+  planCommand,
+  unknownCommandResult,
+  type CommandArgs,
+  type CommandState,
+  type RunChange,
+} from './command-common.js';
 
 function specOf(args: CommandArgs): string[] {
-  if (args.cmd === undefined || args.cmd.trim() === '') throw new ModuleError('shell needs a script: `shell: echo hi | tr a-z A-Z`');
+  if (args.cmd === undefined || args.cmd.trim() === '')
+    throw new ModuleError('shell needs a script: `shell: echo hi | tr a-z A-Z`');
   return [args.executable ?? '/bin/sh', '-c', args.cmd];
 }
 

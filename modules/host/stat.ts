@@ -3,7 +3,14 @@
 import { defineModule, type Change } from '../../engine/index-module.js';
 import { probeFile, type RemoteFile } from './remote-file.js';
 
-export type StatArgs = { path?: string; dest?: string; name?: string; follow: boolean; get_checksum: boolean; checksum_algorithm: 'sha256' };
+export type StatArgs = {
+  path?: string;
+  dest?: string;
+  name?: string;
+  follow: boolean;
+  get_checksum: boolean;
+  checksum_algorithm: 'sha256';
+};
 
 export type StatState = { file: RemoteFile };
 
@@ -46,7 +53,9 @@ export const stat = defineModule<StatArgs, StatState, Change>({
     return { file: await probeFile(ctx, p, { follow: args.follow, checksum: args.get_checksum }) };
   },
   plan({ file }) {
-    const what = !file.exists ? 'does not exist' : `is a ${file.type}${file.isLink && file.type !== 'link' ? ' (through a symlink)' : ''}, mode ${file.mode}, ${file.owner}:${file.group}`;
+    const what = !file.exists
+      ? 'does not exist'
+      : `is a ${file.type}${file.isLink && file.type !== 'link' ? ' (through a symlink)' : ''}, mode ${file.mode}, ${file.owner}:${file.group}`;
     return { changes: [], noop: `${file.path} ${what}`, data: { stat: statResult(file) } };
   },
   async apply() {

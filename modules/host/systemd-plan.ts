@@ -24,7 +24,9 @@ export const SHOW_PROPERTIES = ['Id', 'LoadState', 'ActiveState', 'SubState', 'U
 
 /** systemctl's own rule: a name without a type suffix is a .service. */
 export function unitName(name: string): string {
-  return /\.(service|socket|timer|target|mount|automount|path|slice|scope|swap|device)$/.test(name) ? name : `${name}.service`;
+  return /\.(service|socket|timer|target|mount|automount|path|slice|scope|swap|device)$/.test(name)
+    ? name
+    : `${name}.service`;
 }
 
 export function parseShow(stdout: string): UnitProps {
@@ -52,22 +54,33 @@ export function planSystemd(st: SystemdState, args: SystemdArgs): Plan<SystemdCh
   const p = st.props ?? {};
   const data = st.unit ? { name: st.unit, status: p } : {};
   if (!st.unit) {
-    if (args.state || args.enabled !== undefined || args.masked !== undefined) return { changes: [], refuse: 'name is required with state, enabled or masked', data };
+    if (args.state || args.enabled !== undefined || args.masked !== undefined)
+      return { changes: [], refuse: 'name is required with state, enabled or masked', data };
     // Nothing to ask systemd about: asked explicitly, so always reload.
     if (args.daemon_reload) add('daemon-reload', 'daemon-reload');
     return { changes, noop: 'nothing asked', data };
   }
   const notFound = p.LoadState === 'not-found';
   const stale = p.NeedDaemonReload === 'yes';
-  if (args.daemon_reload && (stale || notFound)) add('daemon-reload', `daemon-reload (${st.unit} ${notFound ? 'is not loaded yet' : 'changed on disk'})`);
+  if (args.daemon_reload && (stale || notFound))
+    add('daemon-reload', `daemon-reload (${st.unit} ${notFound ? 'is not loaded yet' : 'changed on disk'})`);
   const wantsRunning = args.state === 'started' || args.state === 'restarted' || args.state === 'reloaded';
   const needsUnit = wantsRunning || args.enabled === true;
   // In check mode the unit file may be one an earlier task would install.
   const pending = notFound && needsUnit && !args.daemon_reload && st.check;
-  if (notFound && needsUnit && !args.daemon_reload && !pending) return { changes: [], refuse: `Could not find the requested service ${st.unit}: host has no such unit (daemon_reload: true loads a unit file written just before)`, data };
+  if (notFound && needsUnit && !args.daemon_reload && !pending)
+    return {
+      changes: [],
+      refuse: `Could not find the requested service ${st.unit}: host has no such unit (daemon_reload: true loads a unit file written just before)`,
+      data,
+    };
   const masked = p.UnitFileState === 'masked' || p.LoadState === 'masked';
   if (args.masked === true && (args.enabled === true || wantsRunning)) {
-    return { changes: [], refuse: `${st.unit} cannot be masked and ${args.enabled ? 'enabled' : args.state} at once`, data };
+    return {
+      changes: [],
+      refuse: `${st.unit} cannot be masked and ${args.enabled ? 'enabled' : args.state} at once`,
+      data,
+    };
   }
   if (args.masked === true && !masked) add('mask');
   if (args.masked === false && masked) add('unmask');
@@ -75,12 +88,14 @@ export function planSystemd(st: SystemdState, args: SystemdArgs): Plan<SystemdCh
   // A unit loaded only by the planned daemon-reload counts as disabled: enabling it twice is harmless.
   if (args.enabled !== undefined && (!notFound || args.daemon_reload || pending) && !FIXED.has(p.UnitFileState ?? '')) {
     const on = ENABLED.has(p.UnitFileState ?? '');
-    if (args.enabled && willBeMasked) return { changes: [], refuse: `${st.unit} is masked: unmask it (masked: false) to enable it`, data };
+    if (args.enabled && willBeMasked)
+      return { changes: [], refuse: `${st.unit} is masked: unmask it (masked: false) to enable it`, data };
     if (args.enabled && !on) add('enable');
     if (!args.enabled && on) add('disable');
   }
   const running = RUNNING.has(p.ActiveState ?? '');
-  const note = stale && !args.daemon_reload ? ` (its unit files changed on disk: daemon_reload: true would load them first)` : '';
+  const note =
+    stale && !args.daemon_reload ? ` (its unit files changed on disk: daemon_reload: true would load them first)` : '';
   switch (args.state) {
     case 'started':
       if (!running) add('start', `start ${st.unit} (now ${describeUnit(p)})${note}`);

@@ -4,11 +4,24 @@
 // is not loaded yet), or always when no unit is named — and counts as a change only when it runs.
 import { unitPredictedChanged } from './predictions.js';
 import { defineModule, ModuleError, type ModuleContext, type ModuleDef } from '../../engine/index-module.js';
-import { parseShow, planSystemd, SHOW_PROPERTIES, unitName, type SystemdArgs, type SystemdChange, type SystemdState, type UnitProps } from './systemd-plan.js';
+import {
+  parseShow,
+  planSystemd,
+  SHOW_PROPERTIES,
+  unitName,
+  type SystemdArgs,
+  type SystemdChange,
+  type SystemdState,
+  type UnitProps,
+} from './systemd-plan.js';
 
 async function show(ctx: ModuleContext, unit: string): Promise<UnitProps> {
   const r = await ctx.exec(['systemctl', 'show', '-p', SHOW_PROPERTIES.join(','), unit], { idempotent: true });
-  if (r.rc !== 0) throw new ModuleError(`systemctl show ${unit} failed (exit ${r.rc}): ${r.stderr.trim()}`, { rc: r.rc, stderr: r.stderr });
+  if (r.rc !== 0)
+    throw new ModuleError(`systemctl show ${unit} failed (exit ${r.rc}): ${r.stderr.trim()}`, {
+      rc: r.rc,
+      stderr: r.stderr,
+    });
   return parseShow(r.stdout);
 }
 
@@ -29,12 +42,20 @@ function defineSystemd(name: 'systemd' | 'service'): ModuleDef<SystemdArgs, Syst
     plan: planSystemd,
     async apply(ctx, args, plan, st) {
       for (const c of plan.changes) {
-        const argv = ['systemctl', ...(args.no_block && ['start', 'stop', 'restart', 'reload'].includes(c.verb) ? ['--no-block'] : []), c.verb, ...(c.verb === 'daemon-reload' ? [] : [st.unit!])];
+        const argv = [
+          'systemctl',
+          ...(args.no_block && ['start', 'stop', 'restart', 'reload'].includes(c.verb) ? ['--no-block'] : []),
+          c.verb,
+          ...(c.verb === 'daemon-reload' ? [] : [st.unit!]),
+        ];
         const r = await ctx.exec(argv);
         if (r.rc !== 0) {
           const why = (r.stderr.trim() || r.stdout.trim() || `exit ${r.rc}`).split('\n').slice(-4).join(' | ');
           const status = st.unit ? await show(ctx, st.unit).catch(() => undefined) : undefined;
-          return { failed: `${argv.slice(1).join(' ')} failed: ${why}`, data: { rc: r.rc, stderr: r.stderr, ...(status ? { status } : {}) } };
+          return {
+            failed: `${argv.slice(1).join(' ')} failed: ${why}`,
+            data: { rc: r.rc, stderr: r.stderr, ...(status ? { status } : {}) },
+          };
         }
       }
       if (!st.unit) return {};

@@ -3,7 +3,15 @@
 import path from 'node:path';
 import { predictChanges } from './predictions.js';
 import { defineModule } from '../../engine/index-module.js';
-import { applyCopy, inspectCopy, planCopy, readControllerFile, sourceOf, type CopyArgs, type CopyState } from './copy-common.js';
+import {
+  applyCopy,
+  inspectCopy,
+  planCopy,
+  readControllerFile,
+  sourceOf,
+  type CopyArgs,
+  type CopyState,
+} from './copy-common.js';
 import type { WriteChange } from './file-write.js';
 import { checkMode } from './mode.js';
 

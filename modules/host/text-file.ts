@@ -9,7 +9,13 @@ import { asText, sha256 } from './text.js';
 /** Files larger than this are not edited line by line (they are not configuration). */
 const MAX_TEXT_BYTES = 64 * 1024 * 1024;
 
-export type TextFileArgs = WriteArgs & { path?: string; dest?: string; name?: string; create: boolean; backup: boolean };
+export type TextFileArgs = WriteArgs & {
+  path?: string;
+  dest?: string;
+  name?: string;
+  create: boolean;
+  backup: boolean;
+};
 
 export type TextFileState = { file: RemoteFile; text?: string; check?: boolean };
 
@@ -38,14 +44,23 @@ export type TextPlanOptions = {
   noop: string;
 };
 
-export function planTextEdit(state: TextFileState, args: TextFileArgs, edit: (text: string) => Edit, o: TextPlanOptions): Plan<WriteChange> {
+export function planTextEdit(
+  state: TextFileState,
+  args: TextFileArgs,
+  edit: (text: string) => Edit,
+  o: TextPlanOptions,
+): Plan<WriteChange> {
   const { file } = state;
   const p = file.path;
   if (file.exists && file.type === 'directory') return { changes: [], refuse: `Path ${p} is a directory !` };
-  if (!file.exists && o.removing) return { changes: [], noop: `${p} is not present`, data: { path: p, msg: 'file not present', found: 0 } };
+  if (!file.exists && o.removing)
+    return { changes: [], noop: `${p} is not present`, data: { path: p, msg: 'file not present', found: 0 } };
   if (!file.exists && !args.create) {
     if (!state.check) return { changes: [], refuse: o.missing };
-    return { changes: [{ kind: 'write', summary: `edit ${p}${pendingNote(`${p} does not exist`)}`, path: p }], data: { path: p } };
+    return {
+      changes: [{ kind: 'write', summary: `edit ${p}${pendingNote(`${p} does not exist`)}`, path: p }],
+      data: { path: p },
+    };
   }
   const before = state.text ?? '';
   const result = edit(before);

@@ -15,7 +15,11 @@ const READS = new Set(['GET', 'HEAD', 'OPTIONS']);
 const isRead = (args: UriArgs) => READS.has(args.method.toUpperCase());
 
 async function sendFromHost(ctx: ModuleContext, req: HttpRequest): Promise<HttpResponse> {
-  const r = await ctx.exec(CURL_ARGV, { stdin: curlConfig(req), timeout: req.timeoutMs + 10_000, idempotent: READS.has(req.method) });
+  const r = await ctx.exec(CURL_ARGV, {
+    stdin: curlConfig(req),
+    timeout: req.timeoutMs + 10_000,
+    idempotent: READS.has(req.method),
+  });
   if (r.rc === 127) throw new Error('curl is not installed on the host (apt-get install curl), or use on: controller');
   if (r.rc !== 0) throw new Error(`curl exited ${r.rc}: ${r.stderr.trim()}`);
   return parseCurlOutput(r.stdout);
@@ -40,8 +44,10 @@ function verdict(outcome: UriOutcome, args: UriArgs): { failed?: string; data: R
   const data = responseData(outcome, args);
   const want = expectedStatus(args);
   if (!outcome.ok && want.includes(-1)) return { data };
-  if (!outcome.ok) return { failed: `Status code was -1 and not [${want.join(', ')}]: Request failed: ${outcome.error}`, data };
-  if (!want.includes(outcome.res.status)) return { failed: `Status code was ${outcome.res.status} and not [${want.join(', ')}]: ${String(data.msg)}`, data };
+  if (!outcome.ok)
+    return { failed: `Status code was -1 and not [${want.join(', ')}]: Request failed: ${outcome.error}`, data };
+  if (!want.includes(outcome.res.status))
+    return { failed: `Status code was ${outcome.res.status} and not [${want.join(', ')}]: ${String(data.msg)}`, data };
   return { data };
 }
 
@@ -63,7 +69,9 @@ export const uri = defineModule<UriArgs, UriState, UriChange>({
   },
   async apply(ctx, args) {
     const v = verdict(await send(ctx, args), args);
-    return v.failed ? { failed: v.failed, data: v.data } : { data: v.data, msg: `${args.method.toUpperCase()} ${args.url}: ${String(v.data.msg)}` };
+    return v.failed
+      ? { failed: v.failed, data: v.data }
+      : { data: v.data, msg: `${args.method.toUpperCase()} ${args.url}: ${String(v.data.msg)}` };
   },
   unknownResult: (args) => ({ status: null, url: args.url, redirected: false, msg: '', content: '', json: null }),
 });

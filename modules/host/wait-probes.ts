@@ -25,12 +25,24 @@ export function connectError(rc: number, stderr: string): string {
   return m ? m[1].trim() : stderr.trim() || `closed (exit ${rc})`;
 }
 
-export async function lookPort(ctx: ModuleContext, host: string, port: number, connectTimeout: number, wantOpen: boolean): Promise<Look> {
+export async function lookPort(
+  ctx: ModuleContext,
+  host: string,
+  port: number,
+  connectTimeout: number,
+  wantOpen: boolean,
+): Promise<Look> {
   const secs = String(Math.max(1, Math.ceil(connectTimeout)));
-  const r = await ctx.exec(['/bin/sh', '-c', TCP, 'herdbook-wait', host, String(port), secs], { idempotent: true, timeout: (connectTimeout + 10) * 1000 });
+  const r = await ctx.exec(['/bin/sh', '-c', TCP, 'herdbook-wait', host, String(port), secs], {
+    idempotent: true,
+    timeout: (connectTimeout + 10) * 1000,
+  });
   if (r.rc === 125) throw new ModuleError(r.stderr.trim());
   const open = r.rc === 0;
-  return { done: open === wantOpen, seen: open ? `${host}:${port} is open` : `${host}:${port}: ${connectError(r.rc, r.stderr)}` };
+  return {
+    done: open === wantOpen,
+    seen: open ? `${host}:${port} is open` : `${host}:${port}: ${connectError(r.rc, r.stderr)}`,
+  };
 }
 
 export async function lookPath(ctx: ModuleContext, path: string, wantPresent: boolean, regex?: string): Promise<Look> {
@@ -43,5 +55,10 @@ export async function lookPath(ctx: ModuleContext, path: string, wantPresent: bo
   const text = f.exists && f.content ? (asText(f.content) ?? f.content.toString('latin1')) : '';
   const m = new RegExp(re.source, re.flags.includes('m') ? re.flags : `${re.flags}m`).exec(text);
   if (!m) return { done: false, seen: `${path} exists but has no match for ${regex}` };
-  return { done: true, seen: `${path} matches ${regex}`, groups: m.slice(1).map((g) => g ?? ''), groupdict: { ...(m.groups ?? {}) } };
+  return {
+    done: true,
+    seen: `${path} matches ${regex}`,
+    groups: m.slice(1).map((g) => g ?? ''),
+    groupdict: { ...(m.groups ?? {}) },
+  };
 }

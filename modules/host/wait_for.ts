@@ -17,17 +17,29 @@ export type WaitForArgs = {
   msg?: string;
 };
 
-export type WaitState = { ok: boolean; elapsed: number; what: string; seen: string; groups?: string[]; groupdict?: Record<string, string> };
+export type WaitState = {
+  ok: boolean;
+  elapsed: number;
+  what: string;
+  seen: string;
+  groups?: string[];
+  groupdict?: Record<string, string>;
+};
 
 /** Look until `look` says done or the time is up; the delay counts towards the timeout, as in Ansible. */
-export async function waitUntil(ctx: ModuleContext, o: { timeout: number; delay: number; sleep: number; what: string }, look: () => Promise<Look>): Promise<WaitState> {
+export async function waitUntil(
+  ctx: ModuleContext,
+  o: { timeout: number; delay: number; sleep: number; what: string },
+  look: () => Promise<Look>,
+): Promise<WaitState> {
   const start = ctx.now();
   const deadline = start + o.timeout * 1000;
   const elapsed = () => Math.round((ctx.now() - start) / 100) / 10;
   if (o.delay > 0) await ctx.sleep(o.delay * 1000);
   for (;;) {
     const l = await look();
-    if (l.done) return { ok: true, elapsed: elapsed(), what: o.what, seen: l.seen, groups: l.groups, groupdict: l.groupdict };
+    if (l.done)
+      return { ok: true, elapsed: elapsed(), what: o.what, seen: l.seen, groups: l.groups, groupdict: l.groupdict };
     const left = deadline - ctx.now();
     // Aborted (a task timeout, Ctrl-C twice): sleeps return at once, so stop looking rather than spin.
     if (left <= 0 || ctx.signal.aborted) return { ok: false, elapsed: elapsed(), what: o.what, seen: l.seen };
@@ -39,7 +51,8 @@ export async function waitUntil(ctx: ModuleContext, o: { timeout: number; delay:
 function target(args: WaitForArgs): string {
   const positive = args.state === 'started' || args.state === 'present';
   if (args.port !== undefined) return `${args.host}:${args.port} to ${positive ? 'open' : 'close'}`;
-  if (args.path !== undefined) return `${args.path} to ${positive ? (args.search_regex ? `match ${args.search_regex}` : 'exist') : 'go away'}`;
+  if (args.path !== undefined)
+    return `${args.path} to ${positive ? (args.search_regex ? `match ${args.search_regex}` : 'exist') : 'go away'}`;
   return `${args.timeout}s`;
 }
 
@@ -49,8 +62,10 @@ export const waitFor = defineModule<WaitForArgs, WaitState, Change>({
   runsOn: 'host',
   predictable: true,
   async inspect(ctx, args) {
-    if (args.port !== undefined && args.path !== undefined) throw new ModuleError('wait_for takes port or path, not both');
-    if (args.port !== undefined && args.search_regex !== undefined) throw new ModuleError('search_regex works with path (a file); reading it from a port is not supported');
+    if (args.port !== undefined && args.path !== undefined)
+      throw new ModuleError('wait_for takes port or path, not both');
+    if (args.port !== undefined && args.search_regex !== undefined)
+      throw new ModuleError('search_regex works with path (a file); reading it from a port is not supported');
     const positive = args.state === 'started' || args.state === 'present';
     const what = target(args);
     if (args.port === undefined && args.path === undefined) {
@@ -58,13 +73,26 @@ export const waitFor = defineModule<WaitForArgs, WaitState, Change>({
       await ctx.sleep((args.delay + args.timeout) * 1000);
       return { ok: true, elapsed: args.delay + args.timeout, what, seen: 'waited' };
     }
-    const look = args.port !== undefined ? () => lookPort(ctx, args.host, args.port!, args.connect_timeout, positive) : () => lookPath(ctx, args.path!, positive, args.search_regex);
+    const look =
+      args.port !== undefined
+        ? () => lookPort(ctx, args.host, args.port!, args.connect_timeout, positive)
+        : () => lookPath(ctx, args.path!, positive, args.search_regex);
     return waitUntil(ctx, { ...args, what }, look);
   },
   plan(st, args) {
-    const data: Record<string, unknown> = { elapsed: st.elapsed, state: args.state, ...(args.port !== undefined ? { port: args.port } : {}), ...(args.path !== undefined ? { path: args.path } : {}) };
+    const data: Record<string, unknown> = {
+      elapsed: st.elapsed,
+      state: args.state,
+      ...(args.port !== undefined ? { port: args.port } : {}),
+      ...(args.path !== undefined ? { path: args.path } : {}),
+    };
     if (st.groups) Object.assign(data, { match_groups: st.groups, match_groupdict: st.groupdict ?? {} });
-    if (!st.ok) return { changes: [], refuse: args.msg ?? `Timeout when waiting for ${st.what} after ${args.timeout}s; last seen: ${st.seen}`, data };
+    if (!st.ok)
+      return {
+        changes: [],
+        refuse: args.msg ?? `Timeout when waiting for ${st.what} after ${args.timeout}s; last seen: ${st.seen}`,
+        data,
+      };
     return { changes: [], noop: `${st.seen} (after ${st.elapsed}s)`, data };
   },
   async apply() {

@@ -10,7 +10,10 @@ export async function answers(ctx: ModuleContext, connectTimeout: number): Promi
   try {
     const r = await ctx.exec(['true'], { timeout: connectTimeout * 1000, idempotent: true });
     if (r.rc === 0) return { done: true, seen: `${ctx.host} answered` };
-    return { done: false, seen: r.timedOut ? `no answer within ${connectTimeout}s` : `true exited ${r.rc}: ${r.stderr.trim()}` };
+    return {
+      done: false,
+      seen: r.timedOut ? `no answer within ${connectTimeout}s` : `true exited ${r.rc}: ${r.stderr.trim()}`,
+    };
   } catch (e) {
     if (ctx.signal.aborted) throw e;
     return { done: false, seen: (e as Error).message };
@@ -22,10 +25,16 @@ export const waitForConnection = defineModule<WaitForConnectionArgs, WaitState, 
   schema: 'wait_for_connection',
   runsOn: 'host',
   predictable: true,
-  inspect: (ctx, args) => waitUntil(ctx, { ...args, what: `${ctx.host} to answer` }, () => answers(ctx, args.connect_timeout)),
+  inspect: (ctx, args) =>
+    waitUntil(ctx, { ...args, what: `${ctx.host} to answer` }, () => answers(ctx, args.connect_timeout)),
   plan(st, args) {
     const data = { elapsed: st.elapsed };
-    if (!st.ok) return { changes: [], refuse: `timed out waiting for the connection after ${args.timeout}s; last seen: ${st.seen}`, data };
+    if (!st.ok)
+      return {
+        changes: [],
+        refuse: `timed out waiting for the connection after ${args.timeout}s; last seen: ${st.seen}`,
+        data,
+      };
     return { changes: [], noop: `${st.seen} (after ${st.elapsed}s)`, data };
   },
   async apply() {

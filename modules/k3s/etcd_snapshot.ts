@@ -22,17 +22,24 @@ export const DEFAULT_BACKUP_DIR = '/var/lib/rancher/k3s/server/db/backups';
 
 async function list(ctx: ModuleContext, facts: K3sFacts, dir: string): Promise<Snapshot[]> {
   if (facts.datastore === 'sqlite') {
-    const r = await ctx.exec(['sh', '-c', 'ls -l --time-style=+%s "$1"/*.db 2>/dev/null || true', 'ls', dir], { become: true, idempotent: true });
+    const r = await ctx.exec(['sh', '-c', 'ls -l --time-style=+%s "$1"/*.db 2>/dev/null || true', 'ls', dir], {
+      become: true,
+      idempotent: true,
+    });
     return parseBackupListing(r.stdout, dir);
   }
   const dirArgs = dir !== DEFAULT_SNAPSHOT_DIR ? ['--dir', dir] : [];
-  const r = await ctx.exec(['k3s', 'etcd-snapshot', 'ls', '-o', 'json', ...dirArgs], { become: true, idempotent: true });
+  const r = await ctx.exec(['k3s', 'etcd-snapshot', 'ls', '-o', 'json', ...dirArgs], {
+    become: true,
+    idempotent: true,
+  });
   if (r.rc === 0) {
     const parsed = parseSnapshotJson(r.stdout);
     if (parsed) return parsed;
   }
   const table = await ctx.exec(['k3s', 'etcd-snapshot', 'ls', ...dirArgs], { become: true, idempotent: true });
-  if (table.rc !== 0) throw new ModuleError(`k3s etcd-snapshot ls failed (exit ${table.rc}): ${table.stderr.trim().split('\n').pop()}`);
+  if (table.rc !== 0)
+    throw new ModuleError(`k3s etcd-snapshot ls failed (exit ${table.rc}): ${table.stderr.trim().split('\n').pop()}`);
   return parseSnapshotTable(table.stdout);
 }
 
@@ -61,21 +68,55 @@ export const etcdSnapshot = defineModule<Args, State, Change>({
   },
   plan(s, a) {
     const data = { snapshots: s.snapshots, datastore: s.facts.datastore, dir: s.dir };
-    if (s.facts.datastore === 'none') return { changes: [], refuse: `${s.node} has no k3s server datastore (is k3s installed here as a server?)`, data };
+    if (s.facts.datastore === 'none')
+      return {
+        changes: [],
+        refuse: `${s.node} has no k3s server datastore (is k3s installed here as a server?)`,
+        data,
+      };
     if (s.facts.datastore === 'sqlite' && a.sqlite === 'fail' && a.state !== 'list') {
-      return { changes: [], refuse: `${s.node} keeps its data in SQLite (state.db), not etcd: an etcd snapshot is impossible there (set sqlite: backup to copy state.db instead)`, data };
+      return {
+        changes: [],
+        refuse: `${s.node} keeps its data in SQLite (state.db), not etcd: an etcd snapshot is impossible there (set sqlite: backup to copy state.db instead)`,
+        data,
+      };
     }
     const mine = s.snapshots.filter((x) => isOwnSnapshot(x.name, a.name, s.node));
     switch (a.state) {
       case 'list':
-        return { changes: [], noop: `${s.snapshots.length} snapshot${s.snapshots.length === 1 ? '' : 's'} in ${s.dir}`, data };
+        return {
+          changes: [],
+          noop: `${s.snapshots.length} snapshot${s.snapshots.length === 1 ? '' : 's'} in ${s.dir}`,
+          data,
+        };
       case 'present': {
         const today = mine.find((x) => sameUtcDay(x.created, s.now));
-        if (a.skip_if_exists && today) return { changes: [], noop: `snapshot ${a.name} already taken today: ${today.name}`, data: { ...data, snapshot: today } };
+        if (a.skip_if_exists && today)
+          return {
+            changes: [],
+            noop: `snapshot ${a.name} already taken today: ${today.name}`,
+            data: { ...data, snapshot: today },
+          };
         if (s.facts.datastore === 'sqlite') {
-          return { changes: [{ kind: 'backup', summary: `back up SQLite state.db (with its WAL) to ${s.dir}/${prefixOf(a, s.node)}<unix time>.db (k3s stops for the copy, then starts)` }], data };
+          return {
+            changes: [
+              {
+                kind: 'backup',
+                summary: `back up SQLite state.db (with its WAL) to ${s.dir}/${prefixOf(a, s.node)}<unix time>.db (k3s stops for the copy, then starts)`,
+              },
+            ],
+            data,
+          };
         }
-        return { changes: [{ kind: 'save', summary: `save etcd snapshot ${prefixOf(a, s.node)}<unix time>${a.compress ? '.zip' : ''} in ${s.dir}` }], data };
+        return {
+          changes: [
+            {
+              kind: 'save',
+              summary: `save etcd snapshot ${prefixOf(a, s.node)}<unix time>${a.compress ? '.zip' : ''} in ${s.dir}`,
+            },
+          ],
+          data,
+        };
       }
       case 'absent': {
         const found = s.snapshots.filter((x) => x.name === a.name);
@@ -85,8 +126,22 @@ export const etcdSnapshot = defineModule<Args, State, Change>({
       case 'pruned': {
         const sorted = [...mine].sort((x, y) => x.created.localeCompare(y.created) || x.name.localeCompare(y.name));
         const doomed = sorted.slice(0, Math.max(0, sorted.length - a.retention)).map((x) => x.name);
-        if (!doomed.length) return { changes: [], noop: `${sorted.length} snapshot${sorted.length === 1 ? '' : 's'} named ${prefixOf(a, s.node)}<unix time>: within the retention of ${a.retention}`, data };
-        return { changes: [{ kind: 'prune', summary: `prune snapshots named ${prefixOf(a, s.node)}<unix time>, keeping the ${a.retention} newest: delete ${doomed.join(', ')}`, names: doomed }], data };
+        if (!doomed.length)
+          return {
+            changes: [],
+            noop: `${sorted.length} snapshot${sorted.length === 1 ? '' : 's'} named ${prefixOf(a, s.node)}<unix time>: within the retention of ${a.retention}`,
+            data,
+          };
+        return {
+          changes: [
+            {
+              kind: 'prune',
+              summary: `prune snapshots named ${prefixOf(a, s.node)}<unix time>, keeping the ${a.retention} newest: delete ${doomed.join(', ')}`,
+              names: doomed,
+            },
+          ],
+          data,
+        };
       }
     }
   },
@@ -94,18 +149,44 @@ export const etcdSnapshot = defineModule<Args, State, Change>({
     const c = plan.changes[0];
     const run = async (argv: string[]) => {
       const r = await ctx.exec(argv, { become: true });
-      if (r.rc !== 0) throw new ModuleError(`${argv.slice(0, 3).join(' ')} failed (exit ${r.rc}): ${(r.stderr || r.stdout).trim().split('\n').slice(-2).join(' | ')}`);
+      if (r.rc !== 0)
+        throw new ModuleError(
+          `${argv.slice(0, 3).join(' ')} failed (exit ${r.rc}): ${(r.stderr || r.stdout).trim().split('\n').slice(-2).join(' | ')}`,
+        );
       return r;
     };
     const dirArgs = s.dir !== DEFAULT_SNAPSHOT_DIR ? ['--dir', s.dir] : [];
-    if (c.kind === 'save') await run(['k3s', 'etcd-snapshot', 'save', '--name', a.name, ...dirArgs, ...(a.compress ? ['--snapshot-compress'] : [])]);
+    if (c.kind === 'save')
+      await run([
+        'k3s',
+        'etcd-snapshot',
+        'save',
+        '--name',
+        a.name,
+        ...dirArgs,
+        ...(a.compress ? ['--snapshot-compress'] : []),
+      ]);
     else if (c.kind === 'delete') await run(['k3s', 'etcd-snapshot', 'delete', ...dirArgs, ...c.names!]);
-    else if (c.kind === 'prune' && s.facts.datastore === 'sqlite') await run(['sh', '-c', 'd="$1"; shift; for n; do rm -f "$d/$n" "$d/$n-wal" "$d/$n-shm"; done', 'prune', s.dir, ...c.names!]);
+    else if (c.kind === 'prune' && s.facts.datastore === 'sqlite')
+      await run([
+        'sh',
+        '-c',
+        'd="$1"; shift; for n; do rm -f "$d/$n" "$d/$n-wal" "$d/$n-shm"; done',
+        'prune',
+        s.dir,
+        ...c.names!,
+      ]);
     else if (c.kind === 'prune') await run(['k3s', 'etcd-snapshot', 'delete', ...dirArgs, ...c.names!]);
     else if (c.kind === 'backup') await run(['sh', '-c', SQLITE_BACKUP, 'backup', s.dir, prefixOf(a, s.node)]);
     const after = await list(ctx, s.facts, s.dir);
-    const newest = [...after].filter((x) => isOwnSnapshot(x.name, a.name, s.node)).sort((x, y) => x.created.localeCompare(y.created)).at(-1);
-    return { msg: c.kind === 'save' || c.kind === 'backup' ? `saved ${newest?.name ?? a.name}` : c.summary, data: { snapshots: after, snapshot: c.kind === 'save' || c.kind === 'backup' ? newest : undefined } };
+    const newest = [...after]
+      .filter((x) => isOwnSnapshot(x.name, a.name, s.node))
+      .sort((x, y) => x.created.localeCompare(y.created))
+      .at(-1);
+    return {
+      msg: c.kind === 'save' || c.kind === 'backup' ? `saved ${newest?.name ?? a.name}` : c.summary,
+      data: { snapshots: after, snapshot: c.kind === 'save' || c.kind === 'backup' ? newest : undefined },
+    };
   },
 });
 
@@ -122,4 +203,3 @@ const SQLITE_BACKUP = [
   'if [ -f "$db/state.db-shm" ]; then cp -p "$db/state.db-shm" "$dest-shm"; fi',
   'echo "$dest"',
 ].join('\n');
-

@@ -110,7 +110,15 @@ export async function probeK3s(ctx: ModuleContext): Promise<K3sFacts> {
 // K3S_DATASTORE_ENDPOINT is a DSN with the database password (postgres://user:pass@host/db).
 const SECRET_ENV = /TOKEN|PASSWORD|SECRET|KEY|DATASTORE_ENDPOINT|VPN_AUTH/i;
 /** k3s flags whose value is a credential: the join tokens, a datastore DSN, S3 keys, VPN auth. */
-const SECRET_FLAGS = new Set(['--token', '-t', '--agent-token', '--datastore-endpoint', '--etcd-s3-access-key', '--etcd-s3-secret-key', '--vpn-auth']);
+const SECRET_FLAGS = new Set([
+  '--token',
+  '-t',
+  '--agent-token',
+  '--datastore-endpoint',
+  '--etcd-s3-access-key',
+  '--etcd-s3-secret-key',
+  '--vpn-auth',
+]);
 const MASK = '********';
 
 /** `--token X` / `--token=X`: for each secret flag, the word holding the value, what precedes the value in it, the value. */
@@ -119,7 +127,8 @@ function secretFlagWords(args: readonly string[]): { at: number; prefix: string;
   for (let i = 0; i < args.length; i++) {
     const a = args[i];
     const eq = a.indexOf('=');
-    if (a.startsWith('-') && eq > 0 && SECRET_FLAGS.has(a.slice(0, eq))) out.push({ at: i, prefix: a.slice(0, eq + 1), value: a.slice(eq + 1) });
+    if (a.startsWith('-') && eq > 0 && SECRET_FLAGS.has(a.slice(0, eq)))
+      out.push({ at: i, prefix: a.slice(0, eq + 1), value: a.slice(eq + 1) });
     else if (SECRET_FLAGS.has(a) && i + 1 < args.length) out.push({ at: ++i, prefix: '', value: args[i] });
   }
   return out;
@@ -133,7 +142,14 @@ function credentialParts(value: string): string[] {
 
 /** Every secret value in a unit's env and flags, to register with ctx.secret. */
 export function k3sSecrets(env: Record<string, string>, args: readonly string[]): string[] {
-  const values = [...Object.entries(env).filter(([k, v]) => SECRET_ENV.test(k) && v).map(([, v]) => v), ...secretFlagWords(args).map((w) => w.value).filter(Boolean)];
+  const values = [
+    ...Object.entries(env)
+      .filter(([k, v]) => SECRET_ENV.test(k) && v)
+      .map(([, v]) => v),
+    ...secretFlagWords(args)
+      .map((w) => w.value)
+      .filter(Boolean),
+  ];
   return values.flatMap(credentialParts);
 }
 

@@ -11,7 +11,9 @@ export const k3sFacts = defineModule<Record<string, never>, K3sFacts, never>({
   inspect: (ctx) => probeK3s(ctx),
   plan(f) {
     const shown = { ...f, args: maskArgs(f.args), env: maskEnv(f.env) };
-    const msg = f.installed ? `k3s ${f.version} (${f.role ?? 'no unit'}${f.active ? ', running' : ', not running'}, datastore ${f.datastore})` : 'k3s is not installed';
+    const msg = f.installed
+      ? `k3s ${f.version} (${f.role ?? 'no unit'}${f.active ? ', running' : ', not running'}, datastore ${f.datastore})`
+      : 'k3s is not installed';
     return { changes: [], noop: msg, data: { k3s: shown, ansible_facts: { k3s: shown } } };
   },
   async apply() {

@@ -13,17 +13,21 @@ export const k3sRelease = defineModule<Args, { version: string; via: string }, n
   predictable: true,
   async inspect(ctx, a) {
     if (a.version) {
-      if (!parseVersion(a.version)) throw new ModuleError(`version '${a.version}' is not a k3s release (expected like v1.32.5+k3s1)`);
+      if (!parseVersion(a.version))
+        throw new ModuleError(`version '${a.version}' is not a k3s release (expected like v1.32.5+k3s1)`);
       return { version: a.version, via: 'pinned version' };
     }
     const channel = a.channel ?? 'stable';
     return { version: await resolveChannel(a.channel_url, channel, ctx.signal), via: `via ${channel} channel` };
   },
   plan(s) {
-    return { changes: [], noop: `target ${s.version} (${s.via})`, data: { version: s.version, minor: minorChannel(s.version), via: s.via } };
+    return {
+      changes: [],
+      noop: `target ${s.version} (${s.via})`,
+      data: { version: s.version, minor: minorChannel(s.version), via: s.via },
+    };
   },
   async apply() {
     return {};
   },
 });
-

@@ -4,7 +4,14 @@ export type Snapshot = { name: string; location: string; size: number; created: 
 
 export function parseSnapshotJson(text: string): Snapshot[] | undefined {
   try {
-    const list = JSON.parse(text) as { items?: { spec?: { snapshotName?: string; location?: string }; status?: { size?: string | number; creationTime?: string } }[] | null };
+    const list = JSON.parse(text) as {
+      items?:
+        | {
+            spec?: { snapshotName?: string; location?: string };
+            status?: { size?: string | number; creationTime?: string };
+          }[]
+        | null;
+    };
     return (list.items ?? []).map((i) => ({
       name: i.spec?.snapshotName ?? '',
       location: i.spec?.location ?? '',
@@ -32,7 +39,12 @@ export function parseBackupListing(text: string, dir: string): Snapshot[] {
   for (const line of text.split('\n')) {
     const m = /^\S+\s+\d+\s+\S+\s+\S+\s+(\d+)\s+(\d+)\s+(\S+\.db)$/.exec(line.trim());
     if (!m) continue;
-    out.push({ name: m[3].replace(/^.*\//, ''), location: `file://${dir}/${m[3].replace(/^.*\//, '')}`, size: Number(m[1]), created: new Date(Number(m[2]) * 1000).toISOString().replace('.000Z', 'Z') });
+    out.push({
+      name: m[3].replace(/^.*\//, ''),
+      location: `file://${dir}/${m[3].replace(/^.*\//, '')}`,
+      size: Number(m[1]),
+      created: new Date(Number(m[2]) * 1000).toISOString().replace('.000Z', 'Z'),
+    });
   }
   return out;
 }

@@ -3,7 +3,13 @@
 // uses it is scheduled: on a real cluster an unused claim of that class is normal, not a fault.
 import type { V1PersistentVolumeClaim, V1Pod, V1StorageClass } from '@kubernetes/client-node';
 
-export type UnboundClaim = { namespace: string; name: string; phase: string; storage_class?: string; waiting_for_consumer?: boolean };
+export type UnboundClaim = {
+  namespace: string;
+  name: string;
+  phase: string;
+  storage_class?: string;
+  waiting_for_consumer?: boolean;
+};
 
 const DEFAULT_CLASS = 'storageclass.kubernetes.io/is-default-class';
 
@@ -15,11 +21,19 @@ function classOf(c: V1PersistentVolumeClaim, classes: V1StorageClass[]): V1Stora
 }
 
 /** Claims not Bound; `classes` undefined when they could not be read (then every Pending claim counts). */
-export function unboundClaims(pvcs: V1PersistentVolumeClaim[], pods: V1Pod[], classes: V1StorageClass[] | undefined): UnboundClaim[] {
+export function unboundClaims(
+  pvcs: V1PersistentVolumeClaim[],
+  pods: V1Pod[],
+  classes: V1StorageClass[] | undefined,
+): UnboundClaim[] {
   const used = new Set(
     pods
       .filter((p) => p.status?.phase !== 'Succeeded' && p.status?.phase !== 'Failed')
-      .flatMap((p) => (p.spec?.volumes ?? []).flatMap((v) => (v.persistentVolumeClaim ? [`${p.metadata?.namespace}/${v.persistentVolumeClaim.claimName}`] : []))),
+      .flatMap((p) =>
+        (p.spec?.volumes ?? []).flatMap((v) =>
+          v.persistentVolumeClaim ? [`${p.metadata?.namespace}/${v.persistentVolumeClaim.claimName}`] : [],
+        ),
+      ),
   );
   return pvcs
     .filter((c) => c.status?.phase !== 'Bound')
@@ -28,7 +42,14 @@ export function unboundClaims(pvcs: V1PersistentVolumeClaim[], pods: V1Pod[], cl
       const name = c.metadata?.name ?? '';
       const phase = c.status?.phase ?? 'Unknown';
       const cls = classes ? classOf(c, classes) : undefined;
-      const waiting = phase === 'Pending' && cls?.volumeBindingMode === 'WaitForFirstConsumer' && !used.has(`${namespace}/${name}`);
-      return { namespace, name, phase, ...(cls?.metadata?.name ? { storage_class: cls.metadata.name } : {}), ...(waiting ? { waiting_for_consumer: true } : {}) };
+      const waiting =
+        phase === 'Pending' && cls?.volumeBindingMode === 'WaitForFirstConsumer' && !used.has(`${namespace}/${name}`);
+      return {
+        namespace,
+        name,
+        phase,
+        ...(cls?.metadata?.name ? { storage_class: cls.metadata.name } : {}),
+        ...(waiting ? { waiting_for_consumer: true } : {}),
+      };
     });
 }

@@ -19,9 +19,17 @@ type State = { server_version: string; api_version?: string; nodes: NodeFacts[];
 /** A pod is unhealthy when not Running/Succeeded, or Running with a container stuck waiting. */
 export function podProblem(p: V1Pod): BadPod | undefined {
   const phase = p.status?.phase ?? 'Unknown';
-  const waiting = [...(p.status?.containerStatuses ?? []), ...(p.status?.initContainerStatuses ?? [])].map((c) => c.state?.waiting?.reason).find((r) => r && r !== 'ContainerCreating' && r !== 'PodInitializing');
+  const waiting = [...(p.status?.containerStatuses ?? []), ...(p.status?.initContainerStatuses ?? [])]
+    .map((c) => c.state?.waiting?.reason)
+    .find((r) => r && r !== 'ContainerCreating' && r !== 'PodInitializing');
   if ((phase === 'Running' || phase === 'Succeeded') && !waiting) return undefined;
-  return { namespace: p.metadata?.namespace ?? '', name: p.metadata?.name ?? '', ...(p.spec?.nodeName ? { node: p.spec.nodeName } : {}), phase, ...(waiting ?? p.status?.reason ? { reason: waiting ?? p.status?.reason } : {}) };
+  return {
+    namespace: p.metadata?.namespace ?? '',
+    name: p.metadata?.name ?? '',
+    ...(p.spec?.nodeName ? { node: p.spec.nodeName } : {}),
+    phase,
+    ...((waiting ?? p.status?.reason) ? { reason: waiting ?? p.status?.reason } : {}),
+  };
 }
 
 /** The oldest server's kubelet version (an agent must not be newer than any server); /version when no server Node answers. */
@@ -39,12 +47,18 @@ export type Health = {
 
 export function assessHealth(s: State): Health {
   const problems: string[] = [];
-  for (const n of s.nodes) if (!n.ready) problems.push(`node ${n.name} is not Ready (${n.ready_reason ?? 'no status'})`);
+  for (const n of s.nodes)
+    if (!n.ready) problems.push(`node ${n.name} is not Ready (${n.ready_reason ?? 'no status'})`);
   for (const n of s.nodes) if (n.unschedulable) problems.push(`node ${n.name} is cordoned`);
   const versions = new Set(s.nodes.map((n) => n.kubelet_version));
-  if (versions.size > 1) problems.push(`nodes run different versions: ${s.nodes.map((n) => `${n.name} ${n.kubelet_version}`).join(', ')}`);
-  for (const p of s.pods) problems.push(`pod ${p.namespace}/${p.name} is ${p.phase}${p.reason ? ` (${p.reason})` : ''}${p.node ? ` on ${p.node}` : ''}`);
-  for (const c of s.pvcs.filter((x) => !x.waiting_for_consumer)) problems.push(`pvc ${c.namespace}/${c.name} is ${c.phase}`);
+  if (versions.size > 1)
+    problems.push(`nodes run different versions: ${s.nodes.map((n) => `${n.name} ${n.kubelet_version}`).join(', ')}`);
+  for (const p of s.pods)
+    problems.push(
+      `pod ${p.namespace}/${p.name} is ${p.phase}${p.reason ? ` (${p.reason})` : ''}${p.node ? ` on ${p.node}` : ''}`,
+    );
+  for (const c of s.pvcs.filter((x) => !x.waiting_for_consumer))
+    problems.push(`pvc ${c.namespace}/${c.name} is ${c.phase}`);
   const skew = skewReport(s.nodes.map((n) => ({ name: n.name, role: n.k3s_role, version: n.kubelet_version })));
   problems.push(...skew.violations.filter(() => !skew.ok));
   return { healthy: problems.length === 0, problems, skew };
@@ -52,7 +66,9 @@ export function assessHealth(s: State): Health {
 
 export function nodeTable(nodes: NodeFacts[]): string {
   const w = Math.max(4, ...nodes.map((n) => n.name.length));
-  const rows = nodes.map((n) => `${n.name.padEnd(w)}  ${n.k3s_role.padEnd(6)}  ${(n.ready ? 'Ready' : 'NotReady').padEnd(8)}  ${n.kubelet_version.padEnd(16)}  ${n.unschedulable ? 'cordoned' : ''}${n.taints.length ? ` taints: ${n.taints.map((t) => `${t.key}:${t.effect}`).join(',')}` : ''}`.trimEnd());
+  const rows = nodes.map((n) =>
+    `${n.name.padEnd(w)}  ${n.k3s_role.padEnd(6)}  ${(n.ready ? 'Ready' : 'NotReady').padEnd(8)}  ${n.kubelet_version.padEnd(16)}  ${n.unschedulable ? 'cordoned' : ''}${n.taints.length ? ` taints: ${n.taints.map((t) => `${t.key}:${t.effect}`).join(',')}` : ''}`.trimEnd(),
+  );
   return [`${'NODE'.padEnd(w)}  ROLE    STATUS    VERSION`, ...rows].join('\n');
 }
 
@@ -70,14 +86,22 @@ export const clusterInfo = defineModule<Args, State, never>({
         kube.core.listPodForAllNamespaces({}),
         kube.core.listPersistentVolumeClaimForAllNamespaces({}),
         // A user who may not read StorageClasses still gets a health report: every Pending claim counts.
-        kube.storage.listStorageClass({}).then((l) => l.items, () => undefined),
+        kube.storage.listStorageClass({}).then(
+          (l) => l.items,
+          () => undefined,
+        ),
       ]);
       const facts = nodes.items.map(nodeFacts);
       return {
         server_version: serverVersion(facts, version.gitVersion),
         api_version: version.gitVersion,
-        nodes: facts.sort((a, b) => (a.k3s_role === b.k3s_role ? a.name.localeCompare(b.name) : a.k3s_role === 'server' ? -1 : 1)),
-        pods: pods.items.filter((p) => !args.ignore_namespaces.includes(p.metadata?.namespace ?? '')).map(podProblem).filter((p): p is BadPod => !!p),
+        nodes: facts.sort((a, b) =>
+          a.k3s_role === b.k3s_role ? a.name.localeCompare(b.name) : a.k3s_role === 'server' ? -1 : 1,
+        ),
+        pods: pods.items
+          .filter((p) => !args.ignore_namespaces.includes(p.metadata?.namespace ?? ''))
+          .map(podProblem)
+          .filter((p): p is BadPod => !!p),
         pvcs: unboundClaims(pvcs.items, pods.items, classes),
       };
     } catch (e) {
@@ -100,7 +124,9 @@ export const clusterInfo = defineModule<Args, State, never>({
         not_ready: s.nodes.filter((n) => !n.ready).map((n) => n.name),
         cordoned: s.nodes.filter((n) => n.unschedulable).map((n) => n.name),
         // Ready nodes still carrying the unreachable taint: what LXC restarts leave behind (seed 003).
-        stale_unreachable: s.nodes.filter((n) => n.ready && n.taints.some((t) => t.key === 'node.kubernetes.io/unreachable')).map((n) => n.name),
+        stale_unreachable: s.nodes
+          .filter((n) => n.ready && n.taints.some((t) => t.key === 'node.kubernetes.io/unreachable'))
+          .map((n) => n.name),
         unhealthy_pods: s.pods,
         unbound_pvcs: s.pvcs.filter((c) => !c.waiting_for_consumer),
         waiting_pvcs: s.pvcs.filter((c) => c.waiting_for_consumer),

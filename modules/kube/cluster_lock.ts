@@ -8,8 +8,23 @@ import { defineModule, ModuleError } from '../../engine/index-module.js';
 import { kubeError, statusCode } from '../../engine/kube/errors.js';
 import { asText } from '../../engine/text.js';
 
-type Args = { name: string; namespace: string; state: 'acquired' | 'released'; holder?: string; duration: number; break: boolean; purpose?: string };
-type Held = { holder: string; acquired?: string; renewed?: string; duration: number; purpose?: string; resourceVersion?: string };
+type Args = {
+  name: string;
+  namespace: string;
+  state: 'acquired' | 'released';
+  holder?: string;
+  duration: number;
+  break: boolean;
+  purpose?: string;
+};
+type Held = {
+  holder: string;
+  acquired?: string;
+  renewed?: string;
+  duration: number;
+  purpose?: string;
+  resourceVersion?: string;
+};
 type State = { held?: Held; me: string; now: number };
 type Change = { summary: string; kind: 'create' | 'take' | 'renew' | 'release' };
 
@@ -43,9 +58,14 @@ export const clusterLock = defineModule<Args, State, Change>({
     // In check mode a lock taken (or released) earlier in the rehearsal counts as such.
     const key = `cluster_lock/${a.namespace}/${a.name}`;
     const predicted = ctx.check ? ctx.cluster.predicted(key) : undefined;
-    if (predicted !== undefined) return { held: predicted ? { holder: asText(predicted), duration: a.duration } : undefined, me, now: Date.now() };
+    if (predicted !== undefined)
+      return { held: predicted ? { holder: asText(predicted), duration: a.duration } : undefined, me, now: Date.now() };
     try {
-      return { held: readLease(await kube.coordination.readNamespacedLease({ name: a.name, namespace: a.namespace })), me, now: Date.now() };
+      return {
+        held: readLease(await kube.coordination.readNamespacedLease({ name: a.name, namespace: a.namespace })),
+        me,
+        now: Date.now(),
+      };
     } catch (e) {
       if (statusCode(e) === 404) return { me, now: Date.now() };
       throw kubeError(e, `reading lease ${a.namespace}/${a.name}`, kube.server);
@@ -56,22 +76,53 @@ export const clusterLock = defineModule<Args, State, Change>({
     const data = { lock: s.held ?? null, holder: s.me };
     if (a.state === 'released') {
       if (!s.held || !s.held.holder) return { changes: [], noop: `${where} is not held`, data };
-      if (s.held.holder === s.me) return { changes: [{ kind: 'release', summary: `release ${where} (held by ${s.held.holder})` }], data };
+      if (s.held.holder === s.me)
+        return { changes: [{ kind: 'release', summary: `release ${where} (held by ${s.held.holder})` }], data };
       // Someone else's lock is only broken when it is stale: a live one means a run is going on.
       const stale = staleFor(s.held, s.now);
-      if (a.break && stale > 0) return { changes: [{ kind: 'release', summary: `break the stale ${where} (held by ${s.held.holder}, expired ${stale}s ago)` }], data };
-      return { changes: [], noop: `${where} is held by ${s.held.holder}, not by ${s.me}${a.break ? ', and is not stale' : ''}: left alone`, data };
+      if (a.break && stale > 0)
+        return {
+          changes: [
+            { kind: 'release', summary: `break the stale ${where} (held by ${s.held.holder}, expired ${stale}s ago)` },
+          ],
+          data,
+        };
+      return {
+        changes: [],
+        noop: `${where} is held by ${s.held.holder}, not by ${s.me}${a.break ? ', and is not stale' : ''}: left alone`,
+        data,
+      };
     }
     if (!s.held) return { changes: [{ kind: 'create', summary: `take ${where} for ${s.me}` }], data };
     if (!s.held.holder) return { changes: [{ kind: 'take', summary: `take ${where} for ${s.me}` }], data };
     if (s.held.holder === s.me) return { changes: [{ kind: 'renew', summary: `renew ${where} for ${s.me}` }], data };
     const stale = staleFor(s.held, s.now);
     const since = `held by ${s.held.holder} since ${s.held.acquired ?? 'an unknown time'}${s.held.purpose ? ` (${s.held.purpose})` : ''}`;
-    if (a.break && stale > 0) return { changes: [{ kind: 'take', summary: `break the stale ${where} (${since}, expired ${stale}s ago) and take it for ${s.me}` }], data };
-    if (stale > 0) return { changes: [], refuse: `${where} is ${since} and expired ${stale}s ago: a run that stopped without releasing it? If nothing else is changing the cluster, break it with break: true (-e k3s_lock_break=true)`, data };
-    return { changes: [], refuse: `${where} is ${since}: another operation is changing the cluster; wait for it to finish`, data };
+    if (a.break && stale > 0)
+      return {
+        changes: [
+          {
+            kind: 'take',
+            summary: `break the stale ${where} (${since}, expired ${stale}s ago) and take it for ${s.me}`,
+          },
+        ],
+        data,
+      };
+    if (stale > 0)
+      return {
+        changes: [],
+        refuse: `${where} is ${since} and expired ${stale}s ago: a run that stopped without releasing it? If nothing else is changing the cluster, break it with break: true (-e k3s_lock_break=true)`,
+        data,
+      };
+    return {
+      changes: [],
+      refuse: `${where} is ${since}: another operation is changing the cluster; wait for it to finish`,
+      data,
+    };
   },
-  predict: (s, a, plan) => ({ [`cluster_lock/${a.namespace}/${a.name}`]: plan.changes[0]?.kind === 'release' ? null : s.me }),
+  predict: (s, a, plan) => ({
+    [`cluster_lock/${a.namespace}/${a.name}`]: plan.changes[0]?.kind === 'release' ? null : s.me,
+  }),
   async apply(ctx, a, plan, s) {
     const kube = await ctx.kube();
     const c = plan.changes[0];
@@ -86,18 +137,37 @@ export const clusterLock = defineModule<Args, State, Change>({
       const body: V1Lease = {
         apiVersion: 'coordination.k8s.io/v1',
         kind: 'Lease',
-        metadata: { name: a.name, namespace: a.namespace, ...(c.kind !== 'create' ? { resourceVersion: s.held?.resourceVersion } : {}), annotations: a.purpose ? { [ANNOTATION]: a.purpose } : {} },
-        spec: { holderIdentity: s.me, leaseDurationSeconds: a.duration, acquireTime: kube.microTime(acquired), renewTime: kube.microTime(now) },
+        metadata: {
+          name: a.name,
+          namespace: a.namespace,
+          ...(c.kind !== 'create' ? { resourceVersion: s.held?.resourceVersion } : {}),
+          annotations: a.purpose ? { [ANNOTATION]: a.purpose } : {},
+        },
+        spec: {
+          holderIdentity: s.me,
+          leaseDurationSeconds: a.duration,
+          acquireTime: kube.microTime(acquired),
+          renewTime: kube.microTime(now),
+        },
       };
-      const written = c.kind === 'create'
-        ? await kube.coordination.createNamespacedLease({ namespace: a.namespace, body })
-        : await kube.coordination.replaceNamespacedLease({ name: a.name, namespace: a.namespace, body });
+      const written =
+        c.kind === 'create'
+          ? await kube.coordination.createNamespacedLease({ namespace: a.namespace, body })
+          : await kube.coordination.replaceNamespacedLease({ name: a.name, namespace: a.namespace, body });
       // What the server stored, not what we sent: its times are the ones a later reader compares.
       const held = readLease(written);
-      return { msg: c.summary, data: { lock: { holder: held.holder, acquired: held.acquired, renewed: held.renewed, duration: held.duration } } };
+      return {
+        msg: c.summary,
+        data: {
+          lock: { holder: held.holder, acquired: held.acquired, renewed: held.renewed, duration: held.duration },
+        },
+      };
     } catch (e) {
       // 409: someone else created or changed the lease between our read and our write.
-      if (statusCode(e) === 409) throw new ModuleError(`lease ${a.namespace}/${a.name} changed while we took it: another operation just started; not going on`);
+      if (statusCode(e) === 409)
+        throw new ModuleError(
+          `lease ${a.namespace}/${a.name} changed while we took it: another operation just started; not going on`,
+        );
       throw kubeError(e, `writing lease ${a.namespace}/${a.name}`, kube.server);
     }
   },

@@ -8,7 +8,16 @@ import type { KubeClient } from '../../engine/kube/types.js';
 import { compareVersions, parseVersion } from '../../engine/versions.js';
 
 type Meta = Record<string, string | null>;
-type Args = { node?: string; state: 'present' | 'absent'; labels?: Meta; annotations?: Meta; wait?: 'ready'; kubelet_version?: string; wait_timeout: number; poll_interval: number };
+type Args = {
+  node?: string;
+  state: 'present' | 'absent';
+  labels?: Meta;
+  annotations?: Meta;
+  wait?: 'ready';
+  kubelet_version?: string;
+  wait_timeout: number;
+  poll_interval: number;
+};
 type State = { name: string; facts?: NodeFacts };
 type Change = { summary: string; kind: 'meta' | 'delete' | 'wait'; waitOnly?: boolean };
 
@@ -20,10 +29,22 @@ export function isReadyAt(f: NodeFacts | undefined, version?: string): boolean {
   return !!f && f.ready && (!version || sameVersion(f.kubelet_version, version));
 }
 
-function metaChanges(kind: 'label' | 'annotation', current: Record<string, string>, wanted: Meta | undefined, node: string): Change[] {
+function metaChanges(
+  kind: 'label' | 'annotation',
+  current: Record<string, string>,
+  wanted: Meta | undefined,
+  node: string,
+): Change[] {
   return Object.entries(wanted ?? {}).flatMap(([k, v]): Change[] => {
     if (v === null) return k in current ? [{ kind: 'meta', summary: `remove ${kind} ${k} from node/${node}` }] : [];
-    return current[k] === v ? [] : [{ kind: 'meta', summary: `set ${kind} ${k}=${v} on node/${node}${k in current ? ` (was ${current[k]})` : ''}` }];
+    return current[k] === v
+      ? []
+      : [
+          {
+            kind: 'meta',
+            summary: `set ${kind} ${k}=${v} on node/${node}${k in current ? ` (was ${current[k]})` : ''}`,
+          },
+        ];
   });
 }
 
@@ -39,14 +60,28 @@ async function read(kube: KubeClient, name: string): Promise<NodeFacts | undefin
 function describeWait(f: NodeFacts | undefined, version?: string): string {
   if (!f) return 'the node has not registered';
   const ready = f.conditions.find((c) => c.type === 'Ready');
-  const parts = [`Ready=${ready?.status ?? 'Unknown'}${ready?.reason ? ` (${ready.reason})` : ''}`, `kubelet ${f.kubelet_version}`];
+  const parts = [
+    `Ready=${ready?.status ?? 'Unknown'}${ready?.reason ? ` (${ready.reason})` : ''}`,
+    `kubelet ${f.kubelet_version}`,
+  ];
   if (version && !sameVersion(f.kubelet_version, version)) parts.push(`wanted ${version}`);
   return parts.join(', ');
 }
 
 /** What a freshly joined node looks like: Ready, no labels of ours yet. */
 function registeredAs(name: string, version: string): NodeFacts {
-  return { name, roles: [], k3s_role: 'agent', ready: true, kubelet_version: version, unschedulable: false, taints: [], labels: {}, annotations: {}, conditions: [{ type: 'Ready', status: 'True' }] };
+  return {
+    name,
+    roles: [],
+    k3s_role: 'agent',
+    ready: true,
+    kubelet_version: version,
+    unschedulable: false,
+    taints: [],
+    labels: {},
+    annotations: {},
+    conditions: [{ type: 'Ready', status: 'True' }],
+  };
 }
 
 export const k8sNode = defineModule<Args, State, Change>({
@@ -58,22 +93,41 @@ export const k8sNode = defineModule<Args, State, Change>({
     const name = args.node ?? ctx.nodeName;
     const facts = await read(await ctx.kube(), name);
     // In check mode, a node the rehearsal just installed k3s on would have registered, Ready.
-    const joined = ctx.check && !facts ? (ctx.cluster.predicted(`k3s_version/${name}`) as string | undefined) : undefined;
+    const joined =
+      ctx.check && !facts ? (ctx.cluster.predicted(`k3s_version/${name}`) as string | undefined) : undefined;
     return { name, facts: joined ? registeredAs(name, joined) : facts };
   },
   plan(s, args) {
     const data = { node: s.facts ?? null, exists: !!s.facts };
     if (args.state === 'absent') {
-      return s.facts ? { changes: [{ kind: 'delete', summary: `delete node/${s.name}` }], data } : { changes: [], noop: `node/${s.name} already absent`, data };
+      return s.facts
+        ? { changes: [{ kind: 'delete', summary: `delete node/${s.name}` }], data }
+        : { changes: [], noop: `node/${s.name} already absent`, data };
     }
-    if (!s.facts && (args.labels || args.annotations)) return { changes: [], refuse: `nodes "${s.name}" not found`, data };
-    const changes = s.facts ? [...metaChanges('label', s.facts.labels, args.labels, s.name), ...metaChanges('annotation', s.facts.annotations, args.annotations, s.name)] : [];
+    if (!s.facts && (args.labels || args.annotations))
+      return { changes: [], refuse: `nodes "${s.name}" not found`, data };
+    const changes = s.facts
+      ? [
+          ...metaChanges('label', s.facts.labels, args.labels, s.name),
+          ...metaChanges('annotation', s.facts.annotations, args.annotations, s.name),
+        ]
+      : [];
     if (args.wait === 'ready' && !isReadyAt(s.facts, args.kubelet_version)) {
-      changes.push({ kind: 'wait', waitOnly: true, summary: `wait until node/${s.name} is Ready${args.kubelet_version ? ` with kubelet ${args.kubelet_version}` : ''} (now: ${describeWait(s.facts, args.kubelet_version)})` });
+      changes.push({
+        kind: 'wait',
+        waitOnly: true,
+        summary: `wait until node/${s.name} is Ready${args.kubelet_version ? ` with kubelet ${args.kubelet_version}` : ''} (now: ${describeWait(s.facts, args.kubelet_version)})`,
+      });
     }
     if (!changes.length) {
       const f = s.facts;
-      return { changes, noop: f ? `node/${s.name}: ${f.ready ? 'Ready' : 'NotReady'}, ${f.k3s_role}, kubelet ${f.kubelet_version}${f.unschedulable ? ', cordoned' : ''}` : `node/${s.name} does not exist`, data };
+      return {
+        changes,
+        noop: f
+          ? `node/${s.name}: ${f.ready ? 'Ready' : 'NotReady'}, ${f.k3s_role}, kubelet ${f.kubelet_version}${f.unschedulable ? ', cordoned' : ''}`
+          : `node/${s.name} does not exist`,
+        data,
+      };
     }
     return { changes, data };
   },
@@ -92,7 +146,18 @@ export const k8sNode = defineModule<Args, State, Change>({
     }
     if (kinds.has('meta')) {
       try {
-        await kube.core.patchNode({ name: s.name, body: { metadata: { ...(args.labels ? { labels: args.labels } : {}), ...(args.annotations ? { annotations: args.annotations } : {}) } } }, kube.patchOptions('merge') as never);
+        await kube.core.patchNode(
+          {
+            name: s.name,
+            body: {
+              metadata: {
+                ...(args.labels ? { labels: args.labels } : {}),
+                ...(args.annotations ? { annotations: args.annotations } : {}),
+              },
+            },
+          },
+          kube.patchOptions('merge') as never,
+        );
       } catch (e) {
         throw kubeError(e, `patching node/${s.name}`, kube.server);
       }
@@ -104,7 +169,10 @@ export const k8sNode = defineModule<Args, State, Change>({
         facts = await read(kube, s.name);
         if (isReadyAt(facts, args.kubelet_version)) break;
         if (ctx.now() >= deadline || ctx.signal.aborted) {
-          return { failed: `node/${s.name} is not Ready${args.kubelet_version ? ` with kubelet ${args.kubelet_version}` : ''} after ${args.wait_timeout}s (${describeWait(facts, args.kubelet_version)})`, data: { node: facts ?? null, exists: !!facts } };
+          return {
+            failed: `node/${s.name} is not Ready${args.kubelet_version ? ` with kubelet ${args.kubelet_version}` : ''} after ${args.wait_timeout}s (${describeWait(facts, args.kubelet_version)})`,
+            data: { node: facts ?? null, exists: !!facts },
+          };
         }
         ctx.progress(`waiting for node/${s.name}: ${describeWait(facts, args.kubelet_version)}`);
         await ctx.sleep(args.poll_interval * 1000);
@@ -112,6 +180,10 @@ export const k8sNode = defineModule<Args, State, Change>({
     }
     if (!facts) throw new ModuleError(`node/${s.name} disappeared`);
     // A wait alone changed nothing on the cluster.
-    return { changed: kinds.has('meta'), msg: plan.changes.map((c) => c.summary.replace(/ \(now: .*\)$/, '')).join('; '), data: { node: facts, exists: true } };
+    return {
+      changed: kinds.has('meta'),
+      msg: plan.changes.map((c) => c.summary.replace(/ \(now: .*\)$/, '')).join('; '),
+      data: { node: facts, exists: true },
+    };
   },
 });

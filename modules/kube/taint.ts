@@ -11,10 +11,15 @@ type NodeTaints = { name: string; resourceVersion: string; taints: V1Taint[] };
 type State = { nodes: NodeTaints[]; missing: string[] };
 type Change = { summary: string; node: string };
 
-const show = (t: { key: string; value?: string; effect?: string }) => `${t.key}${t.value ? `=${t.value}` : ''}${t.effect ? `:${t.effect}` : ''}`;
+const show = (t: { key: string; value?: string; effect?: string }) =>
+  `${t.key}${t.value ? `=${t.value}` : ''}${t.effect ? `:${t.effect}` : ''}`;
 
 /** The node's taints after applying the wanted state: pure, and the heart of the plan. */
-export function desiredTaints(current: readonly V1Taint[], wanted: readonly Wanted[], state: Args['state']): { taints: V1Taint[]; notes: string[] } {
+export function desiredTaints(
+  current: readonly V1Taint[],
+  wanted: readonly Wanted[],
+  state: Args['state'],
+): { taints: V1Taint[]; notes: string[] } {
   let taints = [...current];
   const notes: string[] = [];
   for (const w of wanted) {
@@ -29,7 +34,9 @@ export function desiredTaints(current: readonly V1Taint[], wanted: readonly Want
       taints.push({ key: w.key, ...(w.value ? { value: w.value } : {}), effect: w.effect! });
       notes.push(`add taint ${show(w)}`);
     } else if ((same.value ?? '') !== (w.value ?? '')) {
-      taints = taints.map((t) => (t === same ? { key: w.key, ...(w.value ? { value: w.value } : {}), effect: w.effect! } : t));
+      taints = taints.map((t) =>
+        t === same ? { key: w.key, ...(w.value ? { value: w.value } : {}), effect: w.effect! } : t,
+      );
       notes.push(`change taint ${show(same)} to ${show(w)}`);
     }
   }
@@ -40,7 +47,14 @@ async function readTargets(kube: KubeClient, args: Args, fallback: string): Prom
   try {
     if (args.selector) {
       const list = await kube.core.listNode({ labelSelector: args.selector });
-      return { nodes: list.items.map((n) => ({ name: n.metadata!.name!, resourceVersion: n.metadata!.resourceVersion!, taints: n.spec?.taints ?? [] })), missing: [] };
+      return {
+        nodes: list.items.map((n) => ({
+          name: n.metadata!.name!,
+          resourceVersion: n.metadata!.resourceVersion!,
+          taints: n.spec?.taints ?? [],
+        })),
+        missing: [],
+      };
     }
     const names = args.nodes ?? [args.node ?? fallback];
     const out: State = { nodes: [], missing: [] };
@@ -65,14 +79,27 @@ export const taint = defineModule<Args, State, Change>({
   runsOn: 'api',
   predictable: true,
   async inspect(ctx, args) {
-    if (args.state === 'present' && args.taints.some((t) => !t.effect)) throw new ModuleError('taint: state present needs an effect for every taint (NoSchedule, PreferNoSchedule or NoExecute)');
+    if (args.state === 'present' && args.taints.some((t) => !t.effect))
+      throw new ModuleError(
+        'taint: state present needs an effect for every taint (NoSchedule, PreferNoSchedule or NoExecute)',
+      );
     return readTargets(await ctx.kube(), args, ctx.nodeName);
   },
   plan(state, args) {
     if (state.missing.length) return { changes: [], refuse: `nodes not found: ${state.missing.join(', ')}` };
-    const changes = state.nodes.flatMap((n) => desiredTaints(n.taints, args.taints, args.state).notes.map((note) => ({ node: n.name, summary: `${note} on node/${n.name}` })));
+    const changes = state.nodes.flatMap((n) =>
+      desiredTaints(n.taints, args.taints, args.state).notes.map((note) => ({
+        node: n.name,
+        summary: `${note} on node/${n.name}`,
+      })),
+    );
     const data = { nodes: state.nodes.map((n) => n.name) };
-    if (!changes.length) return { changes, noop: `${state.nodes.length === 1 ? `node/${state.nodes[0].name}` : `${state.nodes.length} nodes`}: taints already ${args.state === 'present' ? 'present' : 'absent'}`, data };
+    if (!changes.length)
+      return {
+        changes,
+        noop: `${state.nodes.length === 1 ? `node/${state.nodes[0].name}` : `${state.nodes.length} nodes`}: taints already ${args.state === 'present' ? 'present' : 'absent'}`,
+        data,
+      };
     return { changes, data };
   },
   async apply(ctx, args, plan) {
@@ -85,7 +112,10 @@ export const taint = defineModule<Args, State, Change>({
         const { taints, notes } = desiredTaints(fresh.taints, args.taints, args.state);
         if (!notes.length) break;
         try {
-          await kube.core.patchNode({ name, body: { metadata: { resourceVersion: fresh.resourceVersion }, spec: { taints } } }, kube.patchOptions('merge') as never);
+          await kube.core.patchNode(
+            { name, body: { metadata: { resourceVersion: fresh.resourceVersion }, spec: { taints } } },
+            kube.patchOptions('merge') as never,
+          );
           break;
         } catch (e) {
           // 409: the node changed between our read and our write; read it again.

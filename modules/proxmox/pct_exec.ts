@@ -7,21 +7,34 @@ import type { ModuleContext } from '../../engine/module.js';
 import { checkEnvNames, envFromStdin, envNames } from '../../engine/connection/env-stdin.js';
 import { shellJoin } from '../../engine/connection/quote.js';
 
-type Args = { vmid: number; command?: string | string[]; cmd?: string; creates?: string; removes?: string; start_if_stopped: boolean; env: Record<string, string>; sudo?: boolean };
+type Args = {
+  vmid: number;
+  command?: string | string[];
+  cmd?: string;
+  creates?: string;
+  removes?: string;
+  start_if_stopped: boolean;
+  env: Record<string, string>;
+  sudo?: boolean;
+};
 type State = { status: 'running' | 'stopped' | 'unknown' | 'missing'; message?: string; skip?: string };
 type Change = { summary: string; kind: 'start' | 'run'; argv?: string[] };
 
 // The command without its env: env values never reach a plan, a message or an argv.
 function inner(a: Args): string[] {
   const c = a.command ?? a.cmd;
-  if (c === undefined || (Array.isArray(c) ? !c.length : !c.trim())) throw new ModuleError('pct_exec needs a command (a string or a list of words)');
+  if (c === undefined || (Array.isArray(c) ? !c.length : !c.trim()))
+    throw new ModuleError('pct_exec needs a command (a string or a list of words)');
   return Array.isArray(c) ? c.map(String) : ['/bin/sh', '-c', c];
 }
 
 function pct(ctx: ModuleContext, a: Args, args: string[], stdin?: Buffer) {
   // pct needs root on the Proxmox node: sudo unless we log in as root (or sudo: false).
   const sudo = a.sudo ?? (ctx.hostVar('ansible_user') ?? ctx.hostVar('user') ?? 'root') !== 'root';
-  return ctx.exec([...(sudo ? ['sudo', '-n'] : []), 'pct', ...args], { idempotent: args[0] === 'status', ...(stdin ? { stdin } : {}) });
+  return ctx.exec([...(sudo ? ['sudo', '-n'] : []), 'pct', ...args], {
+    idempotent: args[0] === 'status',
+    ...(stdin ? { stdin } : {}),
+  });
 }
 
 /** `pct exec` of argv with the task's env: the values on stdin, out of the Proxmox host's `ps`. */
@@ -51,8 +64,13 @@ export const pctExec = defineModule<Args, State, Change>({
   plan(s, a) {
     if (s.status === 'missing') return { changes: [], refuse: `container ${a.vmid}: ${s.message}` };
     if (s.status === 'unknown') return { changes: [], refuse: `container ${a.vmid}: pct status says unknown` };
-    if (s.skip) return { changes: [], noop: s.skip, data: { rc: 0, stdout: '', stderr: '', stdout_lines: [], stderr_lines: [] } };
-    if (s.status === 'stopped' && !a.start_if_stopped) return { changes: [], refuse: `container '${a.vmid}' not running! (set start_if_stopped: true to start it first)` };
+    if (s.skip)
+      return { changes: [], noop: s.skip, data: { rc: 0, stdout: '', stderr: '', stdout_lines: [], stderr_lines: [] } };
+    if (s.status === 'stopped' && !a.start_if_stopped)
+      return {
+        changes: [],
+        refuse: `container '${a.vmid}' not running! (set start_if_stopped: true to start it first)`,
+      };
     const badEnv = checkEnvNames(a.env);
     if (badEnv) return { changes: [], refuse: `pct_exec env: ${badEnv}` };
     const argv = inner(a);
@@ -73,10 +91,21 @@ export const pctExec = defineModule<Args, State, Change>({
     const run = plan.changes.find((c) => c.kind === 'run')!;
     const r = await execIn(ctx, a, run.argv!);
     const lines = (t: string) => (t ? t.replace(/\n$/, '').split('\n') : []);
-    const data = { rc: r.rc, stdout: r.stdout.replace(/\n$/, ''), stderr: r.stderr.replace(/\n$/, ''), stdout_lines: lines(r.stdout), stderr_lines: lines(r.stderr), started };
-    if (r.rc !== 0) return { data, changed: true, failed: `non-zero return code ${r.rc}${r.stderr.trim() ? `: ${r.stderr.trim().split('\n').slice(-2).join(' | ')}` : ''}` };
+    const data = {
+      rc: r.rc,
+      stdout: r.stdout.replace(/\n$/, ''),
+      stderr: r.stderr.replace(/\n$/, ''),
+      stdout_lines: lines(r.stdout),
+      stderr_lines: lines(r.stderr),
+      started,
+    };
+    if (r.rc !== 0)
+      return {
+        data,
+        changed: true,
+        failed: `non-zero return code ${r.rc}${r.stderr.trim() ? `: ${r.stderr.trim().split('\n').slice(-2).join(' | ')}` : ''}`,
+      };
     return { data };
   },
   unknownResult: () => ({ rc: null, stdout: '', stderr: '', stdout_lines: [], stderr_lines: [] }),
 });
-

@@ -4,7 +4,14 @@ import { spawn } from 'node:child_process';
 import { open, readFile } from 'node:fs/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
 
-export async function startDetached(script: string, args: string[], logFile: string, ready: () => Promise<boolean>, what: string, timeoutMs = 30_000): Promise<number> {
+export async function startDetached(
+  script: string,
+  args: string[],
+  logFile: string,
+  ready: () => Promise<boolean>,
+  what: string,
+  timeoutMs = 30_000,
+): Promise<number> {
   const log = await open(logFile, 'a');
   const child = spawn(process.execPath, [script, ...args], { detached: true, stdio: ['ignore', log.fd, log.fd] });
   await log.close();
@@ -20,7 +27,9 @@ export async function startDetached(script: string, args: string[], logFile: str
   // Not ready in time: it must not outlive the failed start (kube-apiserver needs the longer grace).
   if (exited === null) await stopPid(child.pid, 8000);
   const text = await readFile(logFile, 'utf8').catch(() => '');
-  throw new Error(`${what} did not start${exited() !== null ? ` (exit ${exited()})` : ''}:\n${text.split('\n').slice(-10).join('\n')}`);
+  throw new Error(
+    `${what} did not start${exited() !== null ? ` (exit ${exited()})` : ''}:\n${text.split('\n').slice(-10).join('\n')}`,
+  );
 }
 
 export function alive(pid: number | undefined): boolean {

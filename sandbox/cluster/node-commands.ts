@@ -8,6 +8,12 @@ export function k3sNodeCommands(nodeRoot: string): NodeCommands {
   const state = path.join(nodeRoot, 'run/fake-systemd');
   return {
     versionCommand: [path.join(nodeRoot, 'usr/local/bin/k3s'), '--version'],
-    readyCommand: ['sh', '-c', 'grep -qs "^active" "$1/k3s.service.state" || grep -qs "^active" "$1/k3s-agent.service.state"', 'ready', state],
+    readyCommand: [
+      'sh',
+      '-c',
+      'grep -qs "^active" "$1/k3s.service.state" || grep -qs "^active" "$1/k3s-agent.service.state"',
+      'ready',
+      state,
+    ],
   };
 }

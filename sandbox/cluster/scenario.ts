@@ -9,7 +9,12 @@ export function sandboxScenario(nodes: SandboxNode[]): Scenario {
   const k3s = nodes.filter((n) => n.role !== 'proxmox');
   return {
     // A spare node registers when k3s first runs on it (join-node.yaml), as a kubelet does.
-    nodes: k3s.map((n) => ({ name: n.name, role: n.role === 'server' ? 'server' : 'agent', ...(n.role === 'spare' ? { joins: true } : {}), ...k3sNodeCommands(n.root) })),
+    nodes: k3s.map((n) => ({
+      name: n.name,
+      role: n.role === 'server' ? 'server' : 'agent',
+      ...(n.role === 'spare' ? { joins: true } : {}),
+      ...k3sNodeCommands(n.root),
+    })),
     deployments: [{ name: 'web', namespace: 'default', replicas: 2, pdb: { name: 'web', maxUnavailable: 1 } }],
     daemonsets: [{ name: 'svclb-traefik', namespace: 'kube-system' }],
     pvcs: [{ name: 'data', namespace: 'default' }],

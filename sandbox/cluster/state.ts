@@ -4,7 +4,13 @@ import { readFile, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 
-export type SandboxNode = { name: string; role: 'server' | 'agent' | 'proxmox' | 'spare'; port: number; root: string; vmid?: number };
+export type SandboxNode = {
+  name: string;
+  role: 'server' | 'agent' | 'proxmox' | 'spare';
+  port: number;
+  root: string;
+  vmid?: number;
+};
 
 export type SandboxState = {
   stateDir: string;
@@ -20,7 +26,14 @@ export type SandboxState = {
    * `adminUrl` serves kube-sim's /__sim admin surface (kube-sim: the API's own url; real-kube: a
    * port of its own), with `<dir>/admin-token` and `<dir>/ca.crt`.
    */
-  sim: { pid: number; url: string; adminUrl?: string; dir: string; kubeconfig: string; kind?: 'kube-sim' | 'real-kube' };
+  sim: {
+    pid: number;
+    url: string;
+    adminUrl?: string;
+    dir: string;
+    kubeconfig: string;
+    kind?: 'kube-sim' | 'real-kube';
+  };
   release: { pid: number; url: string; channelUrl: string; installScriptUrl: string; requestLog: string };
   inventory: string;
   /** For operators: kubectl --kubeconfig <this> works against the simulator. */

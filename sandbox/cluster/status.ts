@@ -20,7 +20,10 @@ export async function sandboxStatus(stateDir: string): Promise<{ up: boolean; te
   let up = alive(s.sim.pid) && alive(s.release.pid);
   if (alive(s.sim.pid)) {
     try {
-      const kube = await createKubeFactory({ connection: () => Promise.reject(new Error('unused')), settings: (h) => ({ kind: 'ssh', host: h }) })({ kubeconfig: s.kubeconfig });
+      const kube = await createKubeFactory({
+        connection: () => Promise.reject(new Error('unused')),
+        settings: (h) => ({ kind: 'ssh', host: h }),
+      })({ kubeconfig: s.kubeconfig });
       const nodes = (await kube.core.listNode({})).items.map(nodeFacts);
       lines.push('', nodeTable(nodes));
     } catch (e) {

@@ -8,7 +8,15 @@ import { stringify } from 'yaml';
 import { PACKAGE_ROOT } from '../../engine/paths.js';
 import { fleetPaths, startFleet, stopFleet } from '../fleet/index.js';
 import { envForKubeDir, kubeBinariesUnavailable } from '../real-kube/binaries.js';
-import { ensureTools, k3sNodePaths, preinstallK3s, registerContainer, releaseServerFiles, seedKubeconfig, setFakeNodeName } from '../k3s-fake/index.js';
+import {
+  ensureTools,
+  k3sNodePaths,
+  preinstallK3s,
+  registerContainer,
+  releaseServerFiles,
+  seedKubeconfig,
+  setFakeNodeName,
+} from '../k3s-fake/index.js';
 import { alive, startDetached, stopPid } from './background.js';
 import { renderInventory } from './inventory.js';
 import { sandboxScenario } from './scenario.js';
@@ -55,7 +63,9 @@ export async function sandboxUp(o: UpOptions): Promise<SandboxState> {
   }
   // Before anything starts: a failure further down leaves the fleet running.
   if (real) {
-    const why = await kubeBinariesUnavailable({ env: typeof o.kubeApiserver === 'string' ? envForKubeDir(o.kubeApiserver) : process.env });
+    const why = await kubeBinariesUnavailable({
+      env: typeof o.kubeApiserver === 'string' ? envForKubeDir(o.kubeApiserver) : process.env,
+    });
     if (why) throw new Error(`--kube-apiserver: ${why}`);
   }
   const versions = o.versions ?? SANDBOX_VERSIONS;
@@ -85,7 +95,12 @@ async function stopStarted(s: Started): Promise<void> {
 
 type Resolved = { versions: string[]; version: string; stable: string; real: boolean; api: 'real-kube' | 'kube-sim' };
 
-async function startAll(o: UpOptions, r: Resolved, started: Started, log: (line: string) => void): Promise<SandboxState> {
+async function startAll(
+  o: UpOptions,
+  r: Resolved,
+  started: Started,
+  log: (line: string) => void,
+): Promise<SandboxState> {
   const { versions, version, stable, real, api } = r;
 
   const specs: SandboxNode[] = [];
@@ -102,26 +117,58 @@ async function startAll(o: UpOptions, r: Resolved, started: Started, log: (line:
 
   log(`starting the k3s channel and release server (${versions.join(', ')}; stable ${stable})...`);
   const relFiles = releaseServerFiles(o.stateDir);
-  const relPid = await startDetached(dist('sandbox/k3s-fake/main.js'), ['--state-dir', o.stateDir, '--versions', versions.join(','), '--stable', stable], path.join(o.stateDir, 'release.log'), async () => (await readFile(relFiles.infoFile, 'utf8').catch(() => '')).trim().endsWith('}'), 'the k3s release server');
+  const relPid = await startDetached(
+    dist('sandbox/k3s-fake/main.js'),
+    ['--state-dir', o.stateDir, '--versions', versions.join(','), '--stable', stable],
+    path.join(o.stateDir, 'release.log'),
+    async () => (await readFile(relFiles.infoFile, 'utf8').catch(() => '')).trim().endsWith('}'),
+    'the k3s release server',
+  );
   started.relPid = relPid;
-  const rel = JSON.parse(await readFile(relFiles.infoFile, 'utf8')) as { url: string; channelUrl: string; installScriptUrl: string };
+  const rel = JSON.parse(await readFile(relFiles.infoFile, 'utf8')) as {
+    url: string;
+    channelUrl: string;
+    installScriptUrl: string;
+  };
 
-  log(real ? 'starting a real Kubernetes control plane (etcd, kube-apiserver, controller manager, scheduler)...' : 'starting the Kubernetes API simulator...');
+  log(
+    real
+      ? 'starting a real Kubernetes control plane (etcd, kube-apiserver, controller manager, scheduler)...'
+      : 'starting the Kubernetes API simulator...',
+  );
   const simDir = path.join(o.stateDir, api);
   await mkdir(simDir, { recursive: true });
   const scenarioFile = path.join(o.stateDir, 'scenario.yaml');
   await writeFile(scenarioFile, stringify(sandboxScenario(nodes)));
   const apiArgs = real
-    ? ['-s', scenarioFile, '-d', simDir, ...(typeof o.kubeApiserver === 'string' ? ['--binaries', path.resolve(o.kubeApiserver)] : [])]
+    ? [
+        '-s',
+        scenarioFile,
+        '-d',
+        simDir,
+        ...(typeof o.kubeApiserver === 'string' ? ['--binaries', path.resolve(o.kubeApiserver)] : []),
+      ]
     : ['-s', scenarioFile, '-d', simDir, ...(o.fast ? ['--fast'] : [])];
   // A real control plane takes seconds to start, and the first time to unpack its binaries.
-  const simPid = await startDetached(dist(`sandbox/${api}/main.js`), apiArgs, path.join(o.stateDir, `${api}.log`), async () => (await readFile(path.join(simDir, 'url'), 'utf8').catch(() => '')).trim().length > 0, real ? 'the real control plane' : 'the API simulator', real ? 180_000 : 30_000);
+  const simPid = await startDetached(
+    dist(`sandbox/${api}/main.js`),
+    apiArgs,
+    path.join(o.stateDir, `${api}.log`),
+    async () => (await readFile(path.join(simDir, 'url'), 'utf8').catch(() => '')).trim().length > 0,
+    real ? 'the real control plane' : 'the API simulator',
+    real ? 180_000 : 30_000,
+  );
   Object.assign(started, { simPid, real });
   const simUrl = (await readFile(path.join(simDir, 'url'), 'utf8')).trim();
   const adminUrl = real ? (await readFile(path.join(simDir, 'admin-url'), 'utf8')).trim() : simUrl;
   const kubeconfig = await readFile(path.join(simDir, 'kubeconfig.yaml'), 'utf8');
 
-  log(`installing k3s ${version} on ${nodes.filter((n) => n.role === 'server' || n.role === 'agent').map((n) => n.name).join(', ')}...`);
+  log(
+    `installing k3s ${version} on ${nodes
+      .filter((n) => n.role === 'server' || n.role === 'agent')
+      .map((n) => n.name)
+      .join(', ')}...`,
+  );
   const k3sNodes = nodes.filter((n) => n.role === 'server' || n.role === 'agent');
   const first = k3sNodes.find((n) => n.role === 'server')!;
   for (const n of nodes.filter((x) => x.role !== 'proxmox')) await setFakeNodeName(n.root, n.name);
@@ -130,15 +177,37 @@ async function startAll(o: UpOptions, r: Resolved, started: Started, log: (line:
   const token = (await readFile(k3sNodePaths(first.root).nodeToken, 'utf8')).trim();
   const joinEnv = { K3S_URL: 'https://s-1:6443', K3S_TOKEN: token };
   for (const n of k3sNodes.filter((x) => x !== first)) {
-    await preinstallK3s(n.root, n.role === 'server' ? { version, role: 'server', args: ['--server', 'https://s-1:6443', '--disable', 'traefik'], env: { K3S_TOKEN: token } } : { version, role: 'agent', args: ['--node-label', 'sandbox=true'], env: joinEnv });
+    await preinstallK3s(
+      n.root,
+      n.role === 'server'
+        ? {
+            version,
+            role: 'server',
+            args: ['--server', 'https://s-1:6443', '--disable', 'traefik'],
+            env: { K3S_TOKEN: token },
+          }
+        : { version, role: 'agent', args: ['--node-label', 'sandbox=true'], env: joinEnv },
+    );
   }
   if (o.proxmox) {
-    for (const n of nodes.filter((x) => x.role !== 'proxmox')) await registerContainer(path.join(o.stateDir, 'fleet'), 'pve', n.vmid!, n.name, fleet.node(n.name).pid);
+    for (const n of nodes.filter((x) => x.role !== 'proxmox'))
+      await registerContainer(path.join(o.stateDir, 'fleet'), 'pve', n.vmid!, n.name, fleet.node(n.name).pid);
   }
 
   const paths = fleetPaths(path.join(o.stateDir, 'fleet'));
   const inventory = path.join(o.stateDir, o.proxmox ? 'proxmox.ini' : 'inventory.ini');
-  await writeFile(inventory, renderInventory({ nodes, keyFile: fleet.clientKeyPath, knownHosts: paths.knownHosts, channelUrl: rel.channelUrl, installScriptUrl: rel.installScriptUrl, apiPort: Number(new URL(simUrl).port), proxmox: Boolean(o.proxmox) }));
+  await writeFile(
+    inventory,
+    renderInventory({
+      nodes,
+      keyFile: fleet.clientKeyPath,
+      knownHosts: paths.knownHosts,
+      channelUrl: rel.channelUrl,
+      installScriptUrl: rel.installScriptUrl,
+      apiPort: Number(new URL(simUrl).port),
+      proxmox: Boolean(o.proxmox),
+    }),
+  );
   const state: SandboxState = {
     stateDir: o.stateDir,
     created: new Date().toISOString(),
@@ -147,8 +216,21 @@ async function startAll(o: UpOptions, r: Resolved, started: Started, log: (line:
     versions,
     stable,
     nodes,
-    sim: { pid: simPid, url: simUrl, adminUrl, dir: simDir, kubeconfig: path.join(simDir, 'kubeconfig.yaml'), kind: api },
-    release: { pid: relPid, url: rel.url, channelUrl: rel.channelUrl, installScriptUrl: rel.installScriptUrl, requestLog: relFiles.requestLog },
+    sim: {
+      pid: simPid,
+      url: simUrl,
+      adminUrl,
+      dir: simDir,
+      kubeconfig: path.join(simDir, 'kubeconfig.yaml'),
+      kind: api,
+    },
+    release: {
+      pid: relPid,
+      url: rel.url,
+      channelUrl: rel.channelUrl,
+      installScriptUrl: rel.installScriptUrl,
+      requestLog: relFiles.requestLog,
+    },
     inventory,
     kubeconfig: path.join(simDir, 'kubeconfig.yaml'),
   };

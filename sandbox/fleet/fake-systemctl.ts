@@ -32,7 +32,9 @@ export type FakeUnitState = { activeState: string; subState: string };
 /** A unit's state as node `node` sees it (`inactive dead` when never started or stopped). */
 export async function readFakeUnitState(stateDir: string, node: string, unit: string): Promise<FakeUnitState> {
   const name = unit.includes('.') ? unit : `${unit}.service`;
-  const text = await readFile(nodePath(stateDir, node, `/run/fake-systemd/${name}.state`), 'utf8').catch(() => 'inactive dead');
+  const text = await readFile(nodePath(stateDir, node, `/run/fake-systemd/${name}.state`), 'utf8').catch(
+    () => 'inactive dead',
+  );
   const [activeState, subState] = text.trim().split(' ');
   return { activeState, subState };
 }

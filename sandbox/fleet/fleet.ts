@@ -24,7 +24,8 @@ function nodeList(nodes: FleetOptions['nodes']): FleetNodeOptions[] {
 async function checkSearchable(dir: string): Promise<void> {
   for (let d = path.dirname(path.resolve(dir)); ; d = path.dirname(d)) {
     const { mode } = await stat(d);
-    if ((mode & 0o001) === 0) throw new Error(`fleet stateDir ${dir}: ${d} is not searchable by other users (chmod o+x ${d})`);
+    if ((mode & 0o001) === 0)
+      throw new Error(`fleet stateDir ${dir}: ${d} is not searchable by other users (chmod o+x ${d})`);
     if (d === '/') return;
   }
 }
@@ -124,7 +125,13 @@ async function writeKnownHosts(stateDir: string, nodes: FleetNode[]): Promise<vo
   await writeFile(paths.hashedKnownHosts, `${hashed.join('\n')}\n`);
 }
 
-function makeFleet(stateDir: string, nodes: FleetNode[], started: Manifest['nodes'], users: BecomeUsers, passphrase: string): Fleet {
+function makeFleet(
+  stateDir: string,
+  nodes: FleetNode[],
+  started: Manifest['nodes'],
+  users: BecomeUsers,
+  passphrase: string,
+): Fleet {
   const paths = fleetPaths(stateDir);
   const node = (name: string): FleetNode => {
     const n = nodes.find((x) => x.name === name);

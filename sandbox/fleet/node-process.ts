@@ -65,7 +65,15 @@ export async function startSshd(input: SshdNodeInput): Promise<{ port: number; p
     const logFd = await open(files.log, 'w');
     const child = spawn(
       'unshare',
-      ['--mount', '--propagation', 'private', '--', '/bin/sh', '-c', namespaceScript(input.stateDir, input.name, files.config)],
+      [
+        '--mount',
+        '--propagation',
+        'private',
+        '--',
+        '/bin/sh',
+        '-c',
+        namespaceScript(input.stateDir, input.name, files.config),
+      ],
       { detached: true, stdio: ['ignore', logFd.fd, logFd.fd] },
     );
     await logFd.close();

@@ -60,7 +60,8 @@ export async function ensurePrerequisites(opts: PrerequisiteOptions = {}): Promi
       throw new Error(`installing ${missing.join(', ')} failed; run \`${INSTALL_HINT}\``, { cause: e });
     }
     missing = await missingPackages();
-    if (missing.length > 0) throw new Error(`still missing ${missing.join(', ')} after apt-get; run \`${INSTALL_HINT}\``);
+    if (missing.length > 0)
+      throw new Error(`still missing ${missing.join(', ')} after apt-get; run \`${INSTALL_HINT}\``);
   }
   try {
     await run('unshare', ['--mount', '--propagation', 'private', 'true']);

@@ -43,7 +43,10 @@ export function isAlive(pid: number): boolean {
 
 export async function commandLine(pid: number): Promise<string[]> {
   const raw = await readFile(`/proc/${pid}/cmdline`).catch(() => Buffer.alloc(0));
-  return raw.toString('utf8').split('\0').filter((w) => w !== '');
+  return raw
+    .toString('utf8')
+    .split('\0')
+    .filter((w) => w !== '');
 }
 
 function signal(pid: number, sig: NodeJS.Signals): void {

@@ -28,7 +28,12 @@ export function computeChannels(versions: readonly string[], opts: ChannelOption
   minors.sort((a, b) => compareK3sTags(`${a}.0+k3s1`, `${b}.0+k3s1`));
   for (const minor of minors) {
     const latest = highestTag(releases.filter((tag) => parseK3sTag(tag).minor === minor))!;
-    channels.push({ id: minor, latest, latestRegexp: `${minor.replace(/\./g, '\\.')}\\..*`, excludeRegexp: NO_PRERELEASE });
+    channels.push({
+      id: minor,
+      latest,
+      latestRegexp: `${minor.replace(/\./g, '\\.')}\\..*`,
+      excludeRegexp: NO_PRERELEASE,
+    });
   }
   return channels;
 }

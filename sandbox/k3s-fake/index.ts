@@ -1,5 +1,10 @@
 // The fake k3s world: release server, fake binary, install script, fake pct, node helpers.
-export { startK3sReleaseServer, type K3sReleaseServer, type K3sReleaseServerOptions, type RecordedRequest } from './release-server.js';
+export {
+  startK3sReleaseServer,
+  type K3sReleaseServer,
+  type K3sReleaseServerOptions,
+  type RecordedRequest,
+} from './release-server.js';
 export { computeChannels, channelCollection, type Channel, type ChannelOptions } from './channels.js';
 export { buildFakeK3sBinary, fakeK3sCommit, sha256Hex, DEFAULT_GO_VERSION } from './binary.js';
 export { renderInstallScript } from './install-script.js';

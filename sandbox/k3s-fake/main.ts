@@ -16,14 +16,25 @@ const program = new Command()
   .option('--port <port>', 'port (0: any free port)', '0')
   .parse();
 
-const o = program.opts<{ stateDir: string; versions: string; stable?: string; latest?: string; testing?: string; host: string; port: string }>();
+const o = program.opts<{
+  stateDir: string;
+  versions: string;
+  stable?: string;
+  latest?: string;
+  testing?: string;
+  host: string;
+  port: string;
+}>();
 const stop = new AbortController();
 for (const sig of ['SIGINT', 'SIGTERM'] as const) process.once(sig, () => stop.abort());
 
 serveReleaseServer(
   o.stateDir,
   {
-    versions: o.versions.split(',').map((v) => v.trim()).filter(Boolean),
+    versions: o.versions
+      .split(',')
+      .map((v) => v.trim())
+      .filter(Boolean),
     stable: o.stable,
     latest: o.latest,
     testing: o.testing,
@@ -31,7 +42,8 @@ serveReleaseServer(
     port: Number(o.port),
   },
   stop.signal,
-  (_server, info) => console.log(`k3s release server ${info.url} (pid ${info.pid}); install script ${info.installScriptUrl}`),
+  (_server, info) =>
+    console.log(`k3s release server ${info.url} (pid ${info.pid}); install script ${info.installScriptUrl}`),
 ).catch((e: unknown) => {
   console.error(`k3s release server: ${e instanceof Error ? e.message : String(e)}`);
   process.exitCode = 1;

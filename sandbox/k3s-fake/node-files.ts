@@ -49,7 +49,10 @@ async function writeMarker(file: string, content: string | null): Promise<void> 
 
 /** Mark (or unmark) the node as an LXC container that boots without /dev/kmsg (shared/seeds/003). */
 export function markLxcWithoutKmsg(nodeRoot: string, on = true): Promise<void> {
-  return writeMarker(k3sNodePaths(nodeRoot).lxcNoKmsg, on ? 'LXC container: /dev/kmsg is missing after each boot\n' : null);
+  return writeMarker(
+    k3sNodePaths(nodeRoot).lxcNoKmsg,
+    on ? 'LXC container: /dev/kmsg is missing after each boot\n' : null,
+  );
 }
 
 /** The node's name for k3s when no --node-name is given (nodes share the machine's hostname). */
@@ -115,7 +118,12 @@ export async function readStarts(nodeRoot: string): Promise<StartRecord[]> {
     .split('\n')
     .filter((l) => l.startsWith('start '))
     .map((l) => {
-      const kv = Object.fromEntries(l.slice(6).split(' ').map((w) => w.split('=', 2) as [string, string]));
+      const kv = Object.fromEntries(
+        l
+          .slice(6)
+          .split(' ')
+          .map((w) => w.split('=', 2) as [string, string]),
+      );
       return { role: kv.role as K3sRole, version: kv.version, result: kv.result as StartRecord['result'] };
     });
 }

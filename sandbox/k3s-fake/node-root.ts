@@ -28,7 +28,21 @@ const SYSTEM_PATH = '/usr/sbin:/usr/bin:/sbin:/bin';
 const UNSHARE = ['/usr/bin/unshare', '/bin/unshare'].find((p) => existsSync(p)) ?? 'unshare';
 
 function unshareArgs(nodeRoot: string, userPath: string, argv: readonly string[]): string[] {
-  return ['--mount', '--propagation', 'private', '--', '/bin/sh', '-c', MOUNT_SCRIPT, 'sh', path.resolve(nodeRoot), userPath, ...NODE_PATHS, '--', ...argv];
+  return [
+    '--mount',
+    '--propagation',
+    'private',
+    '--',
+    '/bin/sh',
+    '-c',
+    MOUNT_SCRIPT,
+    'sh',
+    path.resolve(nodeRoot),
+    userPath,
+    ...NODE_PATHS,
+    '--',
+    ...argv,
+  ];
 }
 
 /** A clean environment: nothing of the caller's (no stray K3S_* reaches an env file). */
@@ -37,7 +51,11 @@ function nodeEnv(extra: Record<string, string> = {}): { env: Record<string, stri
   return { env: { ...env, PATH: SYSTEM_PATH }, userPath: env.PATH };
 }
 
-export async function runInNodeRoot(nodeRoot: string, argv: readonly string[], opts: RunOptions = {}): Promise<RunResult> {
+export async function runInNodeRoot(
+  nodeRoot: string,
+  argv: readonly string[],
+  opts: RunOptions = {},
+): Promise<RunResult> {
   await mkdir(nodeRoot, { recursive: true });
   return new Promise((resolve, reject) => {
     const { env, userPath } = nodeEnv(opts.env);
@@ -48,7 +66,11 @@ export async function runInNodeRoot(nodeRoot: string, argv: readonly string[], o
     child.stderr.on('data', (d: Buffer) => err.push(d));
     child.on('error', reject);
     child.on('close', (code, signal) =>
-      resolve({ code: code ?? (signal ? 128 : 1), stdout: Buffer.concat(out).toString(), stderr: Buffer.concat(err).toString() }),
+      resolve({
+        code: code ?? (signal ? 128 : 1),
+        stdout: Buffer.concat(out).toString(),
+        stderr: Buffer.concat(err).toString(),
+      }),
     );
     child.stdin.on('error', () => undefined);
     child.stdin.end(opts.input);

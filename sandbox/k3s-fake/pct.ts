@@ -46,7 +46,10 @@ export async function registerContainer(
   const root = nodeRoot(stateDir, pveNode);
   const dir = lxcDir(stateDir, pveNode);
   await mkdir(dir, { recursive: true });
-  for (const [link, target] of [['local', `nodes/${pveNode}`], ['lxc', `nodes/${pveNode}/lxc`]]) {
+  for (const [link, target] of [
+    ['local', `nodes/${pveNode}`],
+    ['lxc', `nodes/${pveNode}/lxc`],
+  ]) {
     await rm(path.join(root, 'etc/pve', link), { force: true });
     await symlink(target, path.join(root, 'etc/pve', link));
   }
@@ -72,7 +75,12 @@ export async function registerContainer(
 }
 
 /** Flip a container's status without booting or halting anything inside it. */
-export async function setContainerStatus(stateDir: string, pveNode: string, vmid: number, status: ContainerStatus): Promise<void> {
+export async function setContainerStatus(
+  stateDir: string,
+  pveNode: string,
+  vmid: number,
+  status: ContainerStatus,
+): Promise<void> {
   checkIds(pveNode, vmid);
   const dir = path.join(nodeRoot(stateDir, pveNode), 'run/fake-pct');
   await mkdir(dir, { recursive: true });

@@ -30,7 +30,9 @@ export async function preinstallK3s(nodeRoot: string, opts: PreinstallOptions): 
   const env = { ...opts.env, INSTALL_K3S_SKIP_DOWNLOAD: 'true' };
   const result = await runInNodeRoot(nodeRoot, argv, { env, input: script });
   if (result.code !== 0) {
-    throw new Error(`preinstallK3s ${opts.version} on ${nodeRoot} failed (${result.code}):\n${result.stdout}${result.stderr}`);
+    throw new Error(
+      `preinstallK3s ${opts.version} on ${nodeRoot} failed (${result.code}):\n${result.stdout}${result.stderr}`,
+    );
   }
   return result;
 }

@@ -33,7 +33,8 @@ export async function ensureTools(tools: readonly Tool[] = K3S_FAKE_TOOLS): Prom
   let pkgs = await missing(tools);
   if (pkgs.length === 0) return;
   const hint = `apt-get update && apt-get install -y ${pkgs.join(' ')}`;
-  const mayInstall = process.getuid?.() === 0 && (await missing([{ file: '/usr/bin/apt-get', pkg: 'apt' }])).length === 0;
+  const mayInstall =
+    process.getuid?.() === 0 && (await missing([{ file: '/usr/bin/apt-get', pkg: 'apt' }])).length === 0;
   if (!mayInstall) throw new Error(`the fake k3s world needs ${pkgs.join(', ')}: run \`${hint}\``);
   const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
   const args = ['-o', 'DPkg::Lock::Timeout=300', 'install', '-y', '--no-install-recommends', ...pkgs];

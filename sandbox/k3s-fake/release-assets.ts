@@ -3,7 +3,12 @@
 import { sha256Hex } from './binary.js';
 
 /** asset name of the binary per architecture, as install.sh asks for them (k3s${SUFFIX}). */
-export const BINARY_NAMES: Record<string, string> = { amd64: 'k3s', arm64: 'k3s-arm64', arm: 'k3s-armhf', s390x: 'k3s-s390x' };
+export const BINARY_NAMES: Record<string, string> = {
+  amd64: 'k3s',
+  arm64: 'k3s-arm64',
+  arm: 'k3s-armhf',
+  s390x: 'k3s-s390x',
+};
 
 export function sha256sumFile(arch: string, binary: Buffer): string {
   const name = BINARY_NAMES[arch];

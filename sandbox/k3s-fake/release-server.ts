@@ -82,7 +82,8 @@ export async function startK3sReleaseServer(opts: K3sReleaseServerOptions): Prom
     let reply: Reply;
     try {
       path = decodeURIComponent(raw);
-      reply = req.method === 'GET' || req.method === 'HEAD' ? route(path) : { status: 405, body: 'Method Not Allowed\n' };
+      reply =
+        req.method === 'GET' || req.method === 'HEAD' ? route(path) : { status: 405, body: 'Method Not Allowed\n' };
     } catch {
       reply = { status: 400, body: 'Bad Request\n' };
     }
@@ -120,6 +121,9 @@ export async function startK3sReleaseServer(opts: K3sReleaseServerOptions): Prom
 }
 
 function notFound(message: string): Reply {
-  return { status: 404, type: 'application/json', body: JSON.stringify({ type: 'error', status: '404', code: 'NotFound', message }) };
+  return {
+    status: 404,
+    type: 'application/json',
+    body: JSON.stringify({ type: 'error', status: '404', code: 'NotFound', message }),
+  };
 }
-

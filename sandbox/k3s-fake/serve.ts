@@ -10,10 +10,21 @@ export type ServeFiles = { pidFile: string; infoFile: string; requestLog: string
 
 export function releaseServerFiles(stateDir: string): ServeFiles {
   const dir = path.join(stateDir, 'k3s-release');
-  return { pidFile: path.join(dir, 'server.pid'), infoFile: path.join(dir, 'server.json'), requestLog: path.join(dir, 'requests.ndjson') };
+  return {
+    pidFile: path.join(dir, 'server.pid'),
+    infoFile: path.join(dir, 'server.json'),
+    requestLog: path.join(dir, 'requests.ndjson'),
+  };
 }
 
-export type ServeInfo = { pid: number; url: string; channelUrl: string; installScriptUrl: string; githubUrl: string; versions: string[] };
+export type ServeInfo = {
+  pid: number;
+  url: string;
+  channelUrl: string;
+  installScriptUrl: string;
+  githubUrl: string;
+  versions: string[];
+};
 
 /** Starts the server, writes the files, and resolves once `signal` aborts and all is cleaned up. */
 export async function serveReleaseServer(
@@ -26,7 +37,10 @@ export async function serveReleaseServer(
   await mkdir(path.dirname(files.pidFile), { recursive: true });
   await writeFile(files.requestLog, '');
   // Synchronous append: the log is complete the moment a response is sent.
-  const server = await startK3sReleaseServer({ ...opts, onRequest: (r) => appendFileSync(files.requestLog, `${JSON.stringify(r)}\n`) });
+  const server = await startK3sReleaseServer({
+    ...opts,
+    onRequest: (r) => appendFileSync(files.requestLog, `${JSON.stringify(r)}\n`),
+  });
   const info: ServeInfo = {
     pid: process.pid,
     url: server.url,
@@ -38,7 +52,8 @@ export async function serveReleaseServer(
   await writeFile(files.infoFile, `${JSON.stringify(info, null, 2)}\n`);
   await writeFile(files.pidFile, `${process.pid}\n`);
   onReady?.(server, info);
-  if (!signal.aborted) await new Promise<void>((resolve) => signal.addEventListener('abort', () => resolve(), { once: true }));
+  if (!signal.aborted)
+    await new Promise<void>((resolve) => signal.addEventListener('abort', () => resolve(), { once: true }));
   await server.close();
   await rm(files.pidFile, { force: true });
   await rm(files.infoFile, { force: true });

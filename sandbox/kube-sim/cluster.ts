@@ -10,13 +10,27 @@ import type { Kubelets, KubeletState, NodeSource } from './controllers/kubelets.
 import { READY_ANNOTATION } from './controllers/kubelet.js';
 import { daemonSetFrom, deploymentFrom, leaseFrom, pdbFor, pdbFrom, podFrom, pvcFrom } from './objects/builders.js';
 import { buildNode } from './objects/node.js';
-import type { Scenario, ScenarioDaemonSet, ScenarioDeployment, ScenarioLease, ScenarioNode, ScenarioPdb, ScenarioPod, ScenarioPvc } from './scenario.js';
+import type {
+  Scenario,
+  ScenarioDaemonSet,
+  ScenarioDeployment,
+  ScenarioLease,
+  ScenarioNode,
+  ScenarioPdb,
+  ScenarioPod,
+  ScenarioPvc,
+} from './scenario.js';
 import type { ObjectStore } from './store.js';
 import type { KubeObject, Pod } from './types.js';
 
 export const DEFAULT_KUBELET_VERSION = 'v1.31.4+k3s1';
 
-export type NodeChange = { ready?: boolean; reachable?: boolean; kubeletVersion?: string; keepUnreachableTaint?: boolean };
+export type NodeChange = {
+  ready?: boolean;
+  reachable?: boolean;
+  kubeletVersion?: string;
+  keepUnreachableTaint?: boolean;
+};
 
 export class Cluster {
   constructor(
@@ -33,11 +47,21 @@ export class Cluster {
     const def = resourceByKind(kind);
     if (def.namespaced) this.addNamespace(obj.metadata.namespace ?? 'default');
     const userAgent = kind === 'Node' ? 'k3s/kube-sim' : 'kube-sim/scenario';
-    return createObject(this.api, { verb: 'create', def, namespace: obj.metadata.namespace, query: new URLSearchParams(), body: JSON.stringify(obj), userAgent }).body as KubeObject;
+    return createObject(this.api, {
+      verb: 'create',
+      def,
+      namespace: obj.metadata.namespace,
+      query: new URLSearchParams(),
+      body: JSON.stringify(obj),
+      userAgent,
+    }).body as KubeObject;
   }
 
   addNamespace(name: string): KubeObject {
-    return this.store.get('namespaces', undefined, name) ?? this.create('Namespace', { apiVersion: 'v1', kind: 'Namespace', metadata: { name } });
+    return (
+      this.store.get('namespaces', undefined, name) ??
+      this.create('Namespace', { apiVersion: 'v1', kind: 'Namespace', metadata: { name } })
+    );
   }
 
   addNode(n: ScenarioNode): KubeObject {
@@ -144,7 +168,8 @@ export class Cluster {
   /** Adds everything a scenario (or a fragment of one) describes. */
   apply(s: Scenario): void {
     if (s.kubeletVersion) this.defaultVersion = s.kubeletVersion;
-    for (const ns of ['default', 'kube-system', 'kube-public', 'kube-node-lease', ...(s.namespaces ?? [])]) this.addNamespace(ns);
+    for (const ns of ['default', 'kube-system', 'kube-public', 'kube-node-lease', ...(s.namespaces ?? [])])
+      this.addNamespace(ns);
     for (const n of s.nodes ?? []) {
       if (n.joins) this.joining.set(n.name, n);
       else this.addNode(n);
@@ -188,7 +213,9 @@ export class Cluster {
 
   /** gitVersion for /version: the first server's kubelet version (k3s runs the API server inside it). */
   serverVersion(): string {
-    const servers = this.store.list('nodes').filter((n) => n.metadata.labels?.['node-role.kubernetes.io/control-plane'] === 'true');
+    const servers = this.store
+      .list('nodes')
+      .filter((n) => n.metadata.labels?.['node-role.kubernetes.io/control-plane'] === 'true');
     for (const n of servers) {
       const v = this.kubelets.get(n.metadata.name!)?.version;
       if (v) return v;

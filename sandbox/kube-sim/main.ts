@@ -13,8 +13,14 @@ type Flags = { scenario: string; stateDir: string; host: string; port: string; f
 async function main(argv: string[]): Promise<void> {
   const program = new Command('kube-sim')
     .description('Kubernetes API simulator: an HTTPS API server with controllers, from a scenario file')
-    .requiredOption('-s, --scenario <file>', 'scenario (YAML or JSON): nodes, deployments, daemonsets, pods, pdbs, pvcs, leases')
-    .requiredOption('-d, --state-dir <dir>', 'where to write kubeconfig.yaml, kubeconfig-viewer.yaml, admin-token, ca.crt, url and kube-sim.pid')
+    .requiredOption(
+      '-s, --scenario <file>',
+      'scenario (YAML or JSON): nodes, deployments, daemonsets, pods, pdbs, pvcs, leases',
+    )
+    .requiredOption(
+      '-d, --state-dir <dir>',
+      'where to write kubeconfig.yaml, kubeconfig-viewer.yaml, admin-token, ca.crt, url and kube-sim.pid',
+    )
     .option('--host <host>', 'address to listen on', '127.0.0.1')
     .option('-p, --port <port>', 'port (0 = a free one)', '0')
     .option('--fast', 'fast timings (a simulated second lasts 20 ms), for tests');

@@ -41,7 +41,12 @@ type PodShape = {
   terminateSeconds?: number;
 };
 
-export type ScenarioDeployment = PodShape & { name: string; namespace?: string; replicas?: number; pdb?: ScenarioBudget };
+export type ScenarioDeployment = PodShape & {
+  name: string;
+  namespace?: string;
+  replicas?: number;
+  pdb?: ScenarioBudget;
+};
 export type ScenarioDaemonSet = PodShape & { name: string; namespace?: string };
 export type ScenarioPod = PodShape & {
   name: string;
@@ -54,7 +59,12 @@ export type ScenarioPod = PodShape & {
 };
 export type ScenarioPdb = ScenarioBudget & { name: string; namespace?: string; selector: Labels };
 export type ScenarioPvc = { name: string; namespace?: string; storage?: string; storageClassName?: string };
-export type ScenarioLease = { name: string; namespace?: string; holderIdentity?: string; leaseDurationSeconds?: number };
+export type ScenarioLease = {
+  name: string;
+  namespace?: string;
+  holderIdentity?: string;
+  leaseDurationSeconds?: number;
+};
 
 export type Scenario = {
   /** Default kubelet version of nodes that do not give one. */
@@ -80,10 +90,12 @@ const LISTS = ['namespaces', 'nodes', 'deployments', 'daemonsets', 'pods', 'pdbs
 
 /** Checks the shape enough to give a clear message instead of a crash deep in the simulator. */
 export function checkScenario(data: unknown, where = 'scenario'): Scenario {
-  if (typeof data !== 'object' || data === null || Array.isArray(data)) throw new ScenarioError(`${where}: expected a mapping`);
+  if (typeof data !== 'object' || data === null || Array.isArray(data))
+    throw new ScenarioError(`${where}: expected a mapping`);
   const s = data as Record<string, unknown>;
   const known = new Set<string>([...LISTS, 'kubeletVersion', 'timings']);
-  for (const k of Object.keys(s)) if (!known.has(k)) throw new ScenarioError(`${where}: unknown key "${k}" (known: ${[...known].join(', ')})`);
+  for (const k of Object.keys(s))
+    if (!known.has(k)) throw new ScenarioError(`${where}: unknown key "${k}" (known: ${[...known].join(', ')})`);
   for (const k of LISTS) {
     const v = s[k];
     if (v === undefined) continue;
@@ -97,7 +109,8 @@ export function checkScenario(data: unknown, where = 'scenario'): Scenario {
     });
   }
   for (const n of (s.nodes ?? []) as ScenarioNode[]) {
-    if (n.role !== undefined && n.role !== 'server' && n.role !== 'agent') throw new ScenarioError(`${where}: node ${n.name}: role must be server or agent`);
+    if (n.role !== undefined && n.role !== 'server' && n.role !== 'agent')
+      throw new ScenarioError(`${where}: node ${n.name}: role must be server or agent`);
     for (const k of ['versionCommand', 'readyCommand'] as const) {
       if (n[k] !== undefined && (!Array.isArray(n[k]) || n[k].some((a) => typeof a !== 'string'))) {
         throw new ScenarioError(`${where}: node ${n.name}: ${k} must be a list of strings (argv, no shell)`);

@@ -89,7 +89,10 @@ export type KubeSim = {
 export async function startKubeSim(options: KubeSimOptions = {}): Promise<KubeSim> {
   const timings: SimTimings = { ...DEFAULT_TIMINGS, ...options.scenario?.timings, ...options.timings };
   const pki = options.pki ?? createPki();
-  const tokens: Record<string, string> = { admin: randomBytes(24).toString('hex'), viewer: randomBytes(24).toString('hex') };
+  const tokens: Record<string, string> = {
+    admin: randomBytes(24).toString('hex'),
+    viewer: randomBytes(24).toString('hex'),
+  };
   const users: SimUser[] = [
     { name: 'admin', token: tokens.admin, role: 'admin', groups: ['system:masters', 'system:authenticated'] },
     { name: 'viewer', token: tokens.viewer, role: 'view' },
@@ -127,7 +130,13 @@ export async function startKubeSim(options: KubeSimOptions = {}): Promise<KubeSi
     anonymousAuth: options.anonymousAuth,
   });
   const server: Server = createServer(
-    { key: pki.server.keyPem, cert: pki.server.certPem, ca: pki.ca.certPem, requestCert: true, rejectUnauthorized: false },
+    {
+      key: pki.server.keyPem,
+      cert: pki.server.certPem,
+      ca: pki.ca.certPem,
+      requestCert: true,
+      rejectUnauthorized: false,
+    },
     (req, res) => void handler(req, res),
   );
   await new Promise<void>((resolve, reject) => {
@@ -143,7 +152,8 @@ export async function startKubeSim(options: KubeSimOptions = {}): Promise<KubeSi
   const kubeconfigFor = (user: string, auth: 'token' | 'cert' = 'token') => {
     if (auth === 'cert') {
       const u = users.find((x) => x.name === user);
-      if (!certs.has(user)) certs.set(user, issueClientCert(pki.ca, user, u?.groups?.filter((g) => g !== 'system:authenticated') ?? []));
+      if (!certs.has(user))
+        certs.set(user, issueClientCert(pki.ca, user, u?.groups?.filter((g) => g !== 'system:authenticated') ?? []));
       return kubeconfigYaml(url, pki.ca.certPem, certs.get(user)!, user);
     }
     const token = tokens[user];
@@ -183,7 +193,14 @@ export async function startKubeSim(options: KubeSimOptions = {}): Promise<KubeSi
     apply: (s) => cluster.apply(s),
     setNode: (name, change) => cluster.setNode(name, change),
     setNodeReady: (name, ready, how = 'unreachable') =>
-      cluster.setNode(name, ready ? { ready: true, reachable: true } : how === 'unreachable' ? { reachable: false } : { reachable: true, ready: false }),
+      cluster.setNode(
+        name,
+        ready
+          ? { ready: true, reachable: true }
+          : how === 'unreachable'
+            ? { reachable: false }
+            : { reachable: true, ready: false },
+      ),
     setKubeletVersion: (name, version) => cluster.setNode(name, { kubeletVersion: version }),
     keepUnreachableTaint: (name, keep = true) => cluster.setNode(name, { keepUnreachableTaint: keep }),
     releaseNode: (name) => cluster.releaseNode(name),

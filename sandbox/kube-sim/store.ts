@@ -41,8 +41,11 @@ export class ObjectStore {
    */
   scan(table: string, namespace?: string): readonly KubeObject[] {
     const out: KubeObject[] = [];
-    for (const o of this.table(table).values()) if (namespace === undefined || o.metadata.namespace === namespace) out.push(o);
-    return out.sort((a, b) => compare(key(a.metadata.namespace, a.metadata.name!), key(b.metadata.namespace, b.metadata.name!)));
+    for (const o of this.table(table).values())
+      if (namespace === undefined || o.metadata.namespace === namespace) out.push(o);
+    return out.sort((a, b) =>
+      compare(key(a.metadata.namespace, a.metadata.name!), key(b.metadata.namespace, b.metadata.name!)),
+    );
   }
 
   /** The stored object itself (see `scan`). */

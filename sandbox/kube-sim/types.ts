@@ -60,7 +60,11 @@ export type Condition = {
   observedGeneration?: number;
 };
 
-export type LabelSelectorRequirement = { key: string; operator: 'In' | 'NotIn' | 'Exists' | 'DoesNotExist'; values?: string[] };
+export type LabelSelectorRequirement = {
+  key: string;
+  operator: 'In' | 'NotIn' | 'Exists' | 'DoesNotExist';
+  values?: string[];
+};
 export type LabelSelector = { matchLabels?: Labels; matchExpressions?: LabelSelectorRequirement[] };
 
 export type PodPhase = 'Pending' | 'Running' | 'Succeeded' | 'Failed' | 'Unknown';
@@ -69,7 +73,12 @@ export type Pod = ObjectBase & {
   spec: {
     nodeName?: string;
     containers: Array<{ name: string; image: string; [k: string]: unknown }>;
-    volumes?: Array<{ name: string; emptyDir?: unknown; persistentVolumeClaim?: { claimName: string }; [k: string]: unknown }>;
+    volumes?: Array<{
+      name: string;
+      emptyDir?: unknown;
+      persistentVolumeClaim?: { claimName: string };
+      [k: string]: unknown;
+    }>;
     tolerations?: Toleration[];
     nodeSelector?: Labels;
     terminationGracePeriodSeconds?: number;
@@ -104,7 +113,13 @@ export type PodDisruptionBudget = ObjectBase & {
 
 /** What the simulator reads of a claim (it binds every claim at once). */
 export type PersistentVolumeClaim = ObjectBase & {
-  spec?: { volumeMode?: string; volumeName?: string; accessModes?: string[]; resources?: { requests?: { storage?: string } }; [k: string]: unknown };
+  spec?: {
+    volumeMode?: string;
+    volumeName?: string;
+    accessModes?: string[];
+    resources?: { requests?: { storage?: string } };
+    [k: string]: unknown;
+  };
 };
 
 /** Deployments, ReplicaSets and DaemonSets share the parts the controllers use. */

@@ -10,7 +10,12 @@ import { adminRoute, type AdminTarget } from './admin.js';
 
 export type AdminServer = { url: string; close(): Promise<void> };
 
-export type AdminServerOptions = { kube: AdminTarget; caPem: string; serving: { certPem: string; keyPem: string }; token: string };
+export type AdminServerOptions = {
+  kube: AdminTarget;
+  caPem: string;
+  serving: { certPem: string; keyPem: string };
+  token: string;
+};
 
 function sameToken(given: string, token: string): boolean {
   const a = Buffer.from(given);
@@ -28,23 +33,31 @@ function whoIs(socket: TLSSocket, authorization: string | undefined, token: stri
 }
 
 export function startAdminServer(o: AdminServerOptions): Promise<AdminServer> {
-  const server: Server = createServer({ key: o.serving.keyPem, cert: o.serving.certPem, ca: o.caPem, requestCert: true, rejectUnauthorized: false }, (req, res) => {
-    let body = '';
-    req.setEncoding('utf8');
-    req.on('data', (d: string) => (body += d));
-    req.on('end', () => {
-      const send = (code: number, b: unknown) => {
-        res.writeHead(code, { 'Content-Type': 'application/json' });
-        res.end(JSON.stringify(b));
-      };
-      const url = new URL(req.url ?? '/', 'https://127.0.0.1');
-      if (!url.pathname.startsWith('/__sim/')) return send(404, statusBody(404, 'the server could not find the requested resource', 'NotFound'));
-      const who = whoIs(req.socket as TLSSocket, req.headers.authorization, o.token);
-      if (!who) return send(401, statusBody(401, 'Unauthorized', 'Unauthorized'));
-      if (who !== 'admin') return send(403, statusBody(403, "forbidden: only an admin may use the sandbox's admin surface", 'Forbidden'));
-      void adminRoute(o.kube, req.method ?? 'GET', url, body).then((a) => send(a.code, a.body));
-    });
-  });
+  const server: Server = createServer(
+    { key: o.serving.keyPem, cert: o.serving.certPem, ca: o.caPem, requestCert: true, rejectUnauthorized: false },
+    (req, res) => {
+      let body = '';
+      req.setEncoding('utf8');
+      req.on('data', (d: string) => (body += d));
+      req.on('end', () => {
+        const send = (code: number, b: unknown) => {
+          res.writeHead(code, { 'Content-Type': 'application/json' });
+          res.end(JSON.stringify(b));
+        };
+        const url = new URL(req.url ?? '/', 'https://127.0.0.1');
+        if (!url.pathname.startsWith('/__sim/'))
+          return send(404, statusBody(404, 'the server could not find the requested resource', 'NotFound'));
+        const who = whoIs(req.socket as TLSSocket, req.headers.authorization, o.token);
+        if (!who) return send(401, statusBody(401, 'Unauthorized', 'Unauthorized'));
+        if (who !== 'admin')
+          return send(
+            403,
+            statusBody(403, "forbidden: only an admin may use the sandbox's admin surface", 'Forbidden'),
+          );
+        void adminRoute(o.kube, req.method ?? 'GET', url, body).then((a) => send(a.code, a.body));
+      });
+    },
+  );
   return new Promise((resolve, reject) => {
     server.once('error', reject);
     server.listen(0, '127.0.0.1', () => {

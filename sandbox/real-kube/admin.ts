@@ -11,7 +11,16 @@ import type { RealKube } from './index.js';
 /** What the admin surface needs of startRealKube's object. */
 export type AdminTarget = Pick<
   RealKube,
-  'requests' | 'mutatingRequests' | 'clearRequests' | 'nodeNames' | 'kubelet' | 'setNode' | 'releaseNode' | 'setPodReady' | 'apply' | 'pauseControllerManager'
+  | 'requests'
+  | 'mutatingRequests'
+  | 'clearRequests'
+  | 'nodeNames'
+  | 'kubelet'
+  | 'setNode'
+  | 'releaseNode'
+  | 'setPodReady'
+  | 'apply'
+  | 'pauseControllerManager'
 >;
 
 export type AdminAnswer = { code: number; body: unknown };
@@ -29,7 +38,18 @@ export function requestRecord(r: AuditRecord, seq: number) {
   for (const [k, v] of url.searchParams) (query[k] ??= []).push(v);
   const dryRun = (query.dryRun ?? []).includes('All');
   const write = ['create', 'update', 'patch', 'delete', 'deletecollection'].includes(r.verb);
-  return { seq, time: r.time, method: r.method, path: url.pathname, query, user: r.user, verb: r.verb, status: r.status, dryRun, mutating: write && !dryRun };
+  return {
+    seq,
+    time: r.time,
+    method: r.method,
+    path: url.pathname,
+    query,
+    user: r.user,
+    verb: r.verb,
+    status: r.status,
+    dryRun,
+    mutating: write && !dryRun,
+  };
 }
 
 function objectBody(body: string): Record<string, unknown> {
@@ -50,7 +70,8 @@ export async function adminRoute(kube: AdminTarget, method: string, url: URL, bo
 
 async function route(kube: AdminTarget, method: string, url: URL, body: string): Promise<unknown> {
   const [what, a, b] = url.pathname.split('/').filter(Boolean).slice(1).map(decodeURIComponent);
-  const notFound = (why = `no admin endpoint ${method} ${url.pathname}`) => new StatusError(statusBody(404, why, 'NotFound'));
+  const notFound = (why = `no admin endpoint ${method} ${url.pathname}`) =>
+    new StatusError(statusBody(404, why, 'NotFound'));
   const node = (name: string) => {
     const s = kube.kubelet(name);
     if (!s) throw notFound(`no node ${name}`);
@@ -59,7 +80,9 @@ async function route(kube: AdminTarget, method: string, url: URL, body: string):
   if (what === 'health' && method === 'GET') return { ok: true };
   if (what === 'requests' && method === 'GET') {
     const mutating = ['1', 'true'].includes(url.searchParams.get('mutating') ?? '');
-    return { items: (await (mutating ? kube.mutatingRequests() : kube.requests())).map((r, i) => requestRecord(r, i + 1)) };
+    return {
+      items: (await (mutating ? kube.mutatingRequests() : kube.requests())).map((r, i) => requestRecord(r, i + 1)),
+    };
   }
   if ((what === 'reset-requests' && method === 'POST') || (what === 'requests' && method === 'DELETE')) {
     await kube.clearRequests();
@@ -69,13 +92,22 @@ async function route(kube: AdminTarget, method: string, url: URL, body: string):
   if (what === 'nodes' && a && method === 'GET') return node(a);
   if (what === 'nodes' && a && ['POST', 'PUT', 'PATCH'].includes(method)) {
     node(a);
-    const change = objectBody(body) as { ready?: boolean; reachable?: boolean; kubeletVersion?: string; keepUnreachableTaint?: boolean; release?: boolean };
+    const change = objectBody(body) as {
+      ready?: boolean;
+      reachable?: boolean;
+      kubeletVersion?: string;
+      keepUnreachableTaint?: boolean;
+      release?: boolean;
+    };
     if (change.keepUnreachableTaint) throw badRequest(NO_KEEP_TAINT);
     if (change.release) {
       kube.releaseNode(a);
       return node(a);
     }
-    return { name: a, ...kube.setNode(a, { ready: change.ready, reachable: change.reachable, kubeletVersion: change.kubeletVersion }) };
+    return {
+      name: a,
+      ...kube.setNode(a, { ready: change.ready, reachable: change.reachable, kubeletVersion: change.kubeletVersion }),
+    };
   }
   if (what === 'pods' && a && b && method === 'POST') {
     const change = objectBody(body);

@@ -42,7 +42,8 @@ export async function verifyArchive(archive: string): Promise<string> {
   const want = await expectedSha256(sums, path.basename(archive));
   if (!want) throw new RealKubeError(`${sums} has no checksum for ${path.basename(archive)}`);
   const got = await sha256File(archive);
-  if (got !== want) throw new RealKubeError(`checksum mismatch for ${archive}: SHA256SUMS says ${want}, the file is ${got}`);
+  if (got !== want)
+    throw new RealKubeError(`checksum mismatch for ${archive}: SHA256SUMS says ${want}, the file is ${got}`);
   return got;
 }
 

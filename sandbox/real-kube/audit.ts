@@ -25,7 +25,13 @@ type AuditEvent = {
   stageTimestamp?: string;
 };
 
-const METHOD: Record<string, string> = { create: 'POST', update: 'PUT', patch: 'PATCH', delete: 'DELETE', deletecollection: 'DELETE' };
+const METHOD: Record<string, string> = {
+  create: 'POST',
+  update: 'PUT',
+  patch: 'PATCH',
+  delete: 'DELETE',
+  deletecollection: 'DELETE',
+};
 
 const READ_METHOD: Record<string, string> = { get: 'GET', list: 'GET', watch: 'GET' };
 

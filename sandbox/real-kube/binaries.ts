@@ -34,18 +34,29 @@ export function binarySource(env: NodeJS.ProcessEnv = process.env): Source | { k
   if (dir) {
     if (!existsSync(dir)) return { kind: 'none', why: `HERDBOOK_KUBE_BIN_DIR=${dir} does not exist` };
     const missing = KUBE_BINARIES.filter((b) => !existsSync(path.join(dir, b)));
-    if (missing.length) return { kind: 'none', why: `HERDBOOK_KUBE_BIN_DIR=${dir} lacks ${missing.join(', ')} (it needs all of ${KUBE_BINARIES.join(', ')})` };
+    if (missing.length)
+      return {
+        kind: 'none',
+        why: `HERDBOOK_KUBE_BIN_DIR=${dir} lacks ${missing.join(', ')} (it needs all of ${KUBE_BINARIES.join(', ')})`,
+      };
     return { kind: 'dir', dir };
   }
   const archiveDir = env.HERDBOOK_KUBE_ARCHIVE_DIR || path.join(PACKAGE_ROOT, '..', 'shared', 'kube');
   const archive = path.join(archiveDir, KUBE_ARCHIVE);
-  if (!existsSync(archive)) return { kind: 'none', why: `no Kubernetes control plane binaries: set HERDBOOK_KUBE_BIN_DIR, or put ${KUBE_ARCHIVE} and SHA256SUMS in ${archiveDir}` };
+  if (!existsSync(archive))
+    return {
+      kind: 'none',
+      why: `no Kubernetes control plane binaries: set HERDBOOK_KUBE_BIN_DIR, or put ${KUBE_ARCHIVE} and SHA256SUMS in ${archiveDir}`,
+    };
   return { kind: 'archive', archive };
 }
 
 /** The environment that points at `dir`: the three binaries themselves, or the archive and its SHA256SUMS. */
 export function envForKubeDir(dir: string, env: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
-  const key = existsSync(path.join(dir, KUBE_ARCHIVE)) && !existsSync(path.join(dir, 'kube-apiserver')) ? 'HERDBOOK_KUBE_ARCHIVE_DIR' : 'HERDBOOK_KUBE_BIN_DIR';
+  const key =
+    existsSync(path.join(dir, KUBE_ARCHIVE)) && !existsSync(path.join(dir, 'kube-apiserver'))
+      ? 'HERDBOOK_KUBE_ARCHIVE_DIR'
+      : 'HERDBOOK_KUBE_BIN_DIR';
   return { ...env, [key]: path.resolve(dir) };
 }
 
@@ -98,12 +109,20 @@ export async function findKubeBinaries(options: BinariesOptions = {}): Promise<K
   if (source.kind === 'none') throw new RealKubeError(source.why);
   let dir: string;
   if (source.kind === 'dir') dir = source.dir;
-  else dir = await unpackOnce(source.archive, await verifiedArchive(source.archive), options.cacheDir ?? cacheRoot(options.env));
+  else
+    dir = await unpackOnce(
+      source.archive,
+      await verifiedArchive(source.archive),
+      options.cacheDir ?? cacheRoot(options.env),
+    );
   const apiserver = path.join(dir, 'kube-apiserver');
   const version = await kubeVersion(apiserver).catch((e: Error) => {
     throw new RealKubeError(`cannot run ${apiserver}: ${e.message}`, { cause: e });
   });
-  const warning = version === EXPECTED_KUBE_VERSION ? undefined : `${apiserver} is ${version}, not ${EXPECTED_KUBE_VERSION} (the version herdbook is tested with)`;
+  const warning =
+    version === EXPECTED_KUBE_VERSION
+      ? undefined
+      : `${apiserver} is ${version}, not ${EXPECTED_KUBE_VERSION} (the version herdbook is tested with)`;
   return {
     apiserver,
     controllerManager: path.join(dir, 'kube-controller-manager'),

@@ -7,7 +7,12 @@ import type { ProcessGroup } from './process-group.js';
 
 export type Component = { name: string; pid: number; log: string };
 
-export async function startComponent(group: ProcessGroup, name: string, argv: string[], logDir: string): Promise<Component> {
+export async function startComponent(
+  group: ProcessGroup,
+  name: string,
+  argv: string[],
+  logDir: string,
+): Promise<Component> {
   const log = path.join(logDir, `${name}.log`);
   return { name, pid: await group.spawn(argv, log), log };
 }
@@ -34,7 +39,11 @@ export function logEnd(c: Component): string {
 }
 
 /** Sends `signal` to the named component (SIGSTOP/SIGCONT to pause one); throws when it is not running. */
-export function signalComponent(cp: { components: Component[]; group: ProcessGroup }, name: string, signal: NodeJS.Signals): void {
+export function signalComponent(
+  cp: { components: Component[]; group: ProcessGroup },
+  name: string,
+  signal: NodeJS.Signals,
+): void {
   const c = cp.components.find((x) => x.name === name);
   if (!c || !cp.group.running(c.pid)) throw new Error(`${name} is not running`);
   process.kill(c.pid, signal);

@@ -8,7 +8,13 @@ import { apiserverArgs, writeAuditPolicy } from './apiserver.js';
 import { AuditLog } from './audit.js';
 import type { KubeBinaries } from './binaries.js';
 import { died, logEnd, startComponent, type Component } from './component.js';
-import { controllerManagerArgs, FAST_NODE_MONITOR, schedulerArgs, writeComponentKubeconfig, type NodeMonitor } from './controllers.js';
+import {
+  controllerManagerArgs,
+  FAST_NODE_MONITOR,
+  schedulerArgs,
+  writeComponentKubeconfig,
+  type NodeMonitor,
+} from './controllers.js';
 import { etcdArgs, etcdHealthy } from './etcd.js';
 import { createServerPki, issueComponentCerts, USERS, writePkiFiles, type PkiFiles, type RealKubePki } from './pki.js';
 import { freePorts } from './ports.js';
@@ -102,14 +108,24 @@ async function launch(o: ControlPlaneOptions, group: ProcessGroup, dataDir: stri
   // etcd needs no certificates: it starts while the keys are made.
   const serverPki = createServerPki();
   serverPki.catch(() => undefined);
-  components.push(await startComponent(group, 'etcd', etcdArgs(o.etcd, dataDir, { client: etcdClient, peer: etcdPeer }), stateDir));
+  components.push(
+    await startComponent(group, 'etcd', etcdArgs(o.etcd, dataDir, { client: etcdClient, peer: etcdPeer }), stateDir),
+  );
   await step('etcd', async () => (etcdHealthy((await get(`${etcdUrl}/health`)).body) ? true : undefined));
 
   const server = await serverPki;
   const files = await writePkiFiles(path.join(stateDir, 'pki'), server);
   const adminTls: Tls = { ca: server.ca.certPem, cert: server.admin.certPem, key: server.admin.keyPem };
   const auditPolicy = await writeAuditPolicy(stateDir);
-  const apiArgs = apiserverArgs(o.binaries.apiserver, { etcdUrl, port: apiPort, files, stateDir, auditPolicy, auditLog, tolerationSeconds: o.tolerationSeconds ?? 30 });
+  const apiArgs = apiserverArgs(o.binaries.apiserver, {
+    etcdUrl,
+    port: apiPort,
+    files,
+    stateDir,
+    auditPolicy,
+    auditLog,
+    tolerationSeconds: o.tolerationSeconds ?? 30,
+  });
   components.push(await startComponent(group, 'kube-apiserver', apiArgs, stateDir));
   // The other identities are made while the API server starts.
   const componentCerts = issueComponentCerts(server.ca);
@@ -117,10 +133,25 @@ async function launch(o: ControlPlaneOptions, group: ProcessGroup, dataDir: stri
   await step('kube-apiserver', async () => ((await get(`${url}/readyz`, adminTls)).status === 200 ? true : undefined));
   const pki: RealKubePki = { ...server, ...(await componentCerts) };
 
-  const kcmConfig = await writeComponentKubeconfig(stateDir, 'kube-controller-manager', url, pki.ca.certPem, pki.controllerManager);
+  const kcmConfig = await writeComponentKubeconfig(
+    stateDir,
+    'kube-controller-manager',
+    url,
+    pki.ca.certPem,
+    pki.controllerManager,
+  );
   const schedConfig = await writeComponentKubeconfig(stateDir, 'kube-scheduler', url, pki.ca.certPem, pki.scheduler);
-  components.push(await startComponent(group, 'kube-scheduler', schedulerArgs(o.binaries.scheduler, schedConfig), stateDir));
-  components.push(await startComponent(group, 'kube-controller-manager', controllerManagerArgs(o.binaries.controllerManager, kcmConfig, files, o.nodeMonitor ?? FAST_NODE_MONITOR), stateDir));
+  components.push(
+    await startComponent(group, 'kube-scheduler', schedulerArgs(o.binaries.scheduler, schedConfig), stateDir),
+  );
+  components.push(
+    await startComponent(
+      group,
+      'kube-controller-manager',
+      controllerManagerArgs(o.binaries.controllerManager, kcmConfig, files, o.nodeMonitor ?? FAST_NODE_MONITOR),
+      stateDir,
+    ),
+  );
   await step('the default ServiceAccount', async () =>
     (await get(`${url}/api/v1/namespaces/default/serviceaccounts/default`, adminTls)).status === 200 ? true : undefined,
   );

@@ -14,13 +14,24 @@ export const FAST_NODE_MONITOR: NodeMonitor = { periodSeconds: 1, graceSeconds: 
 // Those that need a cloud provider; without one they would only log that they are skipped.
 const WITHOUT = ['cloud-node-lifecycle-controller', 'node-route-controller', 'service-lb-controller'];
 
-export async function writeComponentKubeconfig(stateDir: string, name: string, url: string, caPem: string, cert: KeyPair): Promise<string> {
+export async function writeComponentKubeconfig(
+  stateDir: string,
+  name: string,
+  url: string,
+  caPem: string,
+  cert: KeyPair,
+): Promise<string> {
   const file = path.join(stateDir, `${name}.kubeconfig`);
   await writeFile(file, kubeconfigYaml(url, caPem, cert, name), { mode: 0o600 });
   return file;
 }
 
-export function controllerManagerArgs(bin: string, kubeconfig: string, files: PkiFiles, monitor: NodeMonitor): string[] {
+export function controllerManagerArgs(
+  bin: string,
+  kubeconfig: string,
+  files: PkiFiles,
+  monitor: NodeMonitor,
+): string[] {
   return [
     bin,
     `--kubeconfig=${kubeconfig}`,

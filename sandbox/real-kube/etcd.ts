@@ -9,15 +9,24 @@ export function etcdArgs(etcd: string, dataDir: string, ports: EtcdPorts): strin
   const peer = `http://127.0.0.1:${ports.peer}`;
   return [
     etcd,
-    '--name', 'default',
-    '--data-dir', dataDir,
-    '--listen-client-urls', client,
-    '--advertise-client-urls', client,
-    '--listen-peer-urls', peer,
-    '--initial-advertise-peer-urls', peer,
-    '--initial-cluster', `default=${peer}`,
-    '--logger', 'zap',
-    '--log-outputs', 'stderr',
+    '--name',
+    'default',
+    '--data-dir',
+    dataDir,
+    '--listen-client-urls',
+    client,
+    '--advertise-client-urls',
+    client,
+    '--listen-peer-urls',
+    peer,
+    '--initial-advertise-peer-urls',
+    peer,
+    '--initial-cluster',
+    `default=${peer}`,
+    '--logger',
+    'zap',
+    '--log-outputs',
+    'stderr',
   ];
 }
 

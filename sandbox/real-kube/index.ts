@@ -106,7 +106,15 @@ export async function startRealKube(options: RealKubeOptions = {}): Promise<Real
   if (binaries.warning) log(`warning: ${binaries.warning}`);
   const temporary = !options.stateDir;
   const stateDir = options.stateDir ?? (await mkdtemp(path.join(os.tmpdir(), 'herdbook-real-kube-')));
-  const cp = await startControlPlane({ stateDir, binaries, etcd, log, nodeMonitor: options.nodeMonitor, tolerationSeconds: options.tolerationSeconds, removeStateDir: temporary });
+  const cp = await startControlPlane({
+    stateDir,
+    binaries,
+    etcd,
+    log,
+    nodeMonitor: options.nodeMonitor,
+    tolerationSeconds: options.tolerationSeconds,
+    removeStateDir: temporary,
+  });
 
   const { url, pki } = cp;
   const kubeconfig = kubeconfigYaml(url, pki.ca.certPem, pki.admin);
@@ -125,7 +133,12 @@ export async function startRealKube(options: RealKubeOptions = {}): Promise<Real
   // The sandbox's own writes (the scenario, later fragments) are not herdbook's: made as the
   // kubelets' user, which is in system:masters too, they stay out of the admin's audit trail.
   const sandboxApi = apiClients(kubeconfigYaml(url, pki.ca.certPem, pki.kubelet, 'fake-kubelet'));
-  const kubelets = new FakeKubelets({ api: sandboxApi, source, defaultVersion: scenario.kubeletVersion ?? DEFAULT_KUBELET_VERSION, log });
+  const kubelets = new FakeKubelets({
+    api: sandboxApi,
+    source,
+    defaultVersion: scenario.kubeletVersion ?? DEFAULT_KUBELET_VERSION,
+    log,
+  });
   const close = async () => {
     await kubelets.close();
     await cp.stop();
@@ -136,8 +149,14 @@ export async function startRealKube(options: RealKubeOptions = {}): Promise<Real
     await bindViewer(api);
     const userConfigs = new Map<string, string>();
     for (const u of options.users ?? []) {
-      const groups = [...(u.groups ?? []).filter((g) => g !== 'system:authenticated'), ...(u.role === 'admin' ? ['system:masters'] : [])];
-      userConfigs.set(u.name, kubeconfigYaml(url, pki.ca.certPem, issueClientCert(pki.ca, u.name, groups, await generateKey()), u.name));
+      const groups = [
+        ...(u.groups ?? []).filter((g) => g !== 'system:authenticated'),
+        ...(u.role === 'admin' ? ['system:masters'] : []),
+      ];
+      userConfigs.set(
+        u.name,
+        kubeconfigYaml(url, pki.ca.certPem, issueClientCert(pki.ca, u.name, groups, await generateKey()), u.name),
+      );
       await bindUser(api, u);
     }
     await ensureClusterDefaults(api);
@@ -169,12 +188,20 @@ export async function startRealKube(options: RealKubeOptions = {}): Promise<Real
       clearRequests: () => cp.audit.clear(),
       setNode: (name, change) => kubelets.setNode(name, change),
       setNodeReady: (name, ready, how = 'unreachable') =>
-        kubelets.setNode(name, ready ? { ready: true, reachable: true } : how === 'unreachable' ? { reachable: false } : { reachable: true, ready: false }),
+        kubelets.setNode(
+          name,
+          ready
+            ? { ready: true, reachable: true }
+            : how === 'unreachable'
+              ? { reachable: false }
+              : { reachable: true, ready: false },
+        ),
       setKubeletVersion: (name, v) => kubelets.setNode(name, { kubeletVersion: v }),
       releaseNode: (name) => kubelets.releaseNode(name),
       kubelet: (name) => kubelets.kubelet(name),
       nodeNames: () => kubelets.names(),
-      pauseControllerManager: (paused) => signalComponent(cp, 'kube-controller-manager', paused ? 'SIGSTOP' : 'SIGCONT'),
+      pauseControllerManager: (paused) =>
+        signalComponent(cp, 'kube-controller-manager', paused ? 'SIGSTOP' : 'SIGCONT'),
       addNode: async (spec) => void (await kubelets.addNode(spec, manual(spec.name))),
       removeNode: (name) => kubelets.removeNode(name),
       setPodReady: (ns, name, ready) => kubelets.setPodReady(ns, name, ready),
@@ -187,7 +214,13 @@ export async function startRealKube(options: RealKubeOptions = {}): Promise<Real
   }
 }
 
-export { findKubeBinaries, kubeBinariesUnavailable, findEtcd, EXPECTED_KUBE_VERSION, type KubeBinaries } from './binaries.js';
+export {
+  findKubeBinaries,
+  kubeBinariesUnavailable,
+  findEtcd,
+  EXPECTED_KUBE_VERSION,
+  type KubeBinaries,
+} from './binaries.js';
 export { RealKubeError } from './archive.js';
 export type { AuditRecord } from './audit.js';
 export { USERS } from './pki.js';

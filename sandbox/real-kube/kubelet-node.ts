@@ -10,7 +10,8 @@ import { mergePatch, statusOf, strategicMerge, type ApiClients } from './clients
 
 export type Health = 'ready' | 'not-ready' | 'down';
 
-export const healthOf = (s: KubeletState | undefined): Health | undefined => (!s ? undefined : !s.reachable ? 'down' : s.ready ? 'ready' : 'not-ready');
+export const healthOf = (s: KubeletState | undefined): Health | undefined =>
+  !s ? undefined : !s.reachable ? 'down' : s.ready ? 'ready' : 'not-ready';
 
 /** metav1.MicroTime: exactly six fractional digits; Date.toISOString's three are refused with a 400. */
 export function microTime(ms: number = Date.now()): string {
@@ -28,7 +29,8 @@ const READY = {
   'not-ready': {
     status: 'False',
     reason: 'KubeletNotReady',
-    message: 'container runtime network not ready: NetworkReady=false reason:NetworkPluginNotReady message:Network plugin returns error: cni plugin not initialized',
+    message:
+      'container runtime network not ready: NetworkReady=false reason:NetworkPluginNotReady message:Network plugin returns error: cni plugin not initialized',
   },
 } as const;
 
@@ -37,7 +39,11 @@ const readyOf = (node: V1Node): V1NodeCondition | undefined => node.status?.cond
 /** True when the server's Node says something else than this kubelet would post. */
 export function statusStale(node: V1Node, health: 'ready' | 'not-ready', version: string): boolean {
   const ready = readyOf(node);
-  return ready?.status !== READY[health].status || ready.reason !== READY[health].reason || node.status?.nodeInfo?.kubeletVersion !== version;
+  return (
+    ready?.status !== READY[health].status ||
+    ready.reason !== READY[health].reason ||
+    node.status?.nodeInfo?.kubeletVersion !== version
+  );
 }
 
 /** The strategic merge patch of nodes/status a running kubelet sends. */
@@ -47,13 +53,19 @@ export function statusPatch(node: V1Node, health: 'ready' | 'not-ready', version
   const condition = (type: string, c: { status: string; reason: string; message: string }) => {
     const before = old.get(type);
     // The transition time moves only when the status does.
-    const since = before?.status === c.status && before.lastTransitionTime ? rfc3339(new Date(before.lastTransitionTime).getTime()) : now;
+    const since =
+      before?.status === c.status && before.lastTransitionTime
+        ? rfc3339(new Date(before.lastTransitionTime).getTime())
+        : now;
     return { type, ...c, lastHeartbeatTime: now, lastTransitionTime: since };
   };
   const arch = node.status?.nodeInfo?.architecture ?? 'amd64';
   return {
     status: {
-      conditions: [...CONDITIONS.map(([type, reason, message]) => condition(type, { status: 'False', reason, message })), condition('Ready', READY[health])],
+      conditions: [
+        ...CONDITIONS.map(([type, reason, message]) => condition(type, { status: 'False', reason, message })),
+        condition('Ready', READY[health]),
+      ],
       nodeInfo: nodeInfo(version, arch),
     },
   };
@@ -69,15 +81,27 @@ export async function registerNode(api: ApiClients, init: NodeInit): Promise<V1N
   }
 }
 
-export async function postStatus(api: ApiClients, node: V1Node, health: 'ready' | 'not-ready', version: string): Promise<V1Node> {
-  return api.core.patchNodeStatus({ name: node.metadata!.name!, body: statusPatch(node, health, version) }, strategicMerge());
+export async function postStatus(
+  api: ApiClients,
+  node: V1Node,
+  health: 'ready' | 'not-ready',
+  version: string,
+): Promise<V1Node> {
+  return api.core.patchNodeStatus(
+    { name: node.metadata!.name!, body: statusPatch(node, health, version) },
+    strategicMerge(),
+  );
 }
 
 /**
  * Renews the node's Lease, creating it (owned by the Node, so it goes with it) when missing.
  * Times go in a merge patch as text: client-node would write a Date with milliseconds.
  */
-export async function renewLease(api: ApiClients, node: { name: string; uid: string }, nowMs = Date.now()): Promise<void> {
+export async function renewLease(
+  api: ApiClients,
+  node: { name: string; uid: string },
+  nowMs = Date.now(),
+): Promise<void> {
   const namespace = 'kube-node-lease';
   const body = { spec: { holderIdentity: node.name, leaseDurationSeconds: 40, renewTime: microTime(nowMs) } };
   try {
@@ -88,7 +112,13 @@ export async function renewLease(api: ApiClients, node: { name: string; uid: str
   }
   const owner = { apiVersion: 'v1', kind: 'Node', name: node.name, uid: node.uid };
   try {
-    await api.coordination.createNamespacedLease({ namespace, body: { metadata: { name: node.name, namespace, ownerReferences: [owner] }, spec: { holderIdentity: node.name, leaseDurationSeconds: 40 } } });
+    await api.coordination.createNamespacedLease({
+      namespace,
+      body: {
+        metadata: { name: node.name, namespace, ownerReferences: [owner] },
+        spec: { holderIdentity: node.name, leaseDurationSeconds: 40 },
+      },
+    });
   } catch (e) {
     if (statusOf(e) !== 409) throw e;
   }

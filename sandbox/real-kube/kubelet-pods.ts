@@ -30,7 +30,10 @@ function seconds(pod: V1Pod, annotation: string, fallback: number): number {
 /** An address in the node's pod CIDR that stays the same for the pod. */
 export function podIP(pod: V1Pod, node: NodeFacts): string {
   const base = (node.podCIDR ?? '10.42.0.0/24').split('/')[0].split('.').slice(0, 3).join('.');
-  const n = createHash('sha1').update(pod.metadata?.uid ?? pod.metadata?.name ?? '').digest().readUInt16BE(0);
+  const n = createHash('sha1')
+    .update(pod.metadata?.uid ?? pod.metadata?.name ?? '')
+    .digest()
+    .readUInt16BE(0);
   return `${base}.${(n % 250) + 2}`;
 }
 
@@ -50,12 +53,21 @@ function containerStatuses(pod: V1Pod, ready: boolean, startedAt: string) {
 function readiness(ready: boolean, now: string, pod: V1Pod) {
   const names = (pod.spec?.containers ?? []).map((c) => c.name).join(' ');
   const why = ready ? {} : { reason: 'ContainersNotReady', message: `containers with unready status: [${names}]` };
-  return ['Ready', 'ContainersReady'].map((type) => ({ type, status: ready ? 'True' : 'False', lastTransitionTime: now, ...why }));
+  return ['Ready', 'ContainersReady'].map((type) => ({
+    type,
+    status: ready ? 'True' : 'False',
+    lastTransitionTime: now,
+    ...why,
+  }));
 }
 
 function startPatch(pod: V1Pod, node: NodeFacts, ready: boolean, now: string): object {
   const ip = podIP(pod, node);
-  const started = ['PodReadyToStartContainers', 'Initialized'].map((type) => ({ type, status: 'True', lastTransitionTime: now }));
+  const started = ['PodReadyToStartContainers', 'Initialized'].map((type) => ({
+    type,
+    status: 'True',
+    lastTransitionTime: now,
+  }));
   return {
     status: {
       phase: 'Running',
@@ -71,11 +83,18 @@ function startPatch(pod: V1Pod, node: NodeFacts, ready: boolean, now: string): o
 
 function readinessPatch(pod: V1Pod, ready: boolean, now: string): object {
   const startedAt = pod.status?.startTime ? rfc3339(new Date(pod.status.startTime).getTime()) : now;
-  return { status: { conditions: readiness(ready, now, pod), containerStatuses: containerStatuses(pod, ready, startedAt) } };
+  return {
+    status: { conditions: readiness(ready, now, pod), containerStatuses: containerStatuses(pod, ready, startedAt) },
+  };
 }
 
 /** What the kubelet of the pod's node does now; undefined: nothing. */
-export function podAction(pod: V1Pod, health: Health | undefined, node: NodeFacts, nowMs = Date.now()): PodAction | undefined {
+export function podAction(
+  pod: V1Pod,
+  health: Health | undefined,
+  node: NodeFacts,
+  nowMs = Date.now(),
+): PodAction | undefined {
   if (health === undefined || health === 'down') return undefined;
   const now = rfc3339(nowMs);
   const deleting = pod.metadata?.deletionTimestamp;
@@ -90,7 +109,10 @@ export function podAction(pod: V1Pod, health: Health | undefined, node: NodeFact
   }
   const phase = pod.status?.phase ?? 'Pending';
   const ready = health === 'ready' && pod.metadata?.annotations?.[READY_ANNOTATION] !== 'false';
-  if (phase === 'Pending') return health === 'ready' ? { kind: 'status', patch: startPatch(pod, node, ready, now) } : undefined;
+  if (phase === 'Pending')
+    return health === 'ready' ? { kind: 'status', patch: startPatch(pod, node, ready, now) } : undefined;
   if (phase !== 'Running') return undefined;
-  return readyOf(pod) === (ready ? 'True' : 'False') ? undefined : { kind: 'status', patch: readinessPatch(pod, ready, now) };
+  return readyOf(pod) === (ready ? 'True' : 'False')
+    ? undefined
+    : { kind: 'status', patch: readinessPatch(pod, ready, now) };
 }

@@ -64,8 +64,16 @@ export class FakeKubelets {
     const internalIP = n.internalIP ?? `10.0.0.${11 + index}`;
     const podCIDR = `10.42.${index}.0/24`;
     const node = await registerNode(this.o.api, {
-      name: n.name, role: n.role ?? 'agent', kubeletVersion: version, internalIP, podCIDR,
-      labels: n.labels, annotations: n.annotations, taints: n.taints, unschedulable: n.unschedulable, etcd: n.etcd,
+      name: n.name,
+      role: n.role ?? 'agent',
+      kubeletVersion: version,
+      internalIP,
+      podCIDR,
+      labels: n.labels,
+      annotations: n.annotations,
+      taints: n.taints,
+      unschedulable: n.unschedulable,
+      etcd: n.etcd,
     });
     this.nodes.set(n.name, { uid: node.metadata!.uid!, facts: { internalIP, podCIDR }, seen: false });
     this.states.register(n.name, { version, ready: n.ready ?? true, reachable: n.reachable ?? true, manual });
@@ -153,10 +161,14 @@ export class FakeKubelets {
   }
 
   private syncPods(): Promise<void> {
-    return syncPods(this.o.api, (name) => {
-      const reg = this.nodes.get(name);
-      return reg && { health: healthOf(this.states.get(name)), facts: reg.facts };
-    }, (atMs) => this.pods.wakeAt(atMs));
+    return syncPods(
+      this.o.api,
+      (name) => {
+        const reg = this.nodes.get(name);
+        return reg && { health: healthOf(this.states.get(name)), facts: reg.facts };
+      },
+      (atMs) => this.pods.wakeAt(atMs),
+    );
   }
 
   async close(): Promise<void> {

@@ -23,20 +23,30 @@ export function localPathStorageClass(): V1StorageClass {
 /** The volume for a claim waiting on its selected node; undefined when there is nothing to do. */
 export function volumeFor(pvc: V1PersistentVolumeClaim): V1PersistentVolume | undefined {
   const node = pvc.metadata?.annotations?.[SELECTED_NODE];
-  if (!node || pvc.spec?.volumeName || pvc.spec?.storageClassName !== LOCAL_PATH || pvc.metadata?.deletionTimestamp) return undefined;
+  if (!node || pvc.spec?.volumeName || pvc.spec?.storageClassName !== LOCAL_PATH || pvc.metadata?.deletionTimestamp)
+    return undefined;
   const { name, namespace, uid } = pvc.metadata!;
   const pvName = `pvc-${uid}`;
   return {
     apiVersion: 'v1',
     kind: 'PersistentVolume',
-    metadata: { name: pvName, annotations: { 'pv.kubernetes.io/provisioned-by': PROVISIONER, 'local.path.provisioner/selected-node': node } },
+    metadata: {
+      name: pvName,
+      annotations: { 'pv.kubernetes.io/provisioned-by': PROVISIONER, 'local.path.provisioner/selected-node': node },
+    },
     spec: {
       capacity: { storage: pvc.spec?.resources?.requests?.storage ?? '1Gi' },
       accessModes: pvc.spec?.accessModes ?? ['ReadWriteOnce'],
       persistentVolumeReclaimPolicy: 'Delete',
       storageClassName: LOCAL_PATH,
       hostPath: { path: `/var/lib/rancher/k3s/storage/${pvName}_${namespace}_${name}`, type: 'DirectoryOrCreate' },
-      nodeAffinity: { required: { nodeSelectorTerms: [{ matchExpressions: [{ key: 'kubernetes.io/hostname', operator: 'In', values: [node] }] }] } },
+      nodeAffinity: {
+        required: {
+          nodeSelectorTerms: [
+            { matchExpressions: [{ key: 'kubernetes.io/hostname', operator: 'In', values: [node] }] },
+          ],
+        },
+      },
       claimRef: { apiVersion: 'v1', kind: 'PersistentVolumeClaim', namespace, name, uid },
     },
   };

@@ -35,10 +35,13 @@ export class Coalesced {
   wakeAt(atMs: number): void {
     if (this.stopped || (this.wake && this.wake.atMs <= atMs && this.wake.atMs > Date.now())) return;
     if (this.wake) clearTimeout(this.wake.timer);
-    const timer = setTimeout(() => {
-      this.wake = undefined;
-      this.kick();
-    }, Math.max(0, atMs - Date.now()));
+    const timer = setTimeout(
+      () => {
+        this.wake = undefined;
+        this.kick();
+      },
+      Math.max(0, atMs - Date.now()),
+    );
     this.wake = { atMs, timer };
   }
 

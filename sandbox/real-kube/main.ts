@@ -17,9 +17,18 @@ type Flags = { scenario?: string; stateDir: string; binaries?: string; toleratio
 async function main(argv: string[]): Promise<void> {
   const program = new Command('real-kube')
     .description('A real Kubernetes control plane on loopback with played kubelets, from a kube-sim scenario file')
-    .option('-s, --scenario <file>', 'scenario (YAML or JSON): nodes, deployments, daemonsets, pods, pdbs, pvcs, leases')
-    .requiredOption('-d, --state-dir <dir>', 'where to write url, admin-url, admin-token, kubeconfig.yaml, kubeconfig-viewer.yaml, ca.crt, real-kube.pid and the logs')
-    .option('--binaries <dir>', 'kube-apiserver, kube-controller-manager and kube-scheduler, or the archive and SHA256SUMS (default: HERDBOOK_KUBE_BIN_DIR, or ../shared/kube)')
+    .option(
+      '-s, --scenario <file>',
+      'scenario (YAML or JSON): nodes, deployments, daemonsets, pods, pdbs, pvcs, leases',
+    )
+    .requiredOption(
+      '-d, --state-dir <dir>',
+      'where to write url, admin-url, admin-token, kubeconfig.yaml, kubeconfig-viewer.yaml, ca.crt, real-kube.pid and the logs',
+    )
+    .option(
+      '--binaries <dir>',
+      'kube-apiserver, kube-controller-manager and kube-scheduler, or the archive and SHA256SUMS (default: HERDBOOK_KUBE_BIN_DIR, or ../shared/kube)',
+    )
     .option('--toleration-seconds <n>', 'tolerationSeconds of the default not-ready/unreachable tolerations', '30');
   program.parse(argv);
   const flags = program.opts<Flags>();
@@ -29,13 +38,21 @@ async function main(argv: string[]): Promise<void> {
   const pidFile = join(stateDir, 'real-kube.pid');
   const log = (line: string) => process.stdout.write(`${line}\n`);
   const env = flags.binaries ? envForKubeDir(flags.binaries) : process.env;
-  const kube = await startRealKube({ stateDir, scenario, log, env, tolerationSeconds: Number(flags.tolerationSeconds) });
+  const kube = await startRealKube({
+    stateDir,
+    scenario,
+    log,
+    env,
+    tolerationSeconds: Number(flags.tolerationSeconds),
+  });
   // kube-sim's /__sim surface, on a port of its own (kube-apiserver owns the API's port).
   const token = randomBytes(24).toString('hex');
-  const admin = await startAdminServer({ kube, caPem: kube.caPem, serving: kube.serving, token }).catch(async (e: unknown) => {
-    await kube.close();
-    throw e;
-  });
+  const admin = await startAdminServer({ kube, caPem: kube.caPem, serving: kube.serving, token }).catch(
+    async (e: unknown) => {
+      await kube.close();
+      throw e;
+    },
+  );
 
   let closing = false;
   const stop = async (signal: string) => {
@@ -54,7 +71,9 @@ async function main(argv: string[]): Promise<void> {
   await writeFile(join(stateDir, 'admin-url'), `${admin.url}\n`);
   // The url last: a waiting process takes it to mean "ready".
   await writeFile(join(stateDir, 'url'), kube.url + '\n');
-  log(`real-kube ${kube.version} listening on ${kube.url}\nadmin surface: ${admin.url}/__sim/\nkubeconfig: ${kube.kubeconfigPath}`);
+  log(
+    `real-kube ${kube.version} listening on ${kube.url}\nadmin surface: ${admin.url}/__sim/\nkubeconfig: ${kube.kubeconfigPath}`,
+  );
 }
 
 main(process.argv).catch((e: unknown) => {

@@ -8,7 +8,11 @@ import { provisionLocalPath } from './local-path.js';
 
 export type PlayedNode = { health: Health | undefined; facts: NodeFacts };
 
-export async function syncPods(api: ApiClients, nodeOf: (name: string) => PlayedNode | undefined, wakeAt: (ms: number) => void): Promise<void> {
+export async function syncPods(
+  api: ApiClients,
+  nodeOf: (name: string) => PlayedNode | undefined,
+  wakeAt: (ms: number) => void,
+): Promise<void> {
   const pods = (await api.core.listPodForAllNamespaces()).items;
   if (pods.some((p) => !p.spec?.nodeName && !p.metadata?.deletionTimestamp)) await provisionLocalPath(api);
   await Promise.all(
@@ -20,11 +24,14 @@ export async function syncPods(api: ApiClients, nodeOf: (name: string) => Played
       if (action.kind === 'finish') {
         // As the kubelet: grace 0, only this pod (not one recreated with its name). In the body:
         // with a body, kube-apiserver ignores the gracePeriodSeconds query parameter.
-        await tolerant(api.core.deleteNamespacedPod({ name, namespace, body: { gracePeriodSeconds: 0, preconditions: { uid } } }));
+        await tolerant(
+          api.core.deleteNamespacedPod({ name, namespace, body: { gracePeriodSeconds: 0, preconditions: { uid } } }),
+        );
         return;
       }
       if (action.kind === 'terminating') wakeAt(action.atMs);
-      if (action.patch) await tolerant(api.core.patchNamespacedPodStatus({ name, namespace, body: action.patch }, strategicMerge()));
+      if (action.patch)
+        await tolerant(api.core.patchNamespacedPodStatus({ name, namespace, body: action.patch }, strategicMerge()));
     }),
   );
 }

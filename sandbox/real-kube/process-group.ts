@@ -46,12 +46,14 @@ export class ProcessGroup {
 
   /** Starts argv in the group with stdout and stderr appended to logFile; resolves to its pid. */
   spawn(argv: string[], logFile: string): Promise<number> {
-    for (const a of [logFile, ...argv]) if (a.includes('\n')) throw new RealKubeError(`an argument holds a newline: ${JSON.stringify(a)}`);
+    for (const a of [logFile, ...argv])
+      if (a.includes('\n')) throw new RealKubeError(`an argument holds a newline: ${JSON.stringify(a)}`);
     const next = this.queue.then(async () => {
       this.leader.stdin!.write([logFile, String(argv.length), ...argv].map((a) => a + '\n').join(''));
       const line = await this.lines.next();
       const pid = Number(line.done ? NaN : line.value);
-      if (!Number.isInteger(pid) || pid <= 0) throw new RealKubeError(`the process group leader did not start ${argv[0]}`);
+      if (!Number.isInteger(pid) || pid <= 0)
+        throw new RealKubeError(`the process group leader did not start ${argv[0]}`);
       return pid;
     });
     this.queue = next.catch(() => undefined);

@@ -32,7 +32,9 @@ export async function bindViewer(api: ApiClients): Promise<void> {
     }),
   );
   await tolerant(api.rbac.createClusterRoleBinding({ body: binding('herdbook:viewer', 'view') }));
-  await tolerant(api.rbac.createClusterRoleBinding({ body: binding('herdbook:viewer-cluster', 'herdbook:viewer-cluster') }));
+  await tolerant(
+    api.rbac.createClusterRoleBinding({ body: binding('herdbook:viewer-cluster', 'herdbook:viewer-cluster') }),
+  );
 }
 
 /**
@@ -43,7 +45,17 @@ export async function bindViewer(api: ApiClients): Promise<void> {
 export async function bindUser(api: ApiClients, user: SimUser): Promise<void> {
   const subjects = [{ apiGroup: GROUP, kind: 'User', name: user.name }];
   const bind = (name: string, role: string) =>
-    tolerant(api.rbac.createClusterRoleBinding({ body: { apiVersion: `${GROUP}/v1`, kind: 'ClusterRoleBinding', metadata: { name }, roleRef: { apiGroup: GROUP, kind: 'ClusterRole', name: role }, subjects } }));
+    tolerant(
+      api.rbac.createClusterRoleBinding({
+        body: {
+          apiVersion: `${GROUP}/v1`,
+          kind: 'ClusterRoleBinding',
+          metadata: { name },
+          roleRef: { apiGroup: GROUP, kind: 'ClusterRole', name: role },
+          subjects,
+        },
+      }),
+    );
   if (user.role === 'admin') return;
   if (user.role === 'view') {
     await bind(`herdbook:user:${user.name}:view`, 'view');
@@ -52,7 +64,11 @@ export async function bindUser(api: ApiClients, user: SimUser): Promise<void> {
   }
   if (!user.role.rules.length) return;
   const name = `herdbook:user:${user.name}`;
-  const rules = user.role.rules.map((r) => ({ apiGroups: r.apiGroups ?? ['*'], resources: r.resources, verbs: r.verbs }));
+  const rules = user.role.rules.map((r) => ({
+    apiGroups: r.apiGroups ?? ['*'],
+    resources: r.resources,
+    verbs: r.verbs,
+  }));
   await tolerant(api.rbac.createClusterRole({ body: { metadata: { name }, rules } }));
   await bind(name, name);
 }

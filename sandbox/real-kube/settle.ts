@@ -14,9 +14,12 @@ function podUnsettled(p: V1Pod, ready: Set<string>): string | undefined {
   const phase = p.status?.phase ?? 'Pending';
   if (phase !== 'Pending' || p.metadata?.deletionTimestamp) return undefined;
   const node = p.spec?.nodeName;
-  if (node) return ready.has(node) ? `pod ${p.metadata?.namespace}/${p.metadata?.name} is still Pending on ${node}` : undefined;
+  if (node)
+    return ready.has(node) ? `pod ${p.metadata?.namespace}/${p.metadata?.name} is still Pending on ${node}` : undefined;
   const scheduled = p.status?.conditions?.find((c) => c.type === 'PodScheduled');
-  return scheduled?.status === 'False' ? undefined : `pod ${p.metadata?.namespace}/${p.metadata?.name} is not scheduled yet`;
+  return scheduled?.status === 'False'
+    ? undefined
+    : `pod ${p.metadata?.namespace}/${p.metadata?.name} is not scheduled yet`;
 }
 
 /** What is not settled yet, or undefined. */
@@ -25,17 +28,23 @@ async function unsettled(api: ApiClients, kubelets: FakeKubelets): Promise<strin
   for (const n of (await api.core.listNode()).items) {
     const name = n.metadata!.name!;
     if (healthOf(kubelets.kubelet(name)) !== 'ready') continue;
-    if (n.status?.conditions?.find((c) => c.type === 'Ready')?.status !== 'True') return `node ${name} is not Ready yet`;
+    if (n.status?.conditions?.find((c) => c.type === 'Ready')?.status !== 'True')
+      return `node ${name} is not Ready yet`;
     if (n.spec?.taints?.some((t) => t.key === NOT_READY)) return `node ${name} still has the ${NOT_READY} taint`;
     ready.add(name);
   }
   for (const d of (await api.apps.listDeploymentForAllNamespaces()).items) {
     const s = d.status ?? {};
-    if ((s.observedGeneration ?? 0) < (d.metadata?.generation ?? 0) || (s.replicas ?? 0) < (d.spec?.replicas ?? 1)) return `deployment ${d.metadata?.namespace}/${d.metadata?.name} has not made its pods yet`;
+    if ((s.observedGeneration ?? 0) < (d.metadata?.generation ?? 0) || (s.replicas ?? 0) < (d.spec?.replicas ?? 1))
+      return `deployment ${d.metadata?.namespace}/${d.metadata?.name} has not made its pods yet`;
   }
   for (const d of (await api.apps.listDaemonSetForAllNamespaces()).items) {
     const s = d.status;
-    if (!s || (s.observedGeneration ?? 0) < (d.metadata?.generation ?? 0) || s.currentNumberScheduled !== s.desiredNumberScheduled) {
+    if (
+      !s ||
+      (s.observedGeneration ?? 0) < (d.metadata?.generation ?? 0) ||
+      s.currentNumberScheduled !== s.desiredNumberScheduled
+    ) {
       return `daemonset ${d.metadata?.namespace}/${d.metadata?.name} has not made its pods yet`;
     }
   }

@@ -51,7 +51,9 @@ export async function waitUntil<T>(check: () => Promise<T | undefined>, o: WaitO
     if (failure) throw new RealKubeError(`${o.what}: ${failure}`);
     if (Date.now() > deadline) {
       const detail = o.detail?.();
-      throw new RealKubeError(`${o.what}: not ready after ${o.timeoutMs / 1000} s${last ? ` (last error: ${last})` : ''}${detail ? `\n${detail}` : ''}`);
+      throw new RealKubeError(
+        `${o.what}: not ready after ${o.timeoutMs / 1000} s${last ? ` (last error: ${last})` : ''}${detail ? `\n${detail}` : ''}`,
+      );
     }
     await sleep(o.intervalMs ?? 100);
   }

@@ -4,7 +4,8 @@ import { tempTree } from '../helpers/tmp.js';
 
 export function project(): string {
   return tempTree({
-    'hosts.ini': '[servers]\nsrv-[1:2]\n\n[agents]\nagent-[1:5]\n\n[k3s:children]\nservers\nagents\n\n[k3s:vars]\nk3s_channel=stable\n',
+    'hosts.ini':
+      '[servers]\nsrv-[1:2]\n\n[agents]\nagent-[1:5]\n\n[k3s:children]\nservers\nagents\n\n[k3s:vars]\nk3s_channel=stable\n',
     'site.yaml': [
       '- name: servers first',
       '  hosts: servers',

@@ -6,7 +6,10 @@ import { project } from './fixture.js';
 import { expectNoCrash, herdbook } from './run-cli.js';
 
 const dir = project();
-writeFileSync(path.join(dir, 'lab.yaml'), 'all:\n  vars: { k3s_port: 6443 }\n  children:\n    proxmox:\n      hosts:\n        pve: { ansible_host: 192.168.1.10 }\n    workers:\n      hosts:\n        w1: { pct_id: 201, node_name: k3s-w1 }\n      vars: { proxmox_host: pve }\n');
+writeFileSync(
+  path.join(dir, 'lab.yaml'),
+  'all:\n  vars: { k3s_port: 6443 }\n  children:\n    proxmox:\n      hosts:\n        pve: { ansible_host: 192.168.1.10 }\n    workers:\n      hosts:\n        w1: { pct_id: 201, node_name: k3s-w1 }\n      vars: { proxmox_host: pve }\n',
+);
 
 describe('herdbook inventory', () => {
   it('--list prints every group and host with their variables as JSON', () => {
@@ -24,10 +27,25 @@ describe('herdbook inventory', () => {
   it('--graph prints the group tree', () => {
     const r = herdbook(['inventory', '-i', 'hosts.ini', '--graph'], dir);
     expect(r.code).toBe(0);
-    expect(r.stdout).toBe(['@all:', '  |--@k3s:', '  |  |--@servers:', '  |  |  |--srv-1', '  |  |  |--srv-2', '  |  |--@agents:', '  |  |  |--agent-1', '  |  |  |--agent-2', '  |  |  |--agent-3', '  |  |  |--agent-4', '  |  |  |--agent-5', ''].join('\n'));
+    expect(r.stdout).toBe(
+      [
+        '@all:',
+        '  |--@k3s:',
+        '  |  |--@servers:',
+        '  |  |  |--srv-1',
+        '  |  |  |--srv-2',
+        '  |  |--@agents:',
+        '  |  |  |--agent-1',
+        '  |  |  |--agent-2',
+        '  |  |  |--agent-3',
+        '  |  |  |--agent-4',
+        '  |  |  |--agent-5',
+        '',
+      ].join('\n'),
+    );
   });
 
-  it('--host prints one host\'s variables, merged with Ansible\'s precedence, from a YAML inventory too', () => {
+  it("--host prints one host's variables, merged with Ansible's precedence, from a YAML inventory too", () => {
     const r = herdbook(['inventory', '-i', 'lab.yaml', '--host', 'w1'], dir);
     expect(r.code).toBe(0);
     expect(JSON.parse(r.stdout)).toEqual({ k3s_port: 6443, proxmox_host: 'pve', pct_id: 201, node_name: 'k3s-w1' });

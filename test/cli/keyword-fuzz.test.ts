@@ -59,24 +59,52 @@ writeFileSync(path.join(dir, 'inventory.ini'), 'l1 ansible_connection=local\nl2 
 
 function io(): CommandIO & { text: () => string } {
   let text = '';
-  return { out: (t) => void (text += t), err: (t) => void (text += t), isTTY: false, paint: NO_PAINT, text: () => text };
+  return {
+    out: (t) => void (text += t),
+    err: (t) => void (text += t),
+    isTTY: false,
+    paint: NO_PAINT,
+    text: () => text,
+  };
 }
 
 describe('templated keyword values never exit 1', () => {
   for (const [keyword, shape] of Object.entries(KEYWORDS)) {
-    it(keyword, async () => {
-      const task = Object.fromEntries(Object.entries({ name: 't', command: 'true', ...shape.task }).filter(([, v]) => v !== undefined));
-      if ('fail' in task || 'include_tasks' in task) delete task.command;
-      const playbook = path.join(dir, `${keyword.replace(/\W/g, '_')}.yaml`);
-      writeFileSync(playbook, stringify([{ name: 'fuzz', hosts: 'all', gather_facts: false, ...shape.play, tasks: [task], handlers: [{ name: 'h', command: 'true' }] }]));
-      const crashes: string[] = [];
-      for (const v of VALUES.filter((x) => !shape.valid?.includes(x))) {
-        const out = io();
-        const code = await main(['run', playbook, '-i', path.join(dir, 'inventory.ini'), '-e', JSON.stringify({ v })], out);
-        if (code === 1 || /internal error/.test(out.text())) crashes.push(`v=${JSON.stringify(v)}: exit ${code}\n${out.text().slice(-600)}`);
-        else expect([0, 2, 3, 4]).toContain(code);
-      }
-      expect(crashes).toEqual([]);
-    }, 60_000);
+    it(
+      keyword,
+      async () => {
+        const task = Object.fromEntries(
+          Object.entries({ name: 't', command: 'true', ...shape.task }).filter(([, v]) => v !== undefined),
+        );
+        if ('fail' in task || 'include_tasks' in task) delete task.command;
+        const playbook = path.join(dir, `${keyword.replace(/\W/g, '_')}.yaml`);
+        writeFileSync(
+          playbook,
+          stringify([
+            {
+              name: 'fuzz',
+              hosts: 'all',
+              gather_facts: false,
+              ...shape.play,
+              tasks: [task],
+              handlers: [{ name: 'h', command: 'true' }],
+            },
+          ]),
+        );
+        const crashes: string[] = [];
+        for (const v of VALUES.filter((x) => !shape.valid?.includes(x))) {
+          const out = io();
+          const code = await main(
+            ['run', playbook, '-i', path.join(dir, 'inventory.ini'), '-e', JSON.stringify({ v })],
+            out,
+          );
+          if (code === 1 || /internal error/.test(out.text()))
+            crashes.push(`v=${JSON.stringify(v)}: exit ${code}\n${out.text().slice(-600)}`);
+          else expect([0, 2, 3, 4]).toContain(code);
+        }
+        expect(crashes).toEqual([]);
+      },
+      60_000,
+    );
   }
 });

@@ -31,18 +31,31 @@ describe('herdbook list-hosts', () => {
   });
 
   it('applies --limit, as a pattern or from a file', () => {
-    const byPattern = herdbook(['list-hosts', 'site.yaml', '-i', 'hosts.ini', '--limit', 'agents:!agent-5:!agent-1'], dir);
+    const byPattern = herdbook(
+      ['list-hosts', 'site.yaml', '-i', 'hosts.ini', '--limit', 'agents:!agent-5:!agent-1'],
+      dir,
+    );
     expect(byPattern.code).toBe(0);
     expect(byPattern.stdout).toContain('  play #1 (servers): servers first  (0 hosts, 0 batches)\n    (no hosts)\n');
     // "50%" is of the play's hosts after --limit (as in Ansible): int(1.5) = 1.
-    expect(byPattern.stdout).toContain('  play #2 (agents): agents  (3 hosts, 3 batches)\n    batch 1/3: agent-4\n    batch 2/3: agent-3\n    batch 3/3: agent-2\n');
+    expect(byPattern.stdout).toContain(
+      '  play #2 (agents): agents  (3 hosts, 3 batches)\n    batch 1/3: agent-4\n    batch 2/3: agent-3\n    batch 3/3: agent-2\n',
+    );
     const byFile = herdbook(['list-hosts', 'site.yaml', '-i', 'hosts.ini', '--limit', '@limit.txt'], dir);
-    expect(byFile.stdout).toContain('  play #2 (agents): agents  (2 hosts, 2 batches)\n    batch 1/2: agent-4\n    batch 2/2: agent-2\n');
+    expect(byFile.stdout).toContain(
+      '  play #2 (agents): agents  (2 hosts, 2 batches)\n    batch 1/2: agent-4\n    batch 2/2: agent-2\n',
+    );
   });
 
   it('renders templated hosts and serial with -e', () => {
-    writeFileSync(path.join(dir, 'templated.yaml'), '- hosts: "{{ target }}"\n  serial: "{{ batch }}"\n  tasks:\n    - command: uptime\n');
-    const r = herdbook(['list-hosts', 'templated.yaml', '-i', 'hosts.ini', '-e', 'target=servers', '-e', 'batch=2'], dir);
+    writeFileSync(
+      path.join(dir, 'templated.yaml'),
+      '- hosts: "{{ target }}"\n  serial: "{{ batch }}"\n  tasks:\n    - command: uptime\n',
+    );
+    const r = herdbook(
+      ['list-hosts', 'templated.yaml', '-i', 'hosts.ini', '-e', 'target=servers', '-e', 'batch=2'],
+      dir,
+    );
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('  play #1 (servers): servers  (2 hosts, 1 batch)\n    batch 1/1: srv-1 srv-2\n');
   });
@@ -93,6 +106,8 @@ describe('herdbook list-tasks', () => {
     const r = herdbook(['list-tasks', 'broken-tasks.yaml'], dir);
     expectNoCrash(r);
     expect(r.code).toBe(4);
-    expect(r.stderr).toContain("broken-tasks.yaml:4:7: error: a task runs one module, this one names 2: 'shell' and 'command'");
+    expect(r.stderr).toContain(
+      "broken-tasks.yaml:4:7: error: a task runs one module, this one names 2: 'shell' and 'command'",
+    );
   });
 });

@@ -45,7 +45,10 @@ describe('herdbook validate', () => {
   });
 
   it('reports every error of every file with exit 4, and says nothing was run', () => {
-    writeFileSync(path.join(dir, 'bad.yaml'), '- hosts: all\n  tasks:\n    - comand: uptime\n    - include_tasks: bad-tasks.yaml\n');
+    writeFileSync(
+      path.join(dir, 'bad.yaml'),
+      '- hosts: all\n  tasks:\n    - comand: uptime\n    - include_tasks: bad-tasks.yaml\n',
+    );
     writeFileSync(path.join(dir, 'bad-tasks.yaml'), '- debug: { msg: "{{ x | upper }}" }\n');
     const r = herdbook(['validate', 'bad.yaml', 'nope.yaml'], dir);
     expectNoCrash(r);

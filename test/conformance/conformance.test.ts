@@ -43,7 +43,13 @@ if (unavailable && required) {
       chmodSync(root, 0o755);
       fleet = await startFleet({ stateDir: path.join(root, 'fleet'), nodes: [{ name: 'n1' }, { name: 'n2' }] });
       const world: World = {
-        fleet: { ports: fleet.nodes.map((n) => n.port), key: fleet.clientKeyPath, knownHosts: fleet.knownHostsPath, becomePassword: fleet.users.password, becomeUser: fleet.users.passwd },
+        fleet: {
+          ports: fleet.nodes.map((n) => n.port),
+          key: fleet.clientKeyPath,
+          knownHosts: fleet.knownHostsPath,
+          becomePassword: fleet.users.password,
+          becomeUser: fleet.users.passwd,
+        },
       };
       const started = Date.now();
       const limit = pLimit(JOBS);
@@ -80,7 +86,17 @@ if (unavailable && required) {
       };
       process.stderr.write(`conformance: ${JSON.stringify(summary)}\n`);
       if (process.env.HERDBOOK_CONFORMANCE_REPORT) {
-        const perCase = done.map((r) => ({ case: r.spec.name, pairs: r.comparison.pairs, equal: r.comparison.equalPairs, expected: r.comparison.expected.length, unexpected: r.comparison.unexpected.length, ansibleMs: r.ansible.durationMs, herdbookMs: r.herdbook.durationMs, ansibleCpuMs: r.ansible.cpuMs, herdbookCpuMs: r.herdbook.cpuMs }));
+        const perCase = done.map((r) => ({
+          case: r.spec.name,
+          pairs: r.comparison.pairs,
+          equal: r.comparison.equalPairs,
+          expected: r.comparison.expected.length,
+          unexpected: r.comparison.unexpected.length,
+          ansibleMs: r.ansible.durationMs,
+          herdbookMs: r.herdbook.durationMs,
+          ansibleCpuMs: r.ansible.cpuMs,
+          herdbookCpuMs: r.herdbook.cpuMs,
+        }));
         writeFileSync(process.env.HERDBOOK_CONFORMANCE_REPORT, JSON.stringify({ summary, cases: perCase }, null, 2));
       }
       if (root && !process.env.HERDBOOK_CONFORMANCE_KEEP) rmSync(root, { recursive: true, force: true });
@@ -91,11 +107,14 @@ if (unavailable && required) {
         const r = results.get(c.name);
         if (!r) throw new Error('the case did not run (see beforeAll)');
         if (r instanceof Error) throw r;
-        if (r.shape.length) throw new Error(`ansible.yaml and herdbook.yaml may differ only in expressions:\n${r.shape.join('\n')}`);
+        if (r.shape.length)
+          throw new Error(`ansible.yaml and herdbook.yaml may differ only in expressions:\n${r.shape.join('\n')}`);
         if (r.comparison.stale.length) throw new Error(r.comparison.stale.join('\n'));
-        if (r.comparison.unexpected.length) throw new Error(`${describeDifferences(r.comparison.unexpected)}\n\n${explain(r)}`);
+        if (r.comparison.unexpected.length)
+          throw new Error(`${describeDifferences(r.comparison.unexpected)}\n\n${explain(r)}`);
         // A case whose input both tools refuse runs nothing: its exit class is the comparison.
-        if (r.ansible.exit !== 'invalid-input') expect(r.comparison.pairs, 'the case compared no (host, task) pair').toBeGreaterThan(0);
+        if (r.ansible.exit !== 'invalid-input')
+          expect(r.comparison.pairs, 'the case compared no (host, task) pair').toBeGreaterThan(0);
       });
     }
   });
@@ -103,5 +122,8 @@ if (unavailable && required) {
 
 function explain(r: CaseResult): string {
   const tail = (s: string) => s.split('\n').slice(-25).join('\n');
-  return [`ansible exit ${r.ansible.code}, stderr:\n${tail(r.ansible.stderr)}`, `herdbook exit ${r.herdbook.code}, stderr:\n${tail(r.herdbook.stderr)}`].join('\n\n');
+  return [
+    `ansible exit ${r.ansible.code}, stderr:\n${tail(r.ansible.stderr)}`,
+    `herdbook exit ${r.herdbook.code}, stderr:\n${tail(r.herdbook.stderr)}`,
+  ].join('\n\n');
 }

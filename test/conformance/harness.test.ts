@@ -9,10 +9,16 @@ import { compare } from './harness/compare.js';
 import { keyed, pick, type Outcome, type TaskStatus } from './harness/outcome.js';
 import { shapeDifferences } from './harness/shape.js';
 
-const README = 'What differs from Ansible, on purpose: - In check mode a command that cannot predict its effect is `unknown` (not skipped)';
+const README =
+  'What differs from Ansible, on purpose: - In check mode a command that cannot predict its effect is `unknown` (not skipped)';
 
 function outcome(tool: Outcome['tool'], statuses: TaskStatus[], extra: Partial<Outcome> = {}): Outcome {
-  const list = statuses.map((status, i) => ({ play: 'p', task: `t${i}`, status, registered: { rc: i, changed: status === 'changed', results: [{ rc: 0 }, { rc: i }] } }));
+  const list = statuses.map((status, i) => ({
+    play: 'p',
+    task: `t${i}`,
+    status,
+    registered: { rc: i, changed: status === 'changed', results: [{ rc: 0 }, { rc: i }] },
+  }));
   return {
     tool,
     code: 0,
@@ -62,7 +68,9 @@ describe('compare', () => {
     const h = outcome('herdbook', ['ok', 'changed']);
     h.hosts.set('l1', [...h.hosts.get('l1')!].reverse());
     const c = compare(noCase, a, h, README);
-    expect(c.unexpected).toEqual([{ what: 'order', host: 'l1', ansible: ['p | t0 #1', 'p | t1 #1'], herdbook: ['p | t1 #1', 'p | t0 #1'] }]);
+    expect(c.unexpected).toEqual([
+      { what: 'order', host: 'l1', ansible: ['p | t0 #1', 'p | t1 #1'], herdbook: ['p | t1 #1', 'p | t0 #1'] },
+    ]);
     expect(c.equalPairs).toBe(2);
   });
 
@@ -70,12 +78,36 @@ describe('compare', () => {
     const a = outcome('ansible', ['skipped']);
     const h = outcome('herdbook', ['unknown']);
     const readme = 'In check mode a command that cannot predict its effect is `unknown` (not skipped)';
-    const ok = compare({ registered: {}, differences: [{ what: 'status', host: 'l1', task: 't0', ansible: 'skipped', herdbook: 'unknown', readme }] }, a, h, README);
+    const ok = compare(
+      {
+        registered: {},
+        differences: [{ what: 'status', host: 'l1', task: 't0', ansible: 'skipped', herdbook: 'unknown', readme }],
+      },
+      a,
+      h,
+      README,
+    );
     expect(ok).toMatchObject({ unexpected: [], stale: [] });
     expect(ok.expected).toHaveLength(1);
-    const uncited = compare({ registered: {}, differences: [{ what: 'status', task: 't0', readme: 'herdbook is better' }] }, a, h, README);
+    const uncited = compare(
+      { registered: {}, differences: [{ what: 'status', task: 't0', readme: 'herdbook is better' }] },
+      a,
+      h,
+      README,
+    );
     expect(uncited.stale).toEqual([expect.stringContaining('not in README')]);
-    const unused = compare({ registered: {}, differences: [{ what: 'status', task: 't0', readme }, { what: 'exit', readme }] }, a, h, README);
+    const unused = compare(
+      {
+        registered: {},
+        differences: [
+          { what: 'status', task: 't0', readme },
+          { what: 'exit', readme },
+        ],
+      },
+      a,
+      h,
+      README,
+    );
     expect(unused.stale).toEqual([expect.stringContaining('did not occur')]);
   });
 
@@ -91,8 +123,10 @@ describe('shapeDifferences', () => {
   it('allows expressions and conditions to differ, nothing else', () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'hb-shape-'));
     writeTree(dir, {
-      'ansible.yaml': '- hosts: all\n  tasks:\n    - name: a\n      debug: {msg: "{{ x | default(1) }}"}\n      when: x is defined\n      tags: [a]\n',
-      'herdbook.yaml': '- hosts: all\n  tasks:\n    - name: a\n      debug: {msg: "{{default x 1}}"}\n      when: (defined x)\n      tags: [b]\n',
+      'ansible.yaml':
+        '- hosts: all\n  tasks:\n    - name: a\n      debug: {msg: "{{ x | default(1) }}"}\n      when: x is defined\n      tags: [a]\n',
+      'herdbook.yaml':
+        '- hosts: all\n  tasks:\n    - name: a\n      debug: {msg: "{{default x 1}}"}\n      when: (defined x)\n      tags: [b]\n',
       'tasks/inc.ansible.yaml': '- name: i\n  command: echo 1\n',
       'tasks/inc.herdbook.yaml': '- name: i\n  command: echo 2\n  register: r\n',
     });

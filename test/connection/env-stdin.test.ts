@@ -29,7 +29,11 @@ const shells = ['/bin/sh', '/usr/bin/dash', '/usr/bin/bash', '/bin/busybox'].fil
 
 describe('envFromStdin', () => {
   it.each(shells)('%s: the command sees each value exactly and keeps its own stdin', async (shell) => {
-    const w = envFromStdin(tricky, ['/bin/sh', '-c', 'for k in PASSWORD MULTI EMPTY TABS; do eval "printf \'%s|\' \\"\\$$k\\""; done; echo; cat'], 'own stdin\nsecond line\n');
+    const w = envFromStdin(
+      tricky,
+      ['/bin/sh', '-c', 'for k in PASSWORD MULTI EMPTY TABS; do eval "printf \'%s|\' \\"\\$$k\\""; done; echo; cat'],
+      'own stdin\nsecond line\n',
+    );
     // Run the prologue under each shell: a container may have dash, bash or busybox as sh.
     const argv = shell === '/bin/busybox' ? ['/bin/busybox', 'sh', ...w.argv.slice(1)] : [shell, ...w.argv.slice(1)];
     const r = await run(argv, w.stdin);

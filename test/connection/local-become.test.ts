@@ -10,7 +10,15 @@ describe('local become with a password', () => {
     // As root, sudo never asks: run as the password-protected user and become it again through sudo.
     const conn = new LocalConnection('local', { becomePassword: users.password });
     const seen: string[] = [];
-    const r = await conn.exec(['sh', '-c', 'cat; id -un; for p in /proc/[0-9]*/cmdline; do tr "\\0" " " < $p 2>/dev/null; echo; done'], { become: true, becomeUser: users.passwd, stdin: 'the command input\n', onStdout: (b) => seen.push(b.toString()) });
+    const r = await conn.exec(
+      ['sh', '-c', 'cat; id -un; for p in /proc/[0-9]*/cmdline; do tr "\\0" " " < $p 2>/dev/null; echo; done'],
+      {
+        become: true,
+        becomeUser: users.passwd,
+        stdin: 'the command input\n',
+        onStdout: (b) => seen.push(b.toString()),
+      },
+    );
     expect(r.rc, r.stderr).toBe(0);
     expect(r.stdout.startsWith(`the command input\n${users.passwd}\n`)).toBe(true);
     expect(r.stdout).not.toContain(users.password);
@@ -28,12 +36,19 @@ describe('local become with a password', () => {
   it('keeps the environment through sudo (which resets it) without putting values on a command line', async () => {
     const users = await ensureBecomeUsers();
     const conn = new LocalConnection('local', { becomePassword: users.password });
-    const r = await conn.exec(['sh', '-c', 'printf "%s|" "$TOKEN"; id -un; cat; for p in /proc/[0-9]*/cmdline; do tr "\\0" " " < $p 2>/dev/null; echo; done'], {
-      become: true,
-      becomeUser: users.passwd,
-      env: { TOKEN: "s3cr3t 'v' $x" },
-      stdin: 'input\n',
-    });
+    const r = await conn.exec(
+      [
+        'sh',
+        '-c',
+        'printf "%s|" "$TOKEN"; id -un; cat; for p in /proc/[0-9]*/cmdline; do tr "\\0" " " < $p 2>/dev/null; echo; done',
+      ],
+      {
+        become: true,
+        becomeUser: users.passwd,
+        env: { TOKEN: "s3cr3t 'v' $x" },
+        stdin: 'input\n',
+      },
+    );
     expect(r.rc, r.stderr).toBe(0);
     expect(r.stdout.startsWith(`s3cr3t 'v' $x|${users.passwd}\ninput\n`)).toBe(true);
     expect(r.stdout.split('\n').slice(2).join('\n')).not.toContain('s3cr3t');

@@ -75,7 +75,9 @@ describe('local put', () => {
     expect(userInfo().uid).toBe(0);
     const conn = new LocalConnection('local');
     const dest = path.join(dir, 'as-user.key');
-    const modes = await tempModesDuring(dir, () => conn.put(big, dest, { mode: '0600', become: true, becomeUser: users.nopasswd }));
+    const modes = await tempModesDuring(dir, () =>
+      conn.put(big, dest, { mode: '0600', become: true, becomeUser: users.nopasswd }),
+    );
     expect(modes.filter((m) => m & 0o077)).toEqual([]);
     const st = await lstat(dest);
     expect(st.uid).toBe(uid);
@@ -87,9 +89,9 @@ describe('local put', () => {
     const rootOnly = await mkdtemp(path.join(tmpdir(), 'hb-root-only-'));
     try {
       const conn = new LocalConnection('local');
-      await expect(conn.put('x', path.join(rootOnly, 'f'), { become: true, becomeUser: users.nopasswd })).rejects.toThrow(
-        new RegExp(`writing ${rootOnly}/f as ${users.nopasswd}: .*Permission denied`),
-      );
+      await expect(
+        conn.put('x', path.join(rootOnly, 'f'), { become: true, becomeUser: users.nopasswd }),
+      ).rejects.toThrow(new RegExp(`writing ${rootOnly}/f as ${users.nopasswd}: .*Permission denied`));
     } finally {
       await rm(rootOnly, { recursive: true, force: true });
     }
@@ -104,7 +106,10 @@ describe('local get with become', () => {
     expect(asRoot.equals(allBytes)).toBe(true);
     const nopasswd = await new LocalConnection('local').get(src, { become: true, becomeUser: users.nopasswd });
     expect(nopasswd.equals(allBytes)).toBe(true);
-    const passwd = await new LocalConnection('local', { becomePassword: users.password }).get(src, { become: true, becomeUser: users.passwd });
+    const passwd = await new LocalConnection('local', { becomePassword: users.password }).get(src, {
+      become: true,
+      becomeUser: users.passwd,
+    });
     expect(passwd.equals(allBytes)).toBe(true);
   });
 
@@ -112,6 +117,8 @@ describe('local get with become', () => {
     const secret = path.join(dir, 'root-only');
     await writeFile(secret, 'x', { mode: 0o600 });
     await chown(secret, 0, 0);
-    await expect(new LocalConnection('local').get(secret, { become: true, becomeUser: users.nopasswd })).rejects.toThrow(/cannot read .*root-only: .*Permission denied/);
+    await expect(
+      new LocalConnection('local').get(secret, { become: true, becomeUser: users.nopasswd }),
+    ).rejects.toThrow(/cannot read .*root-only: .*Permission denied/);
   });
 });

@@ -4,7 +4,9 @@ import { markerLine } from '../../engine/connection/marker-line.js';
 /** Feeds the chunks, then flushes: what passed through, and what the filter saw. */
 function feed(chunks: string[], marker = 'hb-mark-1', payload?: RegExp) {
   const m = markerLine(marker, payload);
-  const out = [...chunks.map((c) => m.push(Buffer.from(c, 'latin1'))), m.flush()].map((b) => b.toString('latin1')).join('');
+  const out = [...chunks.map((c) => m.push(Buffer.from(c, 'latin1'))), m.flush()]
+    .map((b) => b.toString('latin1'))
+    .join('');
   return { out, found: m.found(), payload: m.payload() };
 }
 
@@ -12,11 +14,26 @@ describe('markerLine', () => {
   it.each([
     ['alone at the start', ['hb-mark-1\nerr\n'], 'err\n', true],
     ['split over chunks, byte by byte', [...'hb-mark-1\nafter'], 'after', true],
-    ["after a login shell's or pct's warnings", ['perl: warning: Setting locale failed.\nhb-mark-1\nerr'], 'perl: warning: Setting locale failed.\nerr', true],
-    ['never printed: pct failed before the command', ["container '102' not running!\n"], "container '102' not running!\n", false],
+    [
+      "after a login shell's or pct's warnings",
+      ['perl: warning: Setting locale failed.\nhb-mark-1\nerr'],
+      'perl: warning: Setting locale failed.\nerr',
+      true,
+    ],
+    [
+      'never printed: pct failed before the command',
+      ["container '102' not running!\n"],
+      "container '102' not running!\n",
+      false,
+    ],
     ['never printed, no newline at the end', ['sh: pct: not found'], 'sh: pct: not found', false],
     ['a partial marker at the end is given back', ['err\nhb-mark'], 'err\nhb-mark', false],
-    ['only the first marker line is ours: a later one is the command\'s output', ['hb-mark-1\nhb-mark-1\n'], 'hb-mark-1\n', true],
+    [
+      "only the first marker line is ours: a later one is the command's output",
+      ['hb-mark-1\nhb-mark-1\n'],
+      'hb-mark-1\n',
+      true,
+    ],
     ['a line that only starts like it is not it', ['hb-mark-10\n'], 'hb-mark-10\n', false],
   ])('%s', (_title, chunks, out, found) => {
     expect(feed(chunks)).toMatchObject({ out, found });

@@ -95,7 +95,7 @@ describe('pct connection', () => {
     expect((await readFile(inCt('etc/rancher/client.key'))).equals(data)).toBe(true);
   });
 
-  it('passes env values on stdin, not on the Proxmox host\'s command line, and keeps the command\'s stdin', async () => {
+  it("passes env values on stdin, not on the Proxmox host's command line, and keeps the command's stdin", async () => {
     const rec = recording();
     const c = new PctConnection({ kind: 'pct', host: 'ct', pctHost: 'pve', pctVmid: 101 }, rec.conn);
     const r = await c.exec('printf "%s|" "$TOKEN"; cat', { env: { TOKEN: SECRET }, stdin: 'own input\n' });
@@ -108,11 +108,20 @@ describe('pct connection', () => {
     const ghost = new PctConnection({ kind: 'pct', host: 'ghost', pctHost: 'pve', pctVmid: 199 }, f.conn('pve'));
     const e = await unreachable(ghost.exec(['true']));
     expect(e.reason).toBe('container');
-    expect(e.message).toBe("container 199 (ghost) does not exist on pve: Configuration file 'nodes/pve/lxc/199.conf' does not exist (check pct_id; a container on another cluster node needs that node as pct_host)");
+    expect(e.message).toBe(
+      "container 199 (ghost) does not exist on pve: Configuration file 'nodes/pve/lxc/199.conf' does not exist (check pct_id; a container on another cluster node needs that node as pct_host)",
+    );
     await setContainerStatus(f.stateDir, 'pve', 101, 'stopped');
     try {
-      for (const attempt of [() => ct.exec(['true']), () => ct.exec('exit 255'), () => ct.put('x', '/etc/rancher/x'), () => ct.get('/etc/rancher/where')]) {
-        expect((await unreachable(attempt())).message).toBe('container 101 (ct) on pve is stopped: start it with `pct start 101`');
+      for (const attempt of [
+        () => ct.exec(['true']),
+        () => ct.exec('exit 255'),
+        () => ct.put('x', '/etc/rancher/x'),
+        () => ct.get('/etc/rancher/where'),
+      ]) {
+        expect((await unreachable(attempt())).message).toBe(
+          'container 101 (ct) on pve is stopped: start it with `pct start 101`',
+        );
       }
     } finally {
       await setContainerStatus(f.stateDir, 'pve', 101, 'running');
@@ -120,7 +129,8 @@ describe('pct connection', () => {
   });
 
   it("a command that exits 255, even printing pct's own words, is the command's result; the marker never shows", async () => {
-    const forged = 'echo "container \'101\' not running!" >&2; echo "Configuration file \'nodes/pve/lxc/101.conf\' does not exist" >&2; exit 255';
+    const forged =
+      'echo "container \'101\' not running!" >&2; echo "Configuration file \'nodes/pve/lxc/101.conf\' does not exist" >&2; exit 255';
     const streamed: string[] = [];
     const r = await ct.exec(forged, { onStderr: (b) => streamed.push(b.toString()) });
     const said = "container '101' not running!\nConfiguration file 'nodes/pve/lxc/101.conf' does not exist\n";
@@ -131,7 +141,9 @@ describe('pct connection', () => {
     expect(missing.rc).toBe(127);
     expect(missing.stderr).not.toContain('herdbook-pct');
     // get() keeps no stderr in the result (maxBuffer 0): its error still has the command's words only.
-    await expect(ct.get('/etc/rancher/no-such-file')).rejects.toThrow(/^reading \/etc\/rancher\/no-such-file in container 101: cat: \/etc\/rancher\/no-such-file: No such file or directory$/);
+    await expect(ct.get('/etc/rancher/no-such-file')).rejects.toThrow(
+      /^reading \/etc\/rancher\/no-such-file in container 101: cat: \/etc\/rancher\/no-such-file: No such file or directory$/,
+    );
   });
 
   it('pct missing on the node, or sudo refusing it, makes the container unreachable with the reason', async () => {
@@ -140,14 +152,19 @@ describe('pct connection', () => {
     try {
       const e = await unreachable(ct.exec(['true']));
       expect(e.reason).toBe('config');
-      expect(e.message).toMatch(/^cannot run pct on pve for container 101 \(ct\): .*pct: (command )?not found; pct_host must be a Proxmox VE node$/);
+      expect(e.message).toMatch(
+        /^cannot run pct on pve for container 101 \(ct\): .*pct: (command )?not found; pct_host must be a Proxmox VE node$/,
+      );
     } finally {
       await rename(`${pct}.away`, pct);
     }
     // A login user whose sudo asks for a password: `sudo -n pct` is refused.
     const asUser = createSshConnection({ ...f.fleet.node('pve').settings, user: f.fleet.users.passwd });
     try {
-      const viaSudo = new PctConnection({ kind: 'pct', host: 'ct', pctHost: 'pve', pctVmid: 101, pctSudo: true }, asUser);
+      const viaSudo = new PctConnection(
+        { kind: 'pct', host: 'ct', pctHost: 'pve', pctVmid: 101, pctSudo: true },
+        asUser,
+      );
       const e = await unreachable(viaSudo.exec(['true']));
       expect(e.reason).toBe('config');
       expect(e.message).toBe(
@@ -182,7 +199,11 @@ describe('pct_exec', () => {
     const refused = await runModule(pctExec, { vmid: 101, command: 'true' }, on);
     expect(refused.status).toBe('failed');
     expect(refused.msg).toBe("container '101' not running! (set start_if_stopped: true to start it first)");
-    const started = await runModule(pctExec, { vmid: 101, command: ['cat', '/etc/rancher/where'], start_if_stopped: true }, on);
+    const started = await runModule(
+      pctExec,
+      { vmid: 101, command: ['cat', '/etc/rancher/where'], start_if_stopped: true },
+      on,
+    );
     expect(started.status, started.msg).toBe('changed');
     expect(started.data).toMatchObject({ rc: 0, stdout: 'inside', started: true });
   });
@@ -193,15 +214,17 @@ describe('pct_exec', () => {
     const args = { vmid: 101, command: ['/bin/sh', '-c', 'printf %s "$PASSWORD" | md5sum'], env: { PASSWORD: SECRET } };
     const check = await runModule(pctExec, args, at, { check: true });
     expect(check.status).toBe('unknown');
-    expect(check.msg).toBe("check mode cannot predict this: run in container 101: /bin/sh -c 'printf %s \"$PASSWORD\" | md5sum' (env: PASSWORD)");
+    expect(check.msg).toBe(
+      'check mode cannot predict this: run in container 101: /bin/sh -c \'printf %s "$PASSWORD" | md5sum\' (env: PASSWORD)',
+    );
     const r = await runModule(pctExec, args, at);
     expect(r.status, r.msg).toBe('changed');
     expect(r.data.stdout).toBe(`${createHash('md5').update(SECRET).digest('hex')}  -`);
-    expect(r.changes).toEqual(["run in container 101: /bin/sh -c 'printf %s \"$PASSWORD\" | md5sum' (env: PASSWORD)"]);
+    expect(r.changes).toEqual(['run in container 101: /bin/sh -c \'printf %s "$PASSWORD" | md5sum\' (env: PASSWORD)']);
     for (const text of [JSON.stringify(check), JSON.stringify(r), ...rec.argvs]) expect(text).not.toContain('hunter2');
   });
 
-  it('an unknown container fails with pct\'s message', async () => {
+  it("an unknown container fails with pct's message", async () => {
     const r = await runModule(pctExec, { vmid: 150, command: 'true' }, on);
     expect(r.status).toBe('failed');
     expect(r.msg).toBe("container 150: Configuration file 'nodes/pve/lxc/150.conf' does not exist");
@@ -222,7 +245,11 @@ describe('modules through the pct connection', () => {
     expect(await readFile(inCt('etc/systemd/system/demo.service'), 'utf8')).toBe(unit);
     expect((await runModule(copy, copyArgs, on)).status).toBe('ok');
 
-    const lineArgs = { path: '/etc/systemd/system/demo.service', regexp: '^Description=', line: 'Description=demo through pct' };
+    const lineArgs = {
+      path: '/etc/systemd/system/demo.service',
+      regexp: '^Description=',
+      line: 'Description=demo through pct',
+    };
     expect((await runModule(lineinfile, lineArgs, on)).status).toBe('changed');
     expect(await readFile(inCt('etc/systemd/system/demo.service'), 'utf8')).toContain('Description=demo through pct\n');
     expect((await runModule(lineinfile, lineArgs, on)).status).toBe('ok');
@@ -244,9 +271,13 @@ describe('a playbook on containers through pct', () => {
   const facts = (extra: string) =>
     `- name: Look\n  hosts: cts\n  serial: 2\n${extra}  tasks:\n    - name: Every node answers\n      k3s_facts:\n    - name: Runs a command\n      command: test -d /etc/rancher\n` +
     `- name: Later\n  hosts: cts\n  tasks:\n    - name: Still here\n      command: 'true'\n`;
-  const status = (r: Run, task: string) => Object.fromEntries(r.events.flatMap((e) => (e.type === 'task_result' && e.task === task ? [[e.host, e.status]] : [])));
+  const status = (r: Run, task: string) =>
+    Object.fromEntries(
+      r.events.flatMap((e) => (e.type === 'task_result' && e.task === task ? [[e.host, e.status]] : [])),
+    );
   const recapOf = (r: Run) => r.events.find((e): e is Extract<RunEvent, { type: 'recap' }> => e.type === 'recap')!;
-  const run = (playbook: string, ...args: string[]) => herdbook(['run', path.join(dir, playbook), '-i', path.join(dir, 'hosts.ini'), '--output', 'json', ...args]);
+  const run = (playbook: string, ...args: string[]) =>
+    herdbook(['run', path.join(dir, playbook), '-i', path.join(dir, 'hosts.ini'), '--output', 'json', ...args]);
 
   beforeAll(async () => {
     await registerContainer(f.stateDir, 'pve', 102, 'ct', f.fleet.node('ct').pid, { status: 'stopped' });
@@ -287,7 +318,9 @@ describe('a playbook on containers through pct', () => {
   it('counts toward max_fail_percentage: 1 of 2 is at 50% (goes on, above) but over 49%: the run stops there', async () => {
     const r = await run('strict.yaml', '--check');
     expect(r.code, r.stderr).toBe(3);
-    expect(recapOf(r).stopped_reason).toBe('batch 1/1 (ct-a, ct-b): 1 of 2 hosts failed or unreachable (ct-b), over max_fail_percentage 49; no later batch or play was started');
+    expect(recapOf(r).stopped_reason).toBe(
+      'batch 1/1 (ct-a, ct-b): 1 of 2 hosts failed or unreachable (ct-b), over max_fail_percentage 49; no later batch or play was started',
+    );
     expect(status(r, 'Still here')).toEqual({});
   });
 

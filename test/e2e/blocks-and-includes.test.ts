@@ -4,7 +4,10 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { counts, explain, localHosts, nonZero, results, statuses, taskStarts, workspace } from './helpers.js';
 
-const log = (ws: { at(...p: string[]): string }, host: string, file = 'log') => readFileSync(ws.at('out', host, file), 'utf8').trim().split('\n');
+const log = (ws: { at(...p: string[]): string }, host: string, file = 'log') =>
+  readFileSync(ws.at('out', host, file), 'utf8')
+    .trim()
+    .split('\n');
 const mark = (text: string) => `echo "${text}" >> {{out}}/log`;
 
 describe('block, rescue, always', () => {
@@ -66,7 +69,11 @@ describe('include_tasks, import_tasks, roles', () => {
           roles: ['web', { role: 'web', http_port: 8080 }],
           tasks: [
             { include_tasks: 'tasks/step.yaml', loop: ['a', 'b'], vars: { extra: 'x' } },
-            { name: 'by kind', include_tasks: 'tasks/{{which}}.yaml', vars: { which: '{{ternary (eq inventory_hostname "h1") "server" "agent"}}' } },
+            {
+              name: 'by kind',
+              include_tasks: 'tasks/{{which}}.yaml',
+              vars: { which: '{{ternary (eq inventory_hostname "h1") "server" "agent"}}' },
+            },
             { import_tasks: 'tasks/imported.yaml', vars: { imp: 'yes it is' } },
           ],
         },
@@ -79,8 +86,24 @@ describe('include_tasks, import_tasks, roles', () => {
     const r = await ws.run('include.yaml');
     expect(r.code, explain(r)).toBe(0);
     // Roles first (defaults, then a parameter), then the tasks; role handlers at the end.
-    expect(log(ws, 'h1')).toEqual(['role 80', 'role 8080', 'step a x', 'step b x', 'server server', 'imported yes it is', 'role handler']);
-    expect(log(ws, 'h2')).toEqual(['role 80', 'role 8080', 'step a x', 'step b x', 'agent agent', 'imported yes it is', 'role handler']);
+    expect(log(ws, 'h1')).toEqual([
+      'role 80',
+      'role 8080',
+      'step a x',
+      'step b x',
+      'server server',
+      'imported yes it is',
+      'role handler',
+    ]);
+    expect(log(ws, 'h2')).toEqual([
+      'role 80',
+      'role 8080',
+      'step a x',
+      'step b x',
+      'agent agent',
+      'imported yes it is',
+      'role handler',
+    ]);
     // Task names are templated with the include's loop item.
     expect(taskStarts(r.events)).toEqual(expect.arrayContaining(['step a', 'step b', 'server part', 'agent part']));
     expect(statuses(r.events, 'by kind')).toEqual({ h1: 'ok', h2: 'ok' });

@@ -25,12 +25,18 @@ const changing = [
     hosts: 'all',
     tasks: [
       { name: 'create', command: { cmd: 'touch {{out}}/created', creates: '{{out}}/created' }, register: 'made' },
-      { name: 'use create', debug: { msg: 'rc={{made.rc}} changed={{made.changed}} lines={{made.stdout_lines.length}}' } },
+      {
+        name: 'use create',
+        debug: { msg: 'rc={{made.rc}} changed={{made.changed}} lines={{made.stdout_lines.length}}' },
+      },
       { name: 'append', shell: 'echo more >> {{out}}/config' },
       { name: 'remember', set_fact: { target: '{{out}}/config' } },
       { name: 'truncate', command: 'truncate -s 0 {{target}}', register: 'cut' },
       { name: 'use result', debug: { msg: 'rc={{cut.rc}} unknown={{cut.unknown}} lines={{cut.stdout_lines.length}}' } },
-      { name: 'predicted', shell: { cmd: 'echo new > {{out}}/config', check_command: 'grep -qx new {{out}}/config && exit 1 || exit 0' } },
+      {
+        name: 'predicted',
+        shell: { cmd: 'echo new > {{out}}/config', check_command: 'grep -qx new {{out}}/config && exit 1 || exit 0' },
+      },
     ],
   },
 ];
@@ -40,7 +46,10 @@ const settled = [
     hosts: 'all',
     tasks: [
       { name: 'exists', command: { cmd: 'touch {{out}}/config', creates: '{{out}}/config' } },
-      { name: 'same', shell: { cmd: 'echo old > {{out}}/config', check_command: 'grep -qx old {{out}}/config && exit 1 || exit 0' } },
+      {
+        name: 'same',
+        shell: { cmd: 'echo old > {{out}}/config', check_command: 'grep -qx old {{out}}/config && exit 1 || exit 0' },
+      },
       { name: 'say', debug: { msg: 'nothing to do' } },
     ],
   },
@@ -67,7 +76,9 @@ describe('--check', () => {
     expect(results(r.events, 'use create')[0].msg).toBe('rc= changed=true lines=0');
     expect(statuses(r.events, 'append')).toEqual({ h1: 'unknown', h2: 'unknown' });
     expect(results(r.events, 'append')[0].changes).toEqual([expect.stringMatching(/^run echo more >> .*\/config$/)]);
-    expect(results(r.events, 'truncate').find((e) => e.host === 'h2')!.changes).toEqual([`run truncate -s 0 ${ws.at('out/h2/config')}`]);
+    expect(results(r.events, 'truncate').find((e) => e.host === 'h2')!.changes).toEqual([
+      `run truncate -s 0 ${ws.at('out/h2/config')}`,
+    ]);
     // The unknown result is still a full result: later templates read rc and stdout_lines.
     expect(results(r.events, 'use result')[0].msg).toBe('rc= unknown=true lines=0');
     expect(statuses(r.events, 'predicted')).toEqual({ h1: 'changed', h2: 'changed' });
@@ -129,10 +140,14 @@ describe('--diff', () => {
   it('shows content changes as a unified diff, except where a task says diff: false', async () => {
     const r = await ws.run('diff.yaml', '--check', '--diff');
     expect(r.code, explain(r)).toBe(0);
-    expect(results(r.events, 'write config')[0].diff).toEqual([{ path: ws.at('out/h1/k3s.yaml'), before: 'token: old\nport: 6443\n', after: 'token: new\nport: 6443\n' }]);
+    expect(results(r.events, 'write config')[0].diff).toEqual([
+      { path: ws.at('out/h1/k3s.yaml'), before: 'token: old\nport: 6443\n', after: 'token: new\nport: 6443\n' },
+    ]);
     expect(results(r.events, 'no diff here')[0].diff).toBeUndefined();
     const text = await ws.runText('diff.yaml', '--check', '--diff');
-    expect(text.stdout).toContain(`--- ${ws.at('out/h1/k3s.yaml')} (before)\n+++ ${ws.at('out/h1/k3s.yaml')} (after)\n@@ -1,2 +1,2 @@\n-token: old\n+token: new\n port: 6443`);
+    expect(text.stdout).toContain(
+      `--- ${ws.at('out/h1/k3s.yaml')} (before)\n+++ ${ws.at('out/h1/k3s.yaml')} (after)\n@@ -1,2 +1,2 @@\n-token: old\n+token: new\n port: 6443`,
+    );
     expect(text.stdout).not.toContain('secret: x');
     expect(readFileSync(ws.at('out/h1/k3s.yaml'), 'utf8')).toBe('token: old\nport: 6443\n');
   });

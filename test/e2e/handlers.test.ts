@@ -4,7 +4,10 @@ import { readFileSync } from 'node:fs';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { explain, localHosts, ofType, results, statuses, workspace } from './helpers.js';
 
-const log = (ws: { at(...p: string[]): string }, host: string) => readFileSync(ws.at('out', host, 'log'), 'utf8').trim().split('\n');
+const log = (ws: { at(...p: string[]): string }, host: string) =>
+  readFileSync(ws.at('out', host, 'log'), 'utf8')
+    .trim()
+    .split('\n');
 const mark = (text: string) => `echo ${text} >> {{out}}/log`;
 
 const handlers = [
@@ -69,7 +72,10 @@ describe('handlers on failed hosts', () => {
       ],
     },
   ];
-  const ws = workspace({ 'plain.yaml': play({}), 'forced.yaml': play({ force_handlers: true }) }, localHosts(['h1', 'h2']));
+  const ws = workspace(
+    { 'plain.yaml': play({}), 'forced.yaml': play({ force_handlers: true }) },
+    localHosts(['h1', 'h2']),
+  );
   beforeEach(() => ws.clean());
 
   it('skip a host that failed after notifying', async () => {

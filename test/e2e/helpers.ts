@@ -12,7 +12,8 @@ export const ROOT = path.resolve(import.meta.dirname, '../..');
 /** HERDBOOK_BIN runs these tests against another build (e.g. a deliberately broken one, to see them fail). */
 export const BIN = process.env.HERDBOOK_BIN ?? path.join(ROOT, 'bin/herdbook.js');
 
-if (!existsSync(path.join(path.dirname(BIN), '../dist/engine/cli.js'))) throw new Error('dist/ is missing: run `npm run build` before the end-to-end tests');
+if (!existsSync(path.join(path.dirname(BIN), '../dist/engine/cli.js')))
+  throw new Error('dist/ is missing: run `npm run build` before the end-to-end tests');
 
 export type Run = { code: number | null; signal: string | null; stdout: string; stderr: string; events: RunEvent[] };
 
@@ -31,7 +32,11 @@ export function cliEnv(extra: Record<string, string | undefined> = {}): NodeJS.P
 
 export function herdbook(args: string[], opts: RunOptions = {}): Promise<Run> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], { cwd: opts.cwd ?? ROOT, env: cliEnv(opts.env), stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [BIN, ...args], {
+      cwd: opts.cwd ?? ROOT,
+      env: cliEnv(opts.env),
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (b: Buffer) => (stdout += b.toString()));
@@ -79,7 +84,11 @@ export type Workspace = {
 };
 
 /** Inventory hosts, all `connection: local`; each gets `out` = its own directory in the workspace. */
-export function localHosts(names: string[], extra: Record<string, Record<string, unknown>> = {}, groups: Record<string, string[]> = {}) {
+export function localHosts(
+  names: string[],
+  extra: Record<string, Record<string, unknown>> = {},
+  groups: Record<string, string[]> = {},
+) {
   return { names, extra, groups };
 }
 
@@ -88,14 +97,26 @@ export function localHosts(names: string[], extra: Record<string, Record<string,
  * Every host's `out` variable is `<dir>/out/<host>`, created up front, so tasks write
  * under `{{out}}` (their own path) and tests read the files back.
  */
-export function workspace(files: Record<string, string | object>, hosts: ReturnType<typeof localHosts> = localHosts(['h1', 'h2', 'h3'])): Workspace {
-  const texts = Object.fromEntries(Object.entries(files).map(([k, v]) => [k, typeof v === 'string' ? v : stringify(v, { version: '1.1' })]));
+export function workspace(
+  files: Record<string, string | object>,
+  hosts: ReturnType<typeof localHosts> = localHosts(['h1', 'h2', 'h3']),
+): Workspace {
+  const texts = Object.fromEntries(
+    Object.entries(files).map(([k, v]) => [k, typeof v === 'string' ? v : stringify(v, { version: '1.1' })]),
+  );
   const dir = tempTree(texts);
   const inv = {
     all: {
       vars: { ansible_connection: 'local', out_root: path.join(dir, 'out') },
-      hosts: Object.fromEntries(hosts.names.map((h) => [h, { out: path.join(dir, 'out', h), ...(hosts.extra[h] ?? {}) }])),
-      children: Object.fromEntries(Object.entries(hosts.groups).map(([g, members]) => [g, { hosts: Object.fromEntries(members.map((m) => [m, null])) }])),
+      hosts: Object.fromEntries(
+        hosts.names.map((h) => [h, { out: path.join(dir, 'out', h), ...(hosts.extra[h] ?? {}) }]),
+      ),
+      children: Object.fromEntries(
+        Object.entries(hosts.groups).map(([g, members]) => [
+          g,
+          { hosts: Object.fromEntries(members.map((m) => [m, null])) },
+        ]),
+      ),
     },
   };
   const inventory = path.join(dir, 'inventory.yaml');
@@ -111,8 +132,10 @@ export function workspace(files: Record<string, string | object>, hosts: ReturnT
     inventory,
     clean,
     run: (playbook, ...flags) => ws.runWith({}, playbook, ...flags),
-    runText: (playbook, ...flags) => herdbook(['run', path.join(dir, playbook), '-i', inventory, ...flags], { cwd: dir }),
-    runWith: (opts, playbook, ...flags) => herdbook(['run', path.join(dir, playbook), '-i', inventory, '--output', 'json', ...flags], { cwd: dir, ...opts }),
+    runText: (playbook, ...flags) =>
+      herdbook(['run', path.join(dir, playbook), '-i', inventory, ...flags], { cwd: dir }),
+    runWith: (opts, playbook, ...flags) =>
+      herdbook(['run', path.join(dir, playbook), '-i', inventory, '--output', 'json', ...flags], { cwd: dir, ...opts }),
   };
   return ws;
 }

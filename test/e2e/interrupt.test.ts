@@ -33,12 +33,16 @@ function track<T extends ChildProcess>(c: T, pidFile?: string): T {
 }
 
 function start(args: string[], cwd: string): Started {
-  const child = track(spawn(process.execPath, [BIN, ...args], { cwd, env: cliEnv(), stdio: ['ignore', 'pipe', 'pipe'] }));
+  const child = track(
+    spawn(process.execPath, [BIN, ...args], { cwd, env: cliEnv(), stdio: ['ignore', 'pipe', 'pipe'] }),
+  );
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (b: Buffer) => (stdout += b.toString()));
   child.stderr.on('data', (b: Buffer) => (stderr += b.toString()));
-  const done = new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => child.on('close', (code) => resolve({ code, stdout, stderr })));
+  const done = new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) =>
+    child.on('close', (code) => resolve({ code, stdout, stderr })),
+  );
   return { child, done };
 }
 
@@ -49,7 +53,10 @@ describe('Ctrl-C', () => {
         {
           hosts: 'all',
           tasks: [
-            { name: 'long', shell: 'echo $$ > {{out}}/pid; touch {{out}}/started; sleep {{seconds}}; touch {{out}}/finished' },
+            {
+              name: 'long',
+              shell: 'echo $$ > {{out}}/pid; touch {{out}}/started; sleep {{seconds}}; touch {{out}}/finished',
+            },
             { name: 'next', shell: 'touch {{out}}/next' },
           ],
         },
@@ -93,7 +100,10 @@ describe('Ctrl-C', () => {
     const pidFile = ws.at('out', 'herdbook.pid');
     // script(1) gives herdbook a pseudo-terminal; the shell writes its pid and becomes herdbook.
     const cmd = `stty cols 120 rows 50; echo $$ > ${pidFile}; exec ${process.execPath} ${BIN} run ${ws.at('long.yaml')} -i ${ws.inventory} -e seconds=2`;
-    const script = track(spawn('script', ['-qfec', cmd, '/dev/null'], { cwd: ws.dir, env: cliEnv(), stdio: ['ignore', 'pipe', 'pipe'] }), pidFile);
+    const script = track(
+      spawn('script', ['-qfec', cmd, '/dev/null'], { cwd: ws.dir, env: cliEnv(), stdio: ['ignore', 'pipe', 'pipe'] }),
+      pidFile,
+    );
     let out = '';
     script.stdout.on('data', (b: Buffer) => (out += b.toString()));
     const code = new Promise<number | null>((resolve) => script.on('close', resolve));
@@ -111,7 +121,10 @@ describe('Ctrl-C', () => {
     ws.clean();
     const pidFile = ws.at('out', 'herdbook.pid');
     const cmd = `stty cols 120 rows 50; echo $$ > ${pidFile}; exec ${process.execPath} ${BIN} run ${ws.at('long.yaml')} -i ${ws.inventory} -e seconds=1 --forks 1`;
-    const script = track(spawn('script', ['-qfec', cmd, '/dev/null'], { cwd: ws.dir, env: cliEnv(), stdio: ['ignore', 'pipe', 'pipe'] }), pidFile);
+    const script = track(
+      spawn('script', ['-qfec', cmd, '/dev/null'], { cwd: ws.dir, env: cliEnv(), stdio: ['ignore', 'pipe', 'pipe'] }),
+      pidFile,
+    );
     let out = '';
     script.stdout.on('data', (b: Buffer) => (out += b.toString()));
     const code = new Promise<number | null>((resolve) => script.on('close', resolve));
@@ -170,14 +183,33 @@ describe('Ctrl-C twice, or a run that throws, with a node cordoned: the operator
   let sim: KubeSim;
   const kubeconfig = ws.at('kubeconfig');
   beforeAll(async () => {
-    sim = await startSim({ scenario: { nodes: [{ name: 'n1', role: 'server' }, { name: 'n2' }, { name: 'n3' }, { name: 'n4' }] } });
+    sim = await startSim({
+      scenario: { nodes: [{ name: 'n1', role: 'server' }, { name: 'n2' }, { name: 'n3' }, { name: 'n4' }] },
+    });
     await sim.writeKubeconfig(kubeconfig);
   });
-  const unschedulable = (node: string) => Boolean((sim.get('nodes', undefined, node) as { spec?: { unschedulable?: boolean } } | undefined)?.spec?.unschedulable);
+  const unschedulable = (node: string) =>
+    Boolean(
+      (sim.get('nodes', undefined, node) as { spec?: { unschedulable?: boolean } } | undefined)?.spec?.unschedulable,
+    );
 
   it('second SIGINT (--output json): stderr names the cordoned node, a warning event says it too, still no recap', async () => {
     ws.clean();
-    const run = start(['run', ws.at('cordon.yaml'), '-i', ws.inventory, '--output', 'json', '-e', `kubeconfig=${kubeconfig}`, '-e', 'node=n1'], ws.dir);
+    const run = start(
+      [
+        'run',
+        ws.at('cordon.yaml'),
+        '-i',
+        ws.inventory,
+        '--output',
+        'json',
+        '-e',
+        `kubeconfig=${kubeconfig}`,
+        '-e',
+        'node=n1',
+      ],
+      ws.dir,
+    );
     await expect.poll(() => existsSync(ws.at('out/h1/started')), { timeout: 20_000, interval: 50 }).toBe(true);
     expect(unschedulable('n1')).toBe(true);
     let stderr = '';
@@ -187,9 +219,13 @@ describe('Ctrl-C twice, or a run that throws, with a node cordoned: the operator
     run.child.kill('SIGINT');
     const r = await run.done;
     expect(r.code, r.stderr).toBe(130);
-    expect(r.stderr).toContain('aborted: nodes left cordoned by this run: n1 (cordoned); uncordon them when safe: kubectl uncordon n1');
+    expect(r.stderr).toContain(
+      'aborted: nodes left cordoned by this run: n1 (cordoned); uncordon them when safe: kubectl uncordon n1',
+    );
     const events = parseEvents(r.stdout);
-    expect(ofType(events, 'warning').map((w) => w.msg)).toContain('aborted (second Ctrl-C): nodes left cordoned by this run: n1 (cordoned); uncordon them when safe: kubectl uncordon n1');
+    expect(ofType(events, 'warning').map((w) => w.msg)).toContain(
+      'aborted (second Ctrl-C): nodes left cordoned by this run: n1 (cordoned); uncordon them when safe: kubectl uncordon n1',
+    );
     expect(events.some((e) => e.type === 'recap')).toBe(false);
   }, 30_000);
 
@@ -198,7 +234,10 @@ describe('Ctrl-C twice, or a run that throws, with a node cordoned: the operator
     ws.clean();
     const pidFile = ws.at('out', 'herdbook.pid');
     const cmd = `stty cols 120 rows 50; echo $$ > ${pidFile}; exec ${process.execPath} ${BIN} run ${ws.at('cordon.yaml')} -i ${ws.inventory} -e kubeconfig=${kubeconfig} -e node=n2`;
-    const script = track(spawn('script', ['-qfec', cmd, '/dev/null'], { cwd: ws.dir, env: cliEnv(), stdio: ['ignore', 'pipe', 'pipe'] }), pidFile);
+    const script = track(
+      spawn('script', ['-qfec', cmd, '/dev/null'], { cwd: ws.dir, env: cliEnv(), stdio: ['ignore', 'pipe', 'pipe'] }),
+      pidFile,
+    );
     let out = '';
     script.stdout.on('data', (b: Buffer) => (out += b.toString()));
     const code = new Promise<number | null>((resolve) => script.on('close', resolve));
@@ -219,9 +258,25 @@ describe('Ctrl-C twice, or a run that throws, with a node cordoned: the operator
   // reaches the throw path any more, so what is checked is the clean stop.
   it('a run stopped by a bad templated serial still names the nodes it left cordoned', async () => {
     ws.clean();
-    const r = await herdbook(['run', ws.at('throws.yaml'), '-i', ws.inventory, '-e', `kubeconfig=${kubeconfig}`, '-e', 'node=n3', '-e', 'batch=abc'], { cwd: ws.dir });
+    const r = await herdbook(
+      [
+        'run',
+        ws.at('throws.yaml'),
+        '-i',
+        ws.inventory,
+        '-e',
+        `kubeconfig=${kubeconfig}`,
+        '-e',
+        'node=n3',
+        '-e',
+        'batch=abc',
+      ],
+      { cwd: ws.dir },
+    );
     expect(r.code, r.stderr).toBe(2);
-    expect(r.stdout).toMatch(/STOPPED: play 'h1': .*throws\.yaml:\d+:\d+: serial: 'abc' is not a whole number or a percentage/);
+    expect(r.stdout).toMatch(
+      /STOPPED: play 'h1': .*throws\.yaml:\d+:\d+: serial: 'abc' is not a whole number or a percentage/,
+    );
     expect(r.stdout).toContain('nodes left cordoned by this run');
     expect(r.stdout).toMatch(/n3: cordoned/);
     expect(unschedulable('n3')).toBe(true);

@@ -4,8 +4,13 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { counts, explain, localHosts, nonZero, results, statuses, workspace } from './helpers.js';
 
-const hosts = localHosts(['h1', 'h2', 'h3'], { h1: { role_name: 'server' }, h2: { role_name: 'agent' }, h3: { role_name: 'agent' } });
-const read = (ws: { at(...p: string[]): string }, host: string, file: string) => readFileSync(ws.at('out', host, file), 'utf8');
+const hosts = localHosts(['h1', 'h2', 'h3'], {
+  h1: { role_name: 'server' },
+  h2: { role_name: 'agent' },
+  h3: { role_name: 'agent' },
+});
+const read = (ws: { at(...p: string[]): string }, host: string, file: string) =>
+  readFileSync(ws.at('out', host, file), 'utf8');
 
 describe('when and loops', () => {
   const ws = workspace(
@@ -17,13 +22,19 @@ describe('when and loops', () => {
             { name: 'only agents', shell: 'echo agent > {{out}}/when', when: '(eq role_name "agent")' },
             {
               name: 'items',
-              shell: 'echo "{{pkg.name}} {{idx}} {{ansible_loop.index}}/{{ansible_loop.length}} {{ansible_loop.first}} {{ansible_loop.last}}" >> {{out}}/items',
+              shell:
+                'echo "{{pkg.name}} {{idx}} {{ansible_loop.index}}/{{ansible_loop.length}} {{ansible_loop.first}} {{ansible_loop.last}}" >> {{out}}/items',
               loop: [{ name: 'curl' }, { name: 'jq' }, { name: 'skip-me' }],
               loop_control: { loop_var: 'pkg', index_var: 'idx', label: 'pkg {{pkg.name}}', extended: true },
               when: '(ne pkg.name "skip-me")',
               register: 'installed',
             },
-            { name: 'show results', debug: { msg: '{{installed.results.length}} {{installed.results.0.pkg.name}} {{installed.results.2.skipped}} {{installed.changed}} {{installed.results.1.rc}}' } },
+            {
+              name: 'show results',
+              debug: {
+                msg: '{{installed.results.length}} {{installed.results.0.pkg.name}} {{installed.results.2.skipped}} {{installed.changed}} {{installed.results.1.rc}}',
+              },
+            },
             { name: 'with_items flattens', shell: 'echo {{item}} >> {{out}}/flat', with_items: [['a', 'b'], 'c'] },
           ],
         },
@@ -68,10 +79,29 @@ describe('until, changed_when, failed_when, ignore_errors', () => {
               delay: 0,
             },
             { name: 'attempts', debug: { msg: '{{tries.attempts}}' } },
-            { name: 'never enough', shell: 'echo x', register: 'n', until: '(eq n.stdout "y")', retries: 2, delay: 0, ignore_errors: true },
+            {
+              name: 'never enough',
+              shell: 'echo x',
+              register: 'n',
+              until: '(eq n.stdout "y")',
+              retries: 2,
+              delay: 0,
+              ignore_errors: true,
+            },
             { name: 'not a change', command: 'echo hi', changed_when: false },
-            { name: 'changed by output', command: 'echo {{role_name}}', register: 'out1', changed_when: '(eq out1.stdout "server")' },
-            { name: 'failed by output', command: 'echo {{role_name}}', register: 'out2', failed_when: '(eq out2.stdout "agent")', ignore_errors: '{{eq inventory_hostname "h2"}}' },
+            {
+              name: 'changed by output',
+              command: 'echo {{role_name}}',
+              register: 'out1',
+              changed_when: '(eq out1.stdout "server")',
+            },
+            {
+              name: 'failed by output',
+              command: 'echo {{role_name}}',
+              register: 'out2',
+              failed_when: '(eq out2.stdout "agent")',
+              ignore_errors: '{{eq inventory_hostname "h2"}}',
+            },
             { name: 'rc 1 is fine', shell: 'exit 1', register: 'rc1', failed_when: '(gt rc1.rc 1)' },
             { name: 'after', shell: 'echo after > {{out}}/after' },
           ],
@@ -115,13 +145,49 @@ describe('changed_when with failed_when, and until, on a non-zero exit', () => {
         {
           hosts: 'h1',
           tasks: [
-            { name: 'exit 3 is fine', shell: 'exit 3', register: 'three', changed_when: false, failed_when: '(ne three.rc 3)' },
-            { name: 'exit 3 changed', shell: 'exit 3', register: 'three_changed', failed_when: '(ne three_changed.rc 3)' },
-            { name: 'failed_when sees changed_when', shell: 'exit 0', register: 'seen', changed_when: false, failed_when: 'seen.changed' },
+            {
+              name: 'exit 3 is fine',
+              shell: 'exit 3',
+              register: 'three',
+              changed_when: false,
+              failed_when: '(ne three.rc 3)',
+            },
+            {
+              name: 'exit 3 changed',
+              shell: 'exit 3',
+              register: 'three_changed',
+              failed_when: '(ne three_changed.rc 3)',
+            },
+            {
+              name: 'failed_when sees changed_when',
+              shell: 'exit 0',
+              register: 'seen',
+              changed_when: false,
+              failed_when: 'seen.changed',
+            },
             { name: 'failed and ignored', shell: 'exit 4', register: 'four', ignore_errors: true },
-            { name: 'until met by a failed attempt', shell: 'echo x >> {{out}}/tries; exit 1', register: 'met', until: '(eq met.rc 1)', retries: 3, delay: 0, ignore_errors: true },
-            { name: 'retries 0: no until', shell: 'echo once >> {{out}}/once', register: 'zero', until: false, retries: 0 },
-            { name: 'show', debug: { msg: '{{three.changed}} {{three.failed}} {{three_changed.changed}} {{four.changed}} {{four.failed}} {{met.attempts}} {{zero.changed}}' } },
+            {
+              name: 'until met by a failed attempt',
+              shell: 'echo x >> {{out}}/tries; exit 1',
+              register: 'met',
+              until: '(eq met.rc 1)',
+              retries: 3,
+              delay: 0,
+              ignore_errors: true,
+            },
+            {
+              name: 'retries 0: no until',
+              shell: 'echo once >> {{out}}/once',
+              register: 'zero',
+              until: false,
+              retries: 0,
+            },
+            {
+              name: 'show',
+              debug: {
+                msg: '{{three.changed}} {{three.failed}} {{three_changed.changed}} {{four.changed}} {{four.failed}} {{met.attempts}} {{zero.changed}}',
+              },
+            },
           ],
         },
       ],
@@ -133,7 +199,12 @@ describe('changed_when with failed_when, and until, on a non-zero exit', () => {
     const r = await ws.run('nonzero.yaml');
     expect(r.code, explain(r)).toBe(0);
     expect(statuses(r.events, 'exit 3 is fine')).toEqual({ h1: 'ok' });
-    expect(results(r.events, 'exit 3 is fine')[0].registered).toMatchObject({ rc: 3, changed: false, failed: false, failed_when_result: false });
+    expect(results(r.events, 'exit 3 is fine')[0].registered).toMatchObject({
+      rc: 3,
+      changed: false,
+      failed: false,
+      failed_when_result: false,
+    });
     expect(statuses(r.events, 'exit 3 changed')).toEqual({ h1: 'changed' });
     expect(statuses(r.events, 'failed_when sees changed_when')).toEqual({ h1: 'ok' });
     // A command that ran and failed changed something, as Ansible registers it.

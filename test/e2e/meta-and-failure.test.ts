@@ -22,7 +22,15 @@ describe('meta', () => {
             { name: 'c', debug: { msg: 'c' } },
           ],
         },
-        { name: 'stops', hosts: 'all', tasks: [{ name: 'd', debug: { msg: 'd' } }, { name: 'end play', meta: 'end_play' }, { name: 'e', debug: { msg: 'e' } }] },
+        {
+          name: 'stops',
+          hosts: 'all',
+          tasks: [
+            { name: 'd', debug: { msg: 'd' } },
+            { name: 'end play', meta: 'end_play' },
+            { name: 'e', debug: { msg: 'e' } },
+          ],
+        },
         { name: 'after', hosts: 'h3', tasks: [{ name: 'f', debug: { msg: 'f' } }] },
       ],
     },
@@ -32,13 +40,29 @@ describe('meta', () => {
   it('ends a host, a batch, or the play (the next play still runs)', async () => {
     const r = await ws.run('meta.yaml');
     expect(r.code, explain(r)).toBe(0);
-    expect(taskStarts(r.events)).toEqual(['a', 'end h1', 'b', 'end batch', 'a', 'end h1', 'b', 'end batch', 'd', 'end play', 'f']);
+    expect(taskStarts(r.events)).toEqual([
+      'a',
+      'end h1',
+      'b',
+      'end batch',
+      'a',
+      'end h1',
+      'b',
+      'end batch',
+      'd',
+      'end play',
+      'f',
+    ]);
     expect(statuses(r.events, 'b')).toEqual({ h2: 'ok', h3: 'ok' });
     // As Ansible: a meta task that acted reports nothing, a skipped one says so, and neither counts.
     expect(statuses(r.events, 'end h1')).toEqual({ h2: 'skipped', h3: 'skipped' });
     expect(statuses(r.events, 'end batch')).toEqual({});
     expect(nonZero(counts(r.events, 'h2'))).toEqual({ ok: 3 });
-    expect(ofType(r.events, 'batch_start').filter((b) => b.play === 'ends').map((b) => b.hosts)).toEqual([['h1', 'h2'], ['h3']]);
+    expect(
+      ofType(r.events, 'batch_start')
+        .filter((b) => b.play === 'ends')
+        .map((b) => b.hosts),
+    ).toEqual([['h1', 'h2'], ['h3']]);
     expect(recap(r.events).stopped_reason).toBeUndefined();
   });
 });
@@ -47,15 +71,37 @@ describe('failures', () => {
   const ws = workspace(
     {
       'keepgoing.yaml': [
-        { name: 'one', hosts: 'all', tasks: [{ name: 'fails on h2', fail: { msg: 'h2 is broken' }, when: '(eq inventory_hostname "h2")' }, { name: 'next', debug: { msg: 'x' } }] },
+        {
+          name: 'one',
+          hosts: 'all',
+          tasks: [
+            { name: 'fails on h2', fail: { msg: 'h2 is broken' }, when: '(eq inventory_hostname "h2")' },
+            { name: 'next', debug: { msg: 'x' } },
+          ],
+        },
         { name: 'two', hosts: 'all', tasks: [{ name: 'later play', debug: { msg: 'y' } }] },
       ],
       'fatal.yaml': [
-        { name: 'one', hosts: 'all', any_errors_fatal: true, tasks: [{ name: 'fails on h2', fail: {}, when: '(eq inventory_hostname "h2")' }, { name: 'next', debug: { msg: 'x' } }] },
+        {
+          name: 'one',
+          hosts: 'all',
+          any_errors_fatal: true,
+          tasks: [
+            { name: 'fails on h2', fail: {}, when: '(eq inventory_hostname "h2")' },
+            { name: 'next', debug: { msg: 'x' } },
+          ],
+        },
         { name: 'two', hosts: 'all', tasks: [{ name: 'later play', debug: { msg: 'y' } }] },
       ],
       'allfail.yaml': [
-        { name: 'one', hosts: 'h1,h2', tasks: [{ name: 'fails everywhere', fail: { msg: 'broken' } }, { name: 'next', debug: { msg: 'x' } }] },
+        {
+          name: 'one',
+          hosts: 'h1,h2',
+          tasks: [
+            { name: 'fails everywhere', fail: { msg: 'broken' } },
+            { name: 'next', debug: { msg: 'x' } },
+          ],
+        },
         { name: 'two', hosts: 'all', tasks: [{ name: 'later play', debug: { msg: 'y' } }] },
       ],
       'deadonly.yaml': [
@@ -68,7 +114,13 @@ describe('failures', () => {
         { name: 'three', hosts: 'all', tasks: [{ name: 'later play', debug: { msg: 'y' } }] },
       ],
       'batchfail.yaml': [
-        { name: 'rolling', hosts: 'all', serial: 1, max_fail_percentage: 100, tasks: [{ name: 'fails on h1', fail: {}, when: '(eq inventory_hostname "h1")' }] },
+        {
+          name: 'rolling',
+          hosts: 'all',
+          serial: 1,
+          max_fail_percentage: 100,
+          tasks: [{ name: 'fails on h1', fail: {}, when: '(eq inventory_hostname "h1")' }],
+        },
         { name: 'two', hosts: 'all', tasks: [{ name: 'later play', debug: { msg: 'y' } }] },
       ],
       'unreachable.yaml': [
@@ -99,7 +151,9 @@ describe('failures', () => {
     const r = await ws.run('fatal.yaml', '--limit', '!dead');
     expect(r.code, explain(r)).toBe(2);
     expect(taskStarts(r.events)).toEqual(['fails on h2']);
-    expect(recap(r.events).stopped_reason).toMatch(/^any_errors_fatal: h2 failed at 'fails on h2' \(.*fatal\.yaml:\d+\)/);
+    expect(recap(r.events).stopped_reason).toMatch(
+      /^any_errors_fatal: h2 failed at 'fails on h2' \(.*fatal\.yaml:\d+\)/,
+    );
   });
 
   it('a play in which every host failed stops the run: no later play starts, the recap says why (exit 2)', async () => {
@@ -107,7 +161,9 @@ describe('failures', () => {
     expect(r.code, explain(r)).toBe(2);
     expect(taskStarts(r.events)).toEqual(['fails everywhere']);
     expect(ofType(r.events, 'play_start').map((p) => p.play)).toEqual(['one']);
-    expect(recap(r.events).stopped_reason).toBe("play 'one': every host failed or was unreachable (h1, h2); no later play runs");
+    expect(recap(r.events).stopped_reason).toBe(
+      "play 'one': every host failed or was unreachable (h1, h2); no later play runs",
+    );
     expect(ofType(r.events, 'play_end')[0].stopped).toBe(recap(r.events).stopped_reason);
   });
 
@@ -116,7 +172,9 @@ describe('failures', () => {
     expect(r.code, explain(r)).toBe(3);
     expect(statuses(r.events, 'reach')).toEqual({ dead: 'unreachable' });
     expect(taskStarts(r.events)).toEqual(['reach']);
-    expect(recap(r.events).stopped_reason).toBe("play 'one': every host failed or was unreachable (dead); no later play runs");
+    expect(recap(r.events).stopped_reason).toBe(
+      "play 'one': every host failed or was unreachable (dead); no later play runs",
+    );
   });
 
   it('a play whose hosts all failed in an earlier play runs nowhere and stops the run', async () => {
@@ -127,7 +185,9 @@ describe('failures', () => {
       ['only h2', []],
     ]);
     expect(taskStarts(r.events)).toEqual(['fails on h2']);
-    expect(recap(r.events).stopped_reason).toBe("play 'only h2': every host of it failed or was unreachable in an earlier play (h2); no later play runs");
+    expect(recap(r.events).stopped_reason).toBe(
+      "play 'only h2': every host of it failed or was unreachable in an earlier play (h2); no later play runs",
+    );
   });
 
   it('a serial batch in which every host failed stops the run, even under max_fail_percentage 100', async () => {
@@ -135,7 +195,9 @@ describe('failures', () => {
     expect(r.code, explain(r)).toBe(2);
     expect(ofType(r.events, 'batch_start').map((b) => b.hosts)).toEqual([['h1']]);
     expect(taskStarts(r.events)).toEqual(['fails on h1']);
-    expect(recap(r.events).stopped_reason).toBe("play 'rolling', batch 1/3: every host of the batch failed or was unreachable (h1); no later batch or play runs");
+    expect(recap(r.events).stopped_reason).toBe(
+      "play 'rolling', batch 1/3: every host of the batch failed or was unreachable (h1); no later batch or play runs",
+    );
   });
 
   it('an unreachable host leaves the play; only unreachable hosts means exit 3', async () => {

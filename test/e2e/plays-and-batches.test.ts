@@ -10,10 +10,27 @@ describe('plays, order and batches', () => {
     {
       'plays.yaml': [
         { name: 'first', hosts: 'beta', tasks: [{ name: 'one', shell: 'echo first >> {{out_root}}/log' }] },
-        { name: 'second', hosts: 'alpha', order: 'reverse_inventory', tasks: [{ name: 'two', shell: 'echo "second {{inventory_hostname}}" >> {{out_root}}/log' }] },
-        { name: 'third', hosts: 'all', order: 'sorted', serial: 2, tasks: [{ name: 'three', debug: { msg: '{{join ansible_play_batch ","}}' } }] },
+        {
+          name: 'second',
+          hosts: 'alpha',
+          order: 'reverse_inventory',
+          tasks: [{ name: 'two', shell: 'echo "second {{inventory_hostname}}" >> {{out_root}}/log' }],
+        },
+        {
+          name: 'third',
+          hosts: 'all',
+          order: 'sorted',
+          serial: 2,
+          tasks: [{ name: 'three', debug: { msg: '{{join ansible_play_batch ","}}' } }],
+        },
       ],
-      'orders.yaml': ['inventory', 'reverse_inventory', 'sorted', 'reverse_sorted'].map((order) => ({ name: order, hosts: 'b3,a2,b1', order, serial: 1, tasks: [{ debug: { msg: 'x' } }] })),
+      'orders.yaml': ['inventory', 'reverse_inventory', 'sorted', 'reverse_sorted'].map((order) => ({
+        name: order,
+        hosts: 'b3,a2,b1',
+        order,
+        serial: 1,
+        tasks: [{ debug: { msg: 'x' } }],
+      })),
     },
     five,
   );
@@ -30,7 +47,11 @@ describe('plays, order and batches', () => {
     expect(taskStarts(r.events)).toEqual(['one', 'two', 'three', 'three', 'three']);
     // Play 1 finished on all its hosts before play 2 started.
     expect(readFileSync(ws.at('out/log'), 'utf8').split('\n').slice(0, 3)).toEqual(['first', 'first', 'first']);
-    expect(ofType(r.events, 'batch_start').filter((b) => b.play === 'third').map((b) => [b.batch, b.of, b.hosts])).toEqual([
+    expect(
+      ofType(r.events, 'batch_start')
+        .filter((b) => b.play === 'third')
+        .map((b) => [b.batch, b.of, b.hosts]),
+    ).toEqual([
       [1, 3, ['a1', 'a2']],
       [2, 3, ['b1', 'b2']],
       [3, 3, ['b3']],
@@ -44,7 +65,10 @@ describe('plays, order and batches', () => {
   it('orders hosts as `order:` says (inventory, reverse, sorted, reverse sorted)', async () => {
     const r = await ws.run('orders.yaml');
     expect(r.code, explain(r)).toBe(0);
-    const batches = (play: string) => ofType(r.events, 'batch_start').filter((b) => b.play === play).map((b) => b.hosts[0]);
+    const batches = (play: string) =>
+      ofType(r.events, 'batch_start')
+        .filter((b) => b.play === play)
+        .map((b) => b.hosts[0]);
     // As in Ansible, "inventory" order is the order the pattern yields hosts (b3,a2,b1 here).
     expect(batches('inventory')).toEqual(['b3', 'a2', 'b1']);
     expect(batches('reverse_inventory')).toEqual(['b1', 'a2', 'b3']);
@@ -89,7 +113,13 @@ describe('--forks', () => {
 });
 
 describe('--limit', () => {
-  const ws = workspace({ 'all.yaml': [{ hosts: 'all', tasks: [{ name: 't', debug: { msg: 'x' } }] }], 'hosts.txt': '# one per line\nb2\n\nalpha\n' }, five);
+  const ws = workspace(
+    {
+      'all.yaml': [{ hosts: 'all', tasks: [{ name: 't', debug: { msg: 'x' } }] }],
+      'hosts.txt': '# one per line\nb2\n\nalpha\n',
+    },
+    five,
+  );
 
   it('narrows the play to a pattern', async () => {
     const r = await ws.run('all.yaml', '--limit', 'beta:!b3');
@@ -124,7 +154,13 @@ describe('--limit', () => {
 });
 
 describe("a play's hosts: that cannot be matched", () => {
-  const ws = workspace({ 'bad.yaml': [{ hosts: 'alpha:~a[', tasks: [{ name: 't', debug: { msg: 'x' } }] }], 'templated.yaml': [{ hosts: '{{ pat }}', vars: { pat: '~(' }, tasks: [{ name: 't', debug: { msg: 'x' } }] }] }, five);
+  const ws = workspace(
+    {
+      'bad.yaml': [{ hosts: 'alpha:~a[', tasks: [{ name: 't', debug: { msg: 'x' } }] }],
+      'templated.yaml': [{ hosts: '{{ pat }}', vars: { pat: '~(' }, tasks: [{ name: 't', debug: { msg: 'x' } }] }],
+    },
+    five,
+  );
 
   it('fails validation at its line (exit 4)', async () => {
     const r = await ws.run('bad.yaml');
@@ -141,7 +177,12 @@ describe("a play's hosts: that cannot be matched", () => {
 });
 
 describe('templated play keywords that render to junk', () => {
-  const play = (extra: Record<string, unknown>) => ({ hosts: 'beta', vars: { size: 'two', pct: 'lots' }, tasks: [{ name: 't', debug: { msg: 'x' } }], ...extra });
+  const play = (extra: Record<string, unknown>) => ({
+    hosts: 'beta',
+    vars: { size: 'two', pct: 'lots' },
+    tasks: [{ name: 't', debug: { msg: 'x' } }],
+    ...extra,
+  });
   const ws = workspace(
     {
       'serial-first.yaml': [play({ serial: '{{ size }}' })],
@@ -163,7 +204,9 @@ describe('templated play keywords that render to junk', () => {
     expect(r.code, explain(r)).toBe(2);
     expect(Object.keys(statuses(r.events, 't')).sort()).toEqual(['b1', 'b2', 'b3']);
     const end = ofType(r.events, 'play_end').find((e) => e.play === 'junk');
-    expect(end?.stopped).toMatch(/^play 'junk': .*serial-second\.yaml:\d+:\d+: serial: 'two' is not a whole number or a percentage/);
+    expect(end?.stopped).toMatch(
+      /^play 'junk': .*serial-second\.yaml:\d+:\d+: serial: 'two' is not a whole number or a percentage/,
+    );
   });
 
   it('max_fail_percentage: an input error at its line, not a silent never-stop', async () => {

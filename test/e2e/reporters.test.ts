@@ -35,12 +35,29 @@ describe('plain output', () => {
     expect(r.code, explain(r)).toBe(2);
     const lines = r.stdout.split('\n');
     expect(lines).toContain('PLAY Report  (3 hosts)');
-    expect(lines).toEqual(expect.arrayContaining([expect.stringMatching(/^changed\s+w-1\s+Upgrade k3s\s+\(\d+\.\ds\)$/), expect.stringMatching(/^ok\s+w-2\s+Check\s+\(\d+\.\ds\)$/)]));
-    expect(lines).toEqual(expect.arrayContaining([expect.stringMatching(/^failed\s+w-2\s+Broken\s+\(\d+\.\ds\)$/), expect.stringMatching(/^\s+w-2 is broken$/)]));
-    expect(lines).toEqual(expect.arrayContaining([expect.stringMatching(/^unreachable\s+gone\s+Upgrade k3s/), expect.stringMatching(/^skipped\s+w-1\s+Skip me/)]));
+    expect(lines).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/^changed\s+w-1\s+Upgrade k3s\s+\(\d+\.\ds\)$/),
+        expect.stringMatching(/^ok\s+w-2\s+Check\s+\(\d+\.\ds\)$/),
+      ]),
+    );
+    expect(lines).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/^failed\s+w-2\s+Broken\s+\(\d+\.\ds\)$/),
+        expect.stringMatching(/^\s+w-2 is broken$/),
+      ]),
+    );
+    expect(lines).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/^unreachable\s+gone\s+Upgrade k3s/),
+        expect.stringMatching(/^skipped\s+w-1\s+Skip me/),
+      ]),
+    );
     expect(r.stdout).not.toContain(ESC);
     // The recap: a header and a row per host with its counts.
-    const head = lines.findIndex((l) => /^host\s+ok\s+changed\s+unreachable\s+failed\s+skipped\s+rescued\s+ignored$/.test(l));
+    const head = lines.findIndex((l) =>
+      /^host\s+ok\s+changed\s+unreachable\s+failed\s+skipped\s+rescued\s+ignored$/.test(l),
+    );
     expect(head).toBeGreaterThan(0);
     expect(lines[head - 1]).toMatch(/^RECAP {2}\d+\.\ds$/);
     expect(lines.slice(head + 1, head + 4).map((l) => l.split(/\s+/))).toEqual([
@@ -57,9 +74,14 @@ describe('plain output', () => {
     expect(r.stdout).toContain('stdout: upgraded-w-1');
     expect(r.stdout).toContain('stderr: warn-w-2');
     const json = await ws.run('report.yaml', '-v');
-    expect(ofType(json.events, 'task_result').find((e) => e.host === 'w-1' && e.task === 'Upgrade k3s')).toMatchObject({ stdout: 'upgraded-w-1', stderr: 'warn-w-1' });
+    expect(ofType(json.events, 'task_result').find((e) => e.host === 'w-1' && e.task === 'Upgrade k3s')).toMatchObject({
+      stdout: 'upgraded-w-1',
+      stderr: 'warn-w-1',
+    });
     const quiet = await ws.run('report.yaml');
-    expect(ofType(quiet.events, 'task_result').find((e) => e.host === 'w-1' && e.task === 'Upgrade k3s')!.stdout).toBeUndefined();
+    expect(
+      ofType(quiet.events, 'task_result').find((e) => e.host === 'w-1' && e.task === 'Upgrade k3s')!.stdout,
+    ).toBeUndefined();
   });
 
   it('colours only with FORCE_COLOR, and never with NO_COLOR', async () => {
@@ -82,9 +104,14 @@ describe('--output json and --junit', () => {
     expect(types.at(-1)).toBe('recap');
     // w-1 runs all 4 tasks, w-2 stops at the third, gone at the first.
     expect(types.filter((t) => t === 'task_result').length).toBe(4 + 3 + 1);
-    for (const e of ofType(r.events, 'task_result')) expect(Object.keys(e)).toEqual(expect.arrayContaining(['play', 'task', 'host', 'status', 'batch', 'duration_ms', 'where']));
+    for (const e of ofType(r.events, 'task_result'))
+      expect(Object.keys(e)).toEqual(
+        expect.arrayContaining(['play', 'task', 'host', 'status', 'batch', 'duration_ms', 'where']),
+      );
     // Each task's results come after its start and before the next task's start.
-    const order = r.events.filter((e) => e.type === 'task_start' || e.type === 'task_result').map((e) => ('host' in e ? `r:${e.task}` : `s:${e.task}`));
+    const order = r.events
+      .filter((e) => e.type === 'task_start' || e.type === 'task_result')
+      .map((e) => ('host' in e ? `r:${e.task}` : `s:${e.task}`));
     expect(order.indexOf('s:Check')).toBeGreaterThan(order.lastIndexOf('r:Upgrade k3s'));
   });
 
@@ -94,7 +121,9 @@ describe('--output json and --junit', () => {
     const xml = readFileSync(file, 'utf8');
     expect(xml).toMatch(/^<\?xml version="1.0" encoding="UTF-8"\?>\n<testsuites>/);
     expect(xml).toMatch(/<testsuite name="Report" tests="8" failures="1" errors="1" skipped="2"/);
-    expect(xml).toMatch(/<testcase classname="gone" name="Upgrade k3s \[gone\]"[^>]*>\s*<error type="unreachable" message="[^"]*127\.0\.0\.1:1/);
+    expect(xml).toMatch(
+      /<testcase classname="gone" name="Upgrade k3s \[gone\]"[^>]*>\s*<error type="unreachable" message="[^"]*127\.0\.0\.1:1/,
+    );
     expect(xml).toMatch(/<testcase classname="w-2" name="Broken \[w-2\]"[^>]*>\s*<failure message="w-2 is broken">/);
     expect(xml.match(/<testcase /g)!.length).toBe(8);
   });
@@ -106,7 +135,11 @@ describe('the live view on a terminal', () => {
   it('renders a row per host under each task, then the recap, without crashing', () => {
     // script(1) gives herdbook a pseudo-terminal; stty gives it a size (a pty starts at 0x0).
     const cmd = `stty cols 120 rows 50; exec ${process.execPath} ${BIN} run ${ws.at('report.yaml')} -i ${ws.inventory} --limit 'w-*'`;
-    const r = spawnSync('script', ['-qfec', cmd, '/dev/null'], { encoding: 'utf8', env: { ...process.env, CI: '', FORCE_COLOR: '', NO_COLOR: '' }, timeout: 50_000 });
+    const r = spawnSync('script', ['-qfec', cmd, '/dev/null'], {
+      encoding: 'utf8',
+      env: { ...process.env, CI: '', FORCE_COLOR: '', NO_COLOR: '' },
+      timeout: 50_000,
+    });
     const text = stripVTControlCharacters(r.stdout);
     expect(r.status, text + r.stderr).toBe(2);
     expect(text).not.toContain('internal error');

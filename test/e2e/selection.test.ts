@@ -76,7 +76,15 @@ describe('--start-at-task', () => {
     {
       'start.yaml': [
         { name: 'p1', hosts: 'all', tasks: [{ name: 'one', debug: { msg: '1' } }] },
-        { name: 'p2', hosts: 'all', tasks: [{ name: 'two', debug: { msg: '2' } }, { block: [{ name: 'three', debug: { msg: '3' } }] }, { name: 'four', debug: { msg: '4' } }] },
+        {
+          name: 'p2',
+          hosts: 'all',
+          tasks: [
+            { name: 'two', debug: { msg: '2' } },
+            { block: [{ name: 'three', debug: { msg: '3' } }] },
+            { name: 'four', debug: { msg: '4' } },
+          ],
+        },
       ],
     },
     hosts,

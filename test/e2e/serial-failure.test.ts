@@ -23,17 +23,19 @@ const rollout = (maxFail: number | undefined) => [
 ];
 
 describe('serial batches and max_fail_percentage', () => {
-  const ws = workspace({ 'p0.yaml': rollout(0), 'p40.yaml': rollout(40), 'default.yaml': rollout(undefined) }, localHosts(names));
+  const ws = workspace(
+    { 'p0.yaml': rollout(0), 'p40.yaml': rollout(40), 'default.yaml': rollout(undefined) },
+    localHosts(names),
+  );
   const dead = workspace({ 'unreach.yaml': rollout(0) }, localHosts(names, { n04: closedPort }));
 
   it('computes the batches Ansible does: 1, 3, then 50% (5) repeating', async () => {
     const r = await ws.run('p40.yaml');
-    expect(ofType(r.events, 'batch_start').filter((b) => b.play === 'rollout').map((b) => `${b.batch}/${b.of}:${b.hosts.join(',')}`)).toEqual([
-      '1/4:n01',
-      '2/4:n02,n03,n04',
-      '3/4:n05,n06,n07,n08,n09',
-      '4/4:n10',
-    ]);
+    expect(
+      ofType(r.events, 'batch_start')
+        .filter((b) => b.play === 'rollout')
+        .map((b) => `${b.batch}/${b.of}:${b.hosts.join(',')}`),
+    ).toEqual(['1/4:n01', '2/4:n02,n03,n04', '3/4:n05,n06,n07,n08,n09', '4/4:n10']);
   });
 
   it('max_fail_percentage 0: a failure in batch 2 stops the play; no batch 3, no later play (exit 2)', async () => {
@@ -44,7 +46,9 @@ describe('serial batches and max_fail_percentage', () => {
     expect(ofType(r.events, 'play_start').map((p) => p.play)).toEqual(['rollout']);
     expect(statuses(r.events, 'verify')).toMatchObject({ n03: 'failed' });
     const reason = recap(r.events).stopped_reason!;
-    expect(reason).toContain('batch 2/4 (n02, n03, n04): 1 of 3 hosts failed or unreachable (n03), over max_fail_percentage 0');
+    expect(reason).toContain(
+      'batch 2/4 (n02, n03, n04): 1 of 3 hosts failed or unreachable (n03), over max_fail_percentage 0',
+    );
     expect(reason).toContain('no later batch or play was started');
     // Nothing touched n05..n10.
     expect(recap(r.events).hosts.n05).toMatchObject({ ok: 0, changed: 0 });
@@ -60,7 +64,11 @@ describe('serial batches and max_fail_percentage', () => {
     ws.clean();
     const r = await ws.run('p40.yaml');
     expect(r.code, explain(r)).toBe(2);
-    expect(ofType(r.events, 'batch_start').filter((b) => b.play === 'rollout').map((b) => b.batch)).toEqual([1, 2, 3, 4]);
+    expect(
+      ofType(r.events, 'batch_start')
+        .filter((b) => b.play === 'rollout')
+        .map((b) => b.batch),
+    ).toEqual([1, 2, 3, 4]);
     expect(recap(r.events).stopped_reason).toBeUndefined();
     expect(Object.keys(statuses(r.events, 'uncordon')).length).toBe(9);
     // The later play runs on every host but the one that failed.

@@ -20,10 +20,23 @@ describe('delegate_to and run_once', () => {
           hosts: 'h1,h2',
           vars: { whoami: 'play' },
           tasks: [
-            { name: 'on helper', shell: 'echo "{{inventory_hostname}} {{whoami}}" >> {{out_root}}/delegated', delegate_to: 'helper' },
-            { name: 'on localhost', shell: 'echo "{{inventory_hostname}}" >> {{out_root}}/local', delegate_to: 'localhost' },
+            {
+              name: 'on helper',
+              shell: 'echo "{{inventory_hostname}} {{whoami}}" >> {{out_root}}/delegated',
+              delegate_to: 'helper',
+            },
+            {
+              name: 'on localhost',
+              shell: 'echo "{{inventory_hostname}}" >> {{out_root}}/local',
+              delegate_to: 'localhost',
+            },
             { name: 'on a dead host', command: 'true', delegate_to: 'gone', ignore_unreachable: true },
-            { name: 'once', shell: 'echo ran >> {{out_root}}/once; echo "from {{inventory_hostname}}"', run_once: true, register: 'once' },
+            {
+              name: 'once',
+              shell: 'echo ran >> {{out_root}}/once; echo "from {{inventory_hostname}}"',
+              run_once: true,
+              register: 'once',
+            },
             { name: 'shared', debug: { msg: '{{once.stdout}}' } },
           ],
         },
@@ -37,7 +50,12 @@ describe('delegate_to and run_once', () => {
     expect(r.code, explain(r)).toBe(0);
     expect(read(ws, 'out/delegated').trim().split('\n').sort()).toEqual(['h1 play', 'h2 play']);
     expect(read(ws, 'out/local').trim().split('\n').sort()).toEqual(['h1', 'h2']);
-    expect(results(r.events, 'on helper').map((e) => [e.host, e.delegated_to])).toEqual(expect.arrayContaining([['h1', 'helper'], ['h2', 'helper']]));
+    expect(results(r.events, 'on helper').map((e) => [e.host, e.delegated_to])).toEqual(
+      expect.arrayContaining([
+        ['h1', 'helper'],
+        ['h2', 'helper'],
+      ]),
+    );
     const dead = results(r.events, 'on a dead host');
     expect(dead.map((e) => [e.status, e.ignored, e.delegated_to])).toEqual([
       ['unreachable', true, 'gone'],
@@ -50,7 +68,12 @@ describe('delegate_to and run_once', () => {
     const r = await ws.run('delegate.yaml');
     expect(read(ws, 'out/once')).toBe('ran\n');
     expect(results(r.events, 'once').map((e) => e.host)).toEqual(['h1']);
-    expect(results(r.events, 'shared').map((e) => [e.host, e.msg])).toEqual(expect.arrayContaining([['h1', 'from h1'], ['h2', 'from h1']]));
+    expect(results(r.events, 'shared').map((e) => [e.host, e.msg])).toEqual(
+      expect.arrayContaining([
+        ['h1', 'from h1'],
+        ['h2', 'from h1'],
+      ]),
+    );
   });
 });
 
@@ -66,7 +89,11 @@ describe('become, environment, timeout', () => {
             { name: 'as root', command: 'id -un', become: true, register: 'root' },
             { name: 'as nobody', command: 'id -un', become: true, become_user: 'nobody', register: 'nobody' },
             { name: 'who', debug: { msg: '{{root.stdout}} {{nobody.stdout}}' } },
-            { name: 'env', shell: 'echo "$PLAY_LEVEL $TASK_LEVEL" > {{out}}/env', environment: { TASK_LEVEL: 'task-{{inventory_hostname}}' } },
+            {
+              name: 'env',
+              shell: 'echo "$PLAY_LEVEL $TASK_LEVEL" > {{out}}/env',
+              environment: { TASK_LEVEL: 'task-{{inventory_hostname}}' },
+            },
             { name: 'slow', shell: 'echo $$ > {{out}}/pid; exec sleep 30', timeout: 1 },
           ],
         },
@@ -98,7 +125,12 @@ describe('timeout stops the module, not only the wait for its result', () => {
         {
           hosts: 'all',
           tasks: [
-            { name: 'wait', wait_for: { path: '{{out}}/never', timeout: 25, sleep: 1 }, timeout: 1, ignore_errors: true },
+            {
+              name: 'wait',
+              wait_for: { path: '{{out}}/never', timeout: 25, sleep: 1 },
+              timeout: 1,
+              ignore_errors: true,
+            },
             { name: 'pause', pause: { seconds: 25 }, timeout: 1, ignore_errors: true },
             { name: 'after', debug: { msg: 'next' } },
           ],
@@ -149,11 +181,16 @@ describe('no_log', () => {
     const plain = await ws.runText('nolog.yaml', '-e', `token=${secret}`, '-vvv');
     expect(plain.code, explain(plain)).toBe(0);
     expect(results(json.events, 'use the secret')[0].msg).toBe('the output has been hidden due to no_log: true');
-    expect(results(json.events, 'fail with it')[0]).toMatchObject({ status: 'failed', ignored: true, msg: 'the output has been hidden due to no_log: true' });
+    expect(results(json.events, 'fail with it')[0]).toMatchObject({
+      status: 'failed',
+      ignored: true,
+      msg: 'the output has been hidden due to no_log: true',
+    });
     expect(results(json.events, 'loop over it')[0].items).toBeUndefined();
     // The later task ran with the real value (the file shows it) but its events mask it.
     expect(results(json.events, 'pass it on')[0].stdout).toBe('using ********');
-    for (const text of [json.stdout, json.stderr, plain.stdout, plain.stderr, read(ws, 'junit.xml')]) expect(text).not.toContain(secret);
+    for (const text of [json.stdout, json.stderr, plain.stdout, plain.stderr, read(ws, 'junit.xml')])
+      expect(text).not.toContain(secret);
     expect(ofType(json.events, 'task_result').length).toBe(5);
     expect(readdirSync(ws.dir)).toContain('junit.xml');
   });
@@ -165,8 +202,18 @@ describe('connection keywords and variables', () => {
   const ws = workspace({
     'inventory.yaml': 'all:\n  children:\n    web:\n      hosts:\n        h01:\n        h02:\n',
     'conn.yaml': [
-      { name: 'keyword', hosts: 'web', connection: 'local', tasks: [{ name: 'by keyword', shell: 'echo {{inventory_hostname}} > {{out_root}}/{{inventory_hostname}}-kw' }] },
-      { name: 'vars', hosts: 'web', vars: { ansible_connection: 'local' }, tasks: [{ name: 'by play vars', command: 'true' }] },
+      {
+        name: 'keyword',
+        hosts: 'web',
+        connection: 'local',
+        tasks: [{ name: 'by keyword', shell: 'echo {{inventory_hostname}} > {{out_root}}/{{inventory_hostname}}-kw' }],
+      },
+      {
+        name: 'vars',
+        hosts: 'web',
+        vars: { ansible_connection: 'local' },
+        tasks: [{ name: 'by play vars', command: 'true' }],
+      },
       {
         name: 'ssh now',
         hosts: 'h01',

@@ -10,6 +10,12 @@ export function ensureTool(cmd: string, aptPackage: string): void {
   if (has(cmd)) return;
   const canInstall = process.getuid?.() === 0 && has('apt-get');
   if (!canInstall) throw new Error(`this test needs '${cmd}': run  apt-get install -y ${aptPackage}`);
-  execFileSync('apt-get', ['install', '-y', '--no-install-recommends', aptPackage], { stdio: 'ignore', env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
-  if (!has(cmd)) throw new Error(`apt-get install ${aptPackage} did not provide '${cmd}': run  apt-get update && apt-get install -y ${aptPackage}`);
+  execFileSync('apt-get', ['install', '-y', '--no-install-recommends', aptPackage], {
+    stdio: 'ignore',
+    env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' },
+  });
+  if (!has(cmd))
+    throw new Error(
+      `apt-get install ${aptPackage} did not provide '${cmd}': run  apt-get update && apt-get install -y ${aptPackage}`,
+    );
 }

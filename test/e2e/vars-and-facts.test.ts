@@ -4,7 +4,8 @@ import os from 'node:os';
 import { describe, expect, it } from 'vitest';
 import { explain, localHosts, results, statuses, workspace } from './helpers.js';
 
-const msgs = (events: Parameters<typeof results>[0], task: string) => Object.fromEntries(results(events, task).map((e) => [e.host, e.msg]));
+const msgs = (events: Parameters<typeof results>[0], task: string) =>
+  Object.fromEntries(results(events, task).map((e) => [e.host, e.msg]));
 
 describe('variables and facts', () => {
   const ws = workspace(
@@ -16,19 +17,40 @@ describe('variables and facts', () => {
           gather_facts: true,
           serial: 2,
           tasks: [
-            { name: 'facts', debug: { msg: '{{facts.architecture}} {{facts.hostname}} {{gt facts.cpus 0}} {{gt facts.memory_mb 0}} {{facts.kernel}}' } },
+            {
+              name: 'facts',
+              debug: {
+                msg: '{{facts.architecture}} {{facts.hostname}} {{gt facts.cpus 0}} {{gt facts.memory_mb 0}} {{facts.kernel}}',
+              },
+            },
             { name: 'set', set_fact: { mine: 'fact-{{inventory_hostname}}' } },
             { name: 'reg', command: 'echo reg-{{inventory_hostname}}', register: 'said' },
             { name: 'later', debug: { msg: '{{mine}} {{said.stdout}} {{said.rc}}' } },
-            { name: 'magic', debug: { msg: '{{join groups.web ","}}|{{join ansible_play_hosts ","}}|{{join ansible_play_batch ","}}|{{join play_hosts ","}}|{{ansible_check_mode}}|{{ansible_diff_mode}}' } },
-            { name: 'omit', command: { argv: ['pwd'], chdir: '{{ternary (eq inventory_hostname "h1") "/" omit}}' }, register: 'where' },
+            {
+              name: 'magic',
+              debug: {
+                msg: '{{join groups.web ","}}|{{join ansible_play_hosts ","}}|{{join ansible_play_batch ","}}|{{join play_hosts ","}}|{{ansible_check_mode}}|{{ansible_diff_mode}}',
+              },
+            },
+            {
+              name: 'omit',
+              command: { argv: ['pwd'], chdir: '{{ternary (eq inventory_hostname "h1") "/" omit}}' },
+              register: 'where',
+            },
             { name: 'where', debug: { msg: '{{where.stdout}}' } },
           ],
         },
         {
           name: 'hostvars',
           hosts: 'h3',
-          tasks: [{ name: 'across', debug: { msg: '{{hostvars.h1.mine}} {{hostvars.h2.said.stdout}} {{hostvars.h1.facts.architecture}} {{hostvars.h2.inventory_hostname}}' } }],
+          tasks: [
+            {
+              name: 'across',
+              debug: {
+                msg: '{{hostvars.h1.mine}} {{hostvars.h2.said.stdout}} {{hostvars.h1.facts.architecture}} {{hostvars.h2.inventory_hostname}}',
+              },
+            },
+          ],
         },
         {
           name: 'undefined',
@@ -70,7 +92,14 @@ describe('variables and facts', () => {
 });
 
 describe('check mode is visible to templates', () => {
-  const ws = workspace({ 'mode.yaml': [{ hosts: 'all', tasks: [{ name: 'mode', debug: { msg: '{{ansible_check_mode}} {{ansible_diff_mode}}' } }] }] }, localHosts(['h1']));
+  const ws = workspace(
+    {
+      'mode.yaml': [
+        { hosts: 'all', tasks: [{ name: 'mode', debug: { msg: '{{ansible_check_mode}} {{ansible_diff_mode}}' } }] },
+      ],
+    },
+    localHosts(['h1']),
+  );
   it('sets ansible_check_mode under --check', async () => {
     const r = await ws.run('mode.yaml', '--check');
     expect(msgs(r.events, 'mode')).toEqual({ h1: 'true false' });

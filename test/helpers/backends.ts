@@ -30,13 +30,18 @@ const STARTERS: Starter[] = [
  * `describe(title [backend])` for each backend name, the real one skipped with one line where it
  * cannot run, or one failing test under HERDBOOK_REQUIRE_REAL_KUBE=1. `timeout` is each test's.
  */
-export function describePerBackend(title: string, body: (name: BackendName) => void, options: { timeout?: number } = {}): void {
+export function describePerBackend(
+  title: string,
+  body: (name: BackendName) => void,
+  options: { timeout?: number } = {},
+): void {
   for (const name of BACKEND_NAMES) {
     const why = name === 'real' ? realUnavailable() : undefined;
     if (why && realKubeRequired()) {
-      describe(`${title} [${name}]`, () => it('has a real Kubernetes control plane (HERDBOOK_REQUIRE_REAL_KUBE=1)', () => {
-        throw new Error(`HERDBOOK_REQUIRE_REAL_KUBE=1 but ${why}`);
-      }));
+      describe(`${title} [${name}]`, () =>
+        it('has a real Kubernetes control plane (HERDBOOK_REQUIRE_REAL_KUBE=1)', () => {
+          throw new Error(`HERDBOOK_REQUIRE_REAL_KUBE=1 but ${why}`);
+        }));
       continue;
     }
     if (why) reportSkipOnce(why);
@@ -52,7 +57,11 @@ export function describePerBackend(title: string, body: (name: BackendName) => v
  * What the options function and the backend start (helpers that call teardown()) is stopped
  * in the suite's afterAll, before the next backend's suite starts.
  */
-export function describeBackends(title: string, options: BackendOptions | ((name: BackendName) => BackendOptions | Promise<BackendOptions>), body: (b: () => KubeBackend) => void): void {
+export function describeBackends(
+  title: string,
+  options: BackendOptions | ((name: BackendName) => BackendOptions | Promise<BackendOptions>),
+  body: (b: () => KubeBackend) => void,
+): void {
   describePerBackend(title, (name) => {
     const s = STARTERS.find((x) => x.name === name)!;
     let backend: KubeBackend | undefined;

@@ -10,7 +10,9 @@ import { startFleet, type Fleet, type FleetNodeOptions } from '../../sandbox/fle
 import { ensureTools, K3S_FAKE_TOOLS } from '../../sandbox/k3s-fake/index.js';
 import { teardown } from './teardown.js';
 
-export async function fleetFor(nodes: FleetNodeOptions[]): Promise<{ fleet: Fleet; conn(name: string): Connection; stateDir: string }> {
+export async function fleetFor(
+  nodes: FleetNodeOptions[],
+): Promise<{ fleet: Fleet; conn(name: string): Connection; stateDir: string }> {
   await ensureTools(K3S_FAKE_TOOLS);
   const stateDir = mkdtempSync(path.join(os.tmpdir(), 'hb-fleet-'));
   const fleet = await startFleet({ stateDir, nodes });

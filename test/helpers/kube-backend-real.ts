@@ -32,7 +32,8 @@ export async function realBackend(options: BackendOptions = {}): Promise<KubeBac
     },
     waitFor: (check, timeoutMs = 30_000, what = 'condition') => eventually(check, what, timeoutMs),
     clearRequests: () => real.clearRequests(),
-    mutatingRequests: async () => (await real.mutatingRequests()).map((q) => ({ method: q.method, path: q.path.split('?')[0] })),
+    mutatingRequests: async () =>
+      (await real.mutatingRequests()).map((q) => ({ method: q.method, path: q.path.split('?')[0] })),
     requests: async () => (await real.requests()).map((q) => ({ method: q.method, path: q.path.split('?')[0] })),
     setNodeReady: async (name, ready, how) => void real.setNodeReady(name, ready, how),
     setKubeletVersion: async (name, v) => void real.setKubeletVersion(name, v),

@@ -17,10 +17,19 @@ export function rawClient(kubeconfigYaml: string): RawClient {
   const kc = parse(kubeconfigYaml) as Kubeconfig;
   const { server, 'certificate-authority-data': ca } = kc.clusters[0].cluster;
   const u = kc.users[0].user;
-  const agent = new https.Agent({ ca: unb64(ca), cert: unb64(u['client-certificate-data']), key: unb64(u['client-key-data']), keepAlive: true });
+  const agent = new https.Agent({
+    ca: unb64(ca),
+    cert: unb64(u['client-certificate-data']),
+    key: unb64(u['client-key-data']),
+    keepAlive: true,
+  });
   const request = (method: string, path: string, body?: unknown) =>
     new Promise<RawReply>((resolve, reject) => {
-      const headers: Record<string, string> = { accept: 'application/json', 'content-type': 'application/json', ...(u.token ? { authorization: `Bearer ${u.token}` } : {}) };
+      const headers: Record<string, string> = {
+        accept: 'application/json',
+        'content-type': 'application/json',
+        ...(u.token ? { authorization: `Bearer ${u.token}` } : {}),
+      };
       const req = https.request(`${server}${path}`, { method, agent, headers }, (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (c: Buffer) => chunks.push(c));

@@ -5,7 +5,14 @@ import os from 'node:os';
 import path from 'node:path';
 import { createKubeFactory } from '../../engine/kube/clients.js';
 import type { KubeClient } from '../../engine/kube/types.js';
-import { createPki, FAST_TIMINGS, startKubeSim, type KubeSim, type KubeSimOptions, type Pki } from '../../sandbox/kube-sim/index.js';
+import {
+  createPki,
+  FAST_TIMINGS,
+  startKubeSim,
+  type KubeSim,
+  type KubeSimOptions,
+  type Pki,
+} from '../../sandbox/kube-sim/index.js';
 import { teardown } from './teardown.js';
 
 let pki: Pki | undefined;
@@ -23,6 +30,9 @@ export async function kubeFor(sim: KubeSim, user?: string): Promise<KubeClient> 
   teardown(() => rmSync(dir, { recursive: true, force: true }));
   const file = path.join(dir, 'kubeconfig');
   writeFileSync(file, user ? sim.kubeconfigFor(user) : sim.kubeconfig);
-  const factory = createKubeFactory({ connection: () => Promise.reject(new Error('no hosts here')), settings: (h) => ({ kind: 'ssh', host: h }) });
+  const factory = createKubeFactory({
+    connection: () => Promise.reject(new Error('no hosts here')),
+    settings: (h) => ({ kind: 'ssh', host: h }),
+  });
   return factory({ kubeconfig: file });
 }

@@ -42,7 +42,12 @@ export function moduleContext(opts: HarnessOptions, check: boolean, diff = true)
     get: async (src, o = {}) => (await conn()).get(src, { become: opts.become, ...o }),
     connection: conn,
     // Like a run without kubeconfig: modules with an API-less fallback take it.
-    kube: opts.kube ?? (() => Promise.reject(new NoKubeApiError('no Kubernetes API configured: this test gave the module no Kubernetes client'))),
+    kube:
+      opts.kube ??
+      (() =>
+        Promise.reject(
+          new NoKubeApiError('no Kubernetes API configured: this test gave the module no Kubernetes client'),
+        )),
     hostVar: (name) => (scope.has(name) ? t.variable(name, scope) : undefined),
     render: (text) => String(t.render(text, scope)),
     evaluate: (expr) => t.render(`{{${expr}}}`, scope),
@@ -66,6 +71,15 @@ export function moduleContext(opts: HarnessOptions, check: boolean, diff = true)
 }
 
 /** One task run: check mode or real. Arguments get schema defaults like the engine gives them. */
-export async function runModule<A>(mod: ModuleDef<A>, args: unknown, opts: HarnessOptions, mode: { check?: boolean; diff?: boolean } = {}): Promise<HostResult> {
-  return callModule(mod as ModuleDef, moduleArgs(mod, args), moduleContext(opts, mode.check ?? false, mode.diff ?? true));
+export async function runModule<A>(
+  mod: ModuleDef<A>,
+  args: unknown,
+  opts: HarnessOptions,
+  mode: { check?: boolean; diff?: boolean } = {},
+): Promise<HostResult> {
+  return callModule(
+    mod as ModuleDef,
+    moduleArgs(mod, args),
+    moduleContext(opts, mode.check ?? false, mode.diff ?? true),
+  );
 }

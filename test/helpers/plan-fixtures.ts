@@ -12,7 +12,13 @@ export type PlanFixture = {
   description?: string;
   args: unknown;
   state: unknown;
-  expect: { changes?: string[]; noop?: string | null; refuse?: string; data?: Record<string, unknown>; diff?: { path: string; before: string; after: string }[] };
+  expect: {
+    changes?: string[];
+    noop?: string | null;
+    refuse?: string;
+    data?: Record<string, unknown>;
+    diff?: { path: string; before: string; after: string }[];
+  };
 };
 
 const registry = createSchemaRegistry({ useDefaults: true, coerce: true });
@@ -25,7 +31,9 @@ export function moduleArgs<A>(mod: ModuleDef<A>, args: unknown): A {
 }
 
 export function planFixtures(mod: ModuleDef, dir: string): void {
-  const files = readdirSync(dir).filter((f) => f.endsWith('.json')).sort();
+  const files = readdirSync(dir)
+    .filter((f) => f.endsWith('.json'))
+    .sort();
   describe(`${mod.name} plan fixtures`, () => {
     it('has fixtures', () => expect(files.length).toBeGreaterThan(0));
     for (const f of files) {

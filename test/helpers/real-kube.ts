@@ -9,7 +9,12 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, it } from 'vitest';
 import { createKubeFactory } from '../../engine/kube/clients.js';
 import type { KubeClient } from '../../engine/kube/types.js';
-import { kubeBinariesUnavailable, startRealKube, type RealKube, type RealKubeOptions } from '../../sandbox/real-kube/index.js';
+import {
+  kubeBinariesUnavailable,
+  startRealKube,
+  type RealKube,
+  type RealKubeOptions,
+} from '../../sandbox/real-kube/index.js';
 
 type Truthy<T> = Exclude<T, false | 0 | '' | null | undefined>;
 
@@ -81,7 +86,10 @@ export function startRealKubeForFile(options: RealKubeOptions = {}): () => RealK
 export function kubeClientFor(kube: RealKube, user = 'admin'): Promise<KubeClient> {
   const file = user === 'admin' ? kube.kubeconfigPath : path.join(kube.stateDir, `kubeconfig-${user}.yaml`);
   if (user !== 'admin' && user !== 'viewer') writeFileSync(file, kube.kubeconfigFor(user), { mode: 0o600 });
-  const factory = createKubeFactory({ connection: () => Promise.reject(new Error('no hosts here')), settings: (h) => ({ kind: 'ssh', host: h }) });
+  const factory = createKubeFactory({
+    connection: () => Promise.reject(new Error('no hosts here')),
+    settings: (h) => ({ kind: 'ssh', host: h }),
+  });
   return factory({ kubeconfig: file });
 }
 
@@ -96,7 +104,10 @@ export async function eventually<T>(check: () => Promise<T> | T, what: string, t
     } catch (e) {
       last = e;
     }
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs / 1000} s waiting for ${what}${last ? ` (last error: ${(last as Error).message})` : ''}`);
+    if (Date.now() > deadline)
+      throw new Error(
+        `timed out after ${timeoutMs / 1000} s waiting for ${what}${last ? ` (last error: ${(last as Error).message})` : ''}`,
+      );
     await sleep(200);
   }
 }

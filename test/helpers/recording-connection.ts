@@ -4,7 +4,11 @@ import type { CommandSpec, Connection, ExecOptions, ExecResult } from '../../eng
 
 export type RecordedExec = { cmd: CommandSpec; opts: ExecOptions; result?: ExecResult };
 
-export function recordingConnection(conn: Connection): { conn: Connection; calls: RecordedExec[]; commandLineWords(): string[] } {
+export function recordingConnection(conn: Connection): {
+  conn: Connection;
+  calls: RecordedExec[];
+  commandLineWords(): string[];
+} {
   const calls: RecordedExec[] = [];
   const wrapped: Connection = {
     host: conn.host,
@@ -23,6 +27,10 @@ export function recordingConnection(conn: Connection): { conn: Connection; calls
   return {
     conn: wrapped,
     calls,
-    commandLineWords: () => calls.flatMap((c) => [...(typeof c.cmd === 'string' ? [c.cmd] : c.cmd), ...Object.entries(c.opts.env ?? {}).map(([k, v]) => `${k}=${v}`)]),
+    commandLineWords: () =>
+      calls.flatMap((c) => [
+        ...(typeof c.cmd === 'string' ? [c.cmd] : c.cmd),
+        ...Object.entries(c.opts.env ?? {}).map(([k, v]) => `${k}=${v}`),
+      ]),
   };
 }

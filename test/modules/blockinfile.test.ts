@@ -20,7 +20,9 @@ describe('blockinfile on the local connection', () => {
     const args = { path: p, block, marker: '# {mark} kmsg fix', insertbefore: '^ExecStart=', backup: true };
     const check = await runModule(blockinfile, args, { connection }, { check: true });
     expect(check.status).toBe('changed');
-    expect(check.diff?.[0].after).toBe(`[Service]\n# BEGIN kmsg fix\n${block}\n# END kmsg fix\nExecStart=/usr/local/bin/k3s server\n`);
+    expect(check.diff?.[0].after).toBe(
+      `[Service]\n# BEGIN kmsg fix\n${block}\n# END kmsg fix\nExecStart=/usr/local/bin/k3s server\n`,
+    );
     expect(readFileSync(p, 'utf8')).toBe(unit);
     const r = await runModule(blockinfile, args, { connection });
     expect(r.status).toBe('changed');
@@ -34,12 +36,20 @@ describe('blockinfile on the local connection', () => {
     writeFileSync(p, '127.0.0.1 localhost\n');
     await runModule(blockinfile, { path: p, block: '10.0.0.1 a', marker: '# {mark} servers' }, { connection });
     await runModule(blockinfile, { path: p, block: '10.0.1.1 b', marker: '# {mark} agents' }, { connection });
-    await runModule(blockinfile, { path: p, block: '10.0.0.1 a\n10.0.0.2 c', marker: '# {mark} servers' }, { connection });
-    expect(readFileSync(p, 'utf8')).toBe('127.0.0.1 localhost\n# BEGIN servers\n10.0.0.1 a\n10.0.0.2 c\n# END servers\n# BEGIN agents\n10.0.1.1 b\n# END agents\n');
+    await runModule(
+      blockinfile,
+      { path: p, block: '10.0.0.1 a\n10.0.0.2 c', marker: '# {mark} servers' },
+      { connection },
+    );
+    expect(readFileSync(p, 'utf8')).toBe(
+      '127.0.0.1 localhost\n# BEGIN servers\n10.0.0.1 a\n10.0.0.2 c\n# END servers\n# BEGIN agents\n10.0.1.1 b\n# END agents\n',
+    );
     const r = await runModule(blockinfile, { path: p, marker: '# {mark} servers', state: 'absent' }, { connection });
     expect(r.status).toBe('changed');
     expect(readFileSync(p, 'utf8')).toBe('127.0.0.1 localhost\n# BEGIN agents\n10.0.1.1 b\n# END agents\n');
-    expect((await runModule(blockinfile, { path: p, marker: '# {mark} servers', state: 'absent' }, { connection })).status).toBe('ok');
+    expect(
+      (await runModule(blockinfile, { path: p, marker: '# {mark} servers', state: 'absent' }, { connection })).status,
+    ).toBe('ok');
   });
 
   it('edits the target of a symlink and keeps the link', async () => {
@@ -54,7 +64,11 @@ describe('blockinfile on the local connection', () => {
   });
 
   it('refuses a marker without {mark}', async () => {
-    const r = await runModule(blockinfile, { path: tmp.at('x'), block: 'b', marker: '# managed', create: true }, { connection });
+    const r = await runModule(
+      blockinfile,
+      { path: tmp.at('x'), block: 'b', marker: '# managed', create: true },
+      { connection },
+    );
     expect(r.status).toBe('failed');
     expect(r.msg).toMatch(/marker must contain \{mark\}/);
   });

@@ -12,7 +12,8 @@ const LEASES = 'leases.coordination.k8s.io';
 const MICRO_TIME = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z$/;
 
 describeBackends('cluster_lock', { scenario: { nodes: [{ name: 's-1', role: 'server' }] } }, (b) => {
-  const as = (holder: string, args: Record<string, unknown> = {}, check = false) => runModule(clusterLock, { holder, purpose: 'upgrade', ...args }, { kube: async () => b().kube }, { check });
+  const as = (holder: string, args: Record<string, unknown> = {}, check = false) =>
+    runModule(clusterLock, { holder, purpose: 'upgrade', ...args }, { kube: async () => b().kube }, { check });
 
   it('takes the lease (check mode first: nothing written), lets its holder take it again, refuses anyone else', async () => {
     await b().clearRequests();
@@ -32,7 +33,9 @@ describeBackends('cluster_lock', { scenario: { nodes: [{ name: 's-1', role: 'ser
     expect((await b().get(LEASES, 'kube-system', 'herdbook-lock')).spec.acquireTime).toBe(lease.spec.acquireTime);
     const bob = await as('bob');
     expect(bob.status).toBe('failed');
-    expect(bob.msg).toMatch(/^lease kube-system\/herdbook-lock is held by ann since \S+ \(upgrade\): another operation is changing the cluster/);
+    expect(bob.msg).toMatch(
+      /^lease kube-system\/herdbook-lock is held by ann since \S+ \(upgrade\): another operation is changing the cluster/,
+    );
   });
 
   it('releases only its own lock', async () => {
@@ -47,7 +50,15 @@ describeBackends('cluster_lock', { scenario: { nodes: [{ name: 's-1', role: 'ser
     const anHourAgo = b().kube.microTime(new Date(Date.now() - 3600_000));
     await b().kube.coordination.createNamespacedLease({
       namespace: 'kube-system',
-      body: { metadata: { name: 'herdbook-lock', namespace: 'kube-system' }, spec: { holderIdentity: 'crashed@host', leaseDurationSeconds: 60, acquireTime: anHourAgo, renewTime: anHourAgo } },
+      body: {
+        metadata: { name: 'herdbook-lock', namespace: 'kube-system' },
+        spec: {
+          holderIdentity: 'crashed@host',
+          leaseDurationSeconds: 60,
+          acquireTime: anHourAgo,
+          renewTime: anHourAgo,
+        },
+      },
     });
     const refused = await as('ann');
     expect(refused.status).toBe('failed');

@@ -67,13 +67,25 @@ describe('command on a real host (local connection)', () => {
     expect(pwd.data.stdout).toBe(dir);
     const rel = await runModule(command, { cmd: 'touch rel', chdir: dir, creates: 'rel' }, { connection });
     expect(rel.status).toBe('changed');
-    expect((await runModule(command, { cmd: 'touch rel', chdir: dir, creates: 'rel' }, { connection })).status).toBe('ok');
+    expect((await runModule(command, { cmd: 'touch rel', chdir: dir, creates: 'rel' }, { connection })).status).toBe(
+      'ok',
+    );
   });
 
   it('check_command runs only in check mode and predicts', async () => {
-    const yes = await runModule(command, { argv: ['touch', path.join(dir, 'never')], check_command: ['true'] }, { connection }, { check: true });
+    const yes = await runModule(
+      command,
+      { argv: ['touch', path.join(dir, 'never')], check_command: ['true'] },
+      { connection },
+      { check: true },
+    );
     expect(yes.status).toBe('changed');
-    const no = await runModule(command, { argv: ['touch', path.join(dir, 'never')], check_command: 'exit 1' }, { connection }, { check: true });
+    const no = await runModule(
+      command,
+      { argv: ['touch', path.join(dir, 'never')], check_command: 'exit 1' },
+      { connection },
+      { check: true },
+    );
     expect(no.status).toBe('ok');
     expect(existsSync(path.join(dir, 'never'))).toBe(false);
   });
@@ -83,4 +95,3 @@ describe('command on a real host (local connection)', () => {
     expect(r).toMatchObject({ status: 'failed', data: { rc: 127 } });
   });
 });
-

@@ -16,7 +16,11 @@ describe('copy arguments', () => {
   it('refuses a decimal mode and a validate without %s before contacting any host', () => {
     expect(() => moduleArgs(copy, { content: 'x', dest: '/x', mode: 644 })).toThrow(/mode/);
     expect(() => moduleArgs(copy, { content: 'x', dest: '/x', validate: 'visudo -c' })).toThrow(/validate/);
-    expect(moduleArgs(copy, { content: 'x', dest: '/x', mode: 0o644 })).toMatchObject({ mode: 420, force: true, backup: false });
+    expect(moduleArgs(copy, { content: 'x', dest: '/x', mode: 0o644 })).toMatchObject({
+      mode: 420,
+      force: true,
+      backup: false,
+    });
   });
 });
 
@@ -61,7 +65,11 @@ describe('copy on the local connection', () => {
     const data = Buffer.concat([Buffer.from([0, 1, 2, 255]), randomBytes(4096)]);
     writeFileSync(src, data);
     const out = tmp.at('out');
-    await runModule((await import('../../modules/host/file.js')).file, { path: out, state: 'directory' }, { connection });
+    await runModule(
+      (await import('../../modules/host/file.js')).file,
+      { path: out, state: 'directory' },
+      { connection },
+    );
     const r = await runModule(copy, { src, dest: `${out}/` }, { connection });
     expect(r.status).toBe('changed');
     expect(r.diff).toBeUndefined();
@@ -73,7 +81,11 @@ describe('copy on the local connection', () => {
 
   it('finds a relative src in the playbook files/ directory', async () => {
     const base = tmp.at('play');
-    await runModule((await import('../../modules/host/file.js')).file, { path: `${base}/files`, state: 'directory' }, { connection });
+    await runModule(
+      (await import('../../modules/host/file.js')).file,
+      { path: `${base}/files`, state: 'directory' },
+      { connection },
+    );
     writeFileSync(`${base}/files/motd`, 'welcome\n');
     const dest = tmp.at('motd');
     const r = await runModule(copy, { src: 'files/motd', dest }, { connection, baseDir: base });
@@ -121,7 +133,7 @@ describe('copy on the local connection', () => {
 
   it('passes hostile file names and content through literally', async () => {
     const dest = tmp.at(`we'ird $(touch pwned) ;name`);
-    const content = "$(id) `id` ' \" \\ \n";
+    const content = '$(id) `id` \' " \\ \n';
     const r = await runModule(copy, { content, dest }, { connection });
     expect(r.status).toBe('changed');
     expect(readFileSync(dest, 'utf8')).toBe(content);
@@ -138,7 +150,12 @@ describe('copy over real sshd', () => {
     const data = randomBytes(20 * 1024 * 1024 + 3);
     writeFileSync(tmp, data);
     const dest = '/var/lib/rancher/big.bin';
-    const check = await runModule(copy, { src: tmp, dest, mode: '0600' }, { connection: h.connection }, { check: true });
+    const check = await runModule(
+      copy,
+      { src: tmp, dest, mode: '0600' },
+      { connection: h.connection },
+      { check: true },
+    );
     expect(check.status).toBe('changed');
     expect(check.diff).toBeUndefined();
     expect(existsSync(h.local(dest))).toBe(false);
@@ -167,7 +184,9 @@ describe('copy over real sshd', () => {
       expect(r.status).toBe('changed');
       expect(statSync(h.local(dest))).toMatchObject({ uid: 0, gid: 0 });
       expect(readFileSync(h.local(dest), 'utf8')).toBe('x\n');
-      expect((await runModule(copy, { content: 'x\n', dest, mode: '0600' }, { connection: conn, become: true })).status).toBe('ok');
+      expect(
+        (await runModule(copy, { content: 'x\n', dest, mode: '0600' }, { connection: conn, become: true })).status,
+      ).toBe('ok');
     } finally {
       await conn.close();
     }
@@ -176,13 +195,30 @@ describe('copy over real sshd', () => {
   it('sets owner and group, and shows a text diff from the host', async () => {
     const dest = '/var/lib/rancher/owned.conf';
     const user = h.t.fleet.users.nopasswd;
-    const r = await runModule(copy, { content: 'x=1\n', dest, owner: user, group: 'root', mode: '0640' }, { connection: h.connection });
+    const r = await runModule(
+      copy,
+      { content: 'x=1\n', dest, owner: user, group: 'root', mode: '0640' },
+      { connection: h.connection },
+    );
     expect(r.status).toBe('changed');
     const uid = Number((await h.connection.exec(['id', '-u', user])).stdout.trim());
     expect(statSync(h.local(dest)).uid).toBe(uid);
-    const upd = await runModule(copy, { content: 'x=2\n', dest, owner: user, group: 'root', mode: '0640' }, { connection: h.connection }, { check: true });
+    const upd = await runModule(
+      copy,
+      { content: 'x=2\n', dest, owner: user, group: 'root', mode: '0640' },
+      { connection: h.connection },
+      { check: true },
+    );
     expect(upd.diff).toEqual([{ path: dest, before: 'x=1\n', after: 'x=2\n' }]);
     expect(readFileSync(h.local(dest), 'utf8')).toBe('x=1\n');
-    expect((await runModule(copy, { content: 'x=1\n', dest, owner: user, group: 'root', mode: '0640' }, { connection: h.connection })).status).toBe('ok');
+    expect(
+      (
+        await runModule(
+          copy,
+          { content: 'x=1\n', dest, owner: user, group: 'root', mode: '0640' },
+          { connection: h.connection },
+        )
+      ).status,
+    ).toBe('ok');
   });
 });

@@ -11,16 +11,26 @@ describe('debug on the controller', () => {
 
   it('shows a variable path with its value; lists and mappings as YAML', async () => {
     const r = await runModule(debug, { var: 'result.stdout_lines' }, { vars });
-    expect(r).toMatchObject({ status: 'ok', msg: 'result.stdout_lines: - a\n- b', data: { 'result.stdout_lines': ['a', 'b'] } });
+    expect(r).toMatchObject({
+      status: 'ok',
+      msg: 'result.stdout_lines: - a\n- b',
+      data: { 'result.stdout_lines': ['a', 'b'] },
+    });
   });
 
   it('says when a variable is not defined instead of failing', async () => {
-    expect((await runModule(debug, { var: 'nothing_here' }, { vars })).msg).toBe('nothing_here: VARIABLE IS NOT DEFINED');
-    expect((await runModule(debug, { var: 'result.missing' }, { vars })).msg).toBe('result.missing: VARIABLE IS NOT DEFINED');
+    expect((await runModule(debug, { var: 'nothing_here' }, { vars })).msg).toBe(
+      'nothing_here: VARIABLE IS NOT DEFINED',
+    );
+    expect((await runModule(debug, { var: 'result.missing' }, { vars })).msg).toBe(
+      'result.missing: VARIABLE IS NOT DEFINED',
+    );
   });
 
   it('still fails on an undefined variable inside the value shown', async () => {
-    await expect(runModule(debug, { var: 'broken' }, { vars: { broken: '{{nowhere}}' } })).rejects.toThrow(/undefined variable 'nowhere'/);
+    await expect(runModule(debug, { var: 'broken' }, { vars: { broken: '{{nowhere}}' } })).rejects.toThrow(
+      /undefined variable 'nowhere'/,
+    );
   });
 
   it('hides messages above the run’s verbosity', async () => {

@@ -12,12 +12,18 @@ describe('fetch destinations', () => {
   const base = (p: string) => path.join('/play', p);
   const args = (a: object) => moduleArgs(fetch, a);
   it('puts the host name and the whole source path under dest, like Ansible', () => {
-    expect(localPath(args({ src: '/etc/rancher/k3s/k3s.yaml', dest: 'backups' }), 'pi-1', base)).toBe('/play/backups/pi-1/etc/rancher/k3s/k3s.yaml');
+    expect(localPath(args({ src: '/etc/rancher/k3s/k3s.yaml', dest: 'backups' }), 'pi-1', base)).toBe(
+      '/play/backups/pi-1/etc/rancher/k3s/k3s.yaml',
+    );
     expect(localPath(args({ src: '../../etc/passwd', dest: '/b' }), 'pi-1', base)).toBe('/b/pi-1/etc/passwd');
   });
   it('flat: exactly dest, or dest/<file name> when dest ends with /', () => {
-    expect(localPath(args({ src: '/etc/rancher/k3s/k3s.yaml', dest: '/kube/config', flat: true }), 'pi-1', base)).toBe('/kube/config');
-    expect(localPath(args({ src: '/etc/rancher/k3s/k3s.yaml', dest: 'kube/', flat: true }), 'pi-1', base)).toBe('/play/kube/k3s.yaml');
+    expect(localPath(args({ src: '/etc/rancher/k3s/k3s.yaml', dest: '/kube/config', flat: true }), 'pi-1', base)).toBe(
+      '/kube/config',
+    );
+    expect(localPath(args({ src: '/etc/rancher/k3s/k3s.yaml', dest: 'kube/', flat: true }), 'pi-1', base)).toBe(
+      '/play/kube/k3s.yaml',
+    );
   });
   it('refuses a host name that would climb out of dest', () => {
     expect(() => localPath(args({ src: '/x', dest: '/b' }), '..', base)).toThrow(/flat: true/);
@@ -51,9 +57,21 @@ describe('fetch over real sshd', () => {
   it('fetches a node file with flat, idempotently', async () => {
     writeFileSync(h.local('/etc/rancher/k3s.yaml'), 'apiVersion: v1\n');
     const dest = path.join(h.t.dir, 'kubeconfig');
-    const r = await runModule(fetch, { src: '/etc/rancher/k3s.yaml', dest, flat: true }, { connection: h.connection, host: 'fetch-node' });
+    const r = await runModule(
+      fetch,
+      { src: '/etc/rancher/k3s.yaml', dest, flat: true },
+      { connection: h.connection, host: 'fetch-node' },
+    );
     expect(r.status).toBe('changed');
     expect(readFileSync(dest, 'utf8')).toBe('apiVersion: v1\n');
-    expect((await runModule(fetch, { src: '/etc/rancher/k3s.yaml', dest, flat: true }, { connection: h.connection, host: 'fetch-node' })).status).toBe('ok');
+    expect(
+      (
+        await runModule(
+          fetch,
+          { src: '/etc/rancher/k3s.yaml', dest, flat: true },
+          { connection: h.connection, host: 'fetch-node' },
+        )
+      ).status,
+    ).toBe('ok');
   });
 });

@@ -45,7 +45,10 @@ describe('file on the local connection', () => {
     writeFileSync(path.join(root, 'exe'), 'x', { mode: 0o755 });
     const args = { path: root, state: 'directory', recurse: true, mode: 'u=rwX,g=rX,o=' };
     const check = await runModule(file, args, { connection }, { check: true });
-    expect(check.changes).toEqual([`set mode 0755 → 0750 on ${root}`, `set mode/owner/group on 3 entries under ${root}`]);
+    expect(check.changes).toEqual([
+      `set mode 0755 → 0750 on ${root}`,
+      `set mode/owner/group on 3 entries under ${root}`,
+    ]);
     expect(modeOf(path.join(root, 'sub', 'plain'))).toBe(0o644);
     const r = await runModule(file, args, { connection });
     expect(r.status).toBe('changed');
@@ -57,7 +60,9 @@ describe('file on the local connection', () => {
 
   it('touch creates once, then keeps the times of the existing file', async () => {
     const p = tmp.at('flag');
-    expect((await runModule(file, { path: p, state: 'touch' }, { connection }, { check: true })).status).toBe('changed');
+    expect((await runModule(file, { path: p, state: 'touch' }, { connection }, { check: true })).status).toBe(
+      'changed',
+    );
     expect(existsSync(p)).toBe(false);
     expect((await runModule(file, { path: p, state: 'touch' }, { connection })).status).toBe('changed');
     utimesSync(p, 1000, 1000);
@@ -85,7 +90,9 @@ describe('file on the local connection', () => {
     const refused = await runModule(file, { path: plain, state: 'link', src: target }, { connection });
     expect(refused.status).toBe('failed');
     expect(lstatSync(plain).isFile()).toBe(true);
-    expect((await runModule(file, { path: plain, state: 'link', src: target, force: true }, { connection })).status).toBe('changed');
+    expect(
+      (await runModule(file, { path: plain, state: 'link', src: target, force: true }, { connection })).status,
+    ).toBe('changed');
     expect(readlinkSync(plain)).toBe(target);
   });
 
@@ -102,7 +109,9 @@ describe('file on the local connection', () => {
     const root = tmp.at('gone');
     mkdirSync(path.join(root, 'deep'), { recursive: true });
     writeFileSync(path.join(root, 'deep', 'f'), 'x');
-    expect((await runModule(file, { path: root, state: 'absent' }, { connection }, { check: true })).status).toBe('changed');
+    expect((await runModule(file, { path: root, state: 'absent' }, { connection }, { check: true })).status).toBe(
+      'changed',
+    );
     expect(existsSync(root)).toBe(true);
     expect((await runModule(file, { path: root, state: 'absent' }, { connection })).status).toBe('changed');
     expect(existsSync(root)).toBe(false);
@@ -142,7 +151,9 @@ describe('file over real sshd', () => {
     expect((await runModule(file, link, { connection: h.connection })).status).toBe('changed');
     expect(readlinkSync(h.local('/usr/local/bin/kubectl'))).toBe('k3s');
     expect((await runModule(file, link, { connection: h.connection })).status).toBe('ok');
-    expect((await runModule(file, { path: '/usr/local/bin/kubectl', state: 'absent' }, { connection: h.connection })).status).toBe('changed');
+    expect(
+      (await runModule(file, { path: '/usr/local/bin/kubectl', state: 'absent' }, { connection: h.connection })).status,
+    ).toBe('changed');
     expect(existsSync(h.local('/usr/local/bin/k3s'))).toBe(true);
     expect(() => lstatSync(h.local('/usr/local/bin/kubectl'))).toThrow();
   });
@@ -167,7 +178,9 @@ describe('modeBits', () => {
   });
 
   it('refuses a decimal number and nonsense, saying how to write it', () => {
-    expect(() => modeBits(644, 0, false)).toThrow("mode 644 is the decimal number 644 (octal 1204); quote it: mode: '0644'");
+    expect(() => modeBits(644, 0, false)).toThrow(
+      "mode 644 is the decimal number 644 (octal 1204); quote it: mode: '0644'",
+    );
     expect(() => modeBits('rwxr-xr-x', 0, false)).toThrow(/use octal/);
   });
 });

@@ -20,7 +20,13 @@ describe('include_vars from real files', () => {
     const before = readFileSync(path.join(dir, 'vars/k3s.yaml'), 'utf8');
     for (const check of [true, false, false]) {
       const r = await runModule(includeVars, 'vars/k3s.yaml', { baseDir: dir }, { check });
-      expect(r).toMatchObject({ status: 'ok', data: { ansible_facts: { k3s_channel: 'stable', servers: ['s-1', 's-2'] }, ansible_included_var_files: [path.join(dir, 'vars/k3s.yaml')] } });
+      expect(r).toMatchObject({
+        status: 'ok',
+        data: {
+          ansible_facts: { k3s_channel: 'stable', servers: ['s-1', 's-2'] },
+          ansible_included_var_files: [path.join(dir, 'vars/k3s.yaml')],
+        },
+      });
     }
     expect(readFileSync(path.join(dir, 'vars/k3s.yaml'), 'utf8')).toBe(before);
   });

@@ -61,24 +61,64 @@ describe('k3s facts parser (captured output)', () => {
   });
 
   it('reports nothing installed on an empty node', () => {
-    expect(parseK3sProbe('=== version\n=== unit k3s\n=== datastore\n=== end\n')).toMatchObject({ installed: false, args: [], datastore: 'none' });
+    expect(parseK3sProbe('=== version\n=== unit k3s\n=== datastore\n=== end\n')).toMatchObject({
+      installed: false,
+      args: [],
+      datastore: 'none',
+    });
   });
 
   it('splits ExecStart continuation lines into words', () => {
-    expect(execStartWords("[Service]\nExecStart=/usr/local/bin/k3s \\\n    server \\\n\t'--disable' \\\n\t'traefik' \\\n\n")).toEqual(['/usr/local/bin/k3s', 'server', '--disable', 'traefik']);
+    expect(
+      execStartWords("[Service]\nExecStart=/usr/local/bin/k3s \\\n    server \\\n\t'--disable' \\\n\t'traefik' \\\n\n"),
+    ).toEqual(['/usr/local/bin/k3s', 'server', '--disable', 'traefik']);
   });
 });
 
 describe('k3s credentials', () => {
-  const args = ['--token', 'abc123', '--datastore-endpoint', 'postgres://u:p@ss w0rd@h:5432/db', '-t=short-tok', '--agent-token=agent-tok', '--node-label', 'tier=edge', '--token'];
+  const args = [
+    '--token',
+    'abc123',
+    '--datastore-endpoint',
+    'postgres://u:p@ss w0rd@h:5432/db',
+    '-t=short-tok',
+    '--agent-token=agent-tok',
+    '--node-label',
+    'tier=edge',
+    '--token',
+  ];
   it('masks the value of --token, -t, --agent-token, --datastore-endpoint in both spellings, and nothing else', () => {
-    expect(maskArgs(args)).toEqual(['--token', '********', '--datastore-endpoint', '********', '-t=********', '--agent-token=********', '--node-label', 'tier=edge', '--token']);
+    expect(maskArgs(args)).toEqual([
+      '--token',
+      '********',
+      '--datastore-endpoint',
+      '********',
+      '-t=********',
+      '--agent-token=********',
+      '--node-label',
+      'tier=edge',
+      '--token',
+    ]);
   });
   it('masks datastore DSNs and tokens in the env', () => {
-    expect(maskEnv({ K3S_DATASTORE_ENDPOINT: 'mysql://u:pw@tcp(h:3306)/k3s', K3S_AGENT_TOKEN: 'x', K3S_URL: 'https://s:6443', K3S_NODE_NAME: 'n' })).toEqual({ K3S_DATASTORE_ENDPOINT: '********', K3S_AGENT_TOKEN: '********', K3S_URL: 'https://s:6443', K3S_NODE_NAME: 'n' });
+    expect(
+      maskEnv({
+        K3S_DATASTORE_ENDPOINT: 'mysql://u:pw@tcp(h:3306)/k3s',
+        K3S_AGENT_TOKEN: 'x',
+        K3S_URL: 'https://s:6443',
+        K3S_NODE_NAME: 'n',
+      }),
+    ).toEqual({
+      K3S_DATASTORE_ENDPOINT: '********',
+      K3S_AGENT_TOKEN: '********',
+      K3S_URL: 'https://s:6443',
+      K3S_NODE_NAME: 'n',
+    });
   });
   it('lists every secret to register, with the password inside a DSN on its own', () => {
-    expect(k3sSecrets({ K3S_DATASTORE_ENDPOINT: 'mysql://u:secretpw@tcp(h:3306)/k3s', K3S_URL: 'https://s:6443' }, args)).toEqual([
+    expect(
+      k3sSecrets({ K3S_DATASTORE_ENDPOINT: 'mysql://u:secretpw@tcp(h:3306)/k3s', K3S_URL: 'https://s:6443' }, args),
+    ).toEqual([
       'mysql://u:secretpw@tcp(h:3306)/k3s',
       'secretpw',
       'abc123',
@@ -94,12 +134,24 @@ describe('the install runner', () => {
   it('gives the script exactly the env and args written to its files, whatever they hold', () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'hb-runner-'));
     try {
-      const env = { K3S_TOKEN: "K10a'b\"c$(touch x)`y` z", K3S_DATASTORE_ENDPOINT: 'postgres://u:pw@h/db?x=1&y=2', MULTI: 'line1\nline2', EMPTY: '' };
+      const env = {
+        K3S_TOKEN: 'K10a\'b"c$(touch x)`y` z',
+        K3S_DATASTORE_ENDPOINT: 'postgres://u:pw@h/db?x=1&y=2',
+        MULTI: 'line1\nline2',
+        EMPTY: '',
+      };
       const argv = ['agent', '--node-label', "tier=edge it's", '--token', 'a b;c', '$HOME', '-x'];
       writeFileSync(path.join(dir, 'env'), envFileText(env));
       writeFileSync(path.join(dir, 'args'), argsFileText(argv));
-      writeFileSync(path.join(dir, 's.sh'), 'printf "%s\\0" "$K3S_TOKEN" "$K3S_DATASTORE_ENDPOINT" "$MULTI" "${EMPTY-unset}" "$@"');
-      const out = execFileSync('sh', ['-c', INSTALL_RUNNER, 'sh', path.join(dir, 'env'), path.join(dir, 's.sh'), path.join(dir, 'args')], { cwd: dir, encoding: 'utf8' });
+      writeFileSync(
+        path.join(dir, 's.sh'),
+        'printf "%s\\0" "$K3S_TOKEN" "$K3S_DATASTORE_ENDPOINT" "$MULTI" "${EMPTY-unset}" "$@"',
+      );
+      const out = execFileSync(
+        'sh',
+        ['-c', INSTALL_RUNNER, 'sh', path.join(dir, 'env'), path.join(dir, 's.sh'), path.join(dir, 'args')],
+        { cwd: dir, encoding: 'utf8' },
+      );
       expect(out.split('\0').slice(0, -1)).toEqual([env.K3S_TOKEN, env.K3S_DATASTORE_ENDPOINT, env.MULTI, '', ...argv]);
       expect(existsSync(path.join(dir, 'x'))).toBe(false);
       expect(argsFileText([])).toBe('set --\n');
@@ -112,9 +164,19 @@ describe('the install runner', () => {
 
 describe('snapshot listings', () => {
   it('reads the JSON list and the older table', () => {
-    expect(parseSnapshotJson('{"kind":"List","items":[{"spec":{"snapshotName":"a-n-1","location":"file:///d/a-n-1"},"status":{"size":"42","creationTime":"2026-01-07T10:00:00Z"}}]}')).toEqual([{ name: 'a-n-1', location: 'file:///d/a-n-1', size: 42, created: '2026-01-07T10:00:00Z' }]);
+    expect(
+      parseSnapshotJson(
+        '{"kind":"List","items":[{"spec":{"snapshotName":"a-n-1","location":"file:///d/a-n-1"},"status":{"size":"42","creationTime":"2026-01-07T10:00:00Z"}}]}',
+      ),
+    ).toEqual([{ name: 'a-n-1', location: 'file:///d/a-n-1', size: 42, created: '2026-01-07T10:00:00Z' }]);
     expect(parseSnapshotJson('{"kind":"List","items":null}')).toEqual([]);
-    expect(parseSnapshotTable('Name      Location               Size Created\non-demand-n-1 file:///d/on-demand-n-1 12 2026-01-07T10:00:00Z\n')).toEqual([{ name: 'on-demand-n-1', location: 'file:///d/on-demand-n-1', size: 12, created: '2026-01-07T10:00:00Z' }]);
+    expect(
+      parseSnapshotTable(
+        'Name      Location               Size Created\non-demand-n-1 file:///d/on-demand-n-1 12 2026-01-07T10:00:00Z\n',
+      ),
+    ).toEqual([
+      { name: 'on-demand-n-1', location: 'file:///d/on-demand-n-1', size: 12, created: '2026-01-07T10:00:00Z' },
+    ]);
   });
 });
 
@@ -124,11 +186,35 @@ describe('version skew policy', () => {
   const table: [string, SkewNode[], boolean, string[]][] = [
     ['all equal', [s('s1', 'v1.31.4+k3s1'), a('w1', 'v1.31.4+k3s1')], true, []],
     ['agents older by 3 minors are allowed', [s('s1', 'v1.31.4+k3s1'), a('w1', 'v1.28.15+k3s1')], true, []],
-    ['agents older by 4 minors are not', [s('s1', 'v1.32.5+k3s1'), a('w1', 'v1.28.15+k3s1')], false, ['w1 (agent) runs v1.28.15+k3s1, 4 minors older than s1 (v1.32.5+k3s1): kubelets may be at most 3 minors older']],
+    [
+      'agents older by 4 minors are not',
+      [s('s1', 'v1.32.5+k3s1'), a('w1', 'v1.28.15+k3s1')],
+      false,
+      ['w1 (agent) runs v1.28.15+k3s1, 4 minors older than s1 (v1.32.5+k3s1): kubelets may be at most 3 minors older'],
+    ],
     ['an agent a patch ahead is fine', [s('s1', 'v1.31.2+k3s1'), a('w1', 'v1.31.4+k3s1')], true, []],
-    ['an agent a minor ahead is not', [s('s1', 'v1.31.4+k3s1'), a('w1', 'v1.32.5+k3s1')], false, ['w1 (agent) runs v1.32.5+k3s1, 1 minor newer than the oldest server s1 (v1.31.4+k3s1): a kubelet must never be newer than the API server']],
-    ['servers two minors apart', [s('s1', 'v1.30.6+k3s1'), s('s2', 'v1.32.5+k3s1')], false, ['servers are more than one minor apart: s1 runs v1.30.6+k3s1, s2 runs v1.32.5+k3s1 (kube-apiservers must be within one minor of each other)']],
-    ['servers one minor apart during a rolling upgrade', [s('s1', 'v1.31.4+k3s1'), s('s2', 'v1.32.5+k3s1'), a('w1', 'v1.31.4+k3s1')], true, []],
+    [
+      'an agent a minor ahead is not',
+      [s('s1', 'v1.31.4+k3s1'), a('w1', 'v1.32.5+k3s1')],
+      false,
+      [
+        'w1 (agent) runs v1.32.5+k3s1, 1 minor newer than the oldest server s1 (v1.31.4+k3s1): a kubelet must never be newer than the API server',
+      ],
+    ],
+    [
+      'servers two minors apart',
+      [s('s1', 'v1.30.6+k3s1'), s('s2', 'v1.32.5+k3s1')],
+      false,
+      [
+        'servers are more than one minor apart: s1 runs v1.30.6+k3s1, s2 runs v1.32.5+k3s1 (kube-apiservers must be within one minor of each other)',
+      ],
+    ],
+    [
+      'servers one minor apart during a rolling upgrade',
+      [s('s1', 'v1.31.4+k3s1'), s('s2', 'v1.32.5+k3s1'), a('w1', 'v1.31.4+k3s1')],
+      true,
+      [],
+    ],
   ];
   it.each(table)('%s', (_n, nodes, ok, violations) => {
     const r = skewReport(nodes);
@@ -145,6 +231,12 @@ describe('version skew policy', () => {
   });
 
   it('walks each minor between two versions', () => {
-    expect(minorWalk('v1.28.15+k3s1', 'v1.32.5+k3s1', { 'v1.29': 'v1.29.10+k3s1', 'v1.30': 'v1.30.6+k3s1', 'v1.31': 'v1.31.4+k3s1' })).toEqual(['v1.29.10+k3s1', 'v1.30.6+k3s1', 'v1.31.4+k3s1', 'v1.32.5+k3s1']);
+    expect(
+      minorWalk('v1.28.15+k3s1', 'v1.32.5+k3s1', {
+        'v1.29': 'v1.29.10+k3s1',
+        'v1.30': 'v1.30.6+k3s1',
+        'v1.31': 'v1.31.4+k3s1',
+      }),
+    ).toEqual(['v1.29.10+k3s1', 'v1.30.6+k3s1', 'v1.31.4+k3s1', 'v1.32.5+k3s1']);
   });
 });

@@ -28,8 +28,14 @@ const readyOf = (n: Obj) => n?.status?.conditions?.find((c: Obj) => c.type === '
 
 describeBackends('kube API modules', { scenario }, (b) => {
   const opts = (nodeName = 'w-1') => ({ kube: async () => b().kube, nodeName });
-  const taintsOf = async (n: string) => ((await b().get('nodes', undefined, n)).spec?.taints ?? []).map((t: Obj) => `${t.key}:${t.effect}`);
-  const waitReady = (n: string, want: boolean) => b().waitFor(async () => (readyOf(await b().get('nodes', undefined, n)) === 'True') === want, 30_000, `${n} Ready=${want}`);
+  const taintsOf = async (n: string) =>
+    ((await b().get('nodes', undefined, n)).spec?.taints ?? []).map((t: Obj) => `${t.key}:${t.effect}`);
+  const waitReady = (n: string, want: boolean) =>
+    b().waitFor(
+      async () => (readyOf(await b().get('nodes', undefined, n)) === 'True') === want,
+      30_000,
+      `${n} Ready=${want}`,
+    );
 
   describe('taint', () => {
     it('adds a taint; check mode first writes nothing; the second run changes nothing', async () => {
@@ -59,8 +65,15 @@ describeBackends('kube API modules', { scenario }, (b) => {
       await b().waitFor(async () => (await taintsOf('w-2')).length === 2, 10_000, 'unreachable taints');
       await b().setNodeReady('w-2', true);
       await waitReady('w-2', true);
-      expect(await taintsOf('w-2')).toEqual(['node.kubernetes.io/unreachable:NoSchedule', 'node.kubernetes.io/unreachable:NoExecute']);
-      const r = await runModule(taint, { node: 'w-2', state: 'absent', taints: [{ key: 'node.kubernetes.io/unreachable' }] }, opts());
+      expect(await taintsOf('w-2')).toEqual([
+        'node.kubernetes.io/unreachable:NoSchedule',
+        'node.kubernetes.io/unreachable:NoExecute',
+      ]);
+      const r = await runModule(
+        taint,
+        { node: 'w-2', state: 'absent', taints: [{ key: 'node.kubernetes.io/unreachable' }] },
+        opts(),
+      );
       expect(r.status).toBe('changed');
       expect(r.changes).toHaveLength(2);
       expect(await taintsOf('w-2')).toEqual([]);
@@ -68,26 +81,52 @@ describeBackends('kube API modules', { scenario }, (b) => {
 
     it('keeps the taints the node lifecycle controller manages (with their timeAdded) while changing its own', async () => {
       await b().setNodeReady('w-2', false, 'unreachable');
-      await b().waitFor(async () => (await taintsOf('w-2')).includes('node.kubernetes.io/unreachable:NoExecute'), 30_000, 'unreachable taints on w-2');
-      const r = await runModule(taint, { node: 'w-2', taints: [{ key: 'maintenance', value: 'yes', effect: 'NoSchedule' }] }, opts('w-2'));
+      await b().waitFor(
+        async () => (await taintsOf('w-2')).includes('node.kubernetes.io/unreachable:NoExecute'),
+        30_000,
+        'unreachable taints on w-2',
+      );
+      const r = await runModule(
+        taint,
+        { node: 'w-2', taints: [{ key: 'maintenance', value: 'yes', effect: 'NoSchedule' }] },
+        opts('w-2'),
+      );
       expect(r.status, r.msg).toBe('changed');
-      expect(await taintsOf('w-2')).toEqual(expect.arrayContaining(['maintenance:NoSchedule', 'node.kubernetes.io/unreachable:NoExecute']));
+      expect(await taintsOf('w-2')).toEqual(
+        expect.arrayContaining(['maintenance:NoSchedule', 'node.kubernetes.io/unreachable:NoExecute']),
+      );
       await b().setNodeReady('w-2', true);
       await waitReady('w-2', true);
-      expect((await runModule(taint, { node: 'w-2', state: 'absent', taints: [{ key: 'maintenance' }] }, opts('w-2'))).status).toBe('changed');
+      expect(
+        (await runModule(taint, { node: 'w-2', state: 'absent', taints: [{ key: 'maintenance' }] }, opts('w-2')))
+          .status,
+      ).toBe('changed');
     });
 
     it('reaches nodes by label selector', async () => {
-      const r = await runModule(taint, { selector: 'node-role.kubernetes.io/control-plane=true', taints: [{ key: 'x', value: 'y', effect: 'PreferNoSchedule' }] }, opts());
+      const r = await runModule(
+        taint,
+        {
+          selector: 'node-role.kubernetes.io/control-plane=true',
+          taints: [{ key: 'x', value: 'y', effect: 'PreferNoSchedule' }],
+        },
+        opts(),
+      );
       expect(r.status, r.msg).toBe('changed');
       expect(r.data.nodes).toEqual(['s-1']);
     });
 
     it('says clearly when the API refuses (read-only user)', async () => {
       const viewer = await b().viewer();
-      const r = await runModule(taint, { node: 'w-1', taints: [{ key: 'x', effect: 'NoSchedule' }] }, { kube: async () => viewer, nodeName: 'w-1' });
+      const r = await runModule(
+        taint,
+        { node: 'w-1', taints: [{ key: 'x', effect: 'NoSchedule' }] },
+        { kube: async () => viewer, nodeName: 'w-1' },
+      );
       expect(r.status).toBe('failed');
-      expect(r.msg).toBe('patching taints of node/w-1: Forbidden: nodes "w-1" is forbidden: User "viewer" cannot patch resource "nodes" in API group "" at the cluster scope');
+      expect(r.msg).toBe(
+        'patching taints of node/w-1: Forbidden: nodes "w-1" is forbidden: User "viewer" cannot patch resource "nodes" in API group "" at the cluster scope',
+      );
     });
   });
 
@@ -103,15 +142,27 @@ describeBackends('kube API modules', { scenario }, (b) => {
 
     it('waits until the node reports Ready with the new kubelet version', async () => {
       // A wait changes nothing: check mode says what it would wait for, as ok, like the real run.
-      const rehearsal = await runModule(k8sNode, { wait: 'ready', kubelet_version: 'v1.32.5+k3s1', wait_timeout: 10, poll_interval: 0.1 }, opts(), { check: true });
-      expect([rehearsal.status, rehearsal.msg]).toEqual(['ok', 'would wait until node/w-1 is Ready with kubelet v1.32.5+k3s1 (now: Ready=True (KubeletReady), kubelet v1.31.4+k3s1, wanted v1.32.5+k3s1)']);
+      const rehearsal = await runModule(
+        k8sNode,
+        { wait: 'ready', kubelet_version: 'v1.32.5+k3s1', wait_timeout: 10, poll_interval: 0.1 },
+        opts(),
+        { check: true },
+      );
+      expect([rehearsal.status, rehearsal.msg]).toEqual([
+        'ok',
+        'would wait until node/w-1 is Ready with kubelet v1.32.5+k3s1 (now: Ready=True (KubeletReady), kubelet v1.31.4+k3s1, wanted v1.32.5+k3s1)',
+      ]);
       const progress: string[] = [];
       // The upgrade lands once the module has seen the old version (a fixed delay lost that race under load).
       const upgrade = (async () => {
         while (!progress.length) await new Promise((res) => setTimeout(res, 20));
         await b().setKubeletVersion('w-1', 'v1.32.5+k3s1');
       })();
-      const r = await runModule(k8sNode, { wait: 'ready', kubelet_version: 'v1.32.5+k3s1', wait_timeout: 20, poll_interval: 0.1 }, { ...opts(), progress });
+      const r = await runModule(
+        k8sNode,
+        { wait: 'ready', kubelet_version: 'v1.32.5+k3s1', wait_timeout: 20, poll_interval: 0.1 },
+        { ...opts(), progress },
+      );
       await upgrade;
       expect(r.status, r.msg).toBe('ok');
       expect((r.data.node as Obj).kubelet_version).toBe('v1.32.5+k3s1');
@@ -132,7 +183,9 @@ describeBackends('kube API modules', { scenario }, (b) => {
       await b().addNode({ name: 'w-gone', role: 'agent' });
       await b().waitFor(() => b().get('nodes', undefined, 'w-gone'), 30_000, 'w-gone registered');
       await b().clearRequests();
-      expect((await runModule(k8sNode, { node: 'w-gone', state: 'absent' }, opts(), { check: true })).status).toBe('changed');
+      expect((await runModule(k8sNode, { node: 'w-gone', state: 'absent' }, opts(), { check: true })).status).toBe(
+        'changed',
+      );
       expect(await b().mutatingRequests()).toEqual([]);
       expect((await runModule(k8sNode, { node: 'w-gone', state: 'absent' }, opts())).status).toBe('changed');
       expect(await b().get('nodes', undefined, 'w-gone')).toBeUndefined();

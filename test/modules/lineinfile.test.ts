@@ -42,7 +42,9 @@ describe('lineinfile on the local connection', () => {
     const args = { path: p, regexp: '^#?PermitRootLogin', line: 'PermitRootLogin no', backup: true };
     const check = await runModule(lineinfile, args, { connection }, { check: true });
     expect(check.status).toBe('changed');
-    expect(check.diff).toEqual([{ path: p, before: 'Port 22\n#PermitRootLogin yes\n', after: 'Port 22\nPermitRootLogin no\n' }]);
+    expect(check.diff).toEqual([
+      { path: p, before: 'Port 22\n#PermitRootLogin yes\n', after: 'Port 22\nPermitRootLogin no\n' },
+    ]);
     expect(readFileSync(p, 'utf8')).toBe('Port 22\n#PermitRootLogin yes\n');
     const r = await runModule(lineinfile, args, { connection });
     expect(r.status).toBe('changed');
@@ -61,13 +63,19 @@ describe('lineinfile on the local connection', () => {
     expect(r.status).toBe('changed');
     expect(readFileSync(p, 'utf8')).toBe('A=1\n');
     expect(statSync(p).mode & 0o777).toBe(0o600);
-    expect((await runModule(lineinfile, { path: p, line: 'A=1', create: true, mode: '0600' }, { connection })).status).toBe('ok');
+    expect(
+      (await runModule(lineinfile, { path: p, line: 'A=1', create: true, mode: '0600' }, { connection })).status,
+    ).toBe('ok');
   });
 
   it('removes lines; a failing validate keeps the file', async () => {
     const p = tmp.at('hosts');
     writeFileSync(p, 'a\n10.0.0.1 pi-1\nb\n');
-    const bad = await runModule(lineinfile, { path: p, regexp: 'pi-1', state: 'absent', validate: 'grep -q pi-1 %s' }, { connection });
+    const bad = await runModule(
+      lineinfile,
+      { path: p, regexp: 'pi-1', state: 'absent', validate: 'grep -q pi-1 %s' },
+      { connection },
+    );
     expect(bad.status).toBe('failed');
     expect(readFileSync(p, 'utf8')).toBe('a\n10.0.0.1 pi-1\nb\n');
     const r = await runModule(lineinfile, { path: p, regexp: 'pi-1', state: 'absent' }, { connection });
@@ -90,7 +98,11 @@ describe('lineinfile over real sshd', () => {
     expect(readFileSync(h.local(remote), 'utf8')).toBe(`${line}\n`);
     expect(statSync(h.local(remote)).mode & 0o777).toBe(0o600);
     expect((await runModule(lineinfile, args, { connection: h.connection })).status).toBe('ok');
-    const more = await runModule(lineinfile, { path: remote, line: 'K3S_URL=https://10.0.0.1:6443', insertbefore: 'BOF' }, { connection: h.connection });
+    const more = await runModule(
+      lineinfile,
+      { path: remote, line: 'K3S_URL=https://10.0.0.1:6443', insertbefore: 'BOF' },
+      { connection: h.connection },
+    );
     expect(more.status).toBe('changed');
     expect(readFileSync(h.local(remote), 'utf8')).toBe(`K3S_URL=https://10.0.0.1:6443\n${line}\n`);
   });

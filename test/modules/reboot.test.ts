@@ -28,7 +28,12 @@ describe('reboot over real sshd (simulated)', () => {
 
   it('check mode says it would reboot and runs nothing', async () => {
     writeFileSync(h.local(bootId), 'boot-1\n');
-    const r = await runModule(reboot, { ...common, reboot_command: ['sh', '-c', `echo boot-2 > ${bootId}`] }, { connection: h.connection }, { check: true });
+    const r = await runModule(
+      reboot,
+      { ...common, reboot_command: ['sh', '-c', `echo boot-2 > ${bootId}`] },
+      { connection: h.connection },
+      { check: true },
+    );
     expect(r.status).toBe('changed');
     expect(r.changes?.[0]).toMatch(/^reboot \(sh -c .*\) and wait up to 600s/);
     expect(readFileSync(h.local(bootId), 'utf8')).toBe('boot-1\n');
@@ -40,7 +45,11 @@ describe('reboot over real sshd (simulated)', () => {
     const sessions = await h.t.fleet.sessionPids('reboot-node');
     expect(sessions.length).toBeGreaterThan(0);
     const command = ['sh', '-c', `echo boot-2 > ${bootId}; kill -9 "$@"; sleep 5`, 'sh', ...sessions.map(String)];
-    const r = await runModule(reboot, { ...common, reboot_command: command, reboot_timeout: 120, test_command: 'test -s /run/fake-boot-id' }, { connection: h.connection });
+    const r = await runModule(
+      reboot,
+      { ...common, reboot_command: command, reboot_timeout: 120, test_command: 'test -s /run/fake-boot-id' },
+      { connection: h.connection },
+    );
     expect(r.status).toBe('changed');
     expect(r.data).toMatchObject({ rebooted: true });
     expect(readFileSync(h.local(bootId), 'utf8')).toBe('boot-2\n');
@@ -50,14 +59,24 @@ describe('reboot over real sshd (simulated)', () => {
 
   it('fails when the host never comes back with a new boot id', async () => {
     writeFileSync(h.local(bootId), 'boot-3\n');
-    const r = await runModule(reboot, { ...common, reboot_command: ['true'], reboot_timeout: 0.5 }, { connection: h.connection });
+    const r = await runModule(
+      reboot,
+      { ...common, reboot_command: ['true'], reboot_timeout: 0.5 },
+      { connection: h.connection },
+    );
     expect(r.status).toBe('failed');
-    expect(r.msg).toBe('the host did not come back within reboot_timeout (0.5s); last seen: same boot id: not rebooted yet');
+    expect(r.msg).toBe(
+      'the host did not come back within reboot_timeout (0.5s); last seen: same boot id: not rebooted yet',
+    );
     expect(r.data).toMatchObject({ rebooted: false });
   });
 
   it('fails when the reboot command itself fails', async () => {
-    const r = await runModule(reboot, { ...common, reboot_command: ['sh', '-c', 'echo not allowed >&2; exit 3'] }, { connection: h.connection });
+    const r = await runModule(
+      reboot,
+      { ...common, reboot_command: ['sh', '-c', 'echo not allowed >&2; exit 3'] },
+      { connection: h.connection },
+    );
     expect(r.status).toBe('failed');
     expect(r.msg).toBe('reboot command failed (exit 3): not allowed');
   });

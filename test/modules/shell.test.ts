@@ -16,13 +16,24 @@ describe('shell on a real host (local connection)', () => {
   beforeEach(() => writeFileSync(file, 'old\n'));
 
   it('runs pipes, redirections and variables', async () => {
-    const r = await runModule(shell, `printf 'b\\na\\n' | sort | tr a-z A-Z; echo "$HOME" >/dev/null; echo to-err >&2`, { connection });
-    expect(r).toMatchObject({ status: 'changed', data: { rc: 0, stdout: 'A\nB', stdout_lines: ['A', 'B'], stderr: 'to-err', stderr_lines: ['to-err'] } });
+    const r = await runModule(
+      shell,
+      `printf 'b\\na\\n' | sort | tr a-z A-Z; echo "$HOME" >/dev/null; echo to-err >&2`,
+      { connection },
+    );
+    expect(r).toMatchObject({
+      status: 'changed',
+      data: { rc: 0, stdout: 'A\nB', stdout_lines: ['A', 'B'], stderr: 'to-err', stderr_lines: ['to-err'] },
+    });
   });
 
   it('check mode runs nothing and still returns every result field', async () => {
     const r = await runModule(shell, `echo new > ${file}`, { connection }, { check: true });
-    expect(r).toMatchObject({ status: 'unknown', changes: [`run echo new > ${file}`], data: { rc: null, stdout: '', stderr: '', stdout_lines: [], cmd: `echo new > ${file}` } });
+    expect(r).toMatchObject({
+      status: 'unknown',
+      changes: [`run echo new > ${file}`],
+      data: { rc: null, stdout: '', stderr: '', stdout_lines: [], cmd: `echo new > ${file}` },
+    });
     expect(readFileSync(file, 'utf8')).toBe('old\n');
   });
 
@@ -37,8 +48,16 @@ describe('shell on a real host (local connection)', () => {
   });
 
   it('a check_command that neither says yes (0) nor no (1) fails, with its output', async () => {
-    const r = await runModule(shell, { cmd: 'true', check_command: 'echo cannot tell >&2; exit 2' }, { connection }, { check: true });
-    expect(r).toMatchObject({ status: 'failed', msg: 'check_command failed (exit 2): cannot tell; it must exit 0 (would change) or 1 (would not)' });
+    const r = await runModule(
+      shell,
+      { cmd: 'true', check_command: 'echo cannot tell >&2; exit 2' },
+      { connection },
+      { check: true },
+    );
+    expect(r).toMatchObject({
+      status: 'failed',
+      msg: 'check_command failed (exit 2): cannot tell; it must exit 0 (would change) or 1 (would not)',
+    });
   });
 
   it('is idempotent with creates, and with removes', async () => {
@@ -55,7 +74,11 @@ describe('shell on a real host (local connection)', () => {
   it('honours chdir, stdin and executable', async () => {
     const r = await runModule(shell, { cmd: 'pwd; cat', chdir: dir, stdin: 'from stdin' }, { connection });
     expect(r.data.stdout).toBe(`${dir}\nfrom stdin`);
-    const bash = await runModule(shell, { cmd: '[[ -n "$BASH_VERSION" ]] && echo bash', executable: '/bin/bash' }, { connection });
+    const bash = await runModule(
+      shell,
+      { cmd: '[[ -n "$BASH_VERSION" ]] && echo bash', executable: '/bin/bash' },
+      { connection },
+    );
     expect(bash.data.stdout).toBe('bash');
     const sh = await runModule(shell, '[[ -n "$BASH_VERSION" ]] && echo bash', { connection });
     expect(sh.status).toBe('failed');

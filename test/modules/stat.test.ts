@@ -23,8 +23,25 @@ describe('the remote probe', () => {
     ].join('\n');
     const [a, l, f] = parseProbe(['/x/y', '/l', '/f'], out);
     expect(a).toEqual({ path: '/x/y', exists: false, missing: 2, ancestorIsDir: true });
-    expect(l).toMatchObject({ path: '/l', exists: true, type: 'link', isLink: true, target: '../a b\nc', mode: '0777', inode: 99 });
-    expect(f).toMatchObject({ path: '/f', type: 'file', mode: '0644', uid: 1000, owner: 'k3s', size: 5, nlink: 2, checksum: 'f'.repeat(64) });
+    expect(l).toMatchObject({
+      path: '/l',
+      exists: true,
+      type: 'link',
+      isLink: true,
+      target: '../a b\nc',
+      mode: '0777',
+      inode: 99,
+    });
+    expect(f).toMatchObject({
+      path: '/f',
+      type: 'file',
+      mode: '0644',
+      uid: 1000,
+      owner: 'k3s',
+      size: 5,
+      nlink: 2,
+      checksum: 'f'.repeat(64),
+    });
     expect(f.exists && f.content).toEqual(Buffer.from([0, 1, 2]));
   });
 
@@ -44,9 +61,18 @@ describe('the remote probe', () => {
     const ctx = moduleContext({ connection: tmp.connection }, false);
     const exec = ctx.exec.bind(ctx);
     ctx.exec = (cmd, o) => (calls.push(cmd), exec(cmd, o));
-    const [f, l, lf, d, missing] = await probeFiles(ctx, [odd, link, link, tmp.at('d'), tmp.at('no', 'such', 'file')], { checksum: true, readMax: 100 });
+    const [f, l, lf, d, missing] = await probeFiles(ctx, [odd, link, link, tmp.at('d'), tmp.at('no', 'such', 'file')], {
+      checksum: true,
+      readMax: 100,
+    });
     expect(calls).toHaveLength(1);
-    expect(f).toMatchObject({ exists: true, type: 'file', mode: '0640', size: 4, checksum: createHash('sha256').update('data').digest('hex') });
+    expect(f).toMatchObject({
+      exists: true,
+      type: 'file',
+      mode: '0640',
+      size: 4,
+      checksum: createHash('sha256').update('data').digest('hex'),
+    });
     expect(f.exists && f.content?.toString()).toBe('data');
     expect(l).toMatchObject({ type: 'link', isLink: true, target: odd });
     expect(lf).toMatchObject({ type: 'link' });
@@ -65,7 +91,12 @@ describe('stat on the local connection', () => {
     for (const check of [true, false]) {
       const r = await runModule(stat, { path: p }, { connection: tmp.connection }, { check });
       expect(r.status).toBe('ok');
-      expect(r.data.stat).toMatchObject({ exists: true, isreg: true, size: 3, checksum: createHash('sha256').update('bin').digest('hex') });
+      expect(r.data.stat).toMatchObject({
+        exists: true,
+        isreg: true,
+        size: 3,
+        checksum: createHash('sha256').update('bin').digest('hex'),
+      });
     }
     const none = await runModule(stat, { path: tmp.at('none') }, { connection: tmp.connection });
     expect(none.data.stat).toEqual({ exists: false, path: tmp.at('none') });

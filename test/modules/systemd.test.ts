@@ -12,8 +12,17 @@ planFixtures(systemd, path.join(import.meta.dirname, 'systemd'));
 
 describe('systemctl show parsing', () => {
   it('reads key=value lines, values with = kept whole', () => {
-    expect(parseShow('LoadState=loaded\nExecStart={ path=/x ; argv[]=/x a=b }\nUnitFileState=\n')).toEqual({ LoadState: 'loaded', ExecStart: '{ path=/x ; argv[]=/x a=b }', UnitFileState: '' });
-    expect([unitName('k3s'), unitName('k3s.service'), unitName('fstrim.timer'), unitName('getty@tty1')]).toEqual(['k3s.service', 'k3s.service', 'fstrim.timer', 'getty@tty1.service']);
+    expect(parseShow('LoadState=loaded\nExecStart={ path=/x ; argv[]=/x a=b }\nUnitFileState=\n')).toEqual({
+      LoadState: 'loaded',
+      ExecStart: '{ path=/x ; argv[]=/x a=b }',
+      UnitFileState: '',
+    });
+    expect([unitName('k3s'), unitName('k3s.service'), unitName('fstrim.timer'), unitName('getty@tty1')]).toEqual([
+      'k3s.service',
+      'k3s.service',
+      'fstrim.timer',
+      'getty@tty1.service',
+    ]);
   });
 });
 
@@ -24,7 +33,10 @@ describe('systemd over real sshd (the fleet fake systemctl)', () => {
   const actions = async () => (await readFakeSystemdLog(h.t.fleet.stateDir, node)).map((e) => `${e.action} ${e.unit}`);
   const state = (unit: string) => readFakeUnitState(h.t.fleet.stateDir, node, unit);
   const unit = (name: string, exec: string) =>
-    writeFileSync(h.local(`/etc/systemd/system/${name}.service`), `[Unit]\nDescription=${name}\n\n[Service]\nExecStart=${exec}\n\n[Install]\nWantedBy=multi-user.target\n`);
+    writeFileSync(
+      h.local(`/etc/systemd/system/${name}.service`),
+      `[Unit]\nDescription=${name}\n\n[Service]\nExecStart=${exec}\n\n[Install]\nWantedBy=multi-user.target\n`,
+    );
 
   it('check mode plans enable + start and touches nothing; then does it once; then nothing', async () => {
     unit('web', '/bin/sh -c "echo started"');
@@ -60,11 +72,18 @@ describe('systemd over real sshd (the fleet fake systemctl)', () => {
   });
 
   it('stops and disables through the service alias, idempotently', async () => {
-    const r = await runModule(service, { name: 'web.service', state: 'stopped', enabled: false }, { connection: h.connection });
+    const r = await runModule(
+      service,
+      { name: 'web.service', state: 'stopped', enabled: false },
+      { connection: h.connection },
+    );
     expect(r.status).toBe('changed');
     expect(r.changes).toEqual(['disable web.service', 'stop web.service (now active (running), enabled)']);
     expect(await state('web')).toEqual({ activeState: 'inactive', subState: 'dead' });
-    expect((await runModule(service, { name: 'web', state: 'stopped', enabled: false }, { connection: h.connection })).status).toBe('ok');
+    expect(
+      (await runModule(service, { name: 'web', state: 'stopped', enabled: false }, { connection: h.connection }))
+        .status,
+    ).toBe('ok');
   });
 
   it('masks and unmasks; a unit file in /etc cannot be masked, as in systemd', async () => {
@@ -81,7 +100,7 @@ describe('systemd over real sshd (the fleet fake systemctl)', () => {
     expect((await run({ name: 'ghost', masked: false })).status).toBe('ok');
   });
 
-  it('a unit that fails to start fails the task with systemctl\'s words and the unit status', async () => {
+  it("a unit that fails to start fails the task with systemctl's words and the unit status", async () => {
     unit('broken', '/bin/false');
     const r = await run({ name: 'broken', state: 'started' });
     expect(r.status).toBe('failed');
@@ -95,6 +114,8 @@ describe('systemd over real sshd (the fleet fake systemctl)', () => {
     expect(r.msg).toMatch(/^Could not find the requested service nope\.service/);
     const check = await run({ name: 'nope', state: 'started' }, true);
     expect(check.status).toBe('changed');
-    expect(check.changes).toEqual(['start nope.service (now inactive (dead)) (nope.service is not on the host yet: a real run fails unless an earlier task creates it)']);
+    expect(check.changes).toEqual([
+      'start nope.service (now inactive (dead)) (nope.service is not on the host yet: a real run fails unless an earlier task creates it)',
+    ]);
   });
 });

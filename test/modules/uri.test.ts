@@ -28,26 +28,54 @@ function serve(secure?: { cert: string; key: string }) {
       seen.push({ method: req.method!, url: req.url!, headers: req.headers, body });
       if (req.url === '/redirect') return void res.writeHead(302, { location: '/json' }).end();
       if (req.url === '/down') return void res.writeHead(503, 'Service Unavailable').end('down');
-      if (req.url === '/echo') return void res.writeHead(201, { 'content-type': 'application/json', 'x-request-id': 'r-1' }).end(JSON.stringify({ method: req.method, body }));
+      if (req.url === '/echo')
+        return void res
+          .writeHead(201, { 'content-type': 'application/json', 'x-request-id': 'r-1' })
+          .end(JSON.stringify({ method: req.method, body }));
       res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ status: 'ok' }));
     });
   };
   const server = secure ? https.createServer(secure, handler) : http.createServer(handler);
-  const ready = new Promise<string>((r) => server.listen(0, '127.0.0.1', () => r(`${secure ? 'https' : 'http'}://127.0.0.1:${(server.address() as AddressInfo).port}`)));
+  const ready = new Promise<string>((r) =>
+    server.listen(0, '127.0.0.1', () =>
+      r(`${secure ? 'https' : 'http'}://127.0.0.1:${(server.address() as AddressInfo).port}`),
+    ),
+  );
   return { seen, ready, close: () => new Promise<void>((r) => server.close(() => r())) };
 }
 
 describe('requests and curl, pure', () => {
   it('encodes json and form bodies, basic auth, and refuses a mapping as a raw body', () => {
-    const json = requestOf(moduleArgs(uri, { url: 'http://x/', method: 'post', body: { a: [1] }, body_format: 'json', url_username: 'u', url_password: 'p' }));
-    expect(json).toMatchObject({ method: 'POST', headers: { 'Content-Type': 'application/json', Authorization: 'Basic dTpw' } });
+    const json = requestOf(
+      moduleArgs(uri, {
+        url: 'http://x/',
+        method: 'post',
+        body: { a: [1] },
+        body_format: 'json',
+        url_username: 'u',
+        url_password: 'p',
+      }),
+    );
+    expect(json).toMatchObject({
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', Authorization: 'Basic dTpw' },
+    });
     expect(json.body?.toString()).toBe('{"a":[1]}');
-    expect(requestOf(moduleArgs(uri, { url: 'http://x/', body: { a: 'b c', d: 1 }, body_format: 'form-urlencoded' })).body?.toString()).toBe('a=b+c&d=1');
+    expect(
+      requestOf(
+        moduleArgs(uri, { url: 'http://x/', body: { a: 'b c', d: 1 }, body_format: 'form-urlencoded' }),
+      ).body?.toString(),
+    ).toBe('a=b+c&d=1');
     expect(() => requestOf(moduleArgs(uri, { url: 'http://x/', body: { a: 1 } }))).toThrow(/body_format: json/);
   });
 
-  it('puts every value into curl\'s config with its quoting, never on the command line', () => {
-    const cfg = curlConfig({ ...requestOf(moduleArgs(uri, { url: 'http://x/"a"', method: 'PUT', headers: { 'X-A': 'q"\\\nz' }, body: '@/etc/passwd' })), validateCerts: false });
+  it("puts every value into curl's config with its quoting, never on the command line", () => {
+    const cfg = curlConfig({
+      ...requestOf(
+        moduleArgs(uri, { url: 'http://x/"a"', method: 'PUT', headers: { 'X-A': 'q"\\\nz' }, body: '@/etc/passwd' }),
+      ),
+      validateCerts: false,
+    });
     expect(cfg).toContain('url = "http://x/\\"a\\""');
     expect(cfg).toContain('header = "X-A: q\\"\\\\\\nz"');
     expect(cfg).toContain('data-raw = "@/etc/passwd"');
@@ -56,8 +84,16 @@ describe('requests and curl, pure', () => {
   });
 
   it('parses curl --include output after a redirect and a 100 Continue', () => {
-    const out = 'HTTP/1.1 302 Found\r\nLocation: /b\r\n\r\nHTTP/1.1 100 Continue\r\n\r\nHTTP/2 200 \r\ncontent-type: text/plain\r\nSet-Cookie: a\r\nset-cookie: b\r\n\r\nbody\n\n@@herdbook-curl@@ 1 http://x/b';
-    expect(parseCurlOutput(out)).toEqual({ status: 200, statusText: '', headers: { 'content-type': 'text/plain', 'set-cookie': 'a, b' }, body: 'body\n', url: 'http://x/b', redirected: true });
+    const out =
+      'HTTP/1.1 302 Found\r\nLocation: /b\r\n\r\nHTTP/1.1 100 Continue\r\n\r\nHTTP/2 200 \r\ncontent-type: text/plain\r\nSet-Cookie: a\r\nset-cookie: b\r\n\r\nbody\n\n@@herdbook-curl@@ 1 http://x/b';
+    expect(parseCurlOutput(out)).toEqual({
+      status: 200,
+      statusText: '',
+      headers: { 'content-type': 'text/plain', 'set-cookie': 'a, b' },
+      body: 'body\n',
+      url: 'http://x/b',
+      redirected: true,
+    });
   });
 });
 
@@ -73,7 +109,14 @@ describe('uri from the controller', () => {
     for (const check of [true, false]) {
       const r = await runModule(uri, { url: `${base}/redirect`, return_content: true }, opts(), { check });
       expect(r.status).toBe('ok');
-      expect(r.data).toMatchObject({ status: 200, redirected: true, url: `${base}/json`, json: { status: 'ok' }, content: '{"status":"ok"}', content_type: 'application/json' });
+      expect(r.data).toMatchObject({
+        status: 200,
+        redirected: true,
+        url: `${base}/json`,
+        json: { status: 'ok' },
+        content: '{"status":"ok"}',
+        content_type: 'application/json',
+      });
     }
   });
 
@@ -88,14 +131,25 @@ describe('uri from the controller', () => {
 
   it('POST: unknown in check mode and nothing sent; sent once for real, a change', async () => {
     const before = s.seen.length;
-    const args = { url: `${base}/echo`, method: 'POST', body: { node: 'pi-1' }, body_format: 'json', status_code: 201, headers: { 'X-Token': 't' } };
+    const args = {
+      url: `${base}/echo`,
+      method: 'POST',
+      body: { node: 'pi-1' },
+      body_format: 'json',
+      status_code: 201,
+      headers: { 'X-Token': 't' },
+    };
     const check = await runModule(uri, args, opts(), { check: true });
     expect(check.status).toBe('unknown');
     expect(check.data).toMatchObject({ status: null, json: null });
     expect(s.seen.length).toBe(before);
     const r = await runModule(uri, args, opts());
     expect(r.status).toBe('changed');
-    expect(r.data).toMatchObject({ status: 201, json: { method: 'POST', body: '{"node":"pi-1"}' }, x_request_id: 'r-1' });
+    expect(r.data).toMatchObject({
+      status: 201,
+      json: { method: 'POST', body: '{"node":"pi-1"}' },
+      x_request_id: 'r-1',
+    });
     expect(s.seen.slice(before)).toHaveLength(1);
     expect(s.seen[s.seen.length - 1].headers).toMatchObject({ 'content-type': 'application/json', 'x-token': 't' });
   });
@@ -113,7 +167,10 @@ function selfSigned(): { cert: string; key: string } {
   const name = [{ name: 'commonName', value: 'herdbook-uri-test' }];
   cert.setSubject(name);
   cert.setIssuer(name);
-  cert.setExtensions([{ name: 'basicConstraints', cA: true }, { name: 'subjectAltName', altNames: [{ type: 7, ip: '127.0.0.1' }] }]);
+  cert.setExtensions([
+    { name: 'basicConstraints', cA: true },
+    { name: 'subjectAltName', altNames: [{ type: 7, ip: '127.0.0.1' }] },
+  ]);
   cert.sign(forge.pki.privateKeyFromPem(key), forge.md.sha256.create());
   return { cert: forge.pki.certificateToPem(cert), key };
 }
@@ -130,10 +187,14 @@ describe('uri over HTTPS from the controller', () => {
     const strict = await runModule(uri, { url: `${base}/json` }, { connection: tmp.connection });
     expect(strict.status).toBe('failed');
     expect(strict.msg).toMatch(/certificate/i);
-    expect((await runModule(uri, { url: `${base}/json`, validate_certs: false }, { connection: tmp.connection })).status).toBe('ok');
+    expect(
+      (await runModule(uri, { url: `${base}/json`, validate_certs: false }, { connection: tmp.connection })).status,
+    ).toBe('ok');
     const ca = tmp.at('ca.pem');
     writeFileSync(ca, tls.cert);
-    expect((await runModule(uri, { url: `${base}/json`, ca_path: ca }, { connection: tmp.connection })).data.status).toBe(200);
+    expect(
+      (await runModule(uri, { url: `${base}/json`, ca_path: ca }, { connection: tmp.connection })).data.status,
+    ).toBe(200);
   });
 });
 
@@ -146,15 +207,36 @@ describe('uri from the host (curl over real sshd)', () => {
   afterAll(() => s.close());
 
   it('sends a GET and a POST from the node, body and headers intact', async () => {
-    const get = await runModule(uri, { url: `${base}/redirect`, on: 'host' }, { connection: h.connection }, { check: true });
+    const get = await runModule(
+      uri,
+      { url: `${base}/redirect`, on: 'host' },
+      { connection: h.connection },
+      { check: true },
+    );
     expect(get.status).toBe('ok');
     expect(get.data).toMatchObject({ status: 200, redirected: true, url: `${base}/json`, json: { status: 'ok' } });
     const body = `it's "quoted" $(id) \`x\` \\ ; @file`;
-    const post = await runModule(uri, { url: `${base}/echo`, method: 'PUT', body, status_code: [201], headers: { 'X-Odd': `a'b"c` }, on: 'host', url_username: 'admin', url_password: 's3cret' }, { connection: h.connection });
+    const post = await runModule(
+      uri,
+      {
+        url: `${base}/echo`,
+        method: 'PUT',
+        body,
+        status_code: [201],
+        headers: { 'X-Odd': `a'b"c` },
+        on: 'host',
+        url_username: 'admin',
+        url_password: 's3cret',
+      },
+      { connection: h.connection },
+    );
     expect(post.status).toBe('changed');
     expect(post.data).toMatchObject({ status: 201, json: { method: 'PUT', body } });
     const got = s.seen[s.seen.length - 1];
-    expect(got.headers).toMatchObject({ 'x-odd': `a'b"c`, authorization: `Basic ${Buffer.from('admin:s3cret').toString('base64')}` });
+    expect(got.headers).toMatchObject({
+      'x-odd': `a'b"c`,
+      authorization: `Basic ${Buffer.from('admin:s3cret').toString('base64')}`,
+    });
     const down = await runModule(uri, { url: `${base}/down`, on: 'host' }, { connection: h.connection });
     expect(down.msg).toBe('Status code was 503 and not [200]: HTTP Error 503: Service Unavailable');
   });

@@ -25,7 +25,9 @@ async function freePort(): Promise<number> {
 
 describe('connect errors', () => {
   it('says why in a few words', () => {
-    expect(connectError(1, 'bash: connect: Connection refused\nbash: line 1: /dev/tcp/127.0.0.1/1: Connection refused\n')).toBe('Connection refused');
+    expect(
+      connectError(1, 'bash: connect: Connection refused\nbash: line 1: /dev/tcp/127.0.0.1/1: Connection refused\n'),
+    ).toBe('Connection refused');
     expect(connectError(124, '')).toBe('connect timed out');
   });
 });
@@ -51,7 +53,9 @@ describe('wait_for on the local connection', () => {
     const port = await freePort();
     const r = await runModule(waitFor, { port, timeout: 0.3, sleep: 0.05 }, { connection });
     expect(r.status).toBe('failed');
-    expect(r.msg).toBe(`Timeout when waiting for 127.0.0.1:${port} to open after 0.3s; last seen: 127.0.0.1:${port}: Connection refused`);
+    expect(r.msg).toBe(
+      `Timeout when waiting for 127.0.0.1:${port} to open after 0.3s; last seen: 127.0.0.1:${port}: Connection refused`,
+    );
   });
 
   it('waits for a port to close', async () => {
@@ -66,7 +70,11 @@ describe('wait_for on the local connection', () => {
     const log = tmp.at('k3s.log');
     writeFileSync(log, 'starting\n');
     setTimeout(() => writeFileSync(log, 'starting\nRunning kubelet v1.32.5+k3s1\n'), 200);
-    const r = await runModule(waitFor, { path: log, search_regex: '^Running kubelet (?P<version>v[\\d.]+)', timeout: 30, sleep: 0.05 }, { connection });
+    const r = await runModule(
+      waitFor,
+      { path: log, search_regex: '^Running kubelet (?P<version>v[\\d.]+)', timeout: 30, sleep: 0.05 },
+      { connection },
+    );
     expect(r.status).toBe('ok');
     expect(r.data).toMatchObject({ match_groups: ['v1.32.5'], match_groupdict: { version: 'v1.32.5' } });
   });
@@ -79,7 +87,9 @@ describe('wait_for on the local connection', () => {
     expect(stays.status).toBe('failed');
     expect(stays.msg).toMatch(/last seen: .*lock exists$/);
     setTimeout(() => rmSync(lock), 100);
-    expect((await runModule(waitFor, { path: lock, state: 'absent', timeout: 30, sleep: 0.05 }, { connection })).status).toBe('ok');
+    expect(
+      (await runModule(waitFor, { path: lock, state: 'absent', timeout: 30, sleep: 0.05 }, { connection })).status,
+    ).toBe('ok');
   });
 });
 
@@ -91,7 +101,7 @@ function listenOn(port: number): Promise<net.Server> {
 describe('wait_for over real sshd', () => {
   const h = fleetHost('wait-node');
 
-  it('sees a port on the node\'s loopback and a file the node gets later', async () => {
+  it("sees a port on the node's loopback and a file the node gets later", async () => {
     const s = await listen();
     try {
       const r = await runModule(waitFor, { port: s.port, timeout: 30 }, { connection: h.connection });
@@ -101,9 +111,17 @@ describe('wait_for over real sshd', () => {
     }
     const token = '/var/lib/rancher/node-token';
     setTimeout(() => writeFileSync(h.local(token), 'K10::abc\n'), 300);
-    const r = await runModule(waitFor, { path: token, search_regex: '^K10', timeout: 30, sleep: 0.1 }, { connection: h.connection });
+    const r = await runModule(
+      waitFor,
+      { path: token, search_regex: '^K10', timeout: 30, sleep: 0.1 },
+      { connection: h.connection },
+    );
     expect(r.status).toBe('ok');
-    const gone = await runModule(waitFor, { port: s.port, state: 'stopped', timeout: 30 }, { connection: h.connection });
+    const gone = await runModule(
+      waitFor,
+      { port: s.port, state: 'stopped', timeout: 30 },
+      { connection: h.connection },
+    );
     expect(gone.status).toBe('ok');
   });
 });

@@ -22,7 +22,12 @@ describe('wait_for_connection over real sshd', () => {
 
   it('answers at once, in check mode too', async () => {
     for (const check of [true, false]) {
-      const r = await runModule(waitForConnection, { timeout: 30 }, { connection: h.connection, host: 'wfc-node' }, { check });
+      const r = await runModule(
+        waitForConnection,
+        { timeout: 30 },
+        { connection: h.connection, host: 'wfc-node' },
+        { check },
+      );
       expect(r.status).toBe('ok');
       expect(r.msg).toMatch(/^wfc-node answered \(after [\d.]+s\)$/);
     }
@@ -31,14 +36,22 @@ describe('wait_for_connection over real sshd', () => {
   it('reconnects after the connection was killed', async () => {
     await h.connection.exec(['true']);
     for (const p of await h.t.fleet.sessionPids('wfc-node')) process.kill(p, 'SIGKILL');
-    const r = await runModule(waitForConnection, { timeout: 60, sleep: 0.1 }, { connection: h.connection, host: 'wfc-node' });
+    const r = await runModule(
+      waitForConnection,
+      { timeout: 60, sleep: 0.1 },
+      { connection: h.connection, host: 'wfc-node' },
+    );
     expect(r.status).toBe('ok');
   });
 
   it('fails at the timeout with the connection error it saw', async () => {
     const dead = connect(h.t, 'wfc-node', { port: await closedPort() });
     try {
-      const r = await runModule(waitForConnection, { timeout: 0.5, sleep: 0.1, connect_timeout: 1 }, { connection: dead, host: 'wfc-node' });
+      const r = await runModule(
+        waitForConnection,
+        { timeout: 0.5, sleep: 0.1, connect_timeout: 1 },
+        { connection: dead, host: 'wfc-node' },
+      );
       expect(r.status).toBe('failed');
       expect(r.msg).toMatch(/^timed out waiting for the connection after 0\.5s; last seen: .*refused/i);
     } finally {

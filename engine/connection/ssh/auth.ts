@@ -15,14 +15,24 @@ export type AuthPlan = {
   tried(): string[];
 };
 
-async function keyAttempt(host: string, hop: Hop, file: string, env: NodeJS.ProcessEnv): Promise<Attempt | string | undefined> {
+async function keyAttempt(
+  host: string,
+  hop: Hop,
+  file: string,
+  env: NodeJS.ProcessEnv,
+): Promise<Attempt | string | undefined> {
   const label = `publickey ${abbreviateHome(file, env)}`;
   let data: Buffer;
   try {
     data = await readFile(file);
   } catch (e) {
     if (!hop.explicitIdentity && (e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw new UnreachableError(host, 'config', `cannot read private key ${file} for ${hop.user}@${hop.address}: ${(e as Error).message}`, { cause: e });
+    throw new UnreachableError(
+      host,
+      'config',
+      `cannot read private key ${file} for ${hop.user}@${hop.address}: ${(e as Error).message}`,
+      { cause: e },
+    );
   }
   const parsed = ssh2.utils.parseKey(data, hop.passphrase);
   if (parsed instanceof Error) {
@@ -30,19 +40,33 @@ async function keyAttempt(host: string, hop: Hop, file: string, env: NodeJS.Proc
     if (/passphrase|decrypt/i.test(parsed.message)) return `${label} (wrong passphrase)`;
     return `${label} (unreadable: ${parsed.message})`;
   }
-  return { label, method: 'publickey', auth: { type: 'publickey', username: hop.user, key: data, passphrase: hop.passphrase } };
+  return {
+    label,
+    method: 'publickey',
+    auth: { type: 'publickey', username: hop.user, key: data, passphrase: hop.passphrase },
+  };
 }
 
 export async function planAuth(host: string, hop: Hop, env: NodeJS.ProcessEnv): Promise<AuthPlan> {
   const attempts: Attempt[] = [];
   const notes: string[] = [];
-  if (hop.agent) attempts.push({ label: 'agent', method: 'publickey', auth: { type: 'agent', username: hop.user, agent: hop.agent } });
+  if (hop.agent)
+    attempts.push({
+      label: 'agent',
+      method: 'publickey',
+      auth: { type: 'agent', username: hop.user, agent: hop.agent },
+    });
   for (const file of hop.identityFiles) {
     const a = await keyAttempt(host, hop, file, env);
     if (typeof a === 'string') notes.push(a);
     else if (a) attempts.push(a);
   }
-  if (hop.password !== undefined) attempts.push({ label: 'password', method: 'password', auth: { type: 'password', username: hop.user, password: hop.password } });
+  if (hop.password !== undefined)
+    attempts.push({
+      label: 'password',
+      method: 'password',
+      auth: { type: 'password', username: hop.user, password: hop.password },
+    });
   const tried: string[] = [];
   let i = 0;
   return {

@@ -8,7 +8,8 @@ type Entry = { client: Promise<Client>; refs: number };
 
 export type BastionLease = { client: Client; release(): void };
 
-const digest = (secret: string | undefined) => (secret === undefined ? '' : createHash('sha256').update(secret).digest('hex').slice(0, 16));
+const digest = (secret: string | undefined) =>
+  secret === undefined ? '' : createHash('sha256').update(secret).digest('hex').slice(0, 16);
 
 /**
  * What makes a pooled bastion connection reusable: its hop chain, and everything that decided
@@ -19,7 +20,16 @@ export function bastionKey(r: Pick<ResolvedSsh, 'hostKeyChecking' | 'knownHostsF
   return JSON.stringify({
     hostKeyChecking: r.hostKeyChecking,
     knownHostsFiles: r.knownHostsFiles,
-    hops: chain.map((h) => [h.user, h.address, h.port, h.identityFiles, h.explicitIdentity, h.agent ?? '', digest(h.passphrase), digest(h.password)]),
+    hops: chain.map((h) => [
+      h.user,
+      h.address,
+      h.port,
+      h.identityFiles,
+      h.explicitIdentity,
+      h.agent ?? '',
+      digest(h.passphrase),
+      digest(h.password),
+    ]),
   });
 }
 

@@ -17,7 +17,12 @@ function reasonOf(e: NodeJS.ErrnoException & { level?: string }): UnreachableRea
   const m = e.message ?? '';
   // A bastion reports the failure of its own connection to the next hop in the channel-open text.
   if (/Connection refused/i.test(m)) return 'refused';
-  if (/getaddrinfo|Name or service not known|No address associated|nodename nor servname|Temporary failure in name resolution/i.test(m)) return 'dns';
+  if (
+    /getaddrinfo|Name or service not known|No address associated|nodename nor servname|Temporary failure in name resolution/i.test(
+      m,
+    )
+  )
+    return 'dns';
   if (/timed out/i.test(m)) return 'timeout';
   if (e.code === 'ECONNRESET' || /Connection lost|Socket closed|ECONNRESET/i.test(m)) return 'dropped';
   return 'other';
@@ -49,7 +54,6 @@ export function connectFailure(host: string, hop: Hop, e: unknown): UnreachableE
 export function isChannelOpenFailure(e: unknown): boolean {
   return e instanceof Error && e.message.startsWith('(SSH) Channel open failure');
 }
-
 
 /** sshd let the user in, but the login shell did not run our command line (it printed no pid line). */
 export function loginRefused(host: string, hop: Hop, r: RawResult): UnreachableError {

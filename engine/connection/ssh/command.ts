@@ -62,7 +62,13 @@ export function buildCommand(cmd: CommandSpec, opts: CommandOptions, nonce: stri
     cmd = moved.argv;
     stdinHead = moved.stdin;
   }
-  const wrap = (line: string, sudo?: SudoMarkers): BuiltCommand => ({ line: withPid(line, pidMarker), pidMarker, summary, sudo, ...(stdinHead ? { stdinHead } : {}) });
+  const wrap = (line: string, sudo?: SudoMarkers): BuiltCommand => ({
+    line: withPid(line, pidMarker),
+    pidMarker,
+    summary,
+    sudo,
+    ...(stdinHead ? { stdinHead } : {}),
+  });
   if (!opts.become) return wrap(innerCommand(cmd, opts, false));
   const user = opts.becomeUser ?? 'root';
   const inner = innerCommand(cmd, opts, true);

@@ -4,7 +4,15 @@
 import { randomBytes } from 'node:crypto';
 import type { Duplex } from 'node:stream';
 import { HerdbookError } from '../../errors.js';
-import type { CommandSpec, Connection, ConnectionSettings, ExecOptions, ExecResult, GetOptions, PutOptions } from '../types.js';
+import type {
+  CommandSpec,
+  Connection,
+  ConnectionSettings,
+  ExecOptions,
+  ExecResult,
+  GetOptions,
+  PutOptions,
+} from '../types.js';
 import type { BastionPool } from './bastions.js';
 import { loginRefused } from './classify.js';
 import { buildCommand, killTreeScript } from './command.js';
@@ -57,9 +65,15 @@ export class SshConnection implements Connection {
 
   private async run(cmd: CommandSpec, opts: ExecOptions, maxBuffer: number, killable = true): Promise<RawResult> {
     const becomePassword = opts.become ? this.settings.becomePassword : undefined;
-    const built = buildCommand(cmd, { ...opts, becomePassword: becomePassword !== undefined }, randomBytes(8).toString('hex'));
+    const built = buildCommand(
+      cmd,
+      { ...opts, becomePassword: becomePassword !== undefined },
+      randomBytes(8).toString('hex'),
+    );
     const io = {
-      stdin: built.stdinHead ? Buffer.concat([built.stdinHead, opts.stdin === undefined ? Buffer.alloc(0) : Buffer.from(opts.stdin)]) : opts.stdin,
+      stdin: built.stdinHead
+        ? Buffer.concat([built.stdinHead, opts.stdin === undefined ? Buffer.alloc(0) : Buffer.from(opts.stdin)])
+        : opts.stdin,
       onStdout: opts.onStdout,
       onStderr: opts.onStderr,
       maxBuffer,
@@ -103,7 +117,8 @@ export class SshConnection implements Connection {
     return result;
   }
 
-  private readonly execRaw: Exec = (cmd, opts) => this.run(cmd, { stdin: opts.stdin, become: opts.become, becomeUser: opts.becomeUser }, Number.POSITIVE_INFINITY);
+  private readonly execRaw: Exec = (cmd, opts) =>
+    this.run(cmd, { stdin: opts.stdin, become: opts.become, becomeUser: opts.becomeUser }, Number.POSITIVE_INFINITY);
 
   async put(data: Buffer | string, dest: string, opts: PutOptions = {}): Promise<void> {
     const buf = typeof data === 'string' ? Buffer.from(data, 'utf8') : data;
@@ -118,7 +133,15 @@ export class SshConnection implements Connection {
   async forward(host: string, port: number): Promise<Duplex> {
     const s = await this.session();
     return new Promise((resolve, reject) => {
-      s.client.forwardOut('127.0.0.1', 0, host, port, (err, stream) => (err ? reject(new HerdbookError('E_TUNNEL', `${this.host}: cannot forward to ${host}:${port}: ${err.message}`, { cause: err })) : resolve(stream)));
+      s.client.forwardOut('127.0.0.1', 0, host, port, (err, stream) =>
+        err
+          ? reject(
+              new HerdbookError('E_TUNNEL', `${this.host}: cannot forward to ${host}:${port}: ${err.message}`, {
+                cause: err,
+              }),
+            )
+          : resolve(stream),
+      );
     });
   }
 

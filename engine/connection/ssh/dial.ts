@@ -22,7 +22,13 @@ function tcpConnect(host: string, hop: Hop, timeoutMs: number): Promise<net.Sock
     const sock = net.connect({ host: hop.address, port: hop.port, noDelay: true });
     const timer = setTimeout(() => {
       sock.destroy();
-      reject(new UnreachableError(host, 'timeout', `connection timed out: no answer from ${hopLabel(hop)} within ${timeoutMs} ms`));
+      reject(
+        new UnreachableError(
+          host,
+          'timeout',
+          `connection timed out: no answer from ${hopLabel(hop)} within ${timeoutMs} ms`,
+        ),
+      );
     }, timeoutMs);
     sock.once('connect', () => {
       clearTimeout(timer);
@@ -37,13 +43,21 @@ function tcpConnect(host: string, hop: Hop, timeoutMs: number): Promise<net.Sock
 
 function forwardThrough(host: string, via: Client, hop: Hop): Promise<Duplex> {
   return new Promise((resolve, reject) => {
-    via.forwardOut('127.0.0.1', 0, hop.address, hop.port, (err, stream) => (err ? reject(connectFailure(host, hop, err)) : resolve(stream)));
+    via.forwardOut('127.0.0.1', 0, hop.address, hop.port, (err, stream) =>
+      err ? reject(connectFailure(host, hop, err)) : resolve(stream),
+    );
   });
 }
 
 async function openHop(r: ResolvedSsh, hop: Hop, via: Client | undefined, deps: SshDeps): Promise<Client> {
   const env = deps.env ?? process.env;
-  const hostKey = await prepareHostKeyCheck({ host: r.host, hop, policy: r.hostKeyChecking, files: r.knownHostsFiles, onEvent: deps.onEvent });
+  const hostKey = await prepareHostKeyCheck({
+    host: r.host,
+    hop,
+    policy: r.hostKeyChecking,
+    files: r.knownHostsFiles,
+    onEvent: deps.onEvent,
+  });
   const auth = await planAuth(r.host, hop, env);
   const sock = via ? await forwardThrough(r.host, via, hop) : await tcpConnect(r.host, hop, r.connectTimeout);
   const client = new ssh2.Client();
@@ -60,7 +74,14 @@ async function openHop(r: ResolvedSsh, hop: Hop, via: Client | undefined, deps: 
       if (refused) reject(refused);
       else if (e.level === 'client-authentication') reject(authFailure(r.host, hop, auth.tried()));
       else if (e.level === 'client-timeout') {
-        reject(new UnreachableError(r.host, 'timeout', `connection timed out: ${hopLabel(hop)} accepted the connection but completed no SSH handshake within ${r.connectTimeout} ms`, { cause: e }));
+        reject(
+          new UnreachableError(
+            r.host,
+            'timeout',
+            `connection timed out: ${hopLabel(hop)} accepted the connection but completed no SSH handshake within ${r.connectTimeout} ms`,
+            { cause: e },
+          ),
+        );
       } else reject(connectFailure(r.host, hop, e));
     };
     client.on('error', fail);
@@ -109,7 +130,8 @@ async function dialOnce(r: ResolvedSsh, deps: SshDeps, attempt: number, bastions
   } catch (e) {
     release();
     // A shared bastion's failure was reported for the host that opened it: this host is unreachable too.
-    if (e instanceof UnreachableError && e.host !== r.host) throw new UnreachableError(r.host, e.reason, e.message, { cause: e });
+    if (e instanceof UnreachableError && e.host !== r.host)
+      throw new UnreachableError(r.host, e.reason, e.message, { cause: e });
     throw e;
   }
 }

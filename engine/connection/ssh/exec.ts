@@ -49,7 +49,11 @@ export async function runChannel(s: Session, cmd: BuiltCommand, io: ChannelIo): 
     let settled = false;
     const writeStdin = () => (io.stdin !== undefined && io.stdin.length > 0 ? ch.end(io.stdin) : ch.end());
     const droppedWhileRunning = () =>
-      new DroppedError(s.host, `connection to ${s.host} dropped while running ${cmd.summary}; it may or may not have completed, and was not re-run`, true);
+      new DroppedError(
+        s.host,
+        `connection to ${s.host} dropped while running ${cmd.summary}; it may or may not have completed, and was not re-run`,
+        true,
+      );
     const pids = pidFilter(cmd.pidMarker);
     let graceTimer: NodeJS.Timeout | undefined;
     const kill = (asLoginUser = false) => {
@@ -107,18 +111,48 @@ export async function runChannel(s: Session, cmd: BuiltCommand, io: ChannelIo): 
         const truncated = out.truncated || err.truncated;
         if (filter?.refused()) {
           err.push(Buffer.from('herdbook: sudo refused the become password\n'));
-          return resolve({ rc: 1, stdout: out.buffer(), stderr: err.buffer(), truncated, timedOut: false, started: pids.started() });
+          return resolve({
+            rc: 1,
+            stdout: out.buffer(),
+            stderr: err.buffer(),
+            truncated,
+            timedOut: false,
+            started: pids.started(),
+          });
         }
         if (timedOut || aborted) {
-          return resolve({ rc: KILLED_RC, signal: 'SIGKILL', stdout: out.buffer(), stderr: err.buffer(), truncated, timedOut, started: pids.started() });
+          return resolve({
+            rc: KILLED_RC,
+            signal: 'SIGKILL',
+            stdout: out.buffer(),
+            stderr: err.buffer(),
+            truncated,
+            timedOut,
+            started: pids.started(),
+          });
         }
         if (rc === undefined && s.isDropped()) return reject(droppedWhileRunning());
         if (rc === undefined) {
           // The server closed the channel without an exit status while the connection lives on.
           err.push(Buffer.from('herdbook: the server closed the channel without an exit status\n'));
-          return resolve({ rc: 255, stdout: out.buffer(), stderr: err.buffer(), truncated, timedOut: false, started: pids.started() });
+          return resolve({
+            rc: 255,
+            stdout: out.buffer(),
+            stderr: err.buffer(),
+            truncated,
+            timedOut: false,
+            started: pids.started(),
+          });
         }
-        resolve({ rc, signal: sig, stdout: out.buffer(), stderr: err.buffer(), truncated, timedOut: false, started: pids.started() });
+        resolve({
+          rc,
+          signal: sig,
+          stdout: out.buffer(),
+          stderr: err.buffer(),
+          truncated,
+          timedOut: false,
+          started: pids.started(),
+        });
       });
     ch.on('close', () => {
       if (closed) return;

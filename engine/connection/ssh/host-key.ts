@@ -3,11 +3,27 @@
 import { appendFile, mkdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { UnreachableError } from '../../errors.js';
-import { fingerprint, hostToken, keyTypeOf, knownHostsLine, knownKeyTypes, readKnownHosts, verifyHostKey } from './known-hosts.js';
+import {
+  fingerprint,
+  hostToken,
+  keyTypeOf,
+  knownHostsLine,
+  knownKeyTypes,
+  readKnownHosts,
+  verifyHostKey,
+} from './known-hosts.js';
 import type { Hop, HostKeyPolicy, SshEvent } from './types.js';
 
 // ssh2's default host key algorithms (ed25519 first), reordered so known key types come first.
-const DEFAULT_ALGOS = ['ssh-ed25519', 'ecdsa-sha2-nistp256', 'ecdsa-sha2-nistp384', 'ecdsa-sha2-nistp521', 'rsa-sha2-512', 'rsa-sha2-256', 'ssh-rsa'];
+const DEFAULT_ALGOS = [
+  'ssh-ed25519',
+  'ecdsa-sha2-nistp256',
+  'ecdsa-sha2-nistp384',
+  'ecdsa-sha2-nistp521',
+  'rsa-sha2-512',
+  'rsa-sha2-256',
+  'ssh-rsa',
+];
 
 function algosFor(keyType: string): string[] {
   return keyType === 'ssh-rsa' ? ['rsa-sha2-512', 'rsa-sha2-256', 'ssh-rsa'] : [keyType];
@@ -62,7 +78,9 @@ export async function prepareHostKeyCheck(ctx: HostKeyContext): Promise<HostKeyC
       case 'match':
         return true;
       case 'revoked':
-        return refuse(`host key of ${where(ctx)} is revoked (${fp}, line ${verdict.entry.line} of ${verdict.entry.file})`);
+        return refuse(
+          `host key of ${where(ctx)} is revoked (${fp}, line ${verdict.entry.line} of ${verdict.entry.file})`,
+        );
       case 'changed':
         return refuse(
           `host key of ${where(ctx)} has CHANGED: it now presents ${fp}, which does not match line ${verdict.entry.line} of ${verdict.entry.file}. ` +
@@ -91,7 +109,12 @@ export async function prepareHostKeyCheck(ctx: HostKeyContext): Promise<HostKeyC
     algorithms,
     verifier: (key, verify) => {
       check(key).then(verify, (e) => {
-        refused = new UnreachableError(ctx.host, 'hostkey', `cannot record the host key of ${where(ctx)} in ${file}: ${(e as Error).message}`, { cause: e });
+        refused = new UnreachableError(
+          ctx.host,
+          'hostkey',
+          `cannot record the host key of ${where(ctx)} in ${file}: ${(e as Error).message}`,
+          { cause: e },
+        );
         verify(false);
       });
     },

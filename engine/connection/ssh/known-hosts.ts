@@ -84,7 +84,10 @@ export async function readKnownHosts(files: readonly string[]): Promise<KnownHos
 }
 
 function globToRegExp(pattern: string): RegExp {
-  const body = pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.');
+  const body = pattern
+    .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+    .replace(/\*/g, '.*')
+    .replace(/\?/g, '.');
   return new RegExp(`^${body}$`, 'i');
 }
 
@@ -129,5 +132,11 @@ export function verifyHostKey(entries: readonly KnownHostEntry[], token: string,
 
 /** Key types known for a host, to offer them first (as OpenSSH does) so a known key is negotiated. */
 export function knownKeyTypes(entries: readonly KnownHostEntry[], token: string): string[] {
-  return [...new Set(entriesFor(entries, token).filter((e) => !e.marker).map((e) => e.keyType))];
+  return [
+    ...new Set(
+      entriesFor(entries, token)
+        .filter((e) => !e.marker)
+        .map((e) => e.keyType),
+    ),
+  ];
 }

@@ -34,7 +34,9 @@ export async function openSession(r: ResolvedSsh, deps: SshDeps, bastions?: Bast
   let lost = false;
   let markDropped!: () => void;
   const dropped = new Promise<void>((resolve) => (markDropped = resolve));
-  const gate = new ChannelGate({ onRefused: (open) => deps.onEvent?.({ type: 'channel-refused', host: r.host, open }) });
+  const gate = new ChannelGate({
+    onRefused: (open) => deps.onEvent?.({ type: 'channel-refused', host: r.host, open }),
+  });
   const onGone = () => {
     release();
     if (closing || lost) return;
@@ -91,7 +93,10 @@ export async function openSftp(s: Session): Promise<SFTPWrapper | undefined> {
   if (!s.sftpAvailable) return undefined;
   try {
     return await s.gate.acquire(
-      () => new Promise<SFTPWrapper>((resolve, reject) => s.client.sftp((err, sftp) => (err ? reject(err) : resolve(sftp)))),
+      () =>
+        new Promise<SFTPWrapper>((resolve, reject) =>
+          s.client.sftp((err, sftp) => (err ? reject(err) : resolve(sftp))),
+        ),
     );
   } catch (e) {
     if (s.isDropped()) throw new DroppedError(s.host, `connection to ${s.host} dropped while opening sftp`, false);

@@ -29,7 +29,10 @@ export function abbreviateHome(p: string, env: NodeJS.ProcessEnv): string {
 }
 
 function loadConfig(deps: SshDeps, env: NodeJS.ProcessEnv): SSHConfig | undefined {
-  const file = deps.sshConfigPath === undefined ? env.HERDBOOK_SSH_CONFIG ?? path.join(homeOf(env), '.ssh', 'config') : deps.sshConfigPath;
+  const file =
+    deps.sshConfigPath === undefined
+      ? (env.HERDBOOK_SSH_CONFIG ?? path.join(homeOf(env), '.ssh', 'config'))
+      : deps.sshConfigPath;
   if (!file) return undefined;
   let text: string;
   try {
@@ -76,7 +79,8 @@ function policyFrom(value: string | undefined): HostKeyPolicy | undefined {
 function parsePort(value: string | number | undefined, host: string): number | undefined {
   if (value === undefined || value === '') return undefined;
   const n = Number(value);
-  if (!Number.isInteger(n) || n < 1 || n > 65535) throw new UnreachableError(host, 'config', `invalid ssh port ${JSON.stringify(value)} for ${host}`);
+  if (!Number.isInteger(n) || n < 1 || n > 65535)
+    throw new UnreachableError(host, 'config', `invalid ssh port ${JSON.stringify(value)} for ${host}`);
   return n;
 }
 
@@ -92,14 +96,27 @@ export function parseJumpSpec(spec: string, host: string): { user?: string; name
   const v6 = /^\[([^\]]+)\](?::(\d+))?$/.exec(s);
   if (v6) return { user, name: v6[1], port: parsePort(v6[2], host) };
   const colon = s.lastIndexOf(':');
-  if (colon > 0 && s.indexOf(':') === colon) return { user, name: s.slice(0, colon), port: parsePort(s.slice(colon + 1), host) };
+  if (colon > 0 && s.indexOf(':') === colon)
+    return { user, name: s.slice(0, colon), port: parsePort(s.slice(colon + 1), host) };
   if (!s) throw new UnreachableError(host, 'config', `invalid ProxyJump entry ${JSON.stringify(spec)} for ${host}`);
   return { user, name: s };
 }
 
-type HopInput = { name: string; user?: string; port?: number; address?: string; identityFiles?: string[]; password?: string };
+type HopInput = {
+  name: string;
+  user?: string;
+  port?: number;
+  address?: string;
+  identityFiles?: string[];
+  password?: string;
+};
 
-function resolveHop(input: HopInput, config: SSHConfig | undefined, env: NodeJS.ProcessEnv, passphrase: string | undefined): Hop {
+function resolveHop(
+  input: HopInput,
+  config: SSHConfig | undefined,
+  env: NodeJS.ProcessEnv,
+  passphrase: string | undefined,
+): Hop {
   const c = lookup(config, input.name);
   const hostName = one(c, 'hostname')?.replace(/%h/g, input.name);
   // IdentityFile accumulates over matching blocks, as in OpenSSH; the same file once is enough.
@@ -129,7 +146,13 @@ export function resolveSshSettings(settings: ConnectionSettings, deps: SshDeps =
   const passphrase = settings.privateKeyPassphrase ?? env.HERDBOOK_SSH_PASSPHRASE;
   const keyFile = settings.privateKeyFile ? [expandHome(settings.privateKeyFile, env)] : undefined;
   const target = resolveHop(
-    { name, user: settings.user, port: parsePort(settings.port, host), identityFiles: keyFile, password: settings.password },
+    {
+      name,
+      user: settings.user,
+      port: parsePort(settings.port, host),
+      identityFiles: keyFile,
+      password: settings.password,
+    },
     config,
     env,
     passphrase,

@@ -50,7 +50,10 @@ export function signalRc(name: string): number {
   return 128 + (n ?? 0);
 }
 
-type ChannelInternals = { outgoing?: { id: number; state: string }; _client?: { _protocol?: { signal(id: number, sig: string): void } } };
+type ChannelInternals = {
+  outgoing?: { id: number; state: string };
+  _client?: { _protocol?: { signal(id: number, sig: string): void } };
+};
 
 /**
  * ssh2's `channel.signal()` does nothing once our side has sent EOF (stdin ended), which is

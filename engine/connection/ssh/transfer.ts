@@ -11,7 +11,10 @@ import type { RawResult } from './types.js';
 import { openSftp, type Session } from './session.js';
 
 /** Runs a command on the same connection (with become when asked), keeping all of stdout. */
-export type Exec = (cmd: CommandSpec, opts: { stdin?: Buffer; become?: boolean; becomeUser?: string }) => Promise<RawResult>;
+export type Exec = (
+  cmd: CommandSpec,
+  opts: { stdin?: Buffer; become?: boolean; becomeUser?: string },
+) => Promise<RawResult>;
 
 function sftpCall<T>(fn: (cb: (err: Error | undefined | null, v?: T) => void) => void): Promise<T> {
   return new Promise((resolve, reject) => fn((err, v) => (err ? reject(err) : resolve(v as T))));
@@ -43,16 +46,36 @@ function failed(host: string, what: string, r: RawResult): ModuleError {
   return new ModuleError(`${what} on ${host} failed: ${why}`, { rc: r.rc });
 }
 
-async function execPut(host: string, exec: Exec, data: Buffer, dest: string, opts: PutOptions, from?: string): Promise<void> {
-  const r = await exec(putScript(dest, opts, from), { stdin: from ? undefined : data, become: opts.become, becomeUser: opts.becomeUser });
+async function execPut(
+  host: string,
+  exec: Exec,
+  data: Buffer,
+  dest: string,
+  opts: PutOptions,
+  from?: string,
+): Promise<void> {
+  const r = await exec(putScript(dest, opts, from), {
+    stdin: from ? undefined : data,
+    become: opts.become,
+    becomeUser: opts.becomeUser,
+  });
   if (r.rc !== 0) throw failed(host, `writing ${dest}`, r);
 }
 
-async function sftpPut(host: string, sftp: SFTPWrapper, exec: Exec, data: Buffer, dest: string, opts: PutOptions): Promise<void> {
+async function sftpPut(
+  host: string,
+  sftp: SFTPWrapper,
+  exec: Exec,
+  data: Buffer,
+  dest: string,
+  opts: PutOptions,
+): Promise<void> {
   const tmp = tempBeside(dest);
   try {
     await writeRemote(sftp, tmp, data);
-    const existing = await sftpCall<{ mode: number; uid: number; gid: number }>((cb) => sftp.stat(dest, cb)).catch(() => undefined);
+    const existing = await sftpCall<{ mode: number; uid: number; gid: number }>((cb) => sftp.stat(dest, cb)).catch(
+      () => undefined,
+    );
     const mode = opts.mode !== undefined ? octalMode(opts.mode) : existing ? existing.mode & 0o7777 : 0o644;
     const owner = ownerSpec(opts);
     if (owner) {
@@ -73,7 +96,8 @@ async function sftpPut(host: string, sftp: SFTPWrapper, exec: Exec, data: Buffer
 }
 
 export async function put(s: Session, exec: Exec, data: Buffer, dest: string, opts: PutOptions): Promise<void> {
-  if (!dest.startsWith('/')) throw new ModuleError(`put needs an absolute destination path, got ${JSON.stringify(dest)}`);
+  if (!dest.startsWith('/'))
+    throw new ModuleError(`put needs an absolute destination path, got ${JSON.stringify(dest)}`);
   const becomeRoot = opts.become && (opts.becomeUser ?? 'root') === 'root';
   if (!opts.become || becomeRoot) {
     const done = await withSftp(s, async (sftp) => {

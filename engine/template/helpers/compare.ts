@@ -8,14 +8,19 @@ function deepEqual(a: unknown, b: unknown): boolean {
   if (Array.isArray(a) !== Array.isArray(b)) return false;
   const ka = Object.keys(a);
   const kb = Object.keys(b as object);
-  return ka.length === kb.length && ka.every((k) => deepEqual((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k]));
+  return (
+    ka.length === kb.length &&
+    ka.every((k) => deepEqual((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k]))
+  );
 }
 
 function ordered(name: string, test: (c: number) => boolean): HelperFn {
   return ([a, b]) => {
     if (typeof a === 'number' && typeof b === 'number') return test(a - b);
     if (typeof a === 'string' && typeof b === 'string') return test(a < b ? -1 : a > b ? 1 : 0);
-    throw new Error(`(${name} a b) compares two numbers or two strings, got ${typeof a} and ${typeof b}; convert with (int x)`);
+    throw new Error(
+      `(${name} a b) compares two numbers or two strings, got ${typeof a} and ${typeof b}; convert with (int x)`,
+    );
   };
 }
 

@@ -24,7 +24,9 @@ function toInt(v: unknown): number {
 export function toBool(v: unknown): boolean {
   if (typeof v === 'boolean') return v;
   if (typeof v === 'number') return v !== 0;
-  const s = asText(v ?? '').trim().toLowerCase();
+  const s = asText(v ?? '')
+    .trim()
+    .toLowerCase();
   if (['true', 'yes', 'on', '1', 'y'].includes(s)) return true;
   if (['false', 'no', 'off', '0', 'n', '', 'none', 'null'].includes(s)) return false;
   throw new Error(`(bool x) cannot read ${JSON.stringify(v)} as true or false`);

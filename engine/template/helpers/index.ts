@@ -11,9 +11,21 @@ export type HelperDeps = { env?: NodeJS.ProcessEnv; now?: () => Date };
 export function createHelpers(deps: HelperDeps = {}): Helpers {
   return Object.freeze(
     // No prototype: a template cannot call toString or constructor as a helper.
-    Object.assign(Object.create(null) as Helpers, { ...compareHelpers, ...stringHelpers, ...collectionHelpers, ...encodingHelpers, ...systemHelpers({ env: deps.env ?? process.env, now: deps.now ?? (() => new Date()) }) }),
+    Object.assign(Object.create(null) as Helpers, {
+      ...compareHelpers,
+      ...stringHelpers,
+      ...collectionHelpers,
+      ...encodingHelpers,
+      ...systemHelpers({ env: deps.env ?? process.env, now: deps.now ?? (() => new Date()) }),
+    }),
   );
 }
 
 /** Names of helpers, for validation (a bare `{{now}}` is a helper call, not a variable). */
-export const HELPER_NAMES: ReadonlySet<string> = new Set([...Object.keys(createHelpers()), 'default', 'defined', 'and', 'or']);
+export const HELPER_NAMES: ReadonlySet<string> = new Set([
+  ...Object.keys(createHelpers()),
+  'default',
+  'defined',
+  'and',
+  'or',
+]);

@@ -6,7 +6,9 @@ import { asText } from '../../text.js';
 function str(v: unknown, helper: string): string {
   if (typeof v === 'string') return v;
   if (typeof v === 'number' || typeof v === 'boolean') return String(v);
-  throw new Error(`(${helper} ...) needs a string, got ${v === null ? 'null' : Array.isArray(v) ? 'a list' : typeof v}`);
+  throw new Error(
+    `(${helper} ...) needs a string, got ${v === null ? 'null' : Array.isArray(v) ? 'a list' : typeof v}`,
+  );
 }
 
 function regex(pattern: unknown, flags: unknown, helper: string): RegExp {
@@ -21,20 +23,37 @@ export const stringHelpers: Record<string, HelperFn> = {
   upper: ([s]) => str(s, 'upper').toUpperCase(),
   lower: ([s]) => str(s, 'lower').toLowerCase(),
   trim: ([s]) => str(s, 'trim').trim(),
-  replace: ([s, a, b]) => str(s, 'replace').split(str(a, 'replace')).join(b === undefined ? '' : str(b, 'replace')),
-  regex_replace: ([s, re, rep], h) => str(s, 'regex_replace').replace(regex(re, h.flags ?? 'g', 'regex_replace'), rep === undefined ? '' : str(rep, 'regex_replace')),
+  replace: ([s, a, b]) =>
+    str(s, 'replace')
+      .split(str(a, 'replace'))
+      .join(b === undefined ? '' : str(b, 'replace')),
+  regex_replace: ([s, re, rep], h) =>
+    str(s, 'regex_replace').replace(
+      regex(re, h.flags ?? 'g', 'regex_replace'),
+      rep === undefined ? '' : str(rep, 'regex_replace'),
+    ),
   // Like Ansible's regex_search: the match (or its first group), or null when nothing matches.
   regex_search: ([s, re], h) => {
     const m = regex(re, h.flags, 'regex_search').exec(str(s, 'regex_search'));
     return m ? (m.length > 1 ? m[1] : m[0]) : null;
   },
   regex_match: ([s, re], h) => regex(re, h.flags, 'regex_match').test(str(s, 'regex_match')),
-  split: ([s, sep]) => str(s, 'split').split(sep === undefined ? /\s+/ : str(sep, 'split')).filter((x, i, all) => sep !== undefined || x !== '' || all.length === 1),
+  split: ([s, sep]) =>
+    str(s, 'split')
+      .split(sep === undefined ? /\s+/ : str(sep, 'split'))
+      .filter((x, i, all) => sep !== undefined || x !== '' || all.length === 1),
   startswith: ([s, p]) => str(s, 'startswith').startsWith(str(p, 'startswith')),
   endswith: ([s, p]) => str(s, 'endswith').endsWith(str(p, 'endswith')),
   concat: (args) => args.map((a) => (a === null || a === undefined ? '' : asText(a))).join(''),
-  indent: ([s, n]) => str(s, 'indent').split('\n').map((l, i) => (i === 0 || !l ? l : ' '.repeat(Number(n ?? 2)) + l)).join('\n'),
+  indent: ([s, n]) =>
+    str(s, 'indent')
+      .split('\n')
+      .map((l, i) => (i === 0 || !l ? l : ' '.repeat(Number(n ?? 2)) + l))
+      .join('\n'),
   // Shell-quote a value inside a template file or a shell: argument.
   quote: ([s]) => shellQuote(str(s, 'quote')),
-  lines: ([s]) => str(s, 'lines').split('\n').filter((l, i, all) => !(i === all.length - 1 && l === '')),
+  lines: ([s]) =>
+    str(s, 'lines')
+      .split('\n')
+      .filter((l, i, all) => !(i === all.length - 1 && l === '')),
 };

@@ -50,17 +50,24 @@ function localScript(a: VersionArgs): string | undefined {
   return undefined;
 }
 
-const tail = (r: { stdout: string; stderr: string }, lines = 4) => (r.stderr || r.stdout).trim().split('\n').slice(-lines).join(' | ');
+const tail = (r: { stdout: string; stderr: string }, lines = 4) =>
+  (r.stderr || r.stdout).trim().split('\n').slice(-lines).join(' | ');
 
 async function makeWorkdir(ctx: ModuleContext): Promise<Workdir> {
   const r = await ctx.exec(['sh', '-c', 'umask 077 && mktemp -d /tmp/herdbook-k3s.XXXXXXXXXX'], { become: true });
   const dir = r.stdout.trim();
-  if (r.rc !== 0 || !WORKDIR.test(dir)) throw new ModuleError(`cannot create a private directory for the install script (mktemp -d, exit ${r.rc}): ${tail(r) || dir}`);
+  if (r.rc !== 0 || !WORKDIR.test(dir))
+    throw new ModuleError(
+      `cannot create a private directory for the install script (mktemp -d, exit ${r.rc}): ${tail(r) || dir}`,
+    );
   return { dir, env: `${dir}/install.env`, args: `${dir}/install.args`, script: `${dir}/install.sh` };
 }
 
 async function writePrivate(ctx: ModuleContext, file: string, text: string): Promise<void> {
-  const r = await ctx.exec(['sh', '-c', 'umask 077 && cat > "$1" && chmod 600 "$1"', 'write', file], { become: true, stdin: text });
+  const r = await ctx.exec(['sh', '-c', 'umask 077 && cat > "$1" && chmod 600 "$1"', 'write', file], {
+    become: true,
+    stdin: text,
+  });
   if (r.rc !== 0) throw new ModuleError(`cannot write ${file} (exit ${r.rc}): ${tail(r)}`);
 }
 
@@ -70,18 +77,38 @@ async function fetchScript(ctx: ModuleContext, a: VersionArgs, dest: string): Pr
     const r = await ctx.exec(['cp', '--', local, dest], { become: true });
     return r.rc === 0 ? undefined : `cannot copy the install script ${local} on ${ctx.host} (exit ${r.rc}): ${tail(r)}`;
   }
-  const r = await ctx.exec(['sh', '-c', 'if command -v curl >/dev/null 2>&1; then curl -sfL -o "$1" "$2"; else wget -qO "$1" "$2"; fi', 'fetch', dest, a.install_script_url], { become: true });
-  return r.rc === 0 ? undefined : `cannot download the install script ${a.install_script_url} (exit ${r.rc}): ${tail(r)}`;
+  const r = await ctx.exec(
+    [
+      'sh',
+      '-c',
+      'if command -v curl >/dev/null 2>&1; then curl -sfL -o "$1" "$2"; else wget -qO "$1" "$2"; fi',
+      'fetch',
+      dest,
+      a.install_script_url,
+    ],
+    { become: true },
+  );
+  return r.rc === 0
+    ? undefined
+    : `cannot download the install script ${a.install_script_url} (exit ${r.rc}): ${tail(r)}`;
 }
 
 async function removeWorkdir(ctx: ModuleContext, dir: string): Promise<void> {
   try {
     // After an interrupt or a task timeout too: a signal and a time limit of its own.
-    const r = await ctx.exec(['rm', '-rf', '--', dir], { become: true, signal: new AbortController().signal, timeout: 30_000 });
+    const r = await ctx.exec(['rm', '-rf', '--', dir], {
+      become: true,
+      signal: new AbortController().signal,
+      timeout: 30_000,
+    });
     if (r.rc === 0) return;
-    ctx.warn(`could not remove ${dir} on ${ctx.host} (exit ${r.rc}): it holds the install environment (root-only); remove it by hand`);
+    ctx.warn(
+      `could not remove ${dir} on ${ctx.host} (exit ${r.rc}): it holds the install environment (root-only); remove it by hand`,
+    );
   } catch (e) {
-    ctx.warn(`could not remove ${dir} on ${ctx.host} (${errorMessage(e)}): it holds the install environment (root-only); remove it by hand`);
+    ctx.warn(
+      `could not remove ${dir} on ${ctx.host} (${errorMessage(e)}): it holds the install environment (root-only); remove it by hand`,
+    );
   }
 }
 
@@ -91,7 +118,16 @@ async function waitActive(ctx: ModuleContext, service: string, deadline: number)
     const state = r.stdout.trim();
     if (state === 'active') return undefined;
     if (state === 'failed' || ctx.now() >= deadline) {
-      const log = await ctx.exec(['sh', '-c', 'journalctl -u "$1" -n 5 --no-pager 2>/dev/null || systemctl status "$1" 2>/dev/null | tail -5', 'log', service], { idempotent: true });
+      const log = await ctx.exec(
+        [
+          'sh',
+          '-c',
+          'journalctl -u "$1" -n 5 --no-pager 2>/dev/null || systemctl status "$1" 2>/dev/null | tail -5',
+          'log',
+          service,
+        ],
+        { idempotent: true },
+      );
       return `${service} is ${state || 'not active'}${log.stdout.trim() ? `:\n${log.stdout.trim()}` : ''}`;
     }
     ctx.progress(`waiting for ${service} to be active (${state})`);
@@ -99,7 +135,12 @@ async function waitActive(ctx: ModuleContext, service: string, deadline: number)
   }
 }
 
-async function waitNode(ctx: ModuleContext, kube: KubeClient, version: string, deadline: number): Promise<string | undefined> {
+async function waitNode(
+  ctx: ModuleContext,
+  kube: KubeClient,
+  version: string,
+  deadline: number,
+): Promise<string | undefined> {
   let seen = 'not registered';
   for (;;) {
     try {
@@ -122,7 +163,10 @@ async function waitNode(ctx: ModuleContext, kube: KubeClient, version: string, d
 export async function applyVersion(ctx: ModuleContext, a: VersionArgs, changes: InstallStep[]): Promise<ApplyResult> {
   // Before anything is installed: a configured API that cannot be used fails here, not after.
   const kube = a.wait ? await kubeOrNone(ctx) : undefined;
-  if (a.wait && !kube) ctx.warn(`no Kubernetes API configured: waiting for the service only, not for node/${ctx.nodeName} to report Ready`);
+  if (a.wait && !kube)
+    ctx.warn(
+      `no Kubernetes API configured: waiting for the service only, not for node/${ctx.nodeName} to report Ready`,
+    );
   const w = await makeWorkdir(ctx);
   try {
     const fetchFailed = await fetchScript(ctx, a, w.script);
@@ -133,9 +177,18 @@ export async function applyVersion(ctx: ModuleContext, a: VersionArgs, changes: 
   }
 }
 
-async function runSteps(ctx: ModuleContext, a: VersionArgs, changes: InstallStep[], w: Workdir, kube: KubeClient | undefined): Promise<ApplyResult> {
+async function runSteps(
+  ctx: ModuleContext,
+  a: VersionArgs,
+  changes: InstallStep[],
+  w: Workdir,
+  kube: KubeClient | undefined,
+): Promise<ApplyResult> {
   const done: string[] = [];
-  const stop = (msg: string, step: InstallStep): ApplyResult => ({ failed: `${step.summary}: ${msg}. The node did not come back; fix it before going on (the rollout stops here)`, data: { done, stopped_at: step.version } });
+  const stop = (msg: string, step: InstallStep): ApplyResult => ({
+    failed: `${step.summary}: ${msg}. The node did not come back; fix it before going on (the rollout stops here)`,
+    data: { done, stopped_at: step.version },
+  });
   for (const step of changes) {
     ctx.progress(step.summary);
     await writePrivate(ctx, w.env, envFileText(step.env));
@@ -147,7 +200,9 @@ async function runSteps(ctx: ModuleContext, a: VersionArgs, changes: InstallStep
       const service = step.role === 'server' ? 'k3s' : 'k3s-agent';
       let down: string | undefined;
       try {
-        down = (await waitActive(ctx, service, deadline)) ?? (kube ? await waitNode(ctx, kube, step.version, deadline) : undefined);
+        down =
+          (await waitActive(ctx, service, deadline)) ??
+          (kube ? await waitNode(ctx, kube, step.version, deadline) : undefined);
       } catch (e) {
         return stop(`cannot wait for node/${ctx.nodeName} to be Ready: ${errorMessage(e)}`, step);
       }

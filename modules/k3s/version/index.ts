@@ -17,13 +17,20 @@ export const k3sVersion = defineModule<VersionArgs, VersionState, InstallStep>({
   predictable: true,
   secretArgs: ['token'],
   async inspect(ctx, a) {
-    if (!a.version === !a.channel) throw new ModuleError('k3s_version needs exactly one of version: (v1.32.5+k3s1) or channel: (stable, latest, v1.32)');
-    if (a.version && !parseVersion(a.version)) throw new ModuleError(`version '${a.version}' is not a k3s release (expected like v1.32.5+k3s1)`);
+    if (!a.version === !a.channel)
+      throw new ModuleError(
+        'k3s_version needs exactly one of version: (v1.32.5+k3s1) or channel: (stable, latest, v1.32)',
+      );
+    if (a.version && !parseVersion(a.version))
+      throw new ModuleError(`version '${a.version}' is not a k3s release (expected like v1.32.5+k3s1)`);
     const facts = await probeK3s(ctx);
     const target = a.version ?? (await resolveChannel(a.channel_url, a.channel!, ctx.signal));
-    const via = a.channel ? `via ${a.channel} channel` : a.resolved_from ?? 'pinned version';
+    const via = a.channel ? `via ${a.channel} channel` : (a.resolved_from ?? 'pinned version');
     for (const v of k3sSecrets(a.install_env, a.flags ?? [])) ctx.secret(v);
-    let otherServers: { name: string; version: string }[] = (a.servers ?? []).map((v, i) => ({ name: `server ${i + 1}`, version: v }));
+    let otherServers: { name: string; version: string }[] = (a.servers ?? []).map((v, i) => ({
+      name: `server ${i + 1}`,
+      version: v,
+    }));
     let apiAvailable = false;
     const kube = skewNeedsApi(facts, a, target) ? await kubeOrNone(ctx) : undefined;
     if (kube) {
@@ -37,14 +44,25 @@ export const k3sVersion = defineModule<VersionArgs, VersionState, InstallStep>({
       // In check mode a server the rehearsal already "upgraded" counts at its planned version.
       otherServers = nodes
         .filter((n) => n.k3s_role === 'server' && n.name !== ctx.nodeName && parseVersion(n.kubelet_version))
-        .map((n) => ({ name: n.name, version: (ctx.check ? (ctx.cluster.predicted(`k3s_version/${n.name}`) as string | undefined) : undefined) ?? n.kubelet_version }));
+        .map((n) => ({
+          name: n.name,
+          version:
+            (ctx.check ? (ctx.cluster.predicted(`k3s_version/${n.name}`) as string | undefined) : undefined) ??
+            n.kubelet_version,
+        }));
     }
-    const needsWalk = facts.installed && facts.role !== 'agent' && parseVersion(facts.version!) && compareVersions(target, facts.version!) > 0 && minorDistance(facts.version!, target) > 1;
+    const needsWalk =
+      facts.installed &&
+      facts.role !== 'agent' &&
+      parseVersion(facts.version!) &&
+      compareVersions(target, facts.version!) > 0 &&
+      minorDistance(facts.version!, target) > 1;
     const minors = needsWalk ? await latestPerMinor(a.channel_url, ctx.signal) : undefined;
     return { node: ctx.nodeName, facts, target, via, otherServers, minors, apiAvailable };
   },
   plan: (state, args) => planVersion(state, args),
-  predict: (state, _args, plan) => (plan.changes.length ? { [`k3s_version/${state.node}`]: plan.changes[plan.changes.length - 1].version } : {}),
+  predict: (state, _args, plan) =>
+    plan.changes.length ? { [`k3s_version/${state.node}`]: plan.changes[plan.changes.length - 1].version } : {},
   apply: (ctx, args, plan) => applyVersion(ctx, args, plan.changes),
 });
 

@@ -11,9 +11,18 @@ import { CORDONED_AT, CORDONED_BY, FIELD_MANAGER, pdbsFor, readPdbs } from './st
 import { asText } from '../../../engine/text.js';
 
 export async function setCordon(kube: KubeClient, node: string, on: boolean, operator: string): Promise<void> {
-  const annotations = on ? { [CORDONED_BY]: operator, [CORDONED_AT]: new Date().toISOString() } : { [CORDONED_BY]: null, [CORDONED_AT]: null };
+  const annotations = on
+    ? { [CORDONED_BY]: operator, [CORDONED_AT]: new Date().toISOString() }
+    : { [CORDONED_BY]: null, [CORDONED_AT]: null };
   try {
-    await kube.core.patchNode({ name: node, body: { spec: { unschedulable: on ? true : null }, metadata: { annotations } }, fieldManager: FIELD_MANAGER }, kube.patchOptions('merge') as never);
+    await kube.core.patchNode(
+      {
+        name: node,
+        body: { spec: { unschedulable: on ? true : null }, metadata: { annotations } },
+        fieldManager: FIELD_MANAGER,
+      },
+      kube.patchOptions('merge') as never,
+    );
   } catch (e) {
     throw kubeError(e, `${on ? 'cordoning' : 'uncordoning'} node/${node}`, kube.server);
   }
@@ -21,7 +30,12 @@ export async function setCordon(kube: KubeClient, node: string, on: boolean, ope
 
 type Outcome = { pod: PodInfo; done: boolean; error?: string; blockedBy?: string };
 
-export async function applyDrain(ctx: ModuleContext, args: DrainArgs, plan: Plan<DrainChange>, node: string): Promise<ApplyResult> {
+export async function applyDrain(
+  ctx: ModuleContext,
+  args: DrainArgs,
+  plan: Plan<DrainChange>,
+  node: string,
+): Promise<ApplyResult> {
   const kube = await ctx.kube();
   const operator = asText(ctx.hostVar('herdbook_operator') ?? 'herdbook');
   if (plan.changes.some((c) => c.kind === 'uncordon')) {
@@ -39,39 +53,75 @@ export async function applyDrain(ctx: ModuleContext, args: DrainArgs, plan: Plan
   const deadline = args.timeout > 0 ? ctx.now() + args.timeout * 1000 : Number.POSITIVE_INFINITY;
   const outcomes = new Map<string, Outcome>(evictions.map((e) => [podId(e.pod), { pod: e.pod, done: false }]));
   // Like kubectl: each pod in parallel, evicted (retrying while a budget refuses) then awaited.
-  await Promise.all(evictions.map(async (e) => {
-    const o = outcomes.get(podId(e.pod))!;
-    await evictOne(ctx, kube, args, o, deadline, outcomes);
-    if (!o.error && !o.done && !o.blockedBy) await waitGone(ctx, kube, o, deadline, outcomes);
-  }));
+  await Promise.all(
+    evictions.map(async (e) => {
+      const o = outcomes.get(podId(e.pod))!;
+      await evictOne(ctx, kube, args, o, deadline, outcomes);
+      if (!o.error && !o.done && !o.blockedBy) await waitGone(ctx, kube, o, deadline, outcomes);
+    }),
+  );
   const failed = [...outcomes.values()].filter((o) => o.error);
   if (failed.length) {
-    return { failed: `drain of node/${node} failed: ${failed.map((o) => `${podId(o.pod)}: ${o.error}`).join('; ')}; node/${node} stays cordoned`, data: { remaining_pods: failed.map((o) => podId(o.pod)) } };
+    return {
+      failed: `drain of node/${node} failed: ${failed.map((o) => `${podId(o.pod)}: ${o.error}`).join('; ')}; node/${node} stays cordoned`,
+      data: { remaining_pods: failed.map((o) => podId(o.pod)) },
+    };
   }
   const left = [...outcomes.values()].filter((o) => !o.done);
   const evicted = [...outcomes.values()].filter((o) => o.done).map((o) => podId(o.pod));
   if (left.length) {
     const pdbs = await readPdbs(kube).catch(() => []);
-    const blocking = [...new Set(left.flatMap((o) => pdbsFor(o.pod, pdbs).filter((b) => b.disruptionsAllowed < 1).map((b) => `pdb/${b.namespace}/${b.name} (${b.currentHealthy}/${b.desiredHealthy} healthy, ${b.disruptionsAllowed} disruptions allowed)`)))];
+    const blocking = [
+      ...new Set(
+        left.flatMap((o) =>
+          pdbsFor(o.pod, pdbs)
+            .filter((b) => b.disruptionsAllowed < 1)
+            .map(
+              (b) =>
+                `pdb/${b.namespace}/${b.name} (${b.currentHealthy}/${b.desiredHealthy} healthy, ${b.disruptionsAllowed} disruptions allowed)`,
+            ),
+        ),
+      ),
+    ];
     return {
       failed: `drain of node/${node} timed out after ${args.timeout}s: ${left.length} pod${left.length === 1 ? '' : 's'} still there: ${left.map((o) => podId(o.pod)).join(', ')}${blocking.length ? `; blocked by ${blocking.join(', ')}` : ''}. node/${node} stays cordoned. Free the budget (scale up, or wait for pods to become ready), then run again; or uncordon it with state: uncordoned`,
       data: { evicted, remaining_pods: left.map((o) => podId(o.pod)), blocking_pdbs: blocking },
     };
   }
-  return { msg: `node/${node} drained: ${evicted.length} pod${evicted.length === 1 ? '' : 's'} ${args.disable_eviction ? 'deleted' : 'evicted'}`, data: { evicted } };
+  return {
+    msg: `node/${node} drained: ${evicted.length} pod${evicted.length === 1 ? '' : 's'} ${args.disable_eviction ? 'deleted' : 'evicted'}`,
+    data: { evicted },
+  };
 }
 
-async function evictOne(ctx: ModuleContext, kube: KubeClient, args: DrainArgs, o: Outcome, deadline: number, outcomes: Map<string, Outcome>): Promise<void> {
+async function evictOne(
+  ctx: ModuleContext,
+  kube: KubeClient,
+  args: DrainArgs,
+  o: Outcome,
+  deadline: number,
+  outcomes: Map<string, Outcome>,
+): Promise<void> {
   const pod = o.pod;
   const grace = args.grace_period >= 0 ? args.grace_period : undefined;
   for (;;) {
     try {
-      if (args.disable_eviction) await kube.core.deleteNamespacedPod({ name: pod.name, namespace: pod.namespace, ...(grace !== undefined ? { gracePeriodSeconds: grace } : {}) });
+      if (args.disable_eviction)
+        await kube.core.deleteNamespacedPod({
+          name: pod.name,
+          namespace: pod.namespace,
+          ...(grace !== undefined ? { gracePeriodSeconds: grace } : {}),
+        });
       else {
         await kube.core.createNamespacedPodEviction({
           name: pod.name,
           namespace: pod.namespace,
-          body: { apiVersion: 'policy/v1', kind: 'Eviction', metadata: { name: pod.name, namespace: pod.namespace }, ...(grace !== undefined ? { deleteOptions: { gracePeriodSeconds: grace } } : {}) },
+          body: {
+            apiVersion: 'policy/v1',
+            kind: 'Eviction',
+            metadata: { name: pod.name, namespace: pod.namespace },
+            ...(grace !== undefined ? { deleteOptions: { gracePeriodSeconds: grace } } : {}),
+          },
         });
       }
       o.blockedBy = undefined;
@@ -96,7 +146,13 @@ async function evictOne(ctx: ModuleContext, kube: KubeClient, args: DrainArgs, o
   }
 }
 
-async function waitGone(ctx: ModuleContext, kube: KubeClient, o: Outcome, deadline: number, outcomes: Map<string, Outcome>): Promise<void> {
+async function waitGone(
+  ctx: ModuleContext,
+  kube: KubeClient,
+  o: Outcome,
+  deadline: number,
+  outcomes: Map<string, Outcome>,
+): Promise<void> {
   for (;;) {
     try {
       const p = await kube.core.readNamespacedPod({ name: o.pod.name, namespace: o.pod.namespace });
@@ -124,5 +180,7 @@ function budgetName(e: unknown): string | undefined {
 function report(ctx: ModuleContext, outcomes: Map<string, Outcome>): void {
   const waiting = [...outcomes.values()].filter((o) => !o.done);
   const blocked = [...new Set(waiting.map((o) => o.blockedBy).filter((b): b is string => !!b))];
-  ctx.progress(`waiting for ${waiting.length} pod${waiting.length === 1 ? '' : 's'}${blocked.length ? `, blocked by ${blocked.join(', ')}` : ''}`);
+  ctx.progress(
+    `waiting for ${waiting.length} pod${waiting.length === 1 ? '' : 's'}${blocked.length ? `, blocked by ${blocked.join(', ')}` : ''}`,
+  );
 }

@@ -28,7 +28,9 @@ export const UNMANAGED_FATAL = 'Pods that declare no controller (use --force to 
 export const UNMANAGED_WARNING = 'deleting Pods that declare no controller';
 
 export const skipDeleted: Filter = (p, o) =>
-  o.skipWaitForDeleteTimeout > 0 && p.deletingFor !== undefined && p.deletingFor > o.skipWaitForDeleteTimeout ? { delete: false, skip: true } : OK;
+  o.skipWaitForDeleteTimeout > 0 && p.deletingFor !== undefined && p.deletingFor > o.skipWaitForDeleteTimeout
+    ? { delete: false, skip: true }
+    : OK;
 
 export const daemonSet: Filter = (p, o) => {
   if (p.controller?.kind !== 'DaemonSet' || finished(p)) return OK;

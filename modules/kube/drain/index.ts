@@ -12,7 +12,12 @@ type Args = Omit<DrainArgs, 'ignoreDaemonsets' | 'deleteEmptydirData' | 'skipWai
 };
 
 function options(a: Args): DrainArgs {
-  return { ...a, ignoreDaemonsets: a.ignore_daemonsets, deleteEmptydirData: a.delete_emptydir_data, skipWaitForDeleteTimeout: a.skip_wait_for_delete_timeout };
+  return {
+    ...a,
+    ignoreDaemonsets: a.ignore_daemonsets,
+    deleteEmptydirData: a.delete_emptydir_data,
+    skipWaitForDeleteTimeout: a.skip_wait_for_delete_timeout,
+  };
 }
 
 export const drain = defineModule<Args, DrainState, DrainChange>({
@@ -29,7 +34,9 @@ export const drain = defineModule<Args, DrainState, DrainChange>({
     if (predicted === 'cordoned') Object.assign(base, { unschedulable: true, cordonedByHerdbook: true });
     if (predicted === 'uncordoned') Object.assign(base, { unschedulable: false, cordonedByHerdbook: false });
     const wantsPods = args.state === 'drained' && base.exists;
-    const [pods, pdbs] = wantsPods ? await Promise.all([readPods(kube, node, args.pod_selector, ctx.now()), readPdbs(kube)]) : [[], []];
+    const [pods, pdbs] = wantsPods
+      ? await Promise.all([readPods(kube, node, args.pod_selector, ctx.now()), readPdbs(kube)])
+      : [[], []];
     return { node, ...base, pods, pdbs, server: kube.server };
   },
   plan: (state, args) => planDrain(state, options(args)),

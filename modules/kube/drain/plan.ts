@@ -22,22 +22,31 @@ export type DrainChange =
   | { summary: string; kind: 'evict'; pod: PodInfo; blockedBy: string[] };
 
 function blockers(pod: PodInfo, pdbs: readonly PdbInfo[]): string[] {
-  return pdbsFor(pod, pdbs).filter((b) => b.disruptionsAllowed < 1).map((b) => `pdb/${b.name}`);
+  return pdbsFor(pod, pdbs)
+    .filter((b) => b.disruptionsAllowed < 1)
+    .map((b) => `pdb/${b.name}`);
 }
 
 export function planDrain(s: DrainState, a: DrainArgs): Plan<DrainChange> {
   const node = `node/${s.node}`;
   if (!s.exists) return { changes: [], refuse: `nodes "${s.node}" not found` };
   if (a.state === 'uncordoned') {
-    if (!s.unschedulable) return { changes: [], noop: `${node} already uncordoned`, data: { node: s.node, unschedulable: false } };
+    if (!s.unschedulable)
+      return { changes: [], noop: `${node} already uncordoned`, data: { node: s.node, unschedulable: false } };
     if (a.respect_prior_cordon && !s.cordonedByHerdbook) {
-      return { changes: [], noop: `${node} left cordoned: it was cordoned before herdbook drained it (set respect_prior_cordon: false to uncordon it anyway)`, data: { node: s.node, unschedulable: true, prior_cordon: true } };
+      return {
+        changes: [],
+        noop: `${node} left cordoned: it was cordoned before herdbook drained it (set respect_prior_cordon: false to uncordon it anyway)`,
+        data: { node: s.node, unschedulable: true, prior_cordon: true },
+      };
     }
     return { changes: [{ kind: 'uncordon', summary: `uncordon ${node}` }], data: { node: s.node } };
   }
   const cordon: DrainChange[] = s.unschedulable ? [] : [{ kind: 'cordon', summary: `cordon ${node}` }];
   if (a.state === 'cordoned') {
-    return cordon.length ? { changes: cordon, data: { node: s.node } } : { changes: [], noop: `${node} already cordoned`, data: { node: s.node, unschedulable: true } };
+    return cordon.length
+      ? { changes: cordon, data: { node: s.node } }
+      : { changes: [], noop: `${node} already cordoned`, data: { node: s.node, unschedulable: true } };
   }
   const c = classify(s.pods, a);
   const skipped = c.skipped.map((x) => ({ pod: podId(x.pod), reason: x.reason ?? 'mirror or terminating pod' }));
@@ -51,12 +60,21 @@ export function planDrain(s: DrainState, a: DrainArgs): Plan<DrainChange> {
     blocking_pdbs: blocking,
   };
   if (c.errors.size) {
-    return { changes: [], refuse: `unable to drain ${node}: ${errorText(c.errors)}; nothing was evicted${s.unschedulable ? '' : ` and ${node} was not cordoned`}`, data: { ...data, cannot_delete: Object.fromEntries([...c.errors].map(([m, p]) => [m, p.map(podId)])) } };
+    return {
+      changes: [],
+      refuse: `unable to drain ${node}: ${errorText(c.errors)}; nothing was evicted${s.unschedulable ? '' : ` and ${node} was not cordoned`}`,
+      data: { ...data, cannot_delete: Object.fromEntries([...c.errors].map(([m, p]) => [m, p.map(podId)])) },
+    };
   }
   const verb = a.disable_eviction ? 'delete' : 'evict';
   const evictions: DrainChange[] = c.evict.map((pod) => {
     const blockedBy = a.disable_eviction ? [] : blockers(pod, s.pdbs);
-    return { kind: 'evict', pod, blockedBy, summary: `${verb} ${podId(pod)}${blockedBy.length ? ` (${blockedBy.join(', ')} allows no disruption right now: it would wait)` : ''}` };
+    return {
+      kind: 'evict',
+      pod,
+      blockedBy,
+      summary: `${verb} ${podId(pod)}${blockedBy.length ? ` (${blockedBy.join(', ')} allows no disruption right now: it would wait)` : ''}`,
+    };
   });
   const changes = [...cordon, ...evictions];
   if (!changes.length) return { changes: [], noop: `${node} already cordoned, nothing to evict`, data };

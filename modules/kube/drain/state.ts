@@ -20,7 +20,11 @@ export const FIELD_MANAGER = 'herdbook';
 export function isHerdbookCordon(n: V1Node): boolean {
   if (!n.metadata?.annotations?.[CORDONED_BY]) return false;
   const owners = (n.metadata.managedFields ?? [])
-    .filter((m) => (m.fieldsV1 as { 'f:spec'?: Record<string, unknown> } | undefined)?.['f:spec']?.['f:unschedulable'] !== undefined)
+    .filter(
+      (m) =>
+        (m.fieldsV1 as { 'f:spec'?: Record<string, unknown> } | undefined)?.['f:spec']?.['f:unschedulable'] !==
+        undefined,
+    )
     .map((m) => m.manager);
   return owners.length === 0 || owners.includes(FIELD_MANAGER);
 }
@@ -46,7 +50,10 @@ export type DrainState = {
   server: string;
 };
 
-export async function readNodeState(kube: KubeClient, node: string): Promise<Pick<DrainState, 'exists' | 'unschedulable' | 'cordonedByHerdbook'>> {
+export async function readNodeState(
+  kube: KubeClient,
+  node: string,
+): Promise<Pick<DrainState, 'exists' | 'unschedulable' | 'cordonedByHerdbook'>> {
   try {
     const n = await kube.core.readNode({ name: node });
     return { exists: true, unschedulable: Boolean(n.spec?.unschedulable), cordonedByHerdbook: isHerdbookCordon(n) };
@@ -73,15 +80,29 @@ export async function readPdbs(kube: KubeClient): Promise<PdbInfo[]> {
   }
 }
 
-export async function readPods(kube: KubeClient, node: string, podSelector: string | undefined, now: number): Promise<PodInfo[]> {
+export async function readPods(
+  kube: KubeClient,
+  node: string,
+  podSelector: string | undefined,
+  now: number,
+): Promise<PodInfo[]> {
   let items;
   try {
-    items = (await kube.core.listPodForAllNamespaces({ fieldSelector: `spec.nodeName=${node}`, ...(podSelector ? { labelSelector: podSelector } : {}) })).items;
+    items = (
+      await kube.core.listPodForAllNamespaces({
+        fieldSelector: `spec.nodeName=${node}`,
+        ...(podSelector ? { labelSelector: podSelector } : {}),
+      })
+    ).items;
   } catch (e) {
     throw kubeError(e, `listing pods on node ${node}`, kube.server);
   }
   const pods = items.map((p) => podInfo(p, now));
-  const dsNames = [...new Set(pods.filter((p) => p.controller?.kind === 'DaemonSet').map((p) => `${p.namespace}/${p.controller!.name}`))];
+  const dsNames = [
+    ...new Set(
+      pods.filter((p) => p.controller?.kind === 'DaemonSet').map((p) => `${p.namespace}/${p.controller!.name}`),
+    ),
+  ];
   const exists = new Map<string, boolean>();
   for (const id of dsNames) {
     const [namespace, name] = id.split('/');
@@ -93,7 +114,8 @@ export async function readPods(kube: KubeClient, node: string, podSelector: stri
       exists.set(id, false);
     }
   }
-  for (const p of pods) if (p.controller?.kind === 'DaemonSet') p.daemonSetExists = exists.get(`${p.namespace}/${p.controller.name}`);
+  for (const p of pods)
+    if (p.controller?.kind === 'DaemonSet') p.daemonSetExists = exists.get(`${p.namespace}/${p.controller.name}`);
   return pods;
 }
 

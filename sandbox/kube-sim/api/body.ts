@@ -23,7 +23,9 @@ export type DecodedBody = { obj: KubeObject; warnings: string[]; missing: string
 export function fieldValidationOf(query: URLSearchParams, optionsKind: string): FieldValidation {
   const v = query.get('fieldValidation') ?? '';
   if (!['', 'Ignore', 'Warn', 'Strict'].includes(v)) {
-    throw invalidObject(optionsKind, 'meta.k8s.io', '', [notSupported('fieldValidation', v, ['', 'Ignore', 'Strict', 'Warn'])]);
+    throw invalidObject(optionsKind, 'meta.k8s.io', '', [
+      notSupported('fieldValidation', v, ['', 'Ignore', 'Strict', 'Warn']),
+    ]);
   }
   return (v || 'Warn') as FieldValidation;
 }
@@ -37,10 +39,20 @@ export function schemaOf(apiVersion: string, kind: string): StructDef {
 const unknownFields = (paths: string[]) => paths.map((p) => `unknown field ${goQuote(p)}`);
 
 /** A create, update or subresource body: `kind` is the type the endpoint decodes into. */
-export function decodeRequestBody(def: ResourceDef, raw: Record<string, unknown>, validation: FieldValidation, kind = def.kind, apiVersion = apiVersionOf(def)): DecodedBody {
+export function decodeRequestBody(
+  def: ResourceDef,
+  raw: Record<string, unknown>,
+  validation: FieldValidation,
+  kind = def.kind,
+  apiVersion = apiVersionOf(def),
+): DecodedBody {
   const sentKind = typeof raw.kind === 'string' && raw.kind ? raw.kind : kind;
-  const sentVersion = typeof raw.apiVersion === 'string' && raw.apiVersion ? raw.apiVersion.split('/').pop() : apiVersion.split('/').pop();
-  const refuse = (why: string) => badRequest(`${sentKind} in version ${goQuote(sentVersion ?? '')} cannot be handled as a ${kind}: ${why}`);
+  const sentVersion =
+    typeof raw.apiVersion === 'string' && raw.apiVersion
+      ? raw.apiVersion.split('/').pop()
+      : apiVersion.split('/').pop();
+  const refuse = (why: string) =>
+    badRequest(`${sentKind} in version ${goQuote(sentVersion ?? '')} cannot be handled as a ${kind}: ${why}`);
   let d;
   try {
     d = decodeObject(raw, schemaOf(apiVersion, kind), 'json');
@@ -58,9 +70,16 @@ export function decodeRequestBody(def: ResourceDef, raw: Record<string, unknown>
  * the patched document); strategic and apply patches through the unstructured converter (the
  * error shows the patch, printed as Go prints a map).
  */
-export function decodePatchedObject(def: ResourceDef, patched: KubeObject, type: PatchType, patchBody: string, validation: FieldValidation): DecodedBody {
+export function decodePatchedObject(
+  def: ResourceDef,
+  patched: KubeObject,
+  type: PatchType,
+  patchBody: string,
+  validation: FieldValidation,
+): DecodedBody {
   const structured = type === STRATEGIC_PATCH || type === APPLY_PATCH;
-  const shown = () => (structured ? goPrint(type === APPLY_PATCH ? parseYaml(patchBody) : JSON.parse(patchBody)) : JSON.stringify(patched));
+  const shown = () =>
+    structured ? goPrint(type === APPLY_PATCH ? parseYaml(patchBody) : JSON.parse(patchBody)) : JSON.stringify(patched);
   const refuse = (why: string) => invalidObject('', '', '', [invalid('patch', shown(), why)]);
   let d;
   try {

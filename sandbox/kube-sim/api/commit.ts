@@ -16,7 +16,10 @@ import { conflict, OPTIMISTIC_LOCK_MESSAGE } from './status.js';
 
 /** prefixFromUserAgent (handlers/create.go): up to the first "/", printable, at most 128 bytes. */
 export function managerFromUserAgent(userAgent: string): string {
-  return [...userAgent.split('/')[0]].filter((c) => c >= ' ' && c !== '\u007f').join('').slice(0, 128);
+  return [...userAgent.split('/')[0]]
+    .filter((c) => c >= ' ' && c !== '\u007f')
+    .join('')
+    .slice(0, 128);
 }
 
 export function writerOf(req: ApiRequest, operation: Writer['operation'] = 'Update'): Writer {
@@ -40,7 +43,12 @@ export function recordCreate(req: ApiRequest, obj: KubeObject): void {
   recordWrite(schema, zero, obj, writerOf(req), Boolean(req.def.subresources.status));
 }
 
-export function validateOrThrow(def: ResourceDef, obj: KubeObject, old: KubeObject | undefined, missing: string[] = []): void {
+export function validateOrThrow(
+  def: ResourceDef,
+  obj: KubeObject,
+  old: KubeObject | undefined,
+  missing: string[] = [],
+): void {
   const own = KIND_HOOKS[def.kind]?.validate?.(obj, old) ?? [];
   // Required fields the schema names and the kind's validation does not already report.
   const absent: FieldError[] = missing.filter((f) => !own.some((e) => e.field === f)).map((f) => required(f));
@@ -51,22 +59,43 @@ export function validateOrThrow(def: ResourceDef, obj: KubeObject, old: KubeObje
 export type CommitOptions = { dryRun: boolean; missing?: string[]; applied?: unknown };
 
 /** The shared tail of PUT and PATCH: preconditions, system fields, status rules, managedFields, validation, write. */
-export function commitUpdate(ctx: ApiContext, req: ApiRequest, old: KubeObject, next: KubeObject, opts: CommitOptions): KubeObject {
+export function commitUpdate(
+  ctx: ApiContext,
+  req: ApiRequest,
+  old: KubeObject,
+  next: KubeObject,
+  opts: CommitOptions,
+): KubeObject {
   const { def } = req;
   const name = old.metadata.name!;
   const rv = next.metadata.resourceVersion;
   if (rv && rv !== old.metadata.resourceVersion) throw conflict(gr(def), name, OPTIMISTIC_LOCK_MESSAGE);
   if (next.metadata.uid && next.metadata.uid !== old.metadata.uid) {
-    throw conflict(gr(def), name, `Precondition failed: UID in precondition: ${next.metadata.uid}, UID in object meta: ${old.metadata.uid}`);
+    throw conflict(
+      gr(def),
+      name,
+      `Precondition failed: UID in precondition: ${next.metadata.uid}, UID in object meta: ${old.metadata.uid}`,
+    );
   }
-  for (const k of ['uid', 'namespace', 'creationTimestamp', 'deletionTimestamp', 'deletionGracePeriodSeconds', 'generation'] as const) {
+  for (const k of [
+    'uid',
+    'namespace',
+    'creationTimestamp',
+    'deletionTimestamp',
+    'deletionGracePeriodSeconds',
+    'generation',
+  ] as const) {
     if (old.metadata[k] === undefined) delete next.metadata[k];
     else (next.metadata as Record<string, unknown>)[k] = old.metadata[k];
   }
   next.apiVersion = apiVersionOf(def);
   next.kind = def.kind;
   if (req.subresource === 'status') {
-    next = { ...old, metadata: { ...old.metadata, labels: next.metadata.labels, annotations: next.metadata.annotations }, status: next.status };
+    next = {
+      ...old,
+      metadata: { ...old.metadata, labels: next.metadata.labels, annotations: next.metadata.annotations },
+      status: next.status,
+    };
   } else if (def.subresources.status) {
     // With a status subresource, writes to the main resource cannot change status.
     // (Copied whole, never read: unknown is all it needs to be.)
@@ -74,11 +103,19 @@ export function commitUpdate(ctx: ApiContext, req: ApiRequest, old: KubeObject, 
     else next.status = old.status as unknown;
   }
   KIND_HOOKS[def.kind]?.defaults?.(next);
-  if (def.generation && !isDeepStrictEqual(old.spec, next.spec)) next.metadata.generation = (old.metadata.generation ?? 0) + 1;
+  if (def.generation && !isDeepStrictEqual(old.spec, next.spec))
+    next.metadata.generation = (old.metadata.generation ?? 0) + 1;
   // Compared as Go would encode them: what omitempty drops is no change (unschedulable: false).
   normalizeMeta(next);
   KIND_HOOKS[def.kind]?.normalize?.(next);
-  recordWrite(kindSchema(def), old, next, writerOf(req, opts.applied !== undefined ? 'Apply' : 'Update'), Boolean(def.subresources.status), opts.applied);
+  recordWrite(
+    kindSchema(def),
+    old,
+    next,
+    writerOf(req, opts.applied !== undefined ? 'Apply' : 'Update'),
+    Boolean(def.subresources.status),
+    opts.applied,
+  );
   validateOrThrow(def, next, old, opts.missing);
   next.metadata.resourceVersion = old.metadata.resourceVersion;
   if (opts.dryRun) return next;

@@ -12,10 +12,18 @@ export function checkPreconditions(def: ResourceDef, old: KubeObject, opts: Dele
   const p = opts.preconditions;
   const name = old.metadata.name!;
   if (p?.uid && p.uid !== old.metadata.uid) {
-    throw conflict(gr(def), name, `Precondition failed: UID in precondition: ${p.uid}, UID in object meta: ${old.metadata.uid}`);
+    throw conflict(
+      gr(def),
+      name,
+      `Precondition failed: UID in precondition: ${p.uid}, UID in object meta: ${old.metadata.uid}`,
+    );
   }
   if (p?.resourceVersion && p.resourceVersion !== old.metadata.resourceVersion) {
-    throw conflict(gr(def), name, `Precondition failed: ResourceVersion in precondition: ${p.resourceVersion}, ResourceVersion in object meta: ${old.metadata.resourceVersion}`);
+    throw conflict(
+      gr(def),
+      name,
+      `Precondition failed: ResourceVersion in precondition: ${p.resourceVersion}, ResourceVersion in object meta: ${old.metadata.resourceVersion}`,
+    );
   }
 }
 

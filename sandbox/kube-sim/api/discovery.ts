@@ -3,7 +3,11 @@
 import { apiVersionOf, groupVersions, RESOURCES } from './resources.js';
 
 export function apiVersions(serverAddress: string) {
-  return { kind: 'APIVersions', versions: ['v1'], serverAddressByClientCIDRs: [{ clientCIDR: '0.0.0.0/0', serverAddress }] };
+  return {
+    kind: 'APIVersions',
+    versions: ['v1'],
+    serverAddressByClientCIDRs: [{ clientCIDR: '0.0.0.0/0', serverAddress }],
+  };
 }
 
 function groupDoc(group: string) {
@@ -25,11 +29,21 @@ export function apiGroup(group: string) {
 export function apiResourceList(group: string, version: string) {
   const resources: Record<string, unknown>[] = [];
   for (const r of RESOURCES.filter((x) => x.group === group && x.version === version)) {
-    const entry: Record<string, unknown> = { name: r.resource, singularName: r.singular, namespaced: r.namespaced, kind: r.kind, verbs: r.verbs };
+    const entry: Record<string, unknown> = {
+      name: r.resource,
+      singularName: r.singular,
+      namespaced: r.namespaced,
+      kind: r.kind,
+      verbs: r.verbs,
+    };
     if (r.shortNames) entry.shortNames = r.shortNames;
     resources.push(entry);
     for (const [sub, s] of Object.entries(r.subresources)) {
-      const subEntry: Record<string, unknown> = { name: `${r.resource}/${sub}`, singularName: '', namespaced: r.namespaced };
+      const subEntry: Record<string, unknown> = {
+        name: `${r.resource}/${sub}`,
+        singularName: '',
+        namespaced: r.namespaced,
+      };
       if (s.group !== undefined) Object.assign(subEntry, { group: s.group, version: s.version });
       resources.push({ ...subEntry, kind: s.kind || r.kind, verbs: s.verbs });
     }

@@ -42,5 +42,13 @@ function deleteCollection(ctx: ApiContext, req: ApiRequest): ApiReply {
     return listItem(deletedReply(req.def, o).body as KubeObject);
   });
   if (!dryRun) ctx.kick();
-  return { code: 200, body: { kind: `${req.def.kind}List`, apiVersion: apiVersionOf(req.def), metadata: { resourceVersion: ctx.store.resourceVersion }, items: deleted } };
+  return {
+    code: 200,
+    body: {
+      kind: `${req.def.kind}List`,
+      apiVersion: apiVersionOf(req.def),
+      metadata: { resourceVersion: ctx.store.resourceVersion },
+      items: deleted,
+    },
+  };
 }

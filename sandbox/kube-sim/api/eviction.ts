@@ -34,23 +34,44 @@ function canIgnorePdb(pod: Pod): boolean {
 export function evictPod(ctx: ApiContext, req: ApiRequest): ApiReply {
   const raw = parseObject(req.body);
   if (raw.apiVersion && !(typeof raw.apiVersion === 'string' && EVICTION_VERSIONS.includes(raw.apiVersion))) {
-    throw badRequest(`the API version in the data (${goPrint(raw.apiVersion)}) does not match the expected API version (policy/v1)`);
+    throw badRequest(
+      `the API version in the data (${goPrint(raw.apiVersion)}) does not match the expected API version (policy/v1)`,
+    );
   }
   if (raw.kind && raw.kind !== 'Eviction') throw badRequest(`not a Eviction object: ${goPrint(raw.kind)}`);
-  const { obj: eviction, warnings } = decodeRequestBody(PODS, raw, fieldValidationOf(req.query, 'CreateOptions'), 'Eviction', 'policy/v1');
+  const { obj: eviction, warnings } = decodeRequestBody(
+    PODS,
+    raw,
+    fieldValidationOf(req.query, 'CreateOptions'),
+    'Eviction',
+    'policy/v1',
+  );
   if (eviction.metadata?.name !== req.name) throw badRequest('name in URL does not match name in Eviction object');
   // Decoded as policy/v1 Eviction, so its deleteOptions have DeleteOptions' field types.
   const deleteOptions = (eviction.deleteOptions ?? {}) as DeleteOptionsBody;
   const dryRun = isDryRun(req.query) || (Array.isArray(deleteOptions.dryRun) && deleteOptions.dryRun.includes('All'));
-  const opts: DeleteOptions = { gracePeriodSeconds: deleteOptions.gracePeriodSeconds, dryRun, preconditions: deleteOptions.preconditions };
+  const opts: DeleteOptions = {
+    gracePeriodSeconds: deleteOptions.gracePeriodSeconds,
+    dryRun,
+    preconditions: deleteOptions.preconditions,
+  };
   const success: ApiReply = { code: 201, body: statusBody(201, undefined), warnings };
 
   const pod = mustGet(ctx, PODS, req.namespace, req.name!) as Pod;
   checkPreconditions(PODS, pod, opts);
-  if (canIgnorePdb(pod)) return conditionAndDelete(ctx, pod, opts), success;
-  const pdbs = pdbsForPod(ctx.store.list('poddisruptionbudgets.policy', pod.metadata.namespace) as PodDisruptionBudget[], pod);
+  if (canIgnorePdb(pod)) return (conditionAndDelete(ctx, pod, opts), success);
+  const pdbs = pdbsForPod(
+    ctx.store.list('poddisruptionbudgets.policy', pod.metadata.namespace) as PodDisruptionBudget[],
+    pod,
+  );
   if (pdbs.length > 1) {
-    return { code: 500, body: statusBody(500, 'This pod has more than one PodDisruptionBudget, which the eviction subresource does not support.') };
+    return {
+      code: 500,
+      body: statusBody(
+        500,
+        'This pod has more than one PodDisruptionBudget, which the eviction subresource does not support.',
+      ),
+    };
   }
   if (pdbs.length === 1 && !unhealthyMayGo(pdbs[0], pod)) checkAndDecrement(ctx, pdbs[0], pod, dryRun);
   conditionAndDelete(ctx, pod, opts);
@@ -68,7 +89,10 @@ function unhealthyMayGo(pdb: PodDisruptionBudget, pod: Pod): boolean {
 function conditionAndDelete(ctx: ApiContext, pod: Pod, opts: DeleteOptions): void {
   if (opts.dryRun) return void gracefulDelete(ctx, pod, opts);
   // A store update of the server's own, which no field manager records.
-  const marked = ctx.store.update('pods', withDisruptionTarget(pod, 'EvictionByEvictionAPI', 'Eviction API: evicting', rfc3339(Date.now()))) as Pod;
+  const marked = ctx.store.update(
+    'pods',
+    withDisruptionTarget(pod, 'EvictionByEvictionAPI', 'Eviction API: evicting', rfc3339(Date.now())),
+  ) as Pod;
   gracefulDelete(ctx, marked, opts);
 }
 
@@ -76,17 +100,45 @@ function checkAndDecrement(ctx: ApiContext, pdb: PodDisruptionBudget, pod: Pod, 
   const st = pdb.status ?? {};
   const name = pdb.metadata.name!;
   if ((st.observedGeneration ?? 0) < (pdb.metadata.generation ?? 0)) {
-    throw tooManyRequests(VIOLATION, [{ reason: 'DisruptionBudget', message: `The disruption budget ${name} is still being processed by the server.` }], 10);
+    throw tooManyRequests(
+      VIOLATION,
+      [
+        {
+          reason: 'DisruptionBudget',
+          message: `The disruption budget ${name} is still being processed by the server.`,
+        },
+      ],
+      10,
+    );
   }
   const allowed = st.disruptionsAllowed ?? 0;
-  if (allowed < 0) throw forbidden({ group: 'policy', resource: 'poddisruptionbudget' }, name, 'pdb disruptions allowed is negative');
+  if (allowed < 0)
+    throw forbidden({ group: 'policy', resource: 'poddisruptionbudget' }, name, 'pdb disruptions allowed is negative');
   if (allowed === 0) {
-    throw tooManyRequests(VIOLATION, [{ reason: 'DisruptionBudget', message: `The disruption budget ${name} needs ${st.desiredHealthy ?? 0} healthy pods and has ${st.currentHealthy ?? 0} currently` }]);
+    throw tooManyRequests(VIOLATION, [
+      {
+        reason: 'DisruptionBudget',
+        message: `The disruption budget ${name} needs ${st.desiredHealthy ?? 0} healthy pods and has ${st.currentHealthy ?? 0} currently`,
+      },
+    ]);
   }
   if (dryRun) return;
-  const next = { ...pdb, status: { ...st, disruptionsAllowed: allowed - 1, disruptedPods: { ...st.disruptedPods, [pod.metadata.name!]: rfc3339(Date.now()) } } };
+  const next = {
+    ...pdb,
+    status: {
+      ...st,
+      disruptionsAllowed: allowed - 1,
+      disruptedPods: { ...st.disruptedPods, [pod.metadata.name!]: rfc3339(Date.now()) },
+    },
+  };
   // The eviction handler's own PDB client writes status as kube-apiserver.
-  recordWrite({ t: 'ref', ref: kindId('policy/v1', 'PodDisruptionBudget')! }, pdb, next, { manager: 'kube-apiserver', operation: 'Update', apiVersion: 'policy/v1', subresource: 'status' }, true);
+  recordWrite(
+    { t: 'ref', ref: kindId('policy/v1', 'PodDisruptionBudget')! },
+    pdb,
+    next,
+    { manager: 'kube-apiserver', operation: 'Update', apiVersion: 'policy/v1', subresource: 'status' },
+    true,
+  );
   ctx.store.update('poddisruptionbudgets.policy', next);
   ctx.kick();
 }

@@ -3,11 +3,7 @@ import { asText } from '../../../engine/text.js';
 import { statusBody, StatusError, type StatusCause } from './status.js';
 
 export type FieldErrorType =
-  | 'FieldValueRequired'
-  | 'FieldValueInvalid'
-  | 'FieldValueNotSupported'
-  | 'FieldValueDuplicate'
-  | 'FieldValueForbidden';
+  'FieldValueRequired' | 'FieldValueInvalid' | 'FieldValueNotSupported' | 'FieldValueDuplicate' | 'FieldValueForbidden';
 
 /** `shown` replaces the printed value where Go prints it with %#v (a struct). */
 export type FieldError = { type: FieldErrorType; field: string; value?: unknown; detail?: string; shown?: string };
@@ -35,15 +31,29 @@ export function errorBody(e: FieldError): string {
 }
 
 export const required = (field: string, detail?: string): FieldError => ({ type: 'FieldValueRequired', field, detail });
-export const invalid = (field: string, value: unknown, detail?: string): FieldError => ({ type: 'FieldValueInvalid', field, value, detail });
+export const invalid = (field: string, value: unknown, detail?: string): FieldError => ({
+  type: 'FieldValueInvalid',
+  field,
+  value,
+  detail,
+});
 export const notSupported = (field: string, value: unknown, supported: string[]): FieldError => ({
   type: 'FieldValueNotSupported',
   field,
   value,
   detail: `supported values: ${supported.map((s) => JSON.stringify(s)).join(', ')}`,
 });
-export const duplicate = (field: string, value: unknown, detail?: string): FieldError => ({ type: 'FieldValueDuplicate', field, value, detail });
-export const forbiddenField = (field: string, detail: string): FieldError => ({ type: 'FieldValueForbidden', field, detail });
+export const duplicate = (field: string, value: unknown, detail?: string): FieldError => ({
+  type: 'FieldValueDuplicate',
+  field,
+  value,
+  detail,
+});
+export const forbiddenField = (field: string, detail: string): FieldError => ({
+  type: 'FieldValueForbidden',
+  field,
+  detail,
+});
 
 /**
  * `Pod "x" is invalid: spec.containers: Required value` (several errors are bracketed, as Go's

@@ -12,7 +12,11 @@ export const metaFields: Record<string, FieldGetter> = {
 };
 
 /** `fieldsOnlyMeta` selects the apiserver's generic message for resources without their own conversion. */
-export function parseFieldSelector(text: string | undefined, fields: Record<string, FieldGetter>, fieldsOnlyMeta: boolean): FieldTerm[] {
+export function parseFieldSelector(
+  text: string | undefined,
+  fields: Record<string, FieldGetter>,
+  fieldsOnlyMeta: boolean,
+): FieldTerm[] {
   if (!text || !text.trim()) return [];
   return text.split(',').map((term) => {
     const m = /^([^=!]+)(==|=|!=)(.*)$/.exec(term.trim());

@@ -25,7 +25,8 @@ export type KindHooks = {
 export function normalizeMeta(obj: KubeObject): void {
   const m = obj.metadata as Record<string, unknown>;
   for (const k of ['labels', 'annotations']) if (m[k] && Object.keys(m[k]).length === 0) delete m[k];
-  for (const k of ['finalizers', 'ownerReferences']) if (Array.isArray(m[k]) && (m[k] as unknown[]).length === 0) delete m[k];
+  for (const k of ['finalizers', 'ownerReferences'])
+    if (Array.isArray(m[k]) && (m[k] as unknown[]).length === 0) delete m[k];
 }
 
 const workload: KindHooks = {
@@ -70,7 +71,10 @@ export const KIND_HOOKS: Record<string, KindHooks> = {
   Deployment: workload,
   ReplicaSet: workload,
   DaemonSet: workload,
-  PodDisruptionBudget: { prepareCreate: (o) => emptyPdbStatus(o as PodDisruptionBudget), validate: (o) => validatePdb(o as PodDisruptionBudget) },
+  PodDisruptionBudget: {
+    prepareCreate: (o) => emptyPdbStatus(o as PodDisruptionBudget),
+    validate: (o) => validatePdb(o as PodDisruptionBudget),
+  },
   Lease: { validate: (o) => validateLease(o) },
 };
 

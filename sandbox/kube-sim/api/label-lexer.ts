@@ -1,10 +1,23 @@
 // The lexer of k8s.io/apimachinery/pkg/labels/selector.go: identifiers and keywords up to a
 // space or a special symbol, special symbols by longest match ("!=" before "!").
-export type Token = 'error' | 'end' | ')' | ',' | '!' | '==' | '=' | '>' | 'in' | '<' | '!=' | 'notin' | '(' | 'identifier';
+export type Token =
+  'error' | 'end' | ')' | ',' | '!' | '==' | '=' | '>' | 'in' | '<' | '!=' | 'notin' | '(' | 'identifier';
 
 export type Scanned = { tok: Token; lit: string };
 
-const KEYWORDS: Record<string, Token> = { ')': ')', ',': ',', '!': '!', '==': '==', '=': '=', '>': '>', in: 'in', '<': '<', '!=': '!=', notin: 'notin', '(': '(' };
+const KEYWORDS: Record<string, Token> = {
+  ')': ')',
+  ',': ',',
+  '!': '!',
+  '==': '==',
+  '=': '=',
+  '>': '>',
+  in: 'in',
+  '<': '<',
+  '!=': '!=',
+  notin: 'notin',
+  '(': '(',
+};
 const SPECIAL = new Set(['=', '!', '(', ')', ',', '>', '<']);
 const SPACE = new Set([' ', '\t', '\r', '\n']);
 

@@ -15,10 +15,19 @@ export class SelectorError extends Error {}
 type Operator = 'in' | 'notin' | '=' | '==' | '!=' | 'gt' | 'lt' | 'exists' | '!exists';
 
 const BINARY = 'in, notin, =, ==, !=, gt, lt';
-const OPERATOR: Partial<Record<Token, Operator>> = { in: 'in', '=': '=', '==': '==', '>': 'gt', '<': 'lt', notin: 'notin', '!=': '!=' };
+const OPERATOR: Partial<Record<Token, Operator>> = {
+  in: 'in',
+  '=': '=',
+  '==': '==',
+  '>': 'gt',
+  '<': 'lt',
+  notin: 'notin',
+  '!=': '!=',
+};
 
 /** field.Error's text for a value of the selector; the parser's own path is nil, which Go prints "<nil>". */
-const invalid = (path: string, value: string, detail: string) => `${path}: Invalid value: ${JSON.stringify(value)}: ${detail}`;
+const invalid = (path: string, value: string, detail: string) =>
+  `${path}: Invalid value: ${JSON.stringify(value)}: ${detail}`;
 
 export class Parser {
   private readonly items: Scanned[];
@@ -45,7 +54,8 @@ export class Parser {
     for (;;) {
       const { tok, lit } = this.look();
       if (tok === 'end') return out;
-      if (tok !== 'identifier' && tok !== '!') throw new SelectorError(`found '${lit}', expected: !, identifier, or 'end of string'`);
+      if (tok !== 'identifier' && tok !== '!')
+        throw new SelectorError(`found '${lit}', expected: !, identifier, or 'end of string'`);
       try {
         out.push(this.requirement());
       } catch (e) {
@@ -56,7 +66,8 @@ export class Parser {
       if (next.tok === 'end') return out;
       if (next.tok !== ',') throw new SelectorError(`found '${next.lit}', expected: ',' or 'end of string'`);
       const after = this.look();
-      if (after.tok !== 'identifier' && after.tok !== '!') throw new SelectorError(`found '${after.lit}', expected: identifier after ','`);
+      if (after.tok !== 'identifier' && after.tok !== '!')
+        throw new SelectorError(`found '${after.lit}', expected: identifier after ','`);
     }
   }
 
@@ -72,7 +83,8 @@ export class Parser {
     const keyErrs = isQualifiedName(key);
     if (keyErrs.length) throw new SelectorError(invalid('<nil>', key, keyErrs.join('; ')));
     const ahead = this.look().tok;
-    if (op === '!exists' || ahead === 'end' || ahead === ',') return { key, op: op === '!exists' ? '!exists' : 'exists' };
+    if (op === '!exists' || ahead === 'end' || ahead === ',')
+      return { key, op: op === '!exists' ? '!exists' : 'exists' };
     const o = this.take(false);
     const binary = OPERATOR[o.tok];
     if (!binary) throw new SelectorError(`found '${o.lit}', expected: ${BINARY}`);
@@ -84,8 +96,9 @@ export class Parser {
     const open = this.take();
     if (open.tok !== '(') throw new SelectorError(`found '${open.lit}' expected: '('`);
     const first = this.look();
-    if (first.tok === ')') return this.take(), [''];
-    if (first.tok !== 'identifier' && first.tok !== ',') throw new SelectorError(`found '${first.lit}', expected: ',', ')' or identifier`);
+    if (first.tok === ')') return (this.take(), ['']);
+    if (first.tok !== 'identifier' && first.tok !== ',')
+      throw new SelectorError(`found '${first.lit}', expected: ',', ')' or identifier`);
     const values = this.identifiers();
     if (this.take().tok !== ')') throw new SelectorError(`found '${first.lit}', expected: ')'`);
     return values;
@@ -126,7 +139,11 @@ export class Parser {
 function requirement(key: string, op: Operator, values: string[]): Requirement {
   const errs: string[] = [];
   if ((op === 'gt' || op === 'lt') && values.some((v) => !/^[+-]?\d+$/.test(v))) {
-    values.forEach((v, i) => /^[+-]?\d+$/.test(v) || errs.push(invalid(`values[${i}]`, v, "for 'Gt', 'Lt' operators, the value must be an integer")));
+    values.forEach(
+      (v, i) =>
+        /^[+-]?\d+$/.test(v) ||
+        errs.push(invalid(`values[${i}]`, v, "for 'Gt', 'Lt' operators, the value must be an integer")),
+    );
   }
   values.forEach((v, i) => {
     const e = isValidLabelValue(v);

@@ -15,7 +15,8 @@ export type DeleteOptionsBody = {
 
 function decodeDeleteOptions(raw: unknown): DeleteOptionsBody {
   if (raw === undefined) return {};
-  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw badRequest('the body of the request was not a JSON object');
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw))
+    throw badRequest('the body of the request was not a JSON object');
   try {
     return decodeObject(raw, kindDef('meta.k8s.io/v1', 'DeleteOptions')!, 'json').value;
   } catch (e) {

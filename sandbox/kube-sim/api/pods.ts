@@ -22,7 +22,11 @@ export function deletePod(ctx: ApiContext, req: ApiRequest): ApiReply {
  * pod once it has stopped. A pod on no node, or already finished, goes at once, and a second
  * delete can only shorten the grace period.
  */
-export function gracefulDelete(ctx: ApiContext, original: Pod, opts: Pick<DeleteOptions, 'gracePeriodSeconds' | 'dryRun'>): Pod {
+export function gracefulDelete(
+  ctx: ApiContext,
+  original: Pod,
+  opts: Pick<DeleteOptions, 'gracePeriodSeconds' | 'dryRun'>,
+): Pod {
   // Callers may hand over the stored object itself: change a copy.
   const pod = JSON.parse(JSON.stringify(original)) as Pod;
   let grace = opts.gracePeriodSeconds ?? pod.spec.terminationGracePeriodSeconds ?? 30;

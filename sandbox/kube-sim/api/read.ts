@@ -29,9 +29,16 @@ export function listItem(o: KubeObject): KubeObject {
 }
 
 /** The objects a list or watch selects: namespace, labelSelector, fieldSelector. */
-export function selectObjects(ctx: ApiContext, req: ApiRequest): { items: KubeObject[]; filter: (o: KubeObject) => boolean } {
+export function selectObjects(
+  ctx: ApiContext,
+  req: ApiRequest,
+): { items: KubeObject[]; filter: (o: KubeObject) => boolean } {
   const labels = parseLabelSelector(req.query.get('labelSelector') ?? undefined);
-  const fields = parseFieldSelector(req.query.get('fieldSelector') ?? undefined, req.def.fields, req.def.fieldsOnlyMeta);
+  const fields = parseFieldSelector(
+    req.query.get('fieldSelector') ?? undefined,
+    req.def.fields,
+    req.def.fieldsOnlyMeta,
+  );
   const filter = (o: KubeObject) =>
     (req.namespace === undefined || o.metadata.namespace === req.namespace) &&
     matches(labels, o.metadata.labels) &&
@@ -51,5 +58,8 @@ export function listObjects(ctx: ApiContext, req: ApiRequest): ApiReply {
     metadata.continue = Buffer.from(String(offset + limit)).toString('base64url');
     metadata.remainingItemCount = items.length - offset - limit;
   }
-  return { code: 200, body: { kind: `${req.def.kind}List`, apiVersion: apiVersionOf(req.def), metadata, items: page.map(listItem) } };
+  return {
+    code: 200,
+    body: { kind: `${req.def.kind}List`, apiVersion: apiVersionOf(req.def), metadata, items: page.map(listItem) },
+  };
 }

@@ -35,7 +35,8 @@ export function route(pathname: string): Route {
 
 function resourceRoute(group: string, version: string, rest: string[]): Route {
   let namespace: string | undefined;
-  const namespacedRes = rest[0] === 'namespaces' && rest.length >= 3 ? findResource(group, version, rest[2]) : undefined;
+  const namespacedRes =
+    rest[0] === 'namespaces' && rest.length >= 3 ? findResource(group, version, rest[2]) : undefined;
   if (namespacedRes?.namespaced) {
     namespace = rest[1];
     rest = rest.slice(2);

@@ -31,13 +31,33 @@ export function grString(gr: GroupResource): string {
   return gr.group ? `${gr.resource}.${gr.group}` : gr.resource;
 }
 
-export function statusBody(code: number, message: string | undefined, reason?: string, details?: StatusDetails): Status {
-  const s: Status = { kind: 'Status', apiVersion: 'v1', metadata: {}, status: code < 400 ? 'Success' : 'Failure', code };
+export function statusBody(
+  code: number,
+  message: string | undefined,
+  reason?: string,
+  details?: StatusDetails,
+): Status {
+  const s: Status = {
+    kind: 'Status',
+    apiVersion: 'v1',
+    metadata: {},
+    status: code < 400 ? 'Success' : 'Failure',
+    code,
+  };
   if (message !== undefined) s.message = message;
   if (reason) s.reason = reason;
   if (details) s.details = details;
   // Keep Go's field order: kind, apiVersion, metadata, status, message, reason, details, code.
-  return { kind: s.kind, apiVersion: s.apiVersion, metadata: s.metadata, status: s.status, message: s.message, reason: s.reason, details: s.details, code: s.code };
+  return {
+    kind: s.kind,
+    apiVersion: s.apiVersion,
+    metadata: s.metadata,
+    status: s.status,
+    message: s.message,
+    reason: s.reason,
+    details: s.details,
+    code: s.code,
+  };
 }
 
 /** An API answer that is not a success: thrown by handlers, written as a Status body. */
@@ -72,7 +92,8 @@ export const alreadyExists = (gr: GroupResource, name: string) =>
 export const conflict = (gr: GroupResource, name: string, why: string) =>
   err(409, `Operation cannot be fulfilled on ${grString(gr)} "${name}": ${why}`, 'Conflict', grDetails(gr, name));
 
-export const OPTIMISTIC_LOCK_MESSAGE = 'the object has been modified; please apply your changes to the latest version and try again';
+export const OPTIMISTIC_LOCK_MESSAGE =
+  'the object has been modified; please apply your changes to the latest version and try again';
 
 export const badRequest = (message: string) => err(400, message, 'BadRequest');
 
@@ -115,4 +136,5 @@ export const internal = (message: string) =>
  * A JSON patch that decodes but cannot be applied (a failed `test`, a missing path):
  * NewGenericServerResponse(422, ..., isUnexpectedResponse=false), so no causes (transcript 08).
  */
-export const patchNotApplicable = () => err(422, 'the server rejected our request due to an error in our request', 'Invalid', {});
+export const patchNotApplicable = () =>
+  err(422, 'the server rejected our request due to an error in our request', 'Invalid', {});

@@ -14,7 +14,11 @@ export function startWatch(ctx: ApiContext, req: ApiRequest, res: ServerResponse
   const { items, filter } = selectObjects(ctx, req);
   const table = tableOf(req.def);
   const typed = (o: KubeObject) => ({ apiVersion: apiVersionOf(req.def), kind: req.def.kind, ...o });
-  res.writeHead(200, { 'Content-Type': 'application/json', 'Cache-Control': 'no-cache, private', 'Transfer-Encoding': 'chunked' });
+  res.writeHead(200, {
+    'Content-Type': 'application/json',
+    'Cache-Control': 'no-cache, private',
+    'Transfer-Encoding': 'chunked',
+  });
   // Clients wait for the headers before they read events; an idle watch must still send them.
   res.flushHeaders();
   const send = (type: string, object: unknown) => res.write(JSON.stringify({ type, object }) + '\n');

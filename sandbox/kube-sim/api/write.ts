@@ -19,11 +19,20 @@ import { alreadyExists, badRequest, notFound } from './status.js';
 
 export function parseObject(body: string): Record<string, unknown> {
   const o = parseJsonBody(body);
-  if (typeof o !== 'object' || o === null || Array.isArray(o)) throw badRequest('the body of the request was not a JSON object');
+  if (typeof o !== 'object' || o === null || Array.isArray(o))
+    throw badRequest('the body of the request was not a JSON object');
   return o as Record<string, unknown>;
 }
 
-const SYSTEM_FIELDS = ['uid', 'resourceVersion', 'creationTimestamp', 'deletionTimestamp', 'deletionGracePeriodSeconds', 'generation', 'managedFields'];
+const SYSTEM_FIELDS = [
+  'uid',
+  'resourceVersion',
+  'creationTimestamp',
+  'deletionTimestamp',
+  'deletionGracePeriodSeconds',
+  'generation',
+  'managedFields',
+];
 
 export function createObject(ctx: ApiContext, req: ApiRequest): ApiReply {
   const { def } = req;
@@ -69,7 +78,9 @@ export function updateObject(ctx: ApiContext, req: ApiRequest): ApiReply {
   const validation = fieldValidationOf(req.query, 'UpdateOptions');
   const { obj, warnings, missing } = decodeRequestBody(req.def, parseObject(req.body), validation);
   if (obj.metadata.name !== req.name) {
-    throw badRequest(`the name of the object (${obj.metadata.name ?? ''}) does not match the name on the URL (${req.name})`);
+    throw badRequest(
+      `the name of the object (${obj.metadata.name ?? ''}) does not match the name on the URL (${req.name})`,
+    );
   }
   const old = mustGet(ctx, req.def, req.namespace, req.name!);
   return { code: 200, body: commitUpdate(ctx, req, old, obj, { dryRun, missing }), warnings };
@@ -93,7 +104,9 @@ export function patchObject(ctx: ApiContext, req: ApiRequest): ApiReply {
   }
   const { obj, warnings, missing } = decodePatchedObject(req.def, patched, type, req.body, validation);
   if (obj.metadata?.name !== old.metadata.name) {
-    throw badRequest(`the name of the object (${String(obj.metadata?.name ?? '')}) does not match the name on the URL (${req.name})`);
+    throw badRequest(
+      `the name of the object (${String(obj.metadata?.name ?? '')}) does not match the name on the URL (${req.name})`,
+    );
   }
   const applied: unknown = type === APPLY_PATCH ? parseYaml(req.body) : undefined;
   return { code: 200, body: commitUpdate(ctx, req, old, obj, { dryRun, missing, applied }), warnings };

@@ -20,9 +20,15 @@ const DAEMON_TOLERATIONS: Toleration[] = [
 
 function daemonPod(ds: Workload, node: Node, admission: PodAdmission): Pod {
   const tolerations = [...(ds.spec.template.spec.tolerations ?? [])];
-  for (const t of DAEMON_TOLERATIONS) if (!tolerations.some((x) => x.key === t.key && x.effect === t.effect)) tolerations.push(t);
+  for (const t of DAEMON_TOLERATIONS)
+    if (!tolerations.some((x) => x.key === t.key && x.effect === t.effect)) tolerations.push(t);
   const hash = safeHash(JSON.stringify(ds.spec.template));
-  return podFromTemplate(ds, admission, { nodeName: node.metadata.name, tolerations }, { 'controller-revision-hash': hash, 'pod-template-generation': String(ds.metadata.generation ?? 1) });
+  return podFromTemplate(
+    ds,
+    admission,
+    { nodeName: node.metadata.name, tolerations },
+    { 'controller-revision-hash': hash, 'pod-template-generation': String(ds.metadata.generation ?? 1) },
+  );
 }
 
 /** A running daemon pod stays while its node has no NoExecute taint it does not tolerate (NotReady nodes included). */

@@ -20,7 +20,10 @@ function expectedScale(env: ControllerEnv, covered: readonly Pod[]): number | un
     const rs = env.store.peek('replicasets.apps', p.metadata.namespace, ref.name) as Workload | undefined;
     if (!rs) return undefined;
     const dref = controllerOf(rs);
-    const d = dref?.kind === 'Deployment' ? (env.store.peek('deployments.apps', p.metadata.namespace, dref.name) as Workload | undefined) : undefined;
+    const d =
+      dref?.kind === 'Deployment'
+        ? (env.store.peek('deployments.apps', p.metadata.namespace, dref.name) as Workload | undefined)
+        : undefined;
     const owner = d ?? rs;
     seen.set(owner.metadata.uid!, owner.spec.replicas ?? 1);
   }
@@ -41,7 +44,9 @@ export function disruption(env: ControllerEnv): void {
       if (pod && !pod.metadata.deletionTimestamp && !expired) disrupted[name] = at;
     }
     const b = budget(pdb, covered.length, expectedScale(env, covered));
-    const healthy = covered.filter((p) => !p.metadata.deletionTimestamp && !disrupted[p.metadata.name!] && isPodReady(p)).length;
+    const healthy = covered.filter(
+      (p) => !p.metadata.deletionTimestamp && !disrupted[p.metadata.name!] && isPodReady(p),
+    ).length;
     // A budget the controller cannot compute (a pod with no controller) fails safe: no disruption allowed.
     const allowed = b ? Math.max(0, healthy - b.desiredHealthy) : 0;
     const status: NonNullable<PodDisruptionBudget['status']> = {
@@ -53,10 +58,28 @@ export function disruption(env: ControllerEnv): void {
       conditions: setCondition(
         old.conditions ?? [],
         !b
-          ? { type: 'DisruptionAllowed', status: 'False', reason: 'SyncFailed', message: 'found no controllers for pod', observedGeneration: pdb.metadata.generation }
+          ? {
+              type: 'DisruptionAllowed',
+              status: 'False',
+              reason: 'SyncFailed',
+              message: 'found no controllers for pod',
+              observedGeneration: pdb.metadata.generation,
+            }
           : allowed > 0
-            ? { type: 'DisruptionAllowed', status: 'True', reason: 'SufficientPods', message: '', observedGeneration: pdb.metadata.generation }
-            : { type: 'DisruptionAllowed', status: 'False', reason: 'InsufficientPods', message: '', observedGeneration: pdb.metadata.generation },
+            ? {
+                type: 'DisruptionAllowed',
+                status: 'True',
+                reason: 'SufficientPods',
+                message: '',
+                observedGeneration: pdb.metadata.generation,
+              }
+            : {
+                type: 'DisruptionAllowed',
+                status: 'False',
+                reason: 'InsufficientPods',
+                message: '',
+                observedGeneration: pdb.metadata.generation,
+              },
         now,
       ),
     };

@@ -26,7 +26,12 @@ export type ControllerEnv = {
   now(): number;
 };
 
-export const newRuntime = (): Runtime => ({ boundAt: new Map(), stopping: new Map(), taintSeen: new Map(), instant: false });
+export const newRuntime = (): Runtime => ({
+  boundAt: new Map(),
+  stopping: new Map(),
+  taintSeen: new Map(),
+  instant: false,
+});
 
 // Controllers read the stored objects without copying them, and copy before they change one.
 export const pods = (env: ControllerEnv) => env.store.scan('pods') as readonly Pod[];
@@ -34,7 +39,9 @@ export const nodes = (env: ControllerEnv) => env.store.scan('nodes') as readonly
 export const copy = <T>(o: T): T => JSON.parse(JSON.stringify(o)) as T;
 
 /** Objects grouped by the uid of their controlling owner. */
-export function byController<T extends { metadata: { ownerReferences?: Array<{ uid: string; controller?: boolean }> } }>(objects: readonly T[]): Map<string, T[]> {
+export function byController<
+  T extends { metadata: { ownerReferences?: Array<{ uid: string; controller?: boolean }> } },
+>(objects: readonly T[]): Map<string, T[]> {
   const out = new Map<string, T[]>();
   for (const o of objects) {
     const uid = o.metadata.ownerReferences?.find((r) => r.controller)?.uid;

@@ -7,7 +7,11 @@ import { controllerOf } from '../objects/meta.js';
 import type { KubeObject, Pod } from '../types.js';
 import { nodes, pods, type ControllerEnv } from './env.js';
 
-const OWNER_TABLES: Record<string, string> = { ReplicaSet: 'replicasets.apps', Deployment: 'deployments.apps', DaemonSet: 'daemonsets.apps' };
+const OWNER_TABLES: Record<string, string> = {
+  ReplicaSet: 'replicasets.apps',
+  Deployment: 'deployments.apps',
+  DaemonSet: 'daemonsets.apps',
+};
 
 function ownerGone(env: ControllerEnv, o: KubeObject): boolean {
   const ref = controllerOf(o);
@@ -32,6 +36,7 @@ export function garbageCollector(env: ControllerEnv): void {
 export function podGc(env: ControllerEnv): void {
   const names = new Set(nodes(env).map((n) => n.metadata.name));
   for (const p of pods(env)) {
-    if (p.spec.nodeName && !names.has(p.spec.nodeName)) env.store.remove('pods', p.metadata.namespace, p.metadata.name!);
+    if (p.spec.nodeName && !names.has(p.spec.nodeName))
+      env.store.remove('pods', p.metadata.namespace, p.metadata.name!);
   }
 }

@@ -18,7 +18,12 @@ function seconds(pod: Pod, annotation: string, fallback: number): number {
 function readiness(pod: Pod, ready: boolean, now: string): Condition[] {
   let c = pod.status.conditions ?? [];
   const status = ready ? 'True' : 'False';
-  const extra = ready ? {} : { reason: 'ContainersNotReady', message: `containers with unready status: [${pod.spec.containers.map((x) => x.name).join(' ')}]` };
+  const extra = ready
+    ? {}
+    : {
+        reason: 'ContainersNotReady',
+        message: `containers with unready status: [${pod.spec.containers.map((x) => x.name).join(' ')}]`,
+      };
   for (const type of ['Ready', 'ContainersReady']) {
     const next: Condition = { type, status, lastProbeTime: null, ...extra };
     c = setCondition(c, next, now);
@@ -33,9 +38,12 @@ function readiness(pod: Pod, ready: boolean, now: string): Condition[] {
 
 function start(pod: Pod, node: Node, nowMs: number): Pod {
   const now = rfc3339(nowMs);
-  const ip = (node.status.addresses as Array<{ type: string; address: string }> | undefined)?.find((a) => a.type === 'InternalIP')?.address;
+  const ip = (node.status.addresses as Array<{ type: string; address: string }> | undefined)?.find(
+    (a) => a.type === 'InternalIP',
+  )?.address;
   let c = pod.status.conditions ?? [];
-  for (const type of ['PodReadyToStartContainers', 'Initialized', 'PodScheduled']) c = setCondition(c, { type, status: 'True', lastProbeTime: null }, now);
+  for (const type of ['PodReadyToStartContainers', 'Initialized', 'PodScheduled'])
+    c = setCondition(c, { type, status: 'True', lastProbeTime: null }, now);
   pod.status = {
     ...pod.status,
     phase: 'Running',
@@ -88,7 +96,8 @@ export function kubelet(env: ControllerEnv): void {
       if (!s || grace < s.grace) runtime.stopping.set(uid, { since: nowMs, grace });
       const { since, grace: g } = runtime.stopping.get(uid)!;
       const needs = Math.min(g, seconds(stored, TERMINATE_ANNOTATION, timings.terminateSeconds));
-      if (nowMs >= since + needs * timings.secondMs) env.store.remove('pods', stored.metadata.namespace, stored.metadata.name!);
+      if (nowMs >= since + needs * timings.secondMs)
+        env.store.remove('pods', stored.metadata.namespace, stored.metadata.name!);
       else if (readyStatus(stored) !== 'False') {
         const pod = copy(stored);
         pod.status.conditions = readiness(pod, false, now);
@@ -120,7 +129,8 @@ export function markPodsNotReady(env: ControllerEnv): void {
   for (const pod of pods(env)) {
     const name = pod.spec.nodeName;
     if (!name || env.kubelets.get(name)?.reachable !== false) continue;
-    if (pod.status.phase !== 'Running' || pod.status.conditions?.find((c) => c.type === 'Ready')?.status === 'False') continue;
+    if (pod.status.phase !== 'Running' || pod.status.conditions?.find((c) => c.type === 'Ready')?.status === 'False')
+      continue;
     const next = copy(pod);
     next.status.conditions = readiness(next, false, now);
     env.store.save('pods', next);

@@ -62,7 +62,11 @@ export class Kubelets {
         report = undefined;
       }
       if (s.manual || !this.states.has(name)) continue;
-      const next = { reachable: report !== undefined, ready: report?.ready ?? true, version: report?.kubeletVersion ?? s.version };
+      const next = {
+        reachable: report !== undefined,
+        ready: report?.ready ?? true,
+        version: report?.kubeletVersion ?? s.version,
+      };
       if (next.reachable !== s.reachable || next.ready !== s.ready || next.version !== s.version) changed = true;
       Object.assign(s, next);
     }

@@ -14,7 +14,20 @@ import { deployments } from './deployment.js';
 import { replicaSets } from './replicaset.js';
 import type { PodDisruptionBudget } from '../types.js';
 
-const CONTROLLERS = [ttl, nodeLifecycle, markPodsNotReady, taintEviction, podGc, garbageCollector, deployments, replicaSets, daemonSets, scheduler, kubelet, disruption];
+const CONTROLLERS = [
+  ttl,
+  nodeLifecycle,
+  markPodsNotReady,
+  taintEviction,
+  podGc,
+  garbageCollector,
+  deployments,
+  replicaSets,
+  daemonSets,
+  scheduler,
+  kubelet,
+  disruption,
+];
 
 const MAX_PASSES = 20;
 
@@ -99,7 +112,9 @@ export class ControllerManager {
   private waiting(): boolean {
     const r = this.env.runtime;
     if (r.boundAt.size || r.stopping.size || r.taintSeen.size) return true;
-    return this.env.store.scan('poddisruptionbudgets.policy').some((p) => (p as PodDisruptionBudget).status?.disruptedPods);
+    return this.env.store
+      .scan('poddisruptionbudgets.policy')
+      .some((p) => (p as PodDisruptionBudget).status?.disruptedPods);
   }
 
   private tick(): void {

@@ -20,7 +20,8 @@ const READY: Record<Health, Pick<Condition, 'status' | 'reason' | 'message'>> = 
   'not-ready': {
     status: 'False',
     reason: 'KubeletNotReady',
-    message: 'container runtime network not ready: NetworkReady=false reason:NetworkPluginNotReady message:Network plugin returns error: cni plugin not initialized',
+    message:
+      'container runtime network not ready: NetworkReady=false reason:NetworkPluginNotReady message:Network plugin returns error: cni plugin not initialized',
   },
   unreachable: { status: 'Unknown', reason: 'NodeStatusUnknown', message: 'Kubelet stopped posting node status.' },
 };
@@ -41,7 +42,11 @@ function conditions(node: Node, health: Health, now: string): Condition[] {
     out = setCondition(out, { lastHeartbeatTime: heartbeat(out, type, c.status, now), ...c }, now);
   }
   const ready = READY[health];
-  return setCondition(out, { type: 'Ready', lastHeartbeatTime: heartbeat(out, 'Ready', ready.status, now), ...ready }, now);
+  return setCondition(
+    out,
+    { type: 'Ready', lastHeartbeatTime: heartbeat(out, 'Ready', ready.status, now), ...ready },
+    now,
+  );
 }
 
 // The heartbeat only moves with a change here, so an idle cluster does not churn resourceVersions.
@@ -60,7 +65,8 @@ function taints(node: Node, s: KubeletState, health: Health, now: string): Taint
   });
   for (const key of want) {
     if (!out.some((t) => t.key === key && t.effect === 'NoSchedule')) out = [...out, { key, effect: 'NoSchedule' }];
-    if (!out.some((t) => t.key === key && t.effect === 'NoExecute')) out = [...out, { key, effect: 'NoExecute', timeAdded: now }];
+    if (!out.some((t) => t.key === key && t.effect === 'NoExecute'))
+      out = [...out, { key, effect: 'NoExecute', timeAdded: now }];
   }
   return out.length ? out : undefined;
 }
@@ -75,7 +81,12 @@ export function nodeLifecycle(env: ControllerEnv): void {
     next.status.conditions = conditions(node, health, now);
     // A kubelet that is down cannot report a new version; one that is up reports its own.
     if (s.reachable && next.status.nodeInfo?.kubeletVersion !== s.version) {
-      next.status.nodeInfo = { ...nodeInfo(s.version), ...next.status.nodeInfo, kubeletVersion: s.version, kubeProxyVersion: s.version };
+      next.status.nodeInfo = {
+        ...nodeInfo(s.version),
+        ...next.status.nodeInfo,
+        kubeletVersion: s.version,
+        kubeProxyVersion: s.version,
+      };
     }
     const t = taints(node, s, health, now);
     if (t) next.spec.taints = t;

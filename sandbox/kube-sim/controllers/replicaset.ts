@@ -16,11 +16,12 @@ export function replicaSets(env: ControllerEnv): void {
     if (live.length > want) {
       // Scale down the least useful first: unscheduled, then not ready, then the youngest.
       const rank = (p: Pod) => (p.spec.nodeName ? 0 : -2) + (isPodReady(p) ? 0 : -1);
-      const victims = [...live].sort((a, b) => rank(a) - rank(b) || b.metadata.creationTimestamp!.localeCompare(a.metadata.creationTimestamp!));
+      const victims = [...live].sort(
+        (a, b) => rank(a) - rank(b) || b.metadata.creationTimestamp!.localeCompare(a.metadata.creationTimestamp!),
+      );
       for (const p of victims.slice(0, live.length - want)) gracefulDelete(env.api, p, { dryRun: false });
     }
     // The status counts what was there at the start of this pass; the next pass sees the changes.
     env.store.save('replicasets.apps', { ...rs, status: replicaStatus(owned, rs.metadata.generation) });
   }
 }
-

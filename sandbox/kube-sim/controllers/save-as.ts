@@ -9,11 +9,24 @@ import { copy, type ControllerEnv } from './env.js';
 export const KCM = 'kube-controller-manager';
 
 /** Saves `next` over `old` (the stored object) with managedFields updated; true when it changed. */
-export function saveAs(env: ControllerEnv, kind: string, old: KubeObject, changed: KubeObject, manager: string, subresource?: 'status'): boolean {
+export function saveAs(
+  env: ControllerEnv,
+  kind: string,
+  old: KubeObject,
+  changed: KubeObject,
+  manager: string,
+  subresource?: 'status',
+): boolean {
   const def = resourceByKind(kind);
   // Callers spread the stored object: its metadata must not be written through.
   const next = copy(changed);
   const apiVersion = def.group ? `${def.group}/${def.version}` : def.version;
-  recordWrite({ t: 'ref', ref: kindId(apiVersion, kind)! }, old, next, { manager, operation: 'Update', apiVersion, ...(subresource ? { subresource } : {}) }, Boolean(def.subresources.status));
+  recordWrite(
+    { t: 'ref', ref: kindId(apiVersion, kind)! },
+    old,
+    next,
+    { manager, operation: 'Update', apiVersion, ...(subresource ? { subresource } : {}) },
+    Boolean(def.subresources.status),
+  );
   return env.store.save(def.group ? `${def.resource}.${def.group}` : def.resource, next);
 }

@@ -16,13 +16,23 @@ export function scheduler(env: ControllerEnv): void {
     const conditions = pod.status.conditions ?? [];
     if (node) {
       pod.spec.nodeName = node.metadata.name;
-      pod.status.conditions = setCondition(conditions, { type: 'PodScheduled', status: 'True', lastProbeTime: null }, now);
+      pod.status.conditions = setCondition(
+        conditions,
+        { type: 'PodScheduled', status: 'True', lastProbeTime: null },
+        now,
+      );
       delete pod.status.conditions.find((c) => c.type === 'PodScheduled')!.reason;
       delete pod.status.conditions.find((c) => c.type === 'PodScheduled')!.message;
     } else {
       pod.status.conditions = setCondition(
         conditions,
-        { type: 'PodScheduled', status: 'False', reason: 'Unschedulable', message: unschedulableMessage(pod, allNodes), lastProbeTime: null },
+        {
+          type: 'PodScheduled',
+          status: 'False',
+          reason: 'Unschedulable',
+          message: unschedulableMessage(pod, allNodes),
+          lastProbeTime: null,
+        },
         now,
       );
     }

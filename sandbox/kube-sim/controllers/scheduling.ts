@@ -16,7 +16,10 @@ export type Misfit = 'unschedulable' | 'selector' | { taint: Taint };
 
 /** Why `pod` cannot go to `node`, or undefined when it can. */
 export function misfit(pod: Pod, node: Node): Misfit | undefined {
-  if (node.spec.unschedulable && !tolerates(pod.spec.tolerations, { key: 'node.kubernetes.io/unschedulable', effect: 'NoSchedule' })) {
+  if (
+    node.spec.unschedulable &&
+    !tolerates(pod.spec.tolerations, { key: 'node.kubernetes.io/unschedulable', effect: 'NoSchedule' })
+  ) {
     return 'unschedulable';
   }
   for (const t of node.spec.taints ?? []) {
@@ -42,7 +45,10 @@ export function unschedulableMessage(pod: Pod, all: readonly Node[]): string {
             : 'node(s) were not ready';
     counts.set(why, (counts.get(why) ?? 0) + 1);
   }
-  const reasons = [...counts].map(([why, n]) => `${n} ${why}`).sort().join(', ');
+  const reasons = [...counts]
+    .map(([why, n]) => `${n} ${why}`)
+    .sort()
+    .join(', ');
   return `0/${all.length} nodes are available: ${reasons}. preemption: 0/${all.length} nodes are available: ${all.length} Preemption is not helpful for scheduling.`;
 }
 
@@ -57,6 +63,11 @@ export function pickNode(pod: Pod, all: readonly Node[], placed: readonly Pod[])
         (!sameOwner || p.metadata.ownerReferences?.some((r) => r.controller && r.uid === owner)),
     ).length;
   const feasible = all.filter((n) => isNodeReady(n) && !misfit(pod, n));
-  feasible.sort((a, b) => load(a, true) - load(b, true) || load(a, false) - load(b, false) || a.metadata.name!.localeCompare(b.metadata.name!));
+  feasible.sort(
+    (a, b) =>
+      load(a, true) - load(b, true) ||
+      load(a, false) - load(b, false) ||
+      a.metadata.name!.localeCompare(b.metadata.name!),
+  );
   return feasible[0];
 }

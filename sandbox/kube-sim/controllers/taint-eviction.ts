@@ -32,15 +32,27 @@ export function taintEviction(env: ControllerEnv): void {
     let deadline = Infinity;
     for (const t of taints) {
       const tol = (pod.spec.tolerations ?? []).find(
-        (x) => (!x.effect || x.effect === 'NoExecute') && (x.key ? x.key === t.key && (x.operator === 'Exists' || (x.value ?? '') === (t.value ?? '')) : x.operator === 'Exists'),
+        (x) =>
+          (!x.effect || x.effect === 'NoExecute') &&
+          (x.key
+            ? x.key === t.key && (x.operator === 'Exists' || (x.value ?? '') === (t.value ?? ''))
+            : x.operator === 'Exists'),
       );
       if (!tol) deadline = Math.min(deadline, t.since);
-      else if (tol.tolerationSeconds !== undefined) deadline = Math.min(deadline, t.since + Math.max(0, tol.tolerationSeconds) * env.timings.secondMs);
+      else if (tol.tolerationSeconds !== undefined)
+        deadline = Math.min(deadline, t.since + Math.max(0, tol.tolerationSeconds) * env.timings.secondMs);
     }
     if (nowMs < deadline) continue;
     // addConditionAndDeletePod: the DisruptionTarget condition, patched to pods/status, then the delete (transcript 21).
-    const marked = withDisruptionTarget(pod, 'DeletionByTaintManager', 'Taint manager: deleting due to NoExecute taint', rfc3339(nowMs));
+    const marked = withDisruptionTarget(
+      pod,
+      'DeletionByTaintManager',
+      'Taint manager: deleting due to NoExecute taint',
+      rfc3339(nowMs),
+    );
     saveAs(env, 'Pod', pod, marked, KCM, 'status');
-    gracefulDelete(env.api, env.store.peek('pods', pod.metadata.namespace, pod.metadata.name!) as Pod, { dryRun: false });
+    gracefulDelete(env.api, env.store.peek('pods', pod.metadata.namespace, pod.metadata.name!) as Pod, {
+      dryRun: false,
+    });
   }
 }

@@ -7,7 +7,13 @@ import { KCM, saveAs } from './save-as.js';
 export const TTL_ANNOTATION = 'node.alpha.kubernetes.io/ttl';
 
 // ttlBoundaries: (sizeMax, ttlSeconds) steps of the controller.
-const STEPS: Array<[number, number]> = [[100, 0], [500, 15], [1000, 30], [2000, 60], [Infinity, 300]];
+const STEPS: Array<[number, number]> = [
+  [100, 0],
+  [500, 15],
+  [1000, 30],
+  [2000, 60],
+  [Infinity, 300],
+];
 
 export function ttl(env: ControllerEnv): void {
   const all = nodes(env);

@@ -5,10 +5,16 @@ import { controllerRef, randomSuffix } from '../objects/meta.js';
 import type { PodAdmission } from '../objects/pod-admission.js';
 import type { KubeObject, Pod, Workload } from '../types.js';
 
-export const ownedBy = (o: KubeObject, owner: KubeObject) => o.metadata.ownerReferences?.some((r) => r.controller && r.uid === owner.metadata.uid);
+export const ownedBy = (o: KubeObject, owner: KubeObject) =>
+  o.metadata.ownerReferences?.some((r) => r.controller && r.uid === owner.metadata.uid);
 export const active = (p: Pod) => !p.metadata.deletionTimestamp && !isTerminal(p);
 
-export function podFromTemplate(owner: Workload, admission: PodAdmission, extra: Partial<Pod['spec']> = {}, labels: Record<string, string> = {}): Pod {
+export function podFromTemplate(
+  owner: Workload,
+  admission: PodAdmission,
+  extra: Partial<Pod['spec']> = {},
+  labels: Record<string, string> = {},
+): Pod {
   const t = structuredClone(owner.spec.template);
   const pod: Pod = {
     metadata: {
@@ -30,6 +36,11 @@ export function podFromTemplate(owner: Workload, admission: PodAdmission, extra:
 export function replicaStatus(owned: Pod[], generation: number | undefined) {
   const live = owned.filter(active);
   const ready = live.filter(isPodReady).length;
-  return { replicas: live.length, fullyLabeledReplicas: live.length, readyReplicas: ready, availableReplicas: ready, observedGeneration: generation ?? 1 };
+  return {
+    replicas: live.length,
+    fullyLabeledReplicas: live.length,
+    readyReplicas: ready,
+    availableReplicas: ready,
+    observedGeneration: generation ?? 1,
+  };
 }
-

@@ -5,7 +5,16 @@
 // the zero values Go would serialise (the schema's `default`) filled in.
 import { defById } from '../openapi/index.js';
 import type { Schema, StructDef } from '../openapi/types.js';
-import { DecodeError, goType, jsonTypeError, jsonValueKind, unstructuredKind, unstructuredScalarError, type DecodeMode, type GoWhere } from './go-errors.js';
+import {
+  DecodeError,
+  goType,
+  jsonTypeError,
+  jsonValueKind,
+  unstructuredKind,
+  unstructuredScalarError,
+  type DecodeMode,
+  type GoWhere,
+} from './go-errors.js';
 import { goFormat, goParse, GoTimeError, RFC3339, RFC3339_MICRO } from './go-time.js';
 import { decodeQuantity } from './quantity.js';
 
@@ -50,7 +59,13 @@ function decodeStruct(v: unknown, def: StructDef, where: Where, ctx: Ctx): Recor
       ctx.unknown.push(path);
       continue;
     }
-    const decoded = decodeValue(raw, s, { struct, field: where.field ? `${where.field}.${key}` : key, path }, ctx, false);
+    const decoded = decodeValue(
+      raw,
+      s,
+      { struct, field: where.field ? `${where.field}.${key}` : key, path },
+      ctx,
+      false,
+    );
     if (decoded !== undefined) out[key] = decoded;
   }
   for (const [key, d] of Object.entries(def.defaults ?? {})) {
@@ -75,7 +90,8 @@ function decodeValue(v: unknown, s: Schema, where: Where, ctx: Ctx, inCollection
       if (typeof v !== 'boolean') throw wrongType(v, s, where, ctx);
       return v;
     case 'int':
-      if (typeof v !== 'number' || !Number.isInteger(v) || Math.abs(v) >= INT_RANGE[s.f]) throw wrongType(v, s, where, ctx);
+      if (typeof v !== 'number' || !Number.isInteger(v) || Math.abs(v) >= INT_RANGE[s.f])
+        throw wrongType(v, s, where, ctx);
       return v;
     case 'float':
       if (typeof v !== 'number') throw wrongType(v, s, where, ctx);
@@ -86,7 +102,9 @@ function decodeValue(v: unknown, s: Schema, where: Where, ctx: Ctx, inCollection
     case 'intstr':
       if (typeof v === 'string') return v;
       if (typeof v === 'number' && Number.isInteger(v) && Math.abs(v) < INT_RANGE.int32) return v;
-      throw ctx.mode === 'json' ? jsonTypeError(jsonValueKind(v, true), where, 'int32') : jsonTypeError(jsonValueKind(v, true), {}, 'int32');
+      throw ctx.mode === 'json'
+        ? jsonTypeError(jsonValueKind(v, true), where, 'int32')
+        : jsonTypeError(jsonValueKind(v, true), {}, 'int32');
     case 'quantity':
       return decodeQuantity(v);
     case 'any':
@@ -99,7 +117,8 @@ function decodeValue(v: unknown, s: Schema, where: Where, ctx: Ctx, inCollection
     case 'map': {
       if (!isObject(v)) throw wrongType(v, s, where, ctx);
       const out: Record<string, unknown> = {};
-      for (const [k, item] of Object.entries(v)) out[k] = decodeValue(item, s.of, { ...where, path: `${where.path}[${k}]` }, ctx, true);
+      for (const [k, item] of Object.entries(v))
+        out[k] = decodeValue(item, s.of, { ...where, path: `${where.path}[${k}]` }, ctx, true);
       return out;
     }
   }

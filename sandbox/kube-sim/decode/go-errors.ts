@@ -61,12 +61,18 @@ export type GoWhere = { struct?: string; field?: string };
 
 export function jsonTypeError(value: string, where: GoWhere, type: string): DecodeError {
   if (!where.struct) return new DecodeError(`json: cannot unmarshal ${value} into Go value of type ${type}`);
-  return new DecodeError(`json: cannot unmarshal ${value} into Go struct field ${where.struct}.${where.field} of type ${type}`);
+  return new DecodeError(
+    `json: cannot unmarshal ${value} into Go struct field ${where.struct}.${where.field} of type ${type}`,
+  );
 }
 
 /** The converter's error for a scalar of the wrong kind (fromUnstructured's simple-type branch). */
-export function unstructuredScalarError(v: unknown, target: 'string' | 'bool' | 'int32' | 'int64' | 'float64'): DecodeError {
+export function unstructuredScalarError(
+  v: unknown,
+  target: 'string' | 'bool' | 'int32' | 'int64' | 'float64',
+): DecodeError {
   const st = unstructuredKind(v);
-  const convertible = (st === 'int64' && target !== 'bool') || (st === 'float64' && target !== 'bool' && target !== 'string');
+  const convertible =
+    (st === 'int64' && target !== 'bool') || (st === 'float64' && target !== 'bool' && target !== 'string');
   return new DecodeError(convertible ? `cannot convert ${st} to ${target}` : `unrecognized type: ${target}`);
 }

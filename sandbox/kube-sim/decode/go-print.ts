@@ -9,7 +9,10 @@ export function goQuote(s: string): string {
 
 /** %v of a float64 or int64 held in an interface{}: exponents as Go writes them (1e+21). */
 function goNumber(n: number): string {
-  return String(n).replace(/e([+-]?)(\d+)$/, (_, sign: string, exp: string) => `e${sign || '+'}${exp.padStart(2, '0')}`);
+  return String(n).replace(
+    /e([+-]?)(\d+)$/,
+    (_, sign: string, exp: string) => `e${sign || '+'}${exp.padStart(2, '0')}`,
+  );
 }
 
 /** %+v of a decoded JSON value: `map[spec:map[unschedulable:true]]`, map keys sorted. */
@@ -18,7 +21,10 @@ export function goPrint(v: unknown): string {
   if (Array.isArray(v)) return `[${v.map(goPrint).join(' ')}]`;
   if (typeof v === 'object') {
     const o = v as Record<string, unknown>;
-    return `map[${Object.keys(o).sort().map((k) => `${k}:${goPrint(o[k])}`).join(' ')}]`;
+    return `map[${Object.keys(o)
+      .sort()
+      .map((k) => `${k}:${goPrint(o[k])}`)
+      .join(' ')}]`;
   }
   return typeof v === 'number' ? goNumber(v) : asText(v);
 }

@@ -10,8 +10,25 @@ export class GoTimeError extends Error {}
 
 // Layout chunks as nextStdChunk splits them: [literal prefix, std element].
 const CHUNKS: Record<string, Array<[string, string]>> = {
-  [RFC3339]: [['', '2006'], ['-', '01'], ['-', '02'], ['T', '15'], [':', '04'], [':', '05'], ['', 'Z07:00']],
-  [RFC3339_MICRO]: [['', '2006'], ['-', '01'], ['-', '02'], ['T', '15'], [':', '04'], [':', '05'], ['', '.000000'], ['', 'Z07:00']],
+  [RFC3339]: [
+    ['', '2006'],
+    ['-', '01'],
+    ['-', '02'],
+    ['T', '15'],
+    [':', '04'],
+    [':', '05'],
+    ['', 'Z07:00'],
+  ],
+  [RFC3339_MICRO]: [
+    ['', '2006'],
+    ['-', '01'],
+    ['-', '02'],
+    ['T', '15'],
+    [':', '04'],
+    [':', '05'],
+    ['', '.000000'],
+    ['', 'Z07:00'],
+  ],
 };
 
 /** time's own quote(): `"` and `\` escaped, bytes outside printable ASCII as \xNN. */
@@ -40,13 +57,26 @@ function getnum(s: string, fixed: boolean): [number, string] | undefined {
 /** atoi: an optional sign and digits, nothing else. */
 const atoi = (s: string): number | undefined => (/^[+-]?\d+$/.test(s) ? Number(s) : undefined);
 
-type Parsed = { year: number; month: number; day: number; hour: number; min: number; sec: number; nsec: number; offset: number };
+type Parsed = {
+  year: number;
+  month: number;
+  day: number;
+  hour: number;
+  min: number;
+  sec: number;
+  nsec: number;
+  offset: number;
+};
 
 /** Milliseconds since the epoch and the nanoseconds of the second, or a GoTimeError with Go's text. */
 export function goParse(layout: typeof RFC3339 | typeof RFC3339_MICRO, value: string): { ms: number; nsec: number } {
   const fail = (layoutElem: string, valueElem: string, message = ''): never => {
     const head = `parsing time ${goTimeQuote(value)}`;
-    throw new GoTimeError(message ? head + message : `${head} as ${goTimeQuote(layout)}: cannot parse ${goTimeQuote(valueElem)} as ${goTimeQuote(layoutElem)}`);
+    throw new GoTimeError(
+      message
+        ? head + message
+        : `${head} as ${goTimeQuote(layout)}: cannot parse ${goTimeQuote(valueElem)} as ${goTimeQuote(layoutElem)}`,
+    );
   };
   const p: Parsed = { year: 0, month: 1, day: 1, hour: 0, min: 0, sec: 0, nsec: 0, offset: 0 };
   let v = value;

@@ -10,8 +10,11 @@ export function decodeQuantity(v: unknown): string {
   const text = typeof v === 'string' ? v.trim() : JSON.stringify(v);
   const m = FORMAT.exec(text);
   if (!m || !/[0-9]/.test(m[1]) || (m[1].match(/\./g) ?? []).length > 1) {
-    throw new DecodeError("quantities must match the regular expression '^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$'");
+    throw new DecodeError(
+      "quantities must match the regular expression '^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$'",
+    );
   }
-  if (!SUFFIXES.has(m[2]) && !/^[eE][-+]?[0-9]+$/.test(m[2])) throw new DecodeError("unable to parse quantity's suffix");
+  if (!SUFFIXES.has(m[2]) && !/^[eE][-+]?[0-9]+$/.test(m[2]))
+    throw new DecodeError("unable to parse quantity's suffix");
   return typeof v === 'string' ? v : text;
 }

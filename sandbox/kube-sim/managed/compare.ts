@@ -25,7 +25,12 @@ function isLeaf(s: Schema): boolean {
 /** `k:{"name":"c"}` for an item of an associative list: its key fields, sorted by name. */
 export function itemKey(item: unknown, keys: string[]): string {
   const o = isObj(item) ? item : {};
-  const picked = Object.fromEntries([...keys].sort().filter((k) => o[k] !== undefined).map((k) => [k, o[k]]));
+  const picked = Object.fromEntries(
+    [...keys]
+      .sort()
+      .filter((k) => o[k] !== undefined)
+      .map((k) => [k, o[k]]),
+  );
   return `k:${JSON.stringify(picked)}`;
 }
 
@@ -38,7 +43,11 @@ function children(v: unknown, s: Schema): Map<string, { value: unknown; schema: 
   } else if (s.t === 'map' && isObj(v)) {
     for (const [k, x] of Object.entries(v)) out.set(`f:${k}`, { value: x, schema: s.of });
   } else if (s.t === 'list' && Array.isArray(v)) {
-    for (const x of v) out.set(s.lt === 'map' ? itemKey(x, s.keys ?? []) : `v:${JSON.stringify(x)}`, { value: x, schema: s.lt === 'map' ? s.of : { t: 'any' } });
+    for (const x of v)
+      out.set(s.lt === 'map' ? itemKey(x, s.keys ?? []) : `v:${JSON.stringify(x)}`, {
+        value: x,
+        schema: s.lt === 'map' ? s.of : { t: 'any' },
+      });
   }
   return out;
 }

@@ -29,7 +29,22 @@ export type ManagedFieldsEntry = {
 };
 
 // Fields no manager owns (stripmeta.go).
-const STRIPPED = new Set(['f:apiVersion', 'f:kind', 'f:metadata', ...['name', 'namespace', 'creationTimestamp', 'selfLink', 'uid', 'clusterName', 'generation', 'managedFields', 'resourceVersion'].map((f) => `f:metadata${SEP}f:${f}`)]);
+const STRIPPED = new Set([
+  'f:apiVersion',
+  'f:kind',
+  'f:metadata',
+  ...[
+    'name',
+    'namespace',
+    'creationTimestamp',
+    'selfLink',
+    'uid',
+    'clusterName',
+    'generation',
+    'managedFields',
+    'resourceVersion',
+  ].map((f) => `f:metadata${SEP}f:${f}`),
+]);
 
 /** A main-resource write cannot own status, a status write cannot own spec (the strategies' reset fields). */
 function owned(path: string, writer: Writer, hasStatus: boolean): boolean {
@@ -45,14 +60,28 @@ const keyOf = (e: Pick<ManagedFieldsEntry, 'manager' | 'operation' | 'apiVersion
 // sortEncodedManagedFields: operation, then time (seconds), manager, apiVersion, subresource.
 function sortEntries(list: ManagedFieldsEntry[]): ManagedFieldsEntry[] {
   const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
-  return list.sort((a, b) => cmp(a.operation, b.operation) || cmp(a.time, b.time) || cmp(a.manager, b.manager) || cmp(a.apiVersion, b.apiVersion) || cmp(a.subresource ?? '', b.subresource ?? ''));
+  return list.sort(
+    (a, b) =>
+      cmp(a.operation, b.operation) ||
+      cmp(a.time, b.time) ||
+      cmp(a.manager, b.manager) ||
+      cmp(a.apiVersion, b.apiVersion) ||
+      cmp(a.subresource ?? '', b.subresource ?? ''),
+  );
 }
 
 /**
  * Sets next.metadata.managedFields for a write of `next` over `old` (for a create, the kind's
  * zero object). The entries start from those the request carried, else the stored ones.
  */
-export function recordWrite(schema: Schema, old: KubeObject, next: KubeObject, writer: Writer, hasStatus: boolean, applied?: unknown): void {
+export function recordWrite(
+  schema: Schema,
+  old: KubeObject,
+  next: KubeObject,
+  writer: Writer,
+  hasStatus: boolean,
+  applied?: unknown,
+): void {
   const start = (next.metadata.managedFields ?? old.metadata.managedFields ?? []) as ManagedFieldsEntry[];
   const sets = new Map<string, { entry: ManagedFieldsEntry; set: Set<string> }>();
   for (const e of start) sets.set(keyOf(e), { entry: e, set: decodeFields(e.fieldsV1) });
@@ -66,10 +95,18 @@ export function recordWrite(schema: Schema, old: KubeObject, next: KubeObject, w
     for (const p of [...taken, ...removed]) v.set.delete(p);
   }
   const mine = sets.get(key);
-  const own = writer.operation === 'Apply' ? new Set<string>() : new Set([...(mine?.set ?? [])].filter((p) => !removed.has(p)));
+  const own =
+    writer.operation === 'Apply' ? new Set<string>() : new Set([...(mine?.set ?? [])].filter((p) => !removed.has(p)));
   for (const p of taken) own.add(p);
   const time = taken.size > 0 || !mine ? rfc3339(Date.now()) : mine.entry.time;
-  const entry: ManagedFieldsEntry = { manager: writer.manager, operation: writer.operation, apiVersion: writer.apiVersion, time, fieldsType: 'FieldsV1', fieldsV1: {} };
+  const entry: ManagedFieldsEntry = {
+    manager: writer.manager,
+    operation: writer.operation,
+    apiVersion: writer.apiVersion,
+    time,
+    fieldsType: 'FieldsV1',
+    fieldsV1: {},
+  };
   if (writer.subresource) entry.subresource = writer.subresource;
   sets.set(key, { entry, set: own });
   const entries: ManagedFieldsEntry[] = [];

@@ -89,7 +89,8 @@ export function nodeInfo(kubeletVersion: string, arch = 'amd64'): Record<string,
 const EFFECTS = ['NoSchedule', 'PreferNoSchedule', 'NoExecute'];
 
 /** %#v of the internal core.Taint, as field.Duplicate prints it. */
-const goTaint = (t: Taint) => `core.Taint{Key:${JSON.stringify(t.key ?? '')}, Value:${JSON.stringify(t.value ?? '')}, Effect:${JSON.stringify(t.effect ?? '')}, TimeAdded:${t.timeAdded ? '(*v1.Time)(0xc000a1b2c0)' : '(*v1.Time)(nil)'}}`;
+const goTaint = (t: Taint) =>
+  `core.Taint{Key:${JSON.stringify(t.key ?? '')}, Value:${JSON.stringify(t.value ?? '')}, Effect:${JSON.stringify(t.effect ?? '')}, TimeAdded:${t.timeAdded ? '(*v1.Time)(0xc000a1b2c0)' : '(*v1.Time)(nil)'}}`;
 
 /** validateNodeTaints, under the path the API server gives them: metadata.taints (transcript 07). */
 function validateTaints(taints: Taint[], path: string): FieldError[] {
@@ -122,7 +123,8 @@ export function validateNode(node: Node, old?: Node): FieldError[] {
 export function admitNode(node: Node): void {
   node.spec ??= {};
   const taints = (node.spec.taints ??= []);
-  if (!taints.some((t) => t.key === 'node.kubernetes.io/not-ready' && t.effect === 'NoSchedule')) taints.push({ key: 'node.kubernetes.io/not-ready', effect: 'NoSchedule' });
+  if (!taints.some((t) => t.key === 'node.kubernetes.io/not-ready' && t.effect === 'NoSchedule'))
+    taints.push({ key: 'node.kubernetes.io/not-ready', effect: 'NoSchedule' });
 }
 
 export function readyCondition(node: Node) {

@@ -26,11 +26,18 @@ export type Budget = { expectedPods: number; desiredHealthy: number };
  * An integer minAvailable counts the pods present; a percentage or a maxUnavailable is
  * taken of the controllers' scale (`expectedScale`, undefined when a pod has no controller).
  */
-export function budget(pdb: PodDisruptionBudget, podCount: number, expectedScale: number | undefined): Budget | undefined {
+export function budget(
+  pdb: PodDisruptionBudget,
+  podCount: number,
+  expectedScale: number | undefined,
+): Budget | undefined {
   const { minAvailable, maxUnavailable } = pdb.spec ?? {};
   if (maxUnavailable !== undefined) {
     if (expectedScale === undefined) return undefined;
-    return { expectedPods: expectedScale, desiredHealthy: Math.max(0, expectedScale - scaled(maxUnavailable, expectedScale)) };
+    return {
+      expectedPods: expectedScale,
+      desiredHealthy: Math.max(0, expectedScale - scaled(maxUnavailable, expectedScale)),
+    };
   }
   if (typeof minAvailable === 'string') {
     if (expectedScale === undefined) return undefined;

@@ -24,8 +24,12 @@ function tokenVolume(name: string, admission: PodAdmission) {
   const sources: object[] = [
     { serviceAccountToken: { expirationSeconds: 3607, path: 'token' } },
     { configMap: { name: 'kube-root-ca.crt', items: [{ key: 'ca.crt', path: 'ca.crt' }] } },
-    { downwardAPI: { items: [{ path: 'namespace', fieldRef: { apiVersion: 'v1', fieldPath: 'metadata.namespace' } }] } },
-    ...(admission.extraCaConfigMaps ?? []).map((c) => ({ configMap: { name: c.name, items: [{ key: c.key, path: c.path }] } })),
+    {
+      downwardAPI: { items: [{ path: 'namespace', fieldRef: { apiVersion: 'v1', fieldPath: 'metadata.namespace' } }] },
+    },
+    ...(admission.extraCaConfigMaps ?? []).map((c) => ({
+      configMap: { name: c.name, items: [{ key: c.key, path: c.path }] },
+    })),
   ];
   return { name, projected: { sources, defaultMode: 420 } };
 }
@@ -34,12 +38,21 @@ export function admitPod(pod: Pod, admission: PodAdmission): void {
   const spec = pod.spec;
   spec.serviceAccountName ||= 'default';
   spec.serviceAccount = spec.serviceAccountName;
-  const mounted = (c: Record<string, unknown>) => ((c.volumeMounts ?? []) as Array<{ mountPath: string }>).some((m) => m.mountPath === TOKEN_MOUNT);
-  const containers = [...(spec.initContainers as Pod['spec']['containers'] | undefined ?? []), ...(spec.containers ?? [])];
+  const mounted = (c: Record<string, unknown>) =>
+    ((c.volumeMounts ?? []) as Array<{ mountPath: string }>).some((m) => m.mountPath === TOKEN_MOUNT);
+  const containers = [
+    ...((spec.initContainers as Pod['spec']['containers'] | undefined) ?? []),
+    ...(spec.containers ?? []),
+  ];
   if (spec.automountServiceAccountToken !== false && containers.some((c) => !mounted(c))) {
     const name = `kube-api-access-${randomSuffix()}`;
     spec.volumes = [...(spec.volumes ?? []), tokenVolume(name, admission)];
-    for (const c of containers) if (!mounted(c)) c.volumeMounts = [...((c.volumeMounts as object[] | undefined) ?? []), { name, readOnly: true, mountPath: TOKEN_MOUNT }];
+    for (const c of containers)
+      if (!mounted(c))
+        c.volumeMounts = [
+          ...((c.volumeMounts as object[] | undefined) ?? []),
+          { name, readOnly: true, mountPath: TOKEN_MOUNT },
+        ];
   }
   const tolerations = (spec.tolerations ??= []);
   for (const t of DEFAULT_TOLERATIONS) {

@@ -26,9 +26,15 @@ export function defaultPodSpec(spec: Pod['spec']): void {
 
 /** The status a pod starts with (the strategy's PrepareForCreate): Pending, and its QoS class. */
 export function initialPodStatus(pod: Pod): void {
-  const resources = (pod.spec.containers ?? []).map((c) => (c.resources ?? {}) as { requests?: object; limits?: object });
+  const resources = (pod.spec.containers ?? []).map(
+    (c) => (c.resources ?? {}) as { requests?: object; limits?: object },
+  );
   const none = resources.every((r) => !Object.keys(r.requests ?? {}).length && !Object.keys(r.limits ?? {}).length);
-  const guaranteed = !none && resources.every((r) => Object.keys(r.limits ?? {}).length && JSON.stringify(r.limits) === JSON.stringify(r.requests ?? r.limits));
+  const guaranteed =
+    !none &&
+    resources.every(
+      (r) => Object.keys(r.limits ?? {}).length && JSON.stringify(r.limits) === JSON.stringify(r.requests ?? r.limits),
+    );
   pod.status = { phase: 'Pending', qosClass: none ? 'BestEffort' : guaranteed ? 'Guaranteed' : 'Burstable' };
 }
 
@@ -56,7 +62,13 @@ export function validatePod(pod: Pod, old?: Pod): FieldError[] {
     if (!v.name) errs.push(required(`spec.volumes[${i}].name`));
   });
   if (pod.spec?.terminationGracePeriodSeconds !== undefined && pod.spec.terminationGracePeriodSeconds < 0) {
-    errs.push(invalid('spec.terminationGracePeriodSeconds', pod.spec.terminationGracePeriodSeconds, 'must be greater than or equal to 0'));
+    errs.push(
+      invalid(
+        'spec.terminationGracePeriodSeconds',
+        pod.spec.terminationGracePeriodSeconds,
+        'must be greater than or equal to 0',
+      ),
+    );
   }
   if (old && !specUpdateAllowed(old.spec, pod.spec)) {
     errs.push(
@@ -75,7 +87,8 @@ function specUpdateAllowed(before: Pod['spec'], after: Pod['spec']): boolean {
     const c = structuredClone(s) as Record<string, unknown>;
     delete c.activeDeadlineSeconds;
     delete c.tolerations;
-    for (const list of ['containers', 'initContainers']) for (const x of (c[list] as { image?: string }[] | undefined) ?? []) delete x.image;
+    for (const list of ['containers', 'initContainers'])
+      for (const x of (c[list] as { image?: string }[] | undefined) ?? []) delete x.image;
     return c;
   };
   if (!isDeepStrictEqual(strip(before), strip(after))) return false;
@@ -98,7 +111,11 @@ export function isTerminal(pod: Pod): boolean {
 
 export function setCondition(conditions: Condition[], next: Condition, now: string): Condition[] {
   const old = conditions.find((c) => c.type === next.type);
-  const merged: Condition = { ...old, ...next, lastTransitionTime: old && old.status === next.status ? old.lastTransitionTime : now };
+  const merged: Condition = {
+    ...old,
+    ...next,
+    lastTransitionTime: old && old.status === next.status ? old.lastTransitionTime : now,
+  };
   return old ? conditions.map((c) => (c === old ? merged : c)) : [...conditions, merged];
 }
 
@@ -111,7 +128,14 @@ export function withDisruptionTarget(pod: Pod, reason: string, message: string, 
   const conditions = [...(pod.status?.conditions ?? [])];
   const at = conditions.findIndex((c) => c.type === 'DisruptionTarget');
   const old = at >= 0 ? conditions[at] : undefined;
-  const next: Condition = { type: 'DisruptionTarget', status: 'True', lastProbeTime: null, lastTransitionTime: old?.status === 'True' ? old.lastTransitionTime : now, reason, message };
+  const next: Condition = {
+    type: 'DisruptionTarget',
+    status: 'True',
+    lastProbeTime: null,
+    lastTransitionTime: old?.status === 'True' ? old.lastTransitionTime : now,
+    reason,
+    message,
+  };
   if (at >= 0) conditions[at] = next;
   else conditions.push(next);
   return { ...pod, status: { ...pod.status, conditions } };

@@ -16,7 +16,8 @@ export function defaultWorkload(w: Workload): void {
     spec.progressDeadlineSeconds ??= 600;
     spec.strategy ??= { type: 'RollingUpdate', rollingUpdate: { maxSurge: '25%', maxUnavailable: '25%' } };
   }
-  if (w.kind === 'DaemonSet') spec.updateStrategy ??= { type: 'RollingUpdate', rollingUpdate: { maxSurge: 0, maxUnavailable: 1 } };
+  if (w.kind === 'DaemonSet')
+    spec.updateStrategy ??= { type: 'RollingUpdate', rollingUpdate: { maxSurge: 0, maxUnavailable: 1 } };
   if (spec.template?.spec) defaultPodSpec(spec.template.spec);
 }
 
@@ -26,9 +27,16 @@ export function validateWorkload(w: Workload, old?: Workload): FieldError[] {
   const selector = fromLabelSelector(spec.selector);
   if (!spec.selector || selector.length === 0) errs.push(required('spec.selector'));
   else if (!matches(selector, spec.template?.metadata?.labels)) {
-    errs.push(invalid('spec.template.metadata.labels', goMap(spec.template?.metadata?.labels), '`selector` does not match template `labels`'));
+    errs.push(
+      invalid(
+        'spec.template.metadata.labels',
+        goMap(spec.template?.metadata?.labels),
+        '`selector` does not match template `labels`',
+      ),
+    );
   }
-  if (spec.replicas !== undefined && spec.replicas < 0) errs.push(invalid('spec.replicas', spec.replicas, 'must be greater than or equal to 0'));
+  if (spec.replicas !== undefined && spec.replicas < 0)
+    errs.push(invalid('spec.replicas', spec.replicas, 'must be greater than or equal to 0'));
   if (!spec.template?.spec) errs.push(required('spec.template.spec.containers'));
   else {
     for (const e of validatePod({ metadata: {}, spec: spec.template.spec, status: {} })) {
@@ -48,7 +56,13 @@ function validateIntOrPercent(field: string, v: unknown, errs: FieldError[]): vo
   if (typeof v === 'number') {
     if (v < 0) errs.push(invalid(field, v, 'must be greater than or equal to 0'));
   } else if (typeof v !== 'string' || !PERCENT.test(v)) {
-    errs.push(invalid(field, v, "a valid percent string must be a numeric string followed by an ending '%' (e.g. '1%',  or '93%', regex used for validation is '[0-9]+%')"));
+    errs.push(
+      invalid(
+        field,
+        v,
+        "a valid percent string must be a numeric string followed by an ending '%' (e.g. '1%',  or '93%', regex used for validation is '[0-9]+%')",
+      ),
+    );
   } else if (parseInt(v, 10) > 100) {
     errs.push(invalid(field, v, 'must be no greater than 100%'));
   }
@@ -73,8 +87,10 @@ export function validateLease(lease: KubeObject): FieldError[] {
   const errs: FieldError[] = [];
   const spec = (lease.spec ?? {}) as Record<string, unknown>;
   const duration = spec.leaseDurationSeconds;
-  if (typeof duration === 'number' && duration <= 0) errs.push(invalid('spec.leaseDurationSeconds', duration, 'must be greater than 0'));
+  if (typeof duration === 'number' && duration <= 0)
+    errs.push(invalid('spec.leaseDurationSeconds', duration, 'must be greater than 0'));
   const transitions = spec.leaseTransitions;
-  if (typeof transitions === 'number' && transitions < 0) errs.push(invalid('spec.leaseTransitions', transitions, 'must be greater than or equal to 0'));
+  if (typeof transitions === 'number' && transitions < 0)
+    errs.push(invalid('spec.leaseTransitions', transitions, 'must be greater than or equal to 0'));
   return errs;
 }

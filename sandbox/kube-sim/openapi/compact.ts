@@ -118,7 +118,11 @@ export function compactSchemas(documents: OpenApiDocument[]): SchemaTable {
     if (d.required?.length) def.required = d.required;
     if (d['x-kubernetes-map-type'] === 'atomic') def.atomic = true;
   }
-  const sorted = Object.fromEntries(Object.keys(defs).sort().map((k) => [k, defs[k]]));
+  const sorted = Object.fromEntries(
+    Object.keys(defs)
+      .sort()
+      .map((k) => [k, defs[k]]),
+  );
   const kinds = Object.fromEntries(Object.entries(SERVED_KINDS).map(([k, full]) => [k, defId(full)]));
   return { kinds, defs: sorted };
 }

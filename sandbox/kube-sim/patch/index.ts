@@ -46,7 +46,9 @@ export function applyPatch(current: KubeObject, type: PatchType, body: string, m
     switch (type) {
       case JSON_PATCH: {
         if (patch !== null && !Array.isArray(patch)) {
-          throw badRequest(`error decoding patch: json: cannot unmarshal ${goKind(patch)} into Go value of type []handlers.jsonPatchOp`);
+          throw badRequest(
+            `error decoding patch: json: cannot unmarshal ${goKind(patch)} into Go value of type []handlers.jsonPatchOp`,
+          );
         }
         return applyJsonPatch(current, (patch ?? []) as JsonPatchOp[]) as KubeObject;
       }
@@ -54,7 +56,9 @@ export function applyPatch(current: KubeObject, type: PatchType, body: string, m
       case STRATEGIC_PATCH:
       case APPLY_PATCH: {
         if (!isPlainObject(patch)) {
-          throw badRequest(`error decoding patch: json: cannot unmarshal ${goKind(patch)} into Go value of type map[string]interface {}`);
+          throw badRequest(
+            `error decoding patch: json: cannot unmarshal ${goKind(patch)} into Go value of type map[string]interface {}`,
+          );
         }
         // Server-side apply is approximated by a strategic merge of the applied configuration (no field ownership).
         const out = type === MERGE_PATCH ? applyMergePatch(current, patch) : applyStrategicPatch(current, patch, meta);

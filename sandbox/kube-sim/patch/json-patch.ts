@@ -11,7 +11,10 @@ export class PatchApplyError extends Error {}
 function parsePointer(p: string): string[] {
   if (p === '') return [];
   if (!p.startsWith('/')) throw new PatchApplyError(`unable to parse path: ${JSON.stringify(p)}`);
-  return p.slice(1).split('/').map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
+  return p
+    .slice(1)
+    .split('/')
+    .map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
 }
 
 function isContainer(v: Json): v is Container {
@@ -52,7 +55,8 @@ function add(doc: Json, path: string, value: Json, verb = 'add'): Json {
   const parts = parsePointer(path);
   if (parts.length === 0) return structuredClone(value);
   const loc = findParent(doc, parts);
-  if (!loc) throw new PatchApplyError(`${verb} operation does not apply: doc is missing path: "${path}": missing value`);
+  if (!loc)
+    throw new PatchApplyError(`${verb} operation does not apply: doc is missing path: "${path}": missing value`);
   if (Array.isArray(loc.parent)) loc.parent.splice(index(loc.parent, loc.key, true), 0, structuredClone(value));
   else loc.parent[loc.key] = structuredClone(value);
   return doc;
@@ -61,10 +65,12 @@ function add(doc: Json, path: string, value: Json, verb = 'add'): Json {
 function remove(doc: Json, path: string, verb = 'remove'): Json {
   const parts = parsePointer(path);
   const loc = findParent(doc, parts);
-  if (!loc) throw new PatchApplyError(`${verb} operation does not apply: doc is missing path: "${path}": missing value`);
+  if (!loc)
+    throw new PatchApplyError(`${verb} operation does not apply: doc is missing path: "${path}": missing value`);
   if (Array.isArray(loc.parent)) loc.parent.splice(index(loc.parent, loc.key, false), 1);
   else {
-    if (!Object.hasOwn(loc.parent, loc.key)) throw new PatchApplyError(`Unable to remove nonexistent key: ${loc.key}: missing value`);
+    if (!Object.hasOwn(loc.parent, loc.key))
+      throw new PatchApplyError(`Unable to remove nonexistent key: ${loc.key}: missing value`);
     delete loc.parent[loc.key];
   }
   return doc;
@@ -81,14 +87,18 @@ export function applyJsonPatch(document: Json, ops: JsonPatchOp[]): Json {
         doc = remove(doc, op.path);
         break;
       case 'replace': {
-        if (get(doc, op.path) === undefined) throw new PatchApplyError(`replace operation does not apply: doc is missing key: ${op.path}: missing value`);
+        if (get(doc, op.path) === undefined)
+          throw new PatchApplyError(`replace operation does not apply: doc is missing key: ${op.path}: missing value`);
         doc = op.path === '' ? structuredClone(op.value) : add(remove(doc, op.path), op.path, op.value);
         break;
       }
       case 'move':
       case 'copy': {
         const v = get(doc, op.from ?? '');
-        if (v === undefined) throw new PatchApplyError(`${op.op} operation does not apply: doc is missing from path: ${op.from}: missing value`);
+        if (v === undefined)
+          throw new PatchApplyError(
+            `${op.op} operation does not apply: doc is missing from path: ${op.from}: missing value`,
+          );
         if (op.op === 'move') doc = remove(doc, op.from ?? '', 'move');
         doc = add(doc, op.path, v, op.op);
         break;

@@ -12,7 +12,8 @@ type Obj = Record<string, unknown>;
 export class StrategicPatchError extends Error {}
 
 export function applyStrategicPatch(original: unknown, patch: unknown, meta: PatchMeta): unknown {
-  if (!isPlainObject(patch)) throw new StrategicPatchError('json: cannot unmarshal array into Go value of type map[string]interface {}');
+  if (!isPlainObject(patch))
+    throw new StrategicPatchError('json: cannot unmarshal array into Go value of type map[string]interface {}');
   return mergeMap(isPlainObject(original) ? original : {}, patch, '', meta);
 }
 
@@ -27,7 +28,8 @@ function mergeMap(original: Obj, patch: Obj, path: string, meta: PatchMeta): Obj
     if (k === '$patch' || k === '$retainKeys' || k.startsWith('$setElementOrder/')) continue;
     if (k.startsWith('$deleteFromPrimitiveList/')) {
       const field = k.slice('$deleteFromPrimitiveList/'.length);
-      if (Array.isArray(out[field]) && Array.isArray(v)) out[field] = (out[field] as unknown[]).filter((x) => !v.includes(x));
+      if (Array.isArray(out[field]) && Array.isArray(v))
+        out[field] = (out[field] as unknown[]).filter((x) => !v.includes(x));
       continue;
     }
     const p = join(path, k);
@@ -59,7 +61,10 @@ function mergeList(original: unknown[], patch: unknown[], path: string, meta: Pa
   }
   const out = structuredClone(original);
   for (const el of patch) {
-    if (!isPlainObject(el)) throw new StrategicPatchError(`unable to find api field in struct for the list ${path}: elements must be objects`);
+    if (!isPlainObject(el))
+      throw new StrategicPatchError(
+        `unable to find api field in struct for the list ${path}: elements must be objects`,
+      );
     const at = out.findIndex((o) => isPlainObject(o) && o[key] === el[key]);
     if (el.$patch === 'delete') {
       if (at >= 0) out.splice(at, 1);
@@ -71,7 +76,9 @@ function mergeList(original: unknown[], patch: unknown[], path: string, meta: Pa
 
 function reorder(list: unknown[], order: unknown[], strategy: ListStrategy | undefined): unknown[] {
   const id = (v: unknown) => (strategy && 'mergeKey' in strategy && isPlainObject(v) ? v[strategy.mergeKey] : v);
-  const ordered = order.map((o) => list.find((v) => JSON.stringify(id(v)) === JSON.stringify(id(o)))).filter((v) => v !== undefined);
+  const ordered = order
+    .map((o) => list.find((v) => JSON.stringify(id(v)) === JSON.stringify(id(o))))
+    .filter((v) => v !== undefined);
   return [...ordered, ...list.filter((v) => !(ordered as unknown[]).includes(v))];
 }
 

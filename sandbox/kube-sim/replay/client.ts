@@ -25,7 +25,11 @@ const KEPT = ['content-type', 'warning', 'retry-after'];
 export const RECORDING_USER_AGENT = 'Python-urllib/3.12';
 
 export function send(target: Target, req: Sent, as: As = 'admin'): Promise<Received> {
-  const headers: Record<string, string> = { 'user-agent': target.userAgent ?? RECORDING_USER_AGENT, accept: 'application/json', ...req.headers };
+  const headers: Record<string, string> = {
+    'user-agent': target.userAgent ?? RECORDING_USER_AGENT,
+    accept: 'application/json',
+    ...req.headers,
+  };
   if (as !== 'anonymous' && target.token) headers.authorization = `Bearer ${target.token}`;
   if (typeof as === 'object') headers['impersonate-user'] = as.impersonate;
   const cert = as === 'anonymous' ? {} : { cert: target.cert, key: target.key };

@@ -6,7 +6,19 @@
 import type { RecordedResponse } from './transcript.js';
 import type { Received } from './client.js';
 
-const VOLATILE_KEYS = new Set(['uid', 'resourceVersion', 'creationTimestamp', 'deletionTimestamp', 'time', 'lastTransitionTime', 'lastHeartbeatTime', 'lastProbeTime', 'timeAdded', 'startTime', 'buildDate']);
+const VOLATILE_KEYS = new Set([
+  'uid',
+  'resourceVersion',
+  'creationTimestamp',
+  'deletionTimestamp',
+  'time',
+  'lastTransitionTime',
+  'lastHeartbeatTime',
+  'lastProbeTime',
+  'timeAdded',
+  'startTime',
+  'buildDate',
+]);
 /** /version: which build answered, not how it behaves. */
 const BUILD_KEYS = new Set(['gitVersion', 'gitCommit', 'gitTreeState', 'goVersion', 'platform']);
 const GENERATED = [/^kube-api-access-[a-z0-9]{5}$/];
@@ -46,14 +58,23 @@ export function compareValues(expected: unknown, actual: unknown, path = '', key
     if (!isObj(actual)) return [`${at}: expected an object, got ${show(actual)}`];
     const out: string[] = [];
     for (const k of Object.keys(expected)) if (!(k in actual)) out.push(`${at}: missing field ${k}`);
-    for (const k of Object.keys(actual)) if (!(k in expected)) out.push(`${at}: unexpected field ${k} = ${show(actual[k])}`);
-    for (const k of Object.keys(expected)) if (k in actual) out.push(...compareValues(expected[k], actual[k], path ? `${path}.${k}` : k, k));
+    for (const k of Object.keys(actual))
+      if (!(k in expected)) out.push(`${at}: unexpected field ${k} = ${show(actual[k])}`);
+    for (const k of Object.keys(expected))
+      if (k in actual) out.push(...compareValues(expected[k], actual[k], path ? `${path}.${k}` : k, k));
     return out;
   }
   if (Array.isArray(expected)) {
     if (!Array.isArray(actual)) return [`${at}: expected a list, got ${show(actual)}`];
-    if (actual.length !== expected.length) return [`${at}: expected ${expected.length} items, got ${actual.length}: ${show(actual)}`];
-    const [e, a]: unknown[][] = key === 'managedFields' ? [[...(expected as unknown[])].sort((x, y) => managerKey(x).localeCompare(managerKey(y))), [...(actual as unknown[])].sort((x, y) => managerKey(x).localeCompare(managerKey(y)))] : [expected, actual];
+    if (actual.length !== expected.length)
+      return [`${at}: expected ${expected.length} items, got ${actual.length}: ${show(actual)}`];
+    const [e, a]: unknown[][] =
+      key === 'managedFields'
+        ? [
+            [...(expected as unknown[])].sort((x, y) => managerKey(x).localeCompare(managerKey(y))),
+            [...(actual as unknown[])].sort((x, y) => managerKey(x).localeCompare(managerKey(y))),
+          ]
+        : [expected, actual];
     return e.flatMap((item, i) => compareValues(item, a[i], `${path}[${i}]`, key));
   }
   if (typeof expected !== typeof actual) return [`${at}: expected ${show(expected)}, got ${show(actual)}`];
@@ -62,7 +83,8 @@ export function compareValues(expected: unknown, actual: unknown, path = '', key
   if (key === 'message' && typeof expected === 'string') {
     const e = splitMessage(expected);
     const a = splitMessage(actual as string);
-    if (e.text !== a.text || e.embedded.length !== a.embedded.length) return [`${at}: expected ${show(expected)}, got ${show(actual)}`];
+    if (e.text !== a.text || e.embedded.length !== a.embedded.length)
+      return [`${at}: expected ${show(expected)}, got ${show(actual)}`];
     return e.embedded.flatMap((x, i) => compareValues(x, a.embedded[i], `${at}<object ${i + 1}>`));
   }
   return expected === actual ? [] : [`${at}: expected ${show(expected)}, got ${show(actual)}`];
@@ -71,9 +93,11 @@ export function compareValues(expected: unknown, actual: unknown, path = '', key
 /** Every way the live answer differs from the recorded one; empty when it matches. */
 export function compareResponse(recorded: RecordedResponse, live: Received): string[] {
   const out: string[] = [];
-  if (live.status !== recorded.status) out.push(`status: expected ${recorded.status}, got ${live.status} (${live.text.slice(0, 300)})`);
+  if (live.status !== recorded.status)
+    out.push(`status: expected ${recorded.status}, got ${live.status} (${live.text.slice(0, 300)})`);
   for (const h of new Set([...Object.keys(recorded.headers ?? {}), ...Object.keys(live.headers)])) {
-    if (recorded.headers?.[h] !== live.headers[h]) out.push(`header ${h}: expected ${show(recorded.headers?.[h])}, got ${show(live.headers[h])}`);
+    if (recorded.headers?.[h] !== live.headers[h])
+      out.push(`header ${h}: expected ${show(recorded.headers?.[h])}, got ${show(live.headers[h])}`);
   }
   if (recorded.body === undefined) return out;
   return [...out, ...compareValues(recorded.body, live.body)];

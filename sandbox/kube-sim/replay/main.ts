@@ -16,10 +16,19 @@ const file = (p: string | undefined) => (p ? readFileSync(p, 'utf8') : undefined
 type Kubeconfig = {
   'current-context'?: string;
   contexts: { name: string; context: { cluster: string; user: string } }[];
-  clusters: { name: string; cluster: { server: string; 'certificate-authority-data'?: string; 'certificate-authority'?: string } }[];
+  clusters: {
+    name: string;
+    cluster: { server: string; 'certificate-authority-data'?: string; 'certificate-authority'?: string };
+  }[];
   users: {
     name: string;
-    user: { 'client-certificate-data'?: string; 'client-certificate'?: string; 'client-key-data'?: string; 'client-key'?: string; token?: string };
+    user: {
+      'client-certificate-data'?: string;
+      'client-certificate'?: string;
+      'client-key-data'?: string;
+      'client-key'?: string;
+      token?: string;
+    };
   }[];
 };
 
@@ -28,7 +37,10 @@ export function targetFromKubeconfig(text: string): Target {
   const ctx = kc.contexts.find((c) => c.name === kc['current-context'])?.context ?? kc.contexts[0].context;
   const cluster = kc.clusters.find((c) => c.name === ctx.cluster)?.cluster;
   const user = kc.users.find((u) => u.name === ctx.user)?.user;
-  if (!cluster || !user) throw new Error(`the kubeconfig's context names cluster ${ctx.cluster} and user ${ctx.user}, and it has ${cluster ? 'no such user' : 'no such cluster'}`);
+  if (!cluster || !user)
+    throw new Error(
+      `the kubeconfig's context names cluster ${ctx.cluster} and user ${ctx.user}, and it has ${cluster ? 'no such user' : 'no such cluster'}`,
+    );
   return {
     url: cluster.server,
     ca: b64(cluster['certificate-authority-data']) ?? file(cluster['certificate-authority']),
@@ -44,7 +56,10 @@ async function main(argv: string[]): Promise<number> {
     console.error('usage: main.js --kubeconfig FILE [--transcripts DIR]');
     return 5;
   }
-  const results = await replay(targetFromKubeconfig(readFileSync(arg('--kubeconfig'), 'utf8')), loadTranscripts(argv.includes('--transcripts') ? arg('--transcripts') : undefined));
+  const results = await replay(
+    targetFromKubeconfig(readFileSync(arg('--kubeconfig'), 'utf8')),
+    loadTranscripts(argv.includes('--transcripts') ? arg('--transcripts') : undefined),
+  );
   console.log(report(results));
   return results.every((r) => !r.differences.length) ? 0 : 1;
 }

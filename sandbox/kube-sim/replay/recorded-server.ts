@@ -8,6 +8,8 @@ import type { KubeSimOptions } from '../sim.js';
 export const RECORDED_SERVER: KubeSimOptions = {
   anonymousAuth: true,
   version: 'v1.32.13',
-  admission: { extraCaConfigMaps: [{ name: 'openshift-service-ca.crt', key: 'service-ca.crt', path: 'service-ca.crt' }] },
+  admission: {
+    extraCaConfigMaps: [{ name: 'openshift-service-ca.crt', key: 'service-ca.crt', path: 'service-ca.crt' }],
+  },
   users: [{ name: 'jane', role: { rules: [] } }],
 };

@@ -17,7 +17,11 @@ export async function replay(target: Target, transcripts: Transcript[] = loadTra
       try {
         await script.BEFORE[t.name]?.(target);
         const { method, path, headers, body } = t.request;
-        const live = await send(target, { method, path, headers, body: translation.apply(body) }, script.SENDER[t.name] ?? 'admin');
+        const live = await send(
+          target,
+          { method, path, headers, body: translation.apply(body) },
+          script.SENDER[t.name] ?? 'admin',
+        );
         if (live.status < 300) translation.learn(t.response.body, live.body);
         results.push({ transcript: t, live, differences: compareResponse(t.response, live) });
       } catch (e) {
@@ -32,7 +36,10 @@ export async function replay(target: Target, transcripts: Transcript[] = loadTra
 
 /** One line an exchange, then the count matched. */
 export function report(results: ExchangeResult[]): string {
-  const lines = results.map((r) => `${r.differences.length ? 'DIFFERS' : 'matches'}  ${r.transcript.file}${r.differences.map((d) => `\n    ${d}`).join('')}`);
+  const lines = results.map(
+    (r) =>
+      `${r.differences.length ? 'DIFFERS' : 'matches'}  ${r.transcript.file}${r.differences.map((d) => `\n    ${d}`).join('')}`,
+  );
   const matched = results.filter((r) => !r.differences.length).length;
   return [...lines, `${matched}/${results.length} exchanges matched`].join('\n');
 }

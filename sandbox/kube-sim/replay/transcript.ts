@@ -6,7 +6,13 @@ import { REPO_ROOT } from '../repo-root.js';
 
 export type RecordedRequest = { method: string; path: string; headers?: Record<string, string>; body?: unknown };
 export type RecordedResponse = { status: number; headers: Record<string, string>; body?: unknown };
-export type Transcript = { name: string; why: string; file: string; request: RecordedRequest; response: RecordedResponse };
+export type Transcript = {
+  name: string;
+  why: string;
+  file: string;
+  request: RecordedRequest;
+  response: RecordedResponse;
+};
 
 export const TRANSCRIPTS_DIR = path.join(REPO_ROOT, 'sandbox', 'kube-sim', 'replay', 'transcripts');
 export const REFERENCE_TRANSCRIPTS_DIR = path.resolve(REPO_ROOT, '..', 'shared', 'reference', 'kube-api-transcripts');

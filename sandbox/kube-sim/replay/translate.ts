@@ -16,7 +16,8 @@ export class Translation {
     for (const [k, r] of Object.entries(recorded)) {
       const l = live[k];
       if (k === 'uid' && typeof r === 'string' && typeof l === 'string') this.uids.set(r, l);
-      else if (k === 'resourceVersion' && typeof r === 'string' && typeof l === 'string' && /^\d+$/.test(r)) this.versions.set(Number(r), l);
+      else if (k === 'resourceVersion' && typeof r === 'string' && typeof l === 'string' && /^\d+$/.test(r))
+        this.versions.set(Number(r), l);
       else this.learn(r, l);
     }
   }

@@ -18,7 +18,8 @@ function send(res: ServerResponse, code: number, body: unknown): void {
 
 function parseBody(body: string): Record<string, unknown> {
   const v: unknown = body.trim() ? parse(body) : {};
-  if (typeof v !== 'object' || v === null || Array.isArray(v)) throw new StatusError(statusBody(400, 'expected a JSON or YAML object', 'BadRequest'));
+  if (typeof v !== 'object' || v === null || Array.isArray(v))
+    throw new StatusError(statusBody(400, 'expected a JSON or YAML object', 'BadRequest'));
   return v as Record<string, unknown>;
 }
 
@@ -26,7 +27,8 @@ export function createAdmin(deps: AdminDeps) {
   return (req: IncomingMessage, res: ServerResponse, url: URL, body: string, identity: Identity | undefined): void => {
     try {
       if (!identity) throw unauthorized();
-      if (identity.role !== 'admin') throw forbiddenPath(`User ${JSON.stringify(identity.name)} cannot use the simulator's admin surface`);
+      if (identity.role !== 'admin')
+        throw forbiddenPath(`User ${JSON.stringify(identity.name)} cannot use the simulator's admin surface`);
       send(res, 200, route(deps, req.method ?? 'GET', url, body));
     } catch (e) {
       if (e instanceof StatusError) send(res, e.httpCode, e.status);

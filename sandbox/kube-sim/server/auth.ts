@@ -43,7 +43,11 @@ export function authenticate(req: IncomingMessage, users: SimUser[]): Identity |
 }
 
 /** system:anonymous, when anonymous authentication is on: no rights but the public-info paths. */
-export const ANONYMOUS: Identity = { name: 'system:anonymous', groups: ['system:unauthenticated'], role: { rules: [] } };
+export const ANONYMOUS: Identity = {
+  name: 'system:anonymous',
+  groups: ['system:unauthenticated'],
+  role: { rules: [] },
+};
 
 const PUBLIC_INFO = /^\/(version|healthz|livez|readyz)(\/.*)?$/;
 
@@ -55,7 +59,11 @@ export function impersonate(req: IncomingMessage, who: Identity, users: SimUser[
   const name = req.headers['impersonate-user'];
   if (typeof name !== 'string' || !name) return who;
   if (who.role !== 'admin') {
-    throw forbidden({ group: '', resource: 'users' }, name, `User ${JSON.stringify(who.name)} cannot impersonate resource "users" in API group "" at the cluster scope`);
+    throw forbidden(
+      { group: '', resource: 'users' },
+      name,
+      `User ${JSON.stringify(who.name)} cannot impersonate resource "users" in API group "" at the cluster scope`,
+    );
   }
   const extra = ([] as string[]).concat(req.headers['impersonate-group'] ?? []);
   const known = users.find((u) => u.name === name);
@@ -68,7 +76,8 @@ function allows(identity: Identity, a: Attributes): boolean {
   const role = identity.role;
   if (role === 'admin') return true;
   // system:public-info-viewer lets anyone read these; system:discovery every authenticated user.
-  if (!a.resourceRequest) return a.verb === 'get' && (PUBLIC_INFO.test(a.path) || !identity.groups.includes('system:unauthenticated'));
+  if (!a.resourceRequest)
+    return a.verb === 'get' && (PUBLIC_INFO.test(a.path) || !identity.groups.includes('system:unauthenticated'));
   if (role === 'view') return READ.includes(a.verb);
   const resource = a.subresource ? `${a.resource}/${a.subresource}` : a.resource!;
   return role.rules.some(

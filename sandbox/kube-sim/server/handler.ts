@@ -5,12 +5,26 @@ import type { ApiContext, ApiReply, ApiRequest } from '../api/context.js';
 import { apiGroup, apiGroupList, apiResourceList, apiVersions, versionInfo } from '../api/discovery.js';
 import { dispatch } from '../api/dispatch.js';
 import { route, verbOf } from '../api/router.js';
-import { forbidden, forbiddenPath, internal, resourceNotFound, StatusError, unauthorized, type Status } from '../api/status.js';
+import {
+  forbidden,
+  forbiddenPath,
+  internal,
+  resourceNotFound,
+  StatusError,
+  unauthorized,
+  type Status,
+} from '../api/status.js';
 import { startWatch } from '../api/watch.js';
 import { ANONYMOUS, authenticate, authorize, impersonate, type Identity, type SimUser } from './auth.js';
 import { isMutating, type RequestLog } from './request-log.js';
 
-export type AdminHandler = (req: IncomingMessage, res: ServerResponse, url: URL, body: string, identity: Identity | undefined) => Promise<void> | void;
+export type AdminHandler = (
+  req: IncomingMessage,
+  res: ServerResponse,
+  url: URL,
+  body: string,
+  identity: Identity | undefined,
+) => Promise<void> | void;
 
 export type HandlerDeps = {
   ctx: ApiContext;
@@ -34,7 +48,16 @@ async function readBody(req: IncomingMessage): Promise<string> {
   let size = 0;
   for await (const c of req) {
     size += (c as Buffer).length;
-    if (size > MAX_BODY) throw new StatusError({ kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message: 'the request body is too large', reason: 'RequestEntityTooLarge', code: 413 });
+    if (size > MAX_BODY)
+      throw new StatusError({
+        kind: 'Status',
+        apiVersion: 'v1',
+        metadata: {},
+        status: 'Failure',
+        message: 'the request body is too large',
+        reason: 'RequestEntityTooLarge',
+        code: 413,
+      });
     chunks.push(c as Buffer);
   }
   return Buffer.concat(chunks).toString('utf8');
@@ -60,13 +83,21 @@ export function createHandler(deps: HandlerDeps) {
     let identity = authenticated;
     try {
       body = await readBody(req);
-      if (url.pathname === '/__sim' || url.pathname.startsWith('/__sim/')) return await deps.admin(req, res, url, body, authenticated);
-      identity = authenticated ? impersonate(req, authenticated, deps.users) : deps.anonymousAuth ? ANONYMOUS : undefined;
+      if (url.pathname === '/__sim' || url.pathname.startsWith('/__sim/'))
+        return await deps.admin(req, res, url, body, authenticated);
+      identity = authenticated
+        ? impersonate(req, authenticated, deps.users)
+        : deps.anonymousAuth
+          ? ANONYMOUS
+          : undefined;
       if (!identity) throw unauthorized();
       const r = await answer_(deps, req, res, url, method, body, identity, (v) => (verb = v));
       answer = r;
     } catch (e) {
-      answer = e instanceof StatusError ? { code: e.httpCode, body: e.status } : { code: 500, body: internal((e as Error).message).status };
+      answer =
+        e instanceof StatusError
+          ? { code: e.httpCode, body: e.status }
+          : { code: 500, body: internal((e as Error).message).status };
     }
     if (!answer.stream) write(res, answer);
     const dryRun = url.searchParams.getAll('dryRun').includes('All') || /"dryRun"\s*:\s*\[\s*"All"/.test(body);
@@ -152,7 +183,11 @@ function write(res: ServerResponse, a: Answer): void {
   const retry = (a.body as Status | undefined)?.details?.retryAfterSeconds;
   if (retry) headers['Retry-After'] = String(retry);
   if (a.text !== undefined) {
-    res.writeHead(a.code, { ...headers, 'Content-Type': 'text/plain; charset=utf-8', 'X-Content-Type-Options': 'nosniff' });
+    res.writeHead(a.code, {
+      ...headers,
+      'Content-Type': 'text/plain; charset=utf-8',
+      'X-Content-Type-Options': 'nosniff',
+    });
     res.end(a.text);
     return;
   }

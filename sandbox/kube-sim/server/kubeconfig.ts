@@ -8,7 +8,9 @@ const b64 = (s: string) => Buffer.from(s).toString('base64');
 
 export function kubeconfigYaml(server: string, caPem: string, auth: KubeconfigAuth, name = 'default'): string {
   const user =
-    'token' in auth ? { token: auth.token } : { 'client-certificate-data': b64(auth.certPem), 'client-key-data': b64(auth.keyPem) };
+    'token' in auth
+      ? { token: auth.token }
+      : { 'client-certificate-data': b64(auth.certPem), 'client-key-data': b64(auth.keyPem) };
   return stringify({
     apiVersion: 'v1',
     clusters: [{ cluster: { 'certificate-authority-data': b64(caPem), server }, name: 'default' }],

@@ -75,29 +75,56 @@ function issuerOf(ca: KeyPair) {
 
 /** A client certificate: CN is the user name, O the groups (as k3s's admin: system:admin / system:masters). */
 export function issueClientCert(ca: KeyPair, user: string, groups: string[] = [], key?: GeneratedKey): KeyPair {
-  return sign({ commonName: user, organization: groups }, issuerOf(ca), [
-    { name: 'basicConstraints', cA: false },
-    { name: 'keyUsage', digitalSignature: true, keyEncipherment: true },
-    { name: 'extKeyUsage', clientAuth: true },
-  ], 365, key);
+  return sign(
+    { commonName: user, organization: groups },
+    issuerOf(ca),
+    [
+      { name: 'basicConstraints', cA: false },
+      { name: 'keyUsage', digitalSignature: true, keyEncipherment: true },
+      { name: 'extKeyUsage', clientAuth: true },
+    ],
+    365,
+    key,
+  );
 }
 
 /** `keys`: made beforehand (generateKey), for the CA, the server and the admin; made here otherwise. */
-export function createPki(hosts: { dns: string[]; ips: string[] } = { dns: ['localhost'], ips: ['127.0.0.1'] }, keys: Partial<Record<'ca' | 'server' | 'admin', GeneratedKey>> = {}): Pki {
-  const ca = sign({ commonName: `k3s-server-ca@${Math.floor(Date.now() / 1000)}` }, {}, [
-    { name: 'basicConstraints', cA: true, critical: true },
-    { name: 'keyUsage', keyCertSign: true, cRLSign: true, digitalSignature: true, critical: true },
-  ], 3650, keys.ca);
+export function createPki(
+  hosts: { dns: string[]; ips: string[] } = { dns: ['localhost'], ips: ['127.0.0.1'] },
+  keys: Partial<Record<'ca' | 'server' | 'admin', GeneratedKey>> = {},
+): Pki {
+  const ca = sign(
+    { commonName: `k3s-server-ca@${Math.floor(Date.now() / 1000)}` },
+    {},
+    [
+      { name: 'basicConstraints', cA: true, critical: true },
+      { name: 'keyUsage', keyCertSign: true, cRLSign: true, digitalSignature: true, critical: true },
+    ],
+    3650,
+    keys.ca,
+  );
   const altNames = [
-    ...['kubernetes', 'kubernetes.default', 'kubernetes.default.svc', 'kubernetes.default.svc.cluster.local', ...hosts.dns].map((value) => ({ type: 2, value })),
+    ...[
+      'kubernetes',
+      'kubernetes.default',
+      'kubernetes.default.svc',
+      'kubernetes.default.svc.cluster.local',
+      ...hosts.dns,
+    ].map((value) => ({ type: 2, value })),
     ...hosts.ips.map((ip) => ({ type: 7, ip })),
   ];
-  const server = sign({ commonName: 'k3s', organization: ['k3s'] }, issuerOf(ca), [
-    { name: 'basicConstraints', cA: false },
-    { name: 'keyUsage', digitalSignature: true, keyEncipherment: true },
-    { name: 'extKeyUsage', serverAuth: true },
-    { name: 'subjectAltName', altNames },
-  ], 365, keys.server);
+  const server = sign(
+    { commonName: 'k3s', organization: ['k3s'] },
+    issuerOf(ca),
+    [
+      { name: 'basicConstraints', cA: false },
+      { name: 'keyUsage', digitalSignature: true, keyEncipherment: true },
+      { name: 'extKeyUsage', serverAuth: true },
+      { name: 'subjectAltName', altNames },
+    ],
+    365,
+    keys.server,
+  );
   const admin = issueClientCert(ca, 'system:admin', ['system:masters'], keys.admin);
   return { ca, server, admin };
 }

@@ -18,13 +18,22 @@ type Expected = {
   generate?: Record<string, 'binary' | '50MB'>;
   cli: boolean;
   exit: number;
-  diagnostics: { file: string | null; line: number | null; col: number | null; severity: 'error' | 'warning'; message: string; hint?: string }[];
+  diagnostics: {
+    file: string | null;
+    line: number | null;
+    col: number | null;
+    severity: 'error' | 'warning';
+    message: string;
+    hint?: string;
+  }[];
 };
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const REPO = path.resolve(HERE, '../../..');
 const BIN = path.join(REPO, 'bin/herdbook.js');
-const CASES = readdirSync(HERE).filter((d) => /^\d\d-/.test(d) && statSync(path.join(HERE, d)).isDirectory()).sort();
+const CASES = readdirSync(HERE)
+  .filter((d) => /^\d\d-/.test(d) && statSync(path.join(HERE, d)).isDirectory())
+  .sort();
 
 const work = mkdtempSync(path.join(os.tmpdir(), 'herdbook-invalid-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
@@ -35,7 +44,11 @@ function prepare(name: string, exp: Expected): string {
   cpSync(path.join(HERE, name), dir, { recursive: true });
   for (const [rel, kind] of Object.entries(exp.generate ?? {})) {
     const file = path.join(dir, rel);
-    if (kind === 'binary') writeFileSync(file, Buffer.from([0x7f, 0x45, 0x4c, 0x46, 2, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 2, 0, 0x3e, 0, 1, 0, 0, 0]));
+    if (kind === 'binary')
+      writeFileSync(
+        file,
+        Buffer.from([0x7f, 0x45, 0x4c, 0x46, 2, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 2, 0, 0x3e, 0, 1, 0, 0, 0]),
+      );
     else writeFileSync(file, Buffer.alloc(50 * 1024 * 1024, '- hosts: all\n  tasks: []\n'));
   }
   return dir;
@@ -58,7 +71,11 @@ function diagnose(dir: string, args: string[]): Diagnostic[] {
   const cwd = process.cwd();
   process.chdir(dir);
   try {
-    return loadInput(a.playbooks, { inventory: a.inventory.length ? a.inventory : undefined, extraVars: a.extraVars }, io).warnings;
+    return loadInput(
+      a.playbooks,
+      { inventory: a.inventory.length ? a.inventory : undefined, extraVars: a.extraVars },
+      io,
+    ).warnings;
   } catch (e) {
     if (e instanceof InputError) return e.diagnostics;
     throw e;
@@ -67,7 +84,8 @@ function diagnose(dir: string, args: string[]): Diagnostic[] {
   }
 }
 
-const regexOf = (m: string) => (m.length > 2 && m.startsWith('/') && m.endsWith('/') ? new RegExp(m.slice(1, -1)) : undefined);
+const regexOf = (m: string) =>
+  m.length > 2 && m.startsWith('/') && m.endsWith('/') ? new RegExp(m.slice(1, -1)) : undefined;
 
 describe('test/cases/invalid', () => {
   it('has at least 30 cases, each with an expected.json', () => {
@@ -88,7 +106,11 @@ describe('test/cases/invalid', () => {
         message: d.message,
         hint: d.hint,
       }));
-      const want = exp.diagnostics.map((d) => ({ ...d, message: regexOf(d.message) ? expect.stringMatching(regexOf(d.message)!) : d.message, hint: d.hint }));
+      const want = exp.diagnostics.map((d) => ({
+        ...d,
+        message: regexOf(d.message) ? expect.stringMatching(regexOf(d.message)!) : d.message,
+        hint: d.hint,
+      }));
       expect(got).toEqual(want);
       expect(got.some((d) => d.severity === 'error') ? 4 : 0).toBe(exp.exit);
     });
@@ -97,14 +119,25 @@ describe('test/cases/invalid', () => {
       it(`${name}: the CLI exits ${exp.exit} and shows file:line:col, the line and a caret`, () => {
         const dir = path.join(work, name);
         if (!existsSync(dir)) prepare(name, exp);
-        if (!existsSync(path.join(REPO, 'dist/engine/cli.js'))) throw new Error('dist/ is missing: run `npm run build` before the CLI tests');
-        const r = spawnSync(process.execPath, [BIN, 'validate', ...exp.args], { cwd: dir, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1', FORCE_COLOR: '' } });
+        if (!existsSync(path.join(REPO, 'dist/engine/cli.js')))
+          throw new Error('dist/ is missing: run `npm run build` before the CLI tests');
+        const r = spawnSync(process.execPath, [BIN, 'validate', ...exp.args], {
+          cwd: dir,
+          encoding: 'utf8',
+          env: { ...process.env, NO_COLOR: '1', FORCE_COLOR: '' },
+        });
         expect(r.status, r.stderr).toBe(exp.exit);
         expect(r.stderr).not.toMatch(/^\s+at |internal error/m);
         const lines = r.stderr.split('\n');
         for (const d of exp.diagnostics) {
           const head = `${d.file}:${d.line}:${d.col}: ${d.severity}: `;
-          const i = lines.findIndex((l) => l.startsWith(head) && (regexOf(d.message) ? regexOf(d.message)!.test(l.slice(head.length)) : l.slice(head.length) === d.message));
+          const i = lines.findIndex(
+            (l) =>
+              l.startsWith(head) &&
+              (regexOf(d.message)
+                ? regexOf(d.message)!.test(l.slice(head.length))
+                : l.slice(head.length) === d.message),
+          );
           expect(i, `no line "${head}${d.message}" in:\n${r.stderr}`).toBeGreaterThanOrEqual(0);
           const source = readFileSync(path.join(dir, d.file!), 'latin1').split(/\r?\n/)[d.line! - 1] ?? '';
           // eslint-disable-next-line no-control-regex -- control characters are what marks a binary file
@@ -119,7 +152,8 @@ describe('test/cases/invalid', () => {
           if (d.hint) expect(lines[i + 3]).toBe(`  = ${d.hint}`);
         }
         const errors = exp.diagnostics.filter((d) => d.severity === 'error').length;
-        if (errors) expect(r.stderr.trimEnd().endsWith(`${errors} error${errors === 1 ? '' : 's'}; nothing was run.`)).toBe(true);
+        if (errors)
+          expect(r.stderr.trimEnd().endsWith(`${errors} error${errors === 1 ? '' : 's'}; nothing was run.`)).toBe(true);
         else expect(r.stdout).toMatch(/^ok: 1 playbook/);
       });
     }

@@ -44,10 +44,13 @@ export function listCases(filter = process.env.HERDBOOK_CONFORMANCE_CASES): Case
 
 export function loadCase(name: string): CaseSpec {
   const dir = path.join(CASES_DIR, name);
-  const spec = (parse(readFileSync(path.join(dir, 'case.yaml'), 'utf8')) ?? {}) as Partial<CaseSpec> & { inventory?: string };
+  const spec = (parse(readFileSync(path.join(dir, 'case.yaml'), 'utf8')) ?? {}) as Partial<CaseSpec> & {
+    inventory?: string;
+  };
   const inventory = spec.inventory ?? ['inventory.ini', 'inventory.yaml'].find((f) => existsSync(path.join(dir, f)));
   if (!inventory) throw new Error(`case ${name}: no inventory.ini or inventory.yaml`);
-  for (const f of ['ansible.yaml', 'herdbook.yaml']) if (!existsSync(path.join(dir, f))) throw new Error(`case ${name}: ${f} is missing`);
+  for (const f of ['ansible.yaml', 'herdbook.yaml'])
+    if (!existsSync(path.join(dir, f))) throw new Error(`case ${name}: ${f} is missing`);
   return {
     name,
     dir,

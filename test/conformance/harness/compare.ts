@@ -6,7 +6,14 @@ import { isDeepStrictEqual } from 'node:util';
 import { fold, type CaseSpec, type Declared } from './case.js';
 import { pick, type Outcome, type TaskOutcome } from './outcome.js';
 
-export type Difference = { what: Declared['what']; host?: string; task?: string; field?: string; ansible: unknown; herdbook: unknown };
+export type Difference = {
+  what: Declared['what'];
+  host?: string;
+  task?: string;
+  field?: string;
+  ansible: unknown;
+  herdbook: unknown;
+};
 
 export type Comparison = {
   /** (host, task) pairs seen by either tool. */
@@ -26,7 +33,12 @@ export function taskOf(key: string): string {
   return key.replace(/^.*? \| /, '').replace(/ #\d+$/, '');
 }
 
-export function compare(c: Pick<CaseSpec, 'registered' | 'differences'>, a: Outcome, h: Outcome, readme: string): Comparison {
+export function compare(
+  c: Pick<CaseSpec, 'registered' | 'differences'>,
+  a: Outcome,
+  h: Outcome,
+  readme: string,
+): Comparison {
   const diffs: Difference[] = [];
   let pairs = 0;
   let equalPairs = 0;
@@ -39,13 +51,16 @@ export function compare(c: Pick<CaseSpec, 'registered' | 'differences'>, a: Outc
       const x = am.get(key);
       const y = hm.get(key);
       const before = diffs.length;
-      if (x?.status !== y?.status) diffs.push({ what: 'status', host, task: key, ansible: x?.status ?? ABSENT, herdbook: y?.status ?? ABSENT });
-      if (x && y && (x.items || y.items) && !isDeepStrictEqual(x.items, y.items)) diffs.push({ what: 'items', host, task: key, ansible: x.items ?? ABSENT, herdbook: y.items ?? ABSENT });
+      if (x?.status !== y?.status)
+        diffs.push({ what: 'status', host, task: key, ansible: x?.status ?? ABSENT, herdbook: y?.status ?? ABSENT });
+      if (x && y && (x.items || y.items) && !isDeepStrictEqual(x.items, y.items))
+        diffs.push({ what: 'items', host, task: key, ansible: x.items ?? ABSENT, herdbook: y.items ?? ABSENT });
       for (const field of c.registered[taskOf(key)] ?? []) {
         if (!x || !y) continue;
         const va = x.registered === undefined ? ABSENT : pick(x.registered, field);
         const vh = y.registered === undefined ? ABSENT : pick(y.registered, field);
-        if (!isDeepStrictEqual(va, vh)) diffs.push({ what: 'registered', host, task: key, field, ansible: va, herdbook: vh });
+        if (!isDeepStrictEqual(va, vh))
+          diffs.push({ what: 'registered', host, task: key, field, ansible: va, herdbook: vh });
       }
       if (diffs.length === before) equalPairs++;
     }
@@ -61,7 +76,8 @@ export function compare(c: Pick<CaseSpec, 'registered' | 'differences'>, a: Outc
     if (!isDeepStrictEqual(sa, sh)) diffs.push({ what: 'order', host, ansible: sa, herdbook: sh });
   }
   for (const p of [...new Set([...Object.keys(a.files), ...Object.keys(h.files)])].sort()) {
-    if (!isDeepStrictEqual(a.files[p], h.files[p])) diffs.push({ what: 'file', field: p, ansible: a.files[p] ?? ABSENT, herdbook: h.files[p] ?? ABSENT });
+    if (!isDeepStrictEqual(a.files[p], h.files[p]))
+      diffs.push({ what: 'file', field: p, ansible: a.files[p] ?? ABSENT, herdbook: h.files[p] ?? ABSENT });
   }
   for (const host of [...new Set([...Object.keys(a.recap), ...Object.keys(h.recap)])].sort()) {
     const x = a.recap[host];
@@ -70,9 +86,16 @@ export function compare(c: Pick<CaseSpec, 'registered' | 'differences'>, a: Outc
       diffs.push({ what: 'recap', host, ansible: x ?? ABSENT, herdbook: y ?? ABSENT });
       continue;
     }
-    for (const f of Object.keys(x) as (keyof typeof x)[]) if (x[f] !== y[f]) diffs.push({ what: 'recap', host, field: f, ansible: x[f], herdbook: y[f] });
+    for (const f of Object.keys(x) as (keyof typeof x)[])
+      if (x[f] !== y[f]) diffs.push({ what: 'recap', host, field: f, ansible: x[f], herdbook: y[f] });
   }
-  if (a.exit !== h.exit) diffs.push({ what: 'exit', field: `ansible exit ${a.code}, herdbook exit ${h.code}`, ansible: a.exit, herdbook: h.exit });
+  if (a.exit !== h.exit)
+    diffs.push({
+      what: 'exit',
+      field: `ansible exit ${a.code}, herdbook exit ${h.code}`,
+      ansible: a.exit,
+      herdbook: h.exit,
+    });
 
   const section = readme;
   const used = new Set<Declared>();
@@ -88,7 +111,10 @@ export function compare(c: Pick<CaseSpec, 'registered' | 'differences'>, a: Outc
   const stale = c.differences.flatMap((d) => {
     const out: string[] = [];
     if (!used.has(d)) out.push(`declared difference did not occur: ${JSON.stringify(d)}`);
-    if (!d.readme || !section.includes(fold(d.readme))) out.push(`declared difference cites a line that is not in README's "What differs from Ansible": ${JSON.stringify(d.readme)}`);
+    if (!d.readme || !section.includes(fold(d.readme)))
+      out.push(
+        `declared difference cites a line that is not in README's "What differs from Ansible": ${JSON.stringify(d.readme)}`,
+      );
     return out;
   });
   return { pairs, equalPairs, expected, unexpected, stale };
@@ -101,7 +127,8 @@ function byKey(list: TaskOutcome[] | undefined): Map<string, TaskOutcome> {
 function matches(decl: Declared, d: Difference): boolean {
   if (decl.what !== d.what) return false;
   if (decl.host !== undefined && decl.host !== d.host) return false;
-  if (decl.task !== undefined && (d.task === undefined || (decl.task !== d.task && decl.task !== taskOf(d.task)))) return false;
+  if (decl.task !== undefined && (d.task === undefined || (decl.task !== d.task && decl.task !== taskOf(d.task))))
+    return false;
   if (decl.field !== undefined && d.what !== 'exit' && decl.field !== d.field) return false;
   if (decl.ansible !== undefined && !isDeepStrictEqual(decl.ansible, d.ansible)) return false;
   if (decl.herdbook !== undefined && !isDeepStrictEqual(decl.herdbook, d.herdbook)) return false;
@@ -111,6 +138,9 @@ function matches(decl: Declared, d: Difference): boolean {
 /** One line per difference, for a failing test's message. */
 export function describeDifferences(list: Difference[]): string {
   return list
-    .map((d) => `${d.what}${d.host ? ` ${d.host}` : ''}${d.task ? ` [${d.task}]` : ''}${d.field ? ` ${d.field}` : ''}: ansible ${JSON.stringify(d.ansible)}, herdbook ${JSON.stringify(d.herdbook)}`)
+    .map(
+      (d) =>
+        `${d.what}${d.host ? ` ${d.host}` : ''}${d.task ? ` [${d.task}]` : ''}${d.field ? ` ${d.field}` : ''}: ansible ${JSON.stringify(d.ansible)}, herdbook ${JSON.stringify(d.herdbook)}`,
+    )
     .join('\n');
 }

@@ -32,7 +32,10 @@ export function snapshot(root: string, normalize: (s: string) => string): Record
         walk(p);
       } else {
         const data = readFileSync(p);
-        const text = data.length <= 4096 && !data.includes(0) ? normalize(data.toString('utf8')) : `sha256:${createHash('sha256').update(data).digest('hex')}`;
+        const text =
+          data.length <= 4096 && !data.includes(0)
+            ? normalize(data.toString('utf8'))
+            : `sha256:${createHash('sha256').update(data).digest('hex')}`;
         out[rel] = { type: 'file', ...base, content: text };
       }
     }

@@ -17,7 +17,15 @@ export type TaskOutcome = {
 };
 
 /** Ansible's recap fields: `ok` counts every ok, changed and ignored result, as Ansible's does. */
-export type Recap = { ok: number; changed: number; failed: number; unreachable: number; skipped: number; rescued: number; ignored: number };
+export type Recap = {
+  ok: number;
+  changed: number;
+  failed: number;
+  unreachable: number;
+  skipped: number;
+  rescued: number;
+  ignored: number;
+};
 
 export type FileEntry = { type: 'file' | 'dir' | 'link'; mode: string; owner: string; content?: string };
 
@@ -43,13 +51,26 @@ export type Outcome = {
 export const GATHERING = 'Gathering facts';
 
 /** Keys each host's results by play, task and how many times it ran that task before. */
-export function keyed(list: { play: string; task: string; status: TaskStatus; items?: TaskStatus[]; registered?: Record<string, unknown> }[]): TaskOutcome[] {
+export function keyed(
+  list: {
+    play: string;
+    task: string;
+    status: TaskStatus;
+    items?: TaskStatus[];
+    registered?: Record<string, unknown>;
+  }[],
+): TaskOutcome[] {
   const seen = new Map<string, number>();
   return list.map((r) => {
     const base = `${r.play} | ${r.task}`;
     const n = (seen.get(base) ?? 0) + 1;
     seen.set(base, n);
-    return { key: `${base} #${n}`, status: r.status, ...(r.items ? { items: r.items } : {}), ...(r.registered ? { registered: r.registered } : {}) };
+    return {
+      key: `${base} #${n}`,
+      status: r.status,
+      ...(r.items ? { items: r.items } : {}),
+      ...(r.registered ? { registered: r.registered } : {}),
+    };
   });
 }
 
@@ -58,6 +79,12 @@ export function pick(value: unknown, dotted: string): unknown {
   const [head, ...rest] = dotted.split('.');
   if (Array.isArray(value) && !/^\d+$/.test(head)) return value.map((v) => pick(v, dotted));
   const next = value && typeof value === 'object' ? (value as Record<string, unknown>)[head] : undefined;
-  const v = next === undefined && ['changed', 'failed', 'skipped', 'unreachable'].includes(head) && value && typeof value === 'object' ? false : next;
+  const v =
+    next === undefined &&
+    ['changed', 'failed', 'skipped', 'unreachable'].includes(head) &&
+    value &&
+    typeof value === 'object'
+      ? false
+      : next;
   return rest.length ? pick(v, rest.join('.')) : v;
 }

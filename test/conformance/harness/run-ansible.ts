@@ -58,7 +58,12 @@ export function ansibleEnv(input: RunInput, marks: string): NodeJS.ProcessEnv {
 export async function runAnsible(input: RunInput): Promise<Outcome> {
   const marks = path.join(input.root, 'marks.ndjson');
   const args = [input.playbook, ...input.inventories.flatMap((i) => ['-i', i]), ...input.flags];
-  const r = await run('ansible-playbook', args, { cwd: path.dirname(input.playbook), env: ansibleEnv(input, marks), timeoutMs: input.timeoutMs, cpuFile: path.join(input.root, 'cpu') });
+  const r = await run('ansible-playbook', args, {
+    cwd: path.dirname(input.playbook),
+    env: ansibleEnv(input, marks),
+    timeoutMs: input.timeoutMs,
+    cpuFile: path.join(input.root, 'cpu'),
+  });
   const json = parseJson(r.stdout);
   const ignored = new Set<string>();
   if (existsSync(marks)) {
@@ -74,14 +79,30 @@ export async function runAnsible(input: RunInput): Promise<Outcome> {
       for (const [host, res] of Object.entries(t.hosts)) {
         const list = perHost.get(host) ?? perHost.set(host, []).get(host)!;
         const status = statusOf(res, ignored.has(`${host}|${t.task.id}`));
-        const items = Array.isArray(res.results) ? (res.results as Record<string, unknown>[]).map((i) => statusOf(i, false)) : undefined;
-        list.push({ play: play.play.name, task: name, status, items, registered: normalizeDeep(res, input.normalize) as Record<string, unknown> });
+        const items = Array.isArray(res.results)
+          ? (res.results as Record<string, unknown>[]).map((i) => statusOf(i, false))
+          : undefined;
+        list.push({
+          play: play.play.name,
+          task: name,
+          status,
+          items,
+          registered: normalizeDeep(res, input.normalize) as Record<string, unknown>,
+        });
       }
     }
   }
   const recap: Record<string, Recap> = {};
   for (const [h, s] of Object.entries(json?.stats ?? {})) {
-    recap[h] = { ok: s.ok, changed: s.changed, failed: s.failures, unreachable: s.unreachable, skipped: s.skipped, rescued: s.rescued, ignored: s.ignored };
+    recap[h] = {
+      ok: s.ok,
+      changed: s.changed,
+      failed: s.failures,
+      unreachable: s.unreachable,
+      skipped: s.skipped,
+      rescued: s.rescued,
+      ignored: s.ignored,
+    };
   }
   return {
     tool: 'ansible',
@@ -98,8 +119,22 @@ export async function runAnsible(input: RunInput): Promise<Outcome> {
 }
 
 type AnsibleJson = {
-  plays: { play: { name: string }; tasks: { task: { name: string; id: string; path: string }; hosts: Record<string, Record<string, unknown>> }[] }[];
-  stats: Record<string, { ok: number; changed: number; failures: number; unreachable: number; skipped: number; rescued: number; ignored: number }>;
+  plays: {
+    play: { name: string };
+    tasks: { task: { name: string; id: string; path: string }; hosts: Record<string, Record<string, unknown>> }[];
+  }[];
+  stats: Record<
+    string,
+    {
+      ok: number;
+      changed: number;
+      failures: number;
+      unreachable: number;
+      skipped: number;
+      rescued: number;
+      ignored: number;
+    }
+  >;
 };
 
 function parseJson(stdout: string): AnsibleJson | undefined {
@@ -137,6 +172,7 @@ function exitClass(code: number | null, recap: boolean): ExitClass {
 export function normalizeDeep(v: unknown, normalize: (s: string) => string): unknown {
   if (typeof v === 'string') return normalize(v);
   if (Array.isArray(v)) return v.map((x) => normalizeDeep(x, normalize));
-  if (v && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, normalizeDeep(x, normalize)]));
+  if (v && typeof v === 'object')
+    return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, normalizeDeep(x, normalize)]));
   return v;
 }

@@ -9,7 +9,13 @@ import { runHerdbook } from './run-herdbook.js';
 import { shapeDifferences } from './shape.js';
 import { caseHosts, writeConnectionInventory, type World } from './world.js';
 
-export type CaseResult = { spec: CaseSpec; ansible: Outcome; herdbook: Outcome; comparison: Comparison; shape: string[] };
+export type CaseResult = {
+  spec: CaseSpec;
+  ansible: Outcome;
+  herdbook: Outcome;
+  comparison: Comparison;
+  shape: string[];
+};
 
 export function prepare(c: CaseSpec, tool: Tool, root: string, world: World, timeoutMs: number): RunInput {
   const troot = path.join(root, c.name, tool);
@@ -23,7 +29,22 @@ export function prepare(c: CaseSpec, tool: Tool, root: string, world: World, tim
   return { root: troot, playbook, inventories: [inventory, conn], flags: c.flags, out, normalize, world, timeoutMs };
 }
 
-export async function runCase(c: CaseSpec, root: string, world: World, readme: string, timeoutMs = 480_000): Promise<CaseResult> {
-  const [ansible, herdbook] = await Promise.all([runAnsible(prepare(c, 'ansible', root, world, timeoutMs)), runHerdbook(prepare(c, 'herdbook', root, world, timeoutMs))]);
-  return { spec: c, ansible, herdbook, comparison: compare(c, ansible, herdbook, readme), shape: shapeDifferences(c.dir) };
+export async function runCase(
+  c: CaseSpec,
+  root: string,
+  world: World,
+  readme: string,
+  timeoutMs = 480_000,
+): Promise<CaseResult> {
+  const [ansible, herdbook] = await Promise.all([
+    runAnsible(prepare(c, 'ansible', root, world, timeoutMs)),
+    runHerdbook(prepare(c, 'herdbook', root, world, timeoutMs)),
+  ]);
+  return {
+    spec: c,
+    ansible,
+    herdbook,
+    comparison: compare(c, ansible, herdbook, readme),
+    shape: shapeDifferences(c.dir),
+  };
 }

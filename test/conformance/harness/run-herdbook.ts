@@ -10,9 +10,22 @@ import { normalizeDeep, type RunInput } from './run-ansible.js';
 import { run } from './spawn.js';
 
 export async function runHerdbook(input: RunInput): Promise<Outcome> {
-  const args = [BIN, 'run', input.playbook, ...input.inventories.flatMap((i) => ['-i', i]), '--output', 'json', ...input.flags];
+  const args = [
+    BIN,
+    'run',
+    input.playbook,
+    ...input.inventories.flatMap((i) => ['-i', i]),
+    '--output',
+    'json',
+    ...input.flags,
+  ];
   // No ~/.ssh/config: the inventory says everything, as it does for Ansible.
-  const r = await run(process.execPath, args, { cwd: path.dirname(input.playbook), env: cliEnv({ HERDBOOK_SSH_CONFIG: '' }), timeoutMs: input.timeoutMs, cpuFile: path.join(input.root, 'cpu') });
+  const r = await run(process.execPath, args, {
+    cwd: path.dirname(input.playbook),
+    env: cliEnv({ HERDBOOK_SSH_CONFIG: '' }),
+    timeoutMs: input.timeoutMs,
+    cpuFile: path.join(input.root, 'cpu'),
+  });
   let events: RunEvent[] = [];
   try {
     events = parseEvents(r.stdout);
@@ -38,7 +51,15 @@ export async function runHerdbook(input: RunInput): Promise<Outcome> {
   }
   const recap: Record<string, Recap> = {};
   for (const [h, c] of Object.entries(recapEvent?.hosts ?? {})) {
-    recap[h] = { ok: c.ok + c.changed + c.ignored, changed: c.changed + (changedIgnored.get(h) ?? 0), failed: c.failed, unreachable: c.unreachable, skipped: c.skipped, rescued: c.rescued, ignored: c.ignored };
+    recap[h] = {
+      ok: c.ok + c.changed + c.ignored,
+      changed: c.changed + (changedIgnored.get(h) ?? 0),
+      failed: c.failed,
+      unreachable: c.unreachable,
+      skipped: c.skipped,
+      rescued: c.rescued,
+      ignored: c.ignored,
+    };
   }
   return {
     tool: 'herdbook',

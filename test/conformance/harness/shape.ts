@@ -36,7 +36,8 @@ function walk(a: unknown, h: unknown, where: string, condition: boolean, out: st
   if (isMap(a) && isMap(h)) {
     const ka = Object.keys(a);
     const kh = Object.keys(h);
-    if (ka.join('\u0000') !== kh.join('\u0000')) out.push(`${where}: keys ${JSON.stringify(ka)} in ansible, ${JSON.stringify(kh)} in herdbook`);
+    if (ka.join('\u0000') !== kh.join('\u0000'))
+      out.push(`${where}: keys ${JSON.stringify(ka)} in ansible, ${JSON.stringify(kh)} in herdbook`);
     for (const k of ka) if (k in h) walk(a[k], h[k], `${where}.${k}`, CONDITIONS.has(k), out);
     return;
   }

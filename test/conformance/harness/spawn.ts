@@ -8,13 +8,22 @@ export type Spawned = { code: number | null; stdout: string; stderr: string; dur
 
 const TIME = '/usr/bin/time';
 
-export function run(cmd: string, args: string[], opts: { cwd: string; env: NodeJS.ProcessEnv; timeoutMs: number; cpuFile?: string }): Promise<Spawned> {
+export function run(
+  cmd: string,
+  args: string[],
+  opts: { cwd: string; env: NodeJS.ProcessEnv; timeoutMs: number; cpuFile?: string },
+): Promise<Spawned> {
   const started = Date.now();
   const timed = opts.cpuFile !== undefined && existsSync(TIME);
   const [file, argv] = timed ? [TIME, ['-f', '%U %S', '-o', opts.cpuFile!, cmd, ...args]] : [cmd, args];
   return new Promise((resolve, reject) => {
     // Its own process group: a time limit kills the tool and every process it started.
-    const child = spawn(file, argv, { cwd: opts.cwd, env: opts.env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+    const child = spawn(file, argv, {
+      cwd: opts.cwd,
+      env: opts.env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      detached: true,
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (b: Buffer) => (stdout += b.toString()));
@@ -30,7 +39,13 @@ export function run(cmd: string, args: string[], opts: { cwd: string; env: NodeJ
     child.on('error', reject);
     child.on('close', (code) => {
       clearTimeout(timer);
-      resolve({ code, stdout, stderr, durationMs: Date.now() - started, cpuMs: timed ? cpuOf(opts.cpuFile!) : undefined });
+      resolve({
+        code,
+        stdout,
+        stderr,
+        durationMs: Date.now() - started,
+        cpuMs: timed ? cpuOf(opts.cpuFile!) : undefined,
+      });
     });
   });
 }

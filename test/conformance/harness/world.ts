@@ -57,7 +57,10 @@ export function writeConnectionInventory(file: string, hosts: string[], out: str
   }
   const doc = {
     all: {
-      vars: { out_root: out, ...(w.fleet ? { fleet_become_password: w.fleet.becomePassword, fleet_ports: w.fleet.ports } : {}) },
+      vars: {
+        out_root: out,
+        ...(w.fleet ? { fleet_become_password: w.fleet.becomePassword, fleet_ports: w.fleet.ports } : {}),
+      },
       hosts: Object.fromEntries(hosts.map((h) => [h, hostVars(h, out, w)])),
     },
   };

@@ -4,12 +4,21 @@ import { describe, expect, it } from 'vitest';
 import { bastionKey } from '../../../engine/connection/ssh/bastions.js';
 import type { Hop } from '../../../engine/connection/ssh/types.js';
 
-const hop: Hop = { name: 'bastion', address: '10.0.0.1', port: 22, user: 'ops', identityFiles: ['/home/ops/.ssh/id_ed25519'], explicitIdentity: false };
+const hop: Hop = {
+  name: 'bastion',
+  address: '10.0.0.1',
+  port: 22,
+  user: 'ops',
+  identityFiles: ['/home/ops/.ssh/id_ed25519'],
+  explicitIdentity: false,
+};
 const base = { hostKeyChecking: 'strict' as const, knownHostsFiles: ['/home/ops/.ssh/known_hosts'] };
 
 describe('bastionKey', () => {
   it('is the same for hosts that reach the same bastion the same way', () => {
-    expect(bastionKey(base, [hop])).toBe(bastionKey({ ...base, knownHostsFiles: [...base.knownHostsFiles] }, [{ ...hop, name: 'other-name' }]));
+    expect(bastionKey(base, [hop])).toBe(
+      bastionKey({ ...base, knownHostsFiles: [...base.knownHostsFiles] }, [{ ...hop, name: 'other-name' }]),
+    );
   });
 
   it.each([

@@ -16,7 +16,12 @@ describe('ssh become', () => {
     const conn = connect(t, 'w-1', { user: t.fleet.users.nopasswd });
     try {
       expect((await conn.exec(['id', '-un'])).stdout).toBe(`${t.fleet.users.nopasswd}\n`);
-      const r = await conn.exec(['sh', '-c', 'id -un; cat; pwd; echo $V'], { become: true, stdin: 'in\n', cwd: '/etc/rancher', env: { V: 'v' } });
+      const r = await conn.exec(['sh', '-c', 'id -un; cat; pwd; echo $V'], {
+        become: true,
+        stdin: 'in\n',
+        cwd: '/etc/rancher',
+        env: { V: 'v' },
+      });
       expect(r).toMatchObject({ rc: 0, stdout: 'root\nin\n/etc/rancher\nv\n', stderr: '' });
       const other = await conn.exec('id -un', { become: true, becomeUser: t.fleet.users.passwd });
       expect(other.stdout).toBe(`${t.fleet.users.passwd}\n`);
@@ -44,9 +49,15 @@ describe('ssh become', () => {
       const r = await conn.exec(['sh', '-c', 'id -un; cat'], { become: true, stdin: 'payload\n' });
       expect(r).toEqual({ rc: 0, stdout: 'root\npayload\n', stderr: '' });
       // Env values travel ahead of the command's stdin, after sudo's prompt: never in a command line.
-      const withEnv = await conn.exec(['sh', '-c', 'printf "%s|" "$TOKEN"; cat'], { become: true, stdin: 'payload\n', env: { TOKEN: "t0k'en $x" } });
+      const withEnv = await conn.exec(['sh', '-c', 'printf "%s|" "$TOKEN"; cat'], {
+        become: true,
+        stdin: 'payload\n',
+        env: { TOKEN: "t0k'en $x" },
+      });
       expect(withEnv).toEqual({ rc: 0, stdout: "t0k'en $x|payload\n", stderr: '' });
-      expect(conn.events.filter((e) => e.type === 'command').every((e) => !('line' in e) || !e.line.includes('t0k'))).toBe(true);
+      expect(
+        conn.events.filter((e) => e.type === 'command').every((e) => !('line' in e) || !e.line.includes('t0k')),
+      ).toBe(true);
       // Output bigger than one packet, on both streams, still arrives whole.
       const big = await conn.exec('seq 1 20000; seq 1 5000 >&2', { become: true });
       expect(big.stdout.split('\n')).toHaveLength(20001);

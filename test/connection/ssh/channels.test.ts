@@ -35,7 +35,10 @@ describe('ssh channels', () => {
     try {
       const work = Array.from({ length: 30 }, (_, i) =>
         i % 3 === 0
-          ? conn.put(`file ${i}\n`, `/tmp/hb-chan-${i}`).then(() => conn.get(`/tmp/hb-chan-${i}`)).then((b) => b.toString())
+          ? conn
+              .put(`file ${i}\n`, `/tmp/hb-chan-${i}`)
+              .then(() => conn.get(`/tmp/hb-chan-${i}`))
+              .then((b) => b.toString())
           : conn.exec(['echo', String(i)]).then((r) => r.stdout),
       );
       const out = await Promise.all(work);

@@ -21,7 +21,9 @@ describe('ssh exec', () => {
   });
 
   it('runs a string command through /bin/sh -c', async () => {
-    const r = await conn.exec('a=1; for i in 1 2 3; do a=$((a*2)); done; echo $a; test -n "$BASH_VERSION" || echo posix');
+    const r = await conn.exec(
+      'a=1; for i in 1 2 3; do a=$((a*2)); done; echo $a; test -n "$BASH_VERSION" || echo posix',
+    );
     expect(r).toMatchObject({ rc: 0, stdout: '8\nposix\n' });
   });
 
@@ -36,7 +38,10 @@ describe('ssh exec', () => {
   });
 
   it('sets env without relying on AcceptEnv, and cwd', async () => {
-    const r = await conn.exec(['sh', '-c', 'echo "$GREETING|$OTHER"; pwd'], { env: { GREETING: 'hello world', OTHER: '' }, cwd: '/etc/rancher' });
+    const r = await conn.exec(['sh', '-c', 'echo "$GREETING|$OTHER"; pwd'], {
+      env: { GREETING: 'hello world', OTHER: '' },
+      cwd: '/etc/rancher',
+    });
     expect(r.stdout).toBe('hello world|\n/etc/rancher\n');
     const r2 = await conn.exec('echo $X; pwd', { env: { X: '1' }, cwd: '/tmp' });
     expect(r2.stdout).toBe('1\n/tmp\n');

@@ -34,16 +34,28 @@ describe('authentication', () => {
     const n = t.fleet.node('w-1');
     const wrongKey = path.join(t.home, '.ssh', 'id_ed25519');
     await promisify(execFile)('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-f', wrongKey]);
-    const e = await failure(connect(t, 'w-1', { user: t.fleet.users.passwd, privateKeyFile: undefined, password: 'not-it' }).exec(['true']));
+    const e = await failure(
+      connect(t, 'w-1', { user: t.fleet.users.passwd, privateKeyFile: undefined, password: 'not-it' }).exec(['true']),
+    );
     expect(e.reason).toBe('auth');
-    expect(e.message).toBe(`permission denied for ${t.fleet.users.passwd}@127.0.0.1:${n.port} (tried: publickey ~/.ssh/id_ed25519, password); sshd refuses a wrong key the same way as a user whose login shell does not exist or that AllowUsers excludes: its log says which`);
+    expect(e.message).toBe(
+      `permission denied for ${t.fleet.users.passwd}@127.0.0.1:${n.port} (tried: publickey ~/.ssh/id_ed25519, password); sshd refuses a wrong key the same way as a user whose login shell does not exist or that AllowUsers excludes: its log says which`,
+    );
   });
 
   it('logs in with a password, and with a passphrase-protected key', async () => {
-    const pw = connect(t, 'w-1', { user: t.fleet.users.passwd, privateKeyFile: '/nonexistent/none', password: t.fleet.users.password });
+    const pw = connect(t, 'w-1', {
+      user: t.fleet.users.passwd,
+      privateKeyFile: '/nonexistent/none',
+      password: t.fleet.users.password,
+    });
     // An explicitly named key that does not exist is a configuration error, not silently skipped.
     expect((await failure(pw.exec(['true']))).reason).toBe('config');
-    const byPassword = connect(t, 'w-1', { user: t.fleet.users.passwd, privateKeyFile: undefined, password: t.fleet.users.password });
+    const byPassword = connect(t, 'w-1', {
+      user: t.fleet.users.passwd,
+      privateKeyFile: undefined,
+      password: t.fleet.users.password,
+    });
     expect((await byPassword.exec(['id', '-un'])).stdout).toBe(`${t.fleet.users.passwd}\n`);
     await byPassword.close();
     const key = t.fleet.passphraseKey;
@@ -52,7 +64,12 @@ describe('authentication', () => {
     const withPass = connect(t, 'w-1', { privateKeyFile: key.path, privateKeyPassphrase: key.passphrase });
     expect((await withPass.exec(['true'])).rc).toBe(0);
     await withPass.close();
-    const fromEnv = connect(t, 'w-1', { privateKeyFile: key.path }, { env: { HOME: t.home, HERDBOOK_SSH_PASSPHRASE: key.passphrase } });
+    const fromEnv = connect(
+      t,
+      'w-1',
+      { privateKeyFile: key.path },
+      { env: { HOME: t.home, HERDBOOK_SSH_PASSPHRASE: key.passphrase } },
+    );
     expect((await fromEnv.exec(['true'])).rc).toBe(0);
     await fromEnv.close();
   });
@@ -62,7 +79,13 @@ describe('authentication', () => {
     const agent = spawn('ssh-agent', ['-D', '-a', sock], { stdio: 'ignore' });
     try {
       for (let i = 0; i < 100; i++) {
-        if (await readFile(sock).then(() => true, (e) => e.code !== 'ENOENT')) break;
+        if (
+          await readFile(sock).then(
+            () => true,
+            (e) => e.code !== 'ENOENT',
+          )
+        )
+          break;
         await new Promise((r) => setTimeout(r, 20));
       }
       await promisify(execFile)('ssh-add', [t.fleet.clientKeyPath], { env: { ...process.env, SSH_AUTH_SOCK: sock } });
@@ -136,13 +159,21 @@ describe('logins that run no command', () => {
     const { noShell } = await ensureBrokenLoginUsers();
     const e = await failure(connect(t, 'w-1', { user: noShell }).exec(['true']));
     expect(e.reason).toBe('auth');
-    expect(e.message).toMatch(new RegExp(`^permission denied for ${noShell}@127\\.0\\.0\\.1:\\d+ \\(tried: publickey .*\\); .*login shell does not exist`));
+    expect(e.message).toMatch(
+      new RegExp(
+        `^permission denied for ${noShell}@127\\.0\\.0\\.1:\\d+ \\(tried: publickey .*\\); .*login shell does not exist`,
+      ),
+    );
   });
 
   it('a command of a working login that exits 255 or 127, with or without output, stays a command result', async () => {
     const conn = connect(t, 'w-1');
     expect(await conn.exec(['sh', '-c', 'exit 255'])).toEqual({ rc: 255, stdout: '', stderr: '' });
-    expect(await conn.exec('echo "This account is currently not available."; exit 1')).toEqual({ rc: 1, stdout: 'This account is currently not available.\n', stderr: '' });
+    expect(await conn.exec('echo "This account is currently not available."; exit 1')).toEqual({
+      rc: 1,
+      stdout: 'This account is currently not available.\n',
+      stderr: '',
+    });
     const missing = await conn.exec(['no-such-command-hb']);
     expect(missing.rc).toBe(127);
     expect(missing.stderr).toContain('no-such-command-hb');
@@ -199,7 +230,10 @@ describe('dropped connections', () => {
     const counter = `/tmp/hb-idem-${Date.now()}`;
     const conn = connect(t, 'w-2');
     await conn.exec(['true']);
-    const running = conn.exec(`echo run >> ${counter}; if [ "$(wc -l < ${counter})" -lt 2 ]; then sleep 20; fi; echo finished`, { idempotent: true });
+    const running = conn.exec(
+      `echo run >> ${counter}; if [ "$(wc -l < ${counter})" -lt 2 ]; then sleep 20; fi; echo finished`,
+      { idempotent: true },
+    );
     await waitForFile(counter, 1);
     await killSessions('w-2');
     const r = await running;

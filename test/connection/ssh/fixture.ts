@@ -44,7 +44,12 @@ export function isolatedDeps(t: TestFleet, extra: Partial<SshDeps> = {}): Record
   };
 }
 
-export function connect(t: TestFleet, node: string, settings: Partial<ConnectionSettings> = {}, extra: Partial<SshDeps> = {}) {
+export function connect(
+  t: TestFleet,
+  node: string,
+  settings: Partial<ConnectionSettings> = {},
+  extra: Partial<SshDeps> = {},
+) {
   const rec = isolatedDeps(t, extra);
   const conn = new SshConnection({ ...t.fleet.node(node).settings, ...settings }, rec.deps);
   return Object.assign(conn, { events: rec.events });

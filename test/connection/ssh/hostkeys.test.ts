@@ -33,13 +33,19 @@ describe('host key verification', () => {
     }
   });
 
-  it('finds the host\'s key among entries of several key types', async () => {
+  it("finds the host's key among entries of several key types", async () => {
     const n = t.fleet.node('w-1');
     const file = path.join(t.dir, 'multi_known_hosts');
-    const ed = (await readFile(t.fleet.knownHostsPath, 'utf8')).split('\n').find((l) => l.startsWith(`[127.0.0.1]:${n.port} `))!;
+    const ed = (await readFile(t.fleet.knownHostsPath, 'utf8'))
+      .split('\n')
+      .find((l) => l.startsWith(`[127.0.0.1]:${n.port} `))!;
     // A (made-up) ECDSA and RSA key for the same host first: the server has only ed25519.
-    const fake = (type: string) => Buffer.concat([Buffer.from([0, 0, 0, type.length]), Buffer.from(type), Buffer.alloc(40, 7)]).toString('base64');
-    await writeFile(file, `[127.0.0.1]:${n.port} ecdsa-sha2-nistp256 ${fake('ecdsa-sha2-nistp256')}\n[127.0.0.1]:${n.port} ssh-rsa ${fake('ssh-rsa')}\n${ed}\n`);
+    const fake = (type: string) =>
+      Buffer.concat([Buffer.from([0, 0, 0, type.length]), Buffer.from(type), Buffer.alloc(40, 7)]).toString('base64');
+    await writeFile(
+      file,
+      `[127.0.0.1]:${n.port} ecdsa-sha2-nistp256 ${fake('ecdsa-sha2-nistp256')}\n[127.0.0.1]:${n.port} ssh-rsa ${fake('ssh-rsa')}\n${ed}\n`,
+    );
     const conn = connect(t, 'w-1', { knownHostsFile: file });
     expect((await conn.exec(['true'])).rc).toBe(0);
     await conn.close();
@@ -102,7 +108,8 @@ describe('host key verification', () => {
 });
 
 describe('known_hosts parsing', () => {
-  const key = (n: number) => Buffer.concat([Buffer.from([0, 0, 0, 11]), Buffer.from('ssh-ed25519'), Buffer.from([0, 0, 0, 1, n])]);
+  const key = (n: number) =>
+    Buffer.concat([Buffer.from([0, 0, 0, 11]), Buffer.from('ssh-ed25519'), Buffer.from([0, 0, 0, 1, n])]);
   const b64 = (n: number) => key(n).toString('base64');
 
   it('matches [host]:port, plain names, wildcards, negations and hashed entries', () => {

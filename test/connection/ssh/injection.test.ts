@@ -72,7 +72,9 @@ describe('shell injection', () => {
   it.each(['w-1', 'w-2'])('writes and reads files with hostile names on %s (sftp and exec paths)', async (node) => {
     const c = connect(t, node);
     try {
-      const names = HOSTILE.filter((h) => h !== '' && !h.includes('/') && h !== '*').map((h, i) => `f${i} ${h.replace(/\n/g, ' ')}`);
+      const names = HOSTILE.filter((h) => h !== '' && !h.includes('/') && h !== '*').map(
+        (h, i) => `f${i} ${h.replace(/\n/g, ' ')}`,
+      );
       for (const name of names) {
         await c.put(`content of ${name}`, `/var/lib/rancher/${name}`, { mode: '0600' });
         expect((await c.get(`/var/lib/rancher/${name}`)).toString()).toBe(`content of ${name}`);

@@ -20,7 +20,12 @@ describe('createSshPool', () => {
       const rounds = 3;
       for (let round = 0; round < rounds; round++) {
         const out = await Promise.all(
-          t.fleet.nodes.map((n) => pool.connection(n.settings).exec(['cat', '/etc/hostname']).then(() => pool.connection(n.settings).exec(['echo', n.name]))),
+          t.fleet.nodes.map((n) =>
+            pool
+              .connection(n.settings)
+              .exec(['cat', '/etc/hostname'])
+              .then(() => pool.connection(n.settings).exec(['echo', n.name])),
+          ),
         );
         expect(out.map((r) => r.stdout)).toEqual(t.fleet.nodes.map((n) => `${n.name}\n`));
       }

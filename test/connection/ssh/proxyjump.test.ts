@@ -20,7 +20,8 @@ describe('ProxyJump', () => {
   it('reaches the target through a bastion, verifying both host keys', async () => {
     const b = t.fleet.node('bastion');
     const bastionLog = path.join(t.fleet.stateDir, 'sshd', 'bastion', 'sshd.log');
-    const logins = async () => ((await readFile(bastionLog, 'utf8')).match(/Accepted publickey for root/g) ?? []).length;
+    const logins = async () =>
+      ((await readFile(bastionLog, 'utf8')).match(/Accepted publickey for root/g) ?? []).length;
     const before = await logins();
     const conn = connect(t, 'w-1', { proxyJump: `root@127.0.0.1:${b.port}` });
     try {
@@ -54,8 +55,16 @@ describe('ProxyJump', () => {
     const onlyTarget = path.join(t.dir, 'only_target_known_hosts');
     const w = t.fleet.node('w-1');
     const all = await readFile(t.fleet.knownHostsPath, 'utf8');
-    await writeFile(onlyTarget, all.split('\n').filter((l) => l.startsWith(`[127.0.0.1]:${w.port} `)).join('\n'));
-    const e = await connect(t, 'w-1', { proxyJump: `127.0.0.1:${b.port}`, knownHostsFile: onlyTarget }).exec(['true']).catch((x: unknown) => x);
+    await writeFile(
+      onlyTarget,
+      all
+        .split('\n')
+        .filter((l) => l.startsWith(`[127.0.0.1]:${w.port} `))
+        .join('\n'),
+    );
+    const e = await connect(t, 'w-1', { proxyJump: `127.0.0.1:${b.port}`, knownHostsFile: onlyTarget })
+      .exec(['true'])
+      .catch((x: unknown) => x);
     expect(e).toBeInstanceOf(UnreachableError);
     expect((e as UnreachableError).reason).toBe('hostkey');
     expect((e as UnreachableError).message).toContain(`bastion for w-1`);
@@ -65,7 +74,9 @@ describe('ProxyJump', () => {
   it('reports a target the bastion cannot reach as refused', async () => {
     const b = t.fleet.node('bastion');
     const port = await freePort();
-    const e = await connect(t, 'w-1', { proxyJump: `127.0.0.1:${b.port}`, port }, { connectAttempts: 1 }).exec(['true']).catch((x: unknown) => x);
+    const e = await connect(t, 'w-1', { proxyJump: `127.0.0.1:${b.port}`, port }, { connectAttempts: 1 })
+      .exec(['true'])
+      .catch((x: unknown) => x);
     expect(e).toBeInstanceOf(UnreachableError);
     expect((e as UnreachableError).reason).toBe('refused');
   });
@@ -75,10 +86,14 @@ describe('bastions in a pool', () => {
   it('shares one bastion login among the hosts behind it', async () => {
     const b = t.fleet.node('bastion-2');
     const bastionLog = path.join(t.fleet.stateDir, 'sshd', 'bastion-2', 'sshd.log');
-    const logins = async () => ((await readFile(bastionLog, 'utf8')).match(/Accepted publickey for root/g) ?? []).length;
+    const logins = async () =>
+      ((await readFile(bastionLog, 'utf8')).match(/Accepted publickey for root/g) ?? []).length;
     const before = await logins();
     const pool = createSshPool(isolatedDeps(t).deps);
-    const targets = ['w-1', 'bastion'].map((name) => ({ ...t.fleet.node(name).settings, proxyJump: `root@127.0.0.1:${b.port}` }));
+    const targets = ['w-1', 'bastion'].map((name) => ({
+      ...t.fleet.node(name).settings,
+      proxyJump: `root@127.0.0.1:${b.port}`,
+    }));
     // The same target twice under two inventory names: three hosts, one bastion.
     targets.push({ ...targets[0], host: 'w-1-again' });
     try {
@@ -89,7 +104,8 @@ describe('bastions in a pool', () => {
       await pool.closeAll();
     }
     // Closing the last host behind it ends the bastion connection too.
-    for (let i = 0; i < 100 && (await t.fleet.sessionPids('bastion-2')).length > 0; i++) await new Promise((r) => setTimeout(r, 20));
+    for (let i = 0; i < 100 && (await t.fleet.sessionPids('bastion-2')).length > 0; i++)
+      await new Promise((r) => setTimeout(r, 20));
     expect(await t.fleet.sessionPids('bastion-2')).toEqual([]);
   });
 
@@ -99,14 +115,28 @@ describe('bastions in a pool', () => {
     // Knows the target's key but not the bastion's: strict checking must refuse the bastion.
     const onlyTarget = path.join(t.dir, 'pool_only_target_known_hosts');
     const all = await readFile(t.fleet.knownHostsPath, 'utf8');
-    await writeFile(onlyTarget, all.split('\n').filter((l) => l.startsWith(`[127.0.0.1]:${w.port} `)).join('\n'));
+    await writeFile(
+      onlyTarget,
+      all
+        .split('\n')
+        .filter((l) => l.startsWith(`[127.0.0.1]:${w.port} `))
+        .join('\n'),
+    );
     const pool = createSshPool(isolatedDeps(t).deps);
     const via = { ...w.settings, proxyJump: `root@127.0.0.1:${b.port}` };
     try {
-      const lax = pool.connection({ ...via, host: 'w-1-lax', hostKeyChecking: 'off', knownHostsFile: path.join(t.dir, 'no_known_hosts') });
+      const lax = pool.connection({
+        ...via,
+        host: 'w-1-lax',
+        hostKeyChecking: 'off',
+        knownHostsFile: path.join(t.dir, 'no_known_hosts'),
+      });
       expect((await lax.exec(['echo', 'lax'])).stdout).toBe('lax\n');
       // The lax host still holds its bastion: a shared one would let the strict host through.
-      const e = await pool.connection({ ...via, host: 'w-1-strict', hostKeyChecking: 'strict', knownHostsFile: onlyTarget }).exec(['true']).catch((x: unknown) => x);
+      const e = await pool
+        .connection({ ...via, host: 'w-1-strict', hostKeyChecking: 'strict', knownHostsFile: onlyTarget })
+        .exec(['true'])
+        .catch((x: unknown) => x);
       expect(e).toBeInstanceOf(UnreachableError);
       expect((e as UnreachableError).reason).toBe('hostkey');
       expect((e as UnreachableError).message).toContain('bastion for w-1-strict');

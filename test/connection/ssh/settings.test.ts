@@ -18,7 +18,12 @@ describe('resolveSshSettings', () => {
       explicitIdentity: false,
     });
     expect(r.target.agent).toBeUndefined();
-    expect(r).toMatchObject({ hostKeyChecking: 'strict', knownHostsFiles: ['/home/op/.ssh/known_hosts'], jumps: [], connectTimeout: 10_000 });
+    expect(r).toMatchObject({
+      hostKeyChecking: 'strict',
+      knownHostsFiles: ['/home/op/.ssh/known_hosts'],
+      jumps: [],
+      connectTimeout: 10_000,
+    });
   });
 
   it('parses ProxyJump entries', () => {
@@ -73,32 +78,66 @@ describe('~/.ssh/config', () => {
 
   it('fills HostName, Port, User, IdentityFile and known hosts from the config', async () => {
     const r = resolveSshSettings({ kind: 'ssh', host: 'w1-alias' }, { env, sshConfigPath: configPath });
-    expect(r.target).toMatchObject({ address: '127.0.0.1', port: t.fleet.node('w-1').port, user: 'root', identityFiles: [t.fleet.clientKeyPath] });
+    expect(r.target).toMatchObject({
+      address: '127.0.0.1',
+      port: t.fleet.node('w-1').port,
+      user: 'root',
+      identityFiles: [t.fleet.clientKeyPath],
+    });
     expect(r.hostKeyChecking).toBe('strict');
-    const conn = connect(t, 'w-1', { host: 'w1-alias', address: undefined, port: undefined, user: undefined, privateKeyFile: undefined, knownHostsFile: undefined, hostKeyChecking: undefined }, { sshConfigPath: configPath });
+    const conn = connect(
+      t,
+      'w-1',
+      {
+        host: 'w1-alias',
+        address: undefined,
+        port: undefined,
+        user: undefined,
+        privateKeyFile: undefined,
+        knownHostsFile: undefined,
+        hostKeyChecking: undefined,
+      },
+      { sshConfigPath: configPath },
+    );
     expect((await conn.exec(['id', '-un'])).stdout).toBe('root\n');
     await conn.close();
   });
 
   it('lets inventory values win over the config', () => {
-    const r = resolveSshSettings({ kind: 'ssh', host: 'w1-alias', port: 2201, user: 'admin', hostKeyChecking: 'off' }, { env, sshConfigPath: configPath });
+    const r = resolveSshSettings(
+      { kind: 'ssh', host: 'w1-alias', port: 2201, user: 'admin', hostKeyChecking: 'off' },
+      { env, sshConfigPath: configPath },
+    );
     expect(r.target).toMatchObject({ port: 2201, user: 'admin', address: '127.0.0.1' });
     expect(r.hostKeyChecking).toBe('off');
   });
 
   it('reads the config path from HERDBOOK_SSH_CONFIG', () => {
-    const r = resolveSshSettings({ kind: 'ssh', host: 'w1-alias' }, { env: { ...env, HERDBOOK_SSH_CONFIG: configPath } });
+    const r = resolveSshSettings(
+      { kind: 'ssh', host: 'w1-alias' },
+      { env: { ...env, HERDBOOK_SSH_CONFIG: configPath } },
+    );
     expect(r.target.port).toBe(t.fleet.node('w-1').port);
   });
 
   it('follows a ProxyJump from the config, resolving the bastion through the config too', async () => {
-    const r = resolveSshSettings({ kind: 'ssh', host: 'via-bastion', user: 'root' }, { env, sshConfigPath: configPath });
+    const r = resolveSshSettings(
+      { kind: 'ssh', host: 'via-bastion', user: 'root' },
+      { env, sshConfigPath: configPath },
+    );
     expect(r.jumps).toHaveLength(1);
     expect(r.jumps[0]).toMatchObject({ address: '127.0.0.1', port: t.fleet.node('bastion').port, user: 'root' });
     const conn = connect(
       t,
       'w-1',
-      { host: 'via-bastion', address: undefined, port: undefined, privateKeyFile: undefined, knownHostsFile: undefined, hostKeyChecking: undefined },
+      {
+        host: 'via-bastion',
+        address: undefined,
+        port: undefined,
+        privateKeyFile: undefined,
+        knownHostsFile: undefined,
+        hostKeyChecking: undefined,
+      },
       { sshConfigPath: configPath },
     );
     expect((await conn.exec(['echo', 'jumped'])).stdout).toBe('jumped\n');

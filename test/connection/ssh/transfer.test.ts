@@ -37,10 +37,14 @@ describe.each([
     }
   });
 
-  it('sets mode and owner, keeps an existing file\'s mode when none is given', async () => {
+  it("sets mode and owner, keeps an existing file's mode when none is given", async () => {
     const conn = connect(t, node);
     try {
-      await conn.put('secret\n', '/var/lib/rancher/token', { mode: '0600', owner: t.fleet.users.nopasswd, group: 'root' });
+      await conn.put('secret\n', '/var/lib/rancher/token', {
+        mode: '0600',
+        owner: t.fleet.users.nopasswd,
+        group: 'root',
+      });
       const st = await stat(dest('token'));
       expect(st.mode & 0o7777).toBe(0o600);
       const uid = Number((await conn.exec(['id', '-u', t.fleet.users.nopasswd])).stdout.trim());
@@ -98,7 +102,9 @@ describe.each([
       expect(st.mode & 0o7777).toBe(0o640);
       expect(sha(await conn.get('/etc/rancher/become.bin', { become: true }))).toBe(sha(data));
       // Without become the login user may not even read it.
-      await expect(conn.get('/etc/rancher/become.bin')).rejects.toThrow(/reading \/etc\/rancher\/become.bin on .* failed/);
+      await expect(conn.get('/etc/rancher/become.bin')).rejects.toThrow(
+        /reading \/etc\/rancher\/become.bin on .* failed/,
+      );
       // No staged copy is left in /tmp.
       expect((await conn.exec('ls -A /tmp | grep -c herdbook-put || true')).stdout.trim()).toBe('0');
     } finally {

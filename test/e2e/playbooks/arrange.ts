@@ -14,22 +14,40 @@ export async function readyOf(sb: Sandbox, name: string): Promise<string | undef
 }
 
 /** Waits until the node's Ready condition is (or, with `not`, is no longer) `status`. */
-export async function untilReady(sb: Sandbox, name: string, status: 'True' | 'False' | 'Unknown', not = false): Promise<void> {
-  await until(async () => ((await readyOf(sb, name)) === status) !== not, `node ${name} Ready ${not ? '!=' : '=='} ${status}`);
+export async function untilReady(
+  sb: Sandbox,
+  name: string,
+  status: 'True' | 'False' | 'Unknown',
+  not = false,
+): Promise<void> {
+  await until(
+    async () => ((await readyOf(sb, name)) === status) !== not,
+    `node ${name} Ready ${not ? '!=' : '=='} ${status}`,
+  );
 }
 
 export const taintsOf = async (sb: Sandbox, name: string): Promise<string[]> =>
   ((await sb.kube.core.readNode({ name })).spec?.taints ?? []).map((t) => `${t.key}:${t.effect}`);
 
 /** Steers a node's kubelet through the admin surface (kube-sim's /__sim on both backends). */
-export const steer = (sb: Sandbox, node: string, change: Record<string, unknown>) => sb.admin(`/__sim/nodes/${encodeURIComponent(node)}`, 'POST', change);
+export const steer = (sb: Sandbox, node: string, change: Record<string, unknown>) =>
+  sb.admin(`/__sim/nodes/${encodeURIComponent(node)}`, 'POST', change);
 
 /** Every pod of the namespace Running and Ready, none on `avoid`: a steady state to start a test from. */
 export async function untilPodsSettled(sb: Sandbox, namespace = 'default', avoid?: string): Promise<void> {
-  await until(async () => {
-    const pods = (await sb.kube.core.listNamespacedPod({ namespace })).items;
-    return pods.every((p) => !p.metadata?.deletionTimestamp && p.status?.phase === 'Running' && p.status.conditions?.some((c) => c.type === 'Ready' && c.status === 'True') && p.spec?.nodeName !== avoid);
-  }, `every pod in ${namespace} Running and Ready${avoid ? `, none on ${avoid}` : ''}`);
+  await until(
+    async () => {
+      const pods = (await sb.kube.core.listNamespacedPod({ namespace })).items;
+      return pods.every(
+        (p) =>
+          !p.metadata?.deletionTimestamp &&
+          p.status?.phase === 'Running' &&
+          p.status.conditions?.some((c) => c.type === 'Ready' && c.status === 'True') &&
+          p.spec?.nodeName !== avoid,
+      );
+    },
+    `every pod in ${namespace} Running and Ready${avoid ? `, none on ${avoid}` : ''}`,
+  );
 }
 
 /**
@@ -59,7 +77,10 @@ export async function movePodsOff(sb: Sandbox, node: string, namespace = 'defaul
 export async function readyWithStaleTaints(sb: Sandbox, node: string): Promise<() => Promise<void>> {
   const real = sb.backend === 'real';
   await steer(sb, node, real ? { reachable: false } : { reachable: false, keepUnreachableTaint: true });
-  await until(async () => (await taintsOf(sb, node)).filter((t) => t.startsWith('node.kubernetes.io/unreachable:')).length === 2, `the unreachable taints on ${node}`);
+  await until(
+    async () => (await taintsOf(sb, node)).filter((t) => t.startsWith('node.kubernetes.io/unreachable:')).length === 2,
+    `the unreachable taints on ${node}`,
+  );
   if (real) await sb.admin('/__sim/controller-manager', 'POST', { running: false });
   const resume = async () => {
     if (real) await sb.admin('/__sim/controller-manager', 'POST', { running: true });

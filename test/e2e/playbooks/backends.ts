@@ -9,6 +9,10 @@ import { sandboxFor, type Sandbox } from './sandbox.js';
 export const E2E_TEST_TIMEOUT = 900_000;
 
 /** `describe(title [backend])` with a sandbox per backend (`sandbox up` flags plus the backend's). */
-export function describeSandboxes(title: string, flags: string[], body: (sandbox: () => Sandbox, backend: BackendName) => void): void {
+export function describeSandboxes(
+  title: string,
+  flags: string[],
+  body: (sandbox: () => Sandbox, backend: BackendName) => void,
+): void {
   describePerBackend(title, (backend) => body(sandboxFor(flags, backend), backend), { timeout: E2E_TEST_TIMEOUT });
 }

@@ -28,15 +28,25 @@ describeSandboxes('node lifecycle playbooks', ['--spare', '1'], (sandbox, backen
         const check = await sb.run('recover-nodes.yaml', '--check');
         expect(check.code, JSON.stringify(recap(check))).toBe(0);
         expect(await sb.mutations()).toEqual([]);
-        expect(existsSync(path.join(node('a-1').root, 'etc/systemd/system/k3s-agent.service.d/10-herdbook-kmsg.conf'))).toBe(false);
+        expect(
+          existsSync(path.join(node('a-1').root, 'etc/systemd/system/k3s-agent.service.d/10-herdbook-kmsg.conf')),
+        ).toBe(false);
         const lines = changeLines(check);
-        expect(lines).toContain('s-1 | Remove node.kubernetes.io/unreachable (every effect) from nodes that are Ready | remove taint node.kubernetes.io/unreachable:NoSchedule on node/a-2');
+        expect(lines).toContain(
+          's-1 | Remove node.kubernetes.io/unreachable (every effect) from nodes that are Ready | remove taint node.kubernetes.io/unreachable:NoSchedule on node/a-2',
+        );
 
         // On the real control plane its stopped controller manager leaves a-1's own outage taints
         // too: a-1, Ready again by the time the taints are read, has them removed as well, which
         // --check could not know (a-1 was down when it looked). kube-sim's controller removes them.
-        const a1Stale = backend === 'real' ? (await taintsOf(sb, 'a-1')).filter((t) => t.startsWith('node.kubernetes.io/unreachable:')) : [];
-        const a1Taints = a1Stale.map((t) => `s-1 | Remove node.kubernetes.io/unreachable (every effect) from nodes that are Ready | remove taint ${t} on node/a-1`);
+        const a1Stale =
+          backend === 'real'
+            ? (await taintsOf(sb, 'a-1')).filter((t) => t.startsWith('node.kubernetes.io/unreachable:'))
+            : [];
+        const a1Taints = a1Stale.map(
+          (t) =>
+            `s-1 | Remove node.kubernetes.io/unreachable (every effect) from nodes that are Ready | remove taint ${t} on node/a-1`,
+        );
 
         const r = await sb.run('recover-nodes.yaml');
         expect(r.code, JSON.stringify(recap(r))).toBe(0);
@@ -45,7 +55,9 @@ describeSandboxes('node lifecycle playbooks', ['--spare', '1'], (sandbox, backen
         await untilReady(sb, 'a-1', 'True');
         expect(await taintsOf(sb, 'a-2')).toEqual([]);
         // Restarted only where the drop-in changed: every node this first time.
-        const restarts = (await readFakeSystemdLog(path.join(sb.state.stateDir, 'fleet'), 'a-1')).filter((e) => e.action === 'restart');
+        const restarts = (await readFakeSystemdLog(path.join(sb.state.stateDir, 'fleet'), 'a-1')).filter(
+          (e) => e.action === 'restart',
+        );
         expect(restarts.length).toBeGreaterThan(0);
       } finally {
         await resume();
@@ -62,12 +74,14 @@ describeSandboxes('node lifecycle playbooks', ['--spare', '1'], (sandbox, backen
   });
 
   describe('join-node.yaml and remove-node.yaml (seed 004)', () => {
-    it('joins j-1 as an agent at the servers\' version, with labels, without printing the token', async () => {
+    it("joins j-1 as an agent at the servers' version, with labels, without printing the token", async () => {
       const sb = sandbox();
       const token = readFileSync(path.join(node('s-1').root, 'var/lib/rancher/k3s/server/node-token'), 'utf8').trim();
       const check = await sb.run('join-node.yaml', '--check', '-e', '{"k3s_join_labels": {"storage": "longhorn"}}');
       expect(check.code, JSON.stringify(recap(check))).toBe(0);
-      expect(changeLines(check)).toContain('j-1 | Install k3s as an agent | install k3s v1.31.4+k3s1 as agent (pinned version)');
+      expect(changeLines(check)).toContain(
+        'j-1 | Install k3s as an agent | install k3s v1.31.4+k3s1 as agent (pinned version)',
+      );
       expect(check.stdout + check.stderr).not.toContain(token);
       await expect(sb.kube.core.readNode({ name: 'j-1' })).rejects.toBeDefined();
 
@@ -77,7 +91,9 @@ describeSandboxes('node lifecycle playbooks', ['--spare', '1'], (sandbox, backen
       const j1 = await sb.kube.core.readNode({ name: 'j-1' });
       expect(j1.status?.nodeInfo?.kubeletVersion).toBe('v1.31.4+k3s1');
       expect(j1.metadata?.labels?.storage).toBe('longhorn');
-      expect(readFileSync(path.join(node('j-1').root, 'etc/systemd/system/k3s-agent.service'), 'utf8')).toMatch(/^\s+agent \\$/m);
+      expect(readFileSync(path.join(node('j-1').root, 'etc/systemd/system/k3s-agent.service'), 'utf8')).toMatch(
+        /^\s+agent \\$/m,
+      );
 
       const again = await sb.run('join-node.yaml', '-e', '{"k3s_join_labels": {"storage": "longhorn"}}');
       expect(changeLines(again)).toEqual([]);
@@ -87,7 +103,9 @@ describeSandboxes('node lifecycle playbooks', ['--spare', '1'], (sandbox, backen
       const sb = sandbox();
       const r = await sb.run('remove-node.yaml', '-e', 'k3s_remove_host=s-1', '-e', 'k3s_remove_server=true');
       expect(r.code).toBe(2);
-      expect(results(r).find((e) => e.status === 'failed')?.msg).toMatch(/^s-1 is a k3s server: removing it needs .*another server left \(1 now\)/);
+      expect(results(r).find((e) => e.status === 'failed')?.msg).toMatch(
+        /^s-1 is a k3s server: removing it needs .*another server left \(1 now\)/,
+      );
       expect(results(r).filter((e) => e.task === 'Drain it')).toEqual([]);
       expect((await sb.kube.core.readNode({ name: 's-1' })).spec?.unschedulable).toBeFalsy();
       expect(existsSync(path.join(node('s-1').root, 'usr/local/bin/k3s'))).toBe(true);
@@ -109,7 +127,7 @@ describeSandboxes('node lifecycle playbooks', ['--spare', '1'], (sandbox, backen
   });
 
   describe('refresh-kubeconfig.yaml (seed 001)', () => {
-    it('writes the server\'s kubeconfig with a reachable address and mode 0600; it works; a second run changes nothing', async () => {
+    it("writes the server's kubeconfig with a reachable address and mode 0600; it works; a second run changes nothing", async () => {
       const sb = sandbox();
       const dest = path.join(sb.state.stateDir, 'home', '.kube', 'k3s-s-1.config');
       const check = await sb.run('refresh-kubeconfig.yaml', '--check', '-e', `k3s_kubeconfig_path=${dest}`);
@@ -118,8 +136,13 @@ describeSandboxes('node lifecycle playbooks', ['--spare', '1'], (sandbox, backen
       const r = await sb.run('refresh-kubeconfig.yaml', '-e', `k3s_kubeconfig_path=${dest}`);
       expect(r.code, JSON.stringify(recap(r))).toBe(0);
       expect(statSync(dest).mode & 0o777).toBe(0o600);
-      expect(readFileSync(dest, 'utf8')).toMatch(new RegExp(`server: https://127\\.0\\.0\\.1:${new URL(sb.state.sim.url).port}`));
-      const kube = await createKubeFactory({ connection: () => Promise.reject(new Error('unused')), settings: (h) => ({ kind: 'ssh', host: h }) })({ kubeconfig: dest });
+      expect(readFileSync(dest, 'utf8')).toMatch(
+        new RegExp(`server: https://127\\.0\\.0\\.1:${new URL(sb.state.sim.url).port}`),
+      );
+      const kube = await createKubeFactory({
+        connection: () => Promise.reject(new Error('unused')),
+        settings: (h) => ({ kind: 'ssh', host: h }),
+      })({ kubeconfig: dest });
       expect((await kube.core.listNode({})).items.length).toBeGreaterThan(0);
       // The keys inside were never printed.
       expect(r.stdout).not.toContain('client-key-data');
@@ -138,19 +161,36 @@ describeSandboxes('node lifecycle playbooks', ['--spare', '1'], (sandbox, backen
       // The agents' drains move pods onto the server, which is drained last: it evicts more than the rehearsal saw.
       expect(withoutEvictions(changeLines(r))).toEqual(withoutEvictions(changeLines(check)));
       unpredictedEvictions(changeLines(check), changeLines(r));
-      const order = results(r).filter((e) => e.task === 'Install the earlier release' && e.status === 'changed').map((e) => e.host);
+      const order = results(r)
+        .filter((e) => e.task === 'Install the earlier release' && e.status === 'changed')
+        .map((e) => e.host);
       expect(order).toEqual(['a-1', 'a-2', 's-1']);
-      expect((await sb.kube.core.listNode({})).items.every((n) => n.status?.nodeInfo?.kubeletVersion === 'v1.31.4+k3s1')).toBe(true);
+      expect(
+        (await sb.kube.core.listNode({})).items.every((n) => n.status?.nodeInfo?.kubeletVersion === 'v1.31.4+k3s1'),
+      ).toBe(true);
       expect(changeLines(await sb.run('rollback-k3s.yaml', '-e', 'k3s_rollback_version=v1.31.4+k3s1'))).toEqual([]);
     });
 
     it('a snapshot that is not there refuses before any server is stopped', async () => {
       const sb = sandbox();
-      const stopsBefore = (await readFakeSystemdLog(path.join(sb.state.stateDir, 'fleet'), 's-1')).filter((e) => e.action === 'stop').length;
-      const r = await sb.run('rollback-k3s.yaml', '-e', 'k3s_rollback_version=v1.31.4+k3s1', '-e', 'k3s_restore_snapshot=no-such-snapshot');
+      const stopsBefore = (await readFakeSystemdLog(path.join(sb.state.stateDir, 'fleet'), 's-1')).filter(
+        (e) => e.action === 'stop',
+      ).length;
+      const r = await sb.run(
+        'rollback-k3s.yaml',
+        '-e',
+        'k3s_rollback_version=v1.31.4+k3s1',
+        '-e',
+        'k3s_restore_snapshot=no-such-snapshot',
+      );
       expect(r.code).toBe(2);
-      expect(results(r).find((e) => e.status === 'failed')?.msg).toMatch(/^no snapshot at \/var\/lib\/rancher\/k3s\/server\/db\/snapshots\/no-such-snapshot on s-1: .*nothing was stopped$/);
-      expect((await readFakeSystemdLog(path.join(sb.state.stateDir, 'fleet'), 's-1')).filter((e) => e.action === 'stop').length).toBe(stopsBefore);
+      expect(results(r).find((e) => e.status === 'failed')?.msg).toMatch(
+        /^no snapshot at \/var\/lib\/rancher\/k3s\/server\/db\/snapshots\/no-such-snapshot on s-1: .*nothing was stopped$/,
+      );
+      expect(
+        (await readFakeSystemdLog(path.join(sb.state.stateDir, 'fleet'), 's-1')).filter((e) => e.action === 'stop')
+          .length,
+      ).toBe(stopsBefore);
       expect(await readyOf(sandbox(), 's-1')).toBe('True');
     });
 
@@ -160,18 +200,30 @@ describeSandboxes('node lifecycle playbooks', ['--spare', '1'], (sandbox, backen
       const dir = path.join(node('s-1').root, 'var/lib/rancher/k3s/server/db/snapshots');
       const snapshot = readdirSync(dir).find((f) => f.startsWith('before-restore-s-1-'))!;
       expect(snapshot).toBeDefined();
-      const r = await sb.run('rollback-k3s.yaml', '-e', 'k3s_rollback_version=v1.31.4+k3s1', '-e', `k3s_restore_snapshot=${snapshot}`);
+      const r = await sb.run(
+        'rollback-k3s.yaml',
+        '-e',
+        'k3s_rollback_version=v1.31.4+k3s1',
+        '-e',
+        `k3s_restore_snapshot=${snapshot}`,
+      );
       expect(r.code, JSON.stringify(recap(r))).toBe(0);
       const resets = readFileSync(path.join(node('s-1').root, 'var/lib/rancher/k3s/fake/cluster-reset.log'), 'utf8');
-      expect(resets).toContain(`cluster-reset restore=/var/lib/rancher/k3s/server/db/snapshots/${snapshot} version=v1.31.4+k3s1`);
-      expect(results(r).find((e) => e.task === 'Wait for the first server to be Ready from the snapshot')?.status).toBe('ok');
+      expect(resets).toContain(
+        `cluster-reset restore=/var/lib/rancher/k3s/server/db/snapshots/${snapshot} version=v1.31.4+k3s1`,
+      );
+      expect(results(r).find((e) => e.task === 'Wait for the first server to be Ready from the snapshot')?.status).toBe(
+        'ok',
+      );
       expect(await readyOf(sandbox(), 's-1')).toBe('True');
     });
 
     it('without k3s_rollback_version it refuses before anything, saying how', async () => {
       const r = await sandbox().run('rollback-k3s.yaml');
       expect(r.code).toBe(2);
-      expect(results(r).find((e) => e.status === 'failed')?.msg).toBe('say which release to go back to: -e k3s_rollback_version=v1.31.4+k3s1');
+      expect(results(r).find((e) => e.status === 'failed')?.msg).toBe(
+        'say which release to go back to: -e k3s_rollback_version=v1.31.4+k3s1',
+      );
     });
   });
 });

@@ -34,7 +34,8 @@ export type Sandbox = {
 };
 
 /** `sandbox up` flags for a backend: kube-sim with fast simulated time, or a real control plane. */
-export const backendFlags = (backend: BackendName): string[] => (backend === 'real' ? ['--kube-apiserver'] : ['--fast']);
+export const backendFlags = (backend: BackendName): string[] =>
+  backend === 'real' ? ['--kube-apiserver'] : ['--fast'];
 
 export function sandboxFor(flags: string[] = [], backend: BackendName = 'kube-sim'): () => Sandbox {
   let sb: Sandbox | undefined;
@@ -44,10 +45,15 @@ export function sandboxFor(flags: string[] = [], backend: BackendName = 'kube-si
     // The fleet's become users must be able to enter it (sshd reads their keys below it).
     chmodSync(parent, 0o755);
     stateDir = path.join(parent, 'sandbox');
-    const up = await herdbook(['sandbox', 'up', '--state-dir', stateDir, ...backendFlags(backend), ...flags], { timeoutMs: 240_000 });
+    const up = await herdbook(['sandbox', 'up', '--state-dir', stateDir, ...backendFlags(backend), ...flags], {
+      timeoutMs: 240_000,
+    });
     if (up.code !== 0) throw new Error(`sandbox up failed (${up.code}):\n${up.stderr}\n${up.stdout}`);
     const state = (await readSandboxState(stateDir))!;
-    const kube = await createKubeFactory({ connection: () => Promise.reject(new Error('unused')), settings: (h) => ({ kind: 'ssh', host: h }) })({ kubeconfig: state.kubeconfig });
+    const kube = await createKubeFactory({
+      connection: () => Promise.reject(new Error('unused')),
+      settings: (h) => ({ kind: 'ssh', host: h }),
+    })({ kubeconfig: state.kubeconfig });
     const token = readFileSync(path.join(state.sim.dir, 'admin-token'), 'utf8').trim();
     const ca = readFileSync(path.join(state.sim.dir, 'ca.crt'), 'utf8');
     const admin = async (p: string, method = 'GET', body?: unknown) => {
@@ -61,20 +67,39 @@ export function sandboxFor(flags: string[] = [], backend: BackendName = 'kube-si
       state,
       kube,
       admin,
-      run: (playbook, ...args) => herdbook(['run', path.join(ROOT, 'playbooks', playbook), '-i', state.inventory, '--output', 'json', ...args], { timeoutMs: 240_000 }),
-      mutations: async () => ((await admin('/__sim/requests?mutating=true')) as { items: { method: string; path: string }[] }).items.map((r) => ({ method: r.method, path: r.path })),
+      run: (playbook, ...args) =>
+        herdbook(['run', path.join(ROOT, 'playbooks', playbook), '-i', state.inventory, '--output', 'json', ...args], {
+          timeoutMs: 240_000,
+        }),
+      mutations: async () =>
+        ((await admin('/__sim/requests?mutating=true')) as { items: { method: string; path: string }[] }).items.map(
+          (r) => ({ method: r.method, path: r.path }),
+        ),
       clearRequests: async () => void (await admin('/__sim/reset-requests', 'POST')),
       sh: async (node, argv) => {
         const n = state.nodes.find((x) => x.name === node)!;
         const paths = fleetPaths(path.join(state.stateDir, 'fleet'));
-        const conn = createSshConnection({ kind: 'ssh', host: node, address: '127.0.0.1', port: n.port, user: 'root', privateKeyFile: paths.clientKey, knownHostsFile: paths.knownHosts, hostKeyChecking: 'strict' });
+        const conn = createSshConnection({
+          kind: 'ssh',
+          host: node,
+          address: '127.0.0.1',
+          port: n.port,
+          user: 'root',
+          privateKeyFile: paths.clientKey,
+          knownHostsFile: paths.knownHosts,
+          hostKeyChecking: 'strict',
+        });
         try {
           return await conn.exec(argv);
         } finally {
           await conn.close();
         }
       },
-      releaseRequests: () => readFileSync(state.release.requestLog, 'utf8').split('\n').filter(Boolean).map((l) => (JSON.parse(l) as { path: string }).path),
+      releaseRequests: () =>
+        readFileSync(state.release.requestLog, 'utf8')
+          .split('\n')
+          .filter(Boolean)
+          .map((l) => (JSON.parse(l) as { path: string }).path),
     };
   }, 300_000);
   afterAll(async () => {

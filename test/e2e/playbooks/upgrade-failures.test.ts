@@ -9,8 +9,12 @@ import { movePodsOff } from './arrange.js';
 import { describeSandboxes } from './backends.js';
 import { recap, results, type Sandbox } from './sandbox.js';
 
-const versions = async (sb: Sandbox) => Object.fromEntries((await sb.kube.core.listNode({})).items.map((n) => [n.metadata!.name!, n.status?.nodeInfo?.kubeletVersion]));
-const cordoned = async (sb: Sandbox) => (await sb.kube.core.listNode({})).items.filter((n) => n.spec?.unschedulable).map((n) => n.metadata!.name!);
+const versions = async (sb: Sandbox) =>
+  Object.fromEntries(
+    (await sb.kube.core.listNode({})).items.map((n) => [n.metadata!.name!, n.status?.nodeInfo?.kubeletVersion]),
+  );
+const cordoned = async (sb: Sandbox) =>
+  (await sb.kube.core.listNode({})).items.filter((n) => n.spec?.unschedulable).map((n) => n.metadata!.name!);
 
 describeSandboxes('upgrade-k3s.yaml stops before it hurts', ['--agents', '3'], (sandbox) => {
   it('an agent unreachable in preflight: nothing is changed anywhere (exit 3)', async () => {
@@ -20,10 +24,14 @@ describeSandboxes('upgrade-k3s.yaml stops before it hurts', ['--agents', '3'], (
     // The same inventory with a-3 pointing at a closed port.
     writeFileSync(inv, readFileSync(sb.state.inventory, 'utf8').replace(`ansible_port=${a3.port}`, 'ansible_port=1'));
     await sb.clearRequests();
-    const r = await herdbook(['run', path.join(ROOT, 'playbooks/upgrade-k3s.yaml'), '-i', inv, '--output', 'json'], { timeoutMs: 240_000 });
+    const r = await herdbook(['run', path.join(ROOT, 'playbooks/upgrade-k3s.yaml'), '-i', inv, '--output', 'json'], {
+      timeoutMs: 240_000,
+    });
     expect(r.code).toBe(3);
     expect(results(r).find((e) => e.host === 'a-3')?.status).toBe('unreachable');
-    expect(recap(r).stopped_reason).toMatch(/^any_errors_fatal: a-3 was unreachable at 'Every node answers and reports its k3s'/);
+    expect(recap(r).stopped_reason).toMatch(
+      /^any_errors_fatal: a-3 was unreachable at 'Every node answers and reports its k3s'/,
+    );
     expect(await sb.mutations()).toEqual([]);
     expect(Object.values(await versions(sb)).every((v) => v === 'v1.31.4+k3s1')).toBe(true);
   });
@@ -33,14 +41,19 @@ describeSandboxes('upgrade-k3s.yaml stops before it hurts', ['--agents', '3'], (
     // This is about an agent's drain: web runs on the agents (the real scheduler may have put a replica on s-1).
     await movePodsOff(sb, 's-1');
     // Nothing of web may be disrupted now: minAvailable equals the replicas.
-    await sb.kube.policy.patchNamespacedPodDisruptionBudget({ name: 'web', namespace: 'default', body: { spec: { minAvailable: 2, maxUnavailable: null } } }, sb.kube.patchOptions('merge') as never);
+    await sb.kube.policy.patchNamespacedPodDisruptionBudget(
+      { name: 'web', namespace: 'default', body: { spec: { minAvailable: 2, maxUnavailable: null } } },
+      sb.kube.patchOptions('merge') as never,
+    );
     const web = (await sb.kube.core.listNamespacedPod({ namespace: 'default' })).items.map((p) => p.spec?.nodeName);
     const r = await sb.run('upgrade-k3s.yaml', '-e', 'k3s_drain_timeout=3');
     expect(r.code).toBe(2);
     const rc = recap(r);
     const blocked = results(r).find((e) => e.task === 'Drain the agent' && e.status === 'failed')!;
     expect(web).toContain(blocked.host);
-    expect(blocked.msg).toMatch(/timed out after 3s: 1 pod still there: default\/web-\S+; blocked by pdb\/default\/web .*stays cordoned\. Free the budget/);
+    expect(blocked.msg).toMatch(
+      /timed out after 3s: 1 pod still there: default\/web-\S+; blocked by pdb\/default\/web .*stays cordoned\. Free the budget/,
+    );
     expect(rc.stopped_reason).toMatch(new RegExp(`^batch \\d/3 \\(${blocked.host}\\): 1 of 1 host failed`));
     expect(rc.cordoned).toEqual([{ node: blocked.host, reason: 'drained' }]);
     expect(await cordoned(sb)).toEqual([blocked.host]);
@@ -48,14 +61,19 @@ describeSandboxes('upgrade-k3s.yaml stops before it hurts', ['--agents', '3'], (
     expect(v['s-1']).toBe('v1.32.5+k3s1');
     // The blocked agent was not upgraded, and no agent after it was touched.
     expect(v[blocked.host]).toBe('v1.31.4+k3s1');
-    const touched = results(r).filter((e) => e.task.startsWith('Drain the agent')).map((e) => e.host);
+    const touched = results(r)
+      .filter((e) => e.task.startsWith('Drain the agent'))
+      .map((e) => e.host);
     expect(touched.at(-1)).toBe(blocked.host);
     for (const h of ['a-1', 'a-2', 'a-3'].filter((x) => !touched.includes(x))) expect(v[h]).toBe('v1.31.4+k3s1');
   });
 
   it('run again once the budget allows it: it continues where it stopped and uncordons the node', async () => {
     const sb = sandbox();
-    await sb.kube.policy.patchNamespacedPodDisruptionBudget({ name: 'web', namespace: 'default', body: { spec: { minAvailable: null, maxUnavailable: 1 } } }, sb.kube.patchOptions('merge') as never);
+    await sb.kube.policy.patchNamespacedPodDisruptionBudget(
+      { name: 'web', namespace: 'default', body: { spec: { minAvailable: null, maxUnavailable: 1 } } },
+      sb.kube.patchOptions('merge') as never,
+    );
     const r = await sb.run('upgrade-k3s.yaml');
     expect(r.code, JSON.stringify(recap(r))).toBe(0);
     expect(results(r).find((e) => e.host === 's-1' && e.task === 'Upgrade k3s')?.status).toBe('ok');

@@ -9,7 +9,8 @@ import { describeSandboxes } from './backends.js';
 import { recap, results } from './sandbox.js';
 
 describeSandboxes('a node that does not come back', ['--agents', '2'], (sandbox) => {
-  const kmsgMarker = () => path.join(sandbox().state.nodes.find((n) => n.name === 'a-1')!.root, 'etc/rancher/fake-lxc-no-kmsg');
+  const kmsgMarker = () =>
+    path.join(sandbox().state.nodes.find((n) => n.name === 'a-1')!.root, 'etc/rancher/fake-lxc-no-kmsg');
 
   it('k3s does not start again on a-1: the rollout stops there, a-1 is reported cordoned, a-2 untouched (exit 2)', async () => {
     const sb = sandbox();
@@ -21,7 +22,9 @@ describeSandboxes('a node that does not come back', ['--agents', '2'], (sandbox)
     const failed = results(r).find((e) => e.status === 'failed')!;
     expect(failed.host).toBe('a-1');
     expect(failed.task).toBe('Upgrade k3s');
-    expect(failed.msg).toMatch(/^upgrade v1\.31\.4\+k3s1 → v1\.32\.5\+k3s1 \(agent, via stable channel\): the install script failed \(exit 1\): [\s\S]*Job for k3s-agent\.service failed[\s\S]*The node did not come back; fix it before going on/);
+    expect(failed.msg).toMatch(
+      /^upgrade v1\.31\.4\+k3s1 → v1\.32\.5\+k3s1 \(agent, via stable channel\): the install script failed \(exit 1\): [\s\S]*Job for k3s-agent\.service failed[\s\S]*The node did not come back; fix it before going on/,
+    );
     expect(recap(r).cordoned).toEqual([{ node: 'a-1', reason: 'drained' }]);
     expect(results(r).some((e) => e.host === 'a-2' && e.play === 'Upgrade the agents')).toBe(false);
   });
@@ -38,11 +41,17 @@ describeSandboxes('a node that does not come back', ['--agents', '2'], (sandbox)
     const r = await sb.run('upgrade-k3s.yaml', '-e', 'k3s_wait_timeout=4');
     expect(r.code).toBe(2);
     // The preflight refuses a cluster with a NotReady node before changing anything.
-    expect(results(r).find((e) => e.task === 'Every node is Ready')?.msg).toBe('not every node is Ready (a-2): fix them before upgrading');
+    expect(results(r).find((e) => e.task === 'Every node is Ready')?.msg).toBe(
+      'not every node is Ready (a-2): fix them before upgrading',
+    );
     await steer(sb, 'a-2', { release: true });
     await untilReady(sb, 'a-2', 'True');
     const again = await sb.run('upgrade-k3s.yaml');
     expect(again.code, JSON.stringify(recap(again))).toBe(0);
-    expect((await sb.kube.core.listNode({})).items.every((n) => n.status?.nodeInfo?.kubeletVersion === 'v1.32.5+k3s1' && !n.spec?.unschedulable)).toBe(true);
+    expect(
+      (await sb.kube.core.listNode({})).items.every(
+        (n) => n.status?.nodeInfo?.kubeletVersion === 'v1.32.5+k3s1' && !n.spec?.unschedulable,
+      ),
+    ).toBe(true);
   });
 });

@@ -16,27 +16,35 @@ describeSandboxes('upgrade-k3s.yaml through pct', ['--proxmox'], (sandbox, backe
 
   // pct's answer decides it before any API request is made: kube-sim alone covers it, so CI
   // does not run it again on the real control plane.
-  it.skipIf(backend === 'real')('a stopped container stops the preflight at "every node answers", naming it, in --check and for real', async () => {
-    const sb = sandbox();
-    const task = 'Every node answers and reports its k3s';
-    // pct reports a-1's container stopped; k3s inside runs on, for the upgrade test after this one.
-    await setContainerStatus(path.join(sb.state.stateDir, 'fleet'), 'pve', 202, 'stopped');
-    try {
-      await sb.clearRequests();
-      for (const flags of [['--check'], []]) {
-        const r = await sb.run('upgrade-k3s.yaml', ...flags);
-        expect(r.code, JSON.stringify(recap(r))).toBe(3);
-        const a1 = results(r).find((e) => e.host === 'a-1' && e.task === task);
-        expect(a1).toMatchObject({ status: 'unreachable', msg: 'container 202 (a-1) on pve is stopped: start it with `pct start 202`' });
-        expect(results(r).filter((e) => e.task !== task)).toEqual([]);
-        expect(recap(r).hosts['a-1']).toMatchObject({ ok: 0, unreachable: 1, failed: 0 });
-        expect(recap(r).stopped_reason).toMatch(/^any_errors_fatal: a-1 was unreachable at 'Every node answers and reports its k3s' \(.*upgrade-k3s\.yaml:\d+\)$/);
+  it.skipIf(backend === 'real')(
+    'a stopped container stops the preflight at "every node answers", naming it, in --check and for real',
+    async () => {
+      const sb = sandbox();
+      const task = 'Every node answers and reports its k3s';
+      // pct reports a-1's container stopped; k3s inside runs on, for the upgrade test after this one.
+      await setContainerStatus(path.join(sb.state.stateDir, 'fleet'), 'pve', 202, 'stopped');
+      try {
+        await sb.clearRequests();
+        for (const flags of [['--check'], []]) {
+          const r = await sb.run('upgrade-k3s.yaml', ...flags);
+          expect(r.code, JSON.stringify(recap(r))).toBe(3);
+          const a1 = results(r).find((e) => e.host === 'a-1' && e.task === task);
+          expect(a1).toMatchObject({
+            status: 'unreachable',
+            msg: 'container 202 (a-1) on pve is stopped: start it with `pct start 202`',
+          });
+          expect(results(r).filter((e) => e.task !== task)).toEqual([]);
+          expect(recap(r).hosts['a-1']).toMatchObject({ ok: 0, unreachable: 1, failed: 0 });
+          expect(recap(r).stopped_reason).toMatch(
+            /^any_errors_fatal: a-1 was unreachable at 'Every node answers and reports its k3s' \(.*upgrade-k3s\.yaml:\d+\)$/,
+          );
+        }
+        expect(await sb.mutations()).toEqual([]);
+      } finally {
+        await setContainerStatus(path.join(sb.state.stateDir, 'fleet'), 'pve', 202, 'running');
       }
-      expect(await sb.mutations()).toEqual([]);
-    } finally {
-      await setContainerStatus(path.join(sb.state.stateDir, 'fleet'), 'pve', 202, 'running');
-    }
-  });
+    },
+  );
 
   it('--check then the real run, through pct; a second run changes nothing', async () => {
     const sb = sandbox();
@@ -47,7 +55,9 @@ describeSandboxes('upgrade-k3s.yaml through pct', ['--proxmox'], (sandbox, backe
     // Pods a drain moves may land on a node drained later (the scheduler's choice): evicted there too.
     expect(withoutEvictions(changeLines(real))).toEqual(withoutEvictions(changeLines(check)));
     unpredictedEvictions(changeLines(check), changeLines(real));
-    expect((await sb.kube.core.listNode({})).items.every((n) => n.status?.nodeInfo?.kubeletVersion === 'v1.32.5+k3s1')).toBe(true);
+    expect(
+      (await sb.kube.core.listNode({})).items.every((n) => n.status?.nodeInfo?.kubeletVersion === 'v1.32.5+k3s1'),
+    ).toBe(true);
     // The Proxmox node itself runs no k3s: everything happened inside the containers.
     const pve = await sb.sh('pve', ['sh', '-c', 'test -e /usr/local/bin/k3s && echo has-k3s || echo no-k3s']);
     expect(pve.stdout.trim()).toBe('no-k3s');

@@ -29,8 +29,12 @@ describeSandboxes('upgrade-k3s.yaml with k3s_stepwise', ['--k3s-version', 'v1.30
     expect(check.code, JSON.stringify(recap(check))).toBe(0);
     expect(await sb.mutations()).toEqual([]);
     const lines = changeLines(check);
-    expect(lines).toContain('s-1 | Upgrade k3s | upgrade v1.30.14+k3s1 → v1.31.4+k3s1 (server, step 1/2 towards v1.32.5+k3s1)');
-    expect(lines).toContain('s-1 | Upgrade k3s | upgrade v1.31.4+k3s1 → v1.32.5+k3s1 (server, step 2/2 towards v1.32.5+k3s1)');
+    expect(lines).toContain(
+      's-1 | Upgrade k3s | upgrade v1.30.14+k3s1 → v1.31.4+k3s1 (server, step 1/2 towards v1.32.5+k3s1)',
+    );
+    expect(lines).toContain(
+      's-1 | Upgrade k3s | upgrade v1.31.4+k3s1 → v1.32.5+k3s1 (server, step 2/2 towards v1.32.5+k3s1)',
+    );
     expect(lines).toContain('a-1 | Upgrade k3s | upgrade v1.30.14+k3s1 → v1.32.5+k3s1 (agent, via stable channel)');
 
     t0 = Date.now();
@@ -43,7 +47,11 @@ describeSandboxes('upgrade-k3s.yaml with k3s_stepwise', ['--k3s-version', 'v1.30
     expect(withoutEvictions(made)).toEqual(withoutEvictions(lines));
     const extra = unpredictedEvictions(lines, made);
     const nodes = (await sb.kube.core.listNode({})).items;
-    expect(nodes.map((n) => n.status?.nodeInfo?.kubeletVersion)).toEqual(['v1.32.5+k3s1', 'v1.32.5+k3s1', 'v1.32.5+k3s1']);
+    expect(nodes.map((n) => n.status?.nodeInfo?.kubeletVersion)).toEqual([
+      'v1.32.5+k3s1',
+      'v1.32.5+k3s1',
+      'v1.32.5+k3s1',
+    ]);
     expect(nodes.filter((n) => n.spec?.unschedulable).map((n) => n.metadata?.name)).toEqual([]);
 
     await sb.clearRequests();

@@ -5,7 +5,10 @@ import { emptyInventory, finishInventory } from '../../../engine/inventory/model
 import { HostPatternError, matchPattern, patternProblem, splitPattern } from '../../../engine/inventory/patterns.js';
 
 const inv = emptyInventory();
-parseIniInventory(inv, 'i.ini', `
+parseIniInventory(
+  inv,
+  'i.ini',
+  `
 [servers]
 s-1
 s-2
@@ -18,7 +21,8 @@ a-4
 [k3s:children]
 servers
 agents
-`);
+`,
+);
 finishInventory(inv);
 const idx = indexGroups(inv);
 const m = (p: string | string[]) => matchPattern(inv, idx, p);

@@ -67,6 +67,8 @@ describe('kubeconfig_from a k3s server, without asking the API', () => {
   });
 
   it('names the context it cannot find', async () => {
-    await expect(factory()({ from: 's-1', context: 'nope' })).rejects.toThrow(/kube_context 'nope' is not in the kubeconfig/);
+    await expect(factory()({ from: 's-1', context: 'nope' })).rejects.toThrow(
+      /kube_context 'nope' is not in the kubeconfig/,
+    );
   });
 });

@@ -37,7 +37,7 @@ describe('extra vars (-e)', () => {
     const r = parseExtraVars(['justaword', '{"a": ', '@missing.yaml', '@list.yaml', '@broken.yaml', 'ok=1'], dir);
     expect(r.vars).toEqual({ ok: '1' });
     const messages = r.diagnostics.map((d) => d.message);
-    expect(messages[0]).toBe("-e 'justaword': expected key=value, @file.yaml or {\"json\": ...}");
+    expect(messages[0]).toBe('-e \'justaword\': expected key=value, @file.yaml or {"json": ...}');
     expect(messages[1]).toBe(`-e '{"a":': not valid JSON/YAML (this '{' is never closed: add the matching '}')`);
     expect(r.diagnostics[1].hint).toBe(`write -e '{"name": "value"}', -e name=value or -e @vars.yaml`);
     expect(messages[2]).toMatch(/^extra vars file not found: .*missing\.yaml$/);

@@ -77,8 +77,10 @@ describe('positions', () => {
 
 describe('imports and includes', () => {
   const dir = tempTree({
-    'site.yaml': '- import_playbook: plays/servers.yaml\n- hosts: agents\n  tasks:\n    - import_tasks: tasks/agent.yaml\n',
-    'plays/servers.yaml': '- hosts: servers\n  tasks:\n    - import_tasks: ../tasks/server.yaml\n    - include_tasks: "tasks/{{ k3s_role }}.yaml"\n    - include_tasks: ../tasks/agent.yaml\n',
+    'site.yaml':
+      '- import_playbook: plays/servers.yaml\n- hosts: agents\n  tasks:\n    - import_tasks: tasks/agent.yaml\n',
+    'plays/servers.yaml':
+      '- hosts: servers\n  tasks:\n    - import_tasks: ../tasks/server.yaml\n    - include_tasks: "tasks/{{ k3s_role }}.yaml"\n    - include_tasks: ../tasks/agent.yaml\n',
     'tasks/server.yaml': '- import_tasks: common.yaml\n- command: k3s server --version\n',
     'tasks/common.yaml': '- command: uptime\n',
     'tasks/agent.yaml': '- command: k3s agent --version\n',
@@ -98,7 +100,11 @@ describe('imports and includes', () => {
     expect(task(nested.block[0]).args).toBe('uptime');
     expect(task(nested.block[0]).pos.file).toBe(path.join(dir, 'tasks/common.yaml'));
     expect(task(imported.block[1]).args).toBe('k3s server --version');
-    expect(task(block(agents.tasks[0]).block[0]).pos).toEqual({ file: path.join(dir, 'tasks/agent.yaml'), line: 1, col: 3 });
+    expect(task(block(agents.tasks[0]).block[0]).pos).toEqual({
+      file: path.join(dir, 'tasks/agent.yaml'),
+      line: 1,
+      col: 3,
+    });
   });
 
   it('preloads include_tasks with a fixed name, and leaves a templated one for run time', () => {
@@ -111,7 +117,13 @@ describe('imports and includes', () => {
   });
 
   it('lists every file it read', () => {
-    expect(v.playbooks[0].files.map((f) => path.relative(dir, f)).sort()).toEqual(['plays/servers.yaml', 'site.yaml', 'tasks/agent.yaml', 'tasks/common.yaml', 'tasks/server.yaml']);
+    expect(v.playbooks[0].files.map((f) => path.relative(dir, f)).sort()).toEqual([
+      'plays/servers.yaml',
+      'site.yaml',
+      'tasks/agent.yaml',
+      'tasks/common.yaml',
+      'tasks/server.yaml',
+    ]);
   });
 });
 
@@ -147,7 +159,7 @@ describe('roles', () => {
     expect(task(k3s.block[0]).role?.name).toBe('k3s');
   });
 
-  it('passes role parameters as the role block\'s vars, and its tags', () => {
+  it("passes role parameters as the role block's vars, and its tags", () => {
     const agent = block(play.tasks[1]);
     expect(agent.vars).toEqual({ k3s_port: 6443 });
     expect(agent.tags).toEqual(['agent']);

@@ -10,7 +10,9 @@ describe('json reporter', () => {
     for (let i = 0; i < 3; i++) r.emit(ev(i));
     expect(writes).toEqual([]);
     await new Promise((res) => setImmediate(res));
-    expect(writes).toEqual(['{"type":"warning","msg":"m0"}\n{"type":"warning","msg":"m1"}\n{"type":"warning","msg":"m2"}\n']);
+    expect(writes).toEqual([
+      '{"type":"warning","msg":"m0"}\n{"type":"warning","msg":"m1"}\n{"type":"warning","msg":"m2"}\n',
+    ]);
     r.emit(ev(3));
     await new Promise((res) => setImmediate(res));
     expect(writes.length).toBe(2);
@@ -24,7 +26,13 @@ describe('json reporter', () => {
     expect(writes).toEqual(['{"type":"warning","msg":"m1"}\n']);
     r.emit(ev(2));
     await r.close();
-    expect(writes.join('').trim().split('\n').map((l) => JSON.parse(l).msg)).toEqual(['m1', 'm2']);
+    expect(
+      writes
+        .join('')
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l).msg),
+    ).toEqual(['m1', 'm2']);
     await new Promise((res) => setImmediate(res));
     expect(writes.length).toBe(2);
   });

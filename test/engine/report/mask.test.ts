@@ -7,7 +7,9 @@ const warn = (msg: string): RunEvent => ({ type: 'warning', msg });
 describe('secrets masking', () => {
   it('masks every occurrence, also where JSON escapes it', () => {
     const secrets = new Set(['p@ss"word\\x', 'tok-123']);
-    expect(maskSecrets(warn('a p@ss"word\\x b tok-123 tok-123'), secrets)).toEqual(warn('a ******** b ******** ********'));
+    expect(maskSecrets(warn('a p@ss"word\\x b tok-123 tok-123'), secrets)).toEqual(
+      warn('a ******** b ******** ********'),
+    );
   });
 
   it('ignores values shorter than 4 characters (they would mask ordinary words)', () => {

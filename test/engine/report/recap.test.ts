@@ -8,7 +8,10 @@ describe('recap', () => {
     const text = formatRecap(
       {
         type: 'recap',
-        hosts: { 'server-1': { ...emptyCounts(), ok: 3, unknown: 2 }, 'w-1': { ...emptyCounts(), failed: 1, rescued: 1 } },
+        hosts: {
+          'server-1': { ...emptyCounts(), ok: 3, unknown: 2 },
+          'w-1': { ...emptyCounts(), failed: 1, rescued: 1 },
+        },
         check: true,
         duration_ms: 61_000,
         changes_pending: true,

@@ -44,7 +44,12 @@ describe('serial → batches (10 hosts unless said)', () => {
   });
 
   it('gives the exact hosts of each batch', () => {
-    expect(computeBatches(TEN, [1, 2, '50%'])).toEqual([['h1'], ['h2', 'h3'], ['h4', 'h5', 'h6', 'h7', 'h8'], ['h9', 'h10']]);
+    expect(computeBatches(TEN, [1, 2, '50%'])).toEqual([
+      ['h1'],
+      ['h2', 'h3'],
+      ['h4', 'h5', 'h6', 'h7', 'h8'],
+      ['h9', 'h10'],
+    ]);
     expect(computeBatches(TEN, '30%')).toEqual([['h1', 'h2', 'h3'], ['h4', 'h5', 'h6'], ['h7', 'h8', 'h9'], ['h10']]);
   });
 
@@ -81,7 +86,7 @@ describe('order:', () => {
     expect(a).not.toEqual(hosts);
   });
 
-  it('orders before batching: a play\'s hosts, limited, ordered, then cut', () => {
+  it("orders before batching: a play's hosts, limited, ordered, then cut", () => {
     const inv = emptyInventory();
     parseIniInventory(inv, 'h.ini', '[servers]\nsrv-[1:2]\n[agents]\nagent-[1:6]\n');
     finishInventory(inv);

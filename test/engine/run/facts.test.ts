@@ -28,13 +28,29 @@ describe('facts', () => {
   });
 
   it('tolerates missing lines (a minimal container without os-release)', () => {
-    expect(parseFacts('hostname=c1\narch=x86_64\n')).toMatchObject({ hostname: 'c1', os: { id: '', version: '' }, cpus: 0, memory_mb: 0 });
+    expect(parseFacts('hostname=c1\narch=x86_64\n')).toMatchObject({
+      hostname: 'c1',
+      os: { id: '', version: '' },
+      cpus: 0,
+      memory_mb: 0,
+    });
   });
 
   it('gathers from a real host in one command', async () => {
     let calls = 0;
     const local = new LocalConnection('local');
-    const counting = { ...local, host: 'local', kind: 'local', exec: (c: Parameters<LocalConnection['exec']>[0], o?: Parameters<LocalConnection['exec']>[1]) => (calls++, local.exec(c, o)), put: local.put.bind(local), get: local.get.bind(local), close: local.close.bind(local) };
+    const counting = {
+      ...local,
+      host: 'local',
+      kind: 'local',
+      exec: (c: Parameters<LocalConnection['exec']>[0], o?: Parameters<LocalConnection['exec']>[1]) => (
+        calls++,
+        local.exec(c, o)
+      ),
+      put: local.put.bind(local),
+      get: local.get.bind(local),
+      close: local.close.bind(local),
+    };
     const f = await gatherFacts(counting);
     expect(calls).toBe(1);
     expect(f.cpus).toBeGreaterThan(0);

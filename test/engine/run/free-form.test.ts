@@ -8,7 +8,11 @@ const registry = createSchemaRegistry({ useDefaults: true, coerce: true });
 
 describe('free-form arguments', () => {
   it("splits the module's own key=value words out of the string, as Ansible does", () => {
-    expect(freeFormArgs('touch /x creates=/x chdir=/tmp', 'cmd', new Set(['creates', 'chdir', 'cmd']))).toEqual({ cmd: 'touch /x', creates: '/x', chdir: '/tmp' });
+    expect(freeFormArgs('touch /x creates=/x chdir=/tmp', 'cmd', new Set(['creates', 'chdir', 'cmd']))).toEqual({
+      cmd: 'touch /x',
+      creates: '/x',
+      chdir: '/tmp',
+    });
     expect(freeFormArgs('echo a=b', 'cmd', new Set(['creates', 'cmd']))).toEqual({ cmd: 'echo a=b' });
   });
 

@@ -8,7 +8,11 @@ describe('handleInterrupts', () => {
   it('first signal stops new work, the second aborts running work; removing the handlers works', () => {
     const state = newRunState(options);
     const seen: string[] = [];
-    const stop = handleInterrupts(state, () => seen.push('first'), () => seen.push('second'));
+    const stop = handleInterrupts(
+      state,
+      () => seen.push('first'),
+      () => seen.push('second'),
+    );
     try {
       process.emit('SIGINT');
       expect(state.interrupted).toBe(true);
@@ -20,7 +24,11 @@ describe('handleInterrupts', () => {
       stop();
     }
     const before = process.listenerCount('SIGINT');
-    handleInterrupts(newRunState(options), () => undefined, () => undefined)();
+    handleInterrupts(
+      newRunState(options),
+      () => undefined,
+      () => undefined,
+    )();
     expect(process.listenerCount('SIGINT')).toBe(before);
   });
 

@@ -22,7 +22,12 @@ function recorder() {
       calls.push('plan');
       if (args.refuse) return { changes: [], refuse: args.refuse };
       const todo = args.want.filter((w) => !state.have.includes(w));
-      return todo.length ? { changes: todo.map((w) => ({ summary: `add ${w}` })), diff: [{ path: '/x', before: '', after: todo.join('\n') }] } : { changes: [], noop: 'all there', data: { count: args.want.length } };
+      return todo.length
+        ? {
+            changes: todo.map((w) => ({ summary: `add ${w}` })),
+            diff: [{ path: '/x', before: '', after: todo.join('\n') }],
+          }
+        : { changes: [], noop: 'all there', data: { count: args.want.length } };
     },
     async apply(_ctx, args, plan) {
       calls.push(`apply ${plan.changes.length}`);
@@ -38,7 +43,12 @@ describe('callModule', () => {
   it('check mode reports the plan and its diff, and never applies', async () => {
     const { mod, calls } = recorder();
     const r = await callModule(mod, { want: ['a', 'b'] }, moduleContext({}, true));
-    expect(r).toMatchObject({ status: 'changed', msg: 'would add a; would add b', changes: ['add a', 'add b'], diff: [{ path: '/x' }] });
+    expect(r).toMatchObject({
+      status: 'changed',
+      msg: 'would add a; would add b',
+      changes: ['add a', 'add b'],
+      diff: [{ path: '/x' }],
+    });
     expect(calls).toEqual(['inspect', 'plan']);
   });
 
@@ -52,14 +62,22 @@ describe('callModule', () => {
   it('nothing to do: ok with the reason, no apply, in both modes', async () => {
     for (const check of [false, true]) {
       const { mod, calls } = recorder();
-      expect(await callModule(mod, { want: ['=a'] }, moduleContext({}, check))).toMatchObject({ status: 'ok', msg: 'all there', data: { count: 1 } });
+      expect(await callModule(mod, { want: ['=a'] }, moduleContext({}, check))).toMatchObject({
+        status: 'ok',
+        msg: 'all there',
+        data: { count: 1 },
+      });
       expect(calls).toEqual(['inspect', 'plan']);
     }
   });
 
   it('an unpredictable module is unknown in check mode, with its full result', async () => {
     const { mod } = recorder();
-    expect(await callModule(mod, { want: ['a'], predictable: false }, moduleContext({}, true))).toMatchObject({ status: 'unknown', data: { rc: null }, changes: ['add a'] });
+    expect(await callModule(mod, { want: ['a'], predictable: false }, moduleContext({}, true))).toMatchObject({
+      status: 'unknown',
+      data: { rc: null },
+      changes: ['add a'],
+    });
   });
 
   it('a predicted change in check mode registers the keys a real run has (unknownResult under the plan data)', async () => {
@@ -70,8 +88,16 @@ describe('callModule', () => {
 
   it('a refusal fails without applying; a ModuleError in apply fails with its data', async () => {
     const { mod, calls } = recorder();
-    expect(await callModule(mod, { want: ['a'], refuse: 'pdb blocks it' }, moduleContext({}, false))).toMatchObject({ status: 'failed', msg: 'pdb blocks it', data: { refused: true } });
-    expect(await callModule(mod, { want: ['a'], failApply: true }, moduleContext({}, false))).toMatchObject({ status: 'failed', msg: 'disk full', data: { free: 0 } });
+    expect(await callModule(mod, { want: ['a'], refuse: 'pdb blocks it' }, moduleContext({}, false))).toMatchObject({
+      status: 'failed',
+      msg: 'pdb blocks it',
+      data: { refused: true },
+    });
+    expect(await callModule(mod, { want: ['a'], failApply: true }, moduleContext({}, false))).toMatchObject({
+      status: 'failed',
+      msg: 'disk full',
+      data: { free: 0 },
+    });
     expect(calls.filter((c) => c.startsWith('apply'))).toEqual(['apply 1']);
   });
 });

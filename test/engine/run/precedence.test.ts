@@ -51,8 +51,14 @@ const varsOf = (level: (typeof LEVELS)[number]): Record<string, string> => {
   const rank = LEVELS.indexOf(level);
   return Object.fromEntries(LEVELS.slice(rank).map((_, i) => [name(rank + i), level]));
 };
-const yaml = (vars: Record<string, string>) => Object.entries(vars).map(([k, v]) => `${k}: "${v}"`).join('\n') + '\n';
-const flow = (vars: Record<string, string>) => `{ ${Object.entries(vars).map(([k, v]) => `${k}: "${v}"`).join(', ')} }`;
+const yaml = (vars: Record<string, string>) =>
+  Object.entries(vars)
+    .map(([k, v]) => `${k}: "${v}"`)
+    .join('\n') + '\n';
+const flow = (vars: Record<string, string>) =>
+  `{ ${Object.entries(vars)
+    .map(([k, v]) => `${k}: "${v}"`)
+    .join(', ')} }`;
 
 const dir = tempTree({
   'inventory/hosts.yaml': [
@@ -100,7 +106,11 @@ const dir = tempTree({
 
 const registry = createSchemaRegistry();
 const extra = parseExtraVars(['@extra.yaml'], path.join(dir, 'site'));
-const v = validatePlaybooks([path.join(dir, 'site/playbook.yaml')], { inventory: [path.join(dir, 'inventory/hosts.yaml')], extraVars: extra.vars, registry });
+const v = validatePlaybooks([path.join(dir, 'site/playbook.yaml')], {
+  inventory: [path.join(dir, 'inventory/hosts.yaml')],
+  extraVars: extra.vars,
+  registry,
+});
 const play = v.playbooks[0].plays[0];
 const inventory = v.inventory!;
 const groups = indexGroups(inventory);
@@ -132,9 +142,29 @@ const ctx: RunContext = {
   playbookDir: path.join(dir, 'site'),
   inventoryVarsCache: new Map(),
 };
-ctx.state.hosts.set('node-1', { name: 'node-1', facts: varsOf('set_fact and register'), failed: false, unreachable: false, ended: false, notified: new Set(), counts: { ok: 0, changed: 0, failed: 0, skipped: 0, unreachable: 0, rescued: 0, ignored: 0 } } as never);
-const varsFiles: Layer[] = play.varsFiles.map((f) => loadYamlFile(path.resolve(play.baseDir, String(f))).value as Layer);
-const frame: PlayFrame = { play, playIndex: 0, varsFiles, playHosts: ['node-1'], batch: ['node-1'], batchIndex: 0, batchCount: 1, groups: {}, omit: '__omit__' };
+ctx.state.hosts.set('node-1', {
+  name: 'node-1',
+  facts: varsOf('set_fact and register'),
+  failed: false,
+  unreachable: false,
+  ended: false,
+  notified: new Set(),
+  counts: { ok: 0, changed: 0, failed: 0, skipped: 0, unreachable: 0, rescued: 0, ignored: 0 },
+} as never);
+const varsFiles: Layer[] = play.varsFiles.map(
+  (f) => loadYamlFile(path.resolve(play.baseDir, String(f))).value as Layer,
+);
+const frame: PlayFrame = {
+  play,
+  playIndex: 0,
+  varsFiles,
+  playHosts: ['node-1'],
+  batch: ['node-1'],
+  batchIndex: 0,
+  batchCount: 1,
+  groups: {},
+  omit: '__omit__',
+};
 const outer = play.tasks[1] as BlockDef;
 const inner = outer.block[0] as BlockDef;
 const chain: TaskNode[] = [outer, inner, inner.block[0]];

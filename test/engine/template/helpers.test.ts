@@ -6,7 +6,10 @@ const vars = new Scope([
   {
     s: '  Hello World  ',
     list: [3, 1, 2, 1],
-    nodes: [{ name: 'a', ready: true }, { name: 'b', ready: false }],
+    nodes: [
+      { name: 'a', ready: true },
+      { name: 'b', ready: false },
+    ],
     m: { x: 1, y: 2 },
     csv: 'a,b,c',
     json: '{"k":[1,2]}',

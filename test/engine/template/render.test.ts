@@ -162,7 +162,10 @@ describe('Jinja habits', () => {
 
 describe('lazy mappings', () => {
   it('resolves hostvars-style lazy lookups and reports missing keys', () => {
-    const hv = new LazyVars((k) => (k === 'w-1' ? { ip: '10.0.0.9' } : MISSING), () => ['w-1']);
+    const hv = new LazyVars(
+      (k) => (k === 'w-1' ? { ip: '10.0.0.9' } : MISSING),
+      () => ['w-1'],
+    );
     const s = scope({ hostvars: hv });
     expect(t.render('{{hostvars.[w-1].ip}}', s)).toBe('10.0.0.9');
     expect(err(() => t.render('{{hostvars.[w-9].ip}}', s)).message).toContain("'hostvars' has no key 'w-9'");

@@ -43,10 +43,56 @@ const PLAYBOOK = `- hosts: k3s
       command: echo h
 - import_playbook: other.yaml
 `;
-const INVENTORY = '[k3s_servers]\nsrv-[1:2] k3s_role=server\n\n[k3s_agents]\nagent-1 pct_id=201 node_name=a1\n\n[k3s:children]\nk3s_servers\nk3s_agents\n\n[k3s:vars]\nproxmox_host=pve\n';
-const TOKENS = ['{', '}', '[', ']', ':', '- ', '\t', '"', "'", '&a ', '*a', '<<: *a', '{{', '}}', '{%', 'null', '5', 'true', '\n', '  ', '#', '!!str ', '? ', '|', '>', ',', 'hosts', 'block:', 'include_tasks: x', 'import_tasks: inc.yaml', 'import_playbook: playbook.yaml', 'roles:', '- r1', 'when:', 'loop:', '(eq', ')', '=', '[x:children]', '[y:vars]', '\u0000', '\ufeff', 'é'];
+const INVENTORY =
+  '[k3s_servers]\nsrv-[1:2] k3s_role=server\n\n[k3s_agents]\nagent-1 pct_id=201 node_name=a1\n\n[k3s:children]\nk3s_servers\nk3s_agents\n\n[k3s:vars]\nproxmox_host=pve\n';
+const TOKENS = [
+  '{',
+  '}',
+  '[',
+  ']',
+  ':',
+  '- ',
+  '\t',
+  '"',
+  "'",
+  '&a ',
+  '*a',
+  '<<: *a',
+  '{{',
+  '}}',
+  '{%',
+  'null',
+  '5',
+  'true',
+  '\n',
+  '  ',
+  '#',
+  '!!str ',
+  '? ',
+  '|',
+  '>',
+  ',',
+  'hosts',
+  'block:',
+  'include_tasks: x',
+  'import_tasks: inc.yaml',
+  'import_playbook: playbook.yaml',
+  'roles:',
+  '- r1',
+  'when:',
+  'loop:',
+  '(eq',
+  ')',
+  '=',
+  '[x:children]',
+  '[y:vars]',
+  '\u0000',
+  '\ufeff',
+  'é',
+];
 
-const mangle = (text: string, rnd: (n: number) => number) => mangleText(text, rnd, { tokens: TOKENS, maxEdits: 4, maxCut: 10 });
+const mangle = (text: string, rnd: (n: number) => number) =>
+  mangleText(text, rnd, { tokens: TOKENS, maxEdits: 4, maxCut: 10 });
 
 describe('bad input never crashes the validate stage', () => {
   it('survives 1,500 mangled playbooks, task files and inventories', () => {
@@ -65,7 +111,10 @@ describe('bad input never crashes the validate stage', () => {
       writeFileSync(path.join(dir, 'hosts.ini'), n % 3 ? INVENTORY : mangle(INVENTORY, rnd));
       let diagnostics;
       try {
-        diagnostics = validatePlaybooks([path.join(dir, 'playbook.yaml')], { registry, inventory: [path.join(dir, 'hosts.ini')] }).diagnostics;
+        diagnostics = validatePlaybooks([path.join(dir, 'playbook.yaml')], {
+          registry,
+          inventory: [path.join(dir, 'hosts.ini')],
+        }).diagnostics;
         formatDiagnostics(diagnostics);
       } catch (e) {
         throw new Error(`crashed on input ${n}: ${(e as Error).stack}`);
@@ -80,7 +129,8 @@ describe('bad input never crashes the validate stage', () => {
 
   it('survives mangled YAML inventories', () => {
     const dir = tempTree({});
-    const yamlInventory = 'all:\n  vars: { a: 1 }\n  children:\n    k3s:\n      hosts:\n        node-[1:3]:\n          pct_id: 201\n      children:\n        servers:\n          hosts: { node-1: }\n';
+    const yamlInventory =
+      'all:\n  vars: { a: 1 }\n  children:\n    k3s:\n      hosts:\n        node-[1:3]:\n          pct_id: 201\n      children:\n        servers:\n          hosts: { node-1: }\n';
     const rnd = seededRandom(99);
     for (let n = 0; n < 500; n++) {
       writeFileSync(path.join(dir, 'inv.yaml'), mangle(yamlInventory, rnd));
@@ -89,7 +139,10 @@ describe('bad input never crashes the validate stage', () => {
   });
 
   it('survives nesting far deeper than any playbook', () => {
-    const dir = tempTree({ 'deep.yaml': '- hosts: all\n  vars:\n    x: ' + '['.repeat(5000) + ']'.repeat(5000) + '\n', 'deeper.yaml': '['.repeat(200_000) });
+    const dir = tempTree({
+      'deep.yaml': '- hosts: all\n  vars:\n    x: ' + '['.repeat(5000) + ']'.repeat(5000) + '\n',
+      'deeper.yaml': '['.repeat(200_000),
+    });
     const registry = createSchemaRegistry();
     for (const f of ['deep.yaml', 'deeper.yaml']) {
       const v = validatePlaybooks([path.join(dir, f)], { registry });

@@ -58,7 +58,7 @@ test ! -e ${dir}/fail
 `,
   );
   await chmod(daemon, 0o755);
-  await writeFile(path.join(dir, 'k3s.env'), "K3S_TOKEN='sekret=1'\n# comment\nK3S_URL=\"https://10.0.0.1:6443\"\n");
+  await writeFile(path.join(dir, 'k3s.env'), 'K3S_TOKEN=\'sekret=1\'\n# comment\nK3S_URL="https://10.0.0.1:6443"\n');
   await unit('k3s.service', K3S_UNIT(daemon).replace('{ENVFILE}', path.join(dir, 'k3s.env')));
 });
 
@@ -109,7 +109,10 @@ describe('fake systemctl', () => {
     systemctl('restart', 'k3s');
     systemctl('stop', 'k3s');
     systemctl('try-restart', 'k3s'); // inactive: nothing happens
-    const log = (await readFile(path.join(state, 'log'), 'utf8')).trim().split('\n').map((l) => l.split(' ').slice(1).join(' '));
+    const log = (await readFile(path.join(state, 'log'), 'utf8'))
+      .trim()
+      .split('\n')
+      .map((l) => l.split(' ').slice(1).join(' '));
     expect(log).toEqual(['start k3s.service ok', 'restart k3s.service ok', 'stop k3s.service ok']);
     expect((await calls()).match(/^args:/gm)).toHaveLength(2);
     expect(systemctl('show', '--property=ActiveState', 'k3s').stdout).toBe('ActiveState=inactive\n');
@@ -117,11 +120,16 @@ describe('fake systemctl', () => {
 
   it('uses the exit codes of systemd for unknown units', () => {
     expect(systemctl('is-active', 'nope')).toMatchObject({ rc: 4, stdout: 'inactive\n' });
-    expect(systemctl('start', 'nope')).toMatchObject({ rc: 5, stderr: 'Failed to start nope.service: Unit nope.service not found.\n' });
+    expect(systemctl('start', 'nope')).toMatchObject({
+      rc: 5,
+      stderr: 'Failed to start nope.service: Unit nope.service not found.\n',
+    });
     expect(systemctl('stop', 'nope').rc).toBe(5);
     expect(systemctl('status', 'nope')).toMatchObject({ rc: 4 });
     expect(systemctl('is-enabled', 'nope').rc).toBe(1);
-    expect(systemctl('show', 'nope', '-p', 'LoadState,ActiveState').stdout).toBe('LoadState=not-found\nActiveState=inactive\n');
+    expect(systemctl('show', 'nope', '-p', 'LoadState,ActiveState').stdout).toBe(
+      'LoadState=not-found\nActiveState=inactive\n',
+    );
     expect(systemctl('frobnicate', 'k3s').rc).toBe(1);
   });
 
@@ -130,7 +138,9 @@ describe('fake systemctl', () => {
     expect(systemctl('enable', 'k3s').rc).toBe(0);
     expect(systemctl('is-enabled', 'k3s')).toMatchObject({ rc: 0, stdout: 'enabled\n' });
     expect(await readFile(path.join(units, 'multi-user.target.wants', 'k3s.service'), 'utf8')).toContain('Lightweight');
-    expect(systemctl('list-unit-files', '--type=service', '--no-legend').stdout).toMatch(/^k3s\.service\s+enabled\s+enabled\n$/);
+    expect(systemctl('list-unit-files', '--type=service', '--no-legend').stdout).toMatch(
+      /^k3s\.service\s+enabled\s+enabled\n$/,
+    );
     expect(systemctl('disable', '--now', 'k3s').rc).toBe(0);
     expect(systemctl('is-enabled', 'k3s').stdout).toBe('disabled\n');
     expect(systemctl('enable', '--now', 'k3s').rc).toBe(0);
@@ -147,11 +157,16 @@ describe('fake systemctl', () => {
     // A new drop-in counts as a change too.
     systemctl('daemon-reload');
     await mkdir(path.join(units, 'k3s.service.d'));
-    await writeFile(path.join(units, 'k3s.service.d', 'kmsg.conf'), '[Service]\nExecStartPre=-/bin/sh -c "ln -sf /dev/console /dev/kmsg"\n');
+    await writeFile(
+      path.join(units, 'k3s.service.d', 'kmsg.conf'),
+      '[Service]\nExecStartPre=-/bin/sh -c "ln -sf /dev/console /dev/kmsg"\n',
+    );
     expect(systemctl('show', '-p', 'NeedDaemonReload', '--value', 'k3s').stdout).toBe('yes\n');
     systemctl('daemon-reload');
     expect(systemctl('show', '-p', 'NeedDaemonReload', '--value', 'k3s').stdout).toBe('no\n');
-    expect(systemctl('show', '-p', 'DropInPaths', '--value', 'k3s').stdout).toBe(`${path.join(units, 'k3s.service.d', 'kmsg.conf')}\n`);
+    expect(systemctl('show', '-p', 'DropInPaths', '--value', 'k3s').stdout).toBe(
+      `${path.join(units, 'k3s.service.d', 'kmsg.conf')}\n`,
+    );
     const log = await readFile(path.join(state, 'log'), 'utf8');
     expect(log.match(/daemon-reload/g)).toHaveLength(3);
   });
@@ -186,13 +201,20 @@ describe('fake systemctl', () => {
     ]) {
       expect(out.split('\n')).toContain(line);
     }
-    expect(out).toMatch(/^ExecStart=\{ path=.*fake-daemon ; argv\[\]=.*fake-daemon server --disable traefik --node-label=a b ;/m);
+    expect(out).toMatch(
+      /^ExecStart=\{ path=.*fake-daemon ; argv\[\]=.*fake-daemon server --disable traefik --node-label=a b ;/m,
+    );
   });
 
   it('refuses to run an ExecStart with command substitution', async () => {
     await unit('evil.service', `[Service]\nExecStart=/bin/echo $(touch ${dir}/pwned)\n`);
     expect(systemctl('start', 'evil').rc).toBe(1);
-    await expect(readFile(path.join(dir, 'pwned')).then(() => 'ran', () => 'safe')).resolves.toBe('safe');
+    await expect(
+      readFile(path.join(dir, 'pwned')).then(
+        () => 'ran',
+        () => 'safe',
+      ),
+    ).resolves.toBe('safe');
   });
 
   it('reloads only active units', () => {

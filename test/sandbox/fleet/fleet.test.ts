@@ -4,7 +4,15 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isAlive } from '../../../sandbox/fleet/processes.js';
-import { nodePath, nodeRoot, readFakeSystemdLog, readFakeUnitState, startFleet, stopFleet, type Fleet } from '../../../sandbox/fleet/index.js';
+import {
+  nodePath,
+  nodeRoot,
+  readFakeSystemdLog,
+  readFakeUnitState,
+  startFleet,
+  stopFleet,
+  type Fleet,
+} from '../../../sandbox/fleet/index.js';
 import { sshCli } from './ssh-cli.js';
 
 let fleet: Fleet;
@@ -43,14 +51,27 @@ describe('startFleet', () => {
   it('gives each node its own k3s paths: a file written on a is not on b', async () => {
     const a = fleet.node('a');
     const b = fleet.node('b');
-    const w = await sshCli(fleet, a, 'echo from-a > /usr/local/bin/k3s && mkdir -p /etc/rancher/k3s /var/lib/rancher/k3s && echo cfg > /etc/rancher/k3s/config.yaml');
+    const w = await sshCli(
+      fleet,
+      a,
+      'echo from-a > /usr/local/bin/k3s && mkdir -p /etc/rancher/k3s /var/lib/rancher/k3s && echo cfg > /etc/rancher/k3s/config.yaml',
+    );
     expect(w.rc).toBe(0);
     expect(await readFile(path.join(a.root, 'usr/local/bin/k3s'), 'utf8')).toBe('from-a\n');
     expect(await readFile(nodePath(stateDir, 'a', '/etc/rancher/k3s/config.yaml'), 'utf8')).toBe('cfg\n');
-    const r = await sshCli(fleet, b, 'test -e /usr/local/bin/k3s; echo $?; test -e /etc/rancher/k3s/config.yaml; echo $?');
+    const r = await sshCli(
+      fleet,
+      b,
+      'test -e /usr/local/bin/k3s; echo $?; test -e /etc/rancher/k3s/config.yaml; echo $?',
+    );
     expect(r.stdout).toBe('1\n1\n');
     // The controller's own paths are untouched.
-    await expect(stat('/usr/local/bin/k3s').then(() => 'exists', () => 'absent')).resolves.toBe('absent');
+    await expect(
+      stat('/usr/local/bin/k3s').then(
+        () => 'exists',
+        () => 'absent',
+      ),
+    ).resolves.toBe('absent');
   });
 
   it('mounts /etc/systemd/system, /run and /etc/pve per node as well', async () => {
@@ -58,7 +79,11 @@ describe('startFleet', () => {
     await writeFile(nodePath(stateDir, 'pve', '/etc/pve/marker'), 'pve\n');
     const r = await sshCli(fleet, pve, 'cat /etc/pve/marker; touch /run/only-pve /etc/systemd/system/only-pve.service');
     expect(r.stdout).toBe('pve\n');
-    const other = await sshCli(fleet, fleet.node('a'), 'ls /etc/pve /run/only-pve /etc/systemd/system/only-pve.service 2>&1 | wc -l; test -e /run/only-pve; echo $?');
+    const other = await sshCli(
+      fleet,
+      fleet.node('a'),
+      'ls /etc/pve /run/only-pve /etc/systemd/system/only-pve.service 2>&1 | wc -l; test -e /run/only-pve; echo $?',
+    );
     expect(other.stdout.trim().split('\n').pop()).toBe('1');
   });
 
@@ -69,12 +94,20 @@ describe('startFleet', () => {
 
   it('runs units with the fake systemctl on the node, state readable from the controller', async () => {
     const a = fleet.node('a');
-    await writeFile(nodePath(stateDir, 'a', '/usr/local/bin/fake-k3s'), '#!/bin/sh\necho "$FAKE_SYSTEMD_START $*" > /var/lib/rancher/started\n', { mode: 0o755 });
+    await writeFile(
+      nodePath(stateDir, 'a', '/usr/local/bin/fake-k3s'),
+      '#!/bin/sh\necho "$FAKE_SYSTEMD_START $*" > /var/lib/rancher/started\n',
+      { mode: 0o755 },
+    );
     await writeFile(
       nodePath(stateDir, 'a', '/etc/systemd/system/k3s.service'),
       '[Service]\nExecStartPre=-/sbin/modprobe overlay\nExecStart=/usr/local/bin/fake-k3s server\n[Install]\nWantedBy=multi-user.target\n',
     );
-    const r = await sshCli(fleet, a, 'systemctl daemon-reload && systemctl enable --now k3s && systemctl is-active k3s');
+    const r = await sshCli(
+      fleet,
+      a,
+      'systemctl daemon-reload && systemctl enable --now k3s && systemctl is-active k3s',
+    );
     expect(r).toMatchObject({ rc: 0, stdout: 'active\n' });
     expect(await readFile(nodePath(stateDir, 'a', '/var/lib/rancher/started'), 'utf8')).toBe('1 server\n');
     expect(await readFakeUnitState(stateDir, 'a', 'k3s')).toEqual({ activeState: 'active', subState: 'running' });
@@ -90,7 +123,23 @@ describe('startFleet', () => {
     const sftp = async (name: string) => {
       const n = fleet.node(name);
       return new Promise<number>((resolve) => {
-        const child = spawn('sftp', ['-b', '-', '-i', fleet.clientKeyPath, '-o', `UserKnownHostsFile=${fleet.knownHostsPath}`, '-o', 'StrictHostKeyChecking=yes', '-P', String(n.port), `root@${n.address}`], { stdio: ['pipe', 'ignore', 'ignore'] });
+        const child = spawn(
+          'sftp',
+          [
+            '-b',
+            '-',
+            '-i',
+            fleet.clientKeyPath,
+            '-o',
+            `UserKnownHostsFile=${fleet.knownHostsPath}`,
+            '-o',
+            'StrictHostKeyChecking=yes',
+            '-P',
+            String(n.port),
+            `root@${n.address}`,
+          ],
+          { stdio: ['pipe', 'ignore', 'ignore'] },
+        );
         child.on('close', (rc) => resolve(rc ?? -1));
         child.stdin.end('pwd\n');
       });
@@ -106,7 +155,10 @@ describe('startFleet', () => {
     const denied = await sshCli(fleet, a, 'sudo -n id -un', { user: fleet.users.passwd });
     expect(denied.rc).not.toBe(0);
     expect(denied.stderr).toContain('password is required');
-    const ok = await sshCli(fleet, a, "sudo -S -p '' id -un", { user: fleet.users.passwd, input: `${fleet.users.password}\n` });
+    const ok = await sshCli(fleet, a, "sudo -S -p '' id -un", {
+      user: fleet.users.passwd,
+      input: `${fleet.users.password}\n`,
+    });
     expect(ok).toMatchObject({ rc: 0, stdout: 'root\n' });
   });
 
@@ -129,7 +181,8 @@ describe('stopFleet', () => {
       expect(other.nodes.map((n) => n.name)).toEqual(['node-1', 'node-2']);
       const pending = sshCli(other, other.nodes[0], 'sleep 30');
       // Wait for the session to exist, so stopFleet has to take it down too.
-      for (let i = 0; i < 200 && (await other.sessionPids('node-1')).length === 0; i++) await new Promise((r) => setTimeout(r, 25));
+      for (let i = 0; i < 200 && (await other.sessionPids('node-1')).length === 0; i++)
+        await new Promise((r) => setTimeout(r, 25));
       const sessions = await other.sessionPids('node-1');
       expect(sessions.length).toBeGreaterThan(0);
       await stopFleet(dir);

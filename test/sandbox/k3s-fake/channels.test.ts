@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { channelCollection, computeChannels } from '../../../sandbox/k3s-fake/channels.js';
 import { compareK3sTags, parseK3sTag } from '../../../sandbox/k3s-fake/versions.js';
 
-const latestOf = (channels: { id: string; latest: string }[]) => Object.fromEntries(channels.map((c) => [c.id, c.latest]));
+const latestOf = (channels: { id: string; latest: string }[]) =>
+  Object.fromEntries(channels.map((c) => [c.id, c.latest]));
 
 describe('k3s tags', () => {
   it.each([
@@ -21,7 +22,15 @@ describe('k3s tags', () => {
 });
 
 describe('computeChannels', () => {
-  const versions = ['v1.29.10+k3s1', 'v1.28.15+k3s1', 'v1.29.9+k3s1', 'v1.31.4+k3s1', 'v1.30.6+k3s1', 'v1.31.4+k3s2', 'v1.32.0-rc1+k3s1'];
+  const versions = [
+    'v1.29.10+k3s1',
+    'v1.28.15+k3s1',
+    'v1.29.9+k3s1',
+    'v1.31.4+k3s1',
+    'v1.30.6+k3s1',
+    'v1.31.4+k3s2',
+    'v1.32.0-rc1+k3s1',
+  ];
 
   it('gives each minor its newest patch, ascending, after stable/latest/testing', () => {
     const channels = computeChannels(versions);
@@ -54,7 +63,12 @@ describe('computeChannels', () => {
 describe('channelCollection', () => {
   it('is the Rancher API collection update.k3s.io answers', () => {
     const c = channelCollection('http://x/v1-release/channels', computeChannels(['v1.31.4+k3s1']));
-    expect(c).toMatchObject({ type: 'collection', resourceType: 'channels', links: { self: 'http://x/v1-release/channels' }, actions: {} });
+    expect(c).toMatchObject({
+      type: 'collection',
+      resourceType: 'channels',
+      links: { self: 'http://x/v1-release/channels' },
+      actions: {},
+    });
     expect(c.data[3]).toEqual({
       id: 'v1.31',
       type: 'channel',

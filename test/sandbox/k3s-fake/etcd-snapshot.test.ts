@@ -46,7 +46,8 @@ describe('k3s etcd-snapshot on an embedded-etcd server', () => {
         '',
       ].join('\n'),
     );
-    for (const alias of ['list', 'l']) expect((await srv.run(['k3s', 'etcd-snapshot', alias], { TZ: 'UTC' })).stdout).toBe(r.stdout);
+    for (const alias of ['list', 'l'])
+      expect((await srv.run(['k3s', 'etcd-snapshot', alias], { TZ: 'UTC' })).stdout).toBe(r.stdout);
   });
 
   it('prints the ETCDSnapshotFileList with -o json and -o yaml', async () => {
@@ -61,8 +62,15 @@ describe('k3s etcd-snapshot on an embedded-etcd server', () => {
     expect(list.items[1]).toMatchObject({
       kind: 'ETCDSnapshotFile',
       apiVersion: 'k3s.cattle.io/v1',
-      metadata: { name: expect.stringMatching(/^local-on-demand-srv1-1700000100-[0-9a-f]{6}$/), creationTimestamp: null },
-      spec: { snapshotName: 'on-demand-srv1-1700000100', nodeName: 'srv1', location: `file://${SNAPDIR}/on-demand-srv1-1700000100` },
+      metadata: {
+        name: expect.stringMatching(/^local-on-demand-srv1-1700000100-[0-9a-f]{6}$/),
+        creationTimestamp: null,
+      },
+      spec: {
+        snapshotName: 'on-demand-srv1-1700000100',
+        nodeName: 'srv1',
+        location: `file://${SNAPDIR}/on-demand-srv1-1700000100`,
+      },
       status: { readyToUse: true, creationTime: '2023-11-14T22:15:00Z', size: expect.stringMatching(/^\d+$/) },
     });
     const yaml = await srv.run(['k3s', 'etcd-snapshot', 'ls', '--output=yaml'], { TZ: 'UTC' });
@@ -76,7 +84,10 @@ describe('k3s etcd-snapshot on an embedded-etcd server', () => {
   });
 
   it('compresses into a real zip with --snapshot-compress', async () => {
-    const r = await srv.run(['k3s', 'etcd-snapshot', 'save', '--snapshot-compress', '--name', 'zipped'], at(1700000200));
+    const r = await srv.run(
+      ['k3s', 'etcd-snapshot', 'save', '--snapshot-compress', '--name', 'zipped'],
+      at(1700000200),
+    );
     expect(r.code, output(r)).toBe(0);
     expect(r.stderr).toContain('msg="Snapshot zipped-srv1-1700000200.zip saved."');
     const unzip = await srv.sh(`unzip -p ${SNAPDIR}/zipped-srv1-1700000200.zip zipped-srv1-1700000200`);
@@ -87,7 +98,9 @@ describe('k3s etcd-snapshot on an embedded-etcd server', () => {
   it('deletes named snapshots and warns about unknown ones', async () => {
     const r = await srv.run(['k3s', 'etcd-snapshot', 'delete', 'zipped-srv1-1700000200.zip', 'no-such-snapshot']);
     expect(r.code, output(r)).toBe(0);
-    expect(r.stderr).toMatch(/level=info msg="Snapshot zipped-srv1-1700000200.zip deleted."\n.*level=warning msg="Snapshot no-such-snapshot not found."\n$/);
+    expect(r.stderr).toMatch(
+      /level=info msg="Snapshot zipped-srv1-1700000200.zip deleted."\n.*level=warning msg="Snapshot no-such-snapshot not found."\n$/,
+    );
     expect(await readdir(k3sNodePaths(srv.root).snapshots)).not.toContain('zipped-srv1-1700000200.zip');
     const none = await srv.run(['k3s', 'etcd-snapshot', 'delete']);
     expect(none.code).toBe(1);
@@ -100,7 +113,10 @@ describe('k3s etcd-snapshot on an embedded-etcd server', () => {
     }
     const r = await srv.run(['k3s', 'etcd-snapshot', 'prune', '--snapshot-retention', '2']);
     expect(r.code, output(r)).toBe(0);
-    expect(r.stderr.match(/msg="[^"]+"/g)).toEqual(['msg="Snapshot on-demand-srv1-1700000100 deleted."', 'msg="Snapshot on-demand-srv1-1700001000 deleted."']);
+    expect(r.stderr.match(/msg="[^"]+"/g)).toEqual([
+      'msg="Snapshot on-demand-srv1-1700000100 deleted."',
+      'msg="Snapshot on-demand-srv1-1700001000 deleted."',
+    ]);
     expect((await readdir(k3sNodePaths(srv.root).snapshots)).sort()).toEqual([
       'on-demand-srv1-1700001001',
       'on-demand-srv1-1700001002',
@@ -109,19 +125,26 @@ describe('k3s etcd-snapshot on an embedded-etcd server', () => {
   });
 
   it('saves into an existing --dir and refuses a missing one', async () => {
-    const ok = await srv.sh('mkdir -p /var/lib/rancher/backups && k3s etcd-snapshot save --dir /var/lib/rancher/backups', at(1700002000));
+    const ok = await srv.sh(
+      'mkdir -p /var/lib/rancher/backups && k3s etcd-snapshot save --dir /var/lib/rancher/backups',
+      at(1700002000),
+    );
     expect(ok.code, output(ok)).toBe(0);
     expect((await stat(`${srv.root}/var/lib/rancher/backups/on-demand-srv1-1700002000`)).isFile()).toBe(true);
     const missing = await srv.run(['k3s', 'etcd-snapshot', 'save', '--dir', '/var/lib/rancher/nope']);
     expect(missing.code).toBe(1);
-    expect(missing.stderr).toContain('failed to get etcd-snapshot-dir: stat /var/lib/rancher/nope: no such file or directory');
+    expect(missing.stderr).toContain(
+      'failed to get etcd-snapshot-dir: stat /var/lib/rancher/nope: no such file or directory',
+    );
   });
 
   it('needs the server running', async () => {
     expect((await srv.run(['systemctl', 'stop', 'k3s'])).code).toBe(0);
     const r = await srv.run(['k3s', 'etcd-snapshot', 'save']);
     expect(r.code).toBe(1);
-    expect(r.stderr).toMatch(/msg="Error: see server log for details: Post \\"https:\/\/127.0.0.1:6443\/db\/snapshot\\": dial tcp 127.0.0.1:6443: connect: connection refused"/);
+    expect(r.stderr).toMatch(
+      /msg="Error: see server log for details: Post \\"https:\/\/127.0.0.1:6443\/db\/snapshot\\": dial tcp 127.0.0.1:6443: connect: connection refused"/,
+    );
     expect((await srv.run(['systemctl', 'start', 'k3s'])).code).toBe(0);
   });
 });
@@ -134,13 +157,19 @@ describe('k3s etcd-snapshot elsewhere', () => {
     for (const sub of ['save', 'ls']) {
       const r = await node.run(['k3s', 'etcd-snapshot', sub]);
       expect(r.code).toBe(1);
-      expect(r.stderr).toMatch(/^time="[^"]+" level=fatal msg="Error: see server log for details: etcd datastore disabled"\n$/);
+      expect(r.stderr).toMatch(
+        /^time="[^"]+" level=fatal msg="Error: see server log for details: etcd datastore disabled"\n$/,
+      );
     }
   });
 
   it('fails on a node that is no server', async () => {
     const node = await makeNode(state, 'agent1');
-    await preinstallK3s(node.root, { version: V, role: 'agent', env: { K3S_URL: 'https://10.0.0.1:6443', K3S_TOKEN: 't' } });
+    await preinstallK3s(node.root, {
+      version: V,
+      role: 'agent',
+      env: { K3S_URL: 'https://10.0.0.1:6443', K3S_TOKEN: 't' },
+    });
     const r = await node.run(['k3s', 'etcd-snapshot', 'ls']);
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/msg="Error: open \/var\/lib\/rancher\/k3s\/server\/token: no such file or directory"/);
@@ -168,7 +197,9 @@ describe('k3s server --cluster-reset (rollback restore)', () => {
       'msg="Managed etcd cluster membership has been reset, restart without --cluster-reset flag now. Backup and delete ${datadir}/server/db on each peer etcd server and rejoin the nodes"',
     );
     expect(await readFile(p.etcdDb)).toEqual(snapshot);
-    expect(await readdir(p.db)).toEqual(expect.arrayContaining(['etcd', 'etcd-old-1700000500', 'reset-flag', 'snapshots']));
+    expect(await readdir(p.db)).toEqual(
+      expect.arrayContaining(['etcd', 'etcd-old-1700000500', 'reset-flag', 'snapshots']),
+    );
 
     const again = await srv.run(['k3s', 'server', '--cluster-reset']);
     expect(again.code).toBe(1);
@@ -187,14 +218,25 @@ describe('k3s server --cluster-reset (rollback restore)', () => {
     const before = await readFile(p.etcdDb);
     await srv.run(['systemctl', 'restart', 'k3s']);
     await srv.run(['systemctl', 'stop', 'k3s']);
-    const r = await srv.run(['k3s', 'server', '--cluster-reset', `--cluster-reset-restore-path=${SNAPDIR}/on-demand-reset2-1700000000.zip`]);
+    const r = await srv.run([
+      'k3s',
+      'server',
+      '--cluster-reset',
+      `--cluster-reset-restore-path=${SNAPDIR}/on-demand-reset2-1700000000.zip`,
+    ]);
     expect(r.code, output(r)).toBe(0);
     expect(await readFile(p.etcdDb)).toEqual(before);
   });
 
   it.each([
-    [['--cluster-reset-restore-path=/x'], 'invalid flag use; --cluster-reset required with --cluster-reset-restore-path'],
-    [['--cluster-reset', '--cluster-reset-restore-path=/var/lib/rancher/none'], 'etcd: snapshot path does not exist: /var/lib/rancher/none'],
+    [
+      ['--cluster-reset-restore-path=/x'],
+      'invalid flag use; --cluster-reset required with --cluster-reset-restore-path',
+    ],
+    [
+      ['--cluster-reset', '--cluster-reset-restore-path=/var/lib/rancher/none'],
+      'etcd: snapshot path does not exist: /var/lib/rancher/none',
+    ],
   ])('refuses %j', async (args, message) => {
     const srv = await etcdServer(`reset-bad${args.length}`);
     await srv.run(['systemctl', 'stop', 'k3s']);

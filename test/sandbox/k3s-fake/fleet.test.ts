@@ -44,8 +44,13 @@ describe('over SSH', () => {
     expect(r.rc, r.stderr).toBe(0);
     expect(r.stdout).toContain('[INFO]  systemd: Starting k3s-agent');
     const start = await readFakeStart(fleet.node('ct').root, 'agent');
-    expect(start).toMatchObject({ version: 'v1.31.4+k3s1', env: { K3S_URL: 'https://127.0.0.1:6443', K3S_TOKEN: '********' } });
+    expect(start).toMatchObject({
+      version: 'v1.31.4+k3s1',
+      env: { K3S_URL: 'https://127.0.0.1:6443', K3S_TOKEN: '********' },
+    });
     expect((await ssh('pve', 'pct status 101')).stdout).toBe('status: running\n');
-    expect((await ssh('pve', 'test -e /usr/local/bin/k3s || echo no k3s on the Proxmox host')).stdout).toBe('no k3s on the Proxmox host\n');
+    expect((await ssh('pve', 'test -e /usr/local/bin/k3s || echo no k3s on the Proxmox host')).stdout).toBe(
+      'no k3s on the Proxmox host\n',
+    );
   });
 });

@@ -21,7 +21,11 @@ export type TestNode = {
 };
 
 /** What these tests run besides the fake's own needs: wget (the other downloader), unzip (to check .zip snapshots). */
-const TEST_TOOLS = [...K3S_FAKE_TOOLS, { file: '/usr/bin/wget', pkg: 'wget' }, { file: '/usr/bin/unzip', pkg: 'unzip' }];
+const TEST_TOOLS = [
+  ...K3S_FAKE_TOOLS,
+  { file: '/usr/bin/wget', pkg: 'wget' },
+  { file: '/usr/bin/unzip', pkg: 'unzip' },
+];
 
 /** A fresh state directory (removed after the file's tests), once the tools are there. */
 export function testStateDir(): string {
@@ -35,14 +39,17 @@ export async function makeNode(stateDir: string, name: string): Promise<TestNode
   const root = nodeRoot(stateDir, name);
   for (const p of NODE_PATHS) await mkdir(path.join(root, p), { recursive: true });
   await installFakeSystemctl(stateDir, name);
-  const run = (argv: string[], env?: Record<string, string>, input?: string) => runInNodeRoot(root, argv, { env, input });
+  const run = (argv: string[], env?: Record<string, string>, input?: string) =>
+    runInNodeRoot(root, argv, { env, input });
   return {
     name,
     root,
     run,
     sh: (command, env, input) => run(['sh', '-c', command], env, input),
     systemd: async () =>
-      (await readFakeSystemdLog(stateDir, name)).map((e) => [e.action, e.unit, e.result].filter((w) => w && w !== '-').join(' ')),
+      (await readFakeSystemdLog(stateDir, name)).map((e) =>
+        [e.action, e.unit, e.result].filter((w) => w && w !== '-').join(' '),
+      ),
   };
 }
 

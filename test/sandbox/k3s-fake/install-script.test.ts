@@ -10,7 +10,10 @@ let srv: K3sReleaseServer;
 let n = 0;
 
 beforeAll(async () => {
-  srv = await startK3sReleaseServer({ versions: ['v1.29.10+k3s1', 'v1.30.6+k3s1', 'v1.31.4+k3s1'], stable: 'v1.30.6+k3s1' });
+  srv = await startK3sReleaseServer({
+    versions: ['v1.29.10+k3s1', 'v1.30.6+k3s1', 'v1.31.4+k3s1'],
+    stable: 'v1.30.6+k3s1',
+  });
 });
 afterAll(() => srv.close());
 
@@ -24,7 +27,11 @@ const infos = (stdout: string) =>
 const fresh = () => makeNode(state, `inst${++n}`);
 const versionOf = async (node: TestNode) => (await node.run(['k3s', '--version'])).stdout.split(' ')[2];
 const unit = (node: TestNode, svc = 'k3s') => readFile(k3sNodePaths(node.root).unit(svc), 'utf8');
-const exists = (file: string) => access(file).then(() => true, () => false);
+const exists = (file: string) =>
+  access(file).then(
+    () => true,
+    () => false,
+  );
 
 describe('a fresh server install', () => {
   let node: TestNode;
@@ -32,12 +39,16 @@ describe('a fresh server install', () => {
   beforeAll(async () => {
     node = await fresh();
     srv.clearRequests();
-    const r = await install(node, { K3S_KUBECONFIG_MODE: '644' }, ['--cluster-init', '--node-label', 'tier=control plane']);
+    const r = await install(node, { K3S_KUBECONFIG_MODE: '644' }, [
+      '--cluster-init',
+      '--node-label',
+      'tier=control plane',
+    ]);
     expect(r.code, output(r)).toBe(0);
     out = r.stdout;
   });
 
-  it('prints the real script\'s [INFO] lines', () => {
+  it("prints the real script's [INFO] lines", () => {
     const url = `${srv.githubUrl}/download/v1.30.6+k3s1`;
     expect(infos(out)).toEqual([
       '[INFO]  Finding release for channel stable',
@@ -74,7 +85,11 @@ describe('a fresh server install', () => {
     const text = await unit(node);
     expect(text).toContain('EnvironmentFile=-/etc/systemd/system/k3s.service.env\n');
     expect(text).toContain('ExecStartPre=-/sbin/modprobe br_netfilter\nExecStartPre=-/sbin/modprobe overlay\n');
-    expect(text.endsWith("ExecStart=/usr/local/bin/k3s \\\n    server \\\n\t'--cluster-init' \\\n\t'--node-label' \\\n\t'tier=control plane' \\\n\n")).toBe(true);
+    expect(
+      text.endsWith(
+        "ExecStart=/usr/local/bin/k3s \\\n    server \\\n\t'--cluster-init' \\\n\t'--node-label' \\\n\t'tier=control plane' \\\n\n",
+      ),
+    ).toBe(true);
     expect(await readFile(k3sNodePaths(node.root).unitEnv('k3s'), 'utf8')).toBe("K3S_KUBECONFIG_MODE='644'\n");
     expect((await stat(k3sNodePaths(node.root).unitEnv('k3s'))).mode & 0o777).toBe(0o600);
   });
@@ -86,12 +101,20 @@ describe('a fresh server install', () => {
     expect(await exists(p.etcdDb)).toBe(true);
     expect(await readFile(p.nodeToken, 'utf8')).toMatch(/^K10[0-9a-f]{64}::server:[0-9a-f]{32}\n$/);
     expect((await stat(p.kubeconfig)).mode & 0o777).toBe(0o644);
-    expect((await readFakeStart(node.root, 'server'))?.args).toEqual(['--cluster-init', '--node-label', 'tier=control plane']);
+    expect((await readFakeStart(node.root, 'server'))?.args).toEqual([
+      '--cluster-init',
+      '--node-label',
+      'tier=control plane',
+    ]);
   });
 
   it('re-run with the same version and flags: hash matches, "No change detected", no restart', async () => {
     srv.clearRequests();
-    const r = await install(node, { K3S_KUBECONFIG_MODE: '644' }, ['--cluster-init', '--node-label', 'tier=control plane']);
+    const r = await install(node, { K3S_KUBECONFIG_MODE: '644' }, [
+      '--cluster-init',
+      '--node-label',
+      'tier=control plane',
+    ]);
     expect(r.code, output(r)).toBe(0);
     expect(infos(r.stdout)).toContain('[INFO]  Skipping binary downloaded, installed k3s matches hash');
     expect(infos(r.stdout).at(-1)).toBe('[INFO]  No change detected so skipping service start');
@@ -110,7 +133,16 @@ describe('a fresh server install', () => {
     const r = await node.run(['/usr/local/bin/k3s-uninstall.sh']);
     expect(r.code, output(r)).toBe(0);
     const p = k3sNodePaths(node.root);
-    for (const f of [p.binary, p.unit('k3s'), p.unitEnv('k3s'), `${p.binDir}/crictl`, `${p.binDir}/k3s-killall.sh`, `${p.binDir}/k3s-uninstall.sh`, p.kubeconfig, p.token]) {
+    for (const f of [
+      p.binary,
+      p.unit('k3s'),
+      p.unitEnv('k3s'),
+      `${p.binDir}/crictl`,
+      `${p.binDir}/k3s-killall.sh`,
+      `${p.binDir}/k3s-uninstall.sh`,
+      p.kubeconfig,
+      p.token,
+    ]) {
       expect(await exists(f), f).toBe(false);
     }
     expect(await exists(`${node.root}/var/lib/rancher/k3s`)).toBe(false);
@@ -124,15 +156,25 @@ describe('an agent install', () => {
     const r = await install(node, { K3S_URL: 'https://10.0.0.1:6443', K3S_TOKEN: 'agent-join-token' });
     expect(r.code, output(r)).toBe(0);
     expect(infos(r.stdout)).toContain('[INFO]  Creating uninstall script /usr/local/bin/k3s-agent-uninstall.sh');
-    expect(await unit(node, 'k3s-agent')).toContain("ExecStart=/usr/local/bin/k3s \\\n    agent \\\n\n");
-    expect(await readFile(k3sNodePaths(node.root).unitEnv('k3s-agent'), 'utf8')).toBe("K3S_TOKEN='agent-join-token'\nK3S_URL='https://10.0.0.1:6443'\n");
+    expect(await unit(node, 'k3s-agent')).toContain('ExecStart=/usr/local/bin/k3s \\\n    agent \\\n\n');
+    expect(await readFile(k3sNodePaths(node.root).unitEnv('k3s-agent'), 'utf8')).toBe(
+      "K3S_TOKEN='agent-join-token'\nK3S_URL='https://10.0.0.1:6443'\n",
+    );
     expect(await exists(k3sNodePaths(node.root).unit('k3s'))).toBe(false);
-    expect(await readFakeStart(node.root, 'agent')).toMatchObject({ env: { K3S_URL: 'https://10.0.0.1:6443', K3S_TOKEN: '********' } });
+    expect(await readFakeStart(node.root, 'agent')).toMatchObject({
+      env: { K3S_URL: 'https://10.0.0.1:6443', K3S_TOKEN: '********' },
+    });
   });
 
   it.each([
-    [{ K3S_URL: 'https://10.0.0.1:6443' }, "Defaulted k3s exec command to 'agent' because K3S_URL is defined, but K3S_TOKEN or K3S_TOKEN_FILE is not defined."],
-    [{ K3S_URL: 'http://10.0.0.1:6443', K3S_TOKEN: 't' }, 'Only https:// URLs are supported for K3S_URL (have http://10.0.0.1:6443)'],
+    [
+      { K3S_URL: 'https://10.0.0.1:6443' },
+      "Defaulted k3s exec command to 'agent' because K3S_URL is defined, but K3S_TOKEN or K3S_TOKEN_FILE is not defined.",
+    ],
+    [
+      { K3S_URL: 'http://10.0.0.1:6443', K3S_TOKEN: 't' },
+      'Only https:// URLs are supported for K3S_URL (have http://10.0.0.1:6443)',
+    ],
   ])('refuses %j', async (env, message) => {
     const r = await install(await fresh(), env);
     expect(r.code).toBe(1);
@@ -149,17 +191,23 @@ describe('upgrades', () => {
     srv.clearRequests();
     const r = await install(node, { INSTALL_K3S_VERSION: 'v1.30.6+k3s1' });
     expect(r.code, output(r)).toBe(0);
-    expect(infos(r.stdout).slice(0, 2)).toEqual(['[INFO]  Using v1.30.6+k3s1 as release', '[INFO]  Downloading hash ' + `${srv.githubUrl}/download/v1.30.6+k3s1/sha256sum-amd64.txt`]);
+    expect(infos(r.stdout).slice(0, 2)).toEqual([
+      '[INFO]  Using v1.30.6+k3s1 as release',
+      '[INFO]  Downloading hash ' + `${srv.githubUrl}/download/v1.30.6+k3s1/sha256sum-amd64.txt`,
+    ]);
     expect(srv.requests.some((q) => q.path.startsWith('/v1-release'))).toBe(false);
     expect(await versionOf(node)).toBe('v1.30.6+k3s1');
     expect((await readStarts(node.root)).map((s) => s.version)).toEqual(['v1.29.10+k3s1', 'v1.30.6+k3s1']);
   });
 
-  it('INSTALL_K3S_CHANNEL=v1.31 follows the redirect to that minor\'s newest patch', async () => {
+  it("INSTALL_K3S_CHANNEL=v1.31 follows the redirect to that minor's newest patch", async () => {
     const node = await fresh();
     const r = await install(node, { INSTALL_K3S_CHANNEL: 'v1.31' });
     expect(r.code, output(r)).toBe(0);
-    expect(infos(r.stdout).slice(0, 2)).toEqual(['[INFO]  Finding release for channel v1.31', '[INFO]  Using v1.31.4+k3s1 as release']);
+    expect(infos(r.stdout).slice(0, 2)).toEqual([
+      '[INFO]  Finding release for channel v1.31',
+      '[INFO]  Using v1.31.4+k3s1 as release',
+    ]);
     expect(await versionOf(node)).toBe('v1.31.4+k3s1');
   });
 
@@ -174,7 +222,14 @@ describe('upgrades', () => {
 
   it('flags given at the first install are lost when not passed again', async () => {
     const node = await fresh();
-    expect((await install(node, { INSTALL_K3S_VERSION: 'v1.29.10+k3s1', INSTALL_K3S_EXEC: '--cluster-init --disable=traefik' })).code).toBe(0);
+    expect(
+      (
+        await install(node, {
+          INSTALL_K3S_VERSION: 'v1.29.10+k3s1',
+          INSTALL_K3S_EXEC: '--cluster-init --disable=traefik',
+        })
+      ).code,
+    ).toBe(0);
     expect(await unit(node)).toContain("'--disable=traefik'");
     const r = await install(node, { INSTALL_K3S_VERSION: 'v1.30.6+k3s1' });
     expect(r.code, output(r)).toBe(0);
@@ -196,20 +251,34 @@ describe('upgrades', () => {
 
   it('an agent upgraded with its role and K3S_* variables stays an agent', async () => {
     const node = await fresh();
-    expect((await install(node, { ...AGENT, INSTALL_K3S_VERSION: 'v1.29.10+k3s1' }, ['--node-label', 'a=b'])).code).toBe(0);
-    const r = await install(node, { ...AGENT, INSTALL_K3S_VERSION: 'v1.30.6+k3s1', INSTALL_K3S_EXEC: 'agent' }, ['--node-label', 'a=b']);
+    expect(
+      (await install(node, { ...AGENT, INSTALL_K3S_VERSION: 'v1.29.10+k3s1' }, ['--node-label', 'a=b'])).code,
+    ).toBe(0);
+    const r = await install(node, { ...AGENT, INSTALL_K3S_VERSION: 'v1.30.6+k3s1', INSTALL_K3S_EXEC: 'agent' }, [
+      '--node-label',
+      'a=b',
+    ]);
     expect(r.code, output(r)).toBe(0);
     expect(await exists(k3sNodePaths(node.root).unit('k3s'))).toBe(false);
-    expect(await readFakeStart(node.root, 'agent')).toMatchObject({ version: 'v1.30.6+k3s1', args: ['--node-label', 'a=b'] });
+    expect(await readFakeStart(node.root, 'agent')).toMatchObject({
+      version: 'v1.30.6+k3s1',
+      args: ['--node-label', 'a=b'],
+    });
   });
 
   it('works with wget when curl is missing', async () => {
     const node = await fresh();
     // A PATH with every tool of this machine except curl.
-    const setup = await node.sh('mkdir -p /run/nocurl && cp -s /usr/bin/* /run/nocurl/ 2>/dev/null; rm -f /run/nocurl/curl; test -x /run/nocurl/wget');
+    const setup = await node.sh(
+      'mkdir -p /run/nocurl && cp -s /usr/bin/* /run/nocurl/ 2>/dev/null; rm -f /run/nocurl/curl; test -x /run/nocurl/wget',
+    );
     expect(setup.code, output(setup)).toBe(0);
     const script = await renderInstallScript({ githubUrl: srv.githubUrl, channelUrl: srv.channelUrl });
-    const r = await node.run(['sh', '-s', '-'], { PATH: '/usr/local/bin:/run/nocurl', INSTALL_K3S_CHANNEL: 'v1.29' }, script);
+    const r = await node.run(
+      ['sh', '-s', '-'],
+      { PATH: '/usr/local/bin:/run/nocurl', INSTALL_K3S_CHANNEL: 'v1.29' },
+      script,
+    );
     expect(r.code, output(r)).toBe(0);
     expect(infos(r.stdout)[1]).toBe('[INFO]  Using v1.29.10+k3s1 as release');
     expect(await versionOf(node)).toBe('v1.29.10+k3s1');
@@ -248,7 +317,7 @@ describe('install variables', () => {
     // Like get.k3s.io, the script does not create the bin dir.
     const missing = await install(node, env);
     expect(missing.code).toBe(1);
-    expect(missing.stderr).toContain("mv: cannot move");
+    expect(missing.stderr).toContain('mv: cannot move');
     expect((await node.sh('mkdir -p /var/lib/rancher/bin')).code).toBe(0);
     const r = await install(node, env);
     expect(r.code, output(r)).toBe(0);

@@ -123,7 +123,11 @@ describe('k3s agent', () => {
   it.each([
     ['no token', { K3S_URL: 'https://10.0.0.1:6443' }, 'Error: --token is required'],
     ['no server', { K3S_TOKEN: 'tok' }, 'Error: --server is required'],
-    ['an unreadable token file', { K3S_URL: 'https://10.0.0.1:6443', K3S_TOKEN_FILE: '/nope' }, 'Error: open /nope: no such file or directory'],
+    [
+      'an unreadable token file',
+      { K3S_URL: 'https://10.0.0.1:6443', K3S_TOKEN_FILE: '/nope' },
+      'Error: open /nope: no such file or directory',
+    ],
   ])('fails with k3s log line when given %s', async (_what, env, message) => {
     const node = await bareNode();
     const r = await node.run(['k3s', 'agent'], { ...START, ...env });
@@ -133,10 +137,18 @@ describe('k3s agent', () => {
 
   it('starts with K3S_URL and K3S_TOKEN and records them (token masked)', async () => {
     const node = await bareNode();
-    const r = await node.run(['k3s', 'agent', '--node-label', 'tier=edge'], { ...START, K3S_URL: 'https://10.0.0.1:6443', K3S_TOKEN: 'agent-secret' });
+    const r = await node.run(['k3s', 'agent', '--node-label', 'tier=edge'], {
+      ...START,
+      K3S_URL: 'https://10.0.0.1:6443',
+      K3S_TOKEN: 'agent-secret',
+    });
     expect(r.code, output(r)).toBe(0);
     const start = await readFakeStart(node.root, 'agent');
-    expect(start).toMatchObject({ role: 'agent', args: ['--node-label', 'tier=edge'], env: { K3S_URL: 'https://10.0.0.1:6443', K3S_TOKEN: '********' } });
+    expect(start).toMatchObject({
+      role: 'agent',
+      args: ['--node-label', 'tier=edge'],
+      env: { K3S_URL: 'https://10.0.0.1:6443', K3S_TOKEN: '********' },
+    });
     // A joined agent keeps its kubelet certificate: a later start needs no token.
     const again = await node.run(['k3s', 'agent'], { ...START, K3S_URL: 'https://10.0.0.1:6443' });
     expect(again.code, output(again)).toBe(0);
@@ -161,7 +173,10 @@ describe('LXC containers without /dev/kmsg (shared/seeds/003)', () => {
     const r = await node.run(['k3s', 'server'], { ...START, FAKE_SYSTEMD_EXEC_START_PRE: pre });
     expect(r.code, output(r)).toBe(0);
     expect((await lstat(k3sNodePaths(node.root).kmsgCreated)).isFile()).toBe(true);
-    expect((await readFakeStart(node.root, 'server'))?.execStartPre).toEqual(['-/sbin/modprobe overlay', '-/bin/sh -c "ln -sf /dev/console /dev/kmsg"']);
+    expect((await readFakeStart(node.root, 'server'))?.execStartPre).toEqual([
+      '-/sbin/modprobe overlay',
+      '-/bin/sh -c "ln -sf /dev/console /dev/kmsg"',
+    ]);
     const manual = await node.run(['k3s', 'server']);
     expect(manual.code, output(manual)).toBe(0);
   });
@@ -181,7 +196,9 @@ describe('k3s certificate rotate', () => {
     expect((await node.run(['k3s', 'server'], START)).code).toBe(0);
     const r = await node.run(['k3s', 'certificate', 'rotate'], { FAKE_K3S_NOW: '1700000000' });
     expect(r.code, output(r)).toBe(0);
-    expect(r.stderr).toContain('Successfully backed up certificates for all services to path /var/lib/rancher/k3s/server/tls-1700000000');
+    expect(r.stderr).toContain(
+      'Successfully backed up certificates for all services to path /var/lib/rancher/k3s/server/tls-1700000000',
+    );
     expect((await stat(`${node.root}/var/lib/rancher/k3s/server/tls-1700000000/server-ca.crt`)).isFile()).toBe(true);
   });
 });

@@ -29,13 +29,13 @@ afterAll(async () => {
 const pct = (args: string[], env?: Record<string, string>) => pve.run(['pct', ...args], env);
 
 describe('pct exec', () => {
-  it('runs the command in the container\'s mount namespace', async () => {
+  it("runs the command in the container's mount namespace", async () => {
     const r = await pct(['exec', '101', '--', 'cat', '/etc/rancher/whoami']);
     expect(r).toEqual({ code: 0, stdout: 'container ct101\n', stderr: '' });
     expect((await pve.run(['cat', '/etc/rancher/whoami'])).stdout).toBe('proxmox host pve1\n');
   });
 
-  it('returns the command\'s exit code and output', async () => {
+  it("returns the command's exit code and output", async () => {
     const r = await pct(['exec', '101', '--', 'sh', '-c', 'echo out; echo err >&2; exit 7']);
     expect(r).toEqual({ code: 7, stdout: 'out\n', stderr: 'err\n' });
   });
@@ -43,7 +43,9 @@ describe('pct exec', () => {
   it('keeps the environment (and sets container=lxc) unless --keep-env 0', async () => {
     const kept = await pct(['exec', '101', '--', 'sh', '-c', 'echo "$HERD:$container"'], { HERD: 'book' });
     expect(kept.stdout).toBe('book:lxc\n');
-    const cleared = await pct(['exec', '101', '--keep-env', '0', '--', 'sh', '-c', 'echo "$HERD:$container"'], { HERD: 'book' });
+    const cleared = await pct(['exec', '101', '--keep-env', '0', '--', 'sh', '-c', 'echo "$HERD:$container"'], {
+      HERD: 'book',
+    });
     expect(cleared.stdout).toBe(':lxc\n');
   });
 
@@ -51,18 +53,22 @@ describe('pct exec', () => {
     [['exec', '999', '--', 'true'], "Configuration file 'nodes/pve1/lxc/999.conf' does not exist\n"],
     [['exec', '101'], 'missing command at /usr/share/perl5/PVE/CLI/pct.pm line 318.\n'],
     [['exec', '101', '--'], 'missing command at /usr/share/perl5/PVE/CLI/pct.pm line 318.\n'],
-  ])('pct %j fails with pct\'s message and 255', async (args, stderr) => {
+  ])("pct %j fails with pct's message and 255", async (args, stderr) => {
     expect(await pct(args)).toEqual({ code: 255, stdout: '', stderr });
   });
 });
 
 describe('pct status, stop, start', () => {
-  it('follows the container through stop and start, with pct\'s errors', async () => {
+  it("follows the container through stop and start, with pct's errors", async () => {
     expect((await pct(['status', '101'])).stdout).toBe('status: running\n');
     expect(await pct(['start', '101'])).toEqual({ code: 255, stdout: '', stderr: 'CT 101 already running\n' });
     expect((await pct(['stop', '101'])).code).toBe(0);
     expect((await pct(['status', '101'])).stdout).toBe('status: stopped\n');
-    expect(await pct(['exec', '101', '--', 'true'])).toEqual({ code: 255, stdout: '', stderr: "container '101' not running!\n" });
+    expect(await pct(['exec', '101', '--', 'true'])).toEqual({
+      code: 255,
+      stdout: '',
+      stderr: "container '101' not running!\n",
+    });
     expect(await pct(['stop', '101'])).toEqual({ code: 255, stdout: '', stderr: 'CT 101 not running\n' });
     expect((await pct(['start', '101'])).code).toBe(0);
     expect((await pct(['status', '101'])).stdout).toBe('status: running\n');
@@ -81,10 +87,12 @@ describe('pct status, stop, start', () => {
       expect((await pct(['start', '101'])).code).toBe(0);
     }
     // A command's own 255 looks the same from the outside: only its words tell (the pct connection's marker does).
-    expect(await pct(['exec', '101', '--', 'sh', '-c', "echo \"container '101' not running!\" >&2; exit 255"])).toEqual({ code: 255, stdout: '', stderr: "container '101' not running!\n" });
+    expect(await pct(['exec', '101', '--', 'sh', '-c', 'echo "container \'101\' not running!" >&2; exit 255'])).toEqual(
+      { code: 255, stdout: '', stderr: "container '101' not running!\n" },
+    );
   });
 
-  it('reports stopped when the container\'s process is gone', async () => {
+  it("reports stopped when the container's process is gone", async () => {
     const gone = await makeNode(state, 'ct105');
     const h = await startNodeHolder(gone.root);
     await registerContainer(state, 'pve1', 105, 'ct105', h.pid);
@@ -114,8 +122,14 @@ describe('pct push and pull', () => {
 
   it.each([
     [['push', '101', '/run/no-such-file', '/tmp/x'], 'failed to open /run/no-such-file for reading\n'],
-    [['push', '101', '/etc/rancher/whoami', '/no/such/dir/x'], 'failed to create file: /no/such/dir/x: No such file or directory\n'],
-    [['pull', '101', '/etc/rancher/absent', '/run/absent'], 'failed to open /etc/rancher/absent: No such file or directory\n'],
+    [
+      ['push', '101', '/etc/rancher/whoami', '/no/such/dir/x'],
+      'failed to create file: /no/such/dir/x: No such file or directory\n',
+    ],
+    [
+      ['pull', '101', '/etc/rancher/absent', '/run/absent'],
+      'failed to open /etc/rancher/absent: No such file or directory\n',
+    ],
     [['push', '101', '/etc/rancher/whoami', '/run/x', '--perms', '9x'], "invalid mode: '9x'\n"],
     [['push', '999', '/etc/rancher/whoami', '/run/x'], 'can only push files to a running CT\n'],
   ])('pct %j fails with 255', async (args, stderr) => {
@@ -124,7 +138,7 @@ describe('pct push and pull', () => {
 });
 
 describe('pct list', () => {
-  it('prints pct\'s fixed-width table sorted by VMID', async () => {
+  it("prints pct's fixed-width table sorted by VMID", async () => {
     const h = await startNodeHolder((await makeNode(state, 'ct110')).root);
     holders.push(h);
     await registerContainer(state, 'pve1', 110, 'ct110', h.pid, { hostname: 'k3s-worker-2' });
@@ -155,14 +169,17 @@ describe('a k3s agent in an LXC container that loses /dev/kmsg (shared/seeds/003
     holders.push(h);
     await registerContainer(state, 'pve1', 120, 'ct120', h.pid);
   });
-  const agentActive = async () => (await pct(['exec', '120', '--', 'systemctl', 'is-active', 'k3s-agent'])).stdout.trim();
+  const agentActive = async () =>
+    (await pct(['exec', '120', '--', 'systemctl', 'is-active', 'k3s-agent'])).stdout.trim();
 
   it('fails to start k3s-agent after a container restart', async () => {
     expect((await pct(['stop', '120'])).code).toBe(0);
     expect((await pct(['start', '120'])).code).toBe(0);
     expect(await agentActive()).toBe('failed');
     const out = await readFile(`${agent.root}/run/fake-systemd/k3s-agent.service.out`, 'utf8');
-    expect(out).toContain('Error: failed to run Kubelet: failed to create kubelet: open /dev/kmsg: no such file or directory');
+    expect(out).toContain(
+      'Error: failed to run Kubelet: failed to create kubelet: open /dev/kmsg: no such file or directory',
+    );
   });
 
   it('starts after every restart once the unit has the ExecStartPre fix, and not without it', async () => {

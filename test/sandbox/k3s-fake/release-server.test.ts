@@ -104,7 +104,9 @@ describe('serveReleaseServer (the CLI body)', () => {
     expect(JSON.parse(await readFile(files.infoFile, 'utf8'))).toMatchObject({ url: info.url, pid: process.pid });
     expect((await readFile(files.pidFile, 'utf8')).trim()).toBe(String(process.pid));
     await fetch(`${info.channelUrl}/stable`, { redirect: 'manual' });
-    expect(await readFile(files.requestLog, 'utf8')).toBe('{"method":"GET","path":"/v1-release/channels/stable","status":302}\n');
+    expect(await readFile(files.requestLog, 'utf8')).toBe(
+      '{"method":"GET","path":"/v1-release/channels/stable","status":302}\n',
+    );
     stop.abort();
     await done;
     await expect(readFile(files.pidFile)).rejects.toThrow(/ENOENT/);

@@ -8,7 +8,16 @@ import { clientsFor, failure, mergePatch, raw, startFast, twoWorkers } from './h
 describe('kube-sim authentication and authorization', () => {
   let sim: KubeSim;
   beforeAll(async () => {
-    sim = await startFast({ scenario: twoWorkers, users: [{ name: 'cordoner', token: 'cordoner-token', role: { rules: [{ verbs: ['get', 'list', 'patch'], resources: ['nodes'] }] } }] });
+    sim = await startFast({
+      scenario: twoWorkers,
+      users: [
+        {
+          name: 'cordoner',
+          token: 'cordoner-token',
+          role: { rules: [{ verbs: ['get', 'list', 'patch'], resources: ['nodes'] }] },
+        },
+      ],
+    });
   });
   afterAll(() => sim.close());
 
@@ -44,7 +53,15 @@ describe('kube-sim authentication and authorization', () => {
     for (const token of [undefined, 'not-a-token']) {
       const r = await raw(sim, 'GET', '/api/v1/nodes', { token });
       expect(r.status).toBe(401);
-      expect(r.json).toEqual({ kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message: 'Unauthorized', reason: 'Unauthorized', code: 401 });
+      expect(r.json).toEqual({
+        kind: 'Status',
+        apiVersion: 'v1',
+        metadata: {},
+        status: 'Failure',
+        message: 'Unauthorized',
+        reason: 'Unauthorized',
+        code: 401,
+      });
     }
     // k3s runs kube-apiserver with --anonymous-auth=false: even /version needs credentials.
     expect((await raw(sim, 'GET', '/version')).status).toBe(401);
@@ -54,14 +71,17 @@ describe('kube-sim authentication and authorization', () => {
     const viewer = clientsFor(sim.kubeconfigFor('viewer'));
     const node = await viewer.core.readNode({ name: 'w-1' });
     expect(node.metadata?.name).toBe('w-1');
-    const f = await failure(viewer.core.patchNode({ name: 'w-1', body: { spec: { unschedulable: true } } }, mergePatch));
+    const f = await failure(
+      viewer.core.patchNode({ name: 'w-1', body: { spec: { unschedulable: true } } }, mergePatch),
+    );
     expect(f.code).toBe(403);
     expect(f.body).toEqual({
       kind: 'Status',
       apiVersion: 'v1',
       metadata: {},
       status: 'Failure',
-      message: 'nodes "w-1" is forbidden: User "viewer" cannot patch resource "nodes" in API group "" at the cluster scope',
+      message:
+        'nodes "w-1" is forbidden: User "viewer" cannot patch resource "nodes" in API group "" at the cluster scope',
       reason: 'Forbidden',
       details: { name: 'w-1', kind: 'nodes' },
       code: 403,
@@ -71,12 +91,21 @@ describe('kube-sim authentication and authorization', () => {
 
   it('names the subresource, the group and the namespace in a 403', async () => {
     const viewer = clientsFor(sim.kubeconfigFor('viewer'));
-    const e = await failure(viewer.core.createNamespacedPodEviction({ name: 'p', namespace: 'default', body: { metadata: { name: 'p' } } }));
-    expect(e.body.message).toBe('pods "p" is forbidden: User "viewer" cannot create resource "pods/eviction" in API group "" in the namespace "default"');
-    const l = await failure(
-      viewer.coordination.createNamespacedLease({ namespace: 'kube-system', body: { metadata: { name: 'lock' }, spec: {} } }),
+    const e = await failure(
+      viewer.core.createNamespacedPodEviction({ name: 'p', namespace: 'default', body: { metadata: { name: 'p' } } }),
     );
-    expect(l.body.message).toBe('leases.coordination.k8s.io is forbidden: User "viewer" cannot create resource "leases" in API group "coordination.k8s.io" in the namespace "kube-system"');
+    expect(e.body.message).toBe(
+      'pods "p" is forbidden: User "viewer" cannot create resource "pods/eviction" in API group "" in the namespace "default"',
+    );
+    const l = await failure(
+      viewer.coordination.createNamespacedLease({
+        namespace: 'kube-system',
+        body: { metadata: { name: 'lock' }, spec: {} },
+      }),
+    );
+    expect(l.body.message).toBe(
+      'leases.coordination.k8s.io is forbidden: User "viewer" cannot create resource "leases" in API group "coordination.k8s.io" in the namespace "kube-system"',
+    );
     expect(l.body.details).toEqual({ group: 'coordination.k8s.io', kind: 'leases' });
   });
 
@@ -85,7 +114,9 @@ describe('kube-sim authentication and authorization', () => {
     await c.core.patchNode({ name: 'w-2', body: { spec: { unschedulable: true } } }, mergePatch);
     expect(sim.get('nodes', undefined, 'w-2')?.spec.unschedulable).toBe(true);
     const f = await failure(c.core.deleteNode({ name: 'w-2' }));
-    expect(f.body.message).toBe('nodes "w-2" is forbidden: User "cordoner" cannot delete resource "nodes" in API group "" at the cluster scope');
+    expect(f.body.message).toBe(
+      'nodes "w-2" is forbidden: User "cordoner" cannot delete resource "nodes" in API group "" at the cluster scope',
+    );
   });
 
   it('issues client certificates for other users too', async () => {
@@ -97,7 +128,10 @@ describe('kube-sim authentication and authorization', () => {
   });
 
   it('rejects a client certificate from another CA', async () => {
-    const other = await startFast({ scenario: twoWorkers, pki: (await import('../../../sandbox/kube-sim/index.js')).createPki() });
+    const other = await startFast({
+      scenario: twoWorkers,
+      pki: (await import('../../../sandbox/kube-sim/index.js')).createPki(),
+    });
     try {
       // The other simulator's kubeconfig, pointed at this one: its CA does not match our server either.
       const kc = parse(other.kubeconfig);

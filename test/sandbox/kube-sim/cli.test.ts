@@ -30,8 +30,23 @@ async function mainJs(): Promise<string> {
   const out = join(repo, 'node_modules/.cache/kube-sim-cli-test');
   const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');
   await promisify(execFile)(process.execPath, [
-    tsc, '--outDir', out, '--rootDir', repo, '--module', 'nodenext', '--moduleResolution', 'nodenext', '--target', 'es2022',
-    '--strict', '--skipLibCheck', '--esModuleInterop', '--types', 'node', join(sources, 'main.ts'),
+    tsc,
+    '--outDir',
+    out,
+    '--rootDir',
+    repo,
+    '--module',
+    'nodenext',
+    '--moduleResolution',
+    'nodenext',
+    '--target',
+    'es2022',
+    '--strict',
+    '--skipLibCheck',
+    '--esModuleInterop',
+    '--types',
+    'node',
+    join(sources, 'main.ts'),
   ]);
   await writeFile(join(out, 'package.json'), '{"type":"module"}\n');
   return join(out, 'sandbox/kube-sim/main.js');
@@ -62,7 +77,11 @@ describe('kube-sim CLI (main.js)', () => {
     await writeFile(join(dir, 'w-2.version'), 'k3s version v1.30.8+k3s1 (abcdef12)\n');
     await writeFile(join(dir, 'scenario.yaml'), SCENARIO.replace('VERSION_FILE', join(dir, 'w-2.version')));
     const main = await mainJs();
-    child = spawn(process.execPath, [main, '--scenario', join(dir, 'scenario.yaml'), '--state-dir', join(dir, 'state'), '--fast'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    child = spawn(
+      process.execPath,
+      [main, '--scenario', join(dir, 'scenario.yaml'), '--state-dir', join(dir, 'state'), '--fast'],
+      { stdio: ['ignore', 'pipe', 'pipe'] },
+    );
     let stderr = '';
     child.stderr!.on('data', (d) => (stderr += d));
     await new Promise<void>((ok, fail) => {
@@ -108,10 +127,16 @@ describe('kube-sim CLI (main.js)', () => {
     const c = clientsFor(await readFile(join(dir, 'state/kubeconfig.yaml'), 'utf8'));
     await c.core.readNode({ name: 'w-1' });
     const log = await raw(target, 'GET', '/__sim/requests', { token });
-    expect(log.json.items.map((r: { method: string; path: string }) => `${r.method} ${r.path}`)).toEqual(['GET /api/v1/nodes/w-1']);
+    expect(log.json.items.map((r: { method: string; path: string }) => `${r.method} ${r.path}`)).toEqual([
+      'GET /api/v1/nodes/w-1',
+    ]);
     expect((await raw(target, 'GET', '/__sim/requests?mutating=true', { token })).json.items).toEqual([]);
 
-    const set = await raw(target, 'POST', '/__sim/nodes/w-1', { token, contentType: 'application/json', body: JSON.stringify({ reachable: false }) });
+    const set = await raw(target, 'POST', '/__sim/nodes/w-1', {
+      token,
+      contentType: 'application/json',
+      body: JSON.stringify({ reachable: false }),
+    });
     expect(set.json).toMatchObject({ name: 'w-1', reachable: false, manual: true });
     for (let i = 0; i < 100; i++) {
       const n = await c.core.readNode({ name: 'w-1' });
@@ -120,9 +145,15 @@ describe('kube-sim CLI (main.js)', () => {
     }
     const n = await c.core.readNode({ name: 'w-1' });
     expect(n.status?.conditions?.find((x) => x.type === 'Ready')?.status).toBe('Unknown');
-    expect(n.spec?.taints?.map((t) => `${t.key}:${t.effect}`).sort()).toEqual(['node.kubernetes.io/unreachable:NoExecute', 'node.kubernetes.io/unreachable:NoSchedule']);
+    expect(n.spec?.taints?.map((t) => `${t.key}:${t.effect}`).sort()).toEqual([
+      'node.kubernetes.io/unreachable:NoExecute',
+      'node.kubernetes.io/unreachable:NoSchedule',
+    ]);
     const nodes = await raw(target, 'GET', '/__sim/nodes', { token });
-    expect(nodes.json.items.find((x: { name: string }) => x.name === 'w-2')).toMatchObject({ version: 'v1.30.8+k3s1', reachable: true });
+    expect(nodes.json.items.find((x: { name: string }) => x.name === 'w-2')).toMatchObject({
+      version: 'v1.30.8+k3s1',
+      reachable: true,
+    });
   });
 
   it('follows a node whose version file changes (the fleet node upgraded)', async () => {

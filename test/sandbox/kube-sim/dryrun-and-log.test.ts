@@ -8,16 +8,25 @@ describe('kube-sim dry runs and the request log', () => {
   let sim: KubeSim;
   let c: Clients;
   beforeAll(async () => {
-    sim = await startFast({ scenario: { ...twoWorkers, pods: [{ name: 'p', node: 'w-1' }], leases: [{ name: 'lock', holderIdentity: 'a' }] } });
+    sim = await startFast({
+      scenario: { ...twoWorkers, pods: [{ name: 'p', node: 'w-1' }], leases: [{ name: 'lock', holderIdentity: 'a' }] },
+    });
     c = clientsFor(sim.kubeconfig);
   });
   afterAll(() => sim.close());
 
   it('answers dry-run writes as if, without changing anything', async () => {
     const rvBefore = sim.store.resourceVersion;
-    const node = await c.core.patchNode({ name: 'w-1', body: { spec: { unschedulable: true } }, dryRun: 'All' }, mergePatch);
+    const node = await c.core.patchNode(
+      { name: 'w-1', body: { spec: { unschedulable: true } }, dryRun: 'All' },
+      mergePatch,
+    );
     expect(node.spec?.unschedulable).toBe(true);
-    const pod = await c.core.createNamespacedPod({ namespace: 'default', body: { metadata: { name: 'q' }, spec: { containers: [{ name: 'c', image: 'i' }] } }, dryRun: 'All' });
+    const pod = await c.core.createNamespacedPod({
+      namespace: 'default',
+      body: { metadata: { name: 'q' }, spec: { containers: [{ name: 'c', image: 'i' }] } },
+      dryRun: 'All',
+    });
     expect(pod.metadata?.uid).toBeTruthy();
     expect(pod.metadata?.resourceVersion).toBeUndefined();
     const deleted = await c.core.deleteNamespacedPod({ name: 'p', namespace: 'default', dryRun: 'All' });
@@ -40,7 +49,16 @@ describe('kube-sim dry runs and the request log', () => {
     await c.core.listPodForAllNamespaces({ fieldSelector: 'spec.nodeName=w-1' });
     await c.core.patchNode({ name: 'w-1', body: { metadata: { labels: { a: 'b' } } }, dryRun: 'All' }, strategicPatch);
     const [list, patch] = sim.requests();
-    expect(list).toMatchObject({ seq: expect.any(Number), method: 'GET', path: '/api/v1/pods', verb: 'list', user: 'system:admin', status: 200, mutating: false, dryRun: false });
+    expect(list).toMatchObject({
+      seq: expect.any(Number),
+      method: 'GET',
+      path: '/api/v1/pods',
+      verb: 'list',
+      user: 'system:admin',
+      status: 200,
+      mutating: false,
+      dryRun: false,
+    });
     expect(list.query).toEqual({ fieldSelector: ['spec.nodeName=w-1'] });
     expect(patch).toMatchObject({
       method: 'PATCH',
@@ -61,14 +79,22 @@ describe('kube-sim dry runs and the request log', () => {
     // What a check-mode run does: reads and dry runs.
     await c.core.readNode({ name: 'w-1' });
     await c.core.listNode();
-    await c.core.createNamespacedPodEviction({ name: 'p', namespace: 'default', body: { metadata: { name: 'p' } }, dryRun: 'All' });
+    await c.core.createNamespacedPodEviction({
+      name: 'p',
+      namespace: 'default',
+      body: { metadata: { name: 'p' } },
+      dryRun: 'All',
+    });
     expect(sim.requests()).toHaveLength(3);
     expect(sim.mutatingRequests()).toEqual([]);
     // A real run writes.
     await c.core.patchNode({ name: 'w-1', body: { spec: { unschedulable: true } } }, mergePatch);
     await c.core.deleteNamespacedPod({ name: 'missing', namespace: 'default' }).catch(() => undefined);
     const writes = sim.mutatingRequests();
-    expect(writes.map((w) => `${w.method} ${w.path} ${w.status}`)).toEqual(['PATCH /api/v1/nodes/w-1 200', 'DELETE /api/v1/namespaces/default/pods/missing 404']);
+    expect(writes.map((w) => `${w.method} ${w.path} ${w.status}`)).toEqual([
+      'PATCH /api/v1/nodes/w-1 200',
+      'DELETE /api/v1/namespaces/default/pods/missing 404',
+    ]);
     expect(writes[1]).toMatchObject({ reason: 'NotFound', message: 'pods "missing" not found' });
     sim.clearRequests();
     expect(sim.requests()).toEqual([]);

@@ -1,7 +1,14 @@
 // Shared by the simulator's tests: client-node clients from a kubeconfig, and the
 // ApiException of a failing call with its Status body parsed.
 import * as k8s from '@kubernetes/client-node';
-import { createPki, FAST_TIMINGS, startKubeSim, type KubeSim, type KubeSimOptions, type Pki } from '../../../sandbox/kube-sim/index.js';
+import {
+  createPki,
+  FAST_TIMINGS,
+  startKubeSim,
+  type KubeSim,
+  type KubeSimOptions,
+  type Pki,
+} from '../../../sandbox/kube-sim/index.js';
 
 export type Clients = ReturnType<typeof clientsFor>;
 
@@ -57,7 +64,12 @@ export const twoWorkers = {
   ],
 };
 
-export type RawReply = { status: number; headers: Record<string, string | string[] | undefined>; text: string; json: any };
+export type RawReply = {
+  status: number;
+  headers: Record<string, string | string[] | undefined>;
+  text: string;
+  json: any;
+};
 
 /** A plain HTTPS request to the simulator, for what client-node cannot send (no credentials, odd content types). */
 export async function raw(

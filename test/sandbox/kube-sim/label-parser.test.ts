@@ -24,7 +24,9 @@ describe('label selector parser', () => {
       { key: 'g', op: '!exists' },
       { key: 'h', op: 'gt', values: ['4'] },
     ]);
-    expect(parse('node-role.kubernetes.io/control-plane=true')).toEqual([{ key: 'node-role.kubernetes.io/control-plane', op: 'in', values: ['true'] }]);
+    expect(parse('node-role.kubernetes.io/control-plane=true')).toEqual([
+      { key: 'node-role.kubernetes.io/control-plane', op: 'in', values: ['true'] },
+    ]);
   });
 
   it.each([
@@ -33,8 +35,14 @@ describe('label selector parser', () => {
     ['a in x', "unable to parse requirement: found 'x' expected: '('"],
     ['a=b c', "found 'c', expected: ',' or 'end of string'"],
     ['a=b,', "found '', expected: identifier after ','"],
-    ['-a=b', 'unable to parse requirement: <nil>: Invalid value: "-a": name part must consist of alphanumeric characters, \'-\', \'_\' or \'.\', and must start and end with an alphanumeric character (e.g. \'MyName\',  or \'my.name\',  or \'123-abc\', regex used for validation is \'([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]\')'],
-    ['a=-b', 'unable to parse requirement: values[0][a]: Invalid value: "-b": a valid label must be an empty string or consist of alphanumeric characters, \'-\', \'_\' or \'.\', and must start and end with an alphanumeric character (e.g. \'MyValue\',  or \'my_value\',  or \'12345\', regex used for validation is \'(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?\')'],
+    [
+      '-a=b',
+      "unable to parse requirement: <nil>: Invalid value: \"-a\": name part must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyName',  or 'my.name',  or '123-abc', regex used for validation is '([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]')",
+    ],
+    [
+      'a=-b',
+      "unable to parse requirement: values[0][a]: Invalid value: \"-b\": a valid label must be an empty string or consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyValue',  or 'my_value',  or '12345', regex used for validation is '(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?')",
+    ],
   ])('refuses %s', (input, message) => {
     expect(error(input)).toBe(message);
   });

@@ -47,7 +47,11 @@ describe('kube-sim controllers', () => {
     const terminating = await c.core.readNamespacedPod({ name, namespace: 'default' });
     expect(terminating.metadata?.deletionTimestamp).toBeInstanceOf(Date);
     // The pod is Terminating: its kubelet reports it not ready, and it is still listed.
-    await sim.waitFor(() => sim.get('pods', 'default', name)?.status.conditions.find((x: { type: string }) => x.type === 'Ready')?.status === 'False');
+    await sim.waitFor(
+      () =>
+        sim.get('pods', 'default', name)?.status.conditions.find((x: { type: string }) => x.type === 'Ready')
+          ?.status === 'False',
+    );
     // A second delete with a shorter grace period (DeleteOptions in the body) cuts it short.
     await c.core.deleteNamespacedPod({ name, namespace: 'default', body: { gracePeriodSeconds: 2 } });
     expect(sim.get('pods', 'default', name)?.metadata.deletionGracePeriodSeconds).toBe(2);
@@ -62,11 +66,19 @@ describe('kube-sim controllers', () => {
     const victim = podsOf('web').find((p) => p.spec.nodeName === 'w-1')!;
     const before = podsOf('web').map((p) => p.metadata.uid!);
     await c.core.patchNode({ name: 'w-1', body: { spec: { unschedulable: true } } }, mergePatch);
-    await c.core.createNamespacedPodEviction({ name: victim.metadata.name!, namespace: 'default', body: { metadata: { name: victim.metadata.name } } });
-    const fresh = await sim.waitFor(() => {
-      const now = podsOf('web').filter((p) => p.metadata.uid !== victim.metadata.uid && p.status.phase === 'Running');
-      return now.length === 3 && sim.get('pods', 'default', victim.metadata.name!) === undefined && now;
-    }, 5000, 'replacement running');
+    await c.core.createNamespacedPodEviction({
+      name: victim.metadata.name!,
+      namespace: 'default',
+      body: { metadata: { name: victim.metadata.name } },
+    });
+    const fresh = await sim.waitFor(
+      () => {
+        const now = podsOf('web').filter((p) => p.metadata.uid !== victim.metadata.uid && p.status.phase === 'Running');
+        return now.length === 3 && sim.get('pods', 'default', victim.metadata.name!) === undefined && now;
+      },
+      5000,
+      'replacement running',
+    );
     const newcomers = fresh.filter((p) => !before.includes(p.metadata.uid!));
     expect(newcomers).toHaveLength(1);
     expect(newcomers[0].metadata.generateName).toBe(victim.metadata.generateName);
@@ -80,20 +92,41 @@ describe('kube-sim controllers', () => {
     expect(pdb().status).toMatchObject({ currentHealthy: 3, desiredHealthy: 2, expectedPods: 3 });
     const [a, b] = podsOf('web');
     sim.setPodReady('default', a.metadata.name!, false);
-    await sim.waitFor(() => pdb().status?.currentHealthy === 2 && pdb().status?.disruptionsAllowed === 0, 5000, 'one unready');
-    expect(pdb().status?.conditions?.[0]).toMatchObject({ type: 'DisruptionAllowed', status: 'False', reason: 'InsufficientPods' });
+    await sim.waitFor(
+      () => pdb().status?.currentHealthy === 2 && pdb().status?.disruptionsAllowed === 0,
+      5000,
+      'one unready',
+    );
+    expect(pdb().status?.conditions?.[0]).toMatchObject({
+      type: 'DisruptionAllowed',
+      status: 'False',
+      reason: 'InsufficientPods',
+    });
     sim.setPodReady('default', a.metadata.name!, true);
     await sim.waitFor(() => pdb().status?.disruptionsAllowed === 1, 5000, 'ready again');
     // Scaling the Deployment changes the expected count and the budget.
-    await c.apps.patchNamespacedDeployment({ name: 'web', namespace: 'default', body: { spec: { replicas: 5 } } }, mergePatch);
+    await c.apps.patchNamespacedDeployment(
+      { name: 'web', namespace: 'default', body: { spec: { replicas: 5 } } },
+      mergePatch,
+    );
     await sim.waitFor(() => pdb().status?.expectedPods === 5 && pdb().status?.currentHealthy === 5, 5000, 'scaled up');
     expect(pdb().status).toMatchObject({ desiredHealthy: 4, disruptionsAllowed: 1 });
     // A pod goes and its replacement cannot be placed (every node cordoned): one healthy pod fewer.
-    for (const n of ['s-1', 'w-1', 'w-2']) await c.core.patchNode({ name: n, body: { spec: { unschedulable: true } } }, mergePatch);
+    for (const n of ['s-1', 'w-1', 'w-2'])
+      await c.core.patchNode({ name: n, body: { spec: { unschedulable: true } } }, mergePatch);
     await c.core.deleteNamespacedPod({ name: b.metadata.name!, namespace: 'default' });
-    await sim.waitFor(() => pdb().status?.currentHealthy === 4 && pdb().status?.disruptionsAllowed === 0, 5000, 'one pod fewer');
-    for (const n of ['s-1', 'w-1', 'w-2']) await c.core.patchNode({ name: n, body: { spec: { unschedulable: false } } }, mergePatch);
-    await sim.waitFor(() => pdb().status?.currentHealthy === 5 && pdb().status?.disruptionsAllowed === 1, 5000, 'replacement counted');
+    await sim.waitFor(
+      () => pdb().status?.currentHealthy === 4 && pdb().status?.disruptionsAllowed === 0,
+      5000,
+      'one pod fewer',
+    );
+    for (const n of ['s-1', 'w-1', 'w-2'])
+      await c.core.patchNode({ name: n, body: { spec: { unschedulable: false } } }, mergePatch);
+    await sim.waitFor(
+      () => pdb().status?.currentHealthy === 5 && pdb().status?.disruptionsAllowed === 1,
+      5000,
+      'replacement counted',
+    );
   });
 
   it('runs a DaemonSet pod on every node, cordoned or not, and replaces it on the same node', async () => {
@@ -103,7 +136,9 @@ describe('kube-sim controllers', () => {
     expect(ds[0].metadata.ownerReferences?.[0]).toMatchObject({ kind: 'DaemonSet', name: 'svclb' });
     const onW2 = ds.find((p) => p.spec.nodeName === 'w-2')!;
     await c.core.deleteNamespacedPod({ name: onW2.metadata.name!, namespace: 'kube-system', gracePeriodSeconds: 0 });
-    const again = await sim.waitFor(() => podsOf('svclb', 'kube-system').find((p) => p.spec.nodeName === 'w-2' && p.metadata.uid !== onW2.metadata.uid));
+    const again = await sim.waitFor(() =>
+      podsOf('svclb', 'kube-system').find((p) => p.spec.nodeName === 'w-2' && p.metadata.uid !== onW2.metadata.uid),
+    );
     expect(again.metadata.name).not.toBe(onW2.metadata.name);
     const status = await c.apps.readNamespacedDaemonSet({ name: 'svclb', namespace: 'kube-system' });
     expect(status.status?.desiredNumberScheduled).toBe(3);
@@ -112,7 +147,11 @@ describe('kube-sim controllers', () => {
 
   it('collects a deleted Deployment’s ReplicaSets and pods', async () => {
     await c.apps.deleteNamespacedDeployment({ name: 'slow', namespace: 'default' });
-    await sim.waitFor(() => sim.list('replicasets.apps', 'default').every((rs) => !rs.metadata.name!.startsWith('slow-')), 5000, 'rs collected');
+    await sim.waitFor(
+      () => sim.list('replicasets.apps', 'default').every((rs) => !rs.metadata.name!.startsWith('slow-')),
+      5000,
+      'rs collected',
+    );
     // The pod is terminating (1000 simulated seconds to stop); force it.
     const [pod] = podsOf('slow');
     expect(pod.metadata.deletionTimestamp).toBeTruthy();

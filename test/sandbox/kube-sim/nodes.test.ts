@@ -35,7 +35,11 @@ describe('kube-sim node readiness from a nodeSource', () => {
     expect(n.status?.nodeInfo?.kubeletVersion).toBe('v1.30.8+k3s1');
     expect(n.metadata?.labels?.['node-role.kubernetes.io/control-plane']).toBeUndefined();
     const s = await c.core.readNode({ name: 's-1' });
-    expect(s.metadata?.labels).toMatchObject({ 'node-role.kubernetes.io/control-plane': 'true', 'node-role.kubernetes.io/master': 'true', 'node-role.kubernetes.io/etcd': 'true' });
+    expect(s.metadata?.labels).toMatchObject({
+      'node-role.kubernetes.io/control-plane': 'true',
+      'node-role.kubernetes.io/master': 'true',
+      'node-role.kubernetes.io/etcd': 'true',
+    });
     expect((await c.version.getCode()).gitVersion).toBe('v1.30.8+k3s1');
     reports.set('s-1', { ready: true, kubeletVersion: 'v1.31.4+k3s1' });
     await sim.waitFor(() => node('s-1').status.nodeInfo?.kubeletVersion === 'v1.31.4+k3s1', 5000, 'server upgraded');
@@ -46,14 +50,30 @@ describe('kube-sim node readiness from a nodeSource', () => {
     reports.set('w-1', undefined);
     const n = await sim.waitFor(() => ready(node('w-1'))?.status === 'Unknown' && node('w-1'), 5000, 'w-1 unknown');
     expect(ready(n)).toMatchObject({ reason: 'NodeStatusUnknown', message: 'Kubelet stopped posting node status.' });
-    expect(taintKeys(n)).toEqual(['node.kubernetes.io/unreachable:NoExecute', 'node.kubernetes.io/unreachable:NoSchedule']);
+    expect(taintKeys(n)).toEqual([
+      'node.kubernetes.io/unreachable:NoExecute',
+      'node.kubernetes.io/unreachable:NoSchedule',
+    ]);
     expect(n.spec.taints!.find((t: Taint) => t.effect === 'NoExecute')!.timeAdded).toMatch(/Z$/);
     const onW1 = sim.list('pods', 'default').filter((p) => p.spec.nodeName === 'w-1');
     expect(onW1).toHaveLength(1);
-    await sim.waitFor(() => onW1.every((p) => sim.get('pods', 'default', p.metadata.name!)?.status.conditions.find((x: { type: string }) => x.type === 'Ready').status === 'False'), 5000, 'pods unready');
+    await sim.waitFor(
+      () =>
+        onW1.every(
+          (p) =>
+            sim
+              .get('pods', 'default', p.metadata.name!)
+              ?.status.conditions.find((x: { type: string }) => x.type === 'Ready').status === 'False',
+        ),
+      5000,
+      'pods unready',
+    );
     // Through client-node, as a module would see it.
     const seen = await c.core.readNode({ name: 'w-1' });
-    expect(seen.spec?.taints?.map((t) => t.key)).toEqual(['node.kubernetes.io/unreachable', 'node.kubernetes.io/unreachable']);
+    expect(seen.spec?.taints?.map((t) => t.key)).toEqual([
+      'node.kubernetes.io/unreachable',
+      'node.kubernetes.io/unreachable',
+    ]);
   });
 
   it('keeps a pod being deleted on a silent node Terminating until its kubelet is back', async () => {
@@ -63,7 +83,11 @@ describe('kube-sim node readiness from a nodeSource', () => {
     for (let i = 0; i < 5; i++) sim.reconcile();
     expect(sim.get('pods', 'default', pod.metadata.name!)?.metadata.deletionTimestamp).toBeTruthy();
     reports.set('w-1', { ready: true, kubeletVersion: 'v1.30.8+k3s1' });
-    await sim.waitFor(() => sim.get('pods', 'default', pod.metadata.name!) === undefined, 5000, 'terminated after recovery');
+    await sim.waitFor(
+      () => sim.get('pods', 'default', pod.metadata.name!) === undefined,
+      5000,
+      'terminated after recovery',
+    );
   });
 
   it('removes the taints when the node is Ready again', async () => {
@@ -78,7 +102,11 @@ describe('kube-sim node readiness from a nodeSource', () => {
     expect(ready(n)?.reason).toBe('KubeletNotReady');
     expect(taintKeys(n)).toEqual(['node.kubernetes.io/not-ready:NoExecute', 'node.kubernetes.io/not-ready:NoSchedule']);
     reports.set('w-2', { ready: true });
-    await sim.waitFor(() => ready(node('w-2'))?.status === 'True' && node('w-2').spec.taints === undefined, 5000, 'w-2 back');
+    await sim.waitFor(
+      () => ready(node('w-2'))?.status === 'True' && node('w-2').spec.taints === undefined,
+      5000,
+      'w-2 back',
+    );
   });
 
   it('can leave a stale unreachable taint on a node that is Ready again, which a patch then removes for good', async () => {
@@ -88,7 +116,10 @@ describe('kube-sim node readiness from a nodeSource', () => {
     await sim.waitFor(() => ready(node('w-2'))?.status === 'Unknown', 5000, 'w-2 unknown');
     reports.set('w-2', { ready: true });
     const n = await sim.waitFor(() => ready(node('w-2'))?.status === 'True' && node('w-2'), 5000, 'w-2 ready');
-    expect(taintKeys(n)).toEqual(['node.kubernetes.io/unreachable:NoExecute', 'node.kubernetes.io/unreachable:NoSchedule']);
+    expect(taintKeys(n)).toEqual([
+      'node.kubernetes.io/unreachable:NoExecute',
+      'node.kubernetes.io/unreachable:NoSchedule',
+    ]);
     // The scheduler keeps new pods away from it.
     sim.addPod({ name: 'probe', labels: { app: 'probe' } });
     const placed = await sim.waitFor(() => sim.get('pods', 'default', 'probe')?.spec.nodeName);
@@ -101,9 +132,23 @@ describe('kube-sim node readiness from a nodeSource', () => {
   });
 
   it('evicts pods from a NoExecute taint once their tolerationSeconds run out', async () => {
-    sim.addPod({ name: 'brief', node: 'w-1', tolerations: [{ key: 'node.kubernetes.io/unreachable', operator: 'Exists', effect: 'NoExecute', tolerationSeconds: 2 }] });
-    sim.addPod({ name: 'stays', node: 'w-1', tolerations: [{ key: 'node.kubernetes.io/unreachable', operator: 'Exists', effect: 'NoExecute' }] });
-    await sim.waitFor(() => sim.get('pods', 'default', 'brief')?.status.phase === 'Running' && sim.get('pods', 'default', 'stays')?.status.phase === 'Running');
+    sim.addPod({
+      name: 'brief',
+      node: 'w-1',
+      tolerations: [
+        { key: 'node.kubernetes.io/unreachable', operator: 'Exists', effect: 'NoExecute', tolerationSeconds: 2 },
+      ],
+    });
+    sim.addPod({
+      name: 'stays',
+      node: 'w-1',
+      tolerations: [{ key: 'node.kubernetes.io/unreachable', operator: 'Exists', effect: 'NoExecute' }],
+    });
+    await sim.waitFor(
+      () =>
+        sim.get('pods', 'default', 'brief')?.status.phase === 'Running' &&
+        sim.get('pods', 'default', 'stays')?.status.phase === 'Running',
+    );
     sim.setNodeReady('w-1', false);
     await sim.waitFor(() => sim.get('pods', 'default', 'brief')?.metadata.deletionTimestamp, 5000, 'brief evicted');
     expect(sim.get('pods', 'default', 'stays')?.metadata.deletionTimestamp).toBeUndefined();

@@ -19,7 +19,8 @@ describe('pki', () => {
     const pki = createPki();
     for (const pem of [pki.ca.certPem, pki.server.certPem, pki.admin.certPem]) {
       const cert = forge.pki.certificateFromPem(pem);
-      for (const a of [...cert.subject.attributes, ...cert.issuer.attributes]) expect(a.valueTagClass).toBe(forge.asn1.Type.UTF8);
+      for (const a of [...cert.subject.attributes, ...cert.issuer.attributes])
+        expect(a.valueTagClass).toBe(forge.asn1.Type.UTF8);
     }
     expect(forge.pki.certificateFromPem(pki.admin.certPem).subject.getField('CN').value).toBe('system:admin');
   });

@@ -8,7 +8,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { KubeSim } from '../../../sandbox/kube-sim/index.js';
 import { RECORDED_SERVER } from '../../../sandbox/kube-sim/replay/recorded-server.js';
 import { replay, report, type ExchangeResult } from '../../../sandbox/kube-sim/replay/run.js';
-import { loadTranscripts, REFERENCE_TRANSCRIPTS_DIR, TRANSCRIPTS_DIR } from '../../../sandbox/kube-sim/replay/transcript.js';
+import {
+  loadTranscripts,
+  REFERENCE_TRANSCRIPTS_DIR,
+  TRANSCRIPTS_DIR,
+} from '../../../sandbox/kube-sim/replay/transcript.js';
 import { startFast } from './helpers.js';
 
 const transcripts = loadTranscripts();
@@ -33,7 +37,9 @@ describe('the recorded kube-apiserver exchanges, replayed on kube-sim', () => {
 
   it.skipIf(!existsSync(REFERENCE_TRANSCRIPTS_DIR))('its copies are the reference transcripts', () => {
     for (const t of transcripts) {
-      expect(readFileSync(path.join(TRANSCRIPTS_DIR, t.file), 'utf8'), t.file).toBe(readFileSync(path.join(REFERENCE_TRANSCRIPTS_DIR, t.file), 'utf8'));
+      expect(readFileSync(path.join(TRANSCRIPTS_DIR, t.file), 'utf8'), t.file).toBe(
+        readFileSync(path.join(REFERENCE_TRANSCRIPTS_DIR, t.file), 'utf8'),
+      );
     }
   });
 });

@@ -24,7 +24,11 @@ describe('kube-sim watch', () => {
     );
     try {
       sim.addPod({ name: 'new', node: 'w-2' });
-      await sim.waitFor(() => events.some(([t, n, phase]) => t === 'MODIFIED' && n === 'new' && phase === 'Running'), 5000, 'running event');
+      await sim.waitFor(
+        () => events.some(([t, n, phase]) => t === 'MODIFIED' && n === 'new' && phase === 'Running'),
+        5000,
+        'running event',
+      );
       await c.core.deleteNamespacedPod({ name: 'new', namespace: 'default', gracePeriodSeconds: 0 });
       await sim.waitFor(() => events.some(([t]) => t === 'DELETED'), 5000, 'deleted event');
       expect(events[0]).toEqual(['ADDED', 'new', 'Pending']);
@@ -38,12 +42,28 @@ describe('kube-sim watch', () => {
   it('resumes from a resourceVersion, and answers 410 Expired for one too old', async () => {
     const list = await c.core.listNode();
     const from = list.metadata!.resourceVersion!;
-    await c.core.patchNode({ name: 'w-1', body: { metadata: { labels: { resumed: 'yes' } } } }, k8s.setHeaderOptions('Content-Type', k8s.PatchStrategy.MergePatch));
-    const r = await raw(sim, 'GET', `/api/v1/nodes?watch=true&resourceVersion=${from}&timeoutSeconds=1`, { token: sim.tokens.admin });
-    const lines = r.text.trim().split('\n').map((l) => JSON.parse(l));
+    await c.core.patchNode(
+      { name: 'w-1', body: { metadata: { labels: { resumed: 'yes' } } } },
+      k8s.setHeaderOptions('Content-Type', k8s.PatchStrategy.MergePatch),
+    );
+    const r = await raw(sim, 'GET', `/api/v1/nodes?watch=true&resourceVersion=${from}&timeoutSeconds=1`, {
+      token: sim.tokens.admin,
+    });
+    const lines = r.text
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     expect(lines).toHaveLength(1);
-    expect(lines[0]).toMatchObject({ type: 'MODIFIED', object: { kind: 'Node', metadata: { name: 'w-1', labels: { resumed: 'yes' } } } });
-    const old = await raw(sim, 'GET', '/api/v1/nodes?watch=true&resourceVersion=1&timeoutSeconds=1', { token: sim.tokens.admin });
-    expect(JSON.parse(old.text.trim())).toMatchObject({ type: 'ERROR', object: { kind: 'Status', code: 410, reason: 'Expired' } });
+    expect(lines[0]).toMatchObject({
+      type: 'MODIFIED',
+      object: { kind: 'Node', metadata: { name: 'w-1', labels: { resumed: 'yes' } } },
+    });
+    const old = await raw(sim, 'GET', '/api/v1/nodes?watch=true&resourceVersion=1&timeoutSeconds=1', {
+      token: sim.tokens.admin,
+    });
+    expect(JSON.parse(old.text.trim())).toMatchObject({
+      type: 'ERROR',
+      object: { kind: 'Status', code: 410, reason: 'Expired' },
+    });
   });
 });

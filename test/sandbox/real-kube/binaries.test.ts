@@ -28,13 +28,19 @@ function archiveDir(version = 'v1.32.13', sums?: string): string {
   return dir;
 }
 
-const env = <T extends Record<string, string>>(vars: T) => ({ PATH: process.env.PATH, HOME: process.env.HOME, ...vars });
+const env = <T extends Record<string, string>>(vars: T) => ({
+  PATH: process.env.PATH,
+  HOME: process.env.HOME,
+  ...vars,
+});
 
 describe('control plane binaries', () => {
   it('refuses an archive whose checksum does not match SHA256SUMS, and says so without throwing', async () => {
     const dir = archiveDir('v1.32.13', `${'0'.repeat(64)}  ${KUBE_ARCHIVE}\n`);
     const e = env({ HERDBOOK_KUBE_ARCHIVE_DIR: dir, XDG_CACHE_HOME: tempTree({}) });
-    expect(await kubeBinariesUnavailable({ env: { ...e, HERDBOOK_ETCD: '/bin/true' } })).toMatch(/^checksum mismatch for .*: SHA256SUMS says 0{64}, the file is [0-9a-f]{64}$/);
+    expect(await kubeBinariesUnavailable({ env: { ...e, HERDBOOK_ETCD: '/bin/true' } })).toMatch(
+      /^checksum mismatch for .*: SHA256SUMS says 0{64}, the file is [0-9a-f]{64}$/,
+    );
     await expect(findKubeBinaries({ env: e })).rejects.toThrow(/checksum mismatch/);
     expect(existsSync(path.join(e.XDG_CACHE_HOME, 'herdbook'))).toBe(false);
   });
@@ -66,7 +72,9 @@ describe('control plane binaries', () => {
     const dir = tempTree({ 'kube-apiserver': '#!/bin/sh\necho "Kubernetes v1.32.13"\n' });
     chmodSync(path.join(dir, 'kube-apiserver'), 0o755);
     const e = env({ HERDBOOK_KUBE_BIN_DIR: dir, HERDBOOK_ETCD: '/bin/true' });
-    expect(await kubeBinariesUnavailable({ env: e })).toBe(`HERDBOOK_KUBE_BIN_DIR=${dir} lacks kube-controller-manager, kube-scheduler (it needs all of ${BINS.join(', ')})`);
+    expect(await kubeBinariesUnavailable({ env: e })).toBe(
+      `HERDBOOK_KUBE_BIN_DIR=${dir} lacks kube-controller-manager, kube-scheduler (it needs all of ${BINS.join(', ')})`,
+    );
     for (const b of BINS.slice(1)) writeFileSync(path.join(dir, b), '');
     expect(await kubeBinariesUnavailable({ env: e })).toBeUndefined();
     const found = await findKubeBinaries({ env: e });
@@ -76,7 +84,9 @@ describe('control plane binaries', () => {
 
   it('says when there is no archive, or no etcd', async () => {
     const empty = tempTree({});
-    expect(await kubeBinariesUnavailable({ env: env({ HERDBOOK_KUBE_ARCHIVE_DIR: empty, HERDBOOK_ETCD: '/bin/true' }) })).toBe(
+    expect(
+      await kubeBinariesUnavailable({ env: env({ HERDBOOK_KUBE_ARCHIVE_DIR: empty, HERDBOOK_ETCD: '/bin/true' }) }),
+    ).toBe(
       `no Kubernetes control plane binaries: set HERDBOOK_KUBE_BIN_DIR, or put ${KUBE_ARCHIVE} and SHA256SUMS in ${empty}`,
     );
     expect(await kubeBinariesUnavailable({ env: { PATH: empty } })).toMatch(/^no etcd on the PATH/);

@@ -27,7 +27,9 @@ await describeRealKube('real control plane (kube-apiserver v1.32.13)', () => {
     const { api, version } = kube();
     expect(version).toBe('v1.32.13');
     expect((await api.kc.makeApiClient(k8s.VersionApi).getCode()).gitVersion).toBe('v1.32.13');
-    expect((await api.core.readNamespacedServiceAccount({ name: 'default', namespace: 'default' })).metadata?.name).toBe('default');
+    expect(
+      (await api.core.readNamespacedServiceAccount({ name: 'default', namespace: 'default' })).metadata?.name,
+    ).toBe('default');
   });
 
   it('registers the nodes as k3s does, Ready, with their kubelet versions', async () => {
@@ -43,7 +45,8 @@ await describeRealKube('real control plane (kube-apiserver v1.32.13)', () => {
       'node-role.kubernetes.io/etcd': 'true',
     });
     expect(Object.keys(nodes.get('w-1')!.metadata!.labels!).filter((k) => k.startsWith('node-role'))).toEqual([]);
-    for (const n of nodes.values()) expect([n.metadata!.name, ready(n), taintKeys(n)]).toEqual([n.metadata!.name, 'True', []]);
+    for (const n of nodes.values())
+      expect([n.metadata!.name, ready(n), taintKeys(n)]).toEqual([n.metadata!.name, 'True', []]);
     expect(nodes.get('w-2')!.status!.nodeInfo!.kubeletVersion).toBe('v1.30.8+k3s1');
     expect(nodes.get('w-1')!.status!.nodeInfo!.kubeletVersion).toBe('v1.31.4+k3s1');
     const lease = await kube().api.coordination.readNamespacedLease({ name: 'w-1', namespace: 'kube-node-lease' });
@@ -59,13 +62,22 @@ await describeRealKube('real control plane (kube-apiserver v1.32.13)', () => {
         spec: {
           replicas: 2,
           selector: { matchLabels: { app: 'api' } },
-          template: { metadata: { labels: { app: 'api' } }, spec: { nodeSelector: { 'kubernetes.io/hostname': 'w-1' }, containers: [{ name: 'app', image: 'registry.local/api:1.0' }] } },
+          template: {
+            metadata: { labels: { app: 'api' } },
+            spec: {
+              nodeSelector: { 'kubernetes.io/hostname': 'w-1' },
+              containers: [{ name: 'app', image: 'registry.local/api:1.0' }],
+            },
+          },
         },
       },
     });
     const pods = await eventually(async () => {
       const items = (await api.core.listNamespacedPod({ namespace: 'default', labelSelector: 'app=api' })).items;
-      const running = items.filter((p) => p.status?.phase === 'Running' && p.status.conditions?.some((c) => c.type === 'Ready' && c.status === 'True'));
+      const running = items.filter(
+        (p) =>
+          p.status?.phase === 'Running' && p.status.conditions?.some((c) => c.type === 'Ready' && c.status === 'True'),
+      );
       return running.length === 2 && running;
     }, 'both api pods Running and Ready');
     expect(pods.map((p) => p.spec!.nodeName)).toEqual(['w-1', 'w-1']);
@@ -81,21 +93,43 @@ await describeRealKube('real control plane (kube-apiserver v1.32.13)', () => {
     const { api } = kube();
     const t0 = Date.now();
     await api.core.deleteNamespacedPod({ name: 'solo', namespace: 'default' });
-    await eventually(async () => !(await api.core.listNamespacedPod({ namespace: 'default', fieldSelector: 'metadata.name=solo' })).items.length, 'solo gone', 10_000);
+    await eventually(
+      async () =>
+        !(await api.core.listNamespacedPod({ namespace: 'default', fieldSelector: 'metadata.name=solo' })).items.length,
+      'solo gone',
+      10_000,
+    );
     expect(Date.now() - t0).toBeLessThan(8000);
   });
 
   it('stopping a kubelet: the node lifecycle controller makes the node Unknown and taints it unreachable; its pods stay Terminating', async () => {
     const { api } = kube();
-    await api.core.createNamespacedPod({ namespace: 'default', body: { metadata: { name: 'stuck' }, spec: { nodeName: 'w-2', containers: [{ name: 'app', image: 'registry.local/app:1.0' }] } } });
-    await eventually(async () => (await api.core.readNamespacedPod({ name: 'stuck', namespace: 'default' })).status?.phase === 'Running', 'stuck Running');
+    await api.core.createNamespacedPod({
+      namespace: 'default',
+      body: {
+        metadata: { name: 'stuck' },
+        spec: { nodeName: 'w-2', containers: [{ name: 'app', image: 'registry.local/app:1.0' }] },
+      },
+    });
+    await eventually(
+      async () =>
+        (await api.core.readNamespacedPod({ name: 'stuck', namespace: 'default' })).status?.phase === 'Running',
+      'stuck Running',
+    );
     kube().setNodeReady('w-2', false);
     const node = await eventually(async () => {
       const n = await api.core.readNode({ name: 'w-2' });
       return taintKeys(n).length === 2 && n;
     }, 'the unreachable taints on w-2');
-    expect(taintKeys(node)).toEqual(['node.kubernetes.io/unreachable:NoExecute', 'node.kubernetes.io/unreachable:NoSchedule']);
-    expect(node.status!.conditions!.find((c) => c.type === 'Ready')).toMatchObject({ status: 'Unknown', reason: 'NodeStatusUnknown', message: 'Kubelet stopped posting node status.' });
+    expect(taintKeys(node)).toEqual([
+      'node.kubernetes.io/unreachable:NoExecute',
+      'node.kubernetes.io/unreachable:NoSchedule',
+    ]);
+    expect(node.status!.conditions!.find((c) => c.type === 'Ready')).toMatchObject({
+      status: 'Unknown',
+      reason: 'NodeStatusUnknown',
+      message: 'Kubelet stopped posting node status.',
+    });
     await api.core.deleteNamespacedPod({ name: 'stuck', namespace: 'default' });
     await new Promise((r) => setTimeout(r, 3000));
     const stuck = await api.core.readNamespacedPod({ name: 'stuck', namespace: 'default' });
@@ -107,14 +141,22 @@ await describeRealKube('real control plane (kube-apiserver v1.32.13)', () => {
       const n = await api.core.readNode({ name: 'w-2' });
       return ready(n) === 'True' && taintKeys(n).length === 0;
     }, 'w-2 Ready without taints');
-    await eventually(async () => !(await api.core.listNamespacedPod({ namespace: 'default', fieldSelector: 'metadata.name=stuck' })).items.length, 'stuck gone');
+    await eventually(
+      async () =>
+        !(await api.core.listNamespacedPod({ namespace: 'default', fieldSelector: 'metadata.name=stuck' })).items
+          .length,
+      'stuck gone',
+    );
   });
 
   it("the audit log shows the admin's writes (not dry runs), and none of the kubelets' or controllers'", async () => {
     const k = kube();
     await k.clearRequests();
     await k.api.core.patchNode({ name: 'w-1', body: { metadata: { labels: { audited: 'yes' } } } }, mergePatch);
-    await k.api.core.patchNode({ name: 'w-1', dryRun: 'All', body: { metadata: { labels: { dry: 'run' } } } }, mergePatch);
+    await k.api.core.patchNode(
+      { name: 'w-1', dryRun: 'All', body: { metadata: { labels: { dry: 'run' } } } },
+      mergePatch,
+    );
     // The kubelets renew their Leases every second meanwhile.
     await new Promise((r) => setTimeout(r, 1500));
     const writes = await k.mutatingRequests();
@@ -133,9 +175,13 @@ await describeRealKube('real control plane (kube-apiserver v1.32.13)', () => {
     const core = viewer.makeApiClient(k8s.CoreV1Api);
     expect((await core.listNode()).items).toHaveLength(3);
     expect((await core.listNamespacedPod({ namespace: 'default' })).items.length).toBeGreaterThan(0);
-    const e = await core.patchNode({ name: 'w-1', body: { spec: { unschedulable: true } } }, mergePatch).catch((x: k8s.ApiException<string>) => x);
+    const e = await core
+      .patchNode({ name: 'w-1', body: { spec: { unschedulable: true } } }, mergePatch)
+      .catch((x: k8s.ApiException<string>) => x);
     expect((e as k8s.ApiException<string>).code).toBe(403);
-    expect(JSON.parse((e as k8s.ApiException<string>).body).message).toBe('nodes "w-1" is forbidden: User "viewer" cannot patch resource "nodes" in API group "" at the cluster scope');
+    expect(JSON.parse((e as k8s.ApiException<string>).body).message).toBe(
+      'nodes "w-1" is forbidden: User "viewer" cannot patch resource "nodes" in API group "" at the cluster scope',
+    );
     // herdbook's own client, from the viewer's kubeconfig file in the state directory.
     const hb = await kubeClientFor(kube(), 'viewer');
     expect((await hb.core.listNode()).items.map((n) => n.metadata?.name).sort()).toEqual(['s-1', 'w-1', 'w-2']);
@@ -144,12 +190,19 @@ await describeRealKube('real control plane (kube-apiserver v1.32.13)', () => {
   it('refuses a Lease whose MicroTime has milliseconds (what client-node sends for a Date) with the real 400', async () => {
     const at = new Date('2026-12-05T14:35:20.405Z');
     const e = await kube()
-      .api.coordination.createNamespacedLease({ namespace: 'default', body: { metadata: { name: 'herdbook-lock' }, spec: { holderIdentity: 'root@host', leaseDurationSeconds: 900, acquireTime: at, renewTime: at } } })
+      .api.coordination.createNamespacedLease({
+        namespace: 'default',
+        body: {
+          metadata: { name: 'herdbook-lock' },
+          spec: { holderIdentity: 'root@host', leaseDurationSeconds: 900, acquireTime: at, renewTime: at },
+        },
+      })
       .catch((x: k8s.ApiException<string>) => x);
     expect((e as k8s.ApiException<string>).code).toBe(400);
     expect(JSON.parse((e as k8s.ApiException<string>).body)).toMatchObject({
       reason: 'BadRequest',
-      message: 'Lease in version "v1" cannot be handled as a Lease: parsing time "2026-12-05T14:35:20.405Z" as "2006-01-02T15:04:05.000000Z07:00": cannot parse ".405Z" as ".000000"',
+      message:
+        'Lease in version "v1" cannot be handled as a Lease: parsing time "2026-12-05T14:35:20.405Z" as "2006-01-02T15:04:05.000000Z07:00": cannot parse ".405Z" as ".000000"',
     });
   });
 

@@ -31,15 +31,25 @@ await describeRealKube('real-kube main.js', () => {
   it('runs detached from a scenario file and stops everything on SIGTERM', async () => {
     const main = path.join(repo, 'dist/sandbox/real-kube/main.js');
     expect(existsSync(main), `${main} is missing: npm run build`).toBe(true);
-    const dir = tempTree({ 'scenario.yaml': 'nodes:\n  - name: s-1\n    role: server\n  - name: a-1\ndeployments:\n  - name: web\n    replicas: 2\n' });
+    const dir = tempTree({
+      'scenario.yaml':
+        'nodes:\n  - name: s-1\n    role: server\n  - name: a-1\ndeployments:\n  - name: web\n    replicas: 2\n',
+    });
     const state = path.join(dir, 'state');
-    const child = spawn(process.execPath, [main, '--scenario', path.join(dir, 'scenario.yaml'), '--state-dir', state], { detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [main, '--scenario', path.join(dir, 'scenario.yaml'), '--state-dir', state], {
+      detached: true,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let output = '';
     child.stdout.on('data', (d: Buffer) => (output += d.toString()));
     child.stderr.on('data', (d: Buffer) => (output += d.toString()));
     const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
     try {
-      const url = await eventually(() => existsSync(path.join(state, 'url')) && readFileSync(path.join(state, 'url'), 'utf8').trim(), `the url file (${output})`, 120_000);
+      const url = await eventually(
+        () => existsSync(path.join(state, 'url')) && readFileSync(path.join(state, 'url'), 'utf8').trim(),
+        `the url file (${output})`,
+        120_000,
+      );
       expect(readFileSync(path.join(state, 'real-kube.pid'), 'utf8').trim()).toBe(String(child.pid));
       const kc = new k8s.KubeConfig();
       kc.loadFromFile(path.join(state, 'kubeconfig.yaml'));

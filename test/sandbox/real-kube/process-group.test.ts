@@ -31,7 +31,10 @@ describe('ProcessGroup', () => {
       expect(readFileSync(log, 'utf8')).toBe(weird.map((w) => `[${w}]\n`).join(''));
       expect(existsSync(path.join(process.cwd(), 'pwned'))).toBe(false);
 
-      const stubborn = await group.spawn(['/bin/sh', '-c', 'trap "" TERM; echo trapped; while :; do sleep 1; done'], log);
+      const stubborn = await group.spawn(
+        ['/bin/sh', '-c', 'trap "" TERM; echo trapped; while :; do sleep 1; done'],
+        log,
+      );
       // Signalled before its trap is set, it would just die.
       expect(await until(() => existsSync(log) && readFileSync(log, 'utf8').includes('trapped'), 5000)).toBe(true);
       expect(group.members()).toContain(stubborn);
@@ -60,7 +63,9 @@ describe('ProcessGroup', () => {
       console.log(JSON.stringify({ pgid: g.pgid, pid }));
       setInterval(() => {}, 1000);
     `;
-    const owner = spawn(process.execPath, ['--input-type=module', '-e', script], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const owner = spawn(process.execPath, ['--input-type=module', '-e', script], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
     const line = await new Promise<string>((resolve, reject) => {
       owner.stdout.once('data', (d: Buffer) => resolve(d.toString()));
       owner.once('exit', (code) => reject(new Error(`the owner exited (${code}) before starting its process`)));

@@ -14,7 +14,6 @@ import { fetchJson } from '../../helpers/https-json.js';
 import { processesMentioning } from '../../helpers/procs.js';
 import { describeRealKube } from '../../helpers/real-kube.js';
 
-
 await describeRealKube('sandbox up --kube-apiserver', () => {
   const parent = mkdtempSync(path.join(os.tmpdir(), 'hb-real-sandbox-'));
   // The fleet's become users must be able to enter it.
@@ -34,9 +33,19 @@ await describeRealKube('sandbox up --kube-apiserver', () => {
   it('runs the fleet on a real kube-apiserver whose nodes report the k3s installed on the fleet', async () => {
     expect(state.sim.kind).toBe('real-kube');
     const api = apiClients(readFileSync(state.kubeconfig, 'utf8'));
-    expect((await api.kc.makeApiClient((await import('@kubernetes/client-node')).VersionApi).getCode()).gitVersion).toBe('v1.32.13');
-    const nodes = (await api.core.listNode()).items.map((n) => [n.metadata!.name, n.status!.nodeInfo!.kubeletVersion, n.status!.conditions!.find((c) => c.type === 'Ready')!.status]);
-    expect(nodes.sort()).toEqual([['a-1', 'v1.31.4+k3s1', 'True'], ['a-2', 'v1.31.4+k3s1', 'True'], ['s-1', 'v1.31.4+k3s1', 'True']]);
+    expect(
+      (await api.kc.makeApiClient((await import('@kubernetes/client-node')).VersionApi).getCode()).gitVersion,
+    ).toBe('v1.32.13');
+    const nodes = (await api.core.listNode()).items.map((n) => [
+      n.metadata!.name,
+      n.status!.nodeInfo!.kubeletVersion,
+      n.status!.conditions!.find((c) => c.type === 'Ready')!.status,
+    ]);
+    expect(nodes.sort()).toEqual([
+      ['a-1', 'v1.31.4+k3s1', 'True'],
+      ['a-2', 'v1.31.4+k3s1', 'True'],
+      ['s-1', 'v1.31.4+k3s1', 'True'],
+    ]);
     const status = await herdbook(['sandbox', 'status', '--state-dir', stateDir]);
     expect(status.stdout).toMatch(/API: +https:\/\/127\.0\.0\.1:\d+ \(real kube-apiserver, pid \d+\)/);
   });
@@ -44,7 +53,10 @@ await describeRealKube('sandbox up --kube-apiserver', () => {
   it('a check run of the skew playbook writes nothing to the real API', async () => {
     const audit = new AuditLog(path.join(state.sim.dir, 'audit.log'), USERS.admin);
     await audit.clear();
-    const run = await herdbook(['run', path.join(ROOT, 'playbooks/check-version-skew.yaml'), '-i', state.inventory, '--check'], { timeoutMs: 120_000 });
+    const run = await herdbook(
+      ['run', path.join(ROOT, 'playbooks/check-version-skew.yaml'), '-i', state.inventory, '--check'],
+      { timeoutMs: 120_000 },
+    );
     expect(run.code, run.stdout + run.stderr).toBe(0);
     expect(await audit.mutating()).toEqual([]);
   });
@@ -62,10 +74,15 @@ await describeRealKube('sandbox up --kube-apiserver', () => {
     expect((await admin('/__sim/nodes')).items.map((n) => n.name).sort()).toEqual(['a-1', 'a-2', 's-1']);
     await admin('/__sim/reset-requests', 'POST');
     const api = apiClients(readFileSync(state.kubeconfig, 'utf8'));
-    await api.core.patchNode({ name: 'a-1', body: { metadata: { labels: { touched: 'yes' } } } }, (await import('../../../sandbox/real-kube/clients.js')).mergePatch());
+    await api.core.patchNode(
+      { name: 'a-1', body: { metadata: { labels: { touched: 'yes' } } } },
+      (await import('../../../sandbox/real-kube/clients.js')).mergePatch(),
+    );
     // The sandbox's own write (a scenario fragment) is not the admin's.
     await admin('/__sim/apply', 'POST', { pods: [{ name: 'extra', node: 'a-1' }] });
-    expect((await admin('/__sim/requests?mutating=true')).items.map((r) => `${r.method} ${r.path}`)).toEqual(['PATCH /api/v1/nodes/a-1']);
+    expect((await admin('/__sim/requests?mutating=true')).items.map((r) => `${r.method} ${r.path}`)).toEqual([
+      'PATCH /api/v1/nodes/a-1',
+    ]);
     const status = await herdbook(['sandbox', 'status', '--state-dir', stateDir]);
     expect(status.stdout).toContain(`admin:       ${state.sim.adminUrl}/__sim/`);
   });

@@ -39,7 +39,11 @@ await describeRealKube('a kube-sim scenario on the real control plane', () => {
     const pvc = await api.core.readNamespacedPersistentVolumeClaim({ name: 'data', namespace: 'apps' });
     expect(pvc.status?.phase).toBe('Bound');
     const pv = await api.core.readPersistentVolume({ name: pvc.spec!.volumeName! });
-    expect(pv.spec?.nodeAffinity?.required?.nodeSelectorTerms[0].matchExpressions?.[0]).toEqual({ key: 'kubernetes.io/hostname', operator: 'In', values: [pod.spec!.nodeName] });
+    expect(pv.spec?.nodeAffinity?.required?.nodeSelectorTerms[0].matchExpressions?.[0]).toEqual({
+      key: 'kubernetes.io/hostname',
+      operator: 'In',
+      values: [pod.spec!.nodeName],
+    });
     expect(pv.spec?.storageClassName).toBe('local-path');
   });
 
@@ -50,15 +54,26 @@ await describeRealKube('a kube-sim scenario on the real control plane', () => {
     const mirror = await api.core.readNamespacedPod({ name: 'static', namespace: 'kube-system' });
     expect(mirror.metadata?.ownerReferences?.[0]).toMatchObject({ kind: 'Node', name: 's-1', controller: true });
     expect(mirror.status?.phase).toBe('Running');
-    expect((await api.core.readNamespacedPod({ name: 'finished', namespace: 'default' })).status?.phase).toBe('Succeeded');
+    expect((await api.core.readNamespacedPod({ name: 'finished', namespace: 'default' })).status?.phase).toBe(
+      'Succeeded',
+    );
     const unready = await api.core.readNamespacedPod({ name: 'unready', namespace: 'default' });
-    expect([unready.status?.phase, unready.status?.conditions?.find((c) => c.type === 'Ready')?.status]).toEqual(['Running', 'False']);
+    expect([unready.status?.phase, unready.status?.conditions?.find((c) => c.type === 'Ready')?.status]).toEqual([
+      'Running',
+      'False',
+    ]);
   });
 
   it('follows a pod’s readiness probe, and forgets a removed node', async () => {
     const { api } = kube();
     await kube().setPodReady('default', 'unready', true);
-    await eventually(async () => (await api.core.readNamespacedPod({ name: 'unready', namespace: 'default' })).status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True'), 'unready Ready');
+    await eventually(
+      async () =>
+        (await api.core.readNamespacedPod({ name: 'unready', namespace: 'default' })).status?.conditions?.some(
+          (c) => c.type === 'Ready' && c.status === 'True',
+        ),
+      'unready Ready',
+    );
     await kube().addNode({ name: 'gone' });
     await kube().removeNode('gone');
     expect((await api.core.listNode({ fieldSelector: 'metadata.name=gone' })).items).toEqual([]);
@@ -70,9 +85,15 @@ await describeRealKube('a kube-sim scenario on the real control plane', () => {
     const { api } = kube();
     expect((await api.core.readNode({ name: 'a-1' })).status?.nodeInfo?.kubeletVersion).toBe('v1.31.4+k3s1');
     writeFileSync(versionOf('a-1'), 'k3s version v1.32.5+k3s1 (0123abcd)\n');
-    await eventually(async () => (await api.core.readNode({ name: 'a-1' })).status?.nodeInfo?.kubeletVersion === 'v1.32.5+k3s1', 'a-1 at v1.32.5+k3s1');
+    await eventually(
+      async () => (await api.core.readNode({ name: 'a-1' })).status?.nodeInfo?.kubeletVersion === 'v1.32.5+k3s1',
+      'a-1 at v1.32.5+k3s1',
+    );
     kube().setKubeletVersion('s-1', 'v1.32.5+k3s1');
-    await eventually(async () => (await api.core.readNode({ name: 's-1' })).status?.nodeInfo?.kubeletVersion === 'v1.32.5+k3s1', 's-1 at v1.32.5+k3s1');
+    await eventually(
+      async () => (await api.core.readNode({ name: 's-1' })).status?.nodeInfo?.kubeletVersion === 'v1.32.5+k3s1',
+      's-1 at v1.32.5+k3s1',
+    );
   });
 
   it('registers a joining node when k3s first runs there, and adds one by hand', async () => {
@@ -80,10 +101,17 @@ await describeRealKube('a kube-sim scenario on the real control plane', () => {
     expect((await api.core.listNode()).items.map((n) => n.metadata!.name).sort()).toEqual(['a-1', 's-1']);
     writeFileSync(versionOf('j-1'), 'k3s version v1.32.5+k3s1 (0123abcd)\n');
     await kube().addNode({ name: 'w-9', kubeletVersion: 'v1.30.14+k3s1' });
-    for (const [name, version] of [['j-1', 'v1.32.5+k3s1'], ['w-9', 'v1.30.14+k3s1']]) {
+    for (const [name, version] of [
+      ['j-1', 'v1.32.5+k3s1'],
+      ['w-9', 'v1.30.14+k3s1'],
+    ]) {
       const node = await eventually(async () => {
         const n = (await api.core.listNode({ fieldSelector: `metadata.name=${name}` })).items[0];
-        return n?.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True') && taintKeys(n).length === 0 && n;
+        return (
+          n?.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True') &&
+          taintKeys(n).length === 0 &&
+          n
+        );
       }, `${name} Ready`);
       expect(node.status?.nodeInfo?.kubeletVersion).toBe(version);
     }
@@ -92,7 +120,11 @@ await describeRealKube('a kube-sim scenario on the real control plane', () => {
   it('marks a node unreachable when its k3s is gone (the version file removed)', async () => {
     const { api } = kube();
     rmSync(versionOf('a-1'));
-    await eventually(async () => taintKeys(await api.core.readNode({ name: 'a-1' })).includes('node.kubernetes.io/unreachable:NoExecute'), 'a-1 unreachable');
+    await eventually(
+      async () =>
+        taintKeys(await api.core.readNode({ name: 'a-1' })).includes('node.kubernetes.io/unreachable:NoExecute'),
+      'a-1 unreachable',
+    );
     expect(kube().kubelet('a-1')).toMatchObject({ reachable: false, manual: false });
   });
 });

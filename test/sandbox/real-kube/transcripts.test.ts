@@ -14,7 +14,10 @@ const transcripts = loadTranscripts();
 // the replay does not wait for (the recording was made at a person's pace; under load one more
 // taint is there, or one fewer), and these binaries were built without a git tree state. Only these may differ; any other difference fails.
 const TIMING = /(^|\.)spec(: missing field taints|\.taints(\[|: expected \d+ items))|f:taints|^gitTreeState: /;
-const onlyTiming = (differences: string[]) => differences.map((d) => d.replace(/^message<object \d+>\./, '').replace(/^items\[\d+\]\./, '')).filter((d) => !TIMING.test(d));
+const onlyTiming = (differences: string[]) =>
+  differences
+    .map((d) => d.replace(/^message<object \d+>\./, '').replace(/^items\[\d+\]\./, ''))
+    .filter((d) => !TIMING.test(d));
 
 await describeRealKube('the recorded exchanges, replayed on a real kube-apiserver', () => {
   // Kubernetes' own node monitoring and default tolerations, as on the server that was recorded:
@@ -38,6 +41,9 @@ await describeRealKube('the recorded exchanges, replayed on a real kube-apiserve
 
   it('differs from the recordings in the controller-timed taints and the build only, in the exchanges that read that node', async () => {
     const timed = (await replayed()).filter((r) => r.differences.length).map((r) => r.transcript.file);
-    expect(timed.every((f) => /^(01|04|09|10|11|13)-/.test(f)), timed.join(', ')).toBe(true);
+    expect(
+      timed.every((f) => /^(01|04|09|10|11|13)-/.test(f)),
+      timed.join(', '),
+    ).toBe(true);
   });
 });
