@@ -13,6 +13,7 @@ import { InterruptedError } from '../errors.js';
 import { collectOutput } from './output.js';
 import { createSudoFilter, type SudoFilter } from './sudo-filter.js';
 import { octalMode, ownerSpec, putScript } from './put-script.js';
+import { setLongTimeout } from '../timers.js';
 
 export class LocalConnection implements Connection {
   readonly kind = 'local';
@@ -83,11 +84,11 @@ export class LocalConnection implements Connection {
           /* already gone */
         }
       };
-      const timer = opts.timeout ? setTimeout(() => ((timedOut = true), kill('SIGKILL')), opts.timeout) : undefined;
+      const timer = opts.timeout ? setLongTimeout(() => ((timedOut = true), kill('SIGKILL')), opts.timeout) : undefined;
       const onAbort = () => kill('SIGTERM');
       opts.signal?.addEventListener('abort', onAbort, { once: true });
       child.on('error', (e) => {
-        clearTimeout(timer);
+        timer?.clear();
         const code = (e as NodeJS.ErrnoException).code;
         if (code === 'ENOENT') resolve({ rc: 127, stdout: '', stderr: `${argv[0]}: command not found` });
         else reject(e);
@@ -96,7 +97,7 @@ export class LocalConnection implements Connection {
       // With a become password, stdin waits for the command's start marker (see become.ts).
       if (!markers) writeStdin();
       child.on('close', (code, signal) => {
-        clearTimeout(timer);
+        timer?.clear();
         opts.signal?.removeEventListener('abort', onAbort);
         const o = out.result();
         const e = err.result();

@@ -1,4 +1,5 @@
 import type { Clock } from './context.js';
+import { setLongTimeout } from '../timers.js';
 
 /** The real clock; sleeps end early (without error) when the run is aborted. */
 export const systemClock: Clock = {
@@ -6,9 +7,9 @@ export const systemClock: Clock = {
   sleep: (ms, signal) =>
     new Promise<void>((resolve) => {
       if (ms <= 0 || signal?.aborted) return resolve();
-      const t = setTimeout(done, ms);
+      const t = setLongTimeout(done, ms);
       function done() {
-        clearTimeout(t);
+        t.clear();
         signal?.removeEventListener('abort', done);
         resolve();
       }

@@ -13,6 +13,7 @@ import { playScope, readVar, taskScope, type PlayFrame } from './scope.js';
 import { taskConnection } from './task-connection.js';
 import { combineItems, registeredValue, type HostResult, type ItemResult } from './task-result.js';
 import { asText } from '../text.js';
+import { setLongTimeout, type LongTimer } from '../timers.js';
 
 export type HostHooks = {
   progress: (msg: string) => void;
@@ -210,9 +211,9 @@ async function withTimeout(
   attempt?: AbortController,
 ): Promise<HostResult> {
   if (!ms) return p;
-  let timer: NodeJS.Timeout | undefined;
+  let timer: LongTimer | undefined;
   const limit = new Promise<HostResult>((resolve) => {
-    timer = setTimeout(() => {
+    timer = setLongTimeout(() => {
       // Not left running behind the run: the module sees its signal aborted and winds down.
       attempt?.abort();
       resolve({
@@ -225,7 +226,7 @@ async function withTimeout(
   try {
     return await Promise.race([p, limit]);
   } finally {
-    clearTimeout(timer);
+    timer?.clear();
   }
 }
 

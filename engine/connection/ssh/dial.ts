@@ -2,6 +2,7 @@
 // check, authentication; retried with backoff while the failure looks transient.
 import net from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { setLongTimeout } from '../../timers.js';
 // ssh2 is CommonJS: Node's ESM loader only offers its default export.
 import ssh2, { type Client } from 'ssh2';
 import type { Duplex } from 'node:stream';
@@ -20,7 +21,7 @@ function tcpConnect(host: string, hop: Hop, timeoutMs: number): Promise<net.Sock
     // Nagle off: a channel open and an exec request are small writes that must not wait for
     // the previous packet's delayed ACK (tens of milliseconds per command otherwise).
     const sock = net.connect({ host: hop.address, port: hop.port, noDelay: true });
-    const timer = setTimeout(() => {
+    const timer = setLongTimeout(() => {
       sock.destroy();
       reject(
         new UnreachableError(
@@ -31,11 +32,11 @@ function tcpConnect(host: string, hop: Hop, timeoutMs: number): Promise<net.Sock
       );
     }, timeoutMs);
     sock.once('connect', () => {
-      clearTimeout(timer);
+      timer.clear();
       resolve(sock);
     });
     sock.once('error', (e) => {
-      clearTimeout(timer);
+      timer.clear();
       reject(connectFailure(host, hop, e));
     });
   });

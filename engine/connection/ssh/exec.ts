@@ -7,6 +7,7 @@ import type { RawResult } from './types.js';
 import { openExec, DroppedError, type ChannelExit, type Session } from './session.js';
 import { pidFilter, sendSignal, signalRc, Sink } from './streams.js';
 import { createSudoFilter, type SudoFilter } from '../sudo-filter.js';
+import { setLongTimeout } from '../../timers.js';
 
 export type ChannelIo = {
   stdin?: string | Buffer;
@@ -79,13 +80,13 @@ export async function runChannel(s: Session, cmd: BuiltCommand, io: ChannelIo): 
       });
     } else writeStdin();
 
-    const timer = io.timeout ? setTimeout(() => ((timedOut = true), kill()), io.timeout) : undefined;
+    const timer = io.timeout ? setLongTimeout(() => ((timedOut = true), kill()), io.timeout) : undefined;
     const onAbort = () => ((aborted = true), kill());
     io.signal?.addEventListener('abort', onAbort, { once: true });
     const finish = (fn: () => void) => {
       if (settled) return;
       settled = true;
-      clearTimeout(timer);
+      timer?.clear();
       clearTimeout(graceTimer);
       io.signal?.removeEventListener('abort', onAbort);
       fn();
