@@ -2,7 +2,7 @@
 import { UsageError } from '../errors.js';
 import { indexGroups } from '../inventory/groups.js';
 import { displayPath } from '../report/diagnostics.js';
-import { limitPatterns, playLevel, resolvePlayHosts } from '../run/resolve-play.js';
+import { checkLimitMatches, limitPatterns, playLevel, resolvePlayHosts } from '../run/resolve-play.js';
 import type { CommandIO } from './io.js';
 import { loadInput, type InputOptions } from './load-input.js';
 
@@ -15,6 +15,7 @@ export async function listHostsCommand(
   if (!v.inventory) throw new UsageError('list-hosts needs an inventory: -i inventory/lab.ini');
   const idx = indexGroups(v.inventory);
   const limit = limitPatterns(opts.limit);
+  checkLimitMatches(limit, v.inventory, idx);
   for (const pb of v.playbooks) {
     io.out(`playbook: ${displayPath(pb.file)}`);
     pb.plays.forEach((play, i) => {

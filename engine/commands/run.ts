@@ -22,7 +22,7 @@ import { createConnectionPool } from '../run/connections.js';
 import type { RunDeps, RunOptions, RunState } from '../run/context.js';
 import { newRunState, runPlaybooks, type RunOutcome } from '../run/index.js';
 import { handleInterrupts } from '../run/interrupt.js';
-import { limitPatterns } from '../run/resolve-play.js';
+import { checkLimitMatches, limitPatterns } from '../run/resolve-play.js';
 import { splitTagOption } from '../run/tags.js';
 import { checkStartAtTask } from '../run/start-at.js';
 import { indexGroups } from '../inventory/groups.js';
@@ -100,6 +100,7 @@ export async function runCommand(
 
   const templater = createTemplater();
   const groups = indexGroups(inventory);
+  checkLimitMatches(options.limit, inventory, groups);
   const firstVarsFiles = v.playbookVarsFiles.get(path.resolve(playbooks[0]));
   const varsOf = (host: string) => {
     const scope = new Scope([

@@ -36,6 +36,20 @@ export function limitPatterns(limit: readonly string[] | undefined): string[] | 
   return patterns;
 }
 
+/**
+ * A --limit that leaves no host of the inventory is refused before anything runs, as
+ * ansible-playbook refuses it ("leaves us with no hosts to target"): a mistyped node name must
+ * not look like a successful run that had nothing to do.
+ */
+export function checkLimitMatches(limit: readonly string[] | undefined, inv: Inventory, idx: GroupIndex): void {
+  if (!limit?.length) return;
+  if (limit.some((l) => matchPattern(inv, idx, l).hosts.length > 0)) return;
+  throw new UsageError(
+    `--limit ${limit.join(' --limit ')}: matches no host of the inventory, so nothing would run; ` +
+      'list the hosts with `herdbook inventory -i INVENTORY` and give a host, a group or a pattern from it',
+  );
+}
+
 export function resolvePlayHosts(
   play: Play,
   inv: Inventory,

@@ -47,6 +47,22 @@ describe('herdbook list-hosts', () => {
     );
   });
 
+  it('refuses a --limit that leaves no host of the inventory (exit 5), for list-hosts and run, before anything runs', () => {
+    for (const cmd of ['list-hosts', 'run']) {
+      const r = herdbook([cmd, 'site.yaml', '-i', 'hosts.ini', '--limit', 'agent-9,nowhere'], dir);
+      expect(r.code).toBe(5);
+      expect(r.stdout).toBe('');
+      expect(r.stderr).toContain('--limit agent-9,nowhere: matches no host of the inventory, so nothing would run');
+    }
+    // One pattern that matches is enough, as in Ansible (the other only warns there).
+    const some = herdbook(
+      ['list-hosts', 'site.yaml', '-i', 'hosts.ini', '--limit', 'nowhere', '--limit', 'srv-1'],
+      dir,
+    );
+    expect(some.code).toBe(0);
+    expect(some.stdout).toContain('batch 1/1: srv-1');
+  });
+
   it('renders templated hosts and serial with -e', () => {
     writeFileSync(
       path.join(dir, 'templated.yaml'),

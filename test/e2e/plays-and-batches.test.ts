@@ -146,10 +146,11 @@ describe('--limit', () => {
     expect(ofType(r.events, 'play_start')).toEqual([]);
   });
 
-  it('an unclosed [ is a literal character, as in fnmatch: no host matches, no internal error', async () => {
+  it('an unclosed [ is a literal character, as in fnmatch: no host matches, so the limit is refused (exit 5), no internal error', async () => {
     const r = await ws.run('all.yaml', '--limit', '[');
-    expect(r.code, explain(r)).toBe(0);
-    expect(ofType(r.events, 'play_start')[0].hosts).toEqual([]);
+    expect(r.code, explain(r)).toBe(5);
+    expect(r.stderr).toMatch(/^herdbook: --limit \[: matches no host of the inventory, so nothing would run/m);
+    expect(ofType(r.events, 'play_start')).toEqual([]);
   });
 });
 
