@@ -8,6 +8,20 @@ export type PatternMatch = { hosts: string[]; unmatched: string[] };
 
 export const IMPLICIT_LOCALHOST = new Set(['localhost', '127.0.0.1', '::1']);
 
+/**
+ * A play's `hosts:` after templating, as a pattern: text, or a list of texts. A number is its
+ * text (a host may be named 1); a mapping, or a list holding one, is no pattern.
+ */
+export function asPattern(v: unknown): string | string[] {
+  const one = (x: unknown, where: string): string => {
+    if (typeof x === 'string') return x;
+    if (typeof x === 'number' || typeof x === 'boolean') return String(x);
+    const got = x === null || x === undefined ? 'nothing' : Array.isArray(x) ? 'a list' : 'a mapping';
+    throw new HostPatternError(`hosts${where} must be a host pattern (text), got ${got}`);
+  };
+  return Array.isArray(v) ? v.map((x, i) => one(x, `[${i}]`)) : one(v, '');
+}
+
 export function splitPattern(pattern: string | readonly string[]): string[] {
   if (typeof pattern !== 'string') return pattern.flatMap((p) => splitPattern(p));
   const text = pattern.trim();

@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { InputError, UsageError } from '../errors.js';
 import type { GroupIndex } from '../inventory/groups.js';
 import type { Inventory } from '../inventory/model.js';
-import { HostPatternError, matchPattern, patternProblem, splitPattern } from '../inventory/patterns.js';
+import { asPattern, HostPatternError, matchPattern, patternProblem, splitPattern } from '../inventory/patterns.js';
 import type { Play } from '../load/model.js';
 import { createTemplater, Scope } from '../template/index.js';
 import { computeBatches, orderHosts, SerialError, type Serial } from './batches.js';
@@ -57,7 +57,7 @@ export function resolvePlayHosts(
   opts: { limit?: string[]; hostsPattern?: string | string[]; serial?: Serial; random?: () => number },
 ): ResolvedPlay {
   return atPlayLine(play, () => {
-    const m = matchPattern(inv, idx, opts.hostsPattern ?? play.hosts);
+    const m = matchPattern(inv, idx, asPattern(opts.hostsPattern ?? play.hosts));
     let hosts = m.hosts;
     if (opts.limit?.length) {
       const allowed = new Set(opts.limit.flatMap((l) => matchPattern(inv, idx, l).hosts));

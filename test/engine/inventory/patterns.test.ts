@@ -2,7 +2,13 @@ import { describe, expect, it } from 'vitest';
 import { indexGroups } from '../../../engine/inventory/groups.js';
 import { parseIniInventory } from '../../../engine/inventory/ini.js';
 import { emptyInventory, finishInventory } from '../../../engine/inventory/model.js';
-import { HostPatternError, matchPattern, patternProblem, splitPattern } from '../../../engine/inventory/patterns.js';
+import {
+  asPattern,
+  HostPatternError,
+  matchPattern,
+  patternProblem,
+  splitPattern,
+} from '../../../engine/inventory/patterns.js';
 
 const inv = emptyInventory();
 parseIniInventory(
@@ -84,5 +90,20 @@ describe('patterns that are not well formed', () => {
     expect(patternProblem('a-[3-1]')).toMatch(/^invalid character set in host pattern 'a-\[3-1\]'/);
     expect(() => m('~(')).toThrow(HostPatternError);
     expect(patternProblem(['servers', 'a-*', '~^s-'])).toBeUndefined();
+  });
+});
+
+describe("a templated play's hosts as a pattern", () => {
+  it('keeps text, gives a number its text, refuses mappings and nested lists', () => {
+    expect(asPattern('web:&prod')).toBe('web:&prod');
+    expect(asPattern(['a', 1, true])).toEqual(['a', '1', 'true']);
+    expect(asPattern(99999999)).toBe('99999999');
+    expect(() => asPattern({ a: 1 })).toThrow(
+      new HostPatternError('hosts must be a host pattern (text), got a mapping'),
+    );
+    expect(() => asPattern(['a', ['b']])).toThrow(
+      new HostPatternError('hosts[1] must be a host pattern (text), got a list'),
+    );
+    expect(() => asPattern(null)).toThrow(new HostPatternError('hosts must be a host pattern (text), got nothing'));
   });
 });
