@@ -14,7 +14,9 @@ describe('kube-sim controllers', () => {
         nodes: [{ name: 's-1', role: 'server' }, { name: 'w-1' }, { name: 'w-2' }],
         deployments: [
           { name: 'web', replicas: 3, pdb: { maxUnavailable: 1 }, emptyDir: true },
-          { name: 'slow', replicas: 1, terminationGracePeriodSeconds: 60, terminateSeconds: 1000 },
+          // A simulated second is 20 ms: 3000 s of grace is a minute, so a loaded machine still reads
+          // the pod while it is Terminating.
+          { name: 'slow', replicas: 1, terminationGracePeriodSeconds: 3000, terminateSeconds: 100000 },
         ],
         daemonsets: [{ name: 'svclb' }],
       },
@@ -43,7 +45,7 @@ describe('kube-sim controllers', () => {
     const name = slow.metadata.name!;
     const answered = await c.core.deleteNamespacedPod({ name, namespace: 'default' });
     expect(answered.metadata?.deletionTimestamp).toBeInstanceOf(Date);
-    expect(answered.metadata?.deletionGracePeriodSeconds).toBe(60);
+    expect(answered.metadata?.deletionGracePeriodSeconds).toBe(3000);
     const terminating = await c.core.readNamespacedPod({ name, namespace: 'default' });
     expect(terminating.metadata?.deletionTimestamp).toBeInstanceOf(Date);
     // The pod is Terminating: its kubelet reports it not ready, and it is still listed.

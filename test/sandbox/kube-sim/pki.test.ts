@@ -13,7 +13,8 @@ describe('pki', () => {
         expect(serial).not.toMatch(/^00/);
       }
     }
-  });
+    // 20 PKIs are about 60 RSA keys made in JavaScript: seconds when idle, minutes when loaded.
+  }, 300_000);
 
   it('writes names as UTF8String, which the x509 package of Go parses ("@" and ":" are not PrintableString)', () => {
     const pki = createPki();
