@@ -2,8 +2,9 @@
 // `herdbook --version` stays fast.
 import { Command, CommanderError, Option } from 'commander';
 import { readFileSync } from 'node:fs';
-import { HerdbookError, InputError, TemplateError, UsageError } from './errors.js';
+import { HerdbookError, InputError, InterruptedError, TemplateError, UsageError } from './errors.js';
 import { processIO, type CommandIO } from './commands/io.js';
+import { addAnsibleFlags, applyAnsibleCfg } from './commands/ansible-flags.js';
 // Types only: commander hands each action its options untyped; these say what the options
 // declared above parse to. The command modules themselves still load only when used.
 import type { InventoryOptions } from './commands/inventory.js';
@@ -40,9 +41,11 @@ export function buildProgram(io: CommandIO, setExit: (code: number) => void): Co
     .version(version, '-V, --version')
     .showSuggestionAfterError()
     .configureOutput({ writeOut: (s) => io.out(s.trimEnd()), writeErr: (s) => io.err(s.trimEnd()) })
-    .exitOverride();
+    .exitOverride()
+    // ansible.cfg's values where the command line gave none, before any command that reads an inventory.
+    .hook('preAction', (_program, action) => applyAnsibleCfg(action, io));
 
-  inputOptions(program.command('run').argument('<playbook...>'))
+  addAnsibleFlags(inputOptions(program.command('run').argument('<playbook...>')))
     .description('run playbooks (add --check to see exactly what would change, without changing anything)')
     .option('-C, --check', 'change nothing; report what would change')
     .option('-D, --diff', 'show content changes as unified diffs')
@@ -171,6 +174,7 @@ export function exitCodeFor(e: unknown, io: CommandIO): number {
     io.err(`\n${n} error${n === 1 ? '' : 's'}; nothing was run.`);
     return EXIT.invalidInput;
   }
+  if (e instanceof InterruptedError) return EXIT.interrupted;
   if (e instanceof UsageError) {
     io.err(`herdbook: ${e.message}`);
     return EXIT.usage;
