@@ -110,6 +110,16 @@ export function buildProgram(io: CommandIO, setExit: (code: number) => void): Co
     });
 
   program
+    .command('doc')
+    .description("a module's arguments, defaults, choices, examples and check-mode behaviour, from its schema")
+    .argument('[module]', 'the module (herdbook doc copy)')
+    .option('--list', 'every module with a one-line description')
+    .action(async (name: string | undefined, o: { list?: boolean }) => {
+      const { docCommand } = await import('./commands/doc.js');
+      setExit(await docCommand(name, o, io));
+    });
+
+  program
     .command('sandbox')
     .description('a local k3s cluster to rehearse on: real sshd nodes, a fake k3s, a Kubernetes API simulator')
     .argument('<action>', 'up, status or down')
