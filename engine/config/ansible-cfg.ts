@@ -56,7 +56,8 @@ export function findAnsibleCfg(where: CfgEnv = defaultCfgEnv()): { file?: string
     fromEnv = path.resolve(where.cwd, expandHome(where.env.ANSIBLE_CONFIG, where.home));
     if (existsSync(fromEnv) && statSync(fromEnv).isDirectory()) fromEnv = path.join(fromEnv, 'ansible.cfg');
     candidates.push(fromEnv);
-    if (!readable(fromEnv)) notes.push(`ANSIBLE_CONFIG=${where.env.ANSIBLE_CONFIG}: no readable file there; skipped`);
+    if (where.env.ANSIBLE_CONFIG && !readable(fromEnv))
+      notes.push(`ANSIBLE_CONFIG=${where.env.ANSIBLE_CONFIG}: no readable file there; skipped`);
   }
   const cwdCfg = path.join(where.cwd, 'ansible.cfg');
   let worldWritable = false;
