@@ -31,6 +31,7 @@ beforeAll(async () => {
   dir = tempTree({
     'site.yaml': PLAYBOOK,
     'keyword.yaml': PLAYBOOK.replace('- hosts: all\n', '- hosts: all\n  remote_user: root\n'),
+    'no-become.yaml': PLAYBOOK.replace('- hosts: all\n', '- hosts: all\n  become: false\n'),
     // Only where each node is: no user, no key, no known_hosts file.
     'hosts.ini': `n-1 ansible_host=127.0.0.1 ansible_port=${n1.port}\nn-2 ansible_host=127.0.0.1 ansible_port=${n2.port}\n`,
     // n-2's inventory user wins over -u, as in Ansible.
@@ -95,6 +96,12 @@ describe('ansible-playbook connection flags on real sshd', () => {
         'sudo',
       ]),
     ).toEqual({ 'n-1': f.fleet.users.passwd, 'n-2': f.fleet.users.passwd });
+    // A play's become: false wins over -b (Ansible: keywords over the command line).
+    const noBecome = ['no-become.yaml', ...base.slice(1)];
+    expect(run([...noBecome, '--ssh-common-args', sshArgs, '-b'])).toEqual({
+      'n-1': f.fleet.users.nopasswd,
+      'n-2': f.fleet.users.nopasswd,
+    });
   });
 
   it('precedence: inventory ansible_user and a play remote_user win over -u; -u wins over ansible.cfg', () => {
