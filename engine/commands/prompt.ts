@@ -9,6 +9,8 @@ type TtyIn = Readable & { isTTY?: boolean; setRawMode?: (raw: boolean) => unknow
 /** Read a line with echo off (raw mode: every key is ours, nothing is printed but the prompt). */
 export function askHidden(question: string, input: TtyIn = process.stdin, output: Writable = process.stderr) {
   return new Promise<string>((resolve, reject) => {
+    // Echo off before the question shows: an answer typed (or pasted) the moment it appears is never echoed.
+    input.setRawMode?.(true);
     output.write(question);
     let answer = '';
     const done = (err?: Error) => {
@@ -27,7 +29,6 @@ export function askHidden(question: string, input: TtyIn = process.stdin, output
         else answer += ch;
       }
     };
-    input.setRawMode?.(true);
     input.on('data', onData);
     input.resume();
   });

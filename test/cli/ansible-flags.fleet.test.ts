@@ -156,49 +156,68 @@ describe('ansible-playbook connection flags on real sshd', () => {
     expect(ansible('keyword.yaml', 'hosts.ini')).toEqual({ 'n-1': 'root', 'n-2': 'root' });
   });
 
-  it('-K asks on the terminal without echo, and sudo gets the password', async (ctx) => {
-    if (spawnSync('script', ['--version']).status !== 0) ctx.skip();
-    const u = f.fleet.users.passwd;
-    const args = [
-      'run',
-      'site.yaml',
-      '-i',
-      'hosts.ini',
-      '--limit',
-      'n-1',
-      '-u',
-      u,
-      '--private-key',
-      f.fleet.clientKeyPath,
-      '--ssh-common-args',
-      sshArgs,
-      '-b',
-      '-K',
-      '-v',
-    ];
+  /** herdbook on a real terminal (script(1)), each answer typed once its question is shown. */
+  async function onTerminal(args: string[], answers: [string, string][]) {
     const bin = path.resolve(__dirname, '../../bin/herdbook.js');
     const line = [process.execPath, bin, ...args].map((a) => `'${a.replace(/'/g, `'\\''`)}'`).join(' ');
-    // script gives herdbook a terminal; the password is typed once the question is on it (typed
-    // earlier, the terminal would echo it before herdbook could turn echo off).
+    // Typed before the question, the terminal would echo it before herdbook could turn echo off.
     const child = spawn('script', ['-qec', line, '/dev/null'], {
       cwd: dir,
       env: { ...process.env, ...env, NO_COLOR: '1', CI: '1' },
     });
     let out = '';
-    let typed = false;
+    const pending = [...answers];
     child.stdout.on('data', (d: Buffer) => {
       out += d.toString();
-      if (!typed && out.includes('BECOME password: ')) {
-        typed = true;
-        child.stdin.write(`${f.fleet.users.password}\r`);
-      }
+      while (pending.length && out.includes(pending[0][0])) child.stdin.write(`${pending.shift()![1]}\r`);
     });
     const killer = setTimeout(() => child.kill(), 60_000);
     const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
     clearTimeout(killer);
-    expect(out).toContain('BECOME password: ');
-    expect(out).not.toContain(f.fleet.users.password);
-    expect(out).toMatch(/stdout: root/);
-    expect(code).toBe(0);
+    return { code, out };
+  }
+
+  it('-K asks on the terminal without echo, and sudo gets the password', async (ctx) => {
+    if (spawnSync('script', ['--version']).status !== 0) ctx.skip();
+    const { passwd, password } = f.fleet.users;
+    const key = ['--private-key', f.fleet.clientKeyPath, '--ssh-common-args', sshArgs];
+    const r = await onTerminal(
+      ['run', 'site.yaml', '-i', 'hosts.ini', '--limit', 'n-1', '-u', passwd, ...key, '-b', '-K', '-v'],
+      [['BECOME password: ', password]],
+    );
+    expect(r.out).toContain('BECOME password: ');
+    expect(r.out).not.toContain(password);
+    expect(r.out).toMatch(/stdout: root/);
+    expect(r.code).toBe(0);
+  });
+
+  it('-k logs in with the password typed (no key anywhere); with -K, an empty answer reuses it for sudo', async (ctx) => {
+    if (spawnSync('script', ['--version']).status !== 0) ctx.skip();
+    const { passwd, password } = f.fleet.users;
+    const r = await onTerminal(
+      [
+        'run',
+        'site.yaml',
+        '-i',
+        'hosts.ini',
+        '--limit',
+        'n-2',
+        '-u',
+        passwd,
+        '--ssh-common-args',
+        sshArgs,
+        '-k',
+        '-K',
+        '-b',
+        '-vvv',
+      ],
+      [
+        ['SSH password: ', password],
+        ['BECOME password[defaults to SSH password]: ', ''],
+      ],
+    );
+    expect(r.out).not.toContain(password);
+    expect(r.out).toMatch(/stdout: root/);
+    expect(r.code).toBe(0);
   });
 });
