@@ -289,6 +289,19 @@ describe('ansible.cfg on the command line', () => {
     });
   });
 
+  it('roles_path: roles are found there (relative to the file); ANSIBLE_ROLES_PATH wins over it', () => {
+    const d = tempTree({
+      'play/site.yaml': '- hosts: localhost\n  roles: [common]\n',
+      'ansible.cfg': '[defaults]\nroles_path = shared:elsewhere\n',
+      'shared/common/tasks/main.yaml': '- name: from shared\n  debug: { msg: hi }\n',
+    });
+    const ok = herdbook(['validate', 'play/site.yaml'], d, NO_CFG);
+    expect(ok.code).toBe(0);
+    const none = herdbook(['validate', 'play/site.yaml'], d, { ...NO_CFG, ANSIBLE_ROLES_PATH: '/nonexistent' });
+    expect(none.code).toBe(4);
+    expect(none.stderr).toContain('common');
+  });
+
   it("a world-writable directory's ansible.cfg is ignored with Ansible's warning", () => {
     const open = tempTree({
       'site.yaml': '- hosts: all\n  tasks: []\n',
