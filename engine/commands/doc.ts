@@ -31,8 +31,9 @@ export function docsFor(): { docs: Map<string, ModuleDoc> } {
 
 /** The first sentence: `herdbook doc --list`'s one line. */
 export function summary(description: string): string {
-  const m = /^(.+?[.:])(\s|$)/s.exec(description);
-  return (m ? m[1] : description).replace(/\s+/g, ' ').replace(/:$/, '.');
+  // A period ends it, not a colon: "with `on: host`" is inside the sentence.
+  const m = /^(.+?\.)(\s|$)/s.exec(description);
+  return (m ? m[1] : description).replace(/\s+/g, ' ');
 }
 
 function wrap(text: string, indent: string, width = 100): string {
