@@ -4,7 +4,7 @@ import { Command, CommanderError, Option } from 'commander';
 import { readFileSync } from 'node:fs';
 import { HerdbookError, InputError, InterruptedError, TemplateError, UsageError } from './errors.js';
 import { processIO, type CommandIO } from './commands/io.js';
-import { addAnsibleFlags, applyAnsibleCfg } from './commands/ansible-flags.js';
+import { addAnsibleFlags, applyAnsibleCfg, positive } from './commands/ansible-flags.js';
 // Types only: commander hands each action its options untyped; these say what the options
 // declared above parse to. The command modules themselves still load only when used.
 import type { InventoryOptions } from './commands/inventory.js';
@@ -54,8 +54,10 @@ export function buildProgram(io: CommandIO, setExit: (code: number) => void): Co
     .option('-t, --tags <tags>', 'only tasks with these tags (comma-separated)', collect)
     .option('--skip-tags <tags>', 'skip tasks with these tags (comma-separated)', collect)
     .option('--start-at-task <name>', 'start at the first task with this name')
-    .option('-f, --forks <n>', 'hosts to run at once within a batch (default: the batch, up to 50)', (v) =>
-      parsePositive(v, '--forks'),
+    .option(
+      '-f, --forks <n>',
+      'hosts to run at once within a batch (default: the batch, up to 50)',
+      positive('--forks'),
     )
     .addOption(
       new Option('-o, --output <format>', 'text (default) or json: NDJSON events on stdout')
@@ -153,12 +155,6 @@ export function buildProgram(io: CommandIO, setExit: (code: number) => void): Co
     });
 
   return program;
-}
-
-function parsePositive(v: string, flag: string): number {
-  const n = Number(v);
-  if (!Number.isInteger(n) || n < 1) throw new UsageError(`${flag} needs a whole number of at least 1, got '${v}'`);
-  return n;
 }
 
 export async function main(argv: string[], io: CommandIO = processIO()): Promise<number> {

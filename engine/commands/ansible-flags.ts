@@ -33,7 +33,8 @@ export type AnsibleFlags = {
   vaultPasswordFile?: string;
 };
 
-function positive(flag: string) {
+/** A flag's value that must be a whole number of at least 1 (--forks, --timeout). */
+export function positive(flag: string) {
   return (v: string) => {
     const n = Number(v);
     if (!Number.isInteger(n) || n < 1) throw new UsageError(`${flag} needs a whole number of at least 1, got '${v}'`);
