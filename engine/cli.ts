@@ -2,8 +2,9 @@
 // `herdbook --version` stays fast.
 import { Command, CommanderError, Option } from 'commander';
 import { readFileSync } from 'node:fs';
-import { HerdbookError, InputError, TemplateError, UsageError } from './errors.js';
+import { HerdbookError, InputError, InterruptedError, TemplateError, UsageError } from './errors.js';
 import { processIO, type CommandIO } from './commands/io.js';
+import { addAnsibleFlags, applyAnsibleCfg, positive } from './commands/ansible-flags.js';
 // Types only: commander hands each action its options untyped; these say what the options
 // declared above parse to. The command modules themselves still load only when used.
 import type { InventoryOptions } from './commands/inventory.js';
@@ -40,9 +41,11 @@ export function buildProgram(io: CommandIO, setExit: (code: number) => void): Co
     .version(version, '-V, --version')
     .showSuggestionAfterError()
     .configureOutput({ writeOut: (s) => io.out(s.trimEnd()), writeErr: (s) => io.err(s.trimEnd()) })
-    .exitOverride();
+    .exitOverride()
+    // ansible.cfg's values where the command line gave none, before any command that reads an inventory.
+    .hook('preAction', (_program, action) => applyAnsibleCfg(action, io));
 
-  inputOptions(program.command('run').argument('<playbook...>'))
+  addAnsibleFlags(inputOptions(program.command('run').argument('<playbook...>')))
     .description('run playbooks (add --check to see exactly what would change, without changing anything)')
     .option('-C, --check', 'change nothing; report what would change')
     .option('-D, --diff', 'show content changes as unified diffs')
@@ -51,8 +54,10 @@ export function buildProgram(io: CommandIO, setExit: (code: number) => void): Co
     .option('-t, --tags <tags>', 'only tasks with these tags (comma-separated)', collect)
     .option('--skip-tags <tags>', 'skip tasks with these tags (comma-separated)', collect)
     .option('--start-at-task <name>', 'start at the first task with this name')
-    .option('-f, --forks <n>', 'hosts to run at once within a batch (default: the batch, up to 50)', (v) =>
-      parsePositive(v, '--forks'),
+    .option(
+      '-f, --forks <n>',
+      'hosts to run at once within a batch (default: the batch, up to 50)',
+      positive('--forks'),
     )
     .addOption(
       new Option('-o, --output <format>', 'text (default) or json: NDJSON events on stdout')
@@ -107,6 +112,16 @@ export function buildProgram(io: CommandIO, setExit: (code: number) => void): Co
     });
 
   program
+    .command('doc')
+    .description("a module's arguments, defaults, choices, examples and check-mode behaviour, from its schema")
+    .argument('[module]', 'the module (herdbook doc copy)')
+    .option('--list', 'every module with a one-line description')
+    .action(async (name: string | undefined, o: { list?: boolean }) => {
+      const { docCommand } = await import('./commands/doc.js');
+      setExit(await docCommand(name, o, io));
+    });
+
+  program
     .command('sandbox')
     .description('a local k3s cluster to rehearse on: real sshd nodes, a fake k3s, a Kubernetes API simulator')
     .argument('<action>', 'up, status or down')
@@ -142,12 +157,6 @@ export function buildProgram(io: CommandIO, setExit: (code: number) => void): Co
   return program;
 }
 
-function parsePositive(v: string, flag: string): number {
-  const n = Number(v);
-  if (!Number.isInteger(n) || n < 1) throw new UsageError(`${flag} needs a whole number of at least 1, got '${v}'`);
-  return n;
-}
-
 export async function main(argv: string[], io: CommandIO = processIO()): Promise<number> {
   let code: number = EXIT.ok;
   const program = buildProgram(io, (c) => (code = c));
@@ -171,6 +180,7 @@ export function exitCodeFor(e: unknown, io: CommandIO): number {
     io.err(`\n${n} error${n === 1 ? '' : 's'}; nothing was run.`);
     return EXIT.invalidInput;
   }
+  if (e instanceof InterruptedError) return EXIT.interrupted;
   if (e instanceof UsageError) {
     io.err(`herdbook: ${e.message}`);
     return EXIT.usage;

@@ -6,7 +6,8 @@ import { formatDiagnostics } from '../report/diagnostics.js';
 import { validatePlaybooks, type Validated } from '../validate/index.js';
 import type { CommandIO } from './io.js';
 
-export type InputOptions = { inventory?: string[]; extraVars?: string[] };
+/** rolesPath: ansible.cfg's roles_path (no flag); ANSIBLE_ROLES_PATH wins over it, as in Ansible. */
+export type InputOptions = { inventory?: string[]; extraVars?: string[]; rolesPath?: string[] };
 
 export function loadInput(
   playbooks: readonly string[],
@@ -14,7 +15,12 @@ export function loadInput(
   io: CommandIO,
 ): Validated & { extraVars: Record<string, unknown>; warnings: Diagnostic[] } {
   const extra = parseExtraVars(opts.extraVars ?? []);
-  const v = validatePlaybooks(playbooks, { inventory: opts.inventory, extraVars: extra.vars });
+  const fromEnv = process.env.HERDBOOK_ROLES_PATH ?? process.env.ANSIBLE_ROLES_PATH;
+  const v = validatePlaybooks(playbooks, {
+    inventory: opts.inventory,
+    extraVars: extra.vars,
+    ...(opts.rolesPath && !fromEnv ? { rolesPath: opts.rolesPath } : {}),
+  });
   const all = [...extra.diagnostics, ...v.diagnostics];
   const errors = all.filter((d) => d.severity === 'error');
   const warnings = all.filter((d) => d.severity === 'warning');

@@ -33,8 +33,11 @@ import { loadModule } from '../../modules/index.js';
 import type { ModuleDef } from '../module.js';
 import type { CommandIO } from './io.js';
 import { loadInput } from './load-input.js';
+import type { AnsibleFlags } from './ansible-flags.js';
+import { connectionDefaults, requireTerminal } from './connection-flags.js';
+import { askHidden, stepper } from './prompt.js';
 
-export type RunFlags = {
+export type RunFlags = AnsibleFlags & {
   inventory?: string[];
   extraVars?: string[];
   check?: boolean;
@@ -69,8 +72,20 @@ export async function runCommand(
   io: CommandIO,
   overrides: RunOverrides = {},
 ): Promise<number> {
+  requireTerminal(flags, Boolean(process.stdin.isTTY));
+  if (flags.syntaxCheck) {
+    const { validateCommand } = await import('./validate.js');
+    return validateCommand(playbooks, flags, io);
+  }
+  if (flags.listTags) {
+    const { listTagsCommand } = await import('./list-tags.js');
+    return listTagsCommand(playbooks, flags, io);
+  }
+  if (flags.flushCache) io.err('note: --flush-cache does nothing: herdbook keeps no fact cache between runs');
   const v = loadInput(playbooks, flags, io);
   checkStartAtTask(v.playbooks, flags.startAtTask);
+  const conn = await connectionDefaults(flags, (q) => askHidden(q));
+  if ((flags.verbose ?? 0) >= 1) for (const n of conn.notes) io.err(`note: ${n}`);
   const inventory = v.inventory ?? finishInventory(emptyInventory());
   const options: RunOptions = {
     check: Boolean(flags.check),
@@ -83,15 +98,18 @@ export async function runCommand(
     forceHandlers: Boolean(flags.forceHandlers),
     verbosity: flags.verbose ?? 0,
     extraVars: v.extraVars,
+    connectionDefaults: conn.defaults,
   };
   const state = newRunState(options);
+  for (const s of conn.secrets) state.secrets.add(s);
   const reporters: Reporter[] = [];
   // The reporters' colours follow stdout (where they write), not stderr as io.paint does.
   const paint = paintFor(process.env, io.isTTY);
   let live = false;
   if (flags.output === 'json') reporters.push(jsonReporter((line) => process.stdout.write(line)));
   // A live view needs the terminal's width: a pty of size 0 (script, some containers) gets plain lines.
-  else if (io.isTTY && !process.env.CI && (process.stdout.columns ?? 0) > 0) {
+  // --step asks on the terminal between tasks: plain lines, which a question does not disturb.
+  else if (io.isTTY && !process.env.CI && !flags.step && (process.stdout.columns ?? 0) > 0) {
     reporters.push(ttyReporter((t) => io.out(t), paint));
     live = true;
   } else reporters.push(plainReporter((t) => io.out(t), paint, { verbosity: options.verbosity }));
@@ -109,7 +127,7 @@ export async function runCommand(
     ]);
     return (name: string) => (scope.has(name) ? templater.variable(name, scope) : undefined);
   };
-  const pool = createConnectionPool(varsOf);
+  const pool = createConnectionPool(varsOf, conn.defaults);
   const tunnels: Tunnel[] = [];
   const checker = documentChecker(v.registry);
   const deps: RunDeps = {
@@ -128,6 +146,7 @@ export async function runCommand(
     templater,
     registry: createSchemaRegistry({ useDefaults: true, coerce: true }),
     clock: systemClock,
+    ...(flags.step ? { step: stepper() } : {}),
     operator: `${os.userInfo().username}@${os.hostname()}`,
     loadTasks: async (file, baseDir, role) => {
       const ctx: LoadContext = {
@@ -139,7 +158,7 @@ export async function runCommand(
         freeForm: v.registry.freeForm,
         stack: [],
         playbookDir: baseDir,
-        rolesPath: [],
+        rolesPath: flags.rolesPath ?? [],
       };
       const full = path.resolve(baseDir, file);
       const nodes = loadTaskFile(full, { file: full, baseDir: path.dirname(full), role }, ctx);

@@ -75,6 +75,9 @@ export type ConnectionSettings = {
   knownHostsFile?: string;
   proxyJump?: string;
   connectTimeout?: number;
+  /** Milliseconds between keepalives (ssh's ServerAliveInterval), and how many may go unanswered. */
+  keepaliveInterval?: number;
+  keepaliveCountMax?: number;
   /** For `pct`: the inventory host or address of the Proxmox node, and the container id. */
   pctHost?: string;
   pctVmid?: number;

@@ -20,6 +20,9 @@ export const CONNECTION_VARS = {
   known_hosts_file: ['ansible_ssh_known_hosts_file'],
   proxy_jump: ['ansible_ssh_proxy_jump'],
   connect_timeout: ['ansible_ssh_timeout', 'ansible_timeout'],
+  // No ansible_* spelling: Ansible sets these only through ssh_args (-o ServerAliveInterval=N).
+  keepalive_interval: [],
+  keepalive_count_max: [],
   pct_host: ['proxmox_host'],
   pct_vmid: ['pct_id', 'proxmox_vmid', 'ansible_proxmox_vmid'],
 } as const;
@@ -35,7 +38,10 @@ export function connectionVar(get: (name: string) => unknown, name: ConnectionVa
   return undefined;
 }
 
-const KIND_ALIASES: Record<string, ConnectionSettings['kind']> = {
+/** The settings the command line and ansible.cfg give: weaker than every variable and keyword. */
+export type ConnectionDefaults = Partial<Record<ConnectionVar, unknown>>;
+
+export const KIND_ALIASES: Record<string, ConnectionSettings['kind']> = {
   ssh: 'ssh',
   smart: 'ssh',
   paramiko: 'ssh',
@@ -56,13 +62,16 @@ function bool(v: unknown): boolean | undefined {
 /**
  * `keywords`: the play/block/task keywords (connection, remote_user, port), used where no
  * variable of any name sets the value: in Ansible the variables win over the keywords.
+ * `defaults`: the command line's and ansible.cfg's (-u, --private-key, -c, -T, ...), weaker
+ * still: Ansible's order is config < command line < keywords < variables.
  */
 export function connectionSettings(
   host: string,
   get: (name: string) => unknown,
   keywords: Partial<Record<ConnectionVar, unknown>> = {},
+  defaults: ConnectionDefaults = {},
 ): ConnectionSettings & { become?: boolean; becomeUser?: string } {
-  const v = (n: ConnectionVar) => connectionVar(get, n) ?? keywords[n];
+  const v = (n: ConnectionVar) => connectionVar(get, n) ?? keywords[n] ?? defaults[n];
   const kindText = v('connection');
   let kind: ConnectionSettings['kind'];
   if (kindText !== undefined) {
@@ -97,6 +106,8 @@ export function connectionSettings(
     knownHostsFile: str('known_hosts_file'),
     proxyJump: str('proxy_jump'),
     connectTimeout: num('connect_timeout') === undefined ? undefined : num('connect_timeout')! * 1000,
+    keepaliveInterval: num('keepalive_interval') === undefined ? undefined : num('keepalive_interval')! * 1000,
+    keepaliveCountMax: num('keepalive_count_max'),
     pctHost: str('pct_host'),
     pctVmid: num('pct_vmid'),
     become: bool(v('become')),

@@ -6,7 +6,7 @@ import type { SshPool } from '../connection/ssh/index.js';
 import type { Connection, ConnectionSettings } from '../connection/types.js';
 import { LocalConnection } from '../connection/local.js';
 import { UnreachableError, errorMessage } from '../errors.js';
-import { connectionSettings } from '../inventory/connection-vars.js';
+import { connectionSettings, type ConnectionDefaults } from '../inventory/connection-vars.js';
 import { settingsKey } from '../connection/settings-key.js';
 
 export type ConnectionPool = {
@@ -18,13 +18,16 @@ export type ConnectionPool = {
   closeAll(): Promise<void>;
 };
 
-export function createConnectionPool(varsOf: (host: string) => (name: string) => unknown): ConnectionPool {
+export function createConnectionPool(
+  varsOf: (host: string) => (name: string) => unknown,
+  defaults: ConnectionDefaults = {},
+): ConnectionPool {
   const open = new Map<string, Promise<Connection>>();
   let sshPool: Promise<SshPool> | undefined;
   const settings = (host: string, kindOverride?: string): ConnectionSettings => {
     try {
       // become is per command (the task's), not a connection setting.
-      const { become: _b, becomeUser: _u, ...s } = connectionSettings(host, varsOf(host));
+      const { become: _b, becomeUser: _u, ...s } = connectionSettings(host, varsOf(host), {}, defaults);
       return kindOverride ? { ...s, kind: kindOverride as ConnectionSettings['kind'] } : s;
     } catch (e) {
       throw new UnreachableError(host, 'config', errorMessage(e));

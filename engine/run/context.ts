@@ -2,6 +2,7 @@
 // reporter) and the mutable state of hosts. Passed explicitly, never global.
 import type { Connection, ConnectionSettings } from '../connection/types.js';
 import type { Inventory } from '../inventory/model.js';
+import type { ConnectionDefaults } from '../inventory/connection-vars.js';
 import type { GroupIndex } from '../inventory/groups.js';
 import type { VarsFiles } from '../inventory/model.js';
 import type { KubeClient } from '../kube/types.js';
@@ -22,6 +23,8 @@ export type RunOptions = {
   forceHandlers: boolean;
   verbosity: number;
   extraVars: Record<string, unknown>;
+  /** -u, --private-key, -c, -T, -b, ... and ansible.cfg: weaker than every keyword and variable. */
+  connectionDefaults?: ConnectionDefaults;
 };
 
 export type Clock = {
@@ -51,6 +54,8 @@ export type RunDeps = {
   operator: string;
   /** include_tasks with a templated name: load, check and build the file at run time. */
   loadTasks(file: string, baseDir: string, role?: { name: string; dir: string }): Promise<TaskNode[]>;
+  /** --step: asked before each task; false skips it. */
+  step?: (title: string) => Promise<boolean>;
 };
 
 export type HostState = {

@@ -62,6 +62,7 @@ async function runTask(
     if (title !== ctx.state.startAt && task.name !== ctx.state.startAt) return;
     ctx.state.startAt = undefined;
   }
+  if (ctx.deps.step && !(await ctx.deps.step(taskTitle(ctx, frame, task, hosts[0], chain.nodes)))) return;
   const { results } = await runTaskOnHosts(ctx, frame, chain, task, hosts);
   await metaActions(ctx, frame, results, control);
   const fatal = [...results].filter(([, r]) => (r.status === 'failed' || r.status === 'unreachable') && !r.ignored);

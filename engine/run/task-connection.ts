@@ -31,6 +31,7 @@ export function taskConnection(
   const t = ctx.deps.templater;
   const inventory = new Scope([ctx.options.extraVars, hostInventoryVars(ctx, target)]);
   const get = (name: string) => readVar(ctx, OWN_NAMES.has(name) ? inventory : vars, name);
+  const defaults = ctx.options.connectionDefaults ?? {};
   let settings: ConnectionSettings;
   try {
     // become is per command (below), not a connection setting.
@@ -38,11 +39,16 @@ export function taskConnection(
       become: _b,
       becomeUser: _u,
       ...s
-    } = connectionSettings(target, get, {
-      connection: text(t, chain, 'connection', keywordScope),
-      user: text(t, chain, 'remoteUser', keywordScope),
-      port: text(t, chain, 'port', keywordScope),
-    });
+    } = connectionSettings(
+      target,
+      get,
+      {
+        connection: text(t, chain, 'connection', keywordScope),
+        user: text(t, chain, 'remoteUser', keywordScope),
+        port: text(t, chain, 'port', keywordScope),
+      },
+      defaults,
+    );
     settings = s;
   } catch (e) {
     if (e instanceof UnreachableError) throw e;
@@ -65,7 +71,10 @@ export function taskConnection(
     become:
       becomeVar !== undefined
         ? keywordBool(becomeVar, 'ansible_become', undefined)
-        : (flag(t, chain, 'become', keywordScope) ?? false),
-    becomeUser: becomeUserVar !== undefined ? asText(becomeUserVar) : text(t, chain, 'becomeUser', keywordScope),
+        : (flag(t, chain, 'become', keywordScope) ?? defaults.become === true),
+    becomeUser:
+      becomeUserVar !== undefined
+        ? asText(becomeUserVar)
+        : (text(t, chain, 'becomeUser', keywordScope) ?? (defaults.become_user as string | undefined)),
   };
 }

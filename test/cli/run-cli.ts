@@ -9,13 +9,14 @@ const BIN = path.join(REPO, 'bin/herdbook.js');
 
 export type CliResult = { code: number | null; stdout: string; stderr: string };
 
-export function herdbook(args: string[], cwd: string): CliResult {
+/** `env`: added to (or, with undefined values, removed from) the test's environment. */
+export function herdbook(args: string[], cwd: string, env: Record<string, string | undefined> = {}): CliResult {
   if (!existsSync(path.join(REPO, 'dist/engine/cli.js')))
     throw new Error('dist/ is missing: run `npm run build` before the CLI tests');
   const r = spawnSync(process.execPath, [BIN, ...args], {
     cwd,
     encoding: 'utf8',
-    env: { ...process.env, NO_COLOR: '1', FORCE_COLOR: '', CI: '1' },
+    env: { ...process.env, NO_COLOR: '1', FORCE_COLOR: '', CI: '1', ...env },
     timeout: 60_000,
   });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };

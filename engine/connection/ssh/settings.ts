@@ -184,6 +184,8 @@ export function resolveSshSettings(settings: ConnectionSettings, deps: SshDeps =
     hostKeyChecking: settings.hostKeyChecking ?? policyFrom(one(c, 'stricthostkeychecking')) ?? 'strict',
     knownHostsFiles,
     connectTimeout: settings.connectTimeout ?? (configTimeout ? Number(configTimeout) * 1000 : DEFAULT_CONNECT_TIMEOUT),
+    keepaliveInterval: settings.keepaliveInterval,
+    keepaliveCountMax: settings.keepaliveCountMax,
     becomePassword: settings.becomePassword,
   };
 }

@@ -30,6 +30,8 @@ export type ResolvedSsh = {
   knownHostsFiles: string[];
   /** Milliseconds for TCP connect and then for the SSH handshake and authentication. */
   connectTimeout: number;
+  keepaliveInterval?: number;
+  keepaliveCountMax?: number;
   becomePassword?: string;
 };
 
