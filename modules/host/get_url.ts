@@ -144,10 +144,16 @@ export function planGetUrl(state: GetUrlState, args: GetUrlArgs): Plan<WriteChan
     checksum_src: fetched?.sha1 ?? null,
   };
   if (state.matched) {
+    // Ansible reports no checksums when it skips the download.
+    const skipped = { ...data, checksum_dest: null };
     const attrs = file.exists ? planAttrs(file, args) : undefined;
     return attrs
-      ? { changes: [attrs], data: { ...data, msg: 'file already exists but file attributes changed' } }
-      : { changes: [], noop: `${dest} already has ${want!.algorithm} ${want!.digest.slice(0, 12)}`, data };
+      ? { changes: [attrs], data: { ...skipped, msg: 'file already exists but file attributes changed' } }
+      : {
+          changes: [],
+          noop: `${dest} already has ${want!.algorithm} ${want!.digest.slice(0, 12)}`,
+          data: { ...skipped, msg: 'file already exists' },
+        };
   }
   if (!fetched) return { changes: [], refuse: 'internal: nothing was downloaded', data };
   Object.assign(data, { status_code: fetched.status, msg: fetched.msg });
