@@ -16,6 +16,7 @@ import {
   type FetchRequest,
   type Fetched,
 } from './get-url-fetch.js';
+import { installHostFile } from './host-install.js';
 import { checkMode } from './mode.js';
 import { predictChanges } from './predictions.js';
 import { probeFile, type RemoteFile } from './remote-file.js';
@@ -190,23 +191,6 @@ export function planGetUrl(state: GetUrlState, args: GetUrlArgs): Plan<WriteChan
   return { ...plan, data, noop: plan.changes.length ? undefined : `${dest} has the same content as ${state.url}` };
 }
 
-/** Move the download into place atomically: a copy beside dest, dest's (or a new file's) mode, then rename. */
-const INSTALL = `
-set -e
-src=$1 dest=$2
-t=$(mktemp "$(dirname -- "$dest")/.$(basename -- "$dest").herdbook.XXXXXX")
-trap 'rm -f -- "$t"' EXIT
-cat -- "$src" > "$t"
-if [ -e "$dest" ]; then
-  chmod --reference="$dest" -- "$t"
-  chown --reference="$dest" -- "$t" 2>/dev/null || true
-else
-  chmod "$(printf '%o' $((0666 & ~$(umask))))" -- "$t"
-fi
-mv -f -- "$t" "$dest"
-trap - EXIT
-`;
-
 async function apply(
   ctx: ModuleContext,
   args: GetUrlArgs,
@@ -223,8 +207,7 @@ async function apply(
         if (r.rc !== 0) throw new ModuleError(`backing up ${c.path}: ${r.stderr.trim()}`);
       } else if (c.kind === 'write') {
         if (!state.tmp) throw new ModuleError('internal: the download was not kept from inspect');
-        const r = await ctx.exec(['/bin/sh', '-c', INSTALL, 'herdbook-get_url', state.tmp.file, c.path]);
-        if (r.rc !== 0) throw new ModuleError(`failed to copy the download to ${c.path}: ${r.stderr.trim()}`);
+        await installHostFile(ctx, state.tmp.file, c.path);
         const written = await probeFile(ctx, c.path);
         const attrs = written.exists ? planAttrs(written, args) : undefined;
         if (attrs) await applyAttrs(ctx, attrs);
