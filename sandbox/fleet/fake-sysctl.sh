@@ -1,9 +1,11 @@
 #!/bin/sh
 # The fleet's fake sysctl: the kernel side of the sysctl module without touching this machine's
 # kernel. Values live in $FAKE_SYSCTL_DIR (default /run/fake-sysctl, private to the node), one
-# file per key, seeded with the keys k3s playbooks set; every write is logged to .log.
+# file per key, seeded with the keys k3s playbooks set; every write is logged to .log (or to
+# $FAKE_SYSCTL_LOG).
 # Options as procps: -e (ignore unknown keys), -n (values only), -w, -q, -p [FILE] / --load=FILE.
 dir=${FAKE_SYSCTL_DIR:-/run/fake-sysctl}
+log=${FAKE_SYSCTL_LOG:-$dir/.log}
 mkdir -p "$dir" || exit 1
 if [ ! -e "$dir/.seeded" ]; then
   for kv in net.ipv4.ip_forward=0 net.ipv6.conf.all.forwarding=0 net.bridge.bridge-nf-call-iptables=0 \
@@ -40,7 +42,7 @@ missing() {
 set1() {
   if [ ! -e "$dir/$1" ]; then missing "$1"; return; fi
   printf '%s\n' "$2" > "$dir/$1"
-  echo "$(date +%s) set $1 $2" >> "$dir/.log"
+  echo "$(date +%s) set $1 $2" >> "$log"
   [ "$quiet" = 1 ] || echo "$1 = $2"
 }
 get1() {
