@@ -27,6 +27,7 @@ const LOADERS: Record<string, () => Promise<ModuleDef>> = {
   lineinfile: () => import('./host/lineinfile.js').then((m) => m.lineinfile as ModuleDef),
   get_url: () => import('./host/get_url.js').then((m) => m.getUrl as ModuleDef),
   sysctl: () => import('./host/sysctl.js').then((m) => m.sysctl as ModuleDef),
+  replace: () => import('./host/replace.js').then((m) => m.replace as ModuleDef),
   drain: () => import('./kube/drain/index.js').then((m) => m.drain as ModuleDef),
   taint: () => import('./kube/taint.js').then((m) => m.taint as ModuleDef),
   k8s_node: () => import('./kube/k8s_node.js').then((m) => m.k8sNode as ModuleDef),
