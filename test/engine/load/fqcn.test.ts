@@ -26,6 +26,11 @@ describe('collection names', () => {
     expect(names.canonical.get('lineinfile')).toBe('ansible.builtin.lineinfile');
     for (const own of ['drain', 'taint', 'k8s_node', 'k3s_version', 'etcd_snapshot', 'pct_exec'])
       expect(names.canonical.has(own)).toBe(false);
+    expect(names.canonical.get('get_url')).toBe('ansible.builtin.get_url');
+    expect(names.canonical.get('replace')).toBe('ansible.builtin.replace');
+    expect(names.canonical.get('sysctl')).toBe('ansible.posix.sysctl');
+    // Ansible 2.14's ansible_builtin_runtime.yml redirects the modules that left core.
+    expect(names.byFqcn.get('ansible.builtin.sysctl')).toBe('sysctl');
     expect(names.byFqcn.get('ansible.builtin.systemd_service')).toBe('systemd');
     expect(names.byFqcn.get('ansible.legacy.command')).toBe('command');
   });
@@ -79,6 +84,7 @@ describe('a collection name herdbook does not implement', () => {
       '    - ansible.builtin.drain: {}',
       '    - ansible.posix.copy: { content: x, dest: /tmp/x }',
       '    - ansible.builtin.cpoy: { content: x, dest: /tmp/x }',
+      '    - community.general.sysctl: { name: vm.swappiness, value: 1 }',
       '    - name: in a handler',
       '      kubernetes.core.k8s: { state: present }',
       '',
@@ -93,13 +99,16 @@ describe('a collection name herdbook does not implement', () => {
       message: "module 'community.general.ufw' is not one herdbook implements",
       pos: { file, line: 3, col: 7 },
     });
-    expect(byLine.get(8)?.message).toBe("module 'kubernetes.core.k8s' is not one herdbook implements");
-    expect(byLine.get(8)?.hint).toBe('herdbook implements no module of kubernetes.core');
+    expect(byLine.get(9)?.message).toBe("module 'kubernetes.core.k8s' is not one herdbook implements");
+    expect(byLine.get(9)?.hint).toBe('herdbook implements no module of kubernetes.core');
   });
 
   it('says what to write: the right collection, a short name, or a near name', () => {
     expect(byLine.get(4)?.hint).toBe("drain is herdbook's own module, with no collection name: write 'drain'");
     expect(byLine.get(5)?.hint).toBe("herdbook's copy is ansible.builtin.copy: write 'ansible.builtin.copy' or 'copy'");
     expect(byLine.get(6)?.hint).toBe("did you mean 'ansible.builtin.copy'?");
+    expect(byLine.get(7)?.hint).toBe(
+      "herdbook's sysctl is ansible.posix.sysctl: write 'ansible.posix.sysctl' or 'sysctl'",
+    );
   });
 });
