@@ -156,6 +156,7 @@ export async function runCommand(
         modules: new Set(v.registry.modules.keys()),
         keywords: v.registry.keywords,
         freeForm: v.registry.freeForm,
+        moduleSchemas: v.registry.modules,
         stack: [],
         playbookDir: baseDir,
         rolesPath: flags.rolesPath ?? [],

@@ -22,8 +22,8 @@ export type LoadContext = {
   rolesPath: string[];
   /** Module names whose arguments may be one string (command: ls). */
   freeForm: ReadonlySet<string>;
-  /** Module name → argument schema, to type `key=value` arguments (optional: run-time includes go without). */
-  moduleSchemas?: ReadonlyMap<string, Record<string, unknown>>;
+  /** Module name → argument schema: collection names (x-collection) and the types of `key=value` arguments. */
+  moduleSchemas: ReadonlyMap<string, Record<string, unknown>>;
   /** What the roles of the play being built contribute to the play itself. */
   roleExtras?: RoleExtras;
 };

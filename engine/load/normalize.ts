@@ -1,16 +1,18 @@
 // Before schema checks: Ansible spellings users already have become ours, in place, keeping
-// positions: ansible.builtin.copy → copy, `file: path=/x state=touch` → a mapping.
+// positions: ansible.builtin.copy or ansible.posix.sysctl → copy or sysctl, `file: path=/x
+// state=touch` → a mapping. A collection name herdbook does not implement stays as written, for
+// the schema check to report by that name.
 import { splitWords } from '../shell-words.js';
+import { moduleNames } from './fqcn.js';
 import { infoOf } from './positions.js';
 
-const FQCN = /^ansible\.(?:builtin|legacy)\.(.+)$/;
 const SECTIONS = ['pre_tasks', 'tasks', 'post_tasks', 'handlers'] as const;
 
 export type NormalizeOptions = {
   modules: ReadonlySet<string>;
   freeForm: ReadonlySet<string>;
-  /** Module name → its argument schema, to type `key=value` words the way Ansible's argument specs do. */
-  moduleSchemas?: ReadonlyMap<string, Record<string, unknown>>;
+  /** Module name → its argument schema: its collection names, and types for `key=value` words as Ansible's argument specs give them. */
+  moduleSchemas: ReadonlyMap<string, Record<string, unknown>>;
 };
 
 const isMap = (v: unknown): v is Record<string, unknown> => !!v && typeof v === 'object' && !Array.isArray(v);
@@ -31,8 +33,9 @@ export function normalizeTasks(list: unknown, opts: NormalizeOptions): void {
       for (const s of ['block', 'rescue', 'always']) normalizeTasks(task[s], opts);
       continue;
     }
+    const { byFqcn } = moduleNames(opts.moduleSchemas);
     for (const key of Object.keys(task)) {
-      const short = FQCN.exec(key)?.[1];
+      const short = byFqcn.get(key);
       if (short && !(short in task)) renameKey(task, key, short);
     }
     for (const key of Object.keys(task)) {
@@ -44,7 +47,7 @@ export function normalizeTasks(list: unknown, opts: NormalizeOptions): void {
         typeof task[key] === 'string' &&
         /^\s*[\w.-]+=/.test(task[key])
       ) {
-        task[key] = typeArgs(keyValueArgs(task[key]), opts.moduleSchemas?.get(key));
+        task[key] = typeArgs(keyValueArgs(task[key]), opts.moduleSchemas.get(key));
       }
     }
   }

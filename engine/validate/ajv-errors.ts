@@ -2,6 +2,7 @@
 // about a value that is a template (it is checked again after rendering, at run time).
 import type { ErrorObject } from 'ajv';
 import type { Diagnostic } from '../errors.js';
+import { looksLikeFqcn, moduleNames, unknownFqcn } from '../load/fqcn.js';
 import { pathPos } from '../load/positions.js';
 import { expectedAt, pruneAlternatives, type ErrorWithSchema } from './ajv-prune.js';
 import { suggestKey } from './suggest-key.js';
@@ -100,6 +101,8 @@ export function ajvDiagnostics(
   doc: unknown,
   file: string,
   modules: ReadonlySet<string>,
+  /** The module schemas, to name a module written by a collection name herdbook does not implement. */
+  moduleSchemas?: ReadonlyMap<string, Record<string, unknown>>,
 ): Diagnostic[] {
   if (!errors?.length) return [];
   const list = pruneAlternatives(errors as ErrorWithSchema[]);
@@ -108,7 +111,7 @@ export function ajvDiagnostics(
   for (const e of list) {
     const segs = segments(e.instancePath);
     if (e.keyword === 'if' || underTemplate(doc, segs)) continue;
-    const d = toDiagnostic(e, segs, doc, file, modules, errors as ErrorWithSchema[]);
+    const d = toDiagnostic(e, segs, doc, file, modules, errors as ErrorWithSchema[], moduleSchemas);
     if (!d) continue;
     const key = `${d.pos?.line}:${d.pos?.col}:${d.message}`;
     if (!seen.has(key)) {
@@ -134,6 +137,7 @@ function toDiagnostic(
   file: string,
   modules: ReadonlySet<string>,
   all: readonly ErrorWithSchema[],
+  moduleSchemas?: ReadonlyMap<string, Record<string, unknown>>,
 ): Diagnostic | undefined {
   const title = typeof e.parentSchema?.title === 'string' ? e.parentSchema.title : undefined;
   const owner = ownerOf(title, segs, modules);
@@ -152,6 +156,16 @@ function toDiagnostic(
   switch (e.keyword) {
     case 'additionalProperties': {
       const key = String(p.additionalProperty);
+      if (title === 'task' && moduleSchemas && looksLikeFqcn(key)) {
+        const why = unknownFqcn(key, moduleSchemas);
+        const near = suggestKey(key, [...moduleNames(moduleSchemas).canonical.values()]);
+        return {
+          severity: 'error',
+          message: why.message,
+          pos: at([key], true),
+          hint: why.elsewhere ? why.hint : (near ?? why.hint),
+        };
+      }
       const allowed = Object.keys((e.parentSchema?.properties as object) ?? {});
       const message =
         title === 'task'

@@ -52,7 +52,7 @@ export function documentChecker(registry: SchemaRegistry): DocumentChecker {
     }
     const validate = registry.validator(SCHEMA_FOR[kind]);
     validate(value);
-    return ajvDiagnostics(validate.errors, value, file, modules);
+    return ajvDiagnostics(validate.errors, value, file, modules, registry.modules);
   };
 }
 

@@ -1,4 +1,5 @@
-// copy: put a controller file (`src`) or literal `content` on the host at `dest`, atomically,
+// copy: put a controller file (`src`), a file already on the host (`src` with remote_src: true)
+// or literal `content` on the host at `dest`, atomically,
 // with mode/owner/group, an optional backup and validate; text changes come with a diff,
 // binary files are compared by sha256.
 import path from 'node:path';
@@ -14,9 +15,12 @@ import {
   type CopyState,
 } from './copy-common.js';
 import type { WriteChange } from './file-write.js';
+import { applyRemoteCopy, inspectRemoteCopy } from './copy-remote.js';
 import { checkMode } from './mode.js';
 
-export const copy = defineModule<CopyArgs, CopyState, WriteChange>({
+type Args = CopyArgs & { remote_src: boolean };
+
+export const copy = defineModule<Args, CopyState, WriteChange>({
   name: 'copy',
   schema: 'copy',
   runsOn: 'host',
@@ -27,10 +31,12 @@ export const copy = defineModule<CopyArgs, CopyState, WriteChange>({
       throw new ModuleError('copy needs exactly one of src (a controller file) or content');
     if (args.content !== undefined)
       return inspectCopy(ctx, args, sourceOf('content', Buffer.from(args.content, 'utf8')));
+    if (args.remote_src) return inspectRemoteCopy(ctx, { ...args, src: args.src! });
     const { file, data } = await readControllerFile(ctx, 'files', args.src!);
     return inspectCopy(ctx, args, sourceOf(file, data), path.basename(file));
   },
   plan: planCopy,
   predict: (_state, _args, plan, ctx) => predictChanges(plan.changes, ctx),
-  apply: applyCopy,
+  apply: (ctx, args, plan, state) =>
+    args.remote_src ? applyRemoteCopy(ctx, { ...args, src: args.src! }, plan) : applyCopy(ctx, args, plan, state),
 });

@@ -10,12 +10,15 @@ export function curlQuote(v: string): string {
   return `"${v.replace(/[\\"\n\r\t\v]/g, (c) => ({ '\\': '\\\\', '"': '\\"', '\n': '\\n', '\r': '\\r', '\t': '\\t', '\v': '\\v' })[c]!)}"`;
 }
 
+/** The config line that ends curl's output with what parseCurlOutput needs (redirects, the final URL). */
+export const CURL_WRITE_OUT = `write-out = ${curlQuote(`${MARK}%{num_redirects} %{url_effective}`)}`;
+
 export function curlConfig(req: HttpRequest): string {
   const lines = [
     'silent',
     'show-error',
     'include',
-    `write-out = ${curlQuote(`${MARK}%{num_redirects} %{url_effective}`)}`,
+    CURL_WRITE_OUT,
     `url = ${curlQuote(req.url)}`,
     `max-time = ${Math.max(1, Math.ceil(req.timeoutMs / 1000))}`,
   ];

@@ -26,11 +26,13 @@ function once(req: HttpRequest, url: URL, ca: Buffer | undefined, signal: AbortS
           const headers: Record<string, string> = {};
           for (const [k, v] of Object.entries(res.headers))
             if (v !== undefined) headers[k.toLowerCase()] = Array.isArray(v) ? v.join(', ') : v;
+          const raw = Buffer.concat(chunks);
           resolve({
             status: res.statusCode ?? 0,
             statusText: res.statusMessage ?? '',
             headers,
-            body: Buffer.concat(chunks).toString('utf8'),
+            body: raw.toString('utf8'),
+            raw,
             url: url.toString(),
             redirected: false,
           });

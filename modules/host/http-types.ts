@@ -19,6 +19,8 @@ export type HttpResponse = {
   headers: Record<string, string>;
   /** As UTF-8 text: uri is for APIs, not for downloading binaries. */
   body: string;
+  /** The body's bytes, from the controller's client (get_url's fallback downloads binaries). */
+  raw?: Buffer;
   /** The URL finally answered (after redirects). */
   url: string;
   redirected: boolean;

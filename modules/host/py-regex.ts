@@ -4,10 +4,10 @@ import { ModuleError } from '../../engine/index-module.js';
 
 const FLAGS: Record<string, string> = { i: 'i', m: 'm', s: 's', a: '', u: '', L: '' };
 
-/** A Python pattern as a JavaScript RegExp: (?P<n>…), (?P=n), \A, \Z and leading inline flags. */
-export function pyRegex(pattern: string, what: string): RegExp {
+/** A Python pattern as a JavaScript RegExp: (?P<n>…), (?P=n), \A, \Z and leading inline flags; `base`: flags the caller adds (re.MULTILINE → 'm'). */
+export function pyRegex(pattern: string, what: string, base = ''): RegExp {
   let src = pattern;
-  let flags = '';
+  let flags = base;
   const lead = /^\(\?([aiLmsux]+)\)/.exec(src);
   if (lead) {
     for (const f of lead[1]) {

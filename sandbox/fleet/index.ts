@@ -4,6 +4,7 @@ export { stopFleet } from './manifest.js';
 export type { Fleet, FleetNode, FleetNodeOptions, FleetOptions } from './types.js';
 export { NODE_PATHS, nodeRoot, nodePath, fleetPaths } from './layout.js';
 export type { NodePath } from './layout.js';
+export { installFakeSysctl, readFakeSysctl, readFakeSysctlLog } from './fake-sysctl.js';
 export { fakeSystemctlPath, installFakeSystemctl, readFakeUnitState, readFakeSystemdLog } from './fake-systemctl.js';
 export type { FakeUnitState, FakeSystemdEvent } from './fake-systemctl.js';
 export type { BecomeUsers } from './users.js';

@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFleet, type Fleet } from '../../sandbox/fleet/index.js';
 import { listCases, readmeDifferences } from './harness/case.js';
 import { describeDifferences } from './harness/compare.js';
+import { startHttpServer, type HttpServer } from './harness/http-server.js';
 import { ansibleUnavailable } from './harness/run-ansible.js';
 import { runCase, type CaseResult } from './harness/run-case.js';
 import type { World } from './harness/world.js';
@@ -34,6 +35,7 @@ if (unavailable && required) {
   describe('conformance with ansible-playbook', () => {
     const results = new Map<string, CaseResult | Error>();
     let fleet: Fleet | undefined;
+    let httpServer: HttpServer | undefined;
     let root = '';
     let wallMs = 0;
 
@@ -42,7 +44,9 @@ if (unavailable && required) {
       // Login users other than root write below it (the p1 host).
       chmodSync(root, 0o755);
       fleet = await startFleet({ stateDir: path.join(root, 'fleet'), nodes: [{ name: 'n1' }, { name: 'n2' }] });
+      httpServer = await startHttpServer();
       const world: World = {
+        http: httpServer.base,
         fleet: {
           ports: fleet.nodes.map((n) => n.port),
           key: fleet.clientKeyPath,
@@ -69,6 +73,7 @@ if (unavailable && required) {
 
     afterAll(async () => {
       await fleet?.stop();
+      await httpServer?.close();
       const done = [...results.values()].filter((r): r is CaseResult => !(r instanceof Error));
       const sum = (f: (r: CaseResult) => number) => done.reduce((n, r) => n + f(r), 0);
       const summary = {

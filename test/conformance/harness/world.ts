@@ -18,7 +18,8 @@ export type FleetInfo = {
   becomeUser: string;
 };
 
-export type World = { fleet?: FleetInfo };
+/** http: the base URL of the loopback HTTP server (harness/http-server.ts), `http_base` in the inventory. */
+export type World = { fleet?: FleetInfo; http?: string };
 
 export function hostVars(host: string, out: string, w: World): Record<string, unknown> {
   const vars: Record<string, unknown> = { out: path.join(out, host) };
@@ -59,6 +60,7 @@ export function writeConnectionInventory(file: string, hosts: string[], out: str
     all: {
       vars: {
         out_root: out,
+        ...(w.http ? { http_base: w.http } : {}),
         ...(w.fleet ? { fleet_become_password: w.fleet.becomePassword, fleet_ports: w.fleet.ports } : {}),
       },
       hosts: Object.fromEntries(hosts.map((h) => [h, hostVars(h, out, w)])),
