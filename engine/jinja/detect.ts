@@ -23,7 +23,8 @@ export type JinjaFinding = { what: string; suggestion?: string };
 
 export function detectJinja(expr: string): JinjaFinding | undefined {
   const text = expr.trim();
-  if (/^\s*(if|for|set|endif|endfor)\b/.test(text)) return { what: 'a Jinja statement' };
+  // Not `if`: (if c a b) is herdbook's own conditional expression.
+  if (/^\s*(for|set|endif|endfor)\b/.test(text)) return { what: 'a Jinja statement' };
   // Outside string literals only: a '|' or '==' inside quotes is data.
   const bare = text.replace(/"(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*'/g, '""');
   for (const [re, what] of JINJA_SIGNS) {

@@ -150,6 +150,8 @@ function parseStatement(text: string, pieces: Piece[], state: { k: number }, tag
       }
       if (SINGLE_KEYWORDS.has(tag.keyword))
         return { type: 'Unsupported', keyword: tag.keyword, start: piece.start, end: piece.end };
+      if (/^(end\w+|elif|else)$/.test(tag.keyword))
+        throw new JinjaSyntaxError(`unexpected '{% ${tag.keyword} %}': no open block here`, piece.start);
       throw new JinjaSyntaxError(`unknown statement '{% ${tag.keyword} %}'`, piece.start);
     }
   }

@@ -30,7 +30,9 @@ export function call(helper: string, ...args: string[]): string {
 
 /** A Handlebars string literal: Handlebars only unescapes \' or \" (the quote in use). */
 export function str(value: string, span: { start: number; end: number }): string {
-  for (const q of ["'", '"']) {
+  // The quote the text does not contain first: 'a' and "it's" need no escape.
+  const quotes = value.includes("'") && !value.includes('"') ? ['"', "'"] : ["'", '"'];
+  for (const q of quotes) {
     if (value.endsWith('\\') || value.includes('\\' + q)) continue;
     return q + value.split(q).join('\\' + q) + q;
   }

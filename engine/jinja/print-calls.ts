@@ -133,13 +133,31 @@ export const MAPPABLE = new Set([
   'join',
 ]);
 
+/** Nodes whose value is always a list already (so `| list` changes nothing, `for` needs no iter). */
+export function surelyList(e: Expr): boolean {
+  if (e.type === 'List' || e.type === 'Tuple') return true;
+  if (e.type === 'Filter')
+    return ['map', 'select', 'reject', 'sort', 'unique', 'split', 'flatten', 'list', 'dict2items'].includes(
+      fqcn(e.name),
+    );
+  if (e.type === 'Call' && e.node.type === 'Getattr')
+    return ['keys', 'values', 'split', 'splitlines'].includes(e.node.attr);
+  return e.type === 'Call' && e.node.type === 'Name' && e.node.name === 'range';
+}
+
 const FILTERS: Record<string, (a: Args) => string> = {
+  list(a) {
+    only(a, 0);
+    // Python's list(): a list's items, a mapping's keys, a string's characters.
+    return surelyList((a.node as Extract<Expr, { type: 'Filter' }>).node) ? a.subject : call('iter', a.subject);
+  },
   default(a) {
     only(a, 2, ['default_value', 'boolean']);
     const v = arg(a, 0, 'default_value') ?? "''";
     const falsy = argNode(a, 1, 'boolean');
     return isFalse(falsy) ? call('default', a.subject, v) : call('default', a.subject, v, a.print(falsy!, a.env));
   },
+  d: (a) => FILTERS.default(a),
   mandatory(a) {
     only(a, 0);
     // herdbook already refuses an undefined variable with its name: mandatory adds nothing.

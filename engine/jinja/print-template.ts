@@ -4,6 +4,7 @@
 // lexer); a tag Handlebars would treat as standalone, and so strip its line, is left too.
 import { Untranslatable, type Left } from './left.js';
 import type { Expr, Stmt, Template } from './nodes.js';
+import { surelyList } from './print-calls.js';
 import { call, printExpr, unwrap, type PrintEnv } from './print-expr.js';
 
 type Part = { text: string; tag?: { start: number; end: number } };
@@ -105,15 +106,6 @@ function printStmt(st: Stmt, env: PrintEnv, ctx: Ctx): void {
     case 'Unsupported':
       return leftStmt(st, `{% ${st.keyword} %} has no herdbook equivalent`);
   }
-}
-
-/** A list literal, range() or a filter that always returns a list: iterated as it is. */
-function surelyList(e: Expr): boolean {
-  if (e.type === 'List' || e.type === 'Tuple') return true;
-  if (e.type === 'Call' && e.node.type === 'Name' && e.node.name === 'range') return true;
-  if (e.type === 'Filter')
-    return ['map', 'select', 'reject', 'sort', 'unique', 'split', 'flatten', 'list'].includes(e.name);
-  return false;
 }
 
 function printFor(st: Extract<Stmt, { type: 'For' }>, env: PrintEnv, ctx: Ctx): void {
