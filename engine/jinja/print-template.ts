@@ -3,7 +3,7 @@
 // The data between tags is already what Jinja renders (whitespace control was applied by the
 // lexer); a tag Handlebars would treat as standalone, and so strip its line, is left too.
 import { Untranslatable, type Left } from './left.js';
-import type { Expr, Stmt, Template } from './nodes.js';
+import type { Stmt, Template } from './nodes.js';
 import { surelyList } from './print-calls.js';
 import { call, printExpr, unwrap, type PrintEnv } from './print-expr.js';
 

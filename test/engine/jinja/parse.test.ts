@@ -43,7 +43,13 @@ describe('expressions', () => {
           return [(e.negated ? 'is not ' : 'is ') + e.name, shape(e.node), ...e.args.map(shape)];
         case 'CondExpr':
           return ['if', shape(e.test), shape(e.then), e.otherwise && shape(e.otherwise)];
-        default:
+        case 'Call':
+        case 'Dict':
+        case 'Getattr':
+        case 'Getitem':
+        case 'List':
+        case 'Slice':
+        case 'Tuple':
           return e.type;
       }
     };
