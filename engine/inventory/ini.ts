@@ -155,7 +155,8 @@ function parseHostLine(
         `write ${word}=VALUE (host lines are: name key=value key=value ...)`,
       );
     }
-    const col = raw.indexOf(word, raw.indexOf(first) + first.length) + eq + 2;
+    // The value's column: after `key=` (the word itself has lost its quotes).
+    const col = raw.indexOf(word.slice(0, eq + 1), raw.indexOf(first) + first.length) + eq + 2;
     vars[word.slice(0, eq)] = translateValue(
       pyLiteral(word.slice(eq + 1)),
       word.slice(0, eq),

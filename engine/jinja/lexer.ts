@@ -8,10 +8,17 @@ export type TemplateOptions = {
   trimBlocks: boolean;
   /** Strip spaces and tabs before a block tag at the start of a line. Ansible leaves it off. */
   lstripBlocks: boolean;
+  /**
+   * Ansible's escape_backslashes (on for variables, off in the template module): it doubles the
+   * backslashes of string literals inside {{ }} before Jinja reads them, so there a string means
+   * exactly the characters between its quotes ('\\d' stays two characters); in {% %} Python's
+   * escapes still apply.
+   */
+  escapeBackslashes: boolean;
 };
 
 /** What Ansible's Templar uses for variables and the `template` module by default. */
-export const ANSIBLE_OPTIONS: TemplateOptions = { trimBlocks: true, lstripBlocks: false };
+export const ANSIBLE_OPTIONS: TemplateOptions = { trimBlocks: true, lstripBlocks: false, escapeBackslashes: true };
 
 /** `inner` is the expression or statement text between the delimiters (and their - or +). */
 type TagPiece = { start: number; end: number; innerStart: number; innerEnd: number };
@@ -136,7 +143,8 @@ export type Tok = {
 const OPERATORS = ['//', '**', '==', '!=', '<=', '>=', ...'+-*/%~<>=()[]{},.:|'];
 
 /** The tokens of one expression or statement: text[start, end). */
-export function tokenize(text: string, start: number, end: number): Tok[] {
+/** `raw`: string literals keep their backslashes (Ansible's escape_backslashes, inside {{ }}). */
+export function tokenize(text: string, start: number, end: number, raw = false): Tok[] {
   const out: Tok[] = [];
   let i = start;
   while (i < end) {
@@ -146,7 +154,7 @@ export function tokenize(text: string, start: number, end: number): Tok[] {
       continue;
     }
     if (c === '"' || c === "'") {
-      const [value, after] = readString(text, i, end);
+      const [value, after] = readString(text, i, end, raw);
       out.push({ t: 'string', v: text.slice(i, after), value, start: i, end: after });
       i = after;
       continue;
@@ -181,7 +189,6 @@ const ESCAPES: Record<string, string> = {
   '\\': '\\',
   "'": "'",
   '"': '"',
-  '0': '\0',
   a: '\x07',
   b: '\b',
   f: '\f',
@@ -190,19 +197,35 @@ const ESCAPES: Record<string, string> = {
 };
 
 /** A Python string literal at text[i]: its value and the index after it. */
-function readString(text: string, i: number, end: number): [string, number] {
+function readString(text: string, i: number, end: number, raw: boolean): [string, number] {
   const q = text[i];
   let out = '';
   for (let k = i + 1; k < end; k++) {
     const c = text[k];
     if (c === q) return [out, k + 1];
+    if (raw && c === '\\' && text[k + 1] === q)
+      // Ansible doubles the backslash, and Jinja then reads the quote as the string's end.
+      throw new JinjaSyntaxError(
+        'a quote escaped with a backslash inside {{ }} does not work in Ansible',
+        k,
+        `use the other quote: "it's"`,
+      );
+    if (raw) {
+      out += c;
+      continue;
+    }
     if (c !== '\\') {
       out += c;
       continue;
     }
     const e = text[k + 1];
+    const octal = /^[0-7]{1,3}/.exec(text.slice(k + 1, Math.min(k + 4, end)));
     const hex = e === 'x' ? 2 : e === 'u' ? 4 : e === 'U' ? 8 : 0;
-    if (hex && /^[0-9a-fA-F]+$/.test(text.slice(k + 2, k + 2 + hex)) && k + 2 + hex <= end) {
+    if (octal) {
+      // Jinja decodes strings with Python's unicode-escape: '\1' is chr(1), write '\\1' for \1.
+      out += String.fromCharCode(parseInt(octal[0], 8));
+      k += octal[0].length;
+    } else if (hex && /^[0-9a-fA-F]+$/.test(text.slice(k + 2, k + 2 + hex)) && k + 2 + hex <= end) {
       out += String.fromCodePoint(parseInt(text.slice(k + 2, k + 2 + hex), 16));
       k += 1 + hex;
     } else if (e !== undefined && e in ESCAPES) {

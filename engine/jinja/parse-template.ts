@@ -18,8 +18,8 @@ const BLOCK_KEYWORDS = new Set(['macro', 'call', 'filter', 'block', 'with', 'aut
 const SINGLE_KEYWORDS = new Set(['include', 'import', 'from', 'extends', 'do', 'break', 'continue', 'print']);
 
 /** One expression on its own (a condition, the inside of `{{ }}`), offsets from `base`. */
-export function parseExpression(text: string): Expr {
-  const p = new ExprParser(tokenize(text, 0, text.length));
+export function parseExpression(text: string, opts: TemplateOptions = ANSIBLE_OPTIONS): Expr {
+  const p = new ExprParser(tokenize(text, 0, text.length, opts.escapeBackslashes));
   const e = p.parseExpression();
   if (!p.atEnd()) throw p.unexpected('the end of the expression');
   return e;
@@ -28,7 +28,7 @@ export function parseExpression(text: string): Expr {
 export function parseTemplate(text: string, opts: TemplateOptions = ANSIBLE_OPTIONS): Template {
   const pieces = splitTemplate(text, opts);
   const state = { k: 0 };
-  const { body, end } = parseBody(text, pieces, state, []);
+  const { body, end } = parseBody(text, pieces, state, opts, []);
   if (end) throw new JinjaSyntaxError(`unexpected '{% ${end.keyword} %}'`, end.piece.start);
   return { body, text };
 }
@@ -41,7 +41,13 @@ function tagOf(text: string, piece: BlockPiece): Tag {
   return { keyword: kw.v, parser, piece };
 }
 
-function parseBody(text: string, pieces: Piece[], state: { k: number }, ends: string[]): { body: Stmt[]; end?: Tag } {
+function parseBody(
+  text: string,
+  pieces: Piece[],
+  state: { k: number },
+  opts: TemplateOptions,
+  ends: string[],
+): { body: Stmt[]; end?: Tag } {
   const body: Stmt[] = [];
   while (state.k < pieces.length) {
     const piece = pieces[state.k++];
@@ -50,7 +56,7 @@ function parseBody(text: string, pieces: Piece[], state: { k: number }, ends: st
       continue;
     }
     if (piece.kind === 'var') {
-      const p = new ExprParser(tokenize(text, piece.innerStart, piece.innerEnd));
+      const p = new ExprParser(tokenize(text, piece.innerStart, piece.innerEnd, opts.escapeBackslashes));
       const expr = p.parseExpression();
       if (!p.atEnd()) throw p.unexpected("'}}'");
       body.push({ type: 'Output', expr, start: piece.start, end: piece.end });
@@ -58,7 +64,7 @@ function parseBody(text: string, pieces: Piece[], state: { k: number }, ends: st
     }
     const tag = tagOf(text, piece);
     if (ends.includes(tag.keyword)) return { body, end: tag };
-    body.push(parseStatement(text, pieces, state, tag));
+    body.push(parseStatement(text, pieces, state, tag, opts));
   }
   if (ends.length) {
     const last = pieces[pieces.length - 1];
@@ -75,7 +81,7 @@ function endOfTag(tag: Tag): void {
   if (!tag.parser.atEnd()) throw tag.parser.unexpected("'%}'");
 }
 
-function parseStatement(text: string, pieces: Piece[], state: { k: number }, tag: Tag): Stmt {
+function parseStatement(text: string, pieces: Piece[], state: { k: number }, tag: Tag, opts: TemplateOptions): Stmt {
   const { parser, piece } = tag;
   switch (tag.keyword) {
     case 'if': {
@@ -83,7 +89,7 @@ function parseStatement(text: string, pieces: Piece[], state: { k: number }, tag
       let test = parser.parseExpression();
       endOfTag(tag);
       for (;;) {
-        const r = parseBody(text, pieces, state, ['elif', 'else', 'endif']);
+        const r = parseBody(text, pieces, state, opts, ['elif', 'else', 'endif']);
         branches.push({ test, body: r.body });
         const end = r.end!;
         if (end.keyword === 'elif') {
@@ -93,7 +99,7 @@ function parseStatement(text: string, pieces: Piece[], state: { k: number }, tag
         }
         if (end.keyword === 'else') {
           endOfTag(end);
-          const rest = parseBody(text, pieces, state, ['endif']);
+          const rest = parseBody(text, pieces, state, opts, ['endif']);
           return { type: 'If', branches, otherwise: rest.body, start: piece.start, end: rest.end!.piece.end };
         }
         return { type: 'If', branches, start: piece.start, end: end.piece.end };
@@ -113,10 +119,10 @@ function parseStatement(text: string, pieces: Piece[], state: { k: number }, tag
       const recursive = parser.isName('recursive');
       if (recursive) parser.i++;
       endOfTag(tag);
-      const r = parseBody(text, pieces, state, ['else', 'endfor']);
+      const r = parseBody(text, pieces, state, opts, ['else', 'endfor']);
       if (r.end!.keyword === 'else') {
         endOfTag(r.end!);
-        const rest = parseBody(text, pieces, state, ['endfor']);
+        const rest = parseBody(text, pieces, state, opts, ['endfor']);
         return {
           type: 'For',
           targets,
@@ -140,12 +146,12 @@ function parseStatement(text: string, pieces: Piece[], state: { k: number }, tag
         return { type: 'Set', targets, value, start: piece.start, end: piece.end };
       }
       endOfTag(tag);
-      const r = parseBody(text, pieces, state, ['endset']);
+      const r = parseBody(text, pieces, state, opts, ['endset']);
       return { type: 'SetBlock', target: targets[0], body: r.body, start: piece.start, end: r.end!.piece.end };
     }
     default: {
       if (BLOCK_KEYWORDS.has(tag.keyword)) {
-        const r = parseBody(text, pieces, state, [`end${tag.keyword}`]);
+        const r = parseBody(text, pieces, state, opts, [`end${tag.keyword}`]);
         return { type: 'Unsupported', keyword: tag.keyword, start: piece.start, end: r.end!.piece.end };
       }
       if (SINGLE_KEYWORDS.has(tag.keyword))

@@ -83,7 +83,14 @@ describe('expressions', () => {
     expect(e.node.type).toBe('Slice');
     const list = (e.node as Extract<Expr, { type: 'Slice' }>).node as Extract<Expr, { type: 'List' }>;
     expect(list.items.map((i) => i.type)).toEqual(['Const', 'Const', 'Const', 'Dict']);
-    expect((list.items[2] as { value: string }).value).toBe('a\n');
+    // Inside {{ }} Ansible keeps a string's backslashes (escape_backslashes); elsewhere Python's escapes apply.
+    expect((list.items[2] as { value: string }).value).toBe('a\\n');
+    const python = parseExpression("'a\\n\\x41\\101'", {
+      trimBlocks: true,
+      lstripBlocks: false,
+      escapeBackslashes: false,
+    });
+    expect((python as { value: string }).value).toBe('a\nAA');
     expect((list.items[1] as { float?: boolean }).float).toBe(true);
     const m = parseExpression("s.split(',')[0].strip()");
     expect(m.type).toBe('Call');
@@ -126,14 +133,18 @@ describe('templates', () => {
   });
 
   it('applies whitespace control, trim_blocks (on in Ansible) and lstrip_blocks in the lexer', () => {
-    const data = (src: string, opts?: { trimBlocks: boolean; lstripBlocks: boolean }) =>
+    const data = (src: string, opts?: { trimBlocks: boolean; lstripBlocks: boolean; escapeBackslashes: boolean }) =>
       splitTemplate(src, opts)
         .map((p) => (p.kind === 'data' ? p.value : `<${p.kind}>`))
         .join('');
     expect(data('a  {{- x -}}  b')).toBe('a<var>b');
     expect(data('a\n{% if x %}\nb\n{% endif %}\nc')).toBe('a\n<block>b\n<block>c');
-    expect(data('a\n{% if x +%}\nb', { trimBlocks: true, lstripBlocks: false })).toBe('a\n<block>\nb');
-    expect(data('a\n  {% if x %}\nb', { trimBlocks: false, lstripBlocks: true })).toBe('a\n<block>\nb');
+    expect(data('a\n{% if x +%}\nb', { trimBlocks: true, lstripBlocks: false, escapeBackslashes: true })).toBe(
+      'a\n<block>\nb',
+    );
+    expect(data('a\n  {% if x %}\nb', { trimBlocks: false, lstripBlocks: true, escapeBackslashes: true })).toBe(
+      'a\n<block>\nb',
+    );
     expect(data('a {# note #}\nb')).toBe('a b');
     expect(data('{% raw %}{{ not parsed }}{% endraw %}')).toBe('{{ not parsed }}');
   });

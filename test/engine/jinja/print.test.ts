@@ -67,7 +67,7 @@ describe('Jinja expressions → Handlebars', () => {
     ['l[1:]', 'slice l 1 null null'],
     ["lookup('env', 'HOME')", "env 'HOME'"],
     ['range(3)', 'range 3'],
-    ["s | regex_replace('^v(\\\\d+)', 'V\\\\1')", "regex_replace s '^v(\\d+)' 'V$1'"],
+    ["s | regex_replace('^v(\\d+)', 'V\\1')", "regex_replace s '^v(\\d+)' 'V$1'"],
     ['d | combine(e)', 'merge d e'],
     ['x | mandatory', 'x'],
   ];
