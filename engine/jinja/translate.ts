@@ -5,6 +5,7 @@ import { Untranslatable } from './left.js';
 import { parseExpression, parseTemplate } from './parse-template.js';
 import { emptyEnv, printExpr, unwrap } from './print-expr.js';
 import { printTemplate } from './print-template.js';
+import { looksLikeJinja } from './signs.js';
 
 /** Something the translator left, located in the translated text (1-based line and column). */
 export type JinjaNote = {
@@ -42,7 +43,9 @@ export function translateTemplate(text: string, opts: TemplateOptions = ANSIBLE_
     tree = parseTemplate(text, opts);
   } catch (e) {
     if (!(e instanceof JinjaSyntaxError)) throw e;
-    return { kind: 'not-jinja', error: note(text, e.offset, e.offset + 1, e.message, e.hint) };
+    const error = note(text, e.offset, e.offset + 1, e.message, e.hint);
+    // Broken Jinja is still Jinja: left, with where it breaks; anything else may be Handlebars.
+    return looksLikeJinja(text) ? { kind: 'left', notes: [error] } : { kind: 'not-jinja', error };
   }
   const printed = printTemplate(tree, emptyEnv());
   if (printed.lefts.length)

@@ -140,6 +140,15 @@ describe('Jinja templates → Handlebars templates', () => {
     expect(macro.kind === 'left' && macro.notes[0].why).toMatch(/macro/);
   });
 
+  it('broken Jinja is left, with where it breaks; broken text without a Jinja sign may be Handlebars', () => {
+    expect(translateTemplate("a {{ x | default('y' }}")).toEqual({
+      kind: 'left',
+      notes: [{ line: 1, col: 22, jinja: '}', why: "expected ',', got the end of the expression", write: undefined }],
+    });
+    expect(translateTemplate('{% if x %}no end')).toMatchObject({ kind: 'left' });
+    expect(translateTemplate('{{ a b }}').kind).toBe('not-jinja');
+  });
+
   it('text without delimiters is plain; herdbook Handlebars is not Jinja', () => {
     expect(translateTemplate('just text').kind).toBe('plain');
     expect(translateTemplate("{{default x 'y'}}").kind).toBe('not-jinja');
