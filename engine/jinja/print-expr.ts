@@ -4,7 +4,9 @@
 import { leave } from './left.js';
 import type { CompareOp, Expr } from './nodes.js';
 import { call, HBS_RESERVED, isCall, SIMPLE_KEY, str, type PrintEnv } from './print-base.js';
-import { printCall, printFilter, printTest } from './print-calls.js';
+import { printCall } from './print-calls.js';
+import { printFilter } from './print-filters.js';
+import { printTest } from './print-tests.js';
 
 export { call, emptyEnv, unwrap, type PrintEnv } from './print-base.js';
 

@@ -4,7 +4,7 @@
 // lexer); a tag Handlebars would treat as standalone, and so strip its line, is left too.
 import { Untranslatable, type Left } from './left.js';
 import type { Stmt, Template } from './nodes.js';
-import { surelyList } from './print-calls.js';
+import { surelyList } from './print-filters.js';
 import { call, printExpr, unwrap, type PrintEnv } from './print-expr.js';
 
 type Part = { text: string; tag?: { start: number; end: number } };
