@@ -26,6 +26,14 @@ export default {
       to: { path: '^engine/template/' },
     },
     {
+      name: 'jinja-is-pure',
+      comment:
+        'engine/jinja is text in, text and located notes out: the convert command, the inventory loader and templates use it; it uses nothing of theirs.',
+      severity: 'error',
+      from: { path: '^engine/jinja/' },
+      to: { path: '^(engine|modules|sandbox)/', pathNot: '^engine/(jinja/|errors\\.ts$)' },
+    },
+    {
       name: 'engine-not-modules-or-sandbox',
       comment: 'Only engine/commands (the top) may reach modules/ and sandbox/; the rest of engine/ is below them.',
       severity: 'error',

@@ -9,7 +9,7 @@ import { openTunnel, type Tunnel } from '../kube/tunnel.js';
 import { documentChecker } from '../validate/index.js';
 import type { LoadContext } from '../load/context.js';
 import { loadTaskFile } from '../load/tasks.js';
-import { emptyInventory, finishInventory } from '../inventory/model.js';
+import { emptyInventory, finishInventory, type Inventory, type VarsFiles } from '../inventory/model.js';
 import { fanOut } from '../report/mask.js';
 import { jsonReporter } from '../report/json.js';
 import { plainReporter } from '../report/plain.js';
@@ -100,6 +100,7 @@ export async function runCommand(
     extraVars: v.extraVars,
     connectionDefaults: conn.defaults,
   };
+  if (options.verbosity > 0) for (const line of translatedLines(inventory, v.playbookVarsFiles)) io.err(line);
   const state = newRunState(options);
   for (const s of conn.secrets) state.secrets.add(s);
   const reporters: Reporter[] = [];
@@ -205,6 +206,25 @@ export async function runCommand(
     await Promise.all(tunnels.map((t) => t.close()));
     await pool.closeAll();
   }
+}
+
+/** `-v`: each inventory value that was Jinja, once, with what herdbook reads it as. */
+function translatedLines(inventory: Inventory, playbookVarsFiles: Map<string, VarsFiles>): string[] {
+  const all = [
+    inventory.translations,
+    inventory.varsFiles.translations,
+    ...[...playbookVarsFiles.values()].map((f) => f.translations),
+  ];
+  const seen = new Set<string>();
+  const out: string[] = [];
+  for (const t of all.flat()) {
+    if (!t) continue;
+    const where = t.pos ? `${path.relative(process.cwd(), t.pos.file) || t.pos.file}:${t.pos.line}` : 'inventory';
+    const line = `${where}: ${t.variable} is Jinja, read as ${t.handlebars.trim()} (was ${t.jinja.trim()})`;
+    if (!seen.has(line)) out.push(line);
+    seen.add(line);
+  }
+  return out;
 }
 
 /** The nodes this run cordoned and did not uncordon, for a stop that prints no recap. */

@@ -4,6 +4,7 @@ import type { Diagnostic } from '../errors.js';
 import { addChild, addHostToGroup, ensureGroup, ensureHost, type Inventory } from './model.js';
 import { pyLiteral } from './py-literal.js';
 import { expandHostRange } from './ranges.js';
+import { translateValue } from './jinja-values.js';
 import { splitWords } from '../shell-words.js';
 import { HerdbookError } from '../errors.js';
 import { didYouMean } from '../suggest.js';
@@ -51,7 +52,15 @@ export function parseIniInventory(inv: Inventory, file: string, text: string): D
             indent + 1,
             `write ${line.split(/\s/)[0]}=VALUE`,
           );
-        ensureGroup(inv, section.group).vars[line.slice(0, eq).trim()] = pyLiteral(line.slice(eq + 1));
+        const key = line.slice(0, eq).trim();
+        const eqRaw = raw.indexOf('=');
+        const valueCol = eqRaw + 2 + (/^\s*/.exec(raw.slice(eqRaw + 1))?.[0].length ?? 0);
+        ensureGroup(inv, section.group).vars[key] = translateValue(
+          pyLiteral(line.slice(eq + 1)),
+          key,
+          at(valueCol),
+          inv.translations,
+        );
       } else if (section.kind === 'children') {
         const child = splitWords(line)[0];
         declaredChildren.push({ parent: section.group, child, line: lineNo, col: indent + 1 });
@@ -146,7 +155,14 @@ function parseHostLine(
         `write ${word}=VALUE (host lines are: name key=value key=value ...)`,
       );
     }
-    vars[word.slice(0, eq)] = pyLiteral(word.slice(eq + 1));
+    // The value's column: after `key=` (the word itself has lost its quotes).
+    const col = raw.indexOf(word.slice(0, eq + 1), raw.indexOf(first) + first.length) + eq + 2;
+    vars[word.slice(0, eq)] = translateValue(
+      pyLiteral(word.slice(eq + 1)),
+      word.slice(0, eq),
+      { ...pos, col },
+      inv.translations,
+    );
   }
   for (const n of expandHostRange(name)) {
     const h = ensureHost(inv, n, pos);

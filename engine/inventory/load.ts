@@ -16,6 +16,7 @@ import {
   type VarsFiles,
 } from './model.js';
 import { parseYamlInventory } from './yaml-inventory.js';
+import { translateVars } from './jinja-values.js';
 
 export type LoadedInventory = { inventory: Inventory; diagnostics: Diagnostic[] };
 
@@ -91,8 +92,10 @@ function looksLikeYaml(file: string, text: string): boolean {
 }
 
 export function mergeVarsFiles(into: VarsFiles, dir: string, diagnostics: Diagnostic[]): void {
-  const groups = loadVarsDir(path.join(dir, 'group_vars'));
-  const hosts = loadVarsDir(path.join(dir, 'host_vars'));
+  const translations = (into.translations ??= []);
+  const translate = (vars: Record<string, unknown>) => void translateVars(vars, translations);
+  const groups = loadVarsDir(path.join(dir, 'group_vars'), translate);
+  const hosts = loadVarsDir(path.join(dir, 'host_vars'), translate);
   diagnostics.push(...groups.diagnostics, ...hosts.diagnostics);
   for (const [k, v] of groups.byName) into.groups.set(k, { ...(into.groups.get(k) ?? {}), ...v });
   for (const [k, v] of hosts.byName) into.hosts.set(k, { ...(into.hosts.get(k) ?? {}), ...v });

@@ -1,5 +1,6 @@
 // The inventory as loaded: hosts and groups in the order they were written.
 import type { SourcePos } from '../errors.js';
+import type { JinjaTranslation } from './jinja-values.js';
 
 export type InvHost = {
   name: string;
@@ -22,6 +23,8 @@ export type VarsFiles = {
   /** group name → vars from group_vars/<group>(.yaml|/); host name → from host_vars. */
   groups: Map<string, Record<string, unknown>>;
   hosts: Map<string, Record<string, unknown>>;
+  /** Values that were Jinja, and what they are read as now (said once each with -v). */
+  translations?: JinjaTranslation[];
 };
 
 export type Inventory = {
@@ -30,6 +33,8 @@ export type Inventory = {
   /** group_vars/ and host_vars/ next to the inventory sources. */
   varsFiles: VarsFiles;
   sources: string[];
+  /** Values in the inventory files themselves that were Jinja, and what they are read as now. */
+  translations: JinjaTranslation[];
 };
 
 export function emptyInventory(): Inventory {
@@ -38,6 +43,7 @@ export function emptyInventory(): Inventory {
     groups: new Map(),
     varsFiles: { groups: new Map(), hosts: new Map() },
     sources: [],
+    translations: [],
   };
   ensureGroup(inv, 'all');
   ensureGroup(inv, 'ungrouped');

@@ -3,6 +3,7 @@ import type { Diagnostic } from '../errors.js';
 import { keyPos, valuePos } from '../load/positions.js';
 import { addChild, addHostToGroup, ensureGroup, ensureHost, type Inventory } from './model.js';
 import { expandHostRange } from './ranges.js';
+import { translateVars } from './jinja-values.js';
 
 type GroupBody = {
   hosts?: Record<string, Record<string, unknown> | null> | null;
@@ -56,7 +57,7 @@ function walkGroup(
       });
     }
   }
-  if (isMap(b.vars)) Object.assign(g.vars, b.vars);
+  if (isMap(b.vars)) Object.assign(g.vars, translateVars(b.vars, inv.translations));
   if (isMap(b.hosts)) {
     for (const [hostPattern, hostVars] of Object.entries(b.hosts)) {
       let names: string[];
@@ -66,6 +67,7 @@ function walkGroup(
         diags.push({ severity: 'error', message: (e as Error).message, pos: keyPos(b.hosts, hostPattern) });
         continue;
       }
+      if (isMap(hostVars)) translateVars(hostVars, inv.translations);
       for (const n of names) {
         const h = ensureHost(inv, n, keyPos(b.hosts, hostPattern));
         if (isMap(hostVars)) Object.assign(h.vars, hostVars);

@@ -10,7 +10,8 @@ const IGNORED = /(~|\.swp|\.bak|\.orig|\.retry|\.md|\.txt)$/;
 
 export type VarsDir = { byName: Map<string, Record<string, unknown>>; diagnostics: Diagnostic[] };
 
-export function loadVarsDir(dir: string): VarsDir {
+/** `each`: called with every file's mapping before it is merged (positions are still on it then). */
+export function loadVarsDir(dir: string, each?: (vars: Record<string, unknown>) => void): VarsDir {
   const byName = new Map<string, Record<string, unknown>>();
   const diagnostics: Diagnostic[] = [];
   if (!existsSync(dir)) return { byName, diagnostics };
@@ -37,6 +38,7 @@ export function loadVarsDir(dir: string): VarsDir {
         });
         continue;
       }
+      each?.(parsed.value as Record<string, unknown>);
       byName.set(name, { ...(byName.get(name) ?? {}), ...(parsed.value as Record<string, unknown>) });
     }
   }

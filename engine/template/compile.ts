@@ -3,7 +3,7 @@
 import { createRequire } from 'node:module';
 import type * as AST from './ast.js';
 import { TemplateError } from '../errors.js';
-import { detectJinja, translateJinja } from './jinja.js';
+import { detectJinja } from '../jinja/index.js';
 import { explainParseError, templateSlip } from './syntax.js';
 
 // Only Handlebars' parser is loaded, not its compiler and runtime: we evaluate the AST ourselves.
@@ -63,7 +63,7 @@ function compileUncached(text: string): Compiled {
 function rejectJinja(inner: string, whole: string): void {
   const found = detectJinja(inner);
   if (!found) return;
-  const hb = found.suggestion ?? translateJinja(inner.trim());
+  const hb = found.suggestion;
   throw new TemplateError(`${whole.trim()} uses ${found.what}; herdbook templates are Handlebars`, {
     hint: hb ? `write {{${hb}}}` : 'see README "Expressions" for the Handlebars helpers',
     code: 'E_JINJA',

@@ -3,6 +3,7 @@
 import { TemplateError } from '../errors.js';
 import { didYouMean, suggest } from '../suggest.js';
 import { copyInfo } from '../load/positions.js';
+import { UntranslatedJinja } from '../jinja/index.js';
 import type * as AST from './ast.js';
 import { compileTemplate, type Compiled } from './compile.js';
 import { LazyVars, MISSING, type Scope, step } from './scope.js';
@@ -15,7 +16,7 @@ type Frame = { context: unknown; data: Record<string, unknown>; params?: Record<
 type Ctx = { scope: Scope; helpers: Helpers; frames: Frame[] };
 
 /** Helpers whose arguments may be undefined or are evaluated lazily. */
-const SPECIAL = new Set(['default', 'defined', 'and', 'or']);
+const SPECIAL = new Set(['default', 'defined', 'and', 'or', 'if']);
 
 export function evaluate(c: Compiled, scope: Scope, helpers: Helpers): unknown {
   if (c.kind === 'literal') return c.text;
@@ -26,6 +27,10 @@ export function evaluate(c: Compiled, scope: Scope, helpers: Helpers): unknown {
 
 /** Render every template string inside a value; returns the same object when nothing changed. */
 export function renderDeep(value: unknown, scope: Scope, helpers: Helpers): unknown {
+  if (value instanceof UntranslatedJinja) {
+    const { message, hint } = value.describe();
+    throw new TemplateError(`the value ${message}`, { hint, code: 'E_JINJA' });
+  }
   if (typeof value === 'string') return value.includes('{{') ? evaluate(compileTemplate(value), scope, helpers) : value;
   if (Array.isArray(value)) {
     let out: unknown[] | undefined;
@@ -142,6 +147,11 @@ function callHelper(name: string, params: AST.Expression[], hash: AST.Hash | und
       }
       return params.length ? true : false;
     }
+    case 'if':
+      // (if c a b): Jinja's `a if c else b`; only the branch taken is evaluated.
+      if (params.length !== 3)
+        throw new TemplateError('(if cond then else) takes three arguments', { code: 'E_HELPER' });
+      return truthy(evalExpr(params[0], ctx)) ? evalExpr(params[1], ctx) : evalExpr(params[2], ctx);
     case 'or': {
       let last: unknown = false;
       for (const p of params) {
@@ -260,6 +270,12 @@ export function scopeValue(name: string, scope: Scope, helpers: Helpers): unknow
     scope.rendered.set(name, v);
     return v;
   } catch (e) {
+    if (e instanceof TemplateError && e.code === 'E_JINJA' && e.message.startsWith('the value ')) {
+      throw new TemplateError(`variable '${name}' ${e.message.slice('the value '.length)}`, {
+        hint: e.hint,
+        code: e.code,
+      });
+    }
     if (e instanceof TemplateError && e.code === 'E_UNDEFINED' && !e.message.includes(' in the value of ')) {
       throw new TemplateError(`${e.message} in the value of '${name}'`, {
         hint: e.hint,
@@ -275,6 +291,7 @@ export function scopeValue(name: string, scope: Scope, helpers: Helpers): unknow
 
 function mayHoldTemplate(v: unknown): boolean {
   if (typeof v === 'string') return v.includes('{{');
+  if (v instanceof UntranslatedJinja) return true;
   if (Array.isArray(v)) return v.some(mayHoldTemplate);
   if (v && typeof v === 'object' && !(v instanceof LazyVars)) return Object.values(v).some(mayHoldTemplate);
   return false;

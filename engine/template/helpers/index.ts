@@ -2,6 +2,7 @@ import type { Helpers } from '../evaluate.js';
 import { collectionHelpers } from './collections.js';
 import { compareHelpers } from './compare.js';
 import { encodingHelpers } from './encoding.js';
+import { mapHelper, pythonHelpers } from './python.js';
 import { stringHelpers } from './strings.js';
 import { systemHelpers } from './system.js';
 
@@ -9,16 +10,19 @@ export type HelperDeps = { env?: NodeJS.ProcessEnv; now?: () => Date };
 
 /** Every helper templates can call; `env` and `now` are injected so tests control them. */
 export function createHelpers(deps: HelperDeps = {}): Helpers {
-  return Object.freeze(
+  const helpers: Helpers = Object.freeze(
     // No prototype: a template cannot call toString or constructor as a helper.
     Object.assign(Object.create(null) as Helpers, {
       ...compareHelpers,
       ...stringHelpers,
       ...collectionHelpers,
       ...encodingHelpers,
+      ...pythonHelpers,
+      map: mapHelper(() => helpers),
       ...systemHelpers({ env: deps.env ?? process.env, now: deps.now ?? (() => new Date()) }),
     }),
   );
+  return helpers;
 }
 
 /** Names of helpers, for validation (a bare `{{now}}` is a helper call, not a variable). */
@@ -28,4 +32,5 @@ export const HELPER_NAMES: ReadonlySet<string> = new Set([
   'defined',
   'and',
   'or',
+  'if',
 ]);
