@@ -5,8 +5,9 @@ import { parseExtraVars } from '../load/extra-vars.js';
 import { formatDiagnostics } from '../report/diagnostics.js';
 import { validatePlaybooks, type Validated } from '../validate/index.js';
 import type { CommandIO } from './io.js';
+import type { VaultFlags } from './vault-options.js';
 
-export type InputOptions = { inventory?: string[]; extraVars?: string[] };
+export type InputOptions = { inventory?: string[]; extraVars?: string[] } & VaultFlags;
 
 export function loadInput(
   playbooks: readonly string[],

@@ -33,8 +33,9 @@ import { loadModule } from '../../modules/index.js';
 import type { ModuleDef } from '../module.js';
 import type { CommandIO } from './io.js';
 import { loadInput } from './load-input.js';
+import { openVaultSession, withVaultSession, type VaultFlags } from './vault-options.js';
 
-export type RunFlags = {
+export type RunFlags = VaultFlags & {
   inventory?: string[];
   extraVars?: string[];
   check?: boolean;
@@ -69,6 +70,19 @@ export async function runCommand(
   io: CommandIO,
   overrides: RunOverrides = {},
 ): Promise<number> {
+  // Every vaulted value must decrypt before anything runs (Ansible decrypts inline values when
+  // first read; a wrong password halfway through a rollout is worse than exit 4 now).
+  const vault = await openVaultSession(flags, 'all');
+  return withVaultSession(vault, () => run(playbooks, flags, io, overrides, vault.revealed));
+}
+
+async function run(
+  playbooks: string[],
+  flags: RunFlags,
+  io: CommandIO,
+  overrides: RunOverrides,
+  secrets: Set<string>,
+): Promise<number> {
   const v = loadInput(playbooks, flags, io);
   checkStartAtTask(v.playbooks, flags.startAtTask);
   const inventory = v.inventory ?? finishInventory(emptyInventory());
@@ -84,7 +98,7 @@ export async function runCommand(
     verbosity: flags.verbose ?? 0,
     extraVars: v.extraVars,
   };
-  const state = newRunState(options);
+  const state = newRunState(options, secrets);
   const reporters: Reporter[] = [];
   // The reporters' colours follow stdout (where they write), not stderr as io.paint does.
   const paint = paintFor(process.env, io.isTTY);

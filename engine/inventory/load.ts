@@ -6,6 +6,7 @@ import type { Diagnostic } from '../errors.js';
 import { readInputFile } from '../load/files.js';
 import { loadVarsDir } from '../load/vars-dir.js';
 import { parseYamlText } from '../load/yaml.js';
+import { currentVault, revealStrings } from '../vault/session.js';
 import { parseIniInventory } from './ini.js';
 import {
   addHostToGroup,
@@ -72,6 +73,7 @@ function loadInventoryFile(inv: Inventory, file: string, check?: InventoryChecke
   if (looksLikeYaml(file, r.text)) {
     const parsed = parseYamlText(file, r.text);
     if (parsed.diagnostics.length) return parsed.diagnostics;
+    if (r.encrypted) revealStrings(currentVault(), parsed.value);
     const schemaErrors = check?.(parsed.value, file) ?? [];
     if (schemaErrors.some((d) => d.severity === 'error')) return schemaErrors;
     return parseYamlInventory(inv, file, parsed.value);

@@ -16,6 +16,16 @@ export function maskSecrets(event: RunEvent, secrets: ReadonlySet<string>): RunE
   return changed ? (JSON.parse(text) as RunEvent) : event;
 }
 
+/** Plain text (a message, a diagnostic, printed JSON) with every secret replaced, as written or JSON-escaped. */
+export function maskText(text: string, secrets: ReadonlySet<string>): string {
+  for (const s of secrets) {
+    if (s.length < 4) continue;
+    for (const form of new Set([s, JSON.stringify(s).slice(1, -1)]))
+      if (text.includes(form)) text = text.split(form).join('********');
+  }
+  return text;
+}
+
 export function fanOut(reporters: Reporter[], secrets: ReadonlySet<string>): Reporter {
   return {
     emit(event) {
