@@ -32,8 +32,9 @@ function openOne(s: VaultSession, sealed: Sealed, diagnostics: Diagnostic[]): st
     reveal(s, text);
     return text;
   }
-  // validate and list-* without a password: the value stays sealed, as ansible-inventory shows it.
-  if (r.why === 'no-password' && s.require === 'given') return { __ansible_vault: sealed.envelope };
+  // validate, list-* and inventory: a value no password given opens stays sealed, as
+  // ansible-inventory shows it (Ansible opens inline values only when they are read).
+  if (r.why !== 'format' && s.require === 'given') return { __ansible_vault: sealed.envelope };
   diagnostics.push(problem(r, 'this !vault value', sealed.pos));
   return null;
 }

@@ -23,7 +23,8 @@ export async function loadSecrets(
 }
 
 async function loadSecret(s: VaultSource, streams?: PromptStreams, confirm = false): Promise<VaultSecret> {
-  const label = s.source === 'prompt' || s.source === 'prompt_ask_vault_pass' ? 'prompt' : `${s.via} ${s.source}`;
+  const spec = s.via === '--vault-id' || s.via === 'ANSIBLE_VAULT_IDENTITY_LIST' ? `${s.id}@${s.source}` : s.source;
+  const label = s.source === 'prompt' || s.source === 'prompt_ask_vault_pass' ? 'prompt' : `${s.via} ${spec}`;
   const done = (password: Buffer): VaultSecret => {
     if (!password.length) throw new UsageError(`${label}: the vault password is empty`);
     return { id: s.id, password, source: label };

@@ -8,8 +8,8 @@ export type VaultSession = {
   secrets: readonly VaultSecret[];
   /**
    * 'all' (run): every vaulted value must decrypt, before anything runs. 'given' (validate,
-   * list-*, inventory): without a password, inline `!vault` values stay sealed; whole
-   * encrypted files, which must be parsed, still need it.
+   * list-*, inventory): inline `!vault` values that no password given opens stay sealed;
+   * whole encrypted files, which must be parsed, still need theirs.
    */
   require: 'all' | 'given';
   /** Every decrypted value: masked in all output. */

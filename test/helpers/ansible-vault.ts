@@ -19,7 +19,7 @@ export function ansibleVault(args: string[], opts: { cwd?: string; input?: strin
 
 /** The environment without the machine's vault settings; tests run in temp dirs, away from any ansible.cfg. */
 export function ansibleEnv(): NodeJS.ProcessEnv {
-  const env = { ...process.env, ANSIBLE_LOCALHOST_WARNING: 'false' };
+  const env: NodeJS.ProcessEnv = { ...process.env, ANSIBLE_LOCALHOST_WARNING: 'false' };
   for (const k of ['ANSIBLE_CONFIG', 'ANSIBLE_VAULT_PASSWORD_FILE', 'ANSIBLE_VAULT_IDENTITY_LIST']) delete env[k];
   return env;
 }
