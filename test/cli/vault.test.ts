@@ -1,7 +1,7 @@
 // Vault through the CLI as a user meets it: vaulted values in every place a run reads variables
 // from, passwords from each source, exit 4 with file:line before anything runs, and every
 // decrypted value masked in plain, JSON, -vvv and JUnit output.
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { chmodSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -56,6 +56,7 @@ const dir = tempTree({
     '',
   ].join('\n'),
   'inline-only.yml': `- hosts: all\n  gather_facts: false\n  vars:\n${inline('play_token', SECRETS.play, '    ')}  tasks:\n    - debug: { msg: '{{play_token}}' }\n`,
+  'bad-percentage.yml': `- hosts: all\n  gather_facts: false\n  max_fail_percentage: "{{play_token}}"\n  vars:\n${inline('play_token', SECRETS.play, '    ')}  tasks:\n    - debug: { msg: hi }\n`,
   'pw-script.sh': '#!/bin/sh\nprintf "dev-pass\\n"\n',
   'vault-client.sh':
     '#!/bin/sh\n[ "$1" = --vault-id ] || exit 3\ncase "$2" in prod) echo prod-pass;; default) echo dev-pass;; *) exit 2;; esac\n',
@@ -156,12 +157,50 @@ describe('no password, or a wrong one: exit 4 before anything runs', () => {
     );
   });
 
+  it('an error message that would show a decrypted value shows it masked', () => {
+    const r = hb(['run', 'bad-percentage.yml', '-i', 'inv/hosts.yml', ...BOTH]);
+    expect(r.code).toBe(4);
+    expect(r.stderr).toContain("max_fail_percentage: '********' is not a percentage");
+    expectMasked(r.stderr + r.stdout);
+  });
+
   it('a missing password file, or an empty one, is a usage error', () => {
     expect(hb([...RUN, '--vault-password-file', 'nope.txt']).stderr).toMatch(
       /--vault-password-file nope\.txt: the vault password file was not found/,
     );
     expect(hb([...RUN, '--vault-id', 'x@']).code).toBe(5);
   });
+});
+
+describe('the password typed on a terminal', () => {
+  const hasScript = spawnSync('script', ['--version']).status === 0;
+  it.skipIf(!hasScript)(
+    '--ask-vault-pass prompts without echo on a TTY (script(1) gives it one)',
+    async () => {
+      const child = spawn(
+        'script',
+        ['-qec', `${process.execPath} ${BIN} vault view --ask-vault-pass secret-vars.yml`, '/dev/null'],
+        {
+          cwd: dir,
+          env: { ...process.env, NO_COLOR: '1' },
+        },
+      );
+      let out = '';
+      const prompted = new Promise<void>((resolve) =>
+        child.stdout.on('data', (d: Buffer) => {
+          out += d.toString();
+          if (out.includes('Vault password: ')) resolve();
+        }),
+      );
+      const closed = new Promise<number | null>((resolve) => child.on('close', resolve));
+      await prompted;
+      child.stdin.write('dev-pass\r');
+      expect(await closed).toBe(0);
+      expect(out).toContain(`file_token: ${SECRETS.varsFile}`);
+      expect(out).not.toContain('dev-pass');
+    },
+    30_000,
+  );
 });
 
 describe('validate, list-hosts and inventory with vaulted data', () => {
