@@ -6,7 +6,7 @@ import { HerdbookError, InputError, TemplateError } from '../errors.js';
 import { maskText } from '../report/mask.js';
 import { loadSecrets } from '../vault/passwords.js';
 import { newVaultSession, withVault, type VaultSession } from '../vault/session.js';
-import { vaultSources, type VaultSourceOptions } from '../vault/sources.js';
+import { vaultSources, type VaultSource, type VaultSourceOptions } from '../vault/sources.js';
 
 export type VaultFlags = VaultSourceOptions;
 
@@ -23,13 +23,21 @@ export function vaultOptions(cmd: Command): Command {
     .option('-J, --ask-vault-pass', 'ask for the vault password (on a terminal, not echoed)');
 }
 
-/** The passwords the flags and ANSIBLE_VAULT_* name, read now (a script run, a prompt answered). */
+/** The passwords the flags, ansible.cfg and ANSIBLE_VAULT_* name, read now (a script run, a prompt answered). */
 export async function openVaultSession(
   flags: VaultFlags,
   require: VaultSession['require'],
   env: NodeJS.ProcessEnv = process.env,
 ): Promise<VaultSession> {
-  return newVaultSession(await loadSecrets(vaultSources(flags, env)), require);
+  return openVaultSources(vaultSources(flags, env), require);
+}
+
+/** The same from sources already resolved (label, source, which flag named it). */
+export async function openVaultSources(
+  sources: readonly VaultSource[],
+  require: VaultSession['require'],
+): Promise<VaultSession> {
+  return newVaultSession(await loadSecrets(sources), require);
 }
 
 /** Run a command inside its vault session; an error leaving it has every decrypted value masked. */

@@ -78,6 +78,8 @@ function loadInventoryFile(inv: Inventory, file: string, check?: InventoryChecke
     if (schemaErrors.some((d) => d.severity === 'error')) return schemaErrors;
     return parseYamlInventory(inv, file, parsed.value);
   }
+  // An encrypted INI inventory: every value written in it is a secret.
+  if (r.encrypted) revealStrings(currentVault(), iniValues(r.text));
   return parseIniInventory(inv, file, r.text);
 }
 
@@ -107,4 +109,12 @@ function pathExists(p: string): boolean {
   } catch {
     return false;
   }
+}
+
+/** The values of an INI inventory's `key=value` words (host and [group:vars] lines), quotes removed. */
+function iniValues(text: string): string[] {
+  const out: string[] = [];
+  for (const m of text.matchAll(/(?:^|\s)[\w.-]+\s*=\s*("[^"]*"|'[^']*'|\S+)/gm))
+    out.push(m[1].replace(/^(["'])(.*)\1$/, '$2'));
+  return out;
 }

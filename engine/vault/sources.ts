@@ -7,8 +7,10 @@ export type VaultSource = { id: string; source: string; via: string };
 
 export type VaultSourceOptions = {
   vaultId?: readonly string[];
-  /** --vault-password-file, repeatable; ansible.cfg's vault_password_file joins this list. */
+  /** --vault-password-file, repeatable. */
   vaultPasswordFile?: readonly string[];
+  /** ansible.cfg's [defaults] vault_password_file: used when ANSIBLE_VAULT_PASSWORD_FILE is not set, as in Ansible. */
+  configVaultPasswordFile?: string;
   askVaultPass?: boolean;
 };
 
@@ -31,8 +33,11 @@ export function vaultSources(o: VaultSourceOptions, env: NodeJS.ProcessEnv = pro
   for (const spec of o.vaultId ?? []) out.push(splitVaultId(spec, '--vault-id'));
   for (const file of o.vaultPasswordFile ?? [])
     out.push({ id: DEFAULT_ID, source: file, via: '--vault-password-file' });
+  // One setting in Ansible (DEFAULT_VAULT_PASSWORD_FILE): the variable wins over ansible.cfg.
   if (env.ANSIBLE_VAULT_PASSWORD_FILE)
     out.push({ id: DEFAULT_ID, source: env.ANSIBLE_VAULT_PASSWORD_FILE, via: 'ANSIBLE_VAULT_PASSWORD_FILE' });
+  else if (o.configVaultPasswordFile)
+    out.push({ id: DEFAULT_ID, source: o.configVaultPasswordFile, via: 'ansible.cfg vault_password_file' });
   if (o.askVaultPass) out.push({ id: DEFAULT_ID, source: 'prompt', via: '--ask-vault-pass' });
   return out;
 }

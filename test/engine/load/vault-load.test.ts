@@ -167,6 +167,7 @@ describe('files encrypted as a whole, and inline values, wherever variables come
     expect(inventoryVars(r.inventory, idx, 'h2')).toMatchObject({ ini_token: 'ini-secret-9' });
     expect(inventoryVars(r.inventory, idx, 'h3')).toMatchObject({ inline_inv: 'inv-secret-10' });
     expect(s.revealed).toContain('inv-secret-8');
+    expect(s.revealed).toContain('ini-secret-9');
     expect(s.revealed).toContain('inv-secret-10');
     const none = withVault(session([]), () => loadInventory([at('inv/hosts.yml')]));
     expect(none.diagnostics[0].message).toMatch(
