@@ -2,11 +2,11 @@
 // from, passwords from each source, exit 4 with file:line before anything runs, and every
 // decrypted value masked in plain, JSON, -vvv and JUnit output.
 import { spawn, spawnSync } from 'node:child_process';
-import { chmodSync, readFileSync } from 'node:fs';
+import { chmodSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { encryptText, type VaultSecret } from '../../engine/vault/codec.js';
-import { tempTree } from '../helpers/tmp.js';
+import { tempTree, writeTree } from '../helpers/tmp.js';
 import { expectNoCrash } from './run-cli.js';
 
 const BIN = path.resolve(import.meta.dirname, '../../bin/herdbook.js');
@@ -232,5 +232,70 @@ describe('validate, list-hosts and inventory with vaulted data', () => {
     const open = hb(['inventory', '-i', 'inv/hosts.yml', '--list', ...BOTH]);
     expect(open.code).toBe(0);
     expectMasked(open.stdout);
+  });
+});
+
+describe('herdbook vault', () => {
+  const hbIn = (args: string[], input: string) =>
+    spawnSync(process.execPath, [BIN, 'vault', ...args], { cwd: dir, input, encoding: 'utf8', timeout: 60_000 });
+
+  it('encrypts in place as a private file, refuses to encrypt twice, and decrypts back', () => {
+    writeTree(dir, { 'notes.txt': 'some notes\n' });
+    expect(hb(['vault', 'encrypt', '--vault-password-file', 'pw.txt', 'notes.txt']).code).toBe(0);
+    expect(statSync(path.join(dir, 'notes.txt')).mode & 0o777).toBe(0o600);
+    const twice = hb(['vault', 'encrypt', '--vault-password-file', 'pw.txt', 'notes.txt']);
+    expect(twice.code).toBe(4);
+    expect(twice.stderr).toMatch(/notes\.txt:1:1: error: notes\.txt is already encrypted; nothing to encrypt/);
+    expect(hb(['vault', 'decrypt', '--vault-password-file', 'pw.txt', 'notes.txt']).code).toBe(0);
+    expect(readFileSync(path.join(dir, 'notes.txt'), 'utf8')).toBe('some notes\n');
+    const plain = hb(['vault', 'view', '--vault-password-file', 'pw.txt', 'notes.txt']);
+    expect(plain.code).toBe(4);
+    expect(plain.stderr).toMatch(/notes\.txt is not Ansible Vault data/);
+  });
+
+  it('encrypt_string: names in order, stdin with --stdin-name, --output, and the result loads', () => {
+    const r = hb([
+      'vault',
+      'encrypt_string',
+      '--vault-id',
+      'prod@prod.txt',
+      '-n',
+      'one',
+      '-n',
+      'two',
+      'v-one',
+      'v-two',
+    ]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^one: !vault \|\n {10}\$ANSIBLE_VAULT;1\.2;AES256;prod\n/);
+    expect(r.stdout).toMatch(/\ntwo: !vault \|\n/);
+    const s = hbIn(
+      ['encrypt_string', '--vault-password-file', 'pw.txt', '--stdin-name', 'piped', '--output', 'piped.yml'],
+      'from-pipe',
+    );
+    expect(s.status).toBe(0);
+    writeTree(dir, {
+      'strings.yml': `${r.stdout}${readFileSync(path.join(dir, 'piped.yml'), 'utf8')}`,
+      'show.yml':
+        '- hosts: all\n  gather_facts: false\n  vars_files: [strings.yml]\n  tasks:\n    - debug: { msg: "{{one}}/{{two}}/{{piped}}" }\n',
+    });
+    const run = hb(['run', 'show.yml', '-i', 'inv/hosts.yml', ...BOTH, '--output', 'json']);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain('********/********/********');
+  });
+
+  it('usage errors: --output with two files, two passwords and no --encrypt-vault-id, no password and no terminal', () => {
+    expect(hb(['vault', 'decrypt', '--vault-password-file', 'pw.txt', '--output', 'o', 'a', 'b']).code).toBe(5);
+    const two = hb(['vault', 'encrypt_string', ...BOTH, 'x-value']);
+    expect(two.code).toBe(5);
+    expect(two.stderr).toMatch(
+      /the vault ids prod, default are available to encrypt: choose one with --encrypt-vault-id/,
+    );
+    expect(hb(['vault', 'encrypt_string', ...BOTH, '--encrypt-vault-id', 'prod', 'x-value']).stdout).toMatch(
+      /1\.2;AES256;prod/,
+    );
+    const none = hb(['vault', 'view', 'secret-vars.yml']);
+    expect(none.code).toBe(5);
+    expect(none.stderr).toMatch(/there is no terminal; give it with --vault-password-file FILE/);
   });
 });
