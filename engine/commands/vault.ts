@@ -2,6 +2,7 @@
 // the other way round): test/engine/vault/ansible-vault.test.ts runs both.
 import { readFileSync, renameSync, statSync, writeFileSync, chmodSync } from 'node:fs';
 import path from 'node:path';
+import { createInterface } from 'node:readline/promises';
 import { InputError, UsageError } from '../errors.js';
 import { decryptText, encryptSecret, encryptText, type VaultSecret } from '../vault/codec.js';
 import { isVaultText } from '../vault/envelope.js';
@@ -136,8 +137,8 @@ async function encryptStrings(
   const items: { text: string; name?: string }[] = [];
   if (flags.prompt) {
     const text = flags.showInput
-      ? await promptHidden('String to encrypt: ', noTty(), undefined)
-      : await promptHidden('String to encrypt (hidden): ', noTty(), undefined);
+      ? await promptEchoed('String to encrypt: ')
+      : await promptHidden('String to encrypt (hidden): ', noTty());
     if (!text) throw new UsageError('the string typed was empty; nothing to encrypt');
     items.push({ text, name: flags.name?.[0] });
   } else if (fromStdin) {
@@ -159,6 +160,16 @@ async function encryptStrings(
   });
   put('-', flags.output, out.join('\n') + '\n', raw);
   return done(io, 'Encryption successful');
+}
+
+async function promptEchoed(question: string): Promise<string> {
+  if (!process.stdin.isTTY) throw new UsageError(noTty());
+  const rl = createInterface({ input: process.stdin, output: process.stderr });
+  try {
+    return await rl.question(question);
+  } finally {
+    rl.close();
+  }
 }
 
 function noTty(): string {

@@ -2,7 +2,7 @@
 // from, passwords from each source, exit 4 with file:line before anything runs, and every
 // decrypted value masked in plain, JSON, -vvv and JUnit output.
 import { spawn, spawnSync } from 'node:child_process';
-import { chmodSync, readFileSync, statSync } from 'node:fs';
+import { chmodSync, mkdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { encryptText, type VaultSecret } from '../../engine/vault/codec.js';
@@ -95,6 +95,20 @@ describe('a run with vaulted values from every place', () => {
     const junit = readFileSync(path.join(dir, 'out.xml'), 'utf8');
     expect(junit).toContain('show them');
     expectMasked(junit);
+  });
+
+  it('renders a vault-encrypted template decrypted, shown masked and without a diff', () => {
+    writeTree(dir, {
+      'templates/app.conf.j2': enc('key=template-secret-S7 on {{inventory_hostname}}\n'),
+      'tpl.yml': `- hosts: all\n  gather_facts: false\n  tasks:\n    - template: { src: app.conf.j2, dest: ${dir}/out/app.conf }\n    - command: cat ${dir}/out/app.conf\n`,
+    });
+    mkdirSync(path.join(dir, 'out'), { recursive: true });
+    const r = hb(['run', 'tpl.yml', '-i', 'inv/hosts.yml', ...BOTH, '--diff', '-v']);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(readFileSync(path.join(dir, 'out/app.conf'), 'utf8')).toBe('key=template-secret-S7 on h1\n');
+    expect(r.stdout).toMatch(/stdout: \*{8}/);
+    expect(r.stdout).not.toContain('template-secret-S7');
   });
 
   it('masks them in --output json events', () => {
