@@ -67,7 +67,9 @@ export function carefulParse(file: string, text: string, maxValues = 500_000): P
     problems: diagnostics,
   };
   try {
-    const value = openSealedValues(toValue(doc.contents, ctx), diagnostics);
+    const raw = toValue(doc.contents, ctx);
+    // Only a document that mentions the tag can hold a Sealed value: no walk for the rest.
+    const value = text.includes('!vault') ? openSealedValues(raw, diagnostics) : raw;
     return { file, text, value: diagnostics.some((d) => d.severity === 'error') ? undefined : value, diagnostics };
   } catch (e) {
     if (e instanceof ExpansionError) {

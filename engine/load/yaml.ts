@@ -23,7 +23,8 @@ export function parseYamlText(file: string, text: string): ParsedYaml {
 
   const fast = fastYaml(text, lineIndex(file, text), MAX_EXPANDED_NODES);
   if (fast) {
-    const value = openSealedValues(fast.value, diagnostics);
+    // Only a document that mentions the tag can hold a Sealed value: no walk for the rest.
+    const value = text.includes('!vault') ? openSealedValues(fast.value, diagnostics) : fast.value;
     return { file, text, value: diagnostics.length ? undefined : value, diagnostics };
   }
   return carefulParse(file, text, MAX_EXPANDED_NODES);

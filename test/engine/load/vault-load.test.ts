@@ -47,6 +47,10 @@ describe('inline !vault values', () => {
     expect(careful.value).toEqual(fast.value);
     expect(infoOf(fast.value as object)?.values).toEqual(infoOf(careful.value as object)?.values);
     expect(s.revealed).toEqual(new Set(['tok-secret-1', 'item-secret-2']));
+    // A document that is one vaulted string.
+    const root = `!vault |\n${enc('root-secret').replace(/^/gm, '  ')}`;
+    expect(withVault(s, () => parseYamlText('f.yaml', root)).value).toBe('root-secret');
+    expect(withVault(s, () => carefulParse('f.yaml', root)).value).toBe('root-secret');
   });
 
   it('without a password, both paths name the same file:line:col and give no value', () => {
