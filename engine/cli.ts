@@ -13,6 +13,8 @@ import type { RunFlags } from './commands/run.js';
 import type { SandboxFlags } from './commands/sandbox.js';
 import { PACKAGE_ROOT } from './paths.js';
 import { formatDiagnostics } from './report/diagnostics.js';
+import { vaultCommand } from './commands/vault-command.js';
+import { vaultOptions } from './commands/vault-options.js';
 
 export const EXIT = {
   ok: 0,
@@ -29,7 +31,7 @@ const collect = (v: string, prev: string[] = []) => [...prev, v];
 const increase = (_v: string, prev = 0) => prev + 1;
 
 function inputOptions(cmd: Command): Command {
-  return cmd
+  return vaultOptions(cmd)
     .option('-i, --inventory <path>', 'inventory file, directory or host list (repeatable)', collect)
     .option('-e, --extra-vars <vars>', 'key=value, @file.yaml or JSON (repeatable; strongest variables)', collect);
 }
@@ -99,8 +101,7 @@ export function buildProgram(io: CommandIO, setExit: (code: number) => void): Co
       setExit(await listTasksCommand(playbooks, o, io));
     });
 
-  program
-    .command('inventory')
+  vaultOptions(program.command('inventory'))
     .description('show an inventory as herdbook reads it')
     .option('-i, --inventory <path>', 'inventory file, directory or host list (repeatable)', collect)
     .option('--list', 'every group and host with their variables, as JSON')
@@ -110,6 +111,8 @@ export function buildProgram(io: CommandIO, setExit: (code: number) => void): Co
       const { inventoryCommand } = await import('./commands/inventory.js');
       setExit(await inventoryCommand(o, io));
     });
+
+  vaultCommand(program, io, setExit);
 
   program
     .command('doc')

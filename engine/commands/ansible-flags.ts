@@ -29,8 +29,8 @@ export type AnsibleFlags = {
   hostKeyChecking?: boolean;
   sshArgs?: string;
   rolesPath?: string[];
-  /** ansible.cfg's vault_password_file; the vault branch's --vault-password-file has this name. */
-  vaultPasswordFile?: string;
+  /** ansible.cfg's vault_password_file: weaker than ANSIBLE_VAULT_PASSWORD_FILE and the flags (engine/vault/sources.ts). */
+  configVaultPasswordFile?: string;
 };
 
 /** A flag's value that must be a whole number of at least 1 (--forks, --timeout). */
@@ -86,7 +86,7 @@ export function addAnsibleFlags(cmd: Command): Command {
 /** Options that no flag declares, set from ansible.cfg on the commands that read playbooks. */
 const WITHOUT_FLAG: Record<string, (cmd: Command) => boolean> = {
   rolesPath: (cmd) => has(cmd, 'extraVars'),
-  vaultPasswordFile: (cmd) => has(cmd, 'extraVars'),
+  configVaultPasswordFile: (cmd) => has(cmd, 'extraVars'),
   hostKeyChecking: (cmd) => has(cmd, 'user'),
   sshArgs: (cmd) => has(cmd, 'user'),
 };

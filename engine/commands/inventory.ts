@@ -8,8 +8,10 @@ import { suggest } from '../suggest.js';
 import { ajvDiagnostics } from '../validate/ajv-errors.js';
 import { createSchemaRegistry } from '../validate/schemas.js';
 import type { CommandIO } from './io.js';
+import { maskText } from '../report/mask.js';
+import { openVaultSession, withVaultSession, type VaultFlags } from './vault-options.js';
 
-export type InventoryOptions = { inventory?: string[]; list?: boolean; graph?: boolean; host?: string };
+export type InventoryOptions = { inventory?: string[]; list?: boolean; graph?: boolean; host?: string } & VaultFlags;
 
 export function loadCheckedInventory(sources: string[]): Inventory {
   const check = createSchemaRegistry().validator('inventory.json');
@@ -25,7 +27,15 @@ export async function inventoryCommand(opts: InventoryOptions, io: CommandIO): P
   if (!opts.inventory?.length) throw new UsageError('inventory needs -i INVENTORY');
   const modes = [opts.list, opts.graph, opts.host !== undefined].filter(Boolean).length;
   if (modes !== 1) throw new UsageError('inventory needs exactly one of --list, --graph or --host HOST');
-  const inv = loadCheckedInventory(opts.inventory);
+  // Inline !vault values print sealed without a password, as ansible-inventory prints them;
+  // what was decrypted prints masked.
+  const vault = await openVaultSession(opts, 'given');
+  const out = (text: string) => io.out(maskText(text, vault.revealed));
+  return withVaultSession(vault, () => showInventory(opts, { ...io, out }));
+}
+
+function showInventory(opts: InventoryOptions, io: CommandIO): number {
+  const inv = loadCheckedInventory(opts.inventory ?? []);
   const idx = indexGroups(inv);
   if (opts.host !== undefined) {
     if (!inv.hosts.has(opts.host)) {

@@ -5,12 +5,18 @@ import { displayPath } from '../report/diagnostics.js';
 import { checkLimitMatches, limitPatterns, playLevel, resolvePlayHosts } from '../run/resolve-play.js';
 import type { CommandIO } from './io.js';
 import { loadInput, type InputOptions } from './load-input.js';
+import { openVaultSession, withVaultSession } from './vault-options.js';
 
 export async function listHostsCommand(
   playbooks: string[],
   opts: InputOptions & { limit?: string[] },
   io: CommandIO,
 ): Promise<number> {
+  // Hosts need no secrets: inline !vault values stay sealed without a password (see validate).
+  return withVaultSession(await openVaultSession(opts, 'given'), () => listHosts(playbooks, opts, io));
+}
+
+function listHosts(playbooks: string[], opts: InputOptions & { limit?: string[] }, io: CommandIO): number {
   const v = loadInput(playbooks, opts, io);
   if (!v.inventory) throw new UsageError('list-hosts needs an inventory: -i inventory/lab.ini');
   const idx = indexGroups(v.inventory);

@@ -3,6 +3,7 @@ import type { TaskNode } from '../load/model.js';
 import { displayPath } from '../report/diagnostics.js';
 import type { CommandIO } from './io.js';
 import { loadInput, type InputOptions } from './load-input.js';
+import { openVaultSession, withVaultSession } from './vault-options.js';
 
 function label(n: TaskNode): string {
   if (n.kind === 'task') return n.name ?? `${n.module}`;
@@ -30,6 +31,11 @@ function lines(nodes: readonly TaskNode[], depth: number, inherited: string[], o
 }
 
 export async function listTasksCommand(playbooks: string[], opts: InputOptions, io: CommandIO): Promise<number> {
+  // Tasks need no secrets: inline !vault values stay sealed without a password (see validate).
+  return withVaultSession(await openVaultSession(opts, 'given'), () => listTasks(playbooks, opts, io));
+}
+
+function listTasks(playbooks: string[], opts: InputOptions, io: CommandIO): number {
   const v = loadInput(playbooks, opts, io);
   for (const pb of v.playbooks) {
     io.out(`playbook: ${displayPath(pb.file)}`);

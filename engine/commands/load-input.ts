@@ -5,9 +5,10 @@ import { parseExtraVars } from '../load/extra-vars.js';
 import { formatDiagnostics } from '../report/diagnostics.js';
 import { validatePlaybooks, type Validated } from '../validate/index.js';
 import type { CommandIO } from './io.js';
+import type { VaultFlags } from './vault-options.js';
 
 /** rolesPath: ansible.cfg's roles_path (no flag); ANSIBLE_ROLES_PATH wins over it, as in Ansible. */
-export type InputOptions = { inventory?: string[]; extraVars?: string[]; rolesPath?: string[] };
+export type InputOptions = { inventory?: string[]; extraVars?: string[]; rolesPath?: string[] } & VaultFlags;
 
 export function loadInput(
   playbooks: readonly string[],

@@ -36,23 +36,25 @@ import { loadInput } from './load-input.js';
 import type { AnsibleFlags } from './ansible-flags.js';
 import { connectionDefaults, requireTerminal } from './connection-flags.js';
 import { askHidden, stepper } from './prompt.js';
+import { openVaultSession, withVaultSession, type VaultFlags } from './vault-options.js';
 
-export type RunFlags = AnsibleFlags & {
-  inventory?: string[];
-  extraVars?: string[];
-  check?: boolean;
-  diff?: boolean;
-  detailedExitcode?: boolean;
-  limit?: string[];
-  tags?: string[];
-  skipTags?: string[];
-  startAtTask?: string;
-  forks?: number;
-  output?: 'text' | 'json';
-  junit?: string;
-  forceHandlers?: boolean;
-  verbose?: number;
-};
+export type RunFlags = AnsibleFlags &
+  VaultFlags & {
+    inventory?: string[];
+    extraVars?: string[];
+    check?: boolean;
+    diff?: boolean;
+    detailedExitcode?: boolean;
+    limit?: string[];
+    tags?: string[];
+    skipTags?: string[];
+    startAtTask?: string;
+    forks?: number;
+    output?: 'text' | 'json';
+    junit?: string;
+    forceHandlers?: boolean;
+    verbose?: number;
+  };
 
 export function exitCode(o: RunOutcome, flags: RunFlags): number {
   if (o.interrupted) return 130;
@@ -82,6 +84,20 @@ export async function runCommand(
     return listTagsCommand(playbooks, flags, io);
   }
   if (flags.flushCache) io.err('note: --flush-cache does nothing: herdbook keeps no fact cache between runs');
+
+  // Every vaulted value must decrypt before anything runs (Ansible decrypts inline values when
+  // first read; a wrong password halfway through a rollout is worse than exit 4 now).
+  const vault = await openVaultSession(flags, 'all');
+  return withVaultSession(vault, () => run(playbooks, flags, io, overrides, vault.revealed));
+}
+
+async function run(
+  playbooks: string[],
+  flags: RunFlags,
+  io: CommandIO,
+  overrides: RunOverrides,
+  secrets: Set<string>,
+): Promise<number> {
   const v = loadInput(playbooks, flags, io);
   checkStartAtTask(v.playbooks, flags.startAtTask);
   const conn = await connectionDefaults(flags, (q) => askHidden(q));
@@ -101,7 +117,7 @@ export async function runCommand(
     connectionDefaults: conn.defaults,
   };
   if (options.verbosity > 0) for (const line of translatedLines(inventory, v.playbookVarsFiles)) io.err(line);
-  const state = newRunState(options);
+  const state = newRunState(options, secrets);
   for (const s of conn.secrets) state.secrets.add(s);
   const reporters: Reporter[] = [];
   // The reporters' colours follow stdout (where they write), not stderr as io.paint does.

@@ -16,7 +16,7 @@ export type AnsibleCfgOptions = {
   privateKey?: string;
   forks?: number;
   timeout?: number;
-  vaultPasswordFile?: string;
+  configVaultPasswordFile?: string;
   become?: boolean;
   becomeUser?: string;
   /** No flag of their own: [defaults] host_key_checking, roles_path, [ssh_connection] ssh_args. */
@@ -116,7 +116,7 @@ const MAPPED: Record<string, Record<string, Mapper>> = {
     host_key_checking: (e) => bool(e, (v) => ({ hostKeyChecking: v })),
     forks: (e) => int(e, (v) => ({ forks: v })),
     timeout: (e) => int(e, (v) => ({ timeout: v })),
-    vault_password_file: (e, b, h) => ({ vaultPasswordFile: pathOf(e.value, b, h) }),
+    vault_password_file: (e, b, h) => ({ configVaultPasswordFile: pathOf(e.value, b, h) }),
     // Ansible's pathspec: colon-separated.
     roles_path: (e, b, h) => ({
       rolesPath: e.value

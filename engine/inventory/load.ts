@@ -6,6 +6,7 @@ import type { Diagnostic } from '../errors.js';
 import { readInputFile } from '../load/files.js';
 import { loadVarsDir } from '../load/vars-dir.js';
 import { parseYamlText } from '../load/yaml.js';
+import { currentVault, revealStrings } from '../vault/session.js';
 import { parseIniInventory } from './ini.js';
 import {
   addHostToGroup,
@@ -73,10 +74,13 @@ function loadInventoryFile(inv: Inventory, file: string, check?: InventoryChecke
   if (looksLikeYaml(file, r.text)) {
     const parsed = parseYamlText(file, r.text);
     if (parsed.diagnostics.length) return parsed.diagnostics;
+    if (r.encrypted) revealStrings(currentVault(), parsed.value);
     const schemaErrors = check?.(parsed.value, file) ?? [];
     if (schemaErrors.some((d) => d.severity === 'error')) return schemaErrors;
     return parseYamlInventory(inv, file, parsed.value);
   }
+  // An encrypted INI inventory: every value written in it is a secret.
+  if (r.encrypted) revealStrings(currentVault(), iniValues(r.text));
   return parseIniInventory(inv, file, r.text);
 }
 
@@ -108,4 +112,12 @@ function pathExists(p: string): boolean {
   } catch {
     return false;
   }
+}
+
+/** The values of an INI inventory's `key=value` words (host and [group:vars] lines), quotes removed. */
+function iniValues(text: string): string[] {
+  const out: string[] = [];
+  for (const m of text.matchAll(/(?:^|\s)[\w.-]+\s*=\s*("[^"]*"|'[^']*'|\S+)/gm))
+    out.push(m[1].replace(/^(["'])(.*)\1$/, '$2'));
+  return out;
 }

@@ -5,7 +5,9 @@ import { createRequire } from 'node:module';
 import type { Alias, Node, Scalar } from 'yaml';
 import type * as YamlModule from 'yaml';
 import { HerdbookError, type Diagnostic, type SourcePos } from '../errors.js';
+import { Sealed, VAULT_TAGS } from '../vault/sealed.js';
 import { attachInfo, type NodeInfo } from './positions.js';
+import { openSealedValues } from './vaulted.js';
 import { explainYamlError, type YamlProblem } from './yaml-errors.js';
 
 // The `yaml` library is loaded only when needed: it costs ~80 ms to load.
@@ -21,7 +23,15 @@ export function carefulParse(file: string, text: string, maxValues = 500_000): P
   const at = (line: number, col: number): SourcePos => ({ file, line, col });
   const { LineCounter, parseDocument } = yamlLib();
   const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { version: '1.1', merge: true, uniqueKeys: true, lineCounter, prettyErrors: false });
+  const doc = parseDocument(text, {
+    version: '1.1',
+    merge: true,
+    uniqueKeys: true,
+    lineCounter,
+    prettyErrors: false,
+    // Read as plain strings here; toValue turns them into Sealed values with their place.
+    customTags: (tags) => [...tags, ...VAULT_TAGS.map((tag) => ({ tag, resolve: (s: string) => s }))],
+  });
   const posAt = (offset: number): SourcePos => {
     const { line, col } = lineCounter.linePos(offset);
     return at(line, col);
@@ -57,7 +67,9 @@ export function carefulParse(file: string, text: string, maxValues = 500_000): P
     problems: diagnostics,
   };
   try {
-    const value = toValue(doc.contents, ctx);
+    const raw = toValue(doc.contents, ctx);
+    // Only a document that mentions the tag can hold a Sealed value: no walk for the rest.
+    const value = text.includes('!vault') ? openSealedValues(raw, diagnostics) : raw;
     return { file, text, value: diagnostics.some((d) => d.severity === 'error') ? undefined : value, diagnostics };
   } catch (e) {
     if (e instanceof ExpansionError) {
@@ -84,10 +96,9 @@ function unknownTag(message: string, offset: number): YamlProblem {
   return {
     message: `unknown YAML tag ${tag}`,
     offset,
-    hint:
-      tag === '!vault'
-        ? 'herdbook does not decrypt Ansible Vault values; pass secrets with -e @file or environment variables'
-        : 'remove the tag: herdbook reads plain YAML values',
+    hint: (VAULT_TAGS as readonly string[]).includes(tag)
+      ? `${tag} marks one encrypted string: write it as \`key: !vault |\` followed by the $ANSIBLE_VAULT lines`
+      : 'remove the tag: herdbook reads plain YAML values',
   };
 }
 
@@ -142,7 +153,11 @@ function toValue(node: Node | Alias | null, w: Walk): unknown {
   }
   // Later anchors with the same name replace earlier ones (YAML spec).
   if (node.anchor) w.anchors.set(node.anchor, node);
-  if (isScalar(node)) return scalarValue(node);
+  if (isScalar(node)) {
+    if ((VAULT_TAGS as readonly string[]).includes(node.tag ?? ''))
+      return new Sealed(String(node.value), w.posAt(node.range?.[0] ?? 0));
+    return scalarValue(node);
+  }
   if (isSeq(node)) {
     const out: unknown[] = [];
     const items: SourcePos[] = [];

@@ -4,6 +4,7 @@
 // returns undefined and the careful path in yaml.ts takes over, with its diagnostics. So this
 // never decides what a document means differently: it only gets there sooner.
 import type { SourcePos } from '../errors.js';
+import { Sealed } from '../vault/sealed.js';
 import { attachInfo, type NodeInfo } from './positions.js';
 import { jsyaml } from './yaml-schema.js';
 
@@ -99,6 +100,11 @@ function isEmpty(text: string, i: number): boolean {
 function align(frame: Frame, value: unknown, w: Align): boolean {
   if (--w.left < 0) return false;
   if (spansLines(frame, w.text)) return false;
+  if (value instanceof Sealed) {
+    // Where the careful path places a tagged scalar: after the tag.
+    value.pos = w.posAt(contentStart(w.text, frame.start));
+    return true;
+  }
   if (value === null || typeof value !== 'object') return true;
   // A value reached twice would be an alias: the careful path expands and counts those.
   if (w.seen.has(value)) return false;

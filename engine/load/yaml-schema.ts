@@ -2,6 +2,7 @@
 // octal, 1:20 is sexagesimal, exactly as the `yaml` library's 1.1 schema and yaml.ts read them.
 import { createRequire } from 'node:module';
 import { HerdbookError } from '../errors.js';
+import { Sealed, VAULT_TAGS } from '../vault/sealed.js';
 
 type JsYamlState = { position: number; result: unknown };
 export type JsYaml = {
@@ -9,7 +10,7 @@ export type JsYaml = {
     text: string,
     opts: { schema: unknown; listener: (event: 'open' | 'close', state: JsYamlState) => void; json?: boolean },
   ): unknown;
-  FAILSAFE_SCHEMA: { extend(types: { implicit: unknown[] }): unknown };
+  FAILSAFE_SCHEMA: { extend(types: { implicit: unknown[]; explicit?: unknown[] }): unknown };
   Type: new (
     tag: string,
     opts: { kind: 'scalar'; resolve(data: string): boolean; construct(data: string): unknown },
@@ -86,7 +87,17 @@ export function jsyaml(): { lib: JsYaml; schema: unknown } {
       },
       construct: (data) => matched(data),
     });
-    loader = { lib, schema: lib.FAILSAFE_SCHEMA.extend({ implicit: [typed] }) };
+    // `!vault |` values: a Sealed placeholder, given its place by yaml-fast.ts's align.
+    const vault = VAULT_TAGS.map(
+      (tag) =>
+        new lib.Type(tag, {
+          kind: 'scalar',
+          // js-yaml passes null for an empty value: not vault data.
+          resolve: (data) => typeof (data as unknown) === 'string',
+          construct: (data) => new Sealed(data),
+        }),
+    );
+    loader = { lib, schema: lib.FAILSAFE_SCHEMA.extend({ implicit: [typed], explicit: vault }) };
   }
   return loader;
 }

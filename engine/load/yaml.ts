@@ -3,6 +3,7 @@
 import type { Diagnostic, SourcePos } from '../errors.js';
 import { carefulParse } from './yaml-careful.js';
 import { fastYaml } from './yaml-fast.js';
+import { openSealedValues } from './vaulted.js';
 
 export { carefulParse } from './yaml-careful.js';
 
@@ -21,7 +22,11 @@ export function parseYamlText(file: string, text: string): ParsedYaml {
     return { file, text, value: undefined, diagnostics: [{ severity: 'error', message: refusal, pos: at(1, 1) }] };
 
   const fast = fastYaml(text, lineIndex(file, text), MAX_EXPANDED_NODES);
-  if (fast) return { file, text, value: fast.value, diagnostics };
+  if (fast) {
+    // Only a document that mentions the tag can hold a Sealed value: no walk for the rest.
+    const value = text.includes('!vault') ? openSealedValues(fast.value, diagnostics) : fast.value;
+    return { file, text, value: diagnostics.length ? undefined : value, diagnostics };
+  }
   return carefulParse(file, text, MAX_EXPANDED_NODES);
 }
 

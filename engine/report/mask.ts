@@ -3,17 +3,30 @@ import type { Reporter, RunEvent } from './events.js';
 
 export function maskSecrets(event: RunEvent, secrets: ReadonlySet<string>): RunEvent {
   if (!secrets.size) return event;
-  let text = JSON.stringify(event);
-  let changed = false;
+  // Inside strings only: a secret such as "true" or "1234" (a vaulted value) must not rewrite
+  // the event's own numbers and booleans.
+  return maskIn(event, secrets) as RunEvent;
+}
+
+function maskIn(v: unknown, secrets: ReadonlySet<string>): unknown {
+  if (typeof v === 'string') return maskText(v, secrets, false);
+  if (Array.isArray(v)) return v.map((x) => maskIn(x, secrets));
+  if (v && typeof v === 'object')
+    return Object.fromEntries(Object.entries(v).map(([k, x]) => [maskText(k, secrets, false), maskIn(x, secrets)]));
+  return v;
+}
+
+/**
+ * Text (a message, a diagnostic) with every secret replaced; `escaped` also finds secrets as
+ * JSON escapes them, for text that is printed JSON.
+ */
+export function maskText(text: string, secrets: ReadonlySet<string>, escaped = true): string {
   for (const s of secrets) {
     if (s.length < 4) continue;
-    const enc = JSON.stringify(s).slice(1, -1);
-    if (text.includes(enc)) {
-      text = text.split(enc).join('********');
-      changed = true;
-    }
+    for (const form of new Set(escaped ? [s, JSON.stringify(s).slice(1, -1)] : [s]))
+      if (text.includes(form)) text = text.split(form).join('********');
   }
-  return changed ? (JSON.parse(text) as RunEvent) : event;
+  return text;
 }
 
 export function fanOut(reporters: Reporter[], secrets: ReadonlySet<string>): Reporter {

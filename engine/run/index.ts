@@ -15,7 +15,8 @@ export type RunOutcome = {
   changesPending: boolean;
 };
 
-export function newRunState(options: RunOptions): RunState {
+/** `secrets`: values known secret before the run (decrypted vault values); the run adds to the same set. */
+export function newRunState(options: RunOptions, secrets: Set<string> = new Set()): RunState {
   const abort = new AbortController();
   // Every running command and sleep listens for the abort (one per host at a time): no leak warning.
   setMaxListeners(0, abort.signal);
@@ -24,7 +25,7 @@ export function newRunState(options: RunOptions): RunState {
     interrupted: false,
     abort,
     cordoned: new Map(),
-    secrets: new Set(),
+    secrets,
     predictions: new Map(),
     startAt: options.startAtTask,
     changesPending: false,

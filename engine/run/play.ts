@@ -46,6 +46,8 @@ function loadVarsFiles(ctx: RunContext, play: Play): Layer[] {
     for (const file of candidates) {
       const parsed = loadYamlFile(file, 'vars file');
       if (parsed.value && typeof parsed.value === 'object') return parsed.value as Layer;
+      // A file that exists but cannot be read (bad YAML, a vault password missing): its errors.
+      if (parsed.diagnostics.some((d) => d.severity === 'error' && d.pos)) throw new InputError(parsed.diagnostics);
     }
     throw new Error(`vars_files: none of ${candidates.join(', ')} could be read`);
   });

@@ -15,6 +15,8 @@ export type CopyArgs = WriteArgs & {
   backup: boolean;
   /** Write through a symlink at dest (to its target) instead of replacing the link. */
   follow: boolean;
+  /** An Ansible Vault src is copied decrypted (copy only; template reads its src as text). */
+  decrypt?: boolean;
 };
 
 export type Source = {

@@ -4,6 +4,7 @@
 // binary files are compared by sha256.
 import path from 'node:path';
 import { predictChanges } from './predictions.js';
+import { decryptControllerData } from '../../engine/load/vaulted.js';
 import { defineModule, ModuleError } from '../../engine/index-module.js';
 import {
   applyCopy,
@@ -33,7 +34,16 @@ export const copy = defineModule<Args, CopyState, WriteChange>({
       return inspectCopy(ctx, args, sourceOf('content', Buffer.from(args.content, 'utf8')));
     if (args.remote_src) return inspectRemoteCopy(ctx, { ...args, src: args.src! });
     const { file, data } = await readControllerFile(ctx, 'files', args.src!);
-    return inspectCopy(ctx, args, sourceOf(file, data), path.basename(file));
+    if (!args.decrypt) return inspectCopy(ctx, args, sourceOf(file, data), path.basename(file));
+    // An Ansible Vault file is copied decrypted, as Ansible does; its content is a secret, so
+    // it is masked everywhere and no diff of it is shown.
+    const opened = decryptControllerData(file, data);
+    if ('error' in opened) throw new ModuleError(opened.error);
+    if (!opened.decrypted) return inspectCopy(ctx, args, sourceOf(file, data), path.basename(file));
+    ctx.secret(opened.data.toString('utf8'));
+    ctx.secret(opened.data.toString('utf8').trim());
+    const source = { ...sourceOf(file, opened.data), text: undefined };
+    return inspectCopy(ctx, args, source, path.basename(file));
   },
   plan: planCopy,
   predict: (_state, _args, plan, ctx) => predictChanges(plan.changes, ctx),

@@ -259,7 +259,7 @@ describe('ansible.cfg on the command line', () => {
       hostKeyChecking: false,
       forks: 7,
       timeout: 20,
-      vaultPasswordFile: path.join(home, '.vault_pass'),
+      configVaultPasswordFile: path.join(home, '.vault_pass'),
       rolesPath: [path.join(d, 'roles')],
       become: true,
       becomeUser: 'admin',

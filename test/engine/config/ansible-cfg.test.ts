@@ -79,7 +79,7 @@ describe('ansible.cfg keys', () => {
       hostKeyChecking: false,
       forks: 7,
       timeout: 33,
-      vaultPasswordFile: path.join(dir, 'secret/pass.txt'),
+      configVaultPasswordFile: path.join(dir, 'secret/pass.txt'),
       rolesPath: [path.join(dir, 'roles'), '/opt/shared-roles'],
       become: true,
       becomeUser: 'admin',
@@ -129,7 +129,7 @@ describe('ansible.cfg keys', () => {
     expect(dumped.HOST_KEY_CHECKING).toBe(cfg.hostKeyChecking ? 'True' : 'False');
     expect(dumped.DEFAULT_BECOME).toBe(cfg.become ? 'True' : 'False');
     expect(dumped.DEFAULT_BECOME_USER).toBe(cfg.becomeUser);
-    expect(dumped.DEFAULT_VAULT_PASSWORD_FILE).toBe(cfg.vaultPasswordFile);
+    expect(dumped.DEFAULT_VAULT_PASSWORD_FILE).toBe(cfg.configVaultPasswordFile);
     expect(dumped.DEFAULT_HOST_LIST).toBe(`[${cfg.inventory!.map((p) => `'${p}'`).join(', ')}]`);
     expect(dumped.DEFAULT_ROLES_PATH).toBe(`[${cfg.rolesPath!.map((p) => `'${p}'`).join(', ')}]`);
   });
