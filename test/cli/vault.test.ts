@@ -136,6 +136,28 @@ describe('a run with vaulted values from every place', () => {
   });
 });
 
+describe("ansible.cfg's vault_password_file", () => {
+  writeTree(dir, {
+    'cfg-good/ansible.cfg': '[defaults]\nvault_password_file = ../pw.txt\n',
+    'cfg-wrong/ansible.cfg': '[defaults]\nvault_password_file = ../wrong.txt\n',
+  });
+  // RUN also needs the 'prod' password, given by --vault-id: the file gives 'default'.
+  const PROD_ONLY = [...RUN, '--vault-id', 'prod@prod.txt'];
+
+  it('gives the default password, resolved next to the file, as in Ansible', () => {
+    expect(hb(PROD_ONLY, { ANSIBLE_CONFIG: path.join(dir, 'cfg-good/ansible.cfg') }).code).toBe(0);
+    const wrong = hb(PROD_ONLY, { ANSIBLE_CONFIG: path.join(dir, 'cfg-wrong/ansible.cfg') });
+    expect(wrong.code).toBe(4);
+    expect(wrong.stdout).toBe('');
+  });
+
+  it('ANSIBLE_VAULT_PASSWORD_FILE and --vault-password-file win over it', () => {
+    const cfg = path.join(dir, 'cfg-wrong/ansible.cfg');
+    expect(hb(PROD_ONLY, { ANSIBLE_CONFIG: cfg, ANSIBLE_VAULT_PASSWORD_FILE: 'pw.txt' }).code).toBe(0);
+    expect(hb([...PROD_ONLY, '--vault-password-file', 'pw.txt'], { ANSIBLE_CONFIG: cfg }).code).toBe(0);
+  });
+});
+
 describe('no password, or a wrong one: exit 4 before anything runs', () => {
   it('names each vaulted value or file it could not open, and how to give the password', () => {
     const r = hb(RUN);
