@@ -13,7 +13,8 @@ import { NO_PAINT } from '../../engine/report/diagnostics.js';
 
 const VALUES: unknown[] = ['abc', '', null, [1, 'x'], { a: 1 }, -1, 1.5, 99999999, '10%', 'x{{'];
 
-// `valid`: values that are right for the keyword and only take long (99999999 retries), not tried.
+// `valid`: values that are right for the keyword and only take long (99999999 retries, a delay or
+// pause of 99999999 s: about three years, which engine/timers.ts makes them really wait), not tried.
 type Shape = { play?: Record<string, unknown>; task?: Record<string, unknown>; valid?: unknown[] };
 
 const KEYWORDS: Record<string, Shape> = {
@@ -30,9 +31,9 @@ const KEYWORDS: Record<string, Shape> = {
   vars_files: { play: { vars_files: ['{{v}}.yaml'] } },
   timeout: { task: { timeout: '{{v}}' } },
   retries: { task: { until: false, retries: '{{v}}', delay: 0 }, valid: [99999999] },
-  delay: { task: { until: false, retries: 1, delay: '{{v}}' } },
+  delay: { task: { until: false, retries: 1, delay: '{{v}}' }, valid: [99999999] },
   loop: { task: { loop: '{{v}}' } },
-  'loop_control pause': { task: { loop: [1, 2], loop_control: { pause: '{{v}}' } } },
+  'loop_control pause': { task: { loop: [1, 2], loop_control: { pause: '{{v}}' } }, valid: [99999999] },
   'loop_control label': { task: { loop: [1, 2], loop_control: { label: '{{v}}' } } },
   when: { task: { when: '{{v}}' } },
   changed_when: { task: { changed_when: '{{v}}' } },
