@@ -71,7 +71,10 @@ export type ModuleContext = {
   secret(value: string): void;
   signal: AbortSignal;
   sleep(ms: number): Promise<void>;
+  /** Monotonic milliseconds, for durations and deadlines (never a date). */
   now(): number;
+  /** The wall clock in epoch milliseconds, for what names a moment: backup file names. */
+  wallTime(): number;
   /** The task's timeout in ms, if any. */
   timeout?: number;
   /**

@@ -85,6 +85,7 @@ export function buildModuleContext(ctx: RunContext, env: TaskEnv): ModuleContext
     signal,
     sleep: (ms) => ctx.deps.clock.sleep(ms, signal),
     now: () => ctx.deps.clock.now(),
+    wallTime: () => Date.now(),
     timeout: env.timeoutMs,
     cluster: {
       cordoned: (node, reason) => ctx.state.cordoned.set(node, reason),

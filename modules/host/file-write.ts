@@ -138,7 +138,7 @@ export async function applyWrite(
   const wrote = changes.some((c) => c.kind === 'write');
   for (const c of changes) {
     if (c.kind === 'backup') {
-      out.backup_file = backupName(c.path, ctx.now(), process.pid);
+      out.backup_file = backupName(c.path, ctx.wallTime(), process.pid);
       await must(ctx, ['cp', '-p', '--', c.path, out.backup_file], `backing up ${c.path}`);
     } else if (c.kind === 'mkdir') {
       await must(ctx, ['mkdir', '-p', '--', ...c.paths], `creating ${c.paths.join(', ')}`);

@@ -202,7 +202,7 @@ async function apply(
     const wrote = plan.changes.some((c) => c.kind === 'write');
     for (const c of plan.changes) {
       if (c.kind === 'backup') {
-        out.backup_file = backupName(c.path, ctx.now(), process.pid);
+        out.backup_file = backupName(c.path, ctx.wallTime(), process.pid);
         const r = await ctx.exec(['cp', '-p', '--', c.path, String(out.backup_file)]);
         if (r.rc !== 0) throw new ModuleError(`backing up ${c.path}: ${r.stderr.trim()}`);
       } else if (c.kind === 'write') {

@@ -60,7 +60,8 @@ export function moduleContext(opts: HarnessOptions, check: boolean, diff = true)
     secret: () => undefined,
     signal: abort.signal,
     sleep: (ms) => new Promise((r) => setTimeout(r, Math.min(ms, 50))),
-    now: () => Date.now(),
+    now: () => performance.now(),
+    wallTime: () => Date.now(),
     cluster: {
       cordoned: (node, reason) => opts.cordoned?.set(node, reason),
       uncordoned: (node) => opts.cordoned?.delete(node),
