@@ -129,7 +129,7 @@ export async function runCommand(
     registry: createSchemaRegistry({ useDefaults: true, coerce: true }),
     clock: systemClock,
     operator: `${os.userInfo().username}@${os.hostname()}`,
-    loadTasks: async (file, baseDir, role) => {
+    loadTasks: async (file, baseDir, role, moduleDefaults) => {
       const ctx: LoadContext = {
         diagnostics: [],
         files: new Set(),
@@ -140,6 +140,7 @@ export async function runCommand(
         stack: [],
         playbookDir: baseDir,
         rolesPath: [],
+        moduleDefaults: [...(moduleDefaults ?? [])],
       };
       const full = path.resolve(baseDir, file);
       const nodes = loadTaskFile(full, { file: full, baseDir: path.dirname(full), role }, ctx);

@@ -50,7 +50,13 @@ export type RunDeps = {
   /** Who runs this (for the upgrade lock and reports). */
   operator: string;
   /** include_tasks with a templated name: load, check and build the file at run time. */
-  loadTasks(file: string, baseDir: string, role?: { name: string; dir: string }): Promise<TaskNode[]>;
+  /** `moduleDefaults`: those in effect at the include (outer → inner), for checking the file's tasks with them. */
+  loadTasks(
+    file: string,
+    baseDir: string,
+    role?: { name: string; dir: string },
+    moduleDefaults?: readonly unknown[],
+  ): Promise<TaskNode[]>;
 };
 
 export type HostState = {

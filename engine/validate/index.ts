@@ -12,6 +12,7 @@ import type { DocumentChecker, LoadContext } from '../load/context.js';
 import type { Playbook } from '../load/model.js';
 import { loadPlaybookFile } from '../load/playbook.js';
 import { ajvDiagnostics } from './ajv-errors.js';
+import { checkModuleDefaults } from './module-defaults.js';
 import { createSchemaRegistry, type SchemaRegistry } from './schemas.js';
 import { semanticChecks } from './semantic.js';
 
@@ -39,7 +40,7 @@ const SCHEMA_FOR: Record<string, string> = {
 
 export function documentChecker(registry: SchemaRegistry): DocumentChecker {
   const modules = new Set(registry.modules.keys());
-  return (kind, value, file) => {
+  return (kind, value, file, outerDefaults) => {
     if (kind === 'vars') {
       if (value === null || (typeof value === 'object' && !Array.isArray(value))) return [];
       return [
@@ -52,7 +53,10 @@ export function documentChecker(registry: SchemaRegistry): DocumentChecker {
     }
     const validate = registry.validator(SCHEMA_FOR[kind]);
     validate(value);
-    return ajvDiagnostics(validate.errors, value, file, modules);
+    const defaults = checkModuleDefaults(registry, kind, value, file, outerDefaults ?? []);
+    // A task with module defaults is checked merged with them, instead of on its own arguments.
+    const errors = validate.errors?.filter((e) => !defaults.replaced(e.instancePath));
+    return [...ajvDiagnostics(errors, value, file, modules), ...defaults.diagnostics];
   };
 }
 
