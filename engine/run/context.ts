@@ -1,5 +1,6 @@
 // What a run carries: options, injected dependencies (connections, Kubernetes, clock,
 // reporter) and the mutable state of hosts. Passed explicitly, never global.
+import type { InventoryLevel } from './resolve-play.js';
 import type { Connection, ConnectionSettings } from '../connection/types.js';
 import type { Inventory } from '../inventory/model.js';
 import type { GroupIndex } from '../inventory/groups.js';
@@ -103,4 +104,6 @@ export type RunContext = {
   playbookDir: string;
   /** Inventory variables per host, computed once per playbook. */
   inventoryVarsCache: Map<string, Record<string, unknown>>;
+  /** The inventory's `all` vars and herdbook's defaults, for play keywords and (defaults) every scope. */
+  level?: InventoryLevel;
 };
