@@ -3,13 +3,14 @@
 import { readFileSync } from 'node:fs';
 import { InputError, UsageError } from '../errors.js';
 import type { GroupIndex } from '../inventory/groups.js';
-import { allGroupVars } from '../inventory/host-vars.js';
-import { k3sGroupDefaults } from '../inventory/k3s-groups.js';
-import type { Inventory, VarsFiles } from '../inventory/model.js';
+import type { Inventory } from '../inventory/model.js';
 import { asPattern, HostPatternError, matchPattern, patternProblem, splitPattern } from '../inventory/patterns.js';
 import type { Play } from '../load/model.js';
-import { createTemplater, Scope, type Layer } from '../template/index.js';
 import { computeBatches, orderHosts, SerialError, type Serial } from './batches.js';
+
+import { renderPlayKeywords, type InventoryLevel } from '../inventory/play-level.js';
+
+export { inventoryLevel, playLevelScope, type InventoryLevel } from '../inventory/play-level.js';
 
 export type ResolvedPlay = { hosts: string[]; batches: string[][]; unmatched: string[] };
 
@@ -93,43 +94,12 @@ function atPlayLine<T>(play: Play, compute: () => T): T {
   }
 }
 
-/**
- * What the inventory gives play keywords: the `all` group's variables (herdbook's addition:
- * Ansible renders `hosts:` without any inventory variable) and herdbook's defaults
- * (k3s_server_group, k3s_agent_group), the weakest of all.
- */
-export type InventoryLevel = { all: Layer; defaults: Layer };
-
-export function inventoryLevel(inv: Inventory, idx: GroupIndex, playbookFiles?: VarsFiles): InventoryLevel {
-  return { all: allGroupVars(inv, playbookFiles), defaults: k3sGroupDefaults(inv, idx) };
-}
-
-/**
- * The variables play keywords (hosts, serial, vars_files, gather_facts, ...) are rendered with,
- * strongest first: -e, play vars, role vars, the inventory's `all` vars, role defaults, herdbook's
- * defaults. No host's own variables: a play's hosts are not known yet.
- */
-export function playLevelScope(play: Play, extraVars: Record<string, unknown>, level?: InventoryLevel): Scope {
-  return new Scope([
-    extraVars,
-    play.vars ?? {},
-    play.roleVars,
-    ...(level ? [level.all] : []),
-    play.roleDefaults,
-    ...(level ? [level.defaults] : []),
-  ]);
-}
-
-/** Play-level values (hosts, serial) may be templates of play vars, -e vars and the inventory's `all` vars. */
+/** A play's hosts and serial rendered (serial is checked when the batches are computed). */
 export function playLevel(
   play: Play,
   extraVars: Record<string, unknown>,
   level?: InventoryLevel,
 ): { hosts: string | string[]; serial: Serial } {
-  const t = createTemplater();
-  const scope = playLevelScope(play, extraVars, level);
-  return {
-    hosts: t.renderDeep(play.hosts, scope, play.fieldPos.hosts) as string | string[],
-    serial: t.renderDeep(play.serial, scope, play.fieldPos.serial) as Serial,
-  };
+  const r = renderPlayKeywords(play, extraVars, level);
+  return { hosts: r.hosts, serial: r.serial as Serial };
 }
