@@ -7,7 +7,7 @@ import { indexGroups } from '../inventory/groups.js';
 import { inventoryVars } from '../inventory/host-vars.js';
 import { loadInventory, mergeVarsFiles } from '../inventory/load.js';
 import type { Inventory, VarsFiles } from '../inventory/model.js';
-import { matchPattern, patternProblem } from '../inventory/patterns.js';
+import { asPattern, HostPatternError, matchPattern, patternProblem } from '../inventory/patterns.js';
 import { inventoryLevel, renderPlayKeywords, type InventoryLevel } from '../inventory/play-level.js';
 import type { DocumentChecker, LoadContext } from '../load/context.js';
 import type { Play, Playbook } from '../load/model.js';
@@ -152,7 +152,15 @@ function patternDiagnostics(
   const level = inventoryLevel(inv, idx, varsFiles);
   const out: Diagnostic[] = [];
   for (const play of pb.plays) {
-    const hosts = renderedHosts(play, extraVars, level);
+    let hosts: string | string[] | undefined;
+    try {
+      hosts = renderedHosts(play, extraVars, level);
+    } catch (e) {
+      // A hosts: that renders to no pattern (a mapping): run refuses it at this line too.
+      if (!(e instanceof HostPatternError)) throw e;
+      out.push({ severity: 'error', message: e.message, pos: play.fieldPos.hosts ?? play.pos });
+      continue;
+    }
     if (hosts === undefined) continue;
     const why = patternProblem(hosts);
     if (why) {
@@ -185,7 +193,7 @@ function renderedHosts(
 ): string | string[] | undefined {
   if (!JSON.stringify(play.hosts).includes('{{')) return play.hosts;
   try {
-    return renderPlayKeywords(play, extraVars, level).hosts;
+    return asPattern(renderPlayKeywords(play, extraVars, level).hosts);
   } catch (e) {
     if (e instanceof TemplateError) return undefined;
     throw e;
