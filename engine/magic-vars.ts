@@ -21,4 +21,7 @@ export const MAGIC_VARS = [
   'ansible_index_var',
   'herdbook_operator',
   'herdbook_run_id',
+  // The shipped playbooks' group names, defaulted from the inventory (engine/inventory/k3s-groups.ts).
+  'k3s_server_group',
+  'k3s_agent_group',
 ] as const;

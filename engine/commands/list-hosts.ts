@@ -2,7 +2,7 @@
 import { UsageError } from '../errors.js';
 import { indexGroups } from '../inventory/groups.js';
 import { displayPath } from '../report/diagnostics.js';
-import { checkLimitMatches, limitPatterns, playLevel, resolvePlayHosts } from '../run/resolve-play.js';
+import { checkLimitMatches, inventoryLevel, limitPatterns, playLevel, resolvePlayHosts } from '../run/resolve-play.js';
 import type { CommandIO } from './io.js';
 import { loadInput, type InputOptions } from './load-input.js';
 import { openVaultSession, withVaultSession } from './vault-options.js';
@@ -25,7 +25,7 @@ function listHosts(playbooks: string[], opts: InputOptions & { limit?: string[] 
   for (const pb of v.playbooks) {
     io.out(`playbook: ${displayPath(pb.file)}`);
     pb.plays.forEach((play, i) => {
-      const level = playLevel(play, v.extraVars);
+      const level = playLevel(play, v.extraVars, inventoryLevel(v.inventory!, idx, v.playbookVarsFiles.get(pb.file)));
       const r = resolvePlayHosts(play, v.inventory!, idx, { limit, hostsPattern: level.hosts, serial: level.serial });
       const pattern = [level.hosts].flat().join(',');
       // A play without a name is named after its hosts: show them rendered, like the header.

@@ -165,7 +165,7 @@ async function run(
     clock: systemClock,
     ...(flags.step ? { step: stepper() } : {}),
     operator: `${os.userInfo().username}@${os.hostname()}`,
-    loadTasks: async (file, baseDir, role) => {
+    loadTasks: async (file, baseDir, role, moduleDefaults) => {
       const ctx: LoadContext = {
         diagnostics: [],
         files: new Set(),
@@ -177,6 +177,7 @@ async function run(
         stack: [],
         playbookDir: baseDir,
         rolesPath: flags.rolesPath ?? [],
+        moduleDefaults: [...(moduleDefaults ?? [])],
       };
       const full = path.resolve(baseDir, file);
       const nodes = loadTaskFile(full, { file: full, baseDir: path.dirname(full), role }, ctx);

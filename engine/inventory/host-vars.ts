@@ -22,3 +22,18 @@ export function inventoryVars(
   for (const files of [inv.varsFiles, playbookFiles]) Object.assign(out, files?.hosts.get(host));
   return out;
 }
+
+/**
+ * The variables of the `all` group alone ([all:vars], all: vars:, group_vars/all beside the
+ * inventory, then beside the playbook): the same for every host unless a host or group overrides
+ * them, so herdbook lets play keywords read them (hosts:, serial:); Ansible does not.
+ */
+export function allGroupVars(inv: Inventory, playbookFiles?: VarsFiles): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  return Object.assign(
+    out,
+    inv.groups.get('all')?.vars,
+    inv.varsFiles.groups.get('all'),
+    playbookFiles?.groups.get('all'),
+  );
+}

@@ -5,7 +5,13 @@ import type { RoleInfo, TaskDef } from './model.js';
 
 /** Schema checks are injected by the validate stage, so `load` does not depend on ajv. */
 export type DocumentKind = 'playbook' | 'tasks' | 'handlers' | 'vars';
-export type DocumentChecker = (kind: DocumentKind, value: unknown, file: string) => Diagnostic[];
+/** `outerDefaults`: the module_defaults (outer → inner) of the play, blocks and task that import a task file. */
+export type DocumentChecker = (
+  kind: DocumentKind,
+  value: unknown,
+  file: string,
+  outerDefaults?: readonly unknown[],
+) => Diagnostic[];
 
 export type LoadContext = {
   diagnostics: Diagnostic[];
@@ -26,6 +32,8 @@ export type LoadContext = {
   moduleSchemas: ReadonlyMap<string, Record<string, unknown>>;
   /** What the roles of the play being built contribute to the play itself. */
   roleExtras?: RoleExtras;
+  /** The module_defaults in effect where tasks are being built (play's, blocks', an import's), outer → inner. */
+  moduleDefaults?: unknown[];
 };
 
 /** Where a task list was written: relative task files resolve from baseDir, a role's from its folder. */
@@ -66,4 +74,16 @@ export function handlerNames(raw: unknown): string[] {
       (x): x is string => typeof x === 'string',
     );
   });
+}
+
+/** Build with one more level of module_defaults in effect (a block's, an import's), then drop it. */
+export function withDefaults<T>(ctx: LoadContext, level: unknown, build: () => T): T {
+  if (level === undefined || level === null) return build();
+  const saved = ctx.moduleDefaults;
+  ctx.moduleDefaults = [...(saved ?? []), level];
+  try {
+    return build();
+  } finally {
+    ctx.moduleDefaults = saved;
+  }
 }

@@ -27,6 +27,8 @@ export type Inheritable = {
   kubeContext?: unknown;
   kubeconfigFrom?: unknown;
   kubeApiTunnel?: unknown;
+  /** module_defaults as written: a mapping (or a list of them) of module name → arguments. Not inherited whole: see module-defaults.ts. */
+  moduleDefaults?: unknown;
 };
 
 export type Located = {
@@ -139,4 +141,5 @@ export const INHERITED_KEYS: Record<string, keyof Inheritable> = {
   kube_context: 'kubeContext',
   kubeconfig_from: 'kubeconfigFrom',
   kube_api_tunnel: 'kubeApiTunnel',
+  module_defaults: 'moduleDefaults',
 };

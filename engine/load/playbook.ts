@@ -74,7 +74,10 @@ function buildPlay(raw: Record<string, unknown>, file: string, ctx: LoadContext)
     loaded: new Set(),
   };
   const saved = ctx.roleExtras;
+  const savedDefaults = ctx.moduleDefaults;
   ctx.roleExtras = extras;
+  // A play's module_defaults reach every task of it, its roles' and imported files' too.
+  ctx.moduleDefaults = raw.module_defaults === undefined ? [] : [raw.module_defaults];
   try {
     const loc = located(raw, file);
     const roleBlocks = (Array.isArray(raw.roles) ? raw.roles : [])
@@ -107,6 +110,7 @@ function buildPlay(raw: Record<string, unknown>, file: string, ctx: LoadContext)
     };
   } finally {
     ctx.roleExtras = saved;
+    ctx.moduleDefaults = savedDefaults;
   }
 }
 

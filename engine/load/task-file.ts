@@ -32,7 +32,7 @@ export function readTaskFile(
   if (parsed.value === null || parsed.value === undefined) return undefined;
   if (kind === 'handlers') for (const n of handlerNames(parsed.value)) ctx.roleExtras?.declaredHandlers.add(n);
   normalizeTasks(parsed.value, ctx);
-  ctx.diagnostics.push(...ctx.check(kind, parsed.value, file));
+  ctx.diagnostics.push(...ctx.check(kind, parsed.value, file, ctx.moduleDefaults));
   return parsed.value;
 }
 

@@ -5,7 +5,7 @@
 import path from 'node:path';
 import type { SourcePos } from '../errors.js';
 import { isTemplateText } from './template-text.js';
-import { error, type LoadContext, type TaskScope } from './context.js';
+import { error, withDefaults, type LoadContext, type TaskScope } from './context.js';
 import { inheritable, located, nameList } from './keywords.js';
 import type { BlockDef, IncludeDef, TaskDef, TaskNode } from './model.js';
 import { joinPlay, locateRole, type RoleRef } from './roles.js';
@@ -77,6 +77,11 @@ export function buildTasks(raw: unknown, scope: TaskScope, ctx: LoadContext): Ta
 }
 
 function buildNode(raw: Record<string, unknown>, scope: TaskScope, ctx: LoadContext): TaskNode | undefined {
+  // What this node's children are built (and their files checked) under.
+  return withDefaults(ctx, raw.module_defaults, () => buildInner(raw, scope, ctx));
+}
+
+function buildInner(raw: Record<string, unknown>, scope: TaskScope, ctx: LoadContext): TaskNode | undefined {
   const loc = located(raw, scope.file, scope.role);
   if ('block' in raw) {
     const b: BlockDef = {

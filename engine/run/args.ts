@@ -1,9 +1,20 @@
 // Module arguments after templating: `omit` removed, a free-form string turned into its
 // argument, then the module's schema again with defaults and type coercion ("30" → 30).
+import type { TaskDef } from '../load/model.js';
+import { argsWithDefaults, moduleDefaultsFor } from '../load/module-defaults.js';
 import { RAW_PARAMS } from '../load/tasks.js';
 import type { ModuleDef } from '../module.js';
+import type { Chain } from './keywords.js';
 import { ajvDiagnostics } from '../validate/ajv-errors.js';
 import type { SchemaRegistry } from '../validate/schemas.js';
+
+/** The task's arguments over its module's defaults from the play, its blocks and the task (rendered per task by the caller). */
+export function argsWithModuleDefaults(chain: Chain, task: TaskDef): unknown {
+  // A handler runs with an empty chain: the task itself is then not in it.
+  const nodes = chain.nodes.at(-1) === task ? chain.nodes : [...chain.nodes, task];
+  const levels = [chain.play.moduleDefaults, ...nodes.map((n) => n.moduleDefaults)];
+  return argsWithDefaults(task.args, moduleDefaultsFor(levels, task.module), RAW_PARAMS);
+}
 
 export type CheckedArgs = { ok: true; args: unknown } | { ok: false; message: string };
 

@@ -1,5 +1,6 @@
 // What a run carries: options, injected dependencies (connections, Kubernetes, clock,
 // reporter) and the mutable state of hosts. Passed explicitly, never global.
+import type { InventoryLevel } from './resolve-play.js';
 import type { Connection, ConnectionSettings } from '../connection/types.js';
 import type { Inventory } from '../inventory/model.js';
 import type { ConnectionDefaults } from '../inventory/connection-vars.js';
@@ -53,7 +54,13 @@ export type RunDeps = {
   /** Who runs this (for the upgrade lock and reports). */
   operator: string;
   /** include_tasks with a templated name: load, check and build the file at run time. */
-  loadTasks(file: string, baseDir: string, role?: { name: string; dir: string }): Promise<TaskNode[]>;
+  /** `moduleDefaults`: those in effect at the include (outer → inner), for checking the file's tasks with them. */
+  loadTasks(
+    file: string,
+    baseDir: string,
+    role?: { name: string; dir: string },
+    moduleDefaults?: readonly unknown[],
+  ): Promise<TaskNode[]>;
   /** --step: asked before each task; false skips it. */
   step?: (title: string) => Promise<boolean>;
 };
@@ -102,4 +109,6 @@ export type RunContext = {
   playbookDir: string;
   /** Inventory variables per host, computed once per playbook. */
   inventoryVarsCache: Map<string, Record<string, unknown>>;
+  /** The inventory's `all` vars and herdbook's defaults, for play keywords and (defaults) every scope. */
+  level?: InventoryLevel;
 };

@@ -6,6 +6,7 @@ import { indexGroups } from '../inventory/groups.js';
 import type { Playbook } from '../load/model.js';
 import type { RunContext, RunDeps, RunOptions, RunState } from './context.js';
 import { runPlay } from './play.js';
+import { inventoryLevel } from './resolve-play.js';
 
 export type RunOutcome = {
   failedHosts: string[];
@@ -60,6 +61,7 @@ export async function runPlaybooks(
       playbookVarsFiles: varsFiles.get(pb.file),
       playbookDir: pb.dir,
       inventoryVarsCache: new Map(),
+      level: inventoryLevel(inventory, groups, varsFiles.get(pb.file)),
     };
     for (const play of pb.plays) {
       if (state.interrupted || state.stopped) break;

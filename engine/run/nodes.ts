@@ -237,7 +237,12 @@ async function runInclude(
     let nodes: TaskNode[];
     try {
       nodes =
-        g.file === inc.file && inc.preloaded ? inc.preloaded : await ctx.deps.loadTasks(g.file, inc.baseDir, inc.role);
+        g.file === inc.file && inc.preloaded
+          ? inc.preloaded
+          : await ctx.deps.loadTasks(g.file, inc.baseDir, inc.role, [
+              chain.play.moduleDefaults,
+              ...chain.nodes.map((n) => n.moduleDefaults),
+            ]);
     } catch (err) {
       for (const h of g.hosts) {
         ctx.state.hosts.get(h)!.failed = true;

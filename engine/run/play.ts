@@ -7,7 +7,7 @@ import path from 'node:path';
 import { errorMessage, InputError, TemplateError, UnreachableError } from '../errors.js';
 import { loadYamlFile } from '../load/files.js';
 import type { Play } from '../load/model.js';
-import { playLevel, resolvePlayHosts } from './resolve-play.js';
+import { playLevel, playLevelScope, resolvePlayHosts } from './resolve-play.js';
 import type { HostState, RunContext } from './context.js';
 import { emptyCounts } from '../report/events.js';
 import { gatherFacts } from './facts.js';
@@ -16,7 +16,7 @@ import { eligibleHosts, runNodes, type BatchControl } from './nodes.js';
 import { playScope, type PlayFrame } from './scope.js';
 import { taskConnection } from './task-connection.js';
 import { keywordBool } from './keywords.js';
-import { Scope, type Layer } from '../template/index.js';
+import type { Layer } from '../template/index.js';
 import { asText } from '../text.js';
 
 export function hostState(ctx: RunContext, name: string): HostState {
@@ -38,7 +38,7 @@ export function hostState(ctx: RunContext, name: string): HostState {
 
 function loadVarsFiles(ctx: RunContext, play: Play): Layer[] {
   const t = ctx.deps.templater;
-  const scope = new Scope([ctx.options.extraVars, play.vars ?? {}, play.roleVars, play.roleDefaults]);
+  const scope = playLevelScope(play, ctx.options.extraVars, ctx.level);
   return play.varsFiles.map((entry) => {
     const candidates = [entry]
       .flat()
@@ -56,7 +56,7 @@ function loadVarsFiles(ctx: RunContext, play: Play): Layer[] {
 function maxFailPercentage(ctx: RunContext, play: Play, serial: unknown): number | undefined {
   if (play.maxFailPercentage !== undefined) {
     const v = String(
-      ctx.deps.templater.render(asText(play.maxFailPercentage), new Scope([ctx.options.extraVars, play.vars ?? {}])),
+      ctx.deps.templater.render(asText(play.maxFailPercentage), playLevelScope(play, ctx.options.extraVars, ctx.level)),
     );
     const pct = Number(v.trim().replace(/%$/, ''));
     // NaN would compare false with every failure count: the play would never stop.
@@ -79,7 +79,7 @@ function maxFailPercentage(ctx: RunContext, play: Play, serial: unknown): number
 function playFlag(ctx: RunContext, play: Play, key: string, value: unknown): boolean {
   if (value === undefined || value === null) return false;
   const pos = play.fieldPos[key] ?? play.pos;
-  const scope = new Scope([ctx.options.extraVars, play.vars ?? {}, play.roleVars, play.roleDefaults]);
+  const scope = playLevelScope(play, ctx.options.extraVars, ctx.level);
   const v = typeof value === 'string' ? ctx.deps.templater.render(value, scope, pos) : value;
   try {
     return keywordBool(v, key, pos);
@@ -97,7 +97,7 @@ export async function runPlay(ctx: RunContext, play: Play, index: number): Promi
   let gatherFacts: boolean;
   let forceHandlers: boolean;
   try {
-    level = playLevel(play, ctx.options.extraVars);
+    level = playLevel(play, ctx.options.extraVars, ctx.level);
     resolved = resolvePlayHosts(play, ctx.inventory, ctx.groups, {
       limit: ctx.options.limit,
       hostsPattern: level.hosts,

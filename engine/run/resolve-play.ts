@@ -6,8 +6,11 @@ import type { GroupIndex } from '../inventory/groups.js';
 import type { Inventory } from '../inventory/model.js';
 import { asPattern, HostPatternError, matchPattern, patternProblem, splitPattern } from '../inventory/patterns.js';
 import type { Play } from '../load/model.js';
-import { createTemplater, Scope } from '../template/index.js';
 import { computeBatches, orderHosts, SerialError, type Serial } from './batches.js';
+
+import { renderPlayKeywords, type InventoryLevel } from '../inventory/play-level.js';
+
+export { inventoryLevel, playLevelScope, type InventoryLevel } from '../inventory/play-level.js';
 
 export type ResolvedPlay = { hosts: string[]; batches: string[][]; unmatched: string[] };
 
@@ -91,15 +94,12 @@ function atPlayLine<T>(play: Play, compute: () => T): T {
   }
 }
 
-/** Play-level values (hosts, serial) may be templates of play vars and -e vars. */
+/** A play's hosts and serial rendered (serial is checked when the batches are computed). */
 export function playLevel(
   play: Play,
   extraVars: Record<string, unknown>,
+  level?: InventoryLevel,
 ): { hosts: string | string[]; serial: Serial } {
-  const t = createTemplater();
-  const scope = new Scope([extraVars, play.vars ?? {}, play.roleVars, play.roleDefaults]);
-  return {
-    hosts: t.renderDeep(play.hosts, scope, play.fieldPos.hosts) as string | string[],
-    serial: t.renderDeep(play.serial, scope, play.fieldPos.serial) as Serial,
-  };
+  const r = renderPlayKeywords(play, extraVars, level);
+  return { hosts: r.hosts, serial: r.serial as Serial };
 }

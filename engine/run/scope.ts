@@ -1,6 +1,7 @@
 // A host's variables for one task, as layers (strongest first) following the precedence in
 // shared/reference/ansible.md: extra vars > magic > loop > set_fact/register > task vars >
-// block vars > role vars > vars_files > play vars > gathered facts > inventory > role defaults.
+// block vars > role vars > vars_files > play vars > gathered facts > inventory > role defaults >
+// herdbook's defaults (k3s_server_group, k3s_agent_group).
 import { inventoryVars } from '../inventory/host-vars.js';
 import { IMPLICIT_LOCALHOST } from '../inventory/patterns.js';
 import type { Play, TaskNode } from '../load/model.js';
@@ -85,6 +86,7 @@ export function taskScope(
   if (hs?.gathered) layers.push({ facts: hs.gathered });
   layers.push(hostInventoryVars(ctx, host));
   layers.push(play.roleDefaults);
+  if (ctx.level) layers.push(ctx.level.defaults);
   return new Scope(layers);
 }
 

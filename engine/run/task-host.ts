@@ -4,7 +4,7 @@ import { setMaxListeners } from 'node:events';
 import { errorMessage, TemplateError, UnreachableError, type SourcePos } from '../errors.js';
 import type { TaskDef } from '../load/model.js';
 import type { Layer, Scope } from '../template/index.js';
-import { checkArgs } from './args.js';
+import { argsWithModuleDefaults, checkArgs } from './args.js';
 import type { RunContext } from './context.js';
 import { conditions, environment, flag, innermost, keywordSeconds, text, type Chain } from './keywords.js';
 import { buildModuleContext, type TaskEnv } from './module-context.js';
@@ -139,7 +139,7 @@ async function runOnce(
         return { status: 'skipped', msg: 'condition was false', data: { skip_reason: 'Conditional result was False' } };
     }
     const mod = await ctx.deps.loadModule(task.module);
-    const rendered = t.renderDeep(task.args, scope, task.fieldPos[task.module] ?? task.pos);
+    const rendered = t.renderDeep(argsWithModuleDefaults(chain, task), scope, task.fieldPos[task.module] ?? task.pos);
     const checked = checkArgs(ctx.deps.registry, mod, rendered, frame.omit);
     if (!checked.ok)
       return { status: 'failed', msg: `${task.pos.file}:${task.pos.line}: ${checked.message}`, data: {} };

@@ -2,16 +2,18 @@
 // schemas and the semantic rules, every problem reported together, nothing contacted.
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import type { Diagnostic } from '../errors.js';
+import { TemplateError, type Diagnostic } from '../errors.js';
 import { indexGroups } from '../inventory/groups.js';
 import { inventoryVars } from '../inventory/host-vars.js';
 import { loadInventory, mergeVarsFiles } from '../inventory/load.js';
 import type { Inventory, VarsFiles } from '../inventory/model.js';
-import { matchPattern, patternProblem } from '../inventory/patterns.js';
+import { asPattern, HostPatternError, matchPattern, patternProblem } from '../inventory/patterns.js';
+import { inventoryLevel, renderPlayKeywords, type InventoryLevel } from '../inventory/play-level.js';
 import type { DocumentChecker, LoadContext } from '../load/context.js';
-import type { Playbook } from '../load/model.js';
+import type { Play, Playbook } from '../load/model.js';
 import { loadPlaybookFile } from '../load/playbook.js';
 import { ajvDiagnostics } from './ajv-errors.js';
+import { checkModuleDefaults } from './module-defaults.js';
 import { createSchemaRegistry, type SchemaRegistry } from './schemas.js';
 import { semanticChecks } from './semantic.js';
 
@@ -39,7 +41,7 @@ const SCHEMA_FOR: Record<string, string> = {
 
 export function documentChecker(registry: SchemaRegistry): DocumentChecker {
   const modules = new Set(registry.modules.keys());
-  return (kind, value, file) => {
+  return (kind, value, file, outerDefaults) => {
     if (kind === 'vars') {
       if (value === null || (typeof value === 'object' && !Array.isArray(value))) return [];
       return [
@@ -52,7 +54,10 @@ export function documentChecker(registry: SchemaRegistry): DocumentChecker {
     }
     const validate = registry.validator(SCHEMA_FOR[kind]);
     validate(value);
-    return ajvDiagnostics(validate.errors, value, file, modules, registry.modules);
+    const defaults = checkModuleDefaults(registry, kind, value, file, outerDefaults ?? []);
+    // A task with module defaults is checked merged with them, instead of on its own arguments.
+    const errors = validate.errors?.filter((e) => !defaults.replaced(e.instancePath));
+    return [...ajvDiagnostics(errors, value, file, modules, registry.modules), ...defaults.diagnostics];
   };
 }
 
@@ -114,7 +119,8 @@ export function validatePlaybooks(files: readonly string[], opts: ValidateOption
         moduleFacts: registry.moduleFacts,
       }),
     );
-    if (inventory && !inventoryBroken) diagnostics.push(...patternDiagnostics(pb, inventory));
+    if (inventory && !inventoryBroken)
+      diagnostics.push(...patternDiagnostics(pb, inventory, opts.extraVars ?? {}, varsFiles));
   }
   return { playbooks, inventory, playbookVarsFiles, diagnostics: dedupe(diagnostics), registry };
 }
@@ -136,29 +142,62 @@ function inventoryNames(inv: Inventory, playbookFiles: VarsFiles): Set<string> {
   return names;
 }
 
-function patternDiagnostics(pb: Playbook, inv: Inventory): Diagnostic[] {
+function patternDiagnostics(
+  pb: Playbook,
+  inv: Inventory,
+  extraVars: Record<string, unknown>,
+  varsFiles: VarsFiles,
+): Diagnostic[] {
   const idx = indexGroups(inv);
+  const level = inventoryLevel(inv, idx, varsFiles);
   const out: Diagnostic[] = [];
   for (const play of pb.plays) {
-    if (typeof play.hosts === 'string' && play.hosts.includes('{{')) continue;
-    const why = patternProblem(play.hosts);
+    let hosts: string | string[] | undefined;
+    try {
+      hosts = renderedHosts(play, extraVars, level);
+    } catch (e) {
+      // A hosts: that renders to no pattern (a mapping): run refuses it at this line too.
+      if (!(e instanceof HostPatternError)) throw e;
+      out.push({ severity: 'error', message: e.message, pos: play.fieldPos.hosts ?? play.pos });
+      continue;
+    }
+    if (hosts === undefined) continue;
+    const why = patternProblem(hosts);
     if (why) {
       out.push({ severity: 'error', message: why, pos: play.fieldPos.hosts ?? play.pos });
       continue;
     }
-    const m = matchPattern(inv, idx, play.hosts);
+    const m = matchPattern(inv, idx, hosts);
     // Only a pattern that matches nothing at all: playbooks name several groups on purpose
     // (k3s_servers:k3s_controllers) so that different inventory styles work unchanged.
     if (!m.hosts.length) {
       out.push({
         severity: 'warning',
-        message: `host pattern '${[play.hosts].flat().join(',')}' matches no host in the inventory`,
+        message: `host pattern '${[hosts].flat().join(',')}' matches no host in the inventory`,
         pos: play.fieldPos.hosts ?? play.pos,
         hint: 'this play will not run on any host',
       });
     }
   }
   return out;
+}
+
+/**
+ * A play's hosts as run will render them (the same variables: -e, play vars, the inventory's
+ * `all` vars, herdbook's defaults); undefined when they depend on something only a run knows.
+ */
+function renderedHosts(
+  play: Play,
+  extraVars: Record<string, unknown>,
+  level: InventoryLevel,
+): string | string[] | undefined {
+  if (!JSON.stringify(play.hosts).includes('{{')) return play.hosts;
+  try {
+    return asPattern(renderPlayKeywords(play, extraVars, level).hosts);
+  } catch (e) {
+    if (e instanceof TemplateError) return undefined;
+    throw e;
+  }
 }
 
 function dedupe(list: Diagnostic[]): Diagnostic[] {

@@ -29,6 +29,7 @@ export function collectUses(play: Play, uses: Use[]): void {
   };
   strings(play.hosts, play.fieldPos.hosts ?? play.pos);
   strings(play.vars, play.fieldPos.vars ?? play.pos);
+  if (play.moduleDefaults !== undefined) strings(play.moduleDefaults, play.fieldPos.module_defaults ?? play.pos);
   if (play.when !== undefined) strings(play.when, play.fieldPos.when ?? play.pos, true);
   walkPlay(play, (n) => {
     const pos = (k: string) => n.fieldPos[k] ?? n.pos;
@@ -41,6 +42,7 @@ export function collectUses(play: Play, uses: Use[]): void {
       if (v !== undefined) strings(v, pos(FIELD_KEYS[field]));
     }
     if (n.vars) strings(n.vars, pos('vars'));
+    if (n.moduleDefaults !== undefined) strings(n.moduleDefaults, pos('module_defaults'));
     if (n.kind === 'include') strings(n.file, pos('include_tasks'));
     if (n.kind !== 'task') return;
     const argPos = pos(n.module);

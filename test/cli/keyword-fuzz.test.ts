@@ -52,6 +52,9 @@ const KEYWORDS: Record<string, Shape> = {
   'task port': { task: { port: '{{v}}', connection: 'ssh' } },
   'task connection': { task: { connection: '{{v}}' } },
   include_tasks: { task: { include_tasks: '{{v}}.yaml', command: undefined } },
+  'play module_defaults': { play: { module_defaults: { command: { chdir: '{{v}}' } } } },
+  'task module_defaults': { task: { module_defaults: { command: { creates: '{{v}}' } } } },
+  'module_defaults itself': { play: { module_defaults: '{{v}}' } },
 };
 
 const dir = mkdtempSync(path.join(os.tmpdir(), 'hb-fuzz-'));

@@ -38,10 +38,13 @@ export const stringHelpers: Record<string, HelperFn> = {
     return m ? (m.length > 1 ? m[1] : m[0]) : null;
   },
   regex_match: ([s, re], h) => regex(re, h.flags, 'regex_match').test(str(s, 'regex_match')),
+  // Without a separator, like Python's str.split(): runs of whitespace, no empty words ('' → []).
   split: ([s, sep]) =>
-    str(s, 'split')
-      .split(sep === undefined ? /\s+/ : str(sep, 'split'))
-      .filter((x, i, all) => sep !== undefined || x !== '' || all.length === 1),
+    sep === undefined
+      ? str(s, 'split')
+          .split(/\s+/)
+          .filter((x) => x !== '')
+      : str(s, 'split').split(str(sep, 'split')),
   startswith: ([s, p]) => str(s, 'startswith').startsWith(str(p, 'startswith')),
   endswith: ([s, p]) => str(s, 'endswith').endsWith(str(p, 'endswith')),
   concat: (args) => args.map((a) => (a === null || a === undefined ? '' : asText(a))).join(''),

@@ -50,6 +50,10 @@ describe('helpers', () => {
     ['{{length csv}}', 5],
     ['{{join list "-"}}', '3-1-2-1'],
     ['{{split csv ","}}', ['a', 'b', 'c']],
+    // No separator: Python's str.split(), so k3s-ansible's extra_agent_args: "" gives no flags.
+    ['{{split "  --a  b=c "}}', ['--a', 'b=c']],
+    ['{{split ""}}', []],
+    ['{{split "x" ","}}', ['x']],
     ['{{first list}}', 3],
     ['{{last list}}', 1],
     ['{{keys m}}', ['x', 'y']],
