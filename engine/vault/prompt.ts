@@ -11,8 +11,10 @@ export async function promptHidden(
 ): Promise<string> {
   const { input, output } = s;
   if (!input.isTTY) throw new UsageError(noTty);
-  output.write(question);
+  // Echo off before the question shows: an answer typed (or pasted, or written by a script)
+  // the moment it appears is never echoed.
   input.setRawMode(true);
+  output.write(question);
   input.setEncoding('utf8');
   input.resume();
   return new Promise((resolve, reject) => {

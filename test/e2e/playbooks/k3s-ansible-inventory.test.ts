@@ -1,12 +1,15 @@
 // A user's k3s-ansible inventory, unchanged in shape, written for the sandbox's nodes: groups
 // server and agent under k3s_cluster, k3s-ansible's variables (k3s_version as the target, token,
 // api_endpoint, extra_*_args). upgrade-k3s.yaml, with no edit, rehearses with --check and then
-// upgrades the cluster to that k3s_version, servers first; the token is never printed.
+// upgrades the cluster to that k3s_version, servers first. The token is vaulted inline, as
+// k3s-ansible's README recommends (ansible-vault encrypt_string): the run needs the vault
+// password (exit 4 without it, naming the value's line), and neither is ever printed.
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { expect, it } from 'vitest';
+import { encryptText } from '../../../engine/vault/codec.js';
 import type { SandboxState } from '../../../sandbox/cluster/index.js';
 import { herdbook, ROOT, type Run } from '../helpers.js';
 import { describeSandboxes } from './backends.js';
@@ -27,8 +30,20 @@ function sandboxVars(state: SandboxState): Record<string, string> {
   );
 }
 
-/** k3s-ansible's inventory-sample.yml, its hosts being the sandbox's nodes. */
-function k3sAnsibleInventory(state: SandboxState, token: string): string {
+/** `key: !vault |` with the value encrypted for vault id 'default', indented for `vars:`. */
+function vaulted(key: string, value: string, password: string): string[] {
+  const envelope = encryptText(value, { id: 'default', password: Buffer.from(password), source: 'test' });
+  return [
+    `    ${key}: !vault |`,
+    ...envelope
+      .trimEnd()
+      .split('\n')
+      .map((l) => `      ${l}`),
+  ];
+}
+
+/** k3s-ansible's inventory-sample.yml, its hosts being the sandbox's nodes, the token vaulted. */
+function k3sAnsibleInventory(state: SandboxState, token: string, password: string): string {
   const hosts = (role: string) =>
     state.nodes
       .filter((n) => n.role === role)
@@ -47,8 +62,7 @@ function k3sAnsibleInventory(state: SandboxState, token: string): string {
     '  # Required Vars',
     '  vars:',
     `    k3s_version: ${TARGET}`,
-    // The vault branch replaces this line with `token: !vault |` (ansible-vault encrypt_string).
-    `    token: ${JSON.stringify(token)}`,
+    ...vaulted('token', token, password),
     '    api_endpoint: 127.0.0.1',
     '    extra_server_args: ""',
     '    extra_agent_args: ""',
@@ -60,24 +74,54 @@ function k3sAnsibleInventory(state: SandboxState, token: string): string {
 
 describeSandboxes('upgrade-k3s.yaml on a k3s-ansible inventory', [], (sandbox) => {
   const token = `k3s-ansible-token-${randomBytes(12).toString('hex')}`;
+  const password = `vault-pass-${randomBytes(8).toString('hex')}`;
   let inventory = '';
+  let passwordFile = '';
   let checkLines: string[] = [];
   const run = (...args: string[]): Promise<Run> =>
-    herdbook(['run', path.join(ROOT, 'playbooks', 'upgrade-k3s.yaml'), '-i', inventory, '--output', 'json', ...args], {
-      timeoutMs: 240_000,
-    });
+    herdbook(
+      [
+        'run',
+        path.join(ROOT, 'playbooks', 'upgrade-k3s.yaml'),
+        '-i',
+        inventory,
+        '--vault-password-file',
+        passwordFile,
+        '--output',
+        'json',
+        ...args,
+      ],
+      { timeoutMs: 240_000 },
+    );
   const printed = (r: Run) => `${r.stdout}\n${r.stderr}`;
+  const expectSecretsHidden = (r: Run) => {
+    expect(printed(r)).not.toContain(token);
+    expect(printed(r)).not.toContain(password);
+  };
 
   it('list-hosts finds the servers and agents in groups server and agent', async () => {
     const sb = sandbox();
     const dir = mkdtempSync(path.join(os.tmpdir(), 'hb-k3s-ansible-'));
     inventory = path.join(dir, 'hosts.yml');
-    writeFileSync(inventory, k3sAnsibleInventory(sb.state, token));
+    passwordFile = path.join(dir, 'vault-pass.txt');
+    writeFileSync(inventory, k3sAnsibleInventory(sb.state, token, password));
+    writeFileSync(passwordFile, `${password}\n`, { mode: 0o600 });
     const r = await herdbook(['list-hosts', path.join(ROOT, 'playbooks', 'upgrade-k3s.yaml'), '-i', inventory]);
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toContain('play #1 (server:agent): Preflight  (3 hosts, 1 batch)');
     expect(r.stdout).toContain('play #3 (server): Upgrade the servers, one at a time  (1 host, 1 batch)');
     expect(r.stdout).toContain('play #4 (agent): Upgrade the agents  (2 hosts, 2 batches)');
+  });
+
+  it('without the vault password nothing runs: exit 4 names the token and how to give the password', async () => {
+    const sb = sandbox();
+    await sb.clearRequests();
+    const r = await herdbook(['run', path.join(ROOT, 'playbooks', 'upgrade-k3s.yaml'), '-i', inventory, '--check']);
+    expect(r.code, r.stderr).toBe(4);
+    expect(r.stderr).toMatch(/hosts\.yml:\d+:\d+: error: .*vault/);
+    expect(r.stderr).toContain('--vault-password-file');
+    expect(r.stdout).toBe('');
+    expect(await sb.mutations()).toEqual([]);
   });
 
   it('--check says it would upgrade every node to k3s_version, and changes nothing', async () => {
@@ -90,7 +134,7 @@ describeSandboxes('upgrade-k3s.yaml on a k3s-ansible inventory', [], (sandbox) =
     expect(checkLines).toContain(`s-1 | Upgrade k3s | upgrade v1.31.4+k3s1 → ${TARGET} (server, pinned version)`);
     expect(checkLines).toContain(`a-1 | Upgrade k3s | upgrade v1.31.4+k3s1 → ${TARGET} (agent, pinned version)`);
     expect(checkLines).toContain(`a-2 | Upgrade k3s | upgrade v1.31.4+k3s1 → ${TARGET} (agent, pinned version)`);
-    expect(printed(r)).not.toContain(token);
+    expectSecretsHidden(r);
   });
 
   it('the real run upgrades servers then agents to k3s_version, as --check said', async () => {
@@ -106,10 +150,19 @@ describeSandboxes('upgrade-k3s.yaml on a k3s-ansible inventory', [], (sandbox) =
     );
     const nodes = (await sb.kube.core.listNode({})).items;
     expect(nodes.map((n) => n.status?.nodeInfo?.kubeletVersion)).toEqual([TARGET, TARGET, TARGET]);
-    expect(printed(r)).not.toContain(token);
+    expectSecretsHidden(r);
   });
 
-  // Issue 14's vault part: the same inventory with `token: !vault |`, run with
-  // --vault-password-file, the token (and the vault password) in no output. Comes with the vault branch.
-  it.todo('the token encrypted with ansible-vault: --check and the real run work, and the token is never printed');
+  it('a debug of the token at -vvv shows it masked', async () => {
+    const dir = path.dirname(inventory);
+    const playbook = path.join(dir, 'show-token.yaml');
+    writeFileSync(
+      playbook,
+      '- hosts: server\n  gather_facts: false\n  tasks:\n    - debug: { msg: "token {{token}}" }\n',
+    );
+    const r = await herdbook(['run', playbook, '-i', inventory, '--vault-password-file', passwordFile, '-vvv']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toContain('token ********');
+    expectSecretsHidden(r);
+  });
 });
