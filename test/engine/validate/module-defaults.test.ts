@@ -39,7 +39,7 @@ describe('module_defaults before the run', () => {
       "site.yaml:3:5: module_defaults: 'group/k8s' is an action group; herdbook has no action groups (name each module instead (k3s_version:, drain:, ...); ansible-playbook also refuses a group it cannot resolve)",
       "site.yaml:5:5: module_defaults names 'debgu', which is not a module (did you mean 'debug'?)",
       "site.yaml:8:13: argument 'mode' of module 'copy' must be an octal mode ('0644') or a symbolic one ('u=rw,g=r,o='), got the number 644",
-      "site.yaml:9:7: unknown argument 'bogus' for module 'copy' (expected one of: src, content, dest, mode, owner, group, backup, force, follow, validate)",
+      "site.yaml:9:7: unknown argument 'bogus' for module 'copy' (expected one of: src, remote_src, content, dest, mode, owner, group, backup, force, follow, decrypt, validate)",
     ]);
   });
 
