@@ -267,12 +267,21 @@ cluster('drain: disable_eviction', guarded('db'), 1, (b) => {
   });
 });
 
-// kube-sim counts simulated seconds (40 are 0.8 s); the played kubelets of the real server count real ones.
+// kube-sim counts simulated seconds (250 are 5 s: a loaded machine still sees the drain wait);
+// the played kubelets of the real server count real ones.
 cluster(
   'drain waits for slow pods',
   (name) => ({
     nodes,
-    deployments: [{ name: 'slow', replicas: 1, terminateSeconds: name === 'real' ? 3 : 40, nodeSelector: onW1 }],
+    deployments: [
+      {
+        name: 'slow',
+        replicas: 1,
+        terminationGracePeriodSeconds: 300,
+        terminateSeconds: name === 'real' ? 3 : 250,
+        nodeSelector: onW1,
+      },
+    ],
   }),
   1,
   (b) => {
