@@ -5,7 +5,7 @@ import path from 'node:path';
 import { ModuleError, type ModuleContext, type Plan } from '../../engine/index-module.js';
 import { applyAttrs, setAttrs } from './attrs.js';
 import { inspectCopy, type CopyArgs, type CopyState } from './copy-common.js';
-import { backupName, type WriteChange } from './file-write.js';
+import { makeBackup, type WriteChange } from './file-write.js';
 import { installHostFile } from './host-install.js';
 import { probeFile } from './remote-file.js';
 import { asText, DIFF_MAX_BYTES } from './text.js';
@@ -35,9 +35,7 @@ export async function applyRemoteCopy(
   const wrote = plan.changes.some((c) => c.kind === 'write');
   for (const c of plan.changes) {
     if (c.kind === 'backup') {
-      out.backup_file = backupName(c.path, ctx.wallTime(), process.pid);
-      const r = await ctx.exec(['cp', '-p', '--', c.path, String(out.backup_file)]);
-      if (r.rc !== 0) throw new ModuleError(`backing up ${c.path}: ${r.stderr.trim()}`);
+      out.backup_file = await makeBackup(ctx, c.path);
     } else if (c.kind === 'write') {
       await installHostFile(ctx, args.src, c.path);
       await setAttrs(ctx, [c.path], { mode: c.mode, owner: c.owner, group: c.group });

@@ -119,6 +119,21 @@ export function backupName(p: string, nowMs: number, pid: number): string {
   return `${p}.${pid}.${stamp}~`;
 }
 
+/**
+ * The backup a `backup` change asks for: `cp -p` to backupName's path, which is returned. Ansible's
+ * name carries the module process's pid, new per task; ours is the controller's, so two backups of
+ * one file in the same second (copy, then lineinfile) would share a name and the second would
+ * overwrite the first: the next free number after the pid is taken instead.
+ */
+export async function makeBackup(ctx: ModuleContext, file: string): Promise<string> {
+  const now = ctx.wallTime();
+  let backup = backupName(file, now, process.pid);
+  for (let n = 1; (await ctx.exec(['test', '-e', backup])).rc === 0; n++)
+    backup = backupName(file, now, process.pid + n);
+  await must(ctx, ['cp', '-p', '--', file, backup], `backing up ${file}`);
+  return backup;
+}
+
 async function must(ctx: ModuleContext, argv: string[], what: string): Promise<void> {
   const r = await ctx.exec(argv);
   if (r.rc !== 0)
@@ -138,8 +153,7 @@ export async function applyWrite(
   const wrote = changes.some((c) => c.kind === 'write');
   for (const c of changes) {
     if (c.kind === 'backup') {
-      out.backup_file = backupName(c.path, ctx.wallTime(), process.pid);
-      await must(ctx, ['cp', '-p', '--', c.path, out.backup_file], `backing up ${c.path}`);
+      out.backup_file = await makeBackup(ctx, c.path);
     } else if (c.kind === 'mkdir') {
       await must(ctx, ['mkdir', '-p', '--', ...c.paths], `creating ${c.paths.join(', ')}`);
     } else if (c.kind === 'write') {

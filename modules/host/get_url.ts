@@ -5,7 +5,7 @@
 import path from 'node:path';
 import { defineModule, ModuleError, type ModuleContext, type Plan } from '../../engine/index-module.js';
 import { applyAttrs, planAttrs, type AttrArgs } from './attrs.js';
-import { backupName, planWrite, type WriteChange } from './file-write.js';
+import { makeBackup, planWrite, type WriteChange } from './file-write.js';
 import { digestFromFile, parseChecksum, urlFilename, type Algorithm } from './get-url-checksum.js';
 import {
   digestsOf,
@@ -202,9 +202,7 @@ async function apply(
     const wrote = plan.changes.some((c) => c.kind === 'write');
     for (const c of plan.changes) {
       if (c.kind === 'backup') {
-        out.backup_file = backupName(c.path, ctx.wallTime(), process.pid);
-        const r = await ctx.exec(['cp', '-p', '--', c.path, String(out.backup_file)]);
-        if (r.rc !== 0) throw new ModuleError(`backing up ${c.path}: ${r.stderr.trim()}`);
+        out.backup_file = await makeBackup(ctx, c.path);
       } else if (c.kind === 'write') {
         if (!state.tmp) throw new ModuleError('internal: the download was not kept from inspect');
         await installHostFile(ctx, state.tmp.file, c.path);
