@@ -1,38 +1,7 @@
-// Questions on the terminal: passwords read without echo (-k, -K), and --step's per-task
-// confirmation. Both need a terminal on standard input; the callers refuse to start without one.
+// --step's per-task confirmation on the terminal (passwords: ../hidden-prompt.ts). It needs a
+// terminal on standard input; the caller refuses to start without one.
 import { createInterface } from 'node:readline';
 import type { Readable, Writable } from 'node:stream';
-import { InterruptedError } from '../errors.js';
-
-type TtyIn = Readable & { isTTY?: boolean; setRawMode?: (raw: boolean) => unknown };
-
-/** Read a line with echo off (raw mode: every key is ours, nothing is printed but the prompt). */
-export function askHidden(question: string, input: TtyIn = process.stdin, output: Writable = process.stderr) {
-  return new Promise<string>((resolve, reject) => {
-    // Echo off before the question shows: an answer typed (or pasted) the moment it appears is never echoed.
-    input.setRawMode?.(true);
-    output.write(question);
-    let answer = '';
-    const done = (err?: Error) => {
-      input.removeListener('data', onData);
-      input.setRawMode?.(false);
-      input.pause();
-      output.write('\n');
-      if (err) reject(err);
-      else resolve(answer);
-    };
-    const onData = (chunk: Buffer | string) => {
-      for (const ch of chunk.toString('utf8')) {
-        if (ch === '\r' || ch === '\n' || ch === '\u0004') return done();
-        if (ch === '\u0003') return done(new InterruptedError());
-        if (ch === '\u007f' || ch === '\b') answer = [...answer].slice(0, -1).join('');
-        else answer += ch;
-      }
-    };
-    input.on('data', onData);
-    input.resume();
-  });
-}
 
 export type StepAnswer = 'yes' | 'no' | 'continue';
 

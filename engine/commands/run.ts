@@ -35,7 +35,8 @@ import type { CommandIO } from './io.js';
 import { loadInput } from './load-input.js';
 import type { AnsibleFlags } from './ansible-flags.js';
 import { connectionDefaults, requireTerminal } from './connection-flags.js';
-import { askHidden, stepper } from './prompt.js';
+import { stepper } from './prompt.js';
+import { promptHidden } from '../hidden-prompt.js';
 import { openVaultSession, withVaultSession, type VaultFlags } from './vault-options.js';
 
 export type RunFlags = AnsibleFlags &
@@ -100,7 +101,12 @@ async function run(
 ): Promise<number> {
   const v = loadInput(playbooks, flags, io);
   checkStartAtTask(v.playbooks, flags.startAtTask);
-  const conn = await connectionDefaults(flags, (q) => askHidden(q));
+  const conn = await connectionDefaults(flags, (q) =>
+    promptHidden(
+      q,
+      'standard input is not a terminal: give the password as ansible_password / ansible_become_password instead',
+    ),
+  );
   if ((flags.verbose ?? 0) >= 1) for (const n of conn.notes) io.err(`note: ${n}`);
   const inventory = v.inventory ?? finishInventory(emptyInventory());
   const options: RunOptions = {

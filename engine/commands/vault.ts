@@ -7,7 +7,7 @@ import { InputError, UsageError } from '../errors.js';
 import { decryptText, encryptSecret, encryptText, type VaultSecret } from '../vault/codec.js';
 import { isVaultText } from '../vault/envelope.js';
 import { loadSecrets } from '../vault/passwords.js';
-import { promptHidden } from '../vault/prompt.js';
+import { promptHidden } from '../hidden-prompt.js';
 import { splitVaultId, vaultSources, type VaultSource } from '../vault/sources.js';
 import type { CommandIO } from './io.js';
 import type { VaultFlags } from './vault-options.js';

@@ -6,7 +6,7 @@ import { readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { UsageError } from '../errors.js';
 import type { VaultSecret } from './codec.js';
-import { promptHidden, type PromptStreams } from './prompt.js';
+import { promptHidden, type PromptStreams } from '../hidden-prompt.js';
 import type { VaultSource } from './sources.js';
 
 const NO_TTY =

@@ -1,6 +1,8 @@
-// A password typed on the terminal, not echoed. Without a terminal there is nobody to ask: the
-// caller gets a UsageError that says which flag gives the password instead.
-import { InterruptedError, UsageError } from '../errors.js';
+// A password typed on the terminal, not echoed: Vault passwords, -k and -K. Without a terminal
+// there is nobody to ask: the caller gets a UsageError that says which flag gives the password
+// instead. Ctrl-D on an empty answer refuses rather than answering "" (a become password of ""
+// would be tried on every host and fail on each); Ctrl-C interrupts the run.
+import { InterruptedError, UsageError } from './errors.js';
 
 export type PromptStreams = { input: NodeJS.ReadStream; output: NodeJS.WriteStream };
 
