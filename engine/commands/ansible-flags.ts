@@ -6,7 +6,7 @@ import type { Command } from 'commander';
 import { UsageError } from '../errors.js';
 import { KIND_ALIASES } from '../inventory/connection-vars.js';
 import { parseSshArgs } from '../connection/ssh-args.js';
-import { findAnsibleCfg, readAnsibleCfg, type AnsibleCfgOptions } from '../config/ansible-cfg.js';
+import { ansibleEnvOptions, findAnsibleCfg, readAnsibleCfg, type AnsibleCfgOptions } from '../config/ansible-cfg.js';
 import type { CommandIO } from './io.js';
 
 /** What these flags parse to (merged into RunFlags). */
@@ -96,23 +96,33 @@ function has(cmd: Command, attribute: string): boolean {
 }
 
 /**
- * Before a command that reads an inventory runs: ansible.cfg's values where the command line
- * gave none. Notes (a skipped world-writable ./ansible.cfg) are always shown; which file was
- * read and its ignored keys with -v.
+ * Before a command that reads an inventory runs: the ANSIBLE_* variables' values, then
+ * ansible.cfg's, where the command line gave none (Ansible: command line > environment >
+ * ansible.cfg > defaults). Notes (a skipped world-writable ./ansible.cfg) are always shown;
+ * which file was read, its ignored keys and the variables used with -v.
  */
 export function applyAnsibleCfg(cmd: Command, io: CommandIO): void {
   if (!has(cmd, 'inventory')) return;
+  const verbose = Number(cmd.getOptionValue('verbose') ?? 0);
+  const applies = (key: keyof AnsibleCfgOptions) => has(cmd, key) || WITHOUT_FLAG[key]?.(cmd);
+  const fromEnv = ansibleEnvOptions();
+  const used: string[] = [];
+  for (const [key, value] of Object.entries(fromEnv.options) as [keyof AnsibleCfgOptions, unknown][]) {
+    if (!applies(key) || cmd.getOptionValueSource(key) === 'cli') continue;
+    if (key === 'sshArgs') checkSshArgs(value as string, fromEnv.from[key]!);
+    cmd.setOptionValueWithSource(key, value, 'env');
+    used.push(fromEnv.from[key]!);
+  }
+  if (verbose >= 1 && used.length) io.err(`from the environment: ${[...new Set(used)].join(', ')}`);
   const found = findAnsibleCfg();
   for (const n of found.notes) io.err(`[WARNING]: ${n}`);
   if (!found.file) return;
   const cfg = readAnsibleCfg(found.file);
-  const verbose = Number(cmd.getOptionValue('verbose') ?? 0);
   for (const [key, value] of Object.entries(cfg.options) as [keyof AnsibleCfgOptions, unknown][]) {
-    if (!has(cmd, key) && !WITHOUT_FLAG[key]?.(cmd)) continue;
+    if (!applies(key)) continue;
     const source = cmd.getOptionValueSource(key);
-    // Ansible: command line > environment > ansible.cfg > defaults.
     if (source === 'cli' || source === 'env') continue;
-    if (key === 'sshArgs') checkSshArgs(value as string, cfg.file);
+    if (key === 'sshArgs') checkSshArgs(value as string, `${cfg.file}: [ssh_connection] ssh_args`);
     cmd.setOptionValueWithSource(key, value, 'config');
   }
   if (verbose >= 1) {
@@ -121,9 +131,9 @@ export function applyAnsibleCfg(cmd: Command, io: CommandIO): void {
   }
 }
 
-function checkSshArgs(value: string, file: string): void {
+function checkSshArgs(value: string, where: string): void {
   try {
-    parseSshArgs(value, `${file}: [ssh_connection] ssh_args`);
+    parseSshArgs(value, where);
   } catch (e) {
     throw new UsageError(e instanceof Error ? e.message : String(e));
   }

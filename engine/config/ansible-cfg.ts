@@ -2,11 +2,12 @@
 // holding ansible.cfg), ./ansible.cfg (ignored when the working directory is world-writable, as
 // Ansible does, since anyone could have put it there), ~/.ansible.cfg, /etc/ansible/ansible.cfg.
 // The keys herdbook honours become command-line option values (the options object's names),
-// so a flag given on the command line always wins; every other key is listed as ignored.
+// so a flag given on the command line always wins; every other key is listed as ignored. The
+// ANSIBLE_* environment variables of the same keys sit between the two, as in Ansible.
 import { accessSync, constants, existsSync, readFileSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { InputError, type Diagnostic } from '../errors.js';
+import { InputError, UsageError, type Diagnostic } from '../errors.js';
 import { parseConfig, type ConfigEntry } from './configparser.js';
 
 /** What ansible.cfg sets, named as the command-line options they stand in for. */
@@ -167,4 +168,50 @@ export function readAnsibleCfg(file: string, home: string = defaultCfgEnv().home
   }
   if (diagnostics.some((d) => d.severity === 'error')) throw new InputError(diagnostics);
   return { file, options, ignored };
+}
+
+/** The environment variables Ansible reads for the keys above (its config/base.yml), as `[section, key]`. */
+export const ENV_KEYS: Record<string, [string, string]> = {
+  ANSIBLE_INVENTORY: ['defaults', 'inventory'],
+  ANSIBLE_REMOTE_USER: ['defaults', 'remote_user'],
+  ANSIBLE_PRIVATE_KEY_FILE: ['defaults', 'private_key_file'],
+  ANSIBLE_HOST_KEY_CHECKING: ['defaults', 'host_key_checking'],
+  ANSIBLE_FORKS: ['defaults', 'forks'],
+  ANSIBLE_TIMEOUT: ['defaults', 'timeout'],
+  ANSIBLE_BECOME: ['privilege_escalation', 'become'],
+  ANSIBLE_BECOME_USER: ['privilege_escalation', 'become_user'],
+  ANSIBLE_SSH_ARGS: ['ssh_connection', 'ssh_args'],
+  // ANSIBLE_VAULT_PASSWORD_FILE is a vault password source of its own (engine/vault/sources.ts);
+  // ANSIBLE_ROLES_PATH is read where roles are found, beside HERDBOOK_ROLES_PATH (load-input.ts).
+};
+
+/**
+ * What the ANSIBLE_* variables set, with the variable behind each option. Paths are relative to
+ * the working directory (Ansible resolves a value from the environment there, not beside a file);
+ * an empty variable counts as unset. A bad value is an error naming the variable.
+ */
+export function ansibleEnvOptions(where: CfgEnv = defaultCfgEnv()): {
+  options: AnsibleCfgOptions;
+  from: Partial<Record<keyof AnsibleCfgOptions, string>>;
+} {
+  const options: AnsibleCfgOptions = {};
+  const from: Partial<Record<keyof AnsibleCfgOptions, string>> = {};
+  const problems: string[] = [];
+  for (const [name, [section, key]] of Object.entries(ENV_KEYS)) {
+    const value = where.env[name];
+    if (!value) continue;
+    const r = MAPPED[section][key](
+      { section, key, value, pos: { file: name, line: 1, col: 1 } },
+      where.cwd,
+      where.home,
+    );
+    if (typeof r === 'string') {
+      problems.push(`${name}=${value}: ${r.slice(r.indexOf(': ') + 2)}`);
+      continue;
+    }
+    Object.assign(options, r);
+    for (const k of Object.keys(r) as (keyof AnsibleCfgOptions)[]) from[k] = name;
+  }
+  if (problems.length) throw new UsageError(`${problems.join('; ')}; fix or unset the variable`);
+  return { options, from };
 }

@@ -226,7 +226,7 @@ describe('ansible.cfg on the command line', () => {
         '',
       ].join('\n'),
     });
-    const parse = async (args: string[]) => {
+    const parse = async (args: string[], env: Record<string, string> = {}) => {
       let got: Record<string, unknown> = {};
       const cmd = addAnsibleFlags(
         new Command('run')
@@ -240,13 +240,16 @@ describe('ansible.cfg on the command line', () => {
         .action(function (this: Command) {
           got = this.opts();
         });
-      const saved = process.env.ANSIBLE_CONFIG;
-      process.env.ANSIBLE_CONFIG = path.join(d, 'ansible.cfg');
+      const vars = { ANSIBLE_CONFIG: path.join(d, 'ansible.cfg'), ...env };
+      const saved = Object.fromEntries(Object.keys(vars).map((k) => [k, process.env[k]]));
+      Object.assign(process.env, vars);
       try {
         await cmd.parseAsync(args, { from: 'user' });
       } finally {
-        if (saved === undefined) delete process.env.ANSIBLE_CONFIG;
-        else process.env.ANSIBLE_CONFIG = saved;
+        for (const [k, v] of Object.entries(saved)) {
+          if (v === undefined) delete process.env[k];
+          else process.env[k] = v;
+        }
       }
       return got;
     };
@@ -287,6 +290,44 @@ describe('ansible.cfg on the command line', () => {
       timeout: 5,
       becomeUser: 'ops',
     });
+    // The ANSIBLE_* variables sit between: over ansible.cfg, under the command line.
+    const env = {
+      ANSIBLE_INVENTORY: 'a.ini,b.ini',
+      ANSIBLE_REMOTE_USER: 'ops',
+      ANSIBLE_PRIVATE_KEY_FILE: 'k/id',
+      ANSIBLE_HOST_KEY_CHECKING: 'yes',
+      ANSIBLE_FORKS: '9',
+      ANSIBLE_TIMEOUT: '40',
+      ANSIBLE_BECOME: 'no',
+      ANSIBLE_BECOME_USER: 'svc',
+      ANSIBLE_SSH_ARGS: '-o ServerAliveInterval=5',
+    };
+    expect(await parse([], env)).toMatchObject({
+      inventory: [path.resolve('a.ini'), path.resolve('b.ini')],
+      user: 'ops',
+      privateKey: path.resolve('k/id'),
+      hostKeyChecking: true,
+      forks: 9,
+      timeout: 40,
+      become: false,
+      becomeUser: 'svc',
+      sshArgs: '-o ServerAliveInterval=5',
+      rolesPath: [path.join(d, 'roles')],
+    });
+    expect(await parse(['-f', '2', '-u', 'root'], env)).toMatchObject({ forks: 2, user: 'root', timeout: 40 });
+  });
+
+  it('ANSIBLE_INVENTORY wins over ansible.cfg (-v names it); a bad ANSIBLE_FORKS is exit 5 naming the variable', () => {
+    const v = herdbook(['run', 'site.yaml', '-v'], cfgDir, { ...NO_CFG, ANSIBLE_INVENTORY: 'other.ini' });
+    expect(v.code).toBe(0);
+    expect(v.stdout).toContain('other');
+    expect(v.stdout).not.toContain('box');
+    expect(v.stderr).toContain('from the environment: ANSIBLE_INVENTORY');
+    const bad = herdbook(['run', 'site.yaml'], cfgDir, { ...NO_CFG, ANSIBLE_FORKS: 'lots' });
+    expectNoCrash(bad);
+    expect(bad.code).toBe(5);
+    expect(bad.stdout).toBe('');
+    expect(bad.stderr).toContain('ANSIBLE_FORKS=lots: needs a whole number of at least 1; fix or unset the variable');
   });
 
   it('roles_path: roles are found there (relative to the file); ANSIBLE_ROLES_PATH wins over it', () => {
