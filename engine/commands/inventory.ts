@@ -1,5 +1,6 @@
 // `herdbook inventory -i INV --list | --graph | --host H`, like ansible-inventory.
-import { InputError, UsageError } from '../errors.js';
+import { InputError, UsageError, type Diagnostic } from '../errors.js';
+import { formatDiagnostics } from '../report/diagnostics.js';
 import { indexGroups } from '../inventory/groups.js';
 import { inventoryVars } from '../inventory/host-vars.js';
 import { loadInventory } from '../inventory/load.js';
@@ -13,14 +14,15 @@ import { openVaultSession, withVaultSession, type VaultFlags } from './vault-opt
 
 export type InventoryOptions = { inventory?: string[]; list?: boolean; graph?: boolean; host?: string } & VaultFlags;
 
-export function loadCheckedInventory(sources: string[]): Inventory {
+/** The inventory, validated; its warnings (a YAML oddity) come back to be printed, as run prints them. */
+export function loadCheckedInventory(sources: string[]): { inventory: Inventory; warnings: Diagnostic[] } {
   const check = createSchemaRegistry().validator('inventory.json');
   const loaded = loadInventory(sources, (doc, file) => {
     check(doc);
     return ajvDiagnostics(check.errors, doc, file, new Set());
   });
   if (loaded.diagnostics.some((d) => d.severity === 'error')) throw new InputError(loaded.diagnostics);
-  return loaded.inventory;
+  return { inventory: loaded.inventory, warnings: loaded.diagnostics.filter((d) => d.severity === 'warning') };
 }
 
 export async function inventoryCommand(opts: InventoryOptions, io: CommandIO): Promise<number> {
@@ -35,7 +37,8 @@ export async function inventoryCommand(opts: InventoryOptions, io: CommandIO): P
 }
 
 function showInventory(opts: InventoryOptions, io: CommandIO): number {
-  const inv = loadCheckedInventory(opts.inventory ?? []);
+  const { inventory: inv, warnings } = loadCheckedInventory(opts.inventory ?? []);
+  if (warnings.length) io.err(formatDiagnostics(warnings, io.paint));
   const idx = indexGroups(inv);
   if (opts.host !== undefined) {
     if (!inv.hosts.has(opts.host)) {

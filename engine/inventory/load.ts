@@ -73,11 +73,12 @@ function loadInventoryFile(inv: Inventory, file: string, check?: InventoryChecke
     return [{ severity: 'error', message: 'this is a binary file, not an inventory', pos: { file, line: 1, col: 1 } }];
   if (looksLikeYaml(file, r.text)) {
     const parsed = parseYamlText(file, r.text);
-    if (parsed.diagnostics.length) return parsed.diagnostics;
+    // A warning (an unknown %directive) is shown, and the file still loads.
+    if (parsed.value === undefined || parsed.diagnostics.some((d) => d.severity === 'error')) return parsed.diagnostics;
     if (r.encrypted) revealStrings(currentVault(), parsed.value);
     const schemaErrors = check?.(parsed.value, file) ?? [];
-    if (schemaErrors.some((d) => d.severity === 'error')) return schemaErrors;
-    return parseYamlInventory(inv, file, parsed.value);
+    if (schemaErrors.some((d) => d.severity === 'error')) return [...parsed.diagnostics, ...schemaErrors];
+    return [...parsed.diagnostics, ...parseYamlInventory(inv, file, parsed.value)];
   }
   // An encrypted INI inventory: every value written in it is a secret.
   if (r.encrypted) revealStrings(currentVault(), iniValues(r.text));

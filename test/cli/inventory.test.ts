@@ -12,6 +12,14 @@ writeFileSync(
 );
 
 describe('herdbook inventory', () => {
+  it('a YAML warning is printed, and the file still gives its hosts (it once lost them all)', () => {
+    writeFileSync(path.join(dir, 'odd.yaml'), '%FOO bar\n---\nall:\n  vars: &v { a: 1 }\n  hosts:\n    h1: *v\n');
+    const r = herdbook(['inventory', '-i', 'odd.yaml', '--graph'], dir);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toBe('@all:\n  |--@ungrouped:\n  |  |--h1\n');
+    expect(r.stderr).toContain('odd.yaml:1:1: warning: unknown directive %FOO');
+  });
+
   it('--list prints every group and host with their variables as JSON', () => {
     const r = herdbook(['inventory', '-i', 'hosts.ini', '--list'], dir);
     expect(r.code).toBe(0);
