@@ -11,7 +11,7 @@ export type ConvertItem =
   | (Where & { type: 'unresolved'; ref: string; why: string })
   | { type: 'file'; file: string; dest?: string; action: FileAction };
 
-export type Construct = 'template' | 'condition' | 'loop' | 'module' | 'argument';
+export type Construct = 'template' | 'condition' | 'loop' | 'module' | 'argument' | 'keyword';
 
 /**
  * converted: rewritten; unchanged: nothing to rewrite; kept: not rewritten on purpose (encrypted,

@@ -122,6 +122,7 @@ function ref(kind: Ref['kind'], name: string, at: Node | undefined, ctx: Ctx, ta
 
 function playNode(play: Node, ctx: Ctx): void {
   if (!isMap(play)) return;
+  gatherFacts(play, ctx);
   for (const pair of play.items) {
     const key = str(pair.key);
     const value = pair.value as Node | undefined;
@@ -141,6 +142,31 @@ function playNode(play: Node, ctx: Ctx): void {
     else if (key === 'when') condition(value, ctx);
     else strings(value, ctx);
   }
+}
+
+/**
+ * Ansible gathers facts unless a play says not to; herdbook only with `gather_facts: true`
+ * (README). A converted play that does not say gets the line, so `ansible_hostname` and
+ * friends are there as they were.
+ */
+function gatherFacts(play: YAMLMap, ctx: Ctx): void {
+  if (play.flow || play.has('gather_facts') || !play.has('hosts')) return;
+  const hosts = play.items.find((p) => str(p.key) === 'hosts')!;
+  const key = hosts.key as Scalar;
+  const end = (hosts.value as Node | null)?.range?.[1] ?? key.range![1];
+  const indent = ' '.repeat(ctx.at(key.range![0]).col - 1);
+  const text = ctx.source;
+  const at = text[end - 1] === '\n' ? end : text.indexOf('\n', end) < 0 ? text.length : text.indexOf('\n', end);
+  const line = `${indent}gather_facts: true`;
+  ctx.splices.push({ start: at, end: at, text: text[end - 1] === '\n' ? `${line}\n` : `\n${line}` });
+  ctx.out.add({
+    type: 'converted',
+    what: 'keyword',
+    file: ctx.file,
+    ...pos(key, ctx),
+    jinja: 'gather_facts (unset: Ansible gathers)',
+    herdbook: 'gather_facts: true',
+  });
 }
 
 function roleEntry(r: Node, ctx: Ctx): void {
@@ -238,7 +264,22 @@ function moduleEntry(pair: Pair<Node, Node>, key: string, ctx: Ctx, t?: YAMLMap)
           ctx.out.add({ type: 'converted', what: 'argument', ...at, jinja: name, herdbook: a.rename });
         } else ctx.out.add({ type: 'left', what: 'argument', ...at, jinja: name, why: a.left });
       }
-  strings(pair.value, ctx);
+  argumentValues(short, pair.value, ctx);
+}
+
+/** assert's `that` holds conditions and debug's `var` a variable path; every other argument is a template. */
+function argumentValues(module: string, value: Node | null, ctx: Ctx): void {
+  if (!isMap(value) || (module !== 'assert' && module !== 'debug')) return strings(value, ctx);
+  for (const p of value.items) {
+    const key = str(p.key);
+    if (module === 'assert' && key === 'that') condition(p.value, ctx);
+    else if (module === 'debug' && key === 'var' && isScalar(p.value) && typeof p.value.value === 'string') {
+      const v = p.value.value;
+      if (/^[A-Za-z_][\w.]*$/.test(v)) continue;
+      const where = { file: ctx.file, ...pos(p.value, ctx) };
+      ctx.out.add({ type: 'left', what: 'template', ...where, jinja: v, why: "debug's var takes a variable path in herdbook, not an expression", write: `msg: "{{ ${v} }}"` });
+    } else strings(p.value, ctx);
+  }
 }
 
 /** The files a task names: included task files, roles, templates, vars files. */
