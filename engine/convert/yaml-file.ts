@@ -277,7 +277,14 @@ function argumentValues(module: string, value: Node | null, ctx: Ctx): void {
       const v = p.value.value;
       if (/^[A-Za-z_][\w.]*$/.test(v)) continue;
       const where = { file: ctx.file, ...pos(p.value, ctx) };
-      ctx.out.add({ type: 'left', what: 'template', ...where, jinja: v, why: "debug's var takes a variable path in herdbook, not an expression", write: `msg: "{{ ${v} }}"` });
+      ctx.out.add({
+        type: 'left',
+        what: 'template',
+        ...where,
+        jinja: v,
+        why: "debug's var takes a variable path in herdbook, not an expression",
+        write: `msg: "{{ ${v} }}"`,
+      });
     } else strings(p.value, ctx);
   }
 }

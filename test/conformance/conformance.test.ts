@@ -117,7 +117,9 @@ if (unavailable && required) {
         if (!r) throw new Error('the case did not run (see beforeAll)');
         if (r instanceof Error) throw r;
         if (c.convertOnly && r.converted.left.length)
-          throw new Error(`herdbook convert left constructs of this convert-only case:\n${r.converted.left.join('\n')}`);
+          throw new Error(
+            `herdbook convert left constructs of this convert-only case:\n${r.converted.left.join('\n')}`,
+          );
         if (r.shape.length)
           throw new Error(`ansible.yaml and herdbook.yaml may differ only in expressions:\n${r.shape.join('\n')}`);
         if (r.comparison.stale.length) throw new Error(r.comparison.stale.join('\n'));
@@ -140,7 +142,9 @@ if (unavailable && required) {
           const cmp = r.converted.comparison!;
           if (cmp.stale.length) throw new Error(cmp.stale.join('\n'));
           if (cmp.unexpected.length)
-            throw new Error(`herdbook.yaml against the conversion of ansible.yaml:\n${describeDifferences(cmp.unexpected)}`);
+            throw new Error(
+              `herdbook.yaml against the conversion of ansible.yaml:\n${describeDifferences(cmp.unexpected)}`,
+            );
         });
     }
   });

@@ -80,7 +80,9 @@ export async function runCase(
     shape: c.convertOnly ? [] : shapeDifferences(c.dir),
     converted: {
       left: second ? second.left : herdbookInput.left,
-      comparison: converted && compare({ registered: c.registered, differences: c.convertedDifferences }, herdbook, converted, readme),
+      comparison:
+        converted &&
+        compare({ registered: c.registered, differences: c.convertedDifferences }, herdbook, converted, readme),
     },
   };
 }
