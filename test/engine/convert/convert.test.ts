@@ -1,7 +1,7 @@
 // engine/convert on real files: what a playbook reaches is converted, the rest of each file is
 // kept byte for byte, what cannot be translated is listed with file:line:col, and converting the
 // output again changes nothing.
-import { cpSync, mkdtempSync, readFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -283,6 +283,15 @@ describe('herdbook convert: a k3s repository in the style of k3s-ansible', () =>
     expect(lefts(r).map((i) => `${path.relative(work, i.file)}:${i.line}:${i.col} ${i.jinja}`)).toEqual([
       'roles/prereq/tasks/main.yml:3:3 community.general.timezone',
     ]);
+  });
+
+  it('converting the converted repository again changes nothing', () => {
+    const again = mkdtempSync(path.join(os.tmpdir(), 'hb-convert-k3s-again-'));
+    cpSync(work, again, { recursive: true });
+    for (const f of r.files) writeFileSync(path.join(again, path.relative(work, f.file)), f.after);
+    const r2 = convert(again, ['site.yml'], ['inventory/hosts.yml']);
+    expect(r2.files.filter((f) => f.after !== f.before).map((f) => f.file)).toEqual([]);
+    expect(r2.files.length).toBe(r.files.length);
   });
 
   it('keeps the vault value, ansible.cfg and the inventory byte for byte', () => {
