@@ -91,6 +91,8 @@ if (unavailable && required) {
         convertedAlike: done.filter((r) => r.converted.comparison && !r.converted.comparison.unexpected.length).length,
         convertedDiffering: done.filter((r) => r.converted.comparison?.unexpected.length).length,
         convertLeft: done.filter((r) => !r.spec.convertOnly && r.converted.left.length).length,
+        // The second check's herdbook runs (convert(ansible.yaml)), CPU beside herdbookCpuSeconds.
+        convertedCpuSeconds: Math.round(sum((r) => r.converted.cpuMs ?? 0) / 100) / 10,
         jobs: JOBS,
       };
       process.stderr.write(`conformance: ${JSON.stringify(summary)}\n`);

@@ -21,7 +21,7 @@ export type CaseResult = {
    * what the conversion left (listed, not failed, until the translator grows). Convert-only
    * cases: what their conversion left.
    */
-  converted: { left: string[]; comparison?: Comparison };
+  converted: { left: string[]; comparison?: Comparison; cpuMs?: number };
 };
 
 /** `converted`: herdbook on the conversion of the Ansible side (always so for a convert-only case). */
@@ -83,6 +83,7 @@ export async function runCase(
       comparison:
         converted &&
         compare({ registered: c.registered, differences: c.convertedDifferences }, herdbook, converted, readme),
+      cpuMs: converted?.cpuMs,
     },
   };
 }
