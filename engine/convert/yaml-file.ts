@@ -62,7 +62,15 @@ export function convertYamlFile(
   else if (kind === 'tasks' && isSeq(root)) taskList(root, ctx);
   else if (kind === 'meta' && isMap(root)) metaNode(root, ctx);
   else if (root) strings(root, ctx);
-  return { text: applySplices(source, ctx.splices), refs: ctx.refs };
+  const text = applySplices(source, ctx.splices);
+  // A last guard: a rewrite that would not parse is not written (the file is kept, and said so).
+  const check = ctx.splices.length ? parseDocument(text, { version: '1.1', uniqueKeys: false }).errors : [];
+  if (check.length) {
+    const why = `the converted file would not parse (${check[0].message.split('\n')[0]}): kept as written`;
+    out.add({ type: 'left', what: 'template', file, line: 1, col: 1, jinja: '(the whole file)', why });
+    return { text: source, refs: ctx.refs };
+  }
+  return { text, refs: ctx.refs };
 }
 
 function pos(node: Node | undefined, ctx: Ctx): { line: number; col: number } {
