@@ -7,6 +7,7 @@ import { processIO, type CommandIO } from './commands/io.js';
 import { addAnsibleFlags, applyAnsibleCfg, positive } from './commands/ansible-flags.js';
 // Types only: commander hands each action its options untyped; these say what the options
 // declared above parse to. The command modules themselves still load only when used.
+import type { ConvertFlags } from './commands/convert.js';
 import type { InventoryOptions } from './commands/inventory.js';
 import type { InputOptions } from './commands/load-input.js';
 import type { RunFlags } from './commands/run.js';
@@ -99,6 +100,35 @@ export function buildProgram(io: CommandIO, setExit: (code: number) => void): Co
     .action(async (playbooks: string[], o: InputOptions) => {
       const { listTasksCommand } = await import('./commands/list-tasks.js');
       setExit(await listTasksCommand(playbooks, o, io));
+    });
+
+  program
+    .command('convert')
+    .argument('<playbook...>', 'playbooks (and .j2 templates) to convert, with everything they reach')
+    .description(
+      "rewrite an Ansible repository's Jinja in herdbook's expressions: templates, conditions, with_* loops, module names; what cannot be translated is listed as file:line:col",
+    )
+    .option('--out <dir>', "write a converted copy of the playbooks' folder there (the rest copied as is)")
+    .option('--in-place', 'rewrite the files where they are')
+    .option('--check', 'change nothing; show the changes as unified diffs')
+    .option('--detailed-exitcode', 'with --check: exit 10 when files would change')
+    .option('-i, --inventory <path>', 'inventory file or directory to convert too (repeatable)', collect)
+    .option(
+      '--rewrite-inventory',
+      "also rewrite inventories, group_vars/ and host_vars/ (by default they stay Ansible's: herdbook translates their Jinja when it loads them)",
+    )
+    .addOption(
+      new Option('-o, --output <format>', 'text (default) or json: NDJSON, one event per item, then a summary')
+        .choices(['text', 'json'])
+        .default('text'),
+    )
+    .addHelpText(
+      'after',
+      '\nExit codes: 0 everything converted, 2 something left or not followed (listed), 4 unreadable input,\n10 with --check --detailed-exitcode: files would change. README "Converting an Ansible repository".',
+    )
+    .action(async (paths: string[], o: ConvertFlags) => {
+      const { convertCommand } = await import('./commands/convert.js');
+      setExit(convertCommand(paths, o, io));
     });
 
   vaultOptions(program.command('inventory'))

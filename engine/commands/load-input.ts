@@ -1,5 +1,6 @@
 // Shared by every command that reads playbooks: -e parsing, validation, warnings printed,
 // and an InputError (exit 4) when anything is wrong, before any host is contacted.
+import { shellJoin } from '../connection/quote.js';
 import { InputError, type Diagnostic } from '../errors.js';
 import { parseExtraVars } from '../load/extra-vars.js';
 import { formatDiagnostics } from '../report/diagnostics.js';
@@ -25,7 +26,7 @@ export function loadInput(
   const all = [...extra.diagnostics, ...v.diagnostics];
   const errors = all.filter((d) => d.severity === 'error');
   const warnings = all.filter((d) => d.severity === 'warning');
-  if (errors.length) throw new InputError(all);
+  if (errors.length) throw new InputError(withConvertHint(all, playbooks, opts));
   if (warnings.length) io.err(formatDiagnostics(warnings, io.paint));
   return { ...v, extraVars: extra.vars, warnings };
 }
@@ -44,4 +45,14 @@ export function countTasks(v: Validated): number {
   for (const pb of v.playbooks)
     for (const p of pb.plays) for (const s of [p.preTasks, p.tasks, p.postTasks, p.handlers]) count(s);
   return n;
+}
+
+/** Jinja in a playbook: each such error names the `herdbook convert` command that translates it all. */
+function withConvertHint(all: Diagnostic[], playbooks: readonly string[], opts: InputOptions): Diagnostic[] {
+  const jinja = (d: Diagnostic) => d.severity === 'error' && /Jinja|'with_[a-z_]+'/.test(d.message);
+  if (!all.some(jinja)) return all;
+  const argv = ['herdbook', 'convert', ...playbooks, ...(opts.inventory ?? []).flatMap((i) => ['-i', i])];
+  const command = `${shellJoin([...argv, '--check'])}, then ${shellJoin([...argv, '--in-place'])}`;
+  const note = `translate every Jinja expression of these playbooks: ${command}`;
+  return all.map((d) => (jinja(d) ? { ...d, hint: d.hint ? `${d.hint}\n  = or ${note}` : note } : d));
 }

@@ -26,7 +26,7 @@ describe('herdbook --help and --version', () => {
   it('--help lists the commands', () => {
     const r = herdbook(['--help'], dir);
     expect(r.code).toBe(0);
-    for (const c of ['run', 'validate', 'list-hosts', 'list-tasks', 'inventory'])
+    for (const c of ['run', 'validate', 'list-hosts', 'list-tasks', 'inventory', 'convert'])
       expect(r.stdout).toMatch(new RegExp(`^  ${c} `, 'm'));
   });
 
@@ -47,6 +47,7 @@ describe('herdbook --help and --version', () => {
     ['list-hosts', ['-i, --inventory', '-l, --limit', '-e, --extra-vars']],
     ['list-tasks', ['-i, --inventory', '-e, --extra-vars']],
     ['inventory', ['-i, --inventory', '--list', '--graph', '--host']],
+    ['convert', ['--out', '--in-place', '--check', '--detailed-exitcode', '-i, --inventory', '-o, --output']],
   ];
   it.each(commands)('%s --help shows its usage and options, exit 0', (command, options) => {
     for (const args of [

@@ -2,6 +2,7 @@
 // out directory, paths in results and files written as <out> and <case> so they compare.
 import path from 'node:path';
 import { materialize, type CaseSpec } from './case.js';
+import { materializeConverted } from './convert-case.js';
 import { compare, type Comparison } from './compare.js';
 import type { Outcome, Tool } from './outcome.js';
 import { runAnsible, type RunInput } from './run-ansible.js';
@@ -15,18 +16,45 @@ export type CaseResult = {
   herdbook: Outcome;
   comparison: Comparison;
   shape: string[];
+  /**
+   * Hand-written cases: herdbook on convert(ansible.yaml) against herdbook on herdbook.yaml, or
+   * what the conversion left (listed, not failed, until the translator grows). Convert-only
+   * cases: what their conversion left.
+   */
+  converted: { left: string[]; comparison?: Comparison; cpuMs?: number };
 };
 
-export function prepare(c: CaseSpec, tool: Tool, root: string, world: World, timeoutMs: number): RunInput {
-  const troot = path.join(root, c.name, tool);
-  const playbook = materialize(c, tool, path.join(troot, 'case'));
+/** `converted`: herdbook on the conversion of the Ansible side (always so for a convert-only case). */
+export function prepare(
+  c: CaseSpec,
+  tool: Tool,
+  root: string,
+  world: World,
+  timeoutMs: number,
+  converted = tool === 'herdbook' && c.convertOnly,
+): RunInput & { left: string[] } {
+  const troot = path.join(root, c.name, converted ? 'converted' : tool);
+  const made = converted
+    ? materializeConverted(c, path.join(troot, 'case'))
+    : { playbook: materialize(c, tool, path.join(troot, 'case')), left: [] };
+  const playbook = made.playbook;
   const caseDir = path.dirname(playbook);
   const out = path.join(troot, 'out');
   const inventory = path.join(caseDir, c.inventory);
   const conn = path.join(troot, 'conn', 'connection.yaml');
   writeConnectionInventory(conn, caseHosts(inventory), out, world);
   const normalize = (s: string) => s.split(out).join('<out>').split(caseDir).join('<case>');
-  return { root: troot, playbook, inventories: [inventory, conn], flags: c.flags, out, normalize, world, timeoutMs };
+  return {
+    root: troot,
+    playbook,
+    inventories: [inventory, conn],
+    flags: c.flags,
+    out,
+    normalize,
+    world,
+    timeoutMs,
+    left: made.left,
+  };
 }
 
 export async function runCase(
@@ -36,15 +64,26 @@ export async function runCase(
   readme: string,
   timeoutMs = 480_000,
 ): Promise<CaseResult> {
-  const [ansible, herdbook] = await Promise.all([
+  const herdbookInput = prepare(c, 'herdbook', root, world, timeoutMs);
+  // A hand-written case also runs its conversion, when nothing was left: it must do what herdbook.yaml does.
+  const second = c.convertOnly ? undefined : prepare(c, 'herdbook', root, world, timeoutMs, true);
+  const [ansible, herdbook, converted] = await Promise.all([
     runAnsible(prepare(c, 'ansible', root, world, timeoutMs)),
-    runHerdbook(prepare(c, 'herdbook', root, world, timeoutMs)),
+    runHerdbook(herdbookInput),
+    second && !second.left.length ? runHerdbook(second) : undefined,
   ]);
   return {
     spec: c,
     ansible,
     herdbook,
     comparison: compare(c, ansible, herdbook, readme),
-    shape: shapeDifferences(c.dir),
+    shape: c.convertOnly ? [] : shapeDifferences(c.dir),
+    converted: {
+      left: second ? second.left : herdbookInput.left,
+      comparison:
+        converted &&
+        compare({ registered: c.registered, differences: c.convertedDifferences }, herdbook, converted, readme),
+      cpuMs: converted?.cpuMs,
+    },
   };
 }

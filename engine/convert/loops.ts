@@ -1,0 +1,129 @@
+// `with_<lookup>` → `loop`, as Ansible's guide "Migrating from with_X to loop" maps each form
+// (docs.ansible.com, playbook_guide/playbooks_loops.html): the Jinja expression the guide
+// writes is built here and printed by the translator, so a helper herdbook lacks leaves the loop
+// listed instead of guessed. `loop_control` is not touched: item, index_var and label mean the
+// same under both spellings.
+
+/** A Jinja expression for the loop, or why there is none. */
+export type LoopPlan = { expr: string } | { left: string; write?: string } | { rename: true };
+
+/** A YAML value as a Jinja literal; undefined when it holds a template (it cannot be inlined). */
+export function jinjaLiteral(v: unknown): string | undefined {
+  if (v === null || v === undefined) return 'none';
+  if (typeof v === 'boolean') return v ? 'true' : 'false';
+  if (typeof v === 'number') return Number.isFinite(v) ? String(v) : undefined;
+  if (typeof v === 'string') {
+    const whole = /^\s*\{\{([\s\S]*)\}\}\s*$/.exec(v);
+    if (whole && !whole[1].includes('{{') && !whole[1].includes('}}')) return `(${whole[1].trim()})`;
+    if (v.includes('{{') || v.includes('{%')) return undefined;
+    return JSON.stringify(v);
+  }
+  if (Array.isArray(v)) {
+    const items = v.map(jinjaLiteral);
+    return items.every((x) => x !== undefined) ? `[${items.join(', ')}]` : undefined;
+  }
+  if (typeof v === 'object') {
+    const entries = Object.entries(v as Record<string, unknown>).map(([k, x]) => {
+      const lit = jinjaLiteral(x);
+      return lit === undefined ? undefined : `${JSON.stringify(k)}: ${lit}`;
+    });
+    return entries.every((x) => x !== undefined) ? `{${entries.join(', ')}}` : undefined;
+  }
+  return undefined;
+}
+
+const terms = (v: unknown): unknown[] => (Array.isArray(v) ? v : [v]);
+const hasTemplate = (v: unknown): boolean => jinjaLiteral(v)?.startsWith('(') === true || /\{\{|\{%/.test(String(v));
+
+/** with_sequence's `start=0 end=4 stride=2 format=x%02d` or `count=4` → range(). */
+function sequence(v: unknown): LoopPlan {
+  if (typeof v !== 'string' || v.includes('{{'))
+    return {
+      left: 'with_sequence with a templated or mapping argument',
+      write: 'loop: "{{ range(a, b + 1) | list }}"',
+    };
+  const kv = Object.fromEntries(
+    v
+      .trim()
+      .split(/\s+/)
+      .map((p) => p.split('=') as [string, string]),
+  );
+  const bounds = Object.entries(kv).filter(([k]) => k !== 'format');
+  if (bounds.some(([k, x]) => !['start', 'end', 'stride', 'count'].includes(k) || !/^-?\d+$/.test(x ?? '')))
+    return {
+      left: "with_sequence's shortcut form (4-8/2) or a non-integer bound",
+      write: 'loop: "{{ range(4, 9, 2) | list }}"',
+    };
+  if (kv.format && kv.format !== '%d')
+    return {
+      left: "with_sequence with format: the guide formats each item in the task ('%02x' | format(item))",
+      write: 'loop: "{{ range(start, end + 1, stride) | list }}" and format item where it is used',
+    };
+  const start = Number(kv.start ?? 1);
+  const stride = Number(kv.stride ?? 1);
+  const end = kv.count !== undefined ? start + (Number(kv.count) - 1) * stride : Number(kv.end);
+  if (!Number.isFinite(end)) return { left: 'with_sequence without end or count' };
+  // The guide: range(start, end + 1, stride) | list (items are numbers, with_sequence's strings).
+  return { expr: `range(${start}, ${end + (stride < 0 ? -1 : 1)}, ${stride}) | list` };
+}
+
+function lookupQuery(name: string, v: unknown): LoopPlan {
+  const args = terms(v).map(jinjaLiteral);
+  if (args.some((a) => a === undefined)) return { left: `with_${name} with a partly templated term` };
+  return { expr: `query('${name}', ${args.join(', ')})` };
+}
+
+/** The loop for `with_<name>: value`. */
+export function planLoop(name: string, v: unknown): LoopPlan {
+  switch (name) {
+    case 'list':
+      return { rename: true };
+    case 'items': {
+      // A literal list of scalars and mappings: flatten(levels=1) changes nothing.
+      if (Array.isArray(v) && v.every((x) => !Array.isArray(x) && !hasTemplate(x))) return { rename: true };
+      const lit = jinjaLiteral(v);
+      return lit === undefined
+        ? { left: 'with_items over a partly templated list' }
+        : { expr: `${lit} | flatten(levels=1)` };
+    }
+    case 'flattened': {
+      const lit = jinjaLiteral(v);
+      return lit === undefined ? { left: 'with_flattened over a partly templated list' } : { expr: `${lit} | flatten` };
+    }
+    case 'dict': {
+      const lit = jinjaLiteral(v);
+      return lit === undefined
+        ? { left: 'with_dict over a partly templated mapping' }
+        : { expr: `${lit} | dict2items` };
+    }
+    case 'indexed_items':
+      return {
+        left: "with_indexed_items: the guide's loop (index_var) changes what item.0 and item.1 are in the task",
+        write:
+          'loop: "{{ list | flatten(levels=1) }}" with loop_control: {index_var: index}; item.0 → index, item.1 → item',
+      };
+    case 'sequence':
+      return sequence(v);
+    case 'subelements': {
+      const t = terms(v);
+      const list = jinjaLiteral(t[0]);
+      if (list === undefined || typeof t[1] !== 'string') return { left: 'with_subelements with a templated key' };
+      const skip = t[2] && typeof t[2] === 'object' && (t[2] as Record<string, unknown>).skip_missing === true;
+      return { expr: `${list} | subelements(${JSON.stringify(t[1])}${skip ? ', skip_missing=True' : ''})` };
+    }
+    case 'nested':
+    case 'cartesian':
+    case 'together': {
+      const lists = terms(v).map(jinjaLiteral);
+      if (lists.some((x) => x === undefined) || lists.length < 1)
+        return { left: `with_${name} over a partly templated list` };
+      const [first, ...rest] = lists;
+      return { expr: `${first} | ${name === 'together' ? 'zip' : 'product'}(${rest.join(', ')}) | list` };
+    }
+    case 'fileglob':
+    case 'first_found':
+    case 'lines':
+    default:
+      return lookupQuery(name, v);
+  }
+}
