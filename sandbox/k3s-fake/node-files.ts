@@ -29,6 +29,10 @@ export function k3sNodePaths(nodeRoot: string) {
     kmsgCreated: at('/run/fake-lxc-kmsg'),
     nodeName: at('/etc/rancher/fake-node-name'),
     seedKubeconfig: at('/etc/rancher/fake-kubeconfig.yaml'),
+    seedClientCert: at('/etc/rancher/fake-client-admin.crt'),
+    seedClientKey: at('/etc/rancher/fake-client-admin.key'),
+    clientAdminCert: at(`${data}/server/tls/client-admin.crt`),
+    clientAdminKey: at(`${data}/server/tls/client-admin.key`),
   };
 }
 
@@ -61,9 +65,19 @@ export function setFakeNodeName(nodeRoot: string, name: string): Promise<void> {
   return writeMarker(k3sNodePaths(nodeRoot).nodeName, `${name}\n`);
 }
 
-/** The kubeconfig every server start writes as /etc/rancher/k3s/k3s.yaml (e.g. the API simulator's). */
-export function seedKubeconfig(nodeRoot: string, content: string): Promise<void> {
-  return writeMarker(k3sNodePaths(nodeRoot).seedKubeconfig, content);
+/**
+ * The kubeconfig every server start writes as /etc/rancher/k3s/k3s.yaml (e.g. the API simulator's);
+ * its client certificate and key become the admin identity a start issues when the server has none.
+ */
+export async function seedKubeconfig(nodeRoot: string, content: string): Promise<void> {
+  const p = k3sNodePaths(nodeRoot);
+  await writeMarker(p.seedKubeconfig, content);
+  const data = (key: string) => {
+    const b64 = new RegExp(`^\\s*${key}:\\s*(\\S+)`, 'm').exec(content)?.[1];
+    return b64 === undefined ? null : Buffer.from(b64, 'base64').toString('utf8');
+  };
+  await writeMarker(p.seedClientCert, data('client-certificate-data'));
+  await writeMarker(p.seedClientKey, data('client-key-data'));
 }
 
 export function writeK3sConfig(nodeRoot: string, yaml: string): Promise<void> {

@@ -10,7 +10,9 @@
 #   /etc/rancher/fake-lxc-no-kmsg   this node is an LXC container that boots without /dev/kmsg
 #   /run/fake-lxc-kmsg              /dev/kmsg was created since the container booted
 #   /etc/rancher/fake-node-name     the node's name when --node-name/K3S_NODE_NAME are absent
-#   /etc/rancher/fake-kubeconfig.yaml  written as k3s.yaml at each server start (API simulator)
+#   /etc/rancher/fake-kubeconfig.yaml  written as k3s.yaml at each server start (API simulator),
+#                                   with the server's admin certificate (server/tls/client-admin.*)
+#   /etc/rancher/fake-client-admin.{crt,key}  the admin certificate a start issues when missing
 #   /var/lib/rancher/k3s/fake/      what each start recorded (<role>.args, starts.log)
 #   FAKE_K3S_NOW                    unix seconds to use instead of the clock (snapshot names)
 
@@ -218,15 +220,35 @@ write_server_identity() { # write_server_identity SERVERDIR TOKEN
     fi
     ln -sfn token "$1/node-token"
 }
+# k3s's admin identity, embedded in k3s.yaml: server/tls/client-admin.{crt,key}. k3s issues
+# the certificates that are missing at every start (pkg/daemons/control/deps), and
+# `certificate rotate` removes them; the fake's issuer is the pair the sandbox seeded, which
+# the API (kube-sim or a real control plane) accepts, else a placeholder.
+issue_client_admin() { # issue_client_admin SERVERDIR
+    [ -s "$1/tls/client-admin.crt" ] && [ -s "$1/tls/client-admin.key" ] && return 0
+    if [ -s /etc/rancher/fake-client-admin.crt ] && [ -s /etc/rancher/fake-client-admin.key ]; then
+        cat /etc/rancher/fake-client-admin.crt > "$1/tls/client-admin.crt"
+        (umask 077; cat /etc/rancher/fake-client-admin.key > "$1/tls/client-admin.key")
+    else
+        printf 'fake client certificate of %s\n' "$NODE_NAME" > "$1/tls/client-admin.crt"
+        (umask 077; printf 'fake client key of %s\n' "$NODE_NAME" > "$1/tls/client-admin.key")
+    fi
+}
 write_kubeconfig() { # write_kubeconfig SERVERDIR ARGS...
     _out=$(setting "--write-kubeconfig -o" K3S_KUBECONFIG_OUTPUT write-kubeconfig "$@") || _out=/etc/rancher/k3s/k3s.yaml
     _mode=$(setting "--write-kubeconfig-mode" K3S_KUBECONFIG_MODE write-kubeconfig-mode "$@") || _mode=600
     mkdir -p "$(dirname "$_out")"
+    issue_client_admin "$1"
+    _crt=$(base64 -w0 < "$1/tls/client-admin.crt")
+    _key=$(base64 -w0 < "$1/tls/client-admin.key")
     if [ -f /etc/rancher/fake-kubeconfig.yaml ]; then
-        cat /etc/rancher/fake-kubeconfig.yaml > "$_out.tmp"
+        # The seeded kubeconfig (the API's address and CA) with this server's admin identity.
+        awk -v crt="$_crt" -v key="$_key" '
+            /^[ \t]*client-certificate-data:/ { sub(/client-certificate-data:.*/, "client-certificate-data: " crt) }
+            /^[ \t]*client-key-data:/ { sub(/client-key-data:.*/, "client-key-data: " key) }
+            { print }' /etc/rancher/fake-kubeconfig.yaml > "$_out.tmp"
     else
         _ca=$(base64 -w0 < "$1/tls/server-ca.crt")
-        _crt=$(printf 'fake client certificate of %s\n' "$NODE_NAME" | base64 -w0)
         cat > "$_out.tmp" <<EOF
 apiVersion: v1
 clusters:
@@ -246,7 +268,7 @@ users:
 - name: default
   user:
     client-certificate-data: $_crt
-    client-key-data: $_crt
+    client-key-data: $_key
 EOF
     fi
     chmod "$_mode" "$_out.tmp" && mv -f "$_out.tmp" "$_out"
@@ -570,14 +592,22 @@ cmd_etcd_snapshot() {
 }
 
 # ---------------------------------------------------------------- certificate rotate
+# As pkg/cli/cert/cert.go: the server's tls directory is copied to tls-<unix time>, then the
+# certificates of every service are deleted (admin: client-admin.crt/.key, ...) and the
+# dynamic listener told to regenerate; the next start issues new ones (issue_client_admin).
+ROTATED_SERVER_FILES='client-admin client-kube-apiserver serving-kube-apiserver client-controller client-scheduler client-auth-proxy client-k3s-controller client-kube-proxy client-kubelet serving-kubelet client-cloud-controller etcd/client etcd/server-client etcd/peer-server-client'
 cmd_certificate() {
     [ "${1:-}" = rotate ] || { echo "No help topic for '${1:-}'" >&2; exit 3; }
     shift
     DATA_DIR=$(resolve_data_dir "$@")
     _now=$(now_s)
     if [ -d "$DATA_DIR/server/tls" ]; then
-        log info 'Server detected, rotating server certificates'
         cp -a "$DATA_DIR/server/tls" "$DATA_DIR/server/tls-$_now"
+        log info 'Server detected, rotating server certificates'
+        for _c in $ROTATED_SERVER_FILES; do rm -f "$DATA_DIR/server/tls/$_c.crt" "$DATA_DIR/server/tls/$_c.key"; done
+        rm -f "$DATA_DIR/agent/client-kubelet.crt" "$DATA_DIR/agent/client-kubelet.key"
+        : > "$DATA_DIR/server/tls/dynamic-cert-regenerate"
+        log info 'Rotating dynamic listener certificate'
         log info "Successfully backed up certificates for all services to path $DATA_DIR/server/tls-$_now, please restart k3s server or agent to rotate certificates"
     elif [ -d "$DATA_DIR/agent" ]; then
         log info 'Agent detected, rotating agent certificates'
