@@ -15,6 +15,8 @@ export {
   markLxcWithoutKmsg,
   setFakeNodeName,
   seedKubeconfig,
+  shareEtcdCluster,
+  readEtcdMembers,
   writeK3sConfig,
   readFakeStart,
   readStarts,

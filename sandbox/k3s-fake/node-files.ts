@@ -29,6 +29,8 @@ export function k3sNodePaths(nodeRoot: string) {
     kmsgCreated: at('/run/fake-lxc-kmsg'),
     nodeName: at('/etc/rancher/fake-node-name'),
     seedKubeconfig: at('/etc/rancher/fake-kubeconfig.yaml'),
+    etcdCluster: at('/etc/rancher/fake-etcd-cluster'),
+    etcdName: at(`${data}/server/db/etcd/name`),
     seedClientCert: at('/etc/rancher/fake-client-admin.crt'),
     seedClientKey: at('/etc/rancher/fake-client-admin.key'),
     clientAdminCert: at(`${data}/server/tls/client-admin.crt`),
@@ -78,6 +80,26 @@ export async function seedKubeconfig(nodeRoot: string, content: string): Promise
   };
   await writeMarker(p.seedClientCert, data('client-certificate-data'));
   await writeMarker(p.seedClientKey, data('client-key-data'));
+}
+
+/**
+ * The file holding the etcd member list of the servers that share it (every member of an etcd
+ * cluster sees the same list); without one, a server keeps its own in db/etcd/members.
+ */
+export function shareEtcdCluster(nodeRoot: string, membersFile: string): Promise<void> {
+  return writeMarker(k3sNodePaths(nodeRoot).etcdCluster, `${membersFile}\n`);
+}
+
+/** The etcd member list (`<member name> <peer URL>` per line) as the fake keeps it. */
+export async function readEtcdMembers(membersFile: string): Promise<{ name: string; peerURL: string }[]> {
+  const text = await readFile(membersFile, 'utf8').catch(() => '');
+  return text
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => {
+      const [name, peerURL] = l.split(' ');
+      return { name, peerURL };
+    });
 }
 
 export function writeK3sConfig(nodeRoot: string, yaml: string): Promise<void> {
