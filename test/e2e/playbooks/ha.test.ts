@@ -58,7 +58,10 @@ describeSandboxes('HA playbooks', ['--agents', '1'], (sandbox) => {
       expect(start.args).toEqual(['--disable', 'traefik']);
       expect(readFileSync(p.unit('k3s'), 'utf8')).toBe(unit);
       expect(existsSync(`${p.stateDb}.migrated`)).toBe(true);
-      expect(backups().length).toBe(1);
+      // state.db copied with its -wal and -shm.
+      expect(backups().filter((f) => f.endsWith('.db'))).toEqual([
+        expect.stringMatching(/^herdbook-pre-etcd-s-1-\d+\.db$/),
+      ]);
       const members = await readEtcdMembers(path.join(sb.state.stateDir, 'k3s-etcd-members'));
       expect(members.map((m) => m.name)).toEqual([readFileSync(p.etcdName, 'utf8')]);
       expect(results(r).find((e) => e.task === 'The datastore is embedded etcd')?.status).toBe('ok');
