@@ -35,6 +35,7 @@ const LOADERS: Record<string, () => Promise<ModuleDef>> = {
   k3s_facts: () => import('./k3s/k3s_facts.js').then((m) => m.k3sFacts as ModuleDef),
   k3s_version: () => import('./k3s/version/index.js').then((m) => m.k3sVersion as ModuleDef),
   etcd_snapshot: () => import('./k3s/etcd_snapshot.js').then((m) => m.etcdSnapshot as ModuleDef),
+  k3s_certificate: () => import('./k3s/k3s_certificate.js').then((m) => m.k3sCertificate as ModuleDef),
   cluster_lock: () => import('./kube/cluster_lock.js').then((m) => m.clusterLock as ModuleDef),
   k3s_release: () => import('./k3s/k3s_release.js').then((m) => m.k3sRelease as ModuleDef),
   pct_exec: () => import('./proxmox/pct_exec.js').then((m) => m.pctExec as ModuleDef),

@@ -74,6 +74,12 @@ export const etcdSnapshot = defineModule<Args, State, Change>({
         refuse: `${s.node} has no k3s server datastore (is k3s installed here as a server?)`,
         data,
       };
+    if (s.facts.datastore === 'external')
+      return {
+        changes: [],
+        refuse: `${s.node} keeps its data in an external datastore (--datastore-endpoint): back that database up with its own tools`,
+        data,
+      };
     if (s.facts.datastore === 'sqlite' && a.sqlite === 'fail' && a.state !== 'list') {
       return {
         changes: [],

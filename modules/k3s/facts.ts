@@ -29,7 +29,8 @@ export type K3sFacts = {
   /** The unit's .env (K3S_URL, K3S_TOKEN, ...). */
   env: Record<string, string>;
   config_yaml: boolean;
-  datastore: 'etcd' | 'sqlite' | 'none';
+  /** external: --datastore-endpoint (flag, env or config.yaml), a database the servers share. */
+  datastore: 'etcd' | 'sqlite' | 'external' | 'none';
 };
 
 function sections(text: string): Map<string, string> {
@@ -88,6 +89,10 @@ export function parseK3sProbe(text: string): K3sFacts {
     }
   }
   const ds = (s.get('datastore') ?? '').trim();
+  const external =
+    args.some((a) => a === '--datastore-endpoint' || a.startsWith('--datastore-endpoint=')) ||
+    Boolean(env.K3S_DATASTORE_ENDPOINT) ||
+    /^datastore-endpoint:\s*\S/m.test(s.get('config') ?? '');
   return {
     installed: Boolean(version && parseVersion(version)),
     ...(version ? { version } : {}),
@@ -96,7 +101,7 @@ export function parseK3sProbe(text: string): K3sFacts {
     args,
     env,
     config_yaml: Boolean((s.get('config') ?? '').trim()),
-    datastore: ds.includes('etcd') ? 'etcd' : ds.includes('sqlite') ? 'sqlite' : 'none',
+    datastore: external ? 'external' : ds.includes('etcd') ? 'etcd' : ds.includes('sqlite') ? 'sqlite' : 'none',
   };
 }
 

@@ -16,6 +16,7 @@ import {
   releaseServerFiles,
   seedKubeconfig,
   setFakeNodeName,
+  shareEtcdCluster,
 } from '../k3s-fake/index.js';
 import { alive, startDetached, stopPid } from './background.js';
 import { renderInventory } from './inventory.js';
@@ -173,6 +174,9 @@ async function startAll(
   const first = k3sNodes.find((n) => n.role === 'server')!;
   for (const n of nodes.filter((x) => x.role !== 'proxmox')) await setFakeNodeName(n.root, n.name);
   for (const n of k3sNodes.filter((x) => x.role === 'server')) await seedKubeconfig(n.root, kubeconfig);
+  // One etcd cluster: its member list is the same for every server (and a spare that joins as one).
+  for (const n of nodes.filter((x) => x.role === 'server' || x.role === 'spare'))
+    await shareEtcdCluster(n.root, path.join(o.stateDir, 'k3s-etcd-members'));
   await preinstallK3s(first.root, { version, role: 'server', args: ['--cluster-init', '--disable', 'traefik'] });
   const token = (await readFile(k3sNodePaths(first.root).nodeToken, 'utf8')).trim();
   const joinEnv = { K3S_URL: 'https://s-1:6443', K3S_TOKEN: token };

@@ -15,6 +15,8 @@ export {
   markLxcWithoutKmsg,
   setFakeNodeName,
   seedKubeconfig,
+  shareEtcdCluster,
+  readEtcdMembers,
   writeK3sConfig,
   readFakeStart,
   readStarts,
@@ -23,6 +25,7 @@ export {
   type K3sRole,
 } from './node-files.js';
 export { preinstallK3s, type PreinstallOptions } from './preinstall.js';
+export { setClientCertificateExpiry } from './client-cert.js';
 export { installFakePct, registerContainer, setContainerStatus, PCT_PATH } from './pct.js';
 export { runInNodeRoot, startNodeHolder, type RunResult, type NodeHolder } from './node-root.js';
 export { serveReleaseServer, releaseServerFiles, type ServeInfo, type ServeFiles } from './serve.js';

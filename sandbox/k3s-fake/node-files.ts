@@ -29,6 +29,12 @@ export function k3sNodePaths(nodeRoot: string) {
     kmsgCreated: at('/run/fake-lxc-kmsg'),
     nodeName: at('/etc/rancher/fake-node-name'),
     seedKubeconfig: at('/etc/rancher/fake-kubeconfig.yaml'),
+    etcdCluster: at('/etc/rancher/fake-etcd-cluster'),
+    etcdName: at(`${data}/server/db/etcd/name`),
+    seedClientCert: at('/etc/rancher/fake-client-admin.crt'),
+    seedClientKey: at('/etc/rancher/fake-client-admin.key'),
+    clientAdminCert: at(`${data}/server/tls/client-admin.crt`),
+    clientAdminKey: at(`${data}/server/tls/client-admin.key`),
   };
 }
 
@@ -61,9 +67,39 @@ export function setFakeNodeName(nodeRoot: string, name: string): Promise<void> {
   return writeMarker(k3sNodePaths(nodeRoot).nodeName, `${name}\n`);
 }
 
-/** The kubeconfig every server start writes as /etc/rancher/k3s/k3s.yaml (e.g. the API simulator's). */
-export function seedKubeconfig(nodeRoot: string, content: string): Promise<void> {
-  return writeMarker(k3sNodePaths(nodeRoot).seedKubeconfig, content);
+/**
+ * The kubeconfig every server start writes as /etc/rancher/k3s/k3s.yaml (e.g. the API simulator's);
+ * its client certificate and key become the admin identity a start issues when the server has none.
+ */
+export async function seedKubeconfig(nodeRoot: string, content: string): Promise<void> {
+  const p = k3sNodePaths(nodeRoot);
+  await writeMarker(p.seedKubeconfig, content);
+  const data = (key: string) => {
+    const b64 = new RegExp(`^\\s*${key}:\\s*(\\S+)`, 'm').exec(content)?.[1];
+    return b64 === undefined ? null : Buffer.from(b64, 'base64').toString('utf8');
+  };
+  await writeMarker(p.seedClientCert, data('client-certificate-data'));
+  await writeMarker(p.seedClientKey, data('client-key-data'));
+}
+
+/**
+ * The file holding the etcd member list of the servers that share it (every member of an etcd
+ * cluster sees the same list); without one, a server keeps its own in db/etcd/members.
+ */
+export function shareEtcdCluster(nodeRoot: string, membersFile: string): Promise<void> {
+  return writeMarker(k3sNodePaths(nodeRoot).etcdCluster, `${membersFile}\n`);
+}
+
+/** The etcd member list (`<member name> <peer URL>` per line) as the fake keeps it. */
+export async function readEtcdMembers(membersFile: string): Promise<{ name: string; peerURL: string }[]> {
+  const text = await readFile(membersFile, 'utf8').catch(() => '');
+  return text
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => {
+      const [name, peerURL] = l.split(' ');
+      return { name, peerURL };
+    });
 }
 
 export function writeK3sConfig(nodeRoot: string, yaml: string): Promise<void> {

@@ -68,6 +68,20 @@ describe('k3s facts parser (captured output)', () => {
     });
   });
 
+  it('reports an external datastore from the flag, the env or config.yaml, whatever is on disk', () => {
+    const probe = (unit: string, env: string, config: string) =>
+      `=== version\nk3s version v1.31.4+k3s1 (abc)\n=== unit k3s\n${unit}\n=== env k3s\n${env}\n=== active k3s\nactive\n=== config\n${config}\n=== datastore\nsqlite\n=== end\n`;
+    const unit = (flags: string) => `[Service]\nExecStart=/usr/local/bin/k3s server ${flags}\n`;
+    expect(parseK3sProbe(probe(unit("'--datastore-endpoint=postgres://a:b@db/k3s'"), '', '')).datastore).toBe(
+      'external',
+    );
+    expect(parseK3sProbe(probe(unit(''), "K3S_DATASTORE_ENDPOINT='mysql://u:p@tcp(db:3306)/k3s'", '')).datastore).toBe(
+      'external',
+    );
+    expect(parseK3sProbe(probe(unit(''), '', 'datastore-endpoint: postgres://db/k3s')).datastore).toBe('external');
+    expect(parseK3sProbe(probe(unit(''), '', 'node-label: [a=b]')).datastore).toBe('sqlite');
+  });
+
   it('splits ExecStart continuation lines into words', () => {
     expect(
       execStartWords("[Service]\nExecStart=/usr/local/bin/k3s \\\n    server \\\n\t'--disable' \\\n\t'traefik' \\\n\n"),

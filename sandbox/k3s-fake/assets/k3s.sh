@@ -10,7 +10,10 @@
 #   /etc/rancher/fake-lxc-no-kmsg   this node is an LXC container that boots without /dev/kmsg
 #   /run/fake-lxc-kmsg              /dev/kmsg was created since the container booted
 #   /etc/rancher/fake-node-name     the node's name when --node-name/K3S_NODE_NAME are absent
-#   /etc/rancher/fake-kubeconfig.yaml  written as k3s.yaml at each server start (API simulator)
+#   /etc/rancher/fake-kubeconfig.yaml  written as k3s.yaml at each server start (API simulator),
+#                                   with the server's admin certificate (server/tls/client-admin.*)
+#   /etc/rancher/fake-client-admin.{crt,key}  the admin certificate a start issues when missing
+#   /etc/rancher/fake-etcd-cluster  names the file holding the etcd member list the servers share
 #   /var/lib/rancher/k3s/fake/      what each start recorded (<role>.args, starts.log)
 #   FAKE_K3S_NOW                    unix seconds to use instead of the clock (snapshot names)
 
@@ -197,12 +200,60 @@ write_etcd() {
     mkdir -p "$_etcd/member/snap" "$_etcd/member/wal"
     if [ ! -f "$_etcd/member/snap/db" ]; then
         { printf 'fake etcd bbolt db of %s\n' "$NODE_NAME"; head -c 4096 /dev/urandom | base64; } > "$_etcd/member/snap/db"
-        printf 'name: %s-%s\n' "$NODE_NAME" "$(random_hex 4)" > "$_etcd/config"
-        # k3s migrates an existing SQLite datastore into etcd on the first --cluster-init start.
-        if [ -f "$1/state.db" ]; then echo "migrated from sqlite state.db" >> "$_etcd/member/snap/db"; fi
+        printf 'name: %s\n' "$(cat "$_etcd/name")" > "$_etcd/config"
+        # k3s migrates an existing SQLite datastore into etcd on the first --cluster-init start,
+        # then renames it state.db.migrated (pkg/etcd/etcd.go, migrateFromSQLite).
+        if [ -f "$1/state.db" ]; then
+            echo "migrated from sqlite state.db" >> "$_etcd/member/snap/db"
+            mv "$1/state.db" "$1/state.db.migrated"
+            log info 'Migrating content from sqlite to etcd'
+        fi
     fi
     echo "start $K3S_VERSION $(now_s)" >> "$_etcd/member/snap/db"
 }
+
+# ---------------------------------------------------------------- etcd membership
+# As pkg/etcd/etcd.go: a member is named <node name>-<8 hex> (kept in db/etcd/name); a new
+# cluster has its first server as its only member; a joining server adds itself
+# (MemberAddAsLearner; the leader promotes it, the fake at once) unless a member from another
+# life has its node name: "duplicate node name found" (join). The list is etcd's, so every
+# member sees the same one: the fake keeps it in the file that /etc/rancher/fake-etcd-cluster
+# names (one for the sandbox's servers), else in db/etcd/members. Lines: <member name> <peer URL>.
+members_file() {
+    if [ -s /etc/rancher/fake-etcd-cluster ]; then head -n 1 /etc/rancher/fake-etcd-cluster; else printf '%s\n' "$DB/etcd/members"; fi
+}
+etcd_initialized() { [ -d "$DB/etcd/member/wal" ]; }
+etcd_member_name() {
+    mkdir -p "$DB/etcd" && chmod 700 "$DB/etcd"
+    [ -s "$DB/etcd/name" ] || (umask 077; printf '%s-%s' "$NODE_NAME" "$(random_hex 4)" > "$DB/etcd/name")
+}
+etcd_new_cluster() {
+    _mf=$(members_file)
+    mkdir -p "$(dirname "$_mf")"
+    printf '%s https://%s:2380\n' "$(cat "$DB/etcd/name")" "$NODE_NAME" > "$_mf"
+    log info 'Starting etcd for new cluster, cluster-reset=false'
+}
+etcd_join() {
+    _mf=$(members_file)
+    _me=$(cat "$DB/etcd/name")
+    # No shared list: the server joined is not simulated, its list starts with this member.
+    if [ ! -f "$_mf" ]; then mkdir -p "$(dirname "$_mf")"; : > "$_mf"; fi
+    while read -r _mn _peer; do
+        [ -n "$_mn" ] || continue
+        [ "$_mn" = "$_me" ] && return 0
+        if [ "${_mn%-*}" = "$NODE_NAME" ]; then
+            # k3s removes the name file so that a fixed node name gets a new member name.
+            rm -f "$DB/etcd/name"
+            rmdir "$DB/etcd" 2>/dev/null
+            log fatal 'etcd cluster join failed: duplicate node name found, please use a unique name for this node'
+            record_result failed
+            exit 1
+        fi
+    done < "$_mf"
+    log info "Adding member $_me=https://$NODE_NAME:2380 to etcd cluster"
+    printf '%s https://%s:2380\n' "$_me" "$NODE_NAME" >> "$_mf"
+}
+
 write_server_identity() { # write_server_identity SERVERDIR TOKEN
     mkdir -p "$1/tls" "$1/cred"
     if [ ! -s "$1/tls/server-ca.crt" ]; then
@@ -218,15 +269,35 @@ write_server_identity() { # write_server_identity SERVERDIR TOKEN
     fi
     ln -sfn token "$1/node-token"
 }
+# k3s's admin identity, embedded in k3s.yaml: server/tls/client-admin.{crt,key}. k3s issues
+# the certificates that are missing at every start (pkg/daemons/control/deps), and
+# `certificate rotate` removes them; the fake's issuer is the pair the sandbox seeded, which
+# the API (kube-sim or a real control plane) accepts, else a placeholder.
+issue_client_admin() { # issue_client_admin SERVERDIR
+    [ -s "$1/tls/client-admin.crt" ] && [ -s "$1/tls/client-admin.key" ] && return 0
+    if [ -s /etc/rancher/fake-client-admin.crt ] && [ -s /etc/rancher/fake-client-admin.key ]; then
+        cat /etc/rancher/fake-client-admin.crt > "$1/tls/client-admin.crt"
+        (umask 077; cat /etc/rancher/fake-client-admin.key > "$1/tls/client-admin.key")
+    else
+        printf 'fake client certificate of %s\n' "$NODE_NAME" > "$1/tls/client-admin.crt"
+        (umask 077; printf 'fake client key of %s\n' "$NODE_NAME" > "$1/tls/client-admin.key")
+    fi
+}
 write_kubeconfig() { # write_kubeconfig SERVERDIR ARGS...
     _out=$(setting "--write-kubeconfig -o" K3S_KUBECONFIG_OUTPUT write-kubeconfig "$@") || _out=/etc/rancher/k3s/k3s.yaml
     _mode=$(setting "--write-kubeconfig-mode" K3S_KUBECONFIG_MODE write-kubeconfig-mode "$@") || _mode=600
     mkdir -p "$(dirname "$_out")"
+    issue_client_admin "$1"
+    _crt=$(base64 -w0 < "$1/tls/client-admin.crt")
+    _key=$(base64 -w0 < "$1/tls/client-admin.key")
     if [ -f /etc/rancher/fake-kubeconfig.yaml ]; then
-        cat /etc/rancher/fake-kubeconfig.yaml > "$_out.tmp"
+        # The seeded kubeconfig (the API's address and CA) with this server's admin identity.
+        awk -v crt="$_crt" -v key="$_key" '
+            /^[ \t]*client-certificate-data:/ { sub(/client-certificate-data:.*/, "client-certificate-data: " crt) }
+            /^[ \t]*client-key-data:/ { sub(/client-key-data:.*/, "client-key-data: " key) }
+            { print }' /etc/rancher/fake-kubeconfig.yaml > "$_out.tmp"
     else
         _ca=$(base64 -w0 < "$1/tls/server-ca.crt")
-        _crt=$(printf 'fake client certificate of %s\n' "$NODE_NAME" | base64 -w0)
         cat > "$_out.tmp" <<EOF
 apiVersion: v1
 clusters:
@@ -246,7 +317,7 @@ users:
 - name: default
   user:
     client-certificate-data: $_crt
-    client-key-data: $_crt
+    client-key-data: $_key
 EOF
     fi
     chmod "$_mode" "$_out.tmp" && mv -f "$_out.tmp" "$_out"
@@ -271,7 +342,7 @@ cmd_server() {
     if [ -n "$_join" ] && [ -z "$_token" ]; then fail '--token is required'; fi
     # The datastore follows k3s's choice: etcd already on disk, else an external endpoint,
     # else embedded etcd for --cluster-init or a join, else SQLite (kine).
-    if [ -d "$DB/etcd" ]; then _ds=etcd
+    if etcd_initialized; then _ds=etcd
     elif [ -n "$_endpoint" ]; then _ds=external
     elif setting_bool "--cluster-init" K3S_CLUSTER_INIT cluster-init "$@"; then _ds=etcd
     elif [ -n "$_join" ]; then _ds=etcd
@@ -282,6 +353,10 @@ cmd_server() {
     mkdir -p "$DB"
     # A start without --cluster-reset clears the flag a previous reset left.
     rm -f "$DB/reset-flag"
+    if [ "$_ds" = etcd ] && ! etcd_initialized; then
+        etcd_member_name
+        if [ -n "$_join" ]; then etcd_join; else etcd_new_cluster; fi
+    fi
     case $_ds in
         etcd) write_etcd "$DB" ;;
         sqlite) write_sqlite "$DB" ;;
@@ -344,10 +419,14 @@ cluster_reset() {
             *.zip) log info "Decompressing etcd snapshot file: $_restore"; unzip_one "$_restore" > "$DB/etcd/member/snap/db" || fail "zip: not a valid zip file" ;;
             *) cat "$_restore" > "$DB/etcd/member/snap/db" ;;
         esac
-        printf 'name: %s-%s\n' "$NODE_NAME" "$(random_hex 4)" > "$DB/etcd/config"
         log info "etcd: restored snapshot $_restore"
     fi
-    mkdir -p "$DB/etcd"
+    mkdir -p "$DB/etcd/member/wal"
+    # A reset forces a new member name and a cluster of one (etcd.go Reset: setName(true), newCluster).
+    rm -f "$DB/etcd/name"
+    etcd_member_name
+    printf 'name: %s\n' "$(cat "$DB/etcd/name")" > "$DB/etcd/config"
+    etcd_new_cluster
     : > "$DB/reset-flag"
     mkdir -p "$FAKE_DIR"
     echo "cluster-reset restore=${_restore:-none} version=$K3S_VERSION" >> "$FAKE_DIR/cluster-reset.log"
@@ -570,14 +649,22 @@ cmd_etcd_snapshot() {
 }
 
 # ---------------------------------------------------------------- certificate rotate
+# As pkg/cli/cert/cert.go: the server's tls directory is copied to tls-<unix time>, then the
+# certificates of every service are deleted (admin: client-admin.crt/.key, ...) and the
+# dynamic listener told to regenerate; the next start issues new ones (issue_client_admin).
+ROTATED_SERVER_FILES='client-admin client-kube-apiserver serving-kube-apiserver client-controller client-scheduler client-auth-proxy client-k3s-controller client-kube-proxy client-kubelet serving-kubelet client-cloud-controller etcd/client etcd/server-client etcd/peer-server-client'
 cmd_certificate() {
     [ "${1:-}" = rotate ] || { echo "No help topic for '${1:-}'" >&2; exit 3; }
     shift
     DATA_DIR=$(resolve_data_dir "$@")
     _now=$(now_s)
     if [ -d "$DATA_DIR/server/tls" ]; then
-        log info 'Server detected, rotating server certificates'
         cp -a "$DATA_DIR/server/tls" "$DATA_DIR/server/tls-$_now"
+        log info 'Server detected, rotating server certificates'
+        for _c in $ROTATED_SERVER_FILES; do rm -f "$DATA_DIR/server/tls/$_c.crt" "$DATA_DIR/server/tls/$_c.key"; done
+        rm -f "$DATA_DIR/agent/client-kubelet.crt" "$DATA_DIR/agent/client-kubelet.key"
+        : > "$DATA_DIR/server/tls/dynamic-cert-regenerate"
+        log info 'Rotating dynamic listener certificate'
         log info "Successfully backed up certificates for all services to path $DATA_DIR/server/tls-$_now, please restart k3s server or agent to rotate certificates"
     elif [ -d "$DATA_DIR/agent" ]; then
         log info 'Agent detected, rotating agent certificates'

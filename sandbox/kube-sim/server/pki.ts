@@ -47,7 +47,7 @@ function sign(
   subject: Subject,
   issuer: { cert?: forge.pki.Certificate; key?: forge.pki.rsa.PrivateKey },
   extensions: object[],
-  days: number,
+  days: number | Validity,
   key?: GeneratedKey,
 ): KeyPair {
   const k = key ?? newKey();
@@ -60,8 +60,8 @@ function sign(
   serial[0] = (serial[0] & 0x7f) | 0x01;
   cert.serialNumber = serial.toString('hex');
   const now = Date.now();
-  cert.validity.notBefore = new Date(now - 3600_000);
-  cert.validity.notAfter = new Date(now + days * 86400_000);
+  cert.validity.notBefore = typeof days === 'number' ? new Date(now - 3600_000) : days.notBefore;
+  cert.validity.notAfter = typeof days === 'number' ? new Date(now + days * 86400_000) : days.notAfter;
   cert.setSubject(attrs(subject));
   cert.setIssuer(issuer.cert ? issuer.cert.subject.attributes : attrs(subject));
   cert.setExtensions(extensions);
@@ -73,8 +73,17 @@ function issuerOf(ca: KeyPair) {
   return { cert: forge.pki.certificateFromPem(ca.certPem), key: forge.pki.privateKeyFromPem(ca.keyPem) };
 }
 
+/** A certificate's validity window, for one that has expired or soon will (k3s issues them for 365 days). */
+export type Validity = { notBefore: Date; notAfter: Date };
+
 /** A client certificate: CN is the user name, O the groups (as k3s's admin: system:admin / system:masters). */
-export function issueClientCert(ca: KeyPair, user: string, groups: string[] = [], key?: GeneratedKey): KeyPair {
+export function issueClientCert(
+  ca: KeyPair,
+  user: string,
+  groups: string[] = [],
+  key?: GeneratedKey,
+  validity?: Validity,
+): KeyPair {
   return sign(
     { commonName: user, organization: groups },
     issuerOf(ca),
@@ -83,7 +92,7 @@ export function issueClientCert(ca: KeyPair, user: string, groups: string[] = []
       { name: 'keyUsage', digitalSignature: true, keyEncipherment: true },
       { name: 'extKeyUsage', clientAuth: true },
     ],
-    365,
+    validity ?? 365,
     key,
   );
 }

@@ -1,11 +1,14 @@
-import { lstat, readFile, readlink, stat } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { lstat, readFile, readlink, rm, stat, writeFile } from 'node:fs/promises';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { buildFakeK3sBinary } from '../../../sandbox/k3s-fake/binary.js';
 import {
   k3sNodePaths,
   markLxcWithoutKmsg,
+  readEtcdMembers,
   readFakeStart,
   seedKubeconfig,
+  shareEtcdCluster,
   setFakeNodeName,
   writeFakeK3sBinary,
   writeK3sConfig,
@@ -15,6 +18,8 @@ import { makeNode, output, testStateDir, type TestNode } from './helpers.js';
 const V = 'v1.31.4+k3s1';
 const state = testStateDir();
 const START = { FAKE_SYSTEMD_START: '1' };
+/** Tests that start k3s several times: seconds each on a loaded 2-core machine. */
+const SLOW = 180_000;
 let n = 0;
 
 /** A node with only the fake binary (no unit): k3s is run as systemd would run ExecStart. */
@@ -200,5 +205,104 @@ describe('k3s certificate rotate', () => {
       'Successfully backed up certificates for all services to path /var/lib/rancher/k3s/server/tls-1700000000',
     );
     expect((await stat(`${node.root}/var/lib/rancher/k3s/server/tls-1700000000/server-ca.crt`)).isFile()).toBe(true);
+  });
+});
+
+describe('the admin client certificate', () => {
+  it(
+    'is issued at start from the seeded pair, embedded in k3s.yaml; rotate deletes it, the next start issues it again',
+    async () => {
+      const node = await bareNode();
+      const b64 = (s: string) => Buffer.from(s).toString('base64');
+      await seedKubeconfig(
+        node.root,
+        [
+          'users:',
+          '- name: default',
+          '  user:',
+          `    client-certificate-data: ${b64('CERT A\n')}`,
+          `    client-key-data: ${b64('KEY A\n')}`,
+          '',
+        ].join('\n'),
+      );
+      const p = k3sNodePaths(node.root);
+      expect((await node.run(['k3s', 'server'], START)).code).toBe(0);
+      expect(await readFile(p.clientAdminCert, 'utf8')).toBe('CERT A\n');
+      expect((await stat(p.clientAdminKey)).mode & 0o777).toBe(0o600);
+      expect(await readFile(p.kubeconfig, 'utf8')).toContain(`client-certificate-data: ${b64('CERT A\n')}`);
+
+      // What a year of uptime leaves: another certificate in tls/ and in k3s.yaml; a start keeps it.
+      await writeFile(p.clientAdminCert, 'CERT OLD\n');
+      expect((await node.run(['k3s', 'server'], START)).code).toBe(0);
+      expect(await readFile(p.kubeconfig, 'utf8')).toContain(`client-certificate-data: ${b64('CERT OLD\n')}`);
+
+      const r = await node.run(['k3s', 'certificate', 'rotate'], { FAKE_K3S_NOW: '1700000100' });
+      expect(r.code, output(r)).toBe(0);
+      expect(r.stderr).toContain('Server detected, rotating server certificates');
+      expect(existsSync(p.clientAdminCert)).toBe(false);
+      expect(await readFile(`${node.root}/var/lib/rancher/k3s/server/tls-1700000100/client-admin.crt`, 'utf8')).toBe(
+        'CERT OLD\n',
+      );
+      expect((await node.run(['k3s', 'server'], START)).code).toBe(0);
+      expect(await readFile(p.kubeconfig, 'utf8')).toContain(`client-certificate-data: ${b64('CERT A\n')}`);
+    },
+    SLOW,
+  );
+});
+
+describe('etcd membership (pkg/etcd/etcd.go)', () => {
+  it(
+    'a new cluster, a join, and a node name still a member from an earlier life refused',
+    async () => {
+      const members = `${state}/etcd-members-${++n}`;
+      const first = await bareNode();
+      const second = await bareNode();
+      for (const x of [first, second]) await shareEtcdCluster(x.root, members);
+      expect((await first.run(['k3s', 'server', '--cluster-init'], START)).code).toBe(0);
+      const firstName = await readFile(k3sNodePaths(first.root).etcdName, 'utf8');
+      expect(firstName).toMatch(new RegExp(`^${first.name}-[0-9a-f]{8}$`));
+      expect(await readEtcdMembers(members)).toEqual([{ name: firstName, peerURL: `https://${first.name}:2380` }]);
+
+      const join = ['k3s', 'server', '--server', `https://${first.name}:6443`, '--token', 'secret'];
+      const r = await second.run(join, START);
+      expect(r.code, output(r)).toBe(0);
+      const secondName = await readFile(k3sNodePaths(second.root).etcdName, 'utf8');
+      expect((await readEtcdMembers(members)).map((m) => m.name)).toEqual([firstName, secondName]);
+      // A restart is no new join.
+      expect((await second.run(join, START)).code).toBe(0);
+      expect(await readEtcdMembers(members)).toHaveLength(2);
+
+      // The second server reinstalled (its datastore gone) under the same node name.
+      await rm(`${second.root}/var/lib/rancher/k3s/server/db`, { recursive: true });
+      const dup = await second.run(join, START);
+      expect(dup.code).toBe(1);
+      expect(dup.stderr).toContain(
+        'level=fatal msg="etcd cluster join failed: duplicate node name found, please use a unique name for this node"',
+      );
+      expect(existsSync(`${second.root}/var/lib/rancher/k3s/server/db/etcd`)).toBe(false);
+      expect((await readEtcdMembers(members)).map((m) => m.name)).toEqual([firstName, secondName]);
+
+      // Once the stale member is removed, it joins under a new member name.
+      await writeFile(members, `${firstName} https://${first.name}:2380\n`);
+      expect((await second.run(join, START)).code).toBe(0);
+      const rejoined = await readFile(k3sNodePaths(second.root).etcdName, 'utf8');
+      expect(rejoined).not.toBe(secondName);
+      expect((await readEtcdMembers(members)).map((m) => m.name)).toEqual([firstName, rejoined]);
+    },
+    SLOW,
+  );
+
+  it('--cluster-init on a SQLite server migrates it to etcd and renames state.db', async () => {
+    const node = await bareNode();
+    expect((await node.run(['k3s', 'server'], START)).code).toBe(0);
+    const p = k3sNodePaths(node.root);
+    expect(existsSync(p.stateDb)).toBe(true);
+    const r = await node.run(['k3s', 'server', '--cluster-init'], START);
+    expect(r.code, output(r)).toBe(0);
+    expect(r.stderr).toContain('Migrating content from sqlite to etcd');
+    expect(existsSync(p.stateDb)).toBe(false);
+    expect(existsSync(`${p.stateDb}.migrated`)).toBe(true);
+    expect((await readFakeStart(node.root, 'server'))?.datastore).toBe('etcd');
+    expect(await readFile(p.etcdDb, 'utf8')).toContain('migrated from sqlite state.db');
   });
 });
