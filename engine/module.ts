@@ -13,7 +13,13 @@ export type Change = {
   waitOnly?: boolean;
 };
 
-export type FileDiff = { path: string; before: string; after: string };
+export type FileDiff = {
+  path: string;
+  before: string;
+  after: string;
+  /** Ansible's `prepared` diff (apt: what apt-get says it will do), printed as it is instead of a patch. */
+  prepared?: string;
+};
 
 export type Plan<C extends Change = Change> = {
   changes: C[];
@@ -105,6 +111,8 @@ export interface ModuleDef<A = any, S = any, C extends Change = Change> {
   apply(ctx: ModuleContext, args: A, plan: Plan<C>, state: S): Promise<ApplyResult>;
   /** The registered result of an unpredictable module in check mode ({rc: null, stdout: '', ...}). */
   unknownResult?(args: A): Record<string, unknown>;
+  /** Its `ansible_facts` are host facts (setup, service_facts, package_facts), not set_fact variables. */
+  hostFacts?: boolean;
   /** Argument names whose values are secrets: masked in plans, events and logs. */
   secretArgs?: string[];
   /** For modules that accept one string (`command: ls -l`): the argument it becomes (`cmd`). */

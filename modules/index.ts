@@ -28,6 +28,13 @@ const LOADERS: Record<string, () => Promise<ModuleDef>> = {
   get_url: () => import('./host/get_url.js').then((m) => m.getUrl as ModuleDef),
   sysctl: () => import('./host/sysctl.js').then((m) => m.sysctl as ModuleDef),
   replace: () => import('./host/replace.js').then((m) => m.replace as ModuleDef),
+  apt: () => import('./host/apt.js').then((m) => m.apt as ModuleDef),
+  dnf: () => import('./host/dnf.js').then((m) => m.dnf as ModuleDef),
+  // Ansible 2.14 runs yum's tasks with dnf on hosts that have it; herdbook's dnf falls back to yum's CLI.
+  yum: () => import('./host/dnf.js').then((m) => m.dnf as ModuleDef),
+  package: () => import('./host/package.js').then((m) => m.packageModule as ModuleDef),
+  service_facts: () => import('./host/service_facts.js').then((m) => m.serviceFacts as ModuleDef),
+  package_facts: () => import('./host/package_facts.js').then((m) => m.packageFacts as ModuleDef),
   drain: () => import('./kube/drain/index.js').then((m) => m.drain as ModuleDef),
   taint: () => import('./kube/taint.js').then((m) => m.taint as ModuleDef),
   k8s_node: () => import('./kube/k8s_node.js').then((m) => m.k8sNode as ModuleDef),

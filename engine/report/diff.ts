@@ -4,6 +4,7 @@ import type { FileDiff } from '../module.js';
 import type { Paint } from './diagnostics.js';
 
 export function renderDiff(d: FileDiff, paint: Paint): string {
+  if (d.prepared !== undefined) return d.prepared.trimEnd();
   const patch = createTwoFilesPatch(`${d.path} (before)`, `${d.path} (after)`, d.before, d.after, '', '', {
     context: 3,
   });

@@ -1,5 +1,6 @@
 // What a run carries: options, injected dependencies (connections, Kubernetes, clock,
 // reporter) and the mutable state of hosts. Passed explicitly, never global.
+import type { Facts } from '../facts/parse.js';
 import type { InventoryLevel } from './resolve-play.js';
 import type { Connection, ConnectionSettings } from '../connection/types.js';
 import type { Inventory } from '../inventory/model.js';
@@ -69,8 +70,12 @@ export type HostState = {
   name: string;
   /** set_fact and register results: stronger than inventory, play and task vars. */
   facts: Record<string, unknown>;
-  /** gather_facts output, exposed as `facts`. */
+  /** Facts by Ansible's names (gather_facts, service_facts, package_facts): `ansible_hostname`, `services`. */
   gathered?: Record<string, unknown>;
+  /** herdbook's first fact names (`facts.os.id`), kept as an alias. */
+  factsAlias?: Facts;
+  /** The variables `gathered` makes (factsLayer), rebuilt when facts change, not per task. */
+  factsLayer?: Record<string, unknown>;
   failed: boolean;
   unreachable: boolean;
   /** meta: end_host, or removed by a stop. */

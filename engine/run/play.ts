@@ -10,11 +10,11 @@ import type { Play } from '../load/model.js';
 import { playLevel, playLevelScope, resolvePlayHosts } from './resolve-play.js';
 import type { HostState, RunContext } from './context.js';
 import { emptyCounts } from '../report/events.js';
-import { gatherFacts } from './facts.js';
 import { flushHandlers } from './handlers.js';
 import { eligibleHosts, runNodes, type BatchControl } from './nodes.js';
 import { playScope, type PlayFrame } from './scope.js';
 import { taskConnection } from './task-connection.js';
+import { setGathered } from './host-facts.js';
 import { keywordBool } from './keywords.js';
 import type { Layer } from '../template/index.js';
 import { asText } from '../text.js';
@@ -228,14 +228,13 @@ async function gather(ctx: RunContext, frame: PlayFrame): Promise<void> {
       try {
         // The play's connection keywords and variables, as its tasks would have them.
         const scope = playScope(ctx, frame, h);
-        hs.gathered = {
-          ...(await gatherFacts(
-            await ctx.deps.connection(
-              h,
-              taskConnection(ctx, { play: frame.play, nodes: [] }, h, scope, scope).settings,
-            ),
-          )),
-        };
+        // Loaded only by a play that gathers: most runs never need the parser.
+        const { gatherFacts } = await import('../facts/gather.js');
+        const got = await gatherFacts(
+          await ctx.deps.connection(h, taskConnection(ctx, { play: frame.play, nodes: [] }, h, scope, scope).settings),
+        );
+        hs.factsAlias = got.alias;
+        setGathered(hs, got.ansible);
       } catch (e) {
         status = e instanceof UnreachableError ? 'unreachable' : 'failed';
         msg = errorMessage(e);

@@ -2,6 +2,7 @@
 // shared/reference/ansible.md: extra vars > magic > loop > set_fact/register > task vars >
 // block vars > role vars > vars_files > play vars > gathered facts > inventory > role defaults >
 // herdbook's defaults (k3s_server_group, k3s_agent_group).
+import { ANSIBLE_VERSION } from '../facts/names.js';
 import { inventoryVars } from '../inventory/host-vars.js';
 import { IMPLICIT_LOCALHOST } from '../inventory/patterns.js';
 import type { Play, TaskNode } from '../load/model.js';
@@ -54,6 +55,7 @@ function magic(ctx: RunContext, frame: PlayFrame, host: string, role?: { dir: st
     ansible_check_mode: ctx.options.check,
     ansible_diff_mode: ctx.options.diff,
     ansible_play_name: frame.play.name,
+    ansible_version: ANSIBLE_VERSION,
     playbook_dir: ctx.playbookDir,
     omit: frame.omit,
     herdbook_operator: ctx.deps.operator,
@@ -83,7 +85,7 @@ export function taskScope(
   layers.push(play.roleVars);
   for (let i = frame.varsFiles.length - 1; i >= 0; i--) layers.push(frame.varsFiles[i]);
   if (play.vars) layers.push(play.vars);
-  if (hs?.gathered) layers.push({ facts: hs.gathered });
+  if (hs?.factsLayer) layers.push(hs.factsLayer);
   layers.push(hostInventoryVars(ctx, host));
   layers.push(play.roleDefaults);
   if (ctx.level) layers.push(ctx.level.defaults);

@@ -193,7 +193,11 @@ async function runOnce(
     const r = task.until === undefined ? await once() : await retry(ctx, task, scope, once, hooks);
     if (delegate) r.delegatedTo = delegate;
     const facts = r.data.ansible_facts;
-    if (facts && typeof facts === 'object') r.facts = facts as Record<string, unknown>;
+    // A fact module's facts (service_facts) are host facts, as setup's; set_fact's are variables.
+    if (facts && typeof facts === 'object') {
+      if (mod.hostFacts) r.gathered = facts as Record<string, unknown>;
+      else r.facts = facts as Record<string, unknown>;
+    }
     if (typeof r.data.meta === 'string') r.meta = r.data.meta;
     return r;
   } catch (e) {

@@ -1,5 +1,6 @@
 // One task over a batch's hosts: at most --forks at once, run_once, events for each host,
 // and the results written back into each host's state (register, facts, notify, failures).
+import { setGathered } from './host-facts.js';
 import pLimit from 'p-limit';
 import type { TaskDef } from '../load/model.js';
 import type { HostState, RunContext } from './context.js';
@@ -162,6 +163,7 @@ export function applyResult(
 ): void {
   if (task.register) hs.facts[task.register] = registeredValue(r);
   if (r.facts && r.status !== 'failed') Object.assign(hs.facts, r.facts);
+  if (r.gathered && Object.keys(r.gathered).length && r.status !== 'failed') setGathered(hs, r.gathered);
   if (r.status === 'changed') notify.forEach((n) => hs.notified.add(n));
   if ((r.status === 'changed' || r.status === 'unknown') && ctx.options.check) ctx.state.changesPending = true;
   if (count && !uncountedMeta(task, r)) {

@@ -17,6 +17,8 @@ export type HostResult = {
   attempts?: number;
   /** Set by set_fact / include_vars: variables to store on the host. */
   facts?: Record<string, unknown>;
+  /** Set by fact modules (service_facts, package_facts): host facts, as gather_facts' are. */
+  gathered?: Record<string, unknown>;
   /** meta: a run-control action for the engine. */
   meta?: string;
   delegatedTo?: string;
@@ -74,5 +76,6 @@ export function combineItems(items: ItemResult[]): HostResult {
     changes: items.flatMap((i) => (i.changes ?? []).map((c) => `${i.label}: ${c}`)),
     diff: items.flatMap((i) => i.diff ?? []),
     facts: Object.fromEntries(items.flatMap((i) => Object.entries(i.facts ?? {}))),
+    gathered: Object.fromEntries(items.flatMap((i) => Object.entries(i.gathered ?? {}))),
   };
 }

@@ -8,6 +8,7 @@ import { fragmentPos, lineReader, variablePos, type LineReader } from './refine-
 import { collectUses, type Use } from './uses.js';
 import type { Play, TaskNode } from '../load/model.js';
 import { walkPlay } from '../load/walk.js';
+import { FACT_VARIABLES, isInterfaceFact } from '../facts/names.js';
 import { MAGIC_VARS } from '../magic-vars.js';
 import { didYouMean } from '../suggest.js';
 import { requiredVariables } from '../template/index.js';
@@ -24,7 +25,7 @@ export type KnownNames = {
 
 export function semanticChecks(plays: Play[], known: KnownNames): Diagnostic[] {
   const out: Diagnostic[] = [];
-  const defined = new Set<string>([...MAGIC_VARS, ...known.extraVars, ...(known.inventory ?? [])]);
+  const defined = new Set<string>([...MAGIC_VARS, ...FACT_VARIABLES, ...known.extraVars, ...(known.inventory ?? [])]);
   const uses: Use[] = [];
   // Registered results and facts live on across plays, so they count for every play.
   for (const play of plays) {
@@ -55,7 +56,7 @@ export function semanticChecks(plays: Play[], known: KnownNames): Diagnostic[] {
       continue;
     }
     for (const name of names) {
-      if (defined.has(name)) continue;
+      if (defined.has(name) || isInterfaceFact(name)) continue;
       if (defined.has('*include_vars*') || known.inventoryUnreadable) continue;
       const hint = didYouMean(name, [...defined]) ?? `set it in vars, group_vars, host_vars or with -e ${name}=...`;
       const pos = variablePos(use.pos, name, use.condition, lines);

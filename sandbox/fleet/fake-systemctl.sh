@@ -417,7 +417,10 @@ list_units() {
 		matches_patterns "$u" "$@" || continue
 		a=$(active_state "$u")
 		[ -n "$LIST_STATE" ] && [ "$a" != "$LIST_STATE" ] && [ "$(sub_state "$u")" != "$LIST_STATE" ] && continue
-		printf '  %-38s %-7s %-8s %-8s %s\n' "$u" loaded "$a" "$(sub_state "$u")" "$(prop_value "$u" Description)"
+		# systemd marks a failed unit with a ● in the first column (Ansible's service_facts drops that field).
+		mark=' '
+		[ "$a" = failed ] && mark='●'
+		printf '%s %-38s %-7s %-8s %-8s %s\n' "$mark" "$u" loaded "$a" "$(sub_state "$u")" "$(prop_value "$u" Description)"
 		n=$((n + 1))
 	done
 	[ "$LEGEND" = yes ] && printf '\n%s loaded units listed.\n' "$n"

@@ -10,6 +10,11 @@ export const NODE_PATHS = [
   '/etc/systemd/system',
   '/run',
   '/etc/pve',
+  // The package manager's state (apt-db.ts seeds them): apt and dpkg on a node never touch this machine's.
+  '/var/lib/dpkg',
+  '/var/lib/apt',
+  '/var/cache/apt',
+  '/etc/apt',
 ] as const;
 
 export type NodePath = (typeof NODE_PATHS)[number];

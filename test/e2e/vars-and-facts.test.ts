@@ -23,6 +23,12 @@ describe('variables and facts', () => {
                 msg: '{{facts.architecture}} {{facts.hostname}} {{gt facts.cpus 0}} {{gt facts.memory_mb 0}} {{facts.kernel}}',
               },
             },
+            {
+              name: 'ansible names',
+              debug: {
+                msg: '{{ansible_facts.architecture}} {{ansible_hostname}} {{ansible_facts.kernel}} {{ansible_version.full}} {{eq ansible_facts.os_family ansible_os_family}} {{gt ansible_processor_vcpus 0}}',
+              },
+            },
             { name: 'set', set_fact: { mine: 'fact-{{inventory_hostname}}' } },
             { name: 'reg', command: 'echo reg-{{inventory_hostname}}', register: 'said' },
             { name: 'later', debug: { msg: '{{mine}} {{said.stdout}} {{said.rc}}' } },
@@ -70,6 +76,9 @@ describe('variables and facts', () => {
     const fact = `${os.machine()} ${os.hostname()} true true ${os.release()}`;
     expect(msgs(r.events, 'facts')).toEqual({ h1: fact, h2: fact, h3: fact });
     expect(statuses(r.events, 'Gathering facts')).toEqual({ h1: 'ok', h2: 'ok', h3: 'ok' });
+    // Ansible's names for the same facts, and the release herdbook follows.
+    const named = `${os.machine()} ${os.hostname().split('.')[0]} ${os.release()} 2.14.18 true true`;
+    expect(msgs(r.events, 'ansible names')).toEqual({ h1: named, h2: named, h3: named });
     expect(msgs(r.events, 'later')).toEqual({ h1: 'fact-h1 reg-h1 0', h2: 'fact-h2 reg-h2 0', h3: 'fact-h3 reg-h3 0' });
     expect(msgs(r.events, 'magic')).toEqual({
       h1: 'h1,h3|h1,h2,h3|h1,h2|h1,h2|false|true',
