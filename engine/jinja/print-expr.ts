@@ -63,9 +63,14 @@ export function printExpr(e: Expr, env: PrintEnv, bool = false): string {
     case 'Compare':
       return printCompare(e, env);
     case 'CondExpr':
-      if (!e.otherwise)
-        return leave(e, '`x if c` without `else` gives an undefined value in Jinja', "add the else: x if c else ''");
-      return call('if', printExpr(e.test, env, true), printExpr(e.then, env), printExpr(e.otherwise, env));
+      // `x if c` alone is undefined when c is false, which prints as nothing and which default()
+      // replaces: null does both in herdbook.
+      return call(
+        'if',
+        printExpr(e.test, env, true),
+        printExpr(e.then, env),
+        e.otherwise ? printExpr(e.otherwise, env) : 'null',
+      );
   }
 }
 

@@ -83,3 +83,16 @@ export const TEMPLATE_VARS = {
     long: 'word '.repeat(25).trim(),
   },
 };
+
+/** YAML values with statements (a set_fact in a k3s role): Ansible templates them as variables. */
+export const VALUE_CASES: string[] = [
+  '{% if yes_ %}\n--cluster-init\n{% endif %}\n',
+  '{% if no_ %}\n--cluster-init\n{% endif %}\n',
+  '{% for a in extra_args %}\n{{ a }}\n{% endfor %}\n',
+  "{% for s in servers %}{{ s }}{{ ',' if not loop.last }}{% endfor %}",
+  "{{ servers | map('regex_replace', '^', 'https://') | join(' ') }}",
+  "--node-ip={{ labels['zone'] }} --flannel={{ yes_ | bool }}",
+  '{{ servers | length > 2 }}',
+  "{{ '\\\\d+' }} and {{ 'a\\\\nb' }}",
+  '  {% if yes_ %}\n  indented\n  {% endif %}\n',
+];
