@@ -7,3 +7,4 @@ export { parseExpression, parseTemplate } from './parse-template.js';
 export { mayBeJinja, translateExpression, translateTemplate, type JinjaNote, type Translation } from './translate.js';
 export { UntranslatedJinja } from './untranslated.js';
 export { detectJinja, type JinjaFinding } from './detect.js';
+export { TEMPLATE_MODULE_OPTIONS, templateModuleOptions } from './settings.js';

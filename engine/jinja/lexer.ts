@@ -15,6 +15,10 @@ export type TemplateOptions = {
    * escapes still apply.
    */
   escapeBackslashes: boolean;
+  /** Jinja's keep_trailing_newline: off in Ansible, so the source's last newline is dropped (and re-added, see translate.ts). */
+  keepTrailingNewline?: boolean;
+  /** A whole file (the template module): even a lone {{ x }} prints as text, not a typed value. */
+  file?: boolean;
 };
 
 /** What Ansible's Templar uses for variables and the `template` module by default. */

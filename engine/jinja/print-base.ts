@@ -3,11 +3,19 @@
 import { leave } from './left.js';
 import type { Expr } from './nodes.js';
 
+/**
+ * A `{% set %}` name, inlined where it is used: `value` as printed where it was set, `rooted` with
+ * every free name read from the root (@root.x), for use inside a loop opened after `depth` loops.
+ */
+export type SetVar = { value: string; rooted: string; depth: number };
+
 /** What a name means while printing: set variables inline their value, loop variables are block params. */
 export type PrintEnv = {
-  vars: Map<string, string>;
+  vars: Map<string, SetVar>;
   /** Inside a translated {% for %}: free names are read from the root scope (the loop item is the context). */
   loops: { iter: string; params: Set<string> }[];
+  /** Print free names as @root.x even outside a loop (a {% set %} value used in a later loop). */
+  root?: boolean;
 };
 
 export const emptyEnv = (): PrintEnv => ({ vars: new Map(), loops: [] });

@@ -9,7 +9,19 @@ import { call, type Print, type PrintEnv } from './print-base.js';
 const METHODS: Record<string, (a: Args) => string> = {
   split: (a) => (only(a, 1), a.args.length ? call('split', a.subject, arg(a, 0)!) : call('split', a.subject)),
   splitlines: (a) => (only(a, 0), call('lines', a.subject)),
-  strip: (a) => (only(a, 0), call('trim', a.subject)),
+  strip: (a) => (only(a, 1), a.args.length ? call('py_strip', a.subject, arg(a, 0)!) : call('trim', a.subject)),
+  lstrip: (a) => (only(a, 1), call('py_strip', a.subject, arg(a, 0) ?? 'null', "side='left'")),
+  rstrip: (a) => (only(a, 1), call('py_strip', a.subject, arg(a, 0) ?? 'null', "side='right'")),
+  items: (a) => (only(a, 0), call('items', a.subject)),
+  index: (a) => (only(a, 1), call('index_of', a.subject, arg(a, 0)!)),
+  get: (a) => (only(a, 2), call('dict_get', a.subject, arg(a, 0)!, ...(a.args[1] ? [arg(a, 1)!] : []))),
+  format: (a) =>
+    call(
+      'str_format',
+      a.subject,
+      ...a.args.map((x) => a.print(x, a.env)),
+      ...a.kwargs.map((k) => `${k.name}=${a.print(k.value, a.env)}`),
+    ),
   lower: (a) => (only(a, 0), call('lower', a.subject)),
   upper: (a) => (only(a, 0), call('upper', a.subject)),
   startswith: (a) => (only(a, 1), call('startswith', a.subject, arg(a, 0)!)),
@@ -17,17 +29,47 @@ const METHODS: Record<string, (a: Args) => string> = {
   replace: (a) => (only(a, 2), call('replace', a.subject, arg(a, 0)!, arg(a, 1)!)),
   keys: (a) => (only(a, 0), call('keys', a.subject)),
   values: (a) => (only(a, 0), call('values', a.subject)),
-  join: (a) => (only(a, 1), call('join', arg(a, 0)!, a.subject)),
+  join: (a) => (only(a, 1), call('join_str', arg(a, 0)!, a.subject)),
 };
 
 const GLOBALS: Record<string, (a: Args) => string> = {
   range: (a) => (only(a, 3), call('range', ...a.args.map((x) => a.print(x, a.env)))),
-  lookup(a) {
-    only(a, 2);
-    if (literalString(a.args[0]) === 'env' && a.args.length === 2) return call('env', arg(a, 1)!);
-    return leave(a.node, `lookup('${literalString(a.args[0]) ?? '?'}', ...) has no herdbook helper yet`);
-  },
+  lookup: (a) => printLookup(a, false),
+  query: (a) => printLookup(a, true),
+  q: (a) => printLookup(a, true),
 };
+
+/** Lookups that read the controller's files: why they are left. */
+const FILE_LOOKUPS = new Set(['file', 'template', 'first_found', 'fileglob', 'pipe', 'lines']);
+
+/** lookup('env', 'X') / query('vars', 'x'): a lookup of one term, as its value or (query) a list. */
+function printLookup(a: Args, list: boolean): string {
+  const plugin = literalString(a.args[0])?.replace(/^ansible\.builtin\./, '');
+  const wantlist =
+    list || a.kwargs.some((k) => k.name === 'wantlist' && k.value.type === 'Const' && k.value.value === true);
+  if (plugin && FILE_LOOKUPS.has(plugin))
+    return leave(
+      a.node,
+      `lookup('${plugin}') reads the controller's files through the role and playbook search path, which herdbook's helpers cannot reach`,
+      plugin === 'file' || plugin === 'lines'
+        ? 'read the file with vars_files, or slurp it'
+        : 'a task that does the same',
+    );
+  if (a.args.length !== 2)
+    return leave(a.node, `lookup('${plugin ?? '?'}') with ${a.args.length - 1} terms has no herdbook helper`);
+  let value: string;
+  if (plugin === 'env') {
+    only(a, 2, ['wantlist']);
+    // An unset variable is '' for the env lookup, not undefined.
+    value = call('env', arg(a, 1)!, "''");
+  } else if (plugin === 'vars') {
+    only(a, 2, ['default', 'wantlist']);
+    const got = call('at', '@root', arg(a, 1)!);
+    const dflt = a.kwargs.find((k) => k.name === 'default');
+    value = dflt ? call('default', got, a.print(dflt.value, a.env)) : got;
+  } else return leave(a.node, `lookup('${plugin ?? '?'}', ...) has no herdbook helper`);
+  return wantlist ? call('list', value) : value;
+}
 
 export function printCall(e: Extract<Expr, { type: 'Call' }>, env: PrintEnv, print: Print): string {
   if (e.dyn) return leave(e, '*args and **kwargs have no Handlebars spelling');

@@ -29,12 +29,16 @@ export function printExpr(e: Expr, env: PrintEnv, bool = false): string {
     case 'Tuple':
       return call('list', ...e.items.map((x) => printExpr(x, env)));
     case 'Dict': {
-      const pairs = e.pairs.map(({ key, value }) => {
-        if (key.type !== 'Const' || typeof key.value !== 'string' || !SIMPLE_KEY.test(key.value))
-          return leave(key, 'a mapping key that is not a plain name has no Handlebars spelling', '(dict name=value)');
-        return `${key.value}=${printExpr(value, env)}`;
-      });
-      return call('dict', ...pairs);
+      const simple = e.pairs.every(
+        ({ key }) => key.type === 'Const' && typeof key.value === 'string' && SIMPLE_KEY.test(key.value),
+      );
+      // Keys that are not plain names (or are computed) go in as values: (dict_pairs 'é' 1 k 2).
+      if (!simple)
+        return call('dict_pairs', ...e.pairs.flatMap(({ key, value }) => [printExpr(key, env), printExpr(value, env)]));
+      return call(
+        'dict',
+        ...e.pairs.map(({ key, value }) => `${(key as { value: string }).value}=${printExpr(value, env)}`),
+      );
     }
     case 'Getattr':
     case 'Getitem':
@@ -59,20 +63,25 @@ export function printExpr(e: Expr, env: PrintEnv, bool = false): string {
     case 'Compare':
       return printCompare(e, env);
     case 'CondExpr':
-      if (!e.otherwise)
-        return leave(e, '`x if c` without `else` gives an undefined value in Jinja', "add the else: x if c else ''");
-      return call('if', printExpr(e.test, env, true), printExpr(e.then, env), printExpr(e.otherwise, env));
+      // `x if c` alone is undefined when c is false, which prints as nothing and which default()
+      // replaces: null does both in herdbook.
+      return call(
+        'if',
+        printExpr(e.test, env, true),
+        printExpr(e.then, env),
+        e.otherwise ? printExpr(e.otherwise, env) : 'null',
+      );
   }
 }
 
 function printName(name: string, span: { start: number; end: number }, env: PrintEnv): string {
   const set = env.vars.get(name);
-  if (set !== undefined) return set;
+  if (set !== undefined) return env.loops.length > set.depth ? set.rooted : set.value;
   for (let i = env.loops.length - 1; i >= 0; i--) if (env.loops[i].params.has(name)) return name;
   if (name === 'loop' && env.loops.length)
     return leave(span, '`loop` itself has no Handlebars value', 'use loop.index, loop.index0, loop.first, loop.last');
   if (HBS_RESERVED.has(name)) return leave(span, `'${name}' is a Handlebars keyword, not a variable name`);
-  return env.loops.length ? `@root.${name}` : name;
+  return env.loops.length || env.root ? `@root.${name}` : name;
 }
 
 const LOOP_FIELDS: Record<string, (iter: string) => string> = {
@@ -165,7 +174,7 @@ function printBinary(e: Extract<Expr, { type: 'Binary' }>, env: PrintEnv, bool: 
       } else parts.push(printExpr(x, env));
     };
     flat(e);
-    return call('concat', ...parts);
+    return call('pyconcat', ...parts);
   }
   if (e.op === 'or') return call('or', printExpr(e.left, env, bool), printExpr(e.right, env, bool));
   if (e.op === 'and') {

@@ -1,30 +1,63 @@
 // A Jinja template tree → a herdbook (Handlebars) template. `{% if %}` becomes {{#if}}, `{% for %}`
 // {{#each ... as |x|}}, `{% set %}` is inlined where it is used; anything else is left, located.
 // The data between tags is already what Jinja renders (whitespace control was applied by the
-// lexer); a tag Handlebars would treat as standalone, and so strip its line, is left too.
+// lexer); a tag Handlebars would treat as standalone, and so strip its line, gets a guard.
 import { Untranslatable, type Left } from './left.js';
-import type { Stmt, Template } from './nodes.js';
+import type { Expr, Stmt, Template } from './nodes.js';
 import { surelyList } from './print-filters.js';
 import { call, printExpr, unwrap, type PrintEnv } from './print-expr.js';
+import { surelyFloat, surelyString } from './print-output.js';
+import { guardStandalone, type Part } from './standalone.js';
 
-type Part = { text: string; tag?: { start: number; end: number } };
 type Ctx = { parts: Part[]; lefts: Left[]; source: string; conditional: number };
 
-export type PrintedTemplate = { text: string; lefts: Left[] };
+export type PrintedTemplate = { text: string; lefts: Left[]; parts: Part[] };
 
-export function printTemplate(t: Template, env: PrintEnv): PrintedTemplate {
+/**
+ * `file`: the template is a file (the template module), so even a lone {{ x }} prints as text.
+ * `newlines`: how many newlines the source ended with; the output gets as many (Ansible's
+ * preserve_trailing_newlines), added here when the template's end is known, else at run time.
+ */
+export function printTemplate(
+  t: Template,
+  env: PrintEnv,
+  opts: { file: boolean; newlines: number } = { file: false, newlines: 0 },
+): PrintedTemplate {
   const ctx: Ctx = { parts: [], lefts: [], source: t.text, conditional: 0 };
   const only = t.body.length === 1 && t.body[0].type === 'Output' ? t.body[0] : undefined;
-  if (only) {
+  if (only && !opts.file && !opts.newlines) {
+    // A value that is one {{ }}: its typed value, as Ansible's native-looking result.
     const printed = tryPrint(ctx, () => printExpr(only.expr, env));
-    return {
-      text: printed === undefined ? '' : mustache(printed, t.text.slice(only.start, only.end)),
-      lefts: ctx.lefts,
-    };
+    const text = printed === undefined ? '' : mustache(printed, t.text.slice(only.start, only.end));
+    return { text, lefts: ctx.lefts, parts: [{ text }] };
   }
+  const ending = opts.newlines ? endingNewlines(t.body) : 0;
+  const pad = ending === undefined ? 'ensure_newlines' : undefined;
+  if (pad) push(ctx, `{{#${pad} ${opts.newlines}}}`, { start: 0, end: 0 });
   printBody(t.body, env, ctx);
-  if (!ctx.lefts.length) checkStandalone(ctx);
-  return { text: ctx.parts.map((p) => p.text).join(''), lefts: ctx.lefts };
+  if (pad) push(ctx, `{{/${pad}}}`, { start: 0, end: 0 });
+  else if (ending !== undefined && opts.newlines > ending) push(ctx, '\n'.repeat(opts.newlines - ending));
+  return { text: guardStandalone(ctx.parts), lefts: ctx.lefts, parts: ctx.parts };
+}
+
+/** How many newlines the output surely ends with, or undefined when it depends on the values. */
+function endingNewlines(body: Stmt[]): number | undefined {
+  let count = 0;
+  for (let i = body.length - 1; i >= 0; i--) {
+    const st = body[i];
+    if (st.type === 'Set') continue;
+    const data =
+      st.type === 'Text'
+        ? st.value
+        : st.type === 'Output' && st.expr.type === 'Const' && typeof st.expr.value === 'string'
+          ? st.expr.value
+          : undefined;
+    if (data === undefined) return undefined;
+    const n = /\n*$/.exec(data)![0].length;
+    count += n;
+    if (n < data.length) return count;
+  }
+  return count;
 }
 
 function tryPrint<T>(ctx: Ctx, fn: () => T): T | undefined {
@@ -45,15 +78,38 @@ function mustache(printed: string, original: string): string {
   return `{{${inner}}}`;
 }
 
+/** One {{ }} inside text: printed as Python prints it (see print-output.ts). */
+function output(e: Expr, env: PrintEnv, original: string): string {
+  const printed = printExpr(e, env);
+  if (surelyString(e) || loopNumber(e, env)) return mustache(printed, original);
+  return `{{${unwrap(call('pystr', printed, ...(surelyFloat(e) ? ['float=true'] : [])))}}}`;
+}
+
+/**
+ * Data as Handlebars text. `{{` and `{%` in data (from {% raw %}, or a string printed) would open
+ * a Handlebars tag, or be refused as Jinja: their brace is printed by a string literal instead.
+ */
+/** loop.index and the other loop counters: integers, which print the same in both languages. */
+function loopNumber(e: Expr, env: PrintEnv): boolean {
+  return (
+    e.type === 'Getattr' &&
+    e.node.type === 'Name' &&
+    e.node.name === 'loop' &&
+    env.loops.length > 0 &&
+    !env.vars.has('loop') &&
+    ['index', 'index0', 'revindex', 'revindex0', 'length'].includes(e.attr)
+  );
+}
+
 function text(value: string): string {
-  // `{{` in data only comes from {% raw %}: keep it raw in Handlebars too.
-  return value.includes('{{') ? `{{{{raw}}}}${value}{{{{/raw}}}}` : value;
+  // Backslashes right before a {{ are the lexer's escape: one more keeps them all (see push).
+  return value.replace(/(\\*)\{(?=[{%])/g, (_m, bs: string) => `${bs}${bs ? '\\' : ''}{{'{'}}`);
 }
 
 function push(ctx: Ctx, s: string, tag?: { start: number; end: number }): void {
-  // A backslash right before {{ would escape it in Handlebars: double it.
+  // Backslashes right before {{ escape it in Handlebars, which drops one of two: add one.
   const prev = ctx.parts[ctx.parts.length - 1];
-  if (s.startsWith('{{') && prev && !prev.tag && /(^|[^\\])\\$/.test(prev.text)) prev.text += '\\';
+  if (s.startsWith('{{') && prev && !prev.tag && prev.text.endsWith('\\')) prev.text += '\\';
   ctx.parts.push({ text: s, tag });
 }
 
@@ -73,7 +129,7 @@ function printStmt(st: Stmt, env: PrintEnv, ctx: Ctx): void {
     case 'Output': {
       const e = st.expr;
       if (e.type === 'Const' && typeof e.value === 'string') push(ctx, text(e.value));
-      else push(ctx, mustache(printExpr(e, env), ctx.source.slice(st.start, st.end)));
+      else push(ctx, output(e, env, ctx.source.slice(st.start, st.end)));
       return;
     }
     case 'If': {
@@ -95,14 +151,24 @@ function printStmt(st: Stmt, env: PrintEnv, ctx: Ctx): void {
     case 'For':
       return printFor(st, env, ctx);
     case 'Set': {
-      if (st.targets.length > 1) leftStmt(st, '{% set a, b = ... %} has no Handlebars spelling', 'set each name');
       if (ctx.conditional)
         leftStmt(st, '{% set %} inside {% if %} or {% else %} makes a variable that exists only sometimes');
-      env.vars.set(st.targets[0], printExpr(st.value, env));
+      const value = printExpr(st.value, env);
+      // Printed once more with every free name read from the root, for use inside a later loop.
+      const rooted = printExpr(st.value, { ...env, root: true });
+      if (st.targets.length === 1) env.vars.set(st.targets[0], { value, rooted, depth: env.loops.length });
+      else
+        st.targets.forEach((name, i) =>
+          env.vars.set(name, {
+            value: call('at', value, String(i)),
+            rooted: call('at', rooted, String(i)),
+            depth: env.loops.length,
+          }),
+        );
       return;
     }
     case 'SetBlock':
-      return leftStmt(st, '{% set x %}...{% endset %} has no Handlebars spelling yet');
+      return leftStmt(st, '{% set x %}...{% endset %} has no Handlebars spelling yet', '{% set x = ... %}');
     case 'Unsupported':
       return leftStmt(st, `{% ${st.keyword} %} has no herdbook equivalent`);
   }
@@ -113,10 +179,10 @@ function printFor(st: Extract<Stmt, { type: 'For' }>, env: PrintEnv, ctx: Ctx): 
   if (st.filter) leftStmt(st.filter, '{% for x in list if cond %} has no Handlebars spelling', 'filter the list first');
   let iter: string;
   let params: string[];
+  const vars = new Map([...env.vars].filter(([k]) => !st.targets.includes(k)));
   const it = st.iter;
-  if (st.targets.length === 2) {
-    if (!(it.type === 'Call' && it.node.type === 'Getattr' && it.node.attr === 'items' && !it.args.length))
-      leftStmt(st, 'unpacking two names works for `dict.items()` only', '{% for k, v in d.items() %}');
+  const items = it.type === 'Call' && it.node.type === 'Getattr' && it.node.attr === 'items' && !it.args.length;
+  if (st.targets.length === 2 && items && it.node.type === 'Getattr') {
     iter = printExpr(it.node.node, env);
     // Handlebars gives the value first, then the key.
     params = [st.targets[1], st.targets[0]];
@@ -124,11 +190,18 @@ function printFor(st: Extract<Stmt, { type: 'For' }>, env: PrintEnv, ctx: Ctx): 
     const printed = printExpr(it, env);
     iter = surelyList(it) ? printed : call('iter', printed);
     params = [st.targets[0]];
-  } else return leftStmt(st, 'unpacking more than two names has no Handlebars spelling');
-  const inner: PrintEnv = {
-    vars: new Map([...env.vars].filter(([k]) => !params.includes(k))),
-    loops: [...env.loops, { iter, params: new Set(params) }],
-  };
+  } else {
+    // `for a, b in pairs`: one block parameter, each name an index into it.
+    const printed = printExpr(it, env);
+    iter = surelyList(it) ? printed : call('iter', printed);
+    const param = `${st.targets.join('_')}_item`;
+    params = [param];
+    st.targets.forEach((name, i) => {
+      const v = call('at', param, String(i));
+      vars.set(name, { value: v, rooted: v, depth: env.loops.length + 1 });
+    });
+  }
+  const inner: PrintEnv = { vars, loops: [...env.loops, { iter, params: new Set(params) }] };
   push(ctx, `{{#each ${iter} as |${params.join(' ')}|}}`, st);
   printBody(st.body, inner, ctx);
   if (st.otherwise) {
@@ -136,31 +209,4 @@ function printFor(st: Extract<Stmt, { type: 'For' }>, env: PrintEnv, ctx: Ctx): 
     printBody(st.otherwise, env, ctx);
   }
   push(ctx, '{{/each}}', st);
-}
-
-/** Handlebars strips a block tag's line when the tag stands alone on it: Jinja does not. */
-function checkStandalone(ctx: Ctx): void {
-  const lines: Part[][] = [[]];
-  for (const p of ctx.parts) {
-    const pieces = p.tag ? [p.text] : p.text.split('\n');
-    pieces.forEach((piece, i) => {
-      if (i > 0) lines.push([]);
-      lines[lines.length - 1].push({ text: piece + (i < pieces.length - 1 ? '\n' : ''), tag: p.tag });
-    });
-  }
-  for (const line of lines) {
-    const tags = line.filter((p) => p.tag);
-    if (!tags.length) continue;
-    const rest = line.filter((p) => !p.tag).map((p) => p.text);
-    if (!rest.every((t) => /^[ \t]*\n?$/.test(t)) || line.some((p) => !p.tag && p.text.includes('{{'))) continue;
-    if (!rest.join('')) continue;
-    const t = tags[0].tag!;
-    ctx.lefts.push({
-      start: t.start,
-      end: t.end,
-      why: 'a statement alone on its line: Handlebars would drop the spaces and the newline around it, Jinja keeps them',
-      write: 'put the statement on a line with text, or use {%- -%} so Jinja strips them too',
-    });
-    return;
-  }
 }

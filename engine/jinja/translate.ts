@@ -5,6 +5,7 @@ import { Untranslatable } from './left.js';
 import { parseExpression, parseTemplate } from './parse-template.js';
 import { emptyEnv, printExpr, unwrap } from './print-expr.js';
 import { printTemplate } from './print-template.js';
+import { HEADER, readHeader } from './settings.js';
 import { looksLikeJinja } from './signs.js';
 
 /** Something the translator left, located in the translated text (1-based line and column). */
@@ -36,20 +37,35 @@ function note(text: string, start: number, end: number, why: string, write?: str
   return { line, col, jinja: text.slice(start, Math.max(end, start + 1)).trim(), why, write };
 }
 
+/**
+ * A Jinja template (a YAML value, or a .j2 file with TEMPLATE_MODULE_OPTIONS / templateModuleOptions)
+ * → a herdbook template that renders the same bytes.
+ */
 export function translateTemplate(text: string, opts: TemplateOptions = ANSIBLE_OPTIONS): Translation {
   if (!mayBeJinja(text)) return { kind: 'plain' };
+  // Notes are located in the text as written: the header's line is counted back in.
+  const header = text.startsWith(HEADER) ? 1 : 0;
+  const at = (n: JinjaNote): JinjaNote => ({ ...n, line: n.line + header });
   let tree;
+  let source = text;
   try {
-    tree = parseTemplate(text, opts);
+    const read = readHeader(text, opts);
+    source = read.text;
+    opts = read.opts;
+    // Jinja reads every newline as \n, and drops the source's last one (keep_trailing_newline off).
+    if (source.includes('\r')) source = source.replace(/\r\n?/g, '\n');
+    tree = parseTemplate(opts.keepTrailingNewline ? source : source.replace(/\n$/, ''), opts);
   } catch (e) {
     if (!(e instanceof JinjaSyntaxError)) throw e;
-    const error = note(text, e.offset, e.offset + 1, e.message, e.hint);
+    const error = note(source, e.offset, e.offset + 1, e.message, e.hint);
     // Broken Jinja is still Jinja: left, with where it breaks; anything else may be Handlebars.
-    return looksLikeJinja(text) ? { kind: 'left', notes: [error] } : { kind: 'not-jinja', error };
+    return looksLikeJinja(text) ? { kind: 'left', notes: [at(error)] } : { kind: 'not-jinja', error: at(error) };
   }
-  const printed = printTemplate(tree, emptyEnv());
+  // Ansible adds back the newlines the source ends with that the output lacks (preserve_trailing_newlines).
+  const newlines = /\n*$/.exec(source)![0].length;
+  const printed = printTemplate(tree, emptyEnv(), { file: !!opts.file, newlines });
   if (printed.lefts.length)
-    return { kind: 'left', notes: printed.lefts.map((l) => note(text, l.start, l.end, l.why, l.write)) };
+    return { kind: 'left', notes: printed.lefts.map((l) => at(note(source, l.start, l.end, l.why, l.write))) };
   return { kind: 'translated', text: printed.text };
 }
 

@@ -205,6 +205,13 @@ function evalBlock(b: AST.BlockStatement, ctx: Ctx): string {
       return (b.program?.body ?? []).map((s) => (s as AST.ContentStatement).original ?? '').join('');
     case 'if':
       return truthy(arg()) ? run(b.program) : run(b.inverse);
+    case 'ensure_newlines': {
+      // Translated Jinja: Ansible ends a template's output with as many newlines as its source.
+      const out = run(b.program);
+      const want = Number(arg());
+      const have = /\n*$/.exec(out)![0].length;
+      return have < want ? out + '\n'.repeat(want - have) : out;
+    }
     case 'unless':
       return truthy(arg()) ? run(b.inverse) : run(b.program);
     case 'with': {
@@ -235,9 +242,12 @@ function evalBlock(b: AST.BlockStatement, ctx: Ctx): string {
         .join('');
     }
     default:
-      throw new TemplateError(`unknown block helper '#${name}' (herdbook has #if, #unless, #each, #with, #raw)`, {
-        code: 'E_HELPER',
-      });
+      throw new TemplateError(
+        `unknown block helper '#${name}' (herdbook has #if, #unless, #each, #with, #raw, #ensure_newlines)`,
+        {
+          code: 'E_HELPER',
+        },
+      );
   }
 }
 

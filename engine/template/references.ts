@@ -26,8 +26,8 @@ function program(p: AST.Program, out: Set<string>): void {
     else if (st.type === 'BlockStatement') {
       const b = st as AST.BlockStatement;
       b.params.forEach((e) => expr(e, out));
-      // Inside #if/#unless the context is unchanged; inside #each/#with names may be item fields.
-      if (b.path.original === 'if' || b.path.original === 'unless') {
+      // Inside #if/#unless/#ensure_newlines the context is unchanged; inside #each/#with names may be item fields.
+      if (['if', 'unless', 'ensure_newlines'].includes(b.path.original)) {
         if (b.program) program(b.program, out);
         if (b.inverse) program(b.inverse, out);
       }

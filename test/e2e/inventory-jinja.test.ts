@@ -189,7 +189,7 @@ describe('Jinja the translator cannot handle', () => {
     expect(msg).toContain("variable 'query' is Jinja herdbook cannot translate");
     expect(msg).toContain(`${path.join(dir, 'inventory.yml')}:7`);
     expect(msg).toContain("json_query('[].name')");
-    expect(msg).toContain("the filter 'json_query' has no herdbook helper");
+    expect(msg).toContain("the filter 'json_query': JMESPath needs a library herdbook does not ship yet");
   });
 });
 

@@ -1,7 +1,11 @@
 import type { Helpers } from '../evaluate.js';
+import { ansibleListHelpers } from './ansible-lists.js';
+import { testHelpers } from './ansible-tests.js';
+import { ansibleTextHelpers } from './ansible-text.js';
 import { collectionHelpers } from './collections.js';
 import { compareHelpers } from './compare.js';
 import { encodingHelpers } from './encoding.js';
+import { pyprintHelpers } from './pyprint.js';
 import { mapHelper, pythonHelpers } from './python.js';
 import { stringHelpers } from './strings.js';
 import { systemHelpers } from './system.js';
@@ -18,6 +22,10 @@ export function createHelpers(deps: HelperDeps = {}): Helpers {
       ...collectionHelpers,
       ...encodingHelpers,
       ...pythonHelpers,
+      ...pyprintHelpers,
+      ...ansibleTextHelpers,
+      ...ansibleListHelpers,
+      ...testHelpers,
       map: mapHelper(() => helpers),
       ...systemHelpers({ env: deps.env ?? process.env, now: deps.now ?? (() => new Date()) }),
     }),

@@ -106,8 +106,12 @@ export const pythonHelpers: Record<string, HelperFn> = {
     const t = String(s);
     return t.charAt(0).toUpperCase() + t.slice(1).toLowerCase();
   },
-  // Python's str.title: every run of letters starts upper case, the rest lower.
-  title: ([s]) => String(s).replace(/[A-Za-z]+/g, (w) => w.charAt(0).toUpperCase() + w.slice(1).toLowerCase()),
+  // Jinja's title: each word (split at spaces, '-', and opening brackets) upper case first, the rest lower.
+  title: ([s]) =>
+    String(s)
+      .split(/([-\s({[<]+)/)
+      .map((w) => w.charAt(0).toUpperCase() + w.slice(1).toLowerCase())
+      .join(''),
   // Python's iteration: a list's items, a mapping's keys, a string's characters.
   iter: ([v]) => {
     if (Array.isArray(v)) return v as unknown[];

@@ -33,9 +33,14 @@ export const stringHelpers: Record<string, HelperFn> = {
       rep === undefined ? '' : str(rep, 'regex_replace'),
     ),
   // Like Ansible's regex_search: the match (or its first group), or null when nothing matches.
+  // Translated Jinja passes whole=true (the whole match even with groups) or groups= (a list of them).
   regex_search: ([s, re], h) => {
-    const m = regex(re, h.flags, 'regex_search').exec(str(s, 'regex_search'));
-    return m ? (m.length > 1 ? m[1] : m[0]) : null;
+    const flags = `${typeof h.flags === 'string' ? h.flags : ''}${h.ignorecase === true ? 'i' : ''}${h.multiline === true ? 'm' : ''}`;
+    const m = regex(re, flags, 'regex_search').exec(str(s, 'regex_search'));
+    if (!m) return null;
+    if (Array.isArray(h.groups))
+      return h.groups.map((g) => (typeof g === 'number' ? m[g] : m.groups?.[String(g)]) ?? null);
+    return m.length > 1 && h.whole !== true ? m[1] : m[0];
   },
   regex_match: ([s, re], h) => regex(re, h.flags, 'regex_match').test(str(s, 'regex_match')),
   // Without a separator, like Python's str.split(): runs of whitespace, no empty words ('' → []).

@@ -84,7 +84,7 @@ describe('Jinja in inventory values', () => {
         at: 'all.yml:1:15',
         handlebars: "{{default (at hostvars groups.server.[0] 'ansible_host') groups.server.[0]}}",
       },
-      { variable: 'nested[0]', at: 'all.yml:5:5', handlebars: "{{concat api_endpoint ':6443'}}" },
+      { variable: 'nested[0]', at: 'all.yml:5:5', handlebars: "{{pyconcat api_endpoint ':6443'}}" },
       { variable: 'who', at: 's2.yml:1:6', handlebars: '{{upper inventory_hostname}}' },
     ]);
   });
@@ -101,7 +101,7 @@ describe('Jinja in inventory values', () => {
       const err = e as TemplateError;
       expect(err.code).toBe('E_JINJA');
       expect(err.message).toBe(
-        `variable 'query' is Jinja herdbook cannot translate (${path.join(dir, 'group_vars/all.yml')}:6): json_query('[].name'): the filter 'json_query' has no herdbook helper of the same meaning yet`,
+        `variable 'query' is Jinja herdbook cannot translate (${path.join(dir, 'group_vars/all.yml')}:6): json_query('[].name'): the filter 'json_query': JMESPath needs a library herdbook does not ship yet (jmespath on npm)`,
       );
       expect(err.hint).toMatch(/Handlebars/);
     }

@@ -32,13 +32,13 @@ describe('Jinja expressions → Handlebars', () => {
     ],
     ["x | default('y', true)", "default x 'y' true"],
     ['x | d', "default x ''"],
-    ["l | join(',')", "join l ','"],
-    ['l | join', "join l ''"],
+    ["l | join(',')", "join_str l ','"],
+    ['l | join', "join_str l ''"],
     ['l | map(attribute="name") | list', "pluck l 'name'"],
     ["l | map('upper') | first", "first (map l 'upper')"],
-    ["x | bool | ternary('on', 'off')", "ternary (bool x) 'on' 'off'"],
-    ['x | int + 1', 'plus (int x) 1'],
-    ["'a' ~ b ~ 1", "concat 'a' b 1"],
+    ["x | bool | ternary('on', 'off')", "ternary (to_bool x) 'on' 'off'"],
+    ['x | int + 1', 'plus (to_int x) 1'],
+    ["'a' ~ b ~ 1", "pyconcat 'a' b 1"],
     ['a - b * c / d', 'sub a (div (mul b c) d)'],
     ['7 // 2 ** 3 % 4', 'mod (floordiv 7 (pow 2 3)) 4'],
     ['a == b', 'eq a b'],
@@ -50,25 +50,43 @@ describe('Jinja expressions → Handlebars', () => {
     ["'x' in l", "in 'x' l"],
     ["'x' not in l", "not (in 'x' l)"],
     ["'y' if c else 'n'", "if c 'y' 'n'"],
+    ["'y' if c", "if c 'y' null"],
     ['x is defined', 'defined x'],
     ['x is not defined', 'not (defined x)'],
     ['x is undefined', 'not (defined x)'],
     ['x is none', 'eq x null'],
-    ["v is version('1.28', '>=')", "version_compare v '>=' '1.28'"],
-    ["v is version_compare('1.28', 'lt')", "version_compare v '<' '1.28'"],
-    ["v is version('1.28')", "version_compare v '==' '1.28'"],
-    ["s is match('ab+')", "regex_match s '^(?:ab+)'"],
-    ["s is search('ab+')", "regex_match s 'ab+'"],
+    ["v is version('1.28', '>=')", "is 'version' v '1.28' '>='"],
+    ["v is version_compare('1.28', 'lt')", "is 'version' v '1.28' '<'"],
+    ["v is version('1.28')", "is 'version' v '1.28' '=='"],
+    ["v is version('1.2', '<', strict=true)", "is 'version' v '1.2' '<' strict=true"],
+    ["s is match('ab+')", "is 'match' s 'ab+'"],
+    ["s is search('ab+')", "is 'search' s 'ab+'"],
+    ['r is succeeded', "is 'succeeded' r"],
+    ['x is mapping', "is 'mapping' x"],
     ["s.split(',')", "split s ','"],
     ['s.strip().lower()', 'lower (trim s)'],
     ['s.startswith("v")', "startswith s 'v'"],
-    ["', '.join(l)", "join l ', '"],
+    ["', '.join(l)", "join_str l ', '"],
+    ["'{}-{}'.format(a, 1)", "str_format '{}-{}' a 1"],
+    ["l.index('x')", "index_of l 'x'"],
     ['d.keys() | list | length', 'length (keys d)'],
     ['l[1:]', 'slice l 1 null null'],
-    ["lookup('env', 'HOME')", "env 'HOME'"],
+    ["lookup('env', 'HOME')", "env 'HOME' ''"],
+    ["query('env', 'HOME')", "list (env 'HOME' '')"],
+    ["lookup('vars', 'x', default=1)", "default (at @root 'x') 1"],
+    ["{'é': 1, k: 2}", "dict_pairs 'é' 1 k 2"],
     ['range(3)', 'range 3'],
     ["s | regex_replace('^v(\\d+)', 'V\\1')", "regex_replace s '^v(\\d+)' 'V$1'"],
-    ['d | combine(e)', 'merge d e'],
+    ['d | combine(e)', 'combine d e'],
+    ["d | combine(e, recursive=true, list_merge='append')", "combine d e recursive=true list_merge='append'"],
+    ["l | sort(attribute='a')", "sort_by l attribute='a'"],
+    ['l | unique', 'unique_by l'],
+    ['x | int(base=16)', 'to_int x 0 16'],
+    ["l | selectattr('a', 'eq', 1)", "selectattr l 'a' 'eq' 1"],
+    ["s | regex_search('v(\\d+)')", "regex_search s 'v(\\d+)' whole=true"],
+    ['x | to_nice_yaml', 'pyyaml x nice=true'],
+    ['x | to_json', 'pyjson x'],
+    ['x | string', 'pystr x'],
     ['x | mandatory', 'x'],
   ];
   it.each(table)('%s → %s', (jinja, hbs) => expect(expr(jinja)).toBe(hbs));
@@ -80,15 +98,15 @@ describe('Jinja expressions → Handlebars', () => {
 
 describe('what is left, located', () => {
   const left: [string, number, RegExp][] = [
-    ["x | json_query('a')", 5, /filter 'json_query' has no herdbook helper/],
+    ["x | json_query('a')", 5, /filter 'json_query': JMESPath/],
+    ["x | password_hash('sha512')", 5, /random salt/],
+    ['x | frobnicate', 5, /filter 'frobnicate' has no herdbook helper/],
     ["'%s-%s' % (a, b)", 1, /%-formatting/],
-    ['a if b', 1, /without `else`/],
-    ['x | sort', 5, /filter 'sort'/],
-    ['x | int(base=16)', 1, /int with the argument base=/],
-    ["s | regex_search('v(\\\\d+)')", 1, /returns the whole match/],
-    ["'{}'.format(x)", 1, /method .format\(\)/],
-    ["lookup('file', 'x')", 1, /lookup\('file'/],
-    ['x is mapping', 1, /test 'mapping'/],
+    ['x | random', 5, /Mersenne Twister/],
+    ['l | select(t)', 12, /select with the test \(computed\)/],
+    ["'{}'.title2(x)", 1, /method .title2\(\)/],
+    ["lookup('file', 'x')", 1, /lookup\('file'\) reads the controller's files/],
+    ['x is frob', 1, /test 'frob'/],
   ];
   it.each(left)('%s', (src, col, why) => {
     const t = translateExpression(src);
@@ -99,31 +117,45 @@ describe('what is left, located', () => {
   });
 
   it('locates a left construct by line and column in a multi-line value', () => {
-    const t = translateTemplate('first line\n  {{ a }} and {{ b | to_nice_yaml }}\n');
+    const t = translateTemplate('first line\n  {{ a }} and {{ b | password_hash }}\n');
     expect(t.kind).toBe('left');
     if (t.kind !== 'left') return;
-    expect(t.notes[0]).toMatchObject({ line: 2, col: 22, jinja: 'to_nice_yaml' });
+    expect(t.notes[0]).toMatchObject({ line: 2, col: 22, jinja: 'password_hash' });
   });
 });
 
 describe('Jinja templates → Handlebars templates', () => {
   const table: [string, string][] = [
     ['{{ x }}', '{{ x }}'],
-    ["--node-ip={{ ip | default('1.2.3.4') }}", "--node-ip={{default ip '1.2.3.4'}}"],
+    ["--node-ip={{ ip | default('1.2.3.4') }}", "--node-ip={{pystr (default ip '1.2.3.4')}}"],
+    ["--node-ip={{ ip | default('1.2.3.4') | trim }}", "--node-ip={{trim (default ip '1.2.3.4')}}"],
     ['{% if a %}A{% elif b %}B{% else %}C{% endif %}', '{{#if a}}A{{else if b}}B{{else}}C{{/if}}'],
     ['{% if a and b %}x{% endif %}', '{{#if (and a b)}}x{{/if}}'],
     [
       '{% for h in groups.server %}{{ h }}{% if not loop.last %},{% endif %}{% endfor %}',
-      '{{#each (iter groups.server) as |h|}}{{ h }}{{#if (not @last)}},{{/if}}{{/each}}',
+      '{{#each (iter groups.server) as |h|}}{{pystr h}}{{#if (not @last)}},{{/if}}{{/each}}',
     ],
     [
       '{% for x in [1, 2] %}{{ loop.index }}:{{ y }} {% endfor %}',
-      '{{#each (list 1 2) as |x|}}{{add @index 1}}:{{@root.y}} {{/each}}',
+      '{{#each (list 1 2) as |x|}}{{add @index 1}}:{{pystr @root.y}} {{/each}}',
     ],
-    ['{% for k, v in d.items() %}{{ k }}={{ v }};{% endfor %}', '{{#each d as |v k|}}{{ k }}={{ v }};{{/each}}'],
-    ["{% set p = 'v' ~ n %}{{ p }}-{{ p | upper }}", "{{concat 'v' n}}-{{upper (concat 'v' n)}}"],
+    [
+      '{% for k, v in d.items() %}{{ k }}={{ v }};{% endfor %}',
+      '{{#each d as |v k|}}{{pystr k}}={{pystr v}};{{/each}}',
+    ],
+    [
+      '{% for a, b in pairs %}{{ a ~ b }}{% endfor %}',
+      '{{#each (iter pairs) as |a_b_item|}}{{pyconcat (at a_b_item 0) (at a_b_item 1)}}{{/each}}',
+    ],
+    ["{% set p = 'v' ~ n %}{{ p }}-{{ p | upper }}", "{{pystr (pyconcat 'v' n)}}-{{upper (pyconcat 'v' n)}}"],
+    ['{% set p = y %}{% for x in l %}{{ p }}{% endfor %}', '{{#each (iter l) as |x|}}{{pystr @root.y}}{{/each}}'],
+    [
+      '{% for x in l %}{{ x }}\n{% endfor %}\n',
+      '{{#ensure_newlines 1}}{{#each (iter l) as |x|}}{{pystr x}}\n{{/each}}{{/ensure_newlines}}',
+    ],
+    ['#jinja2: trim_blocks: False\n{% if x %}\na{% endif %}', '{{#if x}}{{!}}\na{{/if}}'],
     ['a {# comment #}b', 'a b'],
-    ['{% raw %}{{ kept }}{% endraw %}', '{{{{raw}}}}{{ kept }}{{{{/raw}}}}'],
+    ['{% raw %}{{ kept }} {% x %}{% endraw %}', "{{'{'}}{ kept }} {{'{'}}% x %}"],
     ['a\n{% if x %}\nb\n{% endif %}\nc', 'a\n{{#if x}}b\n{{/if}}c'],
     ["{{ 'lit' }}", "{{ 'lit' }}"],
     ["{{ x | upper }}, {{ 'lit' }}", '{{upper x}}, lit'],
@@ -132,10 +164,12 @@ describe('Jinja templates → Handlebars templates', () => {
     expect(translateTemplate(jinja)).toEqual({ kind: 'translated', text: hbs });
   });
 
-  it('leaves a block tag Handlebars would strip as standalone, and statements it cannot spell', () => {
+  it('guards a block tag Handlebars would strip as standalone, and leaves statements it cannot spell', () => {
     const standalone = translateTemplate('a\n  {% if x %}  \nb{% endif %}');
-    expect(standalone.kind).toBe('left');
-    if (standalone.kind === 'left') expect(standalone.notes[0].why).toMatch(/alone on its line/);
+    expect(standalone).toEqual({ kind: 'translated', text: 'a\n  {{#if x}}{{!}}  \nb{{/if}}' });
+    const t = createTemplater();
+    if (standalone.kind === 'translated')
+      expect(t.render(standalone.text, new Scope([{ x: true }]))).toBe('a\n    \nb');
     const macro = translateTemplate('{% macro m() %}x{% endmacro %}');
     expect(macro.kind === 'left' && macro.notes[0].why).toMatch(/macro/);
   });

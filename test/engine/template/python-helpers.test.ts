@@ -45,7 +45,7 @@ describe('helpers with Python meaning', () => {
     ['{{reverse l}}', ['d', 'c', 'b', 'a']],
     ['{{reverse s}}', 'olleh'],
     ["{{capitalize 'hELLO world'}}", 'Hello world'],
-    ["{{title 'k3s control-plane'}}", 'K3S Control-Plane'],
+    ["{{title 'k3s control-plane'}}", 'K3s Control-Plane'],
     ['{{iter m}}', ['k', 'odd key']],
     ['{{iter s}}', ['h', 'e', 'l', 'l', 'o']],
     ["{{map l 'upper'}}", ['A', 'B', 'C', 'D']],

@@ -137,7 +137,7 @@ describe('Jinja habits', () => {
     ["{{ 'k3s' in groups }}", "write {{in 'k3s' groups}}"],
     ['{{ items | length > 0 }}', 'write {{gt (length items) 0}}'],
     ["{{ hostvars['w-1'].ip }}", 'write {{hostvars.[w-1].ip}}'],
-    ["{{ v is version('1.30', '>=') }}", "write {{version_compare v '>=' '1.30'}}"],
+    ["{{ v is version('1.30', '>=') }}", "write {{is 'version' v '1.30' '>='}}"],
   ];
   it.each(cases)('%s → %s', (text, hint) => {
     const e = err(() => t.render(text, scope({})));
