@@ -30,6 +30,7 @@ const LOADERS: Record<string, () => Promise<ModuleDef>> = {
   replace: () => import('./host/replace.js').then((m) => m.replace as ModuleDef),
   user: () => import('./host/user.js').then((m) => m.user as ModuleDef),
   group: () => import('./host/group.js').then((m) => m.group as ModuleDef),
+  find: () => import('./host/find.js').then((m) => m.find as ModuleDef),
   modprobe: () => import('./host/modprobe.js').then((m) => m.modprobe as ModuleDef),
   authorized_key: () => import('./host/authorized_key.js').then((m) => m.authorizedKey as ModuleDef),
   drain: () => import('./kube/drain/index.js').then((m) => m.drain as ModuleDef),
