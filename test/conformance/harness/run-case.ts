@@ -17,6 +17,9 @@ export type CaseResult = {
   shape: string[];
 };
 
+/** Account name prefixes (the `acct` variable): distinct per tool, and unlike anything else in a result. */
+const ACCT: Record<Tool, string> = { ansible: 'hbconfans', herdbook: 'hbconfhb' };
+
 export function prepare(c: CaseSpec, tool: Tool, root: string, world: World, timeoutMs: number): RunInput {
   const troot = path.join(root, c.name, tool);
   const playbook = materialize(c, tool, path.join(troot, 'case'));
@@ -24,8 +27,9 @@ export function prepare(c: CaseSpec, tool: Tool, root: string, world: World, tim
   const out = path.join(troot, 'out');
   const inventory = path.join(caseDir, c.inventory);
   const conn = path.join(troot, 'conn', 'connection.yaml');
-  writeConnectionInventory(conn, caseHosts(inventory), out, world);
-  const normalize = (s: string) => s.split(out).join('<out>').split(caseDir).join('<case>');
+  const acct = ACCT[tool];
+  writeConnectionInventory(conn, caseHosts(inventory), out, world, acct);
+  const normalize = (s: string) => s.split(out).join('<out>').split(caseDir).join('<case>').split(acct).join('<acct>');
   return { root: troot, playbook, inventories: [inventory, conn], flags: c.flags, out, normalize, world, timeoutMs };
 }
 
