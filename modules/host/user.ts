@@ -17,6 +17,11 @@ if usermod --help 2>&1 | grep -q '^ *-a, --append'; then echo 1; else echo 0; fi
 
 async function inspect(ctx: ModuleContext, args: UserArgs): Promise<UserState> {
   checkAccountName('user', args.name);
+  // ssh-keygen takes a new passphrase only as an argument (-N, seen in ps) or from a terminal.
+  if (args.ssh_key_passphrase !== undefined && args.generate_ssh_key)
+    throw new ModuleError(
+      'ssh_key_passphrase is not supported: ssh-keygen would get it on its command line, visible to every user of the host; generate the key without one, or on the controller and copy it',
+    );
   if (args.password_lock && args.password !== undefined && args.password.startsWith('!'))
     throw new ModuleError('password_lock and a password that starts with ! say the same: drop one');
   const accounts = await readAccounts(ctx, args.name);
@@ -79,18 +84,11 @@ async function keygen(ctx: ModuleContext, args: UserArgs, key: string, host: str
   }
   const bits = args.ssh_key_bits > 0 ? ['-b', String(args.ssh_key_bits)] : [];
   const comment = args.ssh_key_comment ?? `ansible-generated on ${host}`;
-  // The passphrase goes through a private file, never the command line (ps on the host).
-  const argv = ['ssh-keygen', '-q', '-t', args.ssh_key_type, ...bits, '-C', comment, '-f', key, '-N'];
-  if (args.ssh_key_passphrase === undefined) await must(ctx, [...argv, ''], 'ssh-keygen');
-  else {
-    ctx.secret(args.ssh_key_passphrase);
-    const script = 'p=$(cat) && exec "$@" "$p"';
-    const r = await ctx.exec(['/bin/sh', '-c', script, 'herdbook-keygen', ...argv], {
-      stdin: args.ssh_key_passphrase,
-      env: { LC_ALL: 'C' },
-    });
-    if (r.rc !== 0) throw new ModuleError(r.stderr.trim() || `ssh-keygen: exit ${r.rc}`);
-  }
+  await must(
+    ctx,
+    ['ssh-keygen', '-q', '-t', args.ssh_key_type, ...bits, '-C', comment, '-f', key, '-N', ''],
+    'ssh-keygen',
+  );
   await must(ctx, ['chown', ids, '--', key, `${key}.pub`], `chown ${key}`);
 }
 

@@ -145,6 +145,12 @@ describe('accounts over real sshd, in the node’s private /etc and /home', () =
     expect(r.status).toBe('failed');
     expect(r.msg).toBe('Group no-such-group does not exist');
     expect(await sh('getent', 'passwd', 'hb-bob')).toBe('');
+    // A new key's passphrase would be on ssh-keygen's command line: refused, and never echoed.
+    const pass = await run(user, { name: 'hb-bob', generate_ssh_key: true, ssh_key_passphrase: 'sekrit-pass' });
+    expect(pass.status).toBe('failed');
+    expect(pass.msg).toMatch(/^ssh_key_passphrase is not supported: ssh-keygen would get it on its command line/);
+    expect(JSON.stringify(pass)).not.toContain('sekrit-pass');
+    expect(await sh('getent', 'passwd', 'hb-bob')).toBe('');
   });
 
   it('authorized_key: check mode writes nothing, the run makes ~/.ssh 0700 and the file 0600, again is ok, exclusive', async () => {
