@@ -36,6 +36,7 @@ export class PctConnection implements Connection {
   readonly host: string;
   private readonly vmid: number;
   private readonly sudo: boolean;
+  readonly container: { proxmoxHost: string; vmid: number };
 
   constructor(
     settings: ConnectionSettings,
@@ -43,6 +44,7 @@ export class PctConnection implements Connection {
   ) {
     this.host = settings.host;
     this.vmid = settings.pctVmid!;
+    this.container = { proxmoxHost: settings.pctHost ?? proxmox.host, vmid: this.vmid };
     // `pct` needs root on the Proxmox node (reference/proxmox.md).
     this.sudo = Boolean(settings.pctSudo ?? false);
   }

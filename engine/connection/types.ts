@@ -51,6 +51,8 @@ export interface Connection {
   readonly host: string;
   /** 'local' | 'ssh' | 'pct' */
   readonly kind: string;
+  /** For a Proxmox container (`pct`): its Proxmox host and id, so a module can say where the kernel's work belongs. */
+  readonly container?: { proxmoxHost: string; vmid: number };
   exec(cmd: CommandSpec, opts?: ExecOptions): Promise<ExecResult>;
   /** Write a file atomically (temp file + rename), then set mode and owner. */
   put(data: Buffer | string, dest: string, opts?: PutOptions): Promise<void>;

@@ -3,6 +3,7 @@
 import { HerdbookError } from '../errors.js';
 import type { GroupIndex } from './groups.js';
 import type { Inventory } from './model.js';
+import { fnmatchSource } from '../fnmatch.js';
 
 export type PatternMatch = { hosts: string[]; unmatched: string[] };
 
@@ -53,35 +54,9 @@ export class HostPatternError extends HerdbookError {
   }
 }
 
-const escapeRe = (s: string) => s.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
-
-/**
- * fnmatch, as Ansible matches names: * and ?, [seq] and [!seq]; a [ that no ] closes is a
- * literal character, as in Python's fnmatch, never an error.
- */
+/** fnmatch (engine/fnmatch.ts) as a RegExp; a set JavaScript refuses is a host pattern error. */
 function globToRegExp(glob: string): RegExp {
-  let re = '';
-  for (let i = 0; i < glob.length; i++) {
-    const c = glob[i];
-    if (c === '*') re += '.*';
-    else if (c === '?') re += '.';
-    else if (c === '[') {
-      let j = i + 1;
-      if (glob[j] === '!') j++;
-      if (glob[j] === ']') j++;
-      while (j < glob.length && glob[j] !== ']') j++;
-      if (j >= glob.length) {
-        re += '\\[';
-        continue;
-      }
-      const body = glob.slice(i + 1, j);
-      const negate = body.startsWith('!');
-      // Ranges (a-z) stay; everything else in the set is itself.
-      const set = (negate ? body.slice(1) : body).replace(/[\\\]^[]/g, '\\$&');
-      re += `[${negate ? '^' : ''}${set}]`;
-      i = j;
-    } else re += escapeRe(c);
-  }
+  const re = fnmatchSource(glob);
   try {
     return new RegExp(`^${re}$`);
   } catch (e) {

@@ -3,6 +3,7 @@
 // changed. Decisions are ansible.posix 1.5.4's (sysctl-plan.ts); the file change comes with a diff.
 import { defineModule, ModuleError, type ModuleContext, type Plan } from '../../engine/index-module.js';
 import { applyWrite, planWrite, type WriteChange } from './file-write.js';
+import { namespacedSysctl, refuseInContainer } from './host-only.js';
 import { predictChanges } from './predictions.js';
 import { probeFile, type RemoteFile } from './remote-file.js';
 import { decide, fileValues, rewriteFile, sysctlValue } from './sysctl-plan.js';
@@ -46,6 +47,7 @@ function checkArgs(args: SysctlArgs): void {
 async function inspect(ctx: ModuleContext, args: SysctlArgs): Promise<SysctlState> {
   checkArgs(args);
   const name = args.name.trim();
+  if (!namespacedSysctl(name) && (args.sysctl_set || args.reload)) await refuseInContainer(ctx, `sysctl ${name}`);
   const r = await ctx.exec(['sysctl', '-e', '-n', name], { env: LANG_C, idempotent: true });
   const proc = r.rc === 0 ? r.stdout.trim() : undefined;
   const file = await probeFile(ctx, args.sysctl_file, { follow: true, checksum: true, readMax: 16 * 1024 * 1024 });

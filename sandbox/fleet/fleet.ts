@@ -3,6 +3,7 @@
 import { chmod, mkdir, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { hostToken, knownHostsLine } from '../../engine/connection/ssh/known-hosts.js';
+import { installFakeModprobe } from './fake-modprobe.js';
 import { installFakeSysctl } from './fake-sysctl.js';
 import { installFakeSystemctl } from './fake-systemctl.js';
 import { generateKey, readPublicKey } from './keys.js';
@@ -59,6 +60,7 @@ export async function startFleet(opts: FleetOptions): Promise<Fleet> {
         await prepareNodeDirs(stateDir, spec.name);
         await installFakeSystemctl(stateDir, spec.name);
         await installFakeSysctl(stateDir, spec.name);
+        await installFakeModprobe(stateDir, spec.name);
         const files = nodeFiles(stateDir, spec.name);
         const hostKey = await generateKey(files.hostKey, `herdbook-fleet-${spec.name}`);
         const { port, pid } = await startSshd({

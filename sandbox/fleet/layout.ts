@@ -19,6 +19,20 @@ export const NODE_PATHS = [
 
 export type NodePath = (typeof NODE_PATHS)[number];
 
+/**
+ * Real directories each node sees through an overlay: the machine's files below, the node's own
+ * writes in `nodeOverlay(...).upper`. Accounts need it: useradd and usermod write /etc/passwd+
+ * and rename it over /etc/passwd, which a bind-mounted file refuses (EBUSY); a node's users,
+ * groups, shadow entries and home directories stay its own, the machine's never change.
+ */
+export const NODE_OVERLAYS = ['/etc', '/home'] as const;
+
+/** The upper (the node's writes) and work directories of a node's overlay of `dir`. */
+export function nodeOverlay(stateDir: string, name: string, dir: (typeof NODE_OVERLAYS)[number]) {
+  const base = path.join(stateDir, 'overlays', name, dir.replace(/^\//, ''));
+  return { upper: path.join(base, 'upper'), work: path.join(base, 'work') };
+}
+
 /** `<stateDir>/nodes/<name>`: a file at `/usr/local/bin/k3s` on node `name` is `nodeRoot(...)/usr/local/bin/k3s` here. */
 export function nodeRoot(stateDir: string, name: string): string {
   return path.join(stateDir, 'nodes', name);

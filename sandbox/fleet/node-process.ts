@@ -6,7 +6,7 @@ import net from 'node:net';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { shellJoin } from '../../engine/connection/quote.js';
-import { NODE_PATHS, nodeFiles, nodeRoot } from './layout.js';
+import { NODE_OVERLAYS, NODE_PATHS, nodeFiles, nodeOverlay, nodeRoot } from './layout.js';
 import { SSHD } from './prerequisites.js';
 import { isAlive, killTree } from './processes.js';
 import { renderSshdConfig, type SshdConfigInput } from './sshd-config.js';
@@ -32,6 +32,11 @@ export async function prepareNodeDirs(stateDir: string, name: string): Promise<v
     await mkdir(path.join(root, p), { recursive: true, mode: 0o755 });
     await mkdir(p, { recursive: true, mode: 0o755 });
   }
+  for (const d of NODE_OVERLAYS) {
+    const o = nodeOverlay(stateDir, name, d);
+    await mkdir(o.upper, { recursive: true, mode: 0o755 });
+    await mkdir(o.work, { recursive: true, mode: 0o700 });
+  }
   // sshd's privilege-separation directory lives under /run, which is the node's own.
   await mkdir(path.join(root, 'run', 'sshd'), { recursive: true, mode: 0o755 });
   await mkdir(nodeFiles(stateDir, name).dir, { recursive: true, mode: 0o755 });
@@ -39,8 +44,21 @@ export async function prepareNodeDirs(stateDir: string, name: string): Promise<v
 
 function namespaceScript(stateDir: string, name: string, config: string): string {
   const root = nodeRoot(stateDir, name);
+  // Overlays first: the k3s paths under /etc are bound on top of the node's /etc.
+  const overlays = NODE_OVERLAYS.map((d) => {
+    const o = nodeOverlay(stateDir, name, d);
+    return shellJoin([
+      'mount',
+      '-t',
+      'overlay',
+      'overlay',
+      '-o',
+      `lowerdir=${d},upperdir=${o.upper},workdir=${o.work}`,
+      d,
+    ]);
+  });
   const mounts = NODE_PATHS.map((p) => shellJoin(['mount', '--bind', path.join(root, p), p]));
-  return ['set -e', ...mounts, `exec ${shellJoin([SSHD, '-D', '-e', '-f', config])}`].join('\n');
+  return ['set -e', ...overlays, ...mounts, `exec ${shellJoin([SSHD, '-D', '-e', '-f', config])}`].join('\n');
 }
 
 async function waitListening(pid: number, log: string, port: number, exited: () => boolean): Promise<boolean> {

@@ -24,6 +24,12 @@ export type CaseResult = {
   converted: { left: string[]; comparison?: Comparison; cpuMs?: number };
 };
 
+/**
+ * Account name prefixes (the `acct` variable): distinct per run (the runs of one case share its
+ * nodes and may overlap), and unlike anything else in a result.
+ */
+const ACCT = { ansible: 'hbconfans', herdbook: 'hbconfhb', converted: 'hbconfcv' } as const;
+
 /** `converted`: herdbook on the conversion of the Ansible side (always so for a convert-only case). */
 export function prepare(
   c: CaseSpec,
@@ -42,8 +48,9 @@ export function prepare(
   const out = path.join(troot, 'out');
   const inventory = path.join(caseDir, c.inventory);
   const conn = path.join(troot, 'conn', 'connection.yaml');
-  writeConnectionInventory(conn, caseHosts(inventory), out, world);
-  const normalize = (s: string) => s.split(out).join('<out>').split(caseDir).join('<case>');
+  const acct = ACCT[converted ? 'converted' : tool];
+  writeConnectionInventory(conn, caseHosts(inventory), out, world, acct);
+  const normalize = (s: string) => s.split(out).join('<out>').split(caseDir).join('<case>').split(acct).join('<acct>');
   return {
     root: troot,
     playbook,

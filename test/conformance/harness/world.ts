@@ -47,8 +47,12 @@ export function caseHosts(inventory: string): string[] {
   return [...inv.hosts.keys()];
 }
 
-/** A second inventory source with each host's connection variables and `out`; the out dirs made, writable by every login user. */
-export function writeConnectionInventory(file: string, hosts: string[], out: string, w: World): void {
+/**
+ * A second inventory source with each host's connection variables and `out`; the out dirs made, writable by every login user.
+ * `acct`: a prefix for account names, one per tool, since both tools run a case at once on the
+ * same sshd node and a node's users and groups are shared by its runs (compared as `<acct>`).
+ */
+export function writeConnectionInventory(file: string, hosts: string[], out: string, w: World, acct?: string): void {
   mkdirSync(path.dirname(file), { recursive: true });
   mkdirSync(out, { recursive: true });
   chmodSync(out, 0o777);
@@ -60,6 +64,7 @@ export function writeConnectionInventory(file: string, hosts: string[], out: str
     all: {
       vars: {
         out_root: out,
+        ...(acct ? { acct } : {}),
         ...(w.http ? { http_base: w.http } : {}),
         ...(w.fleet ? { fleet_become_password: w.fleet.becomePassword, fleet_ports: w.fleet.ports } : {}),
       },
