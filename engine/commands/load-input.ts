@@ -47,12 +47,15 @@ export function countTasks(v: Validated): number {
   return n;
 }
 
-/** Jinja in a playbook: each such error names the `herdbook convert` command that translates it all. */
+/**
+ * Jinja in a playbook: each such error names the `herdbook convert` command that translates it all
+ * (on the hint's one line: JSON output carries it as it is).
+ */
 function withConvertHint(all: Diagnostic[], playbooks: readonly string[], opts: InputOptions): Diagnostic[] {
   const jinja = (d: Diagnostic) => d.severity === 'error' && /Jinja|'with_[a-z_]+'/.test(d.message);
   if (!all.some(jinja)) return all;
   const argv = ['herdbook', 'convert', ...playbooks, ...(opts.inventory ?? []).flatMap((i) => ['-i', i])];
   const command = `${shellJoin([...argv, '--check'])}, then ${shellJoin([...argv, '--in-place'])}`;
   const note = `translate every Jinja expression of these playbooks: ${command}`;
-  return all.map((d) => (jinja(d) ? { ...d, hint: d.hint ? `${d.hint}\n  = or ${note}` : note } : d));
+  return all.map((d) => (jinja(d) ? { ...d, hint: d.hint ? `${d.hint}; or ${note}` : note } : d));
 }

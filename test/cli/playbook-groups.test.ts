@@ -21,12 +21,14 @@ function expected(c: Cluster): Record<string, string[][]> {
     'check-version-skew.yaml': [first],
     'cluster-health.yaml': [first],
     'controller-noschedule.yaml': [first],
+    'ha-bootstrap.yaml': [first],
     'join-node.yaml': [first, []],
     'recover-nodes.yaml': [nodes, first],
     'refresh-kubeconfig.yaml': [first],
     'remove-node.yaml': [[]],
     'rollback-k3s.yaml': [nodes, first, c.servers, first, c.servers.slice(1), c.agents, c.servers, first],
     'upgrade-k3s.yaml': [nodes, first, c.servers, c.agents, first],
+    'worker-prereqs.yaml': [c.agents],
   };
 }
 

@@ -80,7 +80,7 @@ describe('herdbook convert: one file', () => {
         '  hosts: all',
         '  gather_facts: true',
         '  vars:',
-        "    greeting: 'hello {{default who ''world''}}'",
+        "    greeting: 'hello {{pystr (default who ''world'')}}'",
         '    secret: !vault |',
         '      $ANSIBLE_VAULT;1.1;AES256',
         '      6162636465',
@@ -94,13 +94,13 @@ describe('herdbook convert: one file', () => {
         '    - name: Bare condition',
         '      debug:',
         '        msg: >-',
-        "          {{join items_list ','}} and more",
+        "          {{join_str items_list ','}} and more",
         '      when: enabled',
         '',
         '    - name: Script',
         '      shell: |',
-        '        echo {{ inventory_hostname }}',
-        '        echo {{length groups.all}}',
+        '        {{#ensure_newlines 1}}echo {{pystr inventory_hostname}}',
+        '        echo {{pystr (length groups.all)}}{{/ensure_newlines}}',
         '',
         '    - name: Sysctl by its old argument names',
         '      sysctl:',
@@ -122,7 +122,7 @@ describe('herdbook convert: one file', () => {
       "site.yml:33:9 argument unknown_arg: herdbook's sysctl has no argument 'unknown_arg' (validation would refuse it)",
       "site.yml:36:7 module community.general.ufw: module 'community.general.ufw' is not one herdbook implements",
     ]);
-    expect(lefts(r)[1].write).toBe('herdbook implements no module of community.general');
+    expect(lefts(r)[1].write).toBe('from community.general, herdbook implements: community.general.modprobe');
   });
 
   it('counts constructs: converted plus left', () => {
@@ -177,30 +177,27 @@ describe('herdbook convert: with_* loops, as the migration guide maps them', () 
     expect(lines).toEqual([
       '      loop: [a, b]',
       '      loop: [a, b]',
-      // herdbook runs with_items itself (one level flattened) until flatten(levels=1) translates.
-      '      with_items: "{{ pkgs }}"',
+      '      loop: "{{flatten_by pkgs levels=1}}"',
       '      loop: "{{dict2items users}}"',
-      '      loop: "{{flatten nested}}"',
+      '      loop: "{{flatten_by nested}}"',
       '      loop: "{{range 0 5 2}}"',
       '      loop: "{{range 1 4 1}}"',
       '      with_sequence: start=1 end=3 format=host%02d',
       '      with_indexed_items: "{{ l }}"',
-      '      with_subelements: ["{{ users }}", "keys"]',
-      '      with_nested: ["{{ a }}", [x, y]]',
-      '      with_together: ["{{ a }}", "{{ b }}"]',
+      '      loop: "{{subelements users \'keys\'}}"',
+      '      loop: "{{product a (list \'x\' true)}}"',
+      '      loop: "{{zip a b}}"',
       '      with_fileglob: "/etc/*.conf"',
       '      with_first_found: [a.yml, b.yml]',
       '      with_lines: cat /etc/hosts',
     ]);
     expect(loopItems).toHaveLength(loops.length);
     const left = loopItems.filter((i) => i.type === 'left').map((i) => (i as { why: string }).why);
-    expect(left).toHaveLength(8);
+    expect(left).toHaveLength(5);
     expect(left[0]).toMatch(/with_sequence with format/);
     expect(left[1]).toMatch(/with_indexed_items/);
-    expect(left[2]).toMatch(/the filter 'subelements' has no herdbook helper/);
-    expect(left[3]).toMatch(/the filter 'product'/);
-    expect(left[4]).toMatch(/the filter 'zip'/);
-    expect(left[5]).toMatch(/query\(\)/);
+    for (const [i, lookup] of ['fileglob', 'first_found', 'lines'].entries())
+      expect(left[2 + i]).toMatch(new RegExp(`lookup\\('${lookup}'\\) reads the controller's files`));
   });
 
   it('is a fixed point', () => {
@@ -247,7 +244,9 @@ describe('herdbook convert: the walk', () => {
       'tasks/extra.yml converted',
       'vars/main.yml converted',
     ]);
-    expect(after(r, dir, 'roles/web/templates/page.j2')).toBe('port {{int port}}\n');
+    expect(after(r, dir, 'roles/web/templates/page.j2')).toBe(
+      '{{#ensure_newlines 1}}port {{pystr (to_int port)}}{{/ensure_newlines}}',
+    );
   });
 
   it('lists what it cannot follow: a templated name, a Galaxy role not installed', () => {
@@ -303,7 +302,7 @@ describe('herdbook convert: a k3s repository in the style of k3s-ansible', () =>
 
   it('translates {% if %} in set_fact and the config template', () => {
     expect(after(r, work, 'roles/server/tasks/main.yml')).toContain(
-      'opt_tls_san: "{{#if (ne api_endpoint ansible_hostname)}}--tls-san={{ api_endpoint }}{{/if}}"',
+      'opt_tls_san: "{{#if (ne api_endpoint ansible_hostname)}}--tls-san={{pystr api_endpoint}}{{/if}}"',
     );
     expect(after(r, work, 'roles/server/templates/config.yaml.j2')).toContain(
       '{{#if (eq inventory_hostname (at groups server_group 0))}}cluster-init: true\n',
