@@ -111,7 +111,7 @@ export function checkScenario(data: unknown, where = 'scenario'): Scenario {
   for (const n of (s.nodes ?? []) as ScenarioNode[]) {
     if (n.role !== undefined && n.role !== 'server' && n.role !== 'agent')
       throw new ScenarioError(`${where}: node ${n.name}: role must be server or agent`);
-    for (const k of ['versionCommand', 'readyCommand'] as const) {
+    for (const k of ['versionCommand', 'readyCommand', 'readyFiles'] as const) {
       if (n[k] !== undefined && (!Array.isArray(n[k]) || n[k].some((a) => typeof a !== 'string'))) {
         throw new ScenarioError(`${where}: node ${n.name}: ${k} must be a list of strings (argv, no shell)`);
       }
