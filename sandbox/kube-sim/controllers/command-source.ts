@@ -53,14 +53,14 @@ export function hasCommands(c: NodeCommands): boolean {
 /**
  * The version command's output, run again only when its program file changed (replaced or
  * rewritten: another inode, size or mtime). Polled every 50 ms per node in fast mode, the fake
- * k3s (34 KB of sh) for `--version` was most of an idle sandbox's CPU; a missing program is
- * still a kubelet that is down.
+ * k3s (34 KB of sh) for `--version` was most of an idle sandbox's CPU.
  */
 function cachedVersion(timeoutMs: number) {
   const seen = new Map<string, { key: string; text: string }>();
   return async (argv: string[]): Promise<string | undefined> => {
     const st = await stat(argv[0]).catch(() => undefined);
-    if (!st) return undefined;
+    // A program found through PATH (or not at all): no file to watch, so run it as before.
+    if (!st) return run(argv, timeoutMs);
     const key = `${st.ino}:${st.size}:${st.mtimeMs}`;
     const id = argv.join('\0');
     const hit = seen.get(id);
