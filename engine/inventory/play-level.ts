@@ -9,24 +9,35 @@ import { k3sGroupDefaults } from './k3s-groups.js';
 import type { Inventory, VarsFiles } from './model.js';
 
 /**
- * What the inventory gives play keywords: the `all` group's variables (herdbook's addition:
+ * What the inventory gives play keywords: the magic `groups` (Ansible renders `hosts:
+ * "{{ groups['server'][0] }}"` with it), the `all` group's variables (herdbook's addition:
  * Ansible renders `hosts:` without any inventory variable) and herdbook's defaults
  * (k3s_server_group, k3s_agent_group), the weakest of all.
  */
-export type InventoryLevel = { all: Layer; defaults: Layer };
+export type InventoryLevel = { magic: Layer; all: Layer; defaults: Layer };
 
 export function inventoryLevel(inv: Inventory, idx: GroupIndex, playbookFiles?: VarsFiles): InventoryLevel {
-  return { all: allGroupVars(inv, playbookFiles), defaults: k3sGroupDefaults(inv, idx) };
+  return {
+    // A getter: most plays' hosts are plain patterns that never read it.
+    magic: {
+      get groups() {
+        return Object.fromEntries([...inv.groups.keys()].map((g) => [g, idx.hostsOf(g)]));
+      },
+    },
+    all: allGroupVars(inv, playbookFiles),
+    defaults: k3sGroupDefaults(inv, idx),
+  };
 }
 
 /**
  * The variables play keywords (hosts, serial, vars_files, gather_facts, ...) are rendered with,
- * strongest first: -e, play vars, role vars, the inventory's `all` vars, role defaults, herdbook's
+ * strongest first: -e, `groups` (after -e, as in a task's scope), play vars, role vars, the inventory's `all` vars, role defaults, herdbook's
  * defaults. No host's own variables: a play's hosts are not known yet.
  */
 export function playLevelScope(play: Play, extraVars: Record<string, unknown>, level?: InventoryLevel): Scope {
   return new Scope([
     extraVars,
+    ...(level ? [level.magic] : []),
     play.vars ?? {},
     play.roleVars,
     ...(level ? [level.all] : []),

@@ -33,9 +33,9 @@ const STARTERS: Starter[] = [
 export function describePerBackend(
   title: string,
   body: (name: BackendName) => void,
-  options: { timeout?: number } = {},
+  options: { timeout?: number; backends?: BackendName[] } = {},
 ): void {
-  for (const name of BACKEND_NAMES) {
+  for (const name of options.backends ?? BACKEND_NAMES) {
     const why = name === 'real' ? realUnavailable() : undefined;
     if (why && realKubeRequired()) {
       describe(`${title} [${name}]`, () =>
@@ -45,7 +45,7 @@ export function describePerBackend(
       continue;
     }
     if (why) reportSkipOnce(why);
-    (why ? describe.skip : describe)(`${title} [${name}]`, options, () => body(name));
+    (why ? describe.skip : describe)(`${title} [${name}]`, { timeout: options.timeout }, () => body(name));
   }
 }
 

@@ -8,11 +8,19 @@ import { sandboxFor, type Sandbox } from './sandbox.js';
 /** Per test: a real stepwise upgrade is a few minutes alone, more under load. */
 export const E2E_TEST_TIMEOUT = 900_000;
 
-/** `describe(title [backend])` with a sandbox per backend (`sandbox up` flags plus the backend's). */
+/**
+ * `describe(title [backend])` with a sandbox per backend (`sandbox up` flags plus the backend's).
+ * `only` names the backends for a playbook that never talks to the API server (packages, files on
+ * the nodes): a second API server would test nothing and costs CI minutes.
+ */
 export function describeSandboxes(
   title: string,
   flags: string[],
   body: (sandbox: () => Sandbox, backend: BackendName) => void,
+  only?: BackendName[],
 ): void {
-  describePerBackend(title, (backend) => body(sandboxFor(flags, backend), backend), { timeout: E2E_TEST_TIMEOUT });
+  describePerBackend(title, (backend) => body(sandboxFor(flags, backend), backend), {
+    timeout: E2E_TEST_TIMEOUT,
+    backends: only,
+  });
 }

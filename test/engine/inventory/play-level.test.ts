@@ -42,4 +42,10 @@ describe('play keywords', () => {
     expect(hostsOf(files)).toEqual(['from_play:from_play']);
     expect(hostsOf(files, { k3s_agent_group: 'from_e' })).toEqual(['from_play:from_e']);
   });
+
+  it('read the magic groups, as Ansible renders hosts: "{{ groups[\'node\'][0] }}"', () => {
+    expect(
+      hostsOf({ 'site.yaml': '- hosts: "{{first groups.node}},{{join groups.k3s_cluster \':\'}}"\n  tasks: []\n' }),
+    ).toEqual(['n1,m1:n1']);
+  });
 });

@@ -169,6 +169,7 @@ describe('kube-sim node source from commands and files', () => {
     await chmod(bin, 0o755);
     await writeFile(join(dir, 'w-2.version'), 'v1.30.8+k3s1\n');
     await writeFile(join(dir, 'w-1.active'), '');
+    await writeFile(join(dir, 'agent.state'), 'active\nrunning\n');
     sim = await startFast({
       scenario: {
         nodes: [
@@ -176,6 +177,11 @@ describe('kube-sim node source from commands and files', () => {
           { name: 'w-1', versionCommand: [bin, '--version'], readyCommand: ['test', '-e', join(dir, 'w-1.active')] },
           { name: 'w-2', versionFile: join(dir, 'w-2.version') },
           { name: 'w-3', kubeletVersion: 'v1.29.1+k3s1' },
+          {
+            name: 'w-4',
+            versionCommand: [bin, '--version'],
+            readyFiles: [join(dir, 'k3s.state'), join(dir, 'agent.state')],
+          },
         ],
       },
     });
@@ -208,5 +214,20 @@ describe('kube-sim node source from commands and files', () => {
     await writeFile(join(dir, 'w-1.active'), '');
     await sim.waitFor(() => ready(node('w-1'))?.status === 'True', 5000, 'w-1 up');
     expect(ready(node('w-3'))?.status).toBe('True');
+  });
+
+  it("reads the fake units' state files: up while one says active (not inactive), down when none does", async () => {
+    await sim.waitFor(() => ready(node('w-4'))?.status === 'True', 5000, 'w-4 up from the agent unit');
+    await writeFile(join(dir, 'agent.state'), 'inactive\ndead\n');
+    await sim.waitFor(() => ready(node('w-4'))?.status === 'Unknown', 5000, 'w-4 down: no unit active');
+    await writeFile(join(dir, 'k3s.state'), 'active\nrunning\n');
+    await sim.waitFor(() => ready(node('w-4'))?.status === 'True', 5000, 'w-4 up from the server unit');
+  });
+
+  it('runs the version command again when its program file is rewritten (the cache keys on the file)', async () => {
+    const bin = join(dir, 'k3s');
+    await writeFile(bin, '#!/bin/sh\necho "k3s version v1.32.1+k3s1 (12345678)"\n');
+    await sim.waitFor(() => node('s-1').status.nodeInfo?.kubeletVersion === 'v1.32.1+k3s1', 5000, 's-1 upgraded');
+    expect(node('w-4').status.nodeInfo?.kubeletVersion).toBe('v1.32.1+k3s1');
   });
 });
