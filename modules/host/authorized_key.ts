@@ -6,6 +6,7 @@ import path from 'node:path';
 import { defineModule, ModuleError, type ModuleContext, type Plan } from '../../engine/index-module.js';
 import { checkAccountName, readAccounts, type PasswdEntry } from './accounts.js';
 import { editKeys } from './authorized-key-edit.js';
+import { pendingNote } from './check-note.js';
 import { fetchInto, privateTempDir, removeTemp, whichFetcher } from './get-url-fetch.js';
 import { probeFile } from './remote-file.js';
 import { asText } from './text.js';
@@ -32,6 +33,8 @@ export type AuthorizedKeyState = {
   /** The keys asked for (the URL's content when key is one). */
   keys: string;
   check?: boolean;
+  /** Check mode: the user an earlier task would create does not exist yet (see check-note.ts). */
+  pendingUser?: boolean;
 };
 
 export type AuthorizedKeyChange = {
@@ -60,12 +63,12 @@ async function fetchKeys(ctx: ModuleContext, url: string, validateCerts: boolean
 async function inspect(ctx: ModuleContext, args: AuthorizedKeyArgs): Promise<AuthorizedKeyState> {
   checkAccountName('user', args.user);
   const owner = (await readAccounts(ctx, args.user)).user;
-  if (!owner && (args.path === undefined || !ctx.check)) {
-    if (ctx.check)
-      throw new ModuleError('Either user must exist or you must provide full path to key file in check mode');
+  if (!owner && !ctx.check)
     throw new ModuleError(`Failed to lookup user ${args.user}: "getpwnam(): name not found: '${args.user}'"`);
-  }
-  let keyfile = args.path ?? path.posix.join(owner!.home, '.ssh', 'authorized_keys');
+  // Ansible's check mode fails here ("Either user must exist or you must provide full path to
+  // key file in check mode"), which fails every dry run of "create the user, then its key".
+  // herdbook predicts the write to useradd's default home and names the dependency instead.
+  let keyfile = args.path ?? path.posix.join(owner?.home ?? `/home/${args.user}`, '.ssh', 'authorized_keys');
   const file = await probeFile(ctx, keyfile, { follow: true, readMax: 4 * 1024 * 1024 });
   if (args.follow && file.exists && file.realPath) keyfile = file.realPath;
   let text = '';
@@ -79,7 +82,7 @@ async function inspect(ctx: ModuleContext, args: AuthorizedKeyArgs): Promise<Aut
     : args.key.startsWith('http')
       ? await fetchKeys(ctx, args.key, args.validate_certs)
       : args.key;
-  return { owner, keyfile, text, keys, check: ctx.check };
+  return { owner, keyfile, text, keys, check: ctx.check, pendingUser: !owner };
 }
 
 function plan(state: AuthorizedKeyState, args: AuthorizedKeyArgs): Plan<AuthorizedKeyChange> {
@@ -114,7 +117,15 @@ function plan(state: AuthorizedKeyState, args: AuthorizedKeyArgs): Plan<Authoriz
     .join(', ');
   const sshDir = args.manage_dir ? path.posix.dirname(args.path ?? state.keyfile) : undefined;
   return {
-    changes: [{ kind: 'write', summary: `${state.keyfile}: ${what}`, path: state.keyfile, content: e.text, sshDir }],
+    changes: [
+      {
+        kind: 'write',
+        summary: `${state.keyfile}: ${what}${state.pendingUser ? pendingNote(`user ${args.user} does not exist`) : ''}`,
+        path: state.keyfile,
+        content: e.text,
+        sshDir,
+      },
+    ],
     diff: [{ path: state.keyfile, before: state.text, after: e.text }],
     data,
   };

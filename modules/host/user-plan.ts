@@ -3,6 +3,7 @@
 // generate. Summaries never carry the password hash.
 import path from 'node:path';
 import { findGroup, type Accounts, type PasswdEntry } from './accounts.js';
+import { pendingNote } from './check-note.js';
 
 export type UserArgs = {
   name: string;
@@ -40,6 +41,8 @@ export type UserState = Accounts & {
   keyExists?: boolean;
   /** `-a, --append` in `usermod --help` (shadow has it everywhere Ansible runs today). */
   usermodAppend?: boolean;
+  /** Check mode: a group an earlier task would create is not there yet (see check-note.ts). */
+  check?: boolean;
 };
 
 export type UserChange =
@@ -94,10 +97,11 @@ function usermod(state: UserState, args: UserArgs, u: PasswdEntry): { argv: stri
     what.push(`uid ${u.uid} → ${args.uid}`);
   }
   if (args.group !== undefined) {
-    const g = findGroup(state.groups, String(args.group))!;
-    if (u.gid !== g.gid) {
-      argv.push('-g', String(g.gid));
-      what.push(`primary group ${g.name}`);
+    const g = findGroup(state.groups, String(args.group));
+    // Absent only in check mode (decideUser refuses it otherwise): the run's earlier task makes it.
+    if (!g || u.gid !== g.gid) {
+      argv.push('-g', g ? String(g.gid) : String(args.group));
+      what.push(`primary group ${g?.name ?? args.group}`);
     }
   }
   const groups = wantedGroups(args.groups);
@@ -176,7 +180,10 @@ export function decideUser(state: UserState, args: UserArgs): Decision {
     };
   }
   const missing = missingGroup(state, args);
-  if (missing) return { changes: [], refuse: missing };
+  if (missing && !state.check) return { changes: [], refuse: missing };
+  // Ansible's check mode reports a new user changed without looking at its groups; herdbook
+  // predicts it and names what the run depends on, for a new user and an existing one alike.
+  const note = missing ? pendingNote(missing.replace(/^Group/, 'group')) : '';
   const changes: UserChange[] = [];
   const paths = userPaths(state, args);
   if (!u) {
@@ -191,13 +198,13 @@ export function decideUser(state: UserState, args: UserArgs): Decision {
     ].filter(Boolean);
     changes.push({
       kind: 'useradd',
-      summary: `create user ${args.name}${what.length ? ` (${what.join(', ')})` : ''}`,
+      summary: `create user ${args.name}${what.length ? ` (${what.join(', ')})` : ''}${note}`,
       argv: useradd(state, args),
     });
   } else {
     const m = usermod(state, args, u);
     if (m.argv.length > 2)
-      changes.push({ kind: 'usermod', summary: `user ${args.name}: ${m.what.join(', ')}`, argv: m.argv });
+      changes.push({ kind: 'usermod', summary: `user ${args.name}: ${m.what.join(', ')}${note}`, argv: m.argv });
     if (args.create_home && state.homeExists === false)
       changes.push({ kind: 'mkhome', summary: `create home directory ${paths.home}`, path: paths.home });
   }

@@ -29,7 +29,13 @@ async function inspect(ctx: ModuleContext, args: UserArgs): Promise<UserState> {
   const p = userPaths(accounts, args);
   const r = await ctx.exec(['/bin/sh', '-c', PATHS, 'herdbook-user', p.home, p.key ?? ''], { idempotent: true });
   const [home, key, append] = r.stdout.split('\n');
-  return { ...accounts, homeExists: home === '1', keyExists: key === '1', usermodAppend: append === '1' };
+  return {
+    ...accounts,
+    homeExists: home === '1',
+    keyExists: key === '1',
+    usermodAppend: append === '1',
+    check: ctx.check,
+  };
 }
 
 /** Ansible's registered fields for a user that exists (uid, group as the gid, comment, home, shell). */
