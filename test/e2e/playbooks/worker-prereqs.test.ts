@@ -2,19 +2,43 @@
 // loopback repository of tiny packages into each node's own dpkg database, iscsid enabled
 // through the fleet's systemctl, the /dev/kmsg drop-in. --check writes nothing and lists exactly
 // what the run then changes; the second run changes nothing; this machine's dpkg status is untouched.
+import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { seedAptDatabase } from '../../../sandbox/fleet/apt-db.js';
 import { startAptRepo, type AptRepo } from '../../../sandbox/fleet/apt-repo.js';
-import { readFakeUnitState } from '../../../sandbox/fleet/index.js';
+import { fleetPaths, NODE_OVERLAYS, nodeOverlay, readFakeUnitState } from '../../../sandbox/fleet/index.js';
 import { TINY_PACKAGES } from '../../helpers/apt-node.js';
+import { herdbook, ROOT, type Run } from '../helpers.js';
 import { describeSandboxes } from './backends.js';
-import { changeLines, recap } from './sandbox.js';
+import { changeLines, recap, results } from './sandbox.js';
 
 const sha = (file: string) => createHash('sha256').update(readFileSync(file)).digest('hex');
+const sha256 = (data: Buffer) => createHash('sha256').update(data).digest('hex');
+
+/** A tools archive served on loopback, as a release page serves one: the download role's source. */
+async function serveArchive(dir: string): Promise<{ url: string; sum: string; close(): Promise<void> }> {
+  const src = path.join(dir, 'tools');
+  mkdirSync(path.join(src, 'k3s-tools'), { recursive: true });
+  writeFileSync(path.join(src, 'k3s-tools', 'kubectl-node-shell'), '#!/bin/sh\necho node-shell\n', { mode: 0o755 });
+  execFileSync('tar', ['-czf', path.join(dir, 'tools.tar.gz'), '-C', src, 'k3s-tools']);
+  const body = readFileSync(path.join(dir, 'tools.tar.gz'));
+  const server: Server = createServer((req, res) => {
+    if (req.url !== '/k3s-tools.tar.gz') return void res.writeHead(404).end();
+    res.writeHead(200, { 'content-type': 'application/gzip', 'content-length': body.length }).end(body);
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const port = (server.address() as { port: number }).port;
+  return {
+    url: `http://127.0.0.1:${port}/k3s-tools.tar.gz`,
+    sum: sha256(body),
+    close: () => new Promise((r) => server.close(() => r())),
+  };
+}
 
 describeSandboxes(
   'worker-prereqs.yaml (issue 17 §4)',
@@ -27,7 +51,7 @@ describeSandboxes(
     const agents = () => sandbox().state.nodes.filter((n) => n.role === 'agent');
 
     beforeAll(async () => {
-      repo = await startAptRepo(dir, TINY_PACKAGES);
+      repo = await startAptRepo(dir, [...TINY_PACKAGES, { name: 'hb-node-tools', version: '0.3.1-1' }]);
       for (const n of agents()) {
         await seedAptDatabase(fleetDir(), n.name, repo.source);
         // A node in use has package lists: the playbook's cache_valid_time (an hour) keeps them.
@@ -80,6 +104,99 @@ describeSandboxes(
         const again = await sb.run('worker-prereqs.yaml');
         expect(again.code, JSON.stringify(recap(again))).toBe(0);
         expect(changeLines(again)).toEqual([]);
+      });
+    });
+
+    // Issue 21's proof: a site playbook in the style of the public k3s repositories (roles
+    // prereq, node_user, download) on the same agents, after worker-prereqs.
+    describe('a k3s-repository-style site: prerequisites, a node user, a download', () => {
+      const site = path.join(ROOT, 'test/fixtures/node-roles/site.yaml');
+      let archive: Awaited<ReturnType<typeof serveArchive>> | undefined;
+      beforeAll(async () => {
+        archive = await serveArchive(dir);
+      });
+      afterAll(() => archive?.close());
+      const run = (...args: string[]) => {
+        const sb = sandbox();
+        const key = readFileSync(`${fleetPaths(fleetDir()).clientKey}.pub`, 'utf8').trim();
+        return herdbook(
+          ['run', site, '-i', sb.state.inventory, '--output', 'json', '-e', `tools_url=${archive!.url}`]
+            .concat(['-e', `tools_sha256=${archive!.sum}`, '-e', JSON.stringify({ node_user_key: key })])
+            .concat(args),
+          { timeoutMs: 240_000 },
+        );
+      };
+      const failures = (r: Run) =>
+        JSON.stringify(
+          results(r)
+            .filter((e) => e.status === 'failed')
+            .map((e) => [e.host, e.task, e.msg]),
+        );
+      const onNode = (n: string, p: string) => path.join(fleetDir(), 'nodes', n, p);
+      /** A node's write under /etc or /home: the upper directory of its overlay (absent: never written). */
+      const inOverlay = (n: string, p: string) => {
+        const top = NODE_OVERLAYS.find((o) => p.startsWith(`${o}/`))!;
+        return path.join(nodeOverlay(fleetDir(), n, top).upper, p.slice(top.length));
+      };
+
+      it('--check predicts exactly what the run changes and writes nothing; the second run changes nothing', async () => {
+        const machinePasswd = sha('/etc/passwd');
+        const check = await run('--check');
+        expect(check.code, failures(check) + check.stderr).toBe(0);
+        const predicted = changeLines(check);
+        for (const n of agents()) {
+          for (const task of [
+            'Install the packages k3s nodes need',
+            'Load the kernel modules k3s needs, now and at boot',
+            'Kernel settings for the kubelet',
+            "The operators' group",
+            "The operators' user",
+            "The operators' key",
+            'The download directory',
+            'Download the tools archive',
+          ])
+            expect(
+              predicted.some((l) => l.startsWith(`${n.name} | ${task} | `)),
+              `${n.name} | ${task}`,
+            ).toBe(true);
+          expect(existsSync(inOverlay(n.name, '/etc/sysctl.d/90-kubelet.conf'))).toBe(false);
+          expect(existsSync(inOverlay(n.name, '/home/k3sops'))).toBe(false);
+          expect(existsSync(onNode(n.name, '/var/lib/rancher/downloads'))).toBe(false);
+        }
+        // The firewall rule is guarded by service_facts: no firewalld runs on these nodes.
+        expect(
+          results(check)
+            .filter((e) => e.task === 'Open the API port when firewalld runs')
+            .map((e) => e.status),
+        ).toEqual(agents().map(() => 'skipped'));
+
+        const r = await run();
+        expect(r.code, failures(r) + r.stderr).toBe(0);
+        // Hosts run side by side: the same lines, in the order they finished. In --check the
+        // user and its key name what the run depends on (the group, the user: earlier tasks).
+        const pending =
+          / \((group k3sadmins|user k3sops) does not exist yet: a real run fails unless an earlier task creates it\)$/;
+        expect(predicted.filter((l) => pending.test(l))).toHaveLength(2 * agents().length);
+        expect(changeLines(r).sort()).toEqual(predicted.map((l) => l.replace(pending, '')).sort());
+        for (const n of agents()) {
+          expect(readFileSync(inOverlay(n.name, '/etc/sysctl.d/90-kubelet.conf'), 'utf8')).toContain(
+            'net.ipv4.ip_forward=1',
+          );
+          expect(readFileSync(inOverlay(n.name, '/etc/passwd'), 'utf8')).toMatch(
+            /^k3sops:x:\d+:\d+:k3s operations:\/home\/k3sops:\/bin\/bash$/m,
+          );
+          expect(readFileSync(inOverlay(n.name, '/home/k3sops/.ssh/authorized_keys'), 'utf8')).toContain(
+            'ssh-ed25519 ',
+          );
+          expect(sha256(readFileSync(onNode(n.name, '/var/lib/rancher/downloads/k3s-tools-0.3.1.tar.gz')))).toBe(
+            archive!.sum,
+          );
+        }
+
+        const again = await run();
+        expect(again.code, failures(again)).toBe(0);
+        expect(changeLines(again)).toEqual([]);
+        expect(sha('/etc/passwd')).toBe(machinePasswd);
       });
     });
   },
