@@ -41,6 +41,7 @@ const LOADERS: Record<string, () => Promise<ModuleDef>> = {
   modprobe: () => import('./host/modprobe.js').then((m) => m.modprobe as ModuleDef),
   unarchive: () => import('./host/unarchive.js').then((m) => m.unarchive as ModuleDef),
   alternatives: () => import('./host/alternatives.js').then((m) => m.alternatives as ModuleDef),
+  mount: () => import('./host/mount.js').then((m) => m.mount as ModuleDef),
   authorized_key: () => import('./host/authorized_key.js').then((m) => m.authorizedKey as ModuleDef),
   drain: () => import('./kube/drain/index.js').then((m) => m.drain as ModuleDef),
   taint: () => import('./kube/taint.js').then((m) => m.taint as ModuleDef),
