@@ -42,6 +42,7 @@ const LOADERS: Record<string, () => Promise<ModuleDef>> = {
   unarchive: () => import('./host/unarchive.js').then((m) => m.unarchive as ModuleDef),
   alternatives: () => import('./host/alternatives.js').then((m) => m.alternatives as ModuleDef),
   mount: () => import('./host/mount.js').then((m) => m.mount as ModuleDef),
+  timezone: () => import('./host/timezone.js').then((m) => m.timezone as ModuleDef),
   authorized_key: () => import('./host/authorized_key.js').then((m) => m.authorizedKey as ModuleDef),
   drain: () => import('./kube/drain/index.js').then((m) => m.drain as ModuleDef),
   taint: () => import('./kube/taint.js').then((m) => m.taint as ModuleDef),
