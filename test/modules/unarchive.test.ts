@@ -3,6 +3,8 @@
 // writes nothing in dest, the second run is ok, drift (a changed file) is found, and bad input
 // fails with the reference's words before anything is unpacked.
 import { execFileSync } from 'node:child_process';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { existsSync, mkdirSync, readFileSync, readdirSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -103,6 +105,29 @@ describe('unarchive over real sshd', () => {
     expect(drift.diff?.[0].prepared).toBe('.fc......?? helm/README.md\n');
     expect((await run(args)).status).toBe('changed');
     expect(readFileSync(path.join(d, 'helm/README.md'), 'utf8')).toBe('helm\n');
+  });
+
+  it('a URL with remote_src: the host downloads it into a private temp dir, which is removed', async () => {
+    const server = createServer((req, res) => {
+      if (req.url !== '/helm.tar.gz') return void res.writeHead(404).end('not found\n');
+      res.writeHead(200, { 'content-type': 'application/gzip' }).end(readFileSync(t.at('helm.tar.gz')));
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    try {
+      const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+      const d = dest('url');
+      const args = { src: `${base}/helm.tar.gz`, remote_src: true, dest: d };
+      const r = await run(args);
+      expect(r.status).toBe('changed');
+      expect(readFileSync(path.join(d, 'helm/README.md'), 'utf8')).toBe('helm\n');
+      expect(existsSync(path.dirname(String(r.data.src)))).toBe(false);
+      expect((await run(args)).status).toBe('ok');
+      expect((await run({ ...args, src: `${base}/none.tgz` })).msg).toMatch(
+        /^Failure downloading http:.*\/none\.tgz, /,
+      );
+    } finally {
+      server.close();
+    }
   });
 
   it('creates: nothing is done; bad input fails with the reference’s words', async () => {
