@@ -50,11 +50,7 @@ async function inspect(ctx: ModuleContext, args: MountArgs): Promise<State> {
 
 function resultData(args: MountArgs, backupFile = ''): Record<string, unknown> {
   const { warnings: _w, ...r } = mountArgs(args);
-  return {
-    ...r,
-    ...(r.src === undefined ? { src: undefined } : {}),
-    backup_file: backupFile,
-  };
+  return { ...r, backup_file: backupFile };
 }
 
 function plan(s: State, args: MountArgs): Plan<MountChange> {
