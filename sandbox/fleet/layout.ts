@@ -15,6 +15,8 @@ export const NODE_PATHS = [
   '/var/lib/apt',
   '/var/cache/apt',
   '/etc/apt',
+  // debconf's database: dpkg-reconfigure (the timezone module on Debian) writes it.
+  '/var/cache/debconf',
 ] as const;
 
 export type NodePath = (typeof NODE_PATHS)[number];
