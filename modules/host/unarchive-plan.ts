@@ -49,6 +49,8 @@ export type RunUser = { uid: number; gid: number; user: string; group: string; u
 export type UnarchiveState = {
   /** creates exists: nothing is done. */
   skip?: string;
+  /** Check mode: what an earlier task would make (the archive, dest) is not there yet. */
+  pending?: string;
   /** The archive on the host (a private temp copy unless remote_src). */
   src: string;
   handler: Handler;

@@ -7,6 +7,7 @@ import path from 'node:path';
 import { decryptControllerData } from '../../engine/load/vaulted.js';
 import { defineModule, ModuleError, type ModuleContext, type Plan } from '../../engine/index-module.js';
 import { applyAttrs } from './attrs.js';
+import { pendingNote } from './check-note.js';
 import { readControllerFile } from './copy-common.js';
 import { fetchInto, privateTempDir, removeTemp, whichFetcher } from './get-url-fetch.js';
 import { checkMode } from './mode.js';
@@ -94,8 +95,14 @@ async function inspect(ctx: ModuleContext, args: UnarchiveArgs): Promise<State> 
       attrs: {},
       destInfo: {},
     };
+  const base = { src: args.src, handler: 'TarArchive' as const, files: [], run, attrs: {}, destInfo: {} };
+  if (dest.entry.missing && ctx.check) return { ...base, pending: `${args.dest} does not exist` };
   if (dest.entry.missing || dest.entry.type !== 'directory')
     throw new ModuleError(`dest '${args.dest}' must be an existing dir`);
+  // "Download, then unpack": in check mode the download is only predicted.
+  if (ctx.check && remote && !args.src.includes('://'))
+    if ((await ctx.exec(['test', '-e', args.src], { idempotent: true })).rc !== 0)
+      return { ...base, pending: `${args.src} does not exist` };
   const { src, tempDir } = await placeSource(ctx, args, remote);
   let keep = false;
   try {
@@ -138,6 +145,8 @@ function resultData(s: State, args: UnarchiveArgs): Record<string, unknown> {
 
 function plan(s: State, args: UnarchiveArgs): Plan<UnarchiveChange> {
   if (s.skip) return { changes: [], noop: s.skip, data: { msg: s.skip } };
+  if (s.pending)
+    return { changes: [{ kind: 'extract', summary: `unpack ${args.src} into ${args.dest}${pendingNote(s.pending)}` }] };
   const { changes, diff } = decideUnarchive(s, args);
   const data = resultData(s, args);
   const prepared = diff ? [{ path: args.dest, before: '', after: '', prepared: diff }] : undefined;
