@@ -39,6 +39,7 @@ const LOADERS: Record<string, () => Promise<ModuleDef>> = {
   group: () => import('./host/group.js').then((m) => m.group as ModuleDef),
   find: () => import('./host/find.js').then((m) => m.find as ModuleDef),
   modprobe: () => import('./host/modprobe.js').then((m) => m.modprobe as ModuleDef),
+  iptables: () => import('./host/iptables.js').then((m) => m.iptables as ModuleDef),
   authorized_key: () => import('./host/authorized_key.js').then((m) => m.authorizedKey as ModuleDef),
   drain: () => import('./kube/drain/index.js').then((m) => m.drain as ModuleDef),
   taint: () => import('./kube/taint.js').then((m) => m.taint as ModuleDef),
