@@ -8,9 +8,9 @@ export type IptablesArgs = {
   action: 'append' | 'insert';
   ip_version: 'ipv4' | 'ipv6';
   chain?: string;
-  rule_num?: string;
+  rule_num?: string | number;
   protocol?: string;
-  wait?: string;
+  wait?: string | number;
   source?: string;
   to_source?: string;
   destination?: string;
@@ -25,12 +25,12 @@ export type IptablesArgs = {
   in_interface?: string;
   out_interface?: string;
   fragment?: string;
-  set_counters?: string;
-  source_port?: string;
-  destination_port?: string;
-  destination_ports: string[] | string;
-  to_ports?: string;
-  set_dscp_mark?: string;
+  set_counters?: string | number;
+  source_port?: string | number;
+  destination_port?: string | number;
+  destination_ports: (string | number)[] | string | number;
+  to_ports?: string | number;
+  set_dscp_mark?: string | number;
   set_dscp_mark_class?: string;
   comment?: string;
   ctstate: string[] | string;
@@ -39,29 +39,39 @@ export type IptablesArgs = {
   match_set?: string;
   match_set_flags?: 'src' | 'dst' | 'src,dst' | 'dst,src';
   limit?: string;
-  limit_burst?: string;
-  uid_owner?: string;
-  gid_owner?: string;
+  limit_burst?: string | number;
+  uid_owner?: string | number;
+  gid_owner?: string | number;
   reject_with?: string;
-  icmp_type?: string;
+  icmp_type?: string | number;
   syn: 'ignore' | 'match' | 'negate';
   flush: boolean;
   policy?: 'ACCEPT' | 'DROP' | 'QUEUE' | 'RETURN';
   chain_management: boolean;
 };
 
-/** Ansible's list type: a string is split on commas. */
-export const asList = (v: string[] | string | undefined): string[] =>
-  v === undefined ? [] : typeof v === 'string' ? (v === '' ? [] : v.split(',').map((s) => s.trim())) : v;
+/** Ansible's list type: a string is split on commas; numbers (ports) are their text. */
+export const asList = (v: readonly (string | number)[] | string | number | undefined): string[] =>
+  v === undefined
+    ? []
+    : typeof v === 'string'
+      ? v === ''
+        ? []
+        : v.split(',').map((s) => s.trim())
+      : typeof v === 'number'
+        ? [String(v)]
+        : v.map(String);
 
-function param(rule: string[], value: string | undefined, flag: string): void {
-  if (value === undefined || value === null) return;
+function param(rule: string[], v: string | number | undefined, flag: string): void {
+  if (v === undefined || v === null) return;
+  // YAML gives `destination_port: 6443` as a number; Ansible's str type makes it text.
+  const value = String(v);
   // A leading '!' negates the match, as Ansible writes it.
   if (value.startsWith('!')) rule.push('!', flag, value.slice(1));
   else rule.push(flag, value);
 }
 
-const matchFlag = (rule: string[], value: string | undefined, flag: string, negatable: boolean) => {
+const matchFlag = (rule: string[], value: string | number | undefined, flag: string, negatable: boolean) => {
   if (value === 'match') rule.push(flag);
   else if (negatable && value === 'negate') rule.push('!', flag);
 };
@@ -80,7 +90,7 @@ export function constructRule(a: IptablesArgs): string[] {
   const match = asList(a.match);
   const ports = asList(a.destination_ports);
   const ctstate = asList(a.ctstate);
-  if (a.wait) rule.push('-w', a.wait);
+  if (a.wait !== undefined && a.wait !== '') rule.push('-w', String(a.wait));
   param(rule, a.protocol, '-p');
   param(rule, a.source, '-s');
   param(rule, a.destination, '-d');
@@ -142,7 +152,7 @@ export function constructRule(a: IptablesArgs): string[] {
 /** `-t table ACTION chain [rule_num] [rule]` (push_arguments). */
 export function ruleArgv(a: IptablesArgs, action: string, withRule = true): string[] {
   const argv = ['-t', a.table, action, a.chain ?? ''];
-  if (action === '-I' && a.rule_num) argv.push(a.rule_num);
+  if (action === '-I' && a.rule_num) argv.push(String(a.rule_num));
   if (withRule) argv.push(...constructRule(a));
   return argv;
 }

@@ -10,8 +10,14 @@ import { shellJoin } from '../../engine/connection/quote.js';
 
 export type NetnsHost = { pid: number; connection: Connection; stop(): Promise<void> };
 
-/** Starts the holder: `binds` maps a real directory to the private copy mounted over it inside. */
-export async function startNetns(binds: Record<string, string> = {}): Promise<NetnsHost> {
+/**
+ * Starts the holder: `binds` maps a real directory to the private copy mounted over it inside;
+ * `env` is added to every command's environment (SSH_CONNECTION, as sshd sets it).
+ */
+export async function startNetns(
+  binds: Record<string, string> = {},
+  env: Record<string, string> = {},
+): Promise<NetnsHost> {
   const mounts = Object.entries(binds).map(([dir, copy]) => shellJoin(['mount', '--bind', copy, dir]));
   const script = ['set -e', 'ip link set lo up 2>/dev/null || true', ...mounts, 'echo ready', 'exec sleep 2147483647'];
   const child = spawn(
@@ -42,7 +48,7 @@ export async function startNetns(binds: Record<string, string> = {}): Promise<Ne
   const connection: Connection = {
     host: 'netns',
     kind: 'local',
-    exec: (cmd, opts?: ExecOptions) => local.exec(enter(cmd), opts),
+    exec: (cmd, opts: ExecOptions = {}) => local.exec(enter(cmd), { ...opts, env: { ...env, ...opts.env } }),
     put: async (data: Buffer | string, dest: string, opts: PutOptions = {}) => {
       const r = await local.exec(
         enter([
@@ -77,10 +83,10 @@ export async function startNetns(binds: Record<string, string> = {}): Promise<Ne
 }
 
 /** One namespace for this test file, started before its tests and stopped after. */
-export function netnsHost(binds?: () => Record<string, string>): { h: NetnsHost } {
+export function netnsHost(binds?: () => Record<string, string>, env?: Record<string, string>): { h: NetnsHost } {
   const box = {} as { h: NetnsHost };
   beforeAll(async () => {
-    box.h = await startNetns(binds?.());
+    box.h = await startNetns(binds?.(), env);
   });
   afterAll(async () => box.h?.stop());
   return box;
