@@ -41,6 +41,7 @@ const LOADERS: Record<string, () => Promise<ModuleDef>> = {
   modprobe: () => import('./host/modprobe.js').then((m) => m.modprobe as ModuleDef),
   iptables: () => import('./host/iptables.js').then((m) => m.iptables as ModuleDef),
   ufw: () => import('./host/ufw.js').then((m) => m.ufwModule as ModuleDef),
+  firewalld: () => import('./host/firewalld.js').then((m) => m.firewalld as ModuleDef),
   authorized_key: () => import('./host/authorized_key.js').then((m) => m.authorizedKey as ModuleDef),
   drain: () => import('./kube/drain/index.js').then((m) => m.drain as ModuleDef),
   taint: () => import('./kube/taint.js').then((m) => m.taint as ModuleDef),
