@@ -42,6 +42,7 @@ const LOADERS: Record<string, () => Promise<ModuleDef>> = {
   iptables: () => import('./host/iptables.js').then((m) => m.iptables as ModuleDef),
   ufw: () => import('./host/ufw.js').then((m) => m.ufwModule as ModuleDef),
   firewalld: () => import('./host/firewalld.js').then((m) => m.firewalld as ModuleDef),
+  selinux: () => import('./host/selinux.js').then((m) => m.selinux as ModuleDef),
   authorized_key: () => import('./host/authorized_key.js').then((m) => m.authorizedKey as ModuleDef),
   drain: () => import('./kube/drain/index.js').then((m) => m.drain as ModuleDef),
   taint: () => import('./kube/taint.js').then((m) => m.taint as ModuleDef),

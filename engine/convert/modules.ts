@@ -16,6 +16,7 @@ const RENAMED: Record<string, Record<string, string>> = {
   systemd: { 'daemon-reload': 'daemon_reload', service: 'name', unit: 'name' },
   uri: { password: 'url_password', user: 'url_username' },
   sysctl: { key: 'name', val: 'value' },
+  selinux: { conf: 'configfile', file: 'configfile' },
   ufw: {
     from: 'from_ip',
     src: 'from_ip',
