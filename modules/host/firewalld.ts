@@ -18,6 +18,13 @@ import {
 } from './firewalld-plan.js';
 
 const LANG_C = { LANG: 'C', LC_ALL: 'C' };
+// Is the daemon running (firewall-cmd answers only over the system bus: without its socket,
+// skip the second of Python start-up it costs), and is firewall-offline-cmd there. Fixed text.
+const PROBE = `
+if [ -S /run/dbus/system_bus_socket ] || [ -S /var/run/dbus/system_bus_socket ]; then firewall-cmd --state 2>/dev/null; fi
+command -v firewall-offline-cmd >/dev/null 2>&1 && echo offline-cmd
+exit 0
+`;
 
 /** firewall-cmd (or firewall-offline-cmd) with --permanent when asked and the daemon runs. */
 function cmd(state: { offline: boolean }, where: 'permanent' | 'immediate'): string[] {
@@ -57,15 +64,12 @@ async function query(ctx: ModuleContext, state: FirewalldState, item: Item, wher
 }
 
 async function inspect(ctx: ModuleContext, args: FirewalldArgs): Promise<FirewalldState & { item?: Item }> {
-  const running = await ctx.exec(['firewall-cmd', '--state'], { env: LANG_C, idempotent: true });
-  const offline = !(running.rc === 0 && running.stdout.trim() === 'running');
-  if (offline) {
-    const has = await ctx.exec(['/bin/sh', '-c', 'command -v firewall-offline-cmd'], { idempotent: true });
-    if (has.rc !== 0)
-      throw new ModuleError(
-        'Failed to import the required Python library (firewall): install firewalld (firewall-cmd and firewall-offline-cmd)',
-      );
-  }
+  const probe = await ctx.exec(['/bin/sh', '-c', PROBE], { env: LANG_C, idempotent: true });
+  const offline = !/^running$/m.test(probe.stdout);
+  if (offline && !/^offline-cmd$/m.test(probe.stdout))
+    throw new ModuleError(
+      'Failed to import the required Python library (firewall): install firewalld (firewall-cmd and firewall-offline-cmd)',
+    );
   const bad = argsError(args, offline);
   if (bad) throw new ModuleError(bad);
   let zone = args.zone;
