@@ -6,6 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { convertPaths, type ConvertResult } from '../../../engine/convert/index.js';
+import { argument } from '../../../engine/convert/modules.js';
 import { summarize, type ConvertItem } from '../../../engine/convert/report.js';
 import { createSchemaRegistry } from '../../../engine/validate/schemas.js';
 import { tempTree } from '../../helpers/tmp.js';
@@ -308,5 +309,22 @@ describe('herdbook convert: a k3s repository in the style of k3s-ansible', () =>
     expect(after(r, work, 'roles/server/templates/config.yaml.j2')).toContain(
       '{{#if (eq inventory_hostname (at groups server_group 0))}}cluster-init: true\n',
     );
+  });
+});
+
+describe('Ansible’s argument aliases of the firewall modules', () => {
+  const schema = (m: string) =>
+    JSON.parse(readFileSync(path.resolve(import.meta.dirname, `../../../schemas/modules/${m}.json`), 'utf8')) as Record<
+      string,
+      unknown
+    >;
+  it('ufw’s from/to/protocol/if/app and selinux’s conf/file become herdbook’s names; policy and port stay', () => {
+    const ufw = schema('ufw');
+    expect(['from', 'src', 'to', 'dest', 'protocol', 'if', 'app'].map((a) => argument('ufw', a, ufw))).toEqual(
+      ['from_ip', 'from_ip', 'to_ip', 'to_ip', 'proto', 'interface', 'name'].map((rename) => ({ rename })),
+    );
+    expect(argument('ufw', 'policy', ufw)).toBeUndefined();
+    expect(argument('ufw', 'port', ufw)).toBeUndefined();
+    expect(argument('selinux', 'conf', schema('selinux'))).toEqual({ rename: 'configfile' });
   });
 });
