@@ -16,6 +16,18 @@ const RENAMED: Record<string, Record<string, string>> = {
   systemd: { 'daemon-reload': 'daemon_reload', service: 'name', unit: 'name' },
   uri: { password: 'url_password', user: 'url_username' },
   sysctl: { key: 'name', val: 'value' },
+  selinux: { conf: 'configfile', file: 'configfile' },
+  ufw: {
+    from: 'from_ip',
+    src: 'from_ip',
+    to: 'to_ip',
+    dest: 'to_ip',
+    protocol: 'proto',
+    if: 'interface',
+    if_in: 'interface_in',
+    if_out: 'interface_out',
+    app: 'name',
+  },
 };
 
 /** Keys of a task that are not its module (Ansible's task keywords, herdbook's own). */

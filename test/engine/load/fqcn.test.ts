@@ -80,7 +80,7 @@ describe('a collection name herdbook does not implement', () => {
     'playbook.yaml': [
       '- hosts: all',
       '  tasks:',
-      '    - community.general.ufw: { rule: allow, port: 22 }',
+      '    - community.general.nmcli: { conn_name: eth0 }',
       '    - ansible.builtin.drain: {}',
       '    - ansible.posix.copy: { content: x, dest: /tmp/x }',
       '    - ansible.builtin.cpoy: { content: x, dest: /tmp/x }',
@@ -96,7 +96,7 @@ describe('a collection name herdbook does not implement', () => {
 
   it('is an error naming it at its line and column, before anything runs', () => {
     expect(byLine.get(3)).toMatchObject({
-      message: "module 'community.general.ufw' is not one herdbook implements",
+      message: "module 'community.general.nmcli' is not one herdbook implements",
       pos: { file, line: 3, col: 7 },
     });
     expect(byLine.get(9)?.message).toBe("module 'kubernetes.core.k8s' is not one herdbook implements");
