@@ -67,14 +67,17 @@ function sequence(v: unknown): LoopPlan {
   return { expr: `range(${start}, ${end + (stride < 0 ? -1 : 1)}, ${stride}) | list` };
 }
 
-function lookupQuery(name: string, v: unknown): LoopPlan {
+function lookupQuery(name: string, v: unknown, action?: string): LoopPlan {
   const args = terms(v).map(jinjaLiteral);
   if (args.some((a) => a === undefined)) return { left: `with_${name} with a partly templated term` };
-  return { expr: `query('${name}', ${args.join(', ')})` };
+  // Ansible's with_first_found looks in templates/ for a template task and vars/ for include_vars
+  // (TaskExecutor sets the lookup's subdir from the action's name); query() alone would not.
+  const subdir = name !== 'first_found' ? undefined : ['template', 'var'].find((d) => action?.includes(d));
+  return { expr: `query('${name}', ${args.join(', ')}${subdir ? `, subdir='${subdir}s'` : ''})` };
 }
 
-/** The loop for `with_<name>: value`. */
-export function planLoop(name: string, v: unknown): LoopPlan {
+/** The loop for `with_<name>: value` (`action`: the task's module, which with_first_found's folder depends on). */
+export function planLoop(name: string, v: unknown, action?: string): LoopPlan {
   switch (name) {
     case 'list':
       return { rename: true };
@@ -124,6 +127,6 @@ export function planLoop(name: string, v: unknown): LoopPlan {
     case 'first_found':
     case 'lines':
     default:
-      return lookupQuery(name, v);
+      return lookupQuery(name, v, action);
   }
 }

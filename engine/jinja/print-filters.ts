@@ -151,6 +151,14 @@ export function surelyList(e: Expr): boolean {
 /** Filters with one optional positional argument, the same helper name. */
 const ONE_ARG = new Set(['ipaddr', 'ipv4', 'ipv6', 'ipwrap', 'json_query']);
 
+/** The ipaddr queries the helper answers (engine/template/helpers/ansible-ipaddr.ts); also a network or a number. */
+const IPADDR_QUERIES = new Set(
+  (
+    'address ip host network network_id netmask hostmask broadcast prefix cidr subnet size version bool private ' +
+    'public ipv4 ipv6 v4 v6 wrap'
+  ).split(' '),
+);
+
 const FILTERS: Record<string, (a: Args) => string> = {
   list(a) {
     only(a, 0);
@@ -364,6 +372,10 @@ export function printFilter(e: Extract<Expr, { type: 'Filter' }>, env: PrintEnv,
   }
   if (ONE_ARG.has(name)) {
     only(a, 1, name === 'json_query' ? ['expr'] : ['query']);
+    const qNode = argNode(a, 0, name === 'json_query' ? 'expr' : 'query');
+    const lit = literalString(qNode);
+    if (name !== 'json_query' && lit && !IPADDR_QUERIES.has(lit) && !/^-?\d+$|^[\d.:a-fA-F]+(\/\d+)?$/.test(lit))
+      return leave(qNode!, `${name}('${lit}') has no herdbook helper: the basic queries only`);
     const q = arg(a, 0, name === 'json_query' ? 'expr' : 'query');
     return call(name, a.subject, ...(q ? [q] : []));
   }

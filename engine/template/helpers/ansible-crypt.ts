@@ -32,7 +32,8 @@ export function passwordHash(
     if (!Number.isInteger(n) || n < 0 || n > 16) throw new Error('password_hash: salt_size must be 0 to 16');
     salt = Array.from({ length: n }, () => SALT_CHARS[randomInt(SALT_CHARS.length)]).join('');
   }
-  const rounds = opts.rounds === undefined || opts.rounds === null || opts.rounds === 0 ? scheme[1] : Number(opts.rounds);
+  const rounds =
+    opts.rounds === undefined || opts.rounds === null || opts.rounds === 0 ? scheme[1] : Number(opts.rounds);
   if (!Number.isInteger(rounds) || rounds < 1000 || rounds > 999_999_999)
     throw new Error('password_hash: rounds must be an integer from 1000 to 999999999');
   return encrypt(asText(secret), `$${scheme[0]}$${rounds === 5000 ? '' : `rounds=${rounds}$`}${salt}`);
@@ -40,5 +41,9 @@ export function passwordHash(
 
 export const cryptHelpers: Record<string, HelperFn> = {
   password_hash: ([secret, hashtype, salt], hash) =>
-    passwordHash(secret, hashtype ?? 'sha512', { salt: salt ?? hash.salt, salt_size: hash.salt_size, rounds: hash.rounds }),
+    passwordHash(secret, hashtype ?? 'sha512', {
+      salt: salt ?? hash.salt,
+      salt_size: hash.salt_size,
+      rounds: hash.rounds,
+    }),
 };

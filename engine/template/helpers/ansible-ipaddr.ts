@@ -2,6 +2,7 @@
 // plugin_utils/base/ipaddr_utils.py computes them over netaddr: a value that is not an address
 // gives false, a query that does not apply gives null (Python's None), a list keeps its truthy results.
 import type { HelperFn } from '../evaluate.js';
+import { asText } from '../../text.js';
 import {
   addrText,
   broadcast,
@@ -81,14 +82,9 @@ const QUERIES: Record<string, Query> = {
     const ip = v.ip <= 0xffffffffn ? v.ip : v.ip <= 0xffffffffffffn ? v.ip - 0xffff00000000n : undefined;
     return ip === undefined || v.prefix < 96 ? false : `${addrText(ip, 4)}/${v.prefix - 96}`;
   },
-  ipv6: (v, _t, value) =>
-    v.version === 6 ? value : `${addrText(0xffff00000000n + v.ip, 6)}/${v.prefix + 96}`,
+  ipv6: (v, _t, value) => (v.version === 6 ? value : `${addrText(0xffff00000000n + v.ip, 6)}/${v.prefix + 96}`),
   wrap: (v, vtype, value) =>
-    v.version !== 6
-      ? value
-      : vtype === 'address'
-        ? `[${addrText(v.ip, 6)}]`
-        : `[${addrText(v.ip, 6)}]/${v.prefix}`,
+    v.version !== 6 ? value : vtype === 'address' ? `[${addrText(v.ip, 6)}]` : `[${addrText(v.ip, 6)}]/${v.prefix}`,
 };
 QUERIES.v4 = QUERIES.ipv4;
 QUERIES.v6 = QUERIES.ipv6;
@@ -98,7 +94,7 @@ export function ipaddr(value: unknown, query: unknown = '', version: 0 | 4 | 6 =
   if (Array.isArray(value)) return value.map((e) => ipaddr(e, query, version, alias)).filter((x) => truthyPy(x));
   if (value === undefined || value === null || value === false || value === true || value === '' || value === 0)
     return false;
-  let text = typeof value === 'number' || typeof value === 'bigint' ? String(value) : String(value);
+  let text = asText(value);
   let v: Net | undefined;
   let vtype: VType;
   if (/^\d+$/.test(text)) {
@@ -140,7 +136,7 @@ export function ipwrap(value: unknown, query: unknown = ''): unknown {
   try {
     // A list wraps each matching item itself; one value wraps what the query gave.
     if (Array.isArray(value))
-      return value.map((e) => (truthyPy(ipaddr(e, query, 0, 'ipwrap')) ? ipaddr(e, 'wrap') : e));
+      return value.map((e: unknown) => (truthyPy(ipaddr(e, query, 0, 'ipwrap')) ? ipaddr(e, 'wrap') : e));
     const r = ipaddr(value, query, 0, 'ipwrap');
     return truthyPy(r) ? ipaddr(r, 'wrap') : value;
   } catch {

@@ -3,6 +3,7 @@
 // same as Ansible's; without it, a fresh draw each time.
 import { randomBytes } from 'node:crypto';
 import type { HelperFn } from '../evaluate.js';
+import { asText } from '../../text.js';
 import { PyRandom } from './py-random.js';
 
 function toBig(v: unknown, name: string): bigint {
@@ -14,7 +15,11 @@ function toBig(v: unknown, name: string): bigint {
 export function pyRandom(end: unknown, start?: unknown, step?: unknown, seed?: unknown): unknown {
   const seeded = seed !== undefined && seed !== null;
   const r = new PyRandom(
-    seeded ? (typeof seed === 'number' || typeof seed === 'bigint' ? seed : String(seed)) : BigInt('0x' + randomBytes(32).toString('hex')),
+    seeded
+      ? typeof seed === 'number' || typeof seed === 'bigint'
+        ? seed
+        : asText(seed)
+      : BigInt('0x' + randomBytes(32).toString('hex')),
   );
   if (typeof end === 'number' || typeof end === 'bigint') {
     // Ansible: a falsy start is 0, a falsy step is 1.

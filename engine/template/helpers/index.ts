@@ -9,6 +9,7 @@ import { collectionHelpers } from './collections.js';
 import { compareHelpers } from './compare.js';
 import { encodingHelpers } from './encoding.js';
 import { jsonQueryHelpers } from './json-query.js';
+import { lookupHelpers } from './lookups.js';
 import { pyprintHelpers } from './pyprint.js';
 import { mapHelper, pythonHelpers } from './python.js';
 import { stringHelpers } from './strings.js';
@@ -35,6 +36,7 @@ export function createHelpers(deps: HelperDeps = {}): Helpers {
       ...randomHelpers,
       ...jsonQueryHelpers,
       map: mapHelper(() => helpers),
+      ...lookupHelpers(() => helpers),
       ...systemHelpers({ env: deps.env ?? process.env, now: deps.now ?? (() => new Date()) }),
     }),
   );

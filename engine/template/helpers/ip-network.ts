@@ -69,7 +69,7 @@ export function addrText(ip: bigint, version: 4 | 6): string {
   const words = [...Array(8).keys()].map((i) => Number((ip >> BigInt(112 - 16 * i)) & 0xffffn));
   // The longest run of two or more zero words, the leftmost on a tie (glibc's inet_ntop).
   let best = { at: -1, len: 0 };
-  for (let i = 0; i < 8; ) {
+  for (let i = 0; i < 8;) {
     let j = i;
     while (j < 8 && words[j] === 0) j++;
     if (j - i > best.len) best = { at: i, len: j - i };

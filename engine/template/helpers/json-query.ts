@@ -8,7 +8,7 @@ import { asText } from '../../text.js';
 export const jsonQueryHelpers: Record<string, HelperFn> = {
   json_query: ([data, expr]) => {
     const plain: unknown = data instanceof LazyVars ? data.toJSON() : data;
-    // jmespath's types say any; its result is JSON data.
-    return jmespath.search(plain as never, asText(expr)) as unknown;
+    const got: unknown = jmespath.search(plain, asText(expr));
+    return got;
   },
 };

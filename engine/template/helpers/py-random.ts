@@ -113,7 +113,7 @@ export class PyRandom {
 
 function floorDiv(a: bigint, b: bigint): bigint {
   const q = a / b;
-  return (a % b !== 0n && a < 0n !== b < 0n) ? q - 1n : q;
+  return a % b !== 0n && a < 0n !== b < 0n ? q - 1n : q;
 }
 
 /** random.seed(a, version=2): a string becomes int(a.encode() + sha512(a)); an int its absolute value, as 32-bit words. */
@@ -125,7 +125,9 @@ function keyOf(seed: string | number | bigint): number[] {
     n = BigInt('0x' + all.toString('hex'));
   } else {
     if (typeof seed === 'number' && !Number.isInteger(seed))
-      throw new Error('a float seed is hashed by Python in a way herdbook does not reproduce; use an integer or a string');
+      throw new Error(
+        'a float seed is hashed by Python in a way herdbook does not reproduce; use an integer or a string',
+      );
     n = BigInt(seed);
     if (n < 0n) n = -n;
   }

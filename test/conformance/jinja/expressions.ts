@@ -218,6 +218,21 @@ export const EXPRESSIONS: string[] = [
   "query('env', 'HERDBOOK_ORACLE_ENV')",
   "lookup('vars', 'cluster')",
   "lookup('vars', 'missing', default='dv')",
+  // controller lookups over LOOKUP_FILES (paths differ between the two folders: compared by name)
+  "lookup('file', 'motd.txt')",
+  "lookup('file', 'motd.txt', rstrip=false)",
+  "lookup('file', 'files/motd.txt', 'a.conf')",
+  "query('fileglob', '*.conf') | map('basename') | list",
+  "query('fileglob', 'conf.d/*') | map('basename') | list",
+  "query('fileglob', '*.none')",
+  "lookup('first_found', ['nope.txt', 'motd.txt']) | basename",
+  "lookup('first_found', {'files': ['nope', 'b.conf'], 'paths': ['files']}) | basename",
+  "query('first_found', ['nope'], skip=true)",
+  "lookup('template', 'lookup-greet.j2')",
+  "lookup('pipe', 'echo hi; echo there')",
+  "lookup('pipe', 'pwd') == playbook_dir",
+  "query('lines', 'seq 3')",
+  "lookup('lines', 'seq 3')",
   // expressions
   'servers[1:]',
   'servers[::-1]',
@@ -237,6 +252,17 @@ export const EXPRESSIONS: string[] = [
   'nothing or cluster',
   'range(3) | list',
 ];
+
+/** Files the controller lookups read: under the playbook's folder (a .j2 is converted for herdbook). */
+export const LOOKUP_FILES: Record<string, string> = {
+  'files/motd.txt': 'hello\nworld\n\n',
+  'files/a.conf': 'a=1\n',
+  'files/b.conf': 'b=2\n',
+  'files/.hidden.conf': 'h\n',
+  'files/conf.d/x.yaml': 'x: 1\n',
+  'files/conf.d/y.yaml': 'y: 2\n',
+  'templates/lookup-greet.j2': 'Hi {{ cluster }}:{% for s in servers %} {{ s }}{% endfor %}\n',
+};
 
 /** Variables the expressions read (with TEMPLATE_VARS under them). */
 export const EXPRESSION_VARS = {
