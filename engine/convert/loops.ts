@@ -15,7 +15,8 @@ export function jinjaLiteral(v: unknown): string | undefined {
   if (typeof v === 'string') {
     const whole = /^\s*\{\{([\s\S]*)\}\}\s*$/.exec(v);
     if (whole && !whole[1].includes('{{') && !whole[1].includes('}}')) return `(${whole[1].trim()})`;
-    if (v.includes('{{') || v.includes('{%')) return undefined;
+    if (v.includes('{%')) return undefined;
+    if (v.includes('{{')) return concatenation(v);
     return JSON.stringify(v);
   }
   if (Array.isArray(v)) {
@@ -30,6 +31,26 @@ export function jinjaLiteral(v: unknown): string | undefined {
     return entries.every((x) => x !== undefined) ? `{${entries.join(', ')}}` : undefined;
   }
   return undefined;
+}
+
+/** 'a{{ x }}b' as the Jinja expression Ansible's templating of it means: "a" ~ (x) ~ "b". */
+function concatenation(v: string): string | undefined {
+  const parts: string[] = [];
+  let rest = v;
+  while (rest) {
+    const open = rest.indexOf('{{');
+    if (open < 0) {
+      parts.push(JSON.stringify(rest));
+      break;
+    }
+    const close = rest.indexOf('}}', open);
+    const inner = close < 0 ? '' : rest.slice(open + 2, close);
+    if (close < 0 || inner.includes('{{') || !inner.trim()) return undefined;
+    if (open) parts.push(JSON.stringify(rest.slice(0, open)));
+    parts.push(`(${inner.trim()})`);
+    rest = rest.slice(close + 2);
+  }
+  return parts.join(' ~ ');
 }
 
 const terms = (v: unknown): unknown[] => (Array.isArray(v) ? v : [v]);
