@@ -279,7 +279,7 @@ describe('herdbook convert: a k3s repository in the style of k3s-ansible', () =>
 
   it('converts all but a module herdbook lacks, and lists the include it cannot follow', () => {
     const s = summarize(r.items);
-    expect(s).toEqual({ type: 'summary', constructs: 82, converted: 81, left: 1, unresolved: 1 });
+    expect(s).toEqual({ type: 'summary', constructs: 89, converted: 88, left: 1, unresolved: 1 });
     expect(lefts(r).map((i) => `${path.relative(work, i.file)}:${i.line}:${i.col} ${i.jinja}`)).toEqual([
       'roles/prereq/tasks/main.yml:3:3 community.general.timezone',
     ]);
@@ -299,6 +299,18 @@ describe('herdbook convert: a k3s repository in the style of k3s-ansible', () =>
     expect(inv.action).toBe('kept');
     expect(inv.after).toBe(readFileSync(path.join(K3S, 'inventory/hosts.yml'), 'utf8'));
     expect(r.files.some((f) => f.file.endsWith('ansible.cfg'))).toBe(false);
+  });
+
+  it('translates ipwrap, a seeded random and with_fileglob', () => {
+    expect(after(r, work, 'roles/server/defaults/main.yml')).toContain(
+      'api_url: "https://{{pystr (ipwrap api_endpoint)}}:{{pystr api_port}}"',
+    );
+    expect(after(r, work, 'roles/prereq/tasks/main.yml')).toContain(
+      'snapshot_minute: "{{py_random 59 seed=inventory_hostname}}"',
+    );
+    expect(after(r, work, 'roles/server/tasks/main.yml')).toContain(
+      "loop: \"{{ansible_query 'fileglob' 'manifests/*.yaml'}}\"",
+    );
   });
 
   it('translates {% if %} in set_fact and the config template', () => {
