@@ -14,6 +14,7 @@ export const MAGIC_VARS = [
   'ansible_play_name',
   'playbook_dir',
   'role_path',
+  'ansible_search_path',
   'omit',
   'facts',
   'ansible_loop',

@@ -102,6 +102,8 @@ export function convertPaths(inputs: readonly string[], opts: ConvertOptions): C
     for (const ref of r.refs) {
       const found = resolveRef(ref, origin, opts.rolesPath ?? []);
       const here = { ...origin, file };
+      // A role's templates/ is converted whole: a templated src there (with_first_found's item) needs no following.
+      if ('unresolved' in found && ref.kind === 'template' && origin.roleDir && /\{\{/.test(ref.name)) continue;
       if ('unresolved' in found)
         out.add({ type: 'unresolved', file, line: ref.line, col: ref.col, ref: ref.name, why: found.unresolved });
       else if ('roleDir' in found) addRole(found.roleDir, here);

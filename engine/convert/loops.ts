@@ -15,7 +15,8 @@ export function jinjaLiteral(v: unknown): string | undefined {
   if (typeof v === 'string') {
     const whole = /^\s*\{\{([\s\S]*)\}\}\s*$/.exec(v);
     if (whole && !whole[1].includes('{{') && !whole[1].includes('}}')) return `(${whole[1].trim()})`;
-    if (v.includes('{{') || v.includes('{%')) return undefined;
+    if (v.includes('{%')) return undefined;
+    if (v.includes('{{')) return concatenation(v);
     return JSON.stringify(v);
   }
   if (Array.isArray(v)) {
@@ -30,6 +31,26 @@ export function jinjaLiteral(v: unknown): string | undefined {
     return entries.every((x) => x !== undefined) ? `{${entries.join(', ')}}` : undefined;
   }
   return undefined;
+}
+
+/** 'a{{ x }}b' as the Jinja expression Ansible's templating of it means: "a" ~ (x) ~ "b". */
+function concatenation(v: string): string | undefined {
+  const parts: string[] = [];
+  let rest = v;
+  while (rest) {
+    const open = rest.indexOf('{{');
+    if (open < 0) {
+      parts.push(JSON.stringify(rest));
+      break;
+    }
+    const close = rest.indexOf('}}', open);
+    const inner = close < 0 ? '' : rest.slice(open + 2, close);
+    if (close < 0 || inner.includes('{{') || !inner.trim()) return undefined;
+    if (open) parts.push(JSON.stringify(rest.slice(0, open)));
+    parts.push(`(${inner.trim()})`);
+    rest = rest.slice(close + 2);
+  }
+  return parts.join(' ~ ');
 }
 
 const terms = (v: unknown): unknown[] => (Array.isArray(v) ? v : [v]);
@@ -67,14 +88,17 @@ function sequence(v: unknown): LoopPlan {
   return { expr: `range(${start}, ${end + (stride < 0 ? -1 : 1)}, ${stride}) | list` };
 }
 
-function lookupQuery(name: string, v: unknown): LoopPlan {
+function lookupQuery(name: string, v: unknown, action?: string): LoopPlan {
   const args = terms(v).map(jinjaLiteral);
   if (args.some((a) => a === undefined)) return { left: `with_${name} with a partly templated term` };
-  return { expr: `query('${name}', ${args.join(', ')})` };
+  // Ansible's with_first_found looks in templates/ for a template task and vars/ for include_vars
+  // (TaskExecutor sets the lookup's subdir from the action's name); query() alone would not.
+  const subdir = name !== 'first_found' ? undefined : ['template', 'var'].find((d) => action?.includes(d));
+  return { expr: `query('${name}', ${args.join(', ')}${subdir ? `, subdir='${subdir}s'` : ''})` };
 }
 
-/** The loop for `with_<name>: value`. */
-export function planLoop(name: string, v: unknown): LoopPlan {
+/** The loop for `with_<name>: value` (`action`: the task's module, which with_first_found's folder depends on). */
+export function planLoop(name: string, v: unknown, action?: string): LoopPlan {
   switch (name) {
     case 'list':
       return { rename: true };
@@ -124,6 +148,6 @@ export function planLoop(name: string, v: unknown): LoopPlan {
     case 'first_found':
     case 'lines':
     default:
-      return lookupQuery(name, v);
+      return lookupQuery(name, v, action);
   }
 }

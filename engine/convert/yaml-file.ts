@@ -202,21 +202,30 @@ function taskList(seq: { items: unknown[] }, ctx: Ctx): void {
 
 function task(t: YAMLMap, ctx: Ctx): void {
   const pairs = t.items.filter(isPair) as Pair<Node, Node>[];
+  const keys = pairs.map((p) => str(p.key) ?? '');
+  const action = keys.find(
+    (k) =>
+      k &&
+      !TASK_KEYWORDS.has(k) &&
+      !CONDITIONS.includes(k) &&
+      !k.startsWith('with_') &&
+      !['block', 'rescue', 'always', 'args'].includes(k),
+  );
   for (const pair of pairs) {
     const key = str(pair.key);
     if (!key) continue;
     if (['block', 'rescue', 'always'].includes(key) && isSeq(pair.value)) taskList(pair.value, ctx);
     else if (CONDITIONS.includes(key)) condition(pair.value, ctx);
-    else if (key.startsWith('with_')) loop(pair, key.slice(5), ctx);
+    else if (key.startsWith('with_')) loop(pair, key.slice(5), ctx, action);
     else if (TASK_KEYWORDS.has(key) || key === 'args') strings(pair.value, ctx);
     else moduleEntry(pair, key, ctx, t);
   }
 }
 
-function loop(pair: Pair<Node, Node>, name: string, ctx: Ctx): void {
+function loop(pair: Pair<Node, Node>, name: string, ctx: Ctx, action?: string): void {
   const keyNode = pair.key as unknown as Scalar;
   const value = pair.value;
-  const plan = planLoop(name, value?.toJSON());
+  const plan = planLoop(name, value?.toJSON(), action);
   const jinja = `with_${name}: ${ctx.source.slice(value?.range?.[0] ?? 0, value?.range?.[1] ?? 0).trim()}`;
   const where = { file: ctx.file, ...pos(keyNode, ctx) };
   if ('rename' in plan) {

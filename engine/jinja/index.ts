@@ -8,3 +8,4 @@ export { mayBeJinja, translateExpression, translateTemplate, type JinjaNote, typ
 export { UntranslatedJinja } from './untranslated.js';
 export { detectJinja, type JinjaFinding } from './detect.js';
 export { TEMPLATE_MODULE_OPTIONS, templateModuleOptions } from './settings.js';
+export { VERSION_OPERATORS } from './version-operators.js';

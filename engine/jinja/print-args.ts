@@ -74,4 +74,5 @@ export function groups(re: string): boolean {
   return /\((?!\?)|\(\?P?</.test(re.replace(/\\./g, ''));
 }
 
-export const fqcn = (name: string) => name.replace(/^ansible\.(builtin|netcommon|utils)\./, '');
+export const fqcn = (name: string) =>
+  name.replace(/^ansible\.(builtin|netcommon|utils)\./, '').replace(/^community\.general\.(?=json_query$)/, '');

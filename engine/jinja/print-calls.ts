@@ -39,22 +39,23 @@ const GLOBALS: Record<string, (a: Args) => string> = {
   q: (a) => printLookup(a, true),
 };
 
-/** Lookups that read the controller's files: why they are left. */
-const FILE_LOOKUPS = new Set(['file', 'template', 'first_found', 'fileglob', 'pipe', 'lines']);
+/** Lookups run by the lookup/query helpers (engine/template/helpers/lookups.ts): on the controller, along the task's search path. */
+const CONTROLLER_LOOKUPS = new Set(['file', 'template', 'first_found', 'fileglob', 'pipe', 'lines']);
+/** Their options, as keyword arguments. */
+const LOOKUP_OPTIONS = new Set(['wantlist', 'rstrip', 'lstrip', 'files', 'paths', 'skip', 'template_vars', 'subdir']);
 
 /** lookup('env', 'X') / query('vars', 'x'): a lookup of one term, as its value or (query) a list. */
 function printLookup(a: Args, list: boolean): string {
   const plugin = literalString(a.args[0])?.replace(/^ansible\.builtin\./, '');
   const wantlist =
     list || a.kwargs.some((k) => k.name === 'wantlist' && k.value.type === 'Const' && k.value.value === true);
-  if (plugin && FILE_LOOKUPS.has(plugin))
-    return leave(
-      a.node,
-      `lookup('${plugin}') reads the controller's files through the role and playbook search path, which herdbook's helpers cannot reach`,
-      plugin === 'file' || plugin === 'lines'
-        ? 'read the file with vars_files, or slurp it'
-        : 'a task that does the same',
-    );
+  if (plugin && CONTROLLER_LOOKUPS.has(plugin)) {
+    const bad = a.kwargs.find((k) => !LOOKUP_OPTIONS.has(k.name));
+    if (bad) return leave(bad.value, `lookup('${plugin}')'s option ${bad.name}= has no herdbook meaning`);
+    const terms = a.args.slice(1).map((x) => a.print(x, a.env));
+    const opts = a.kwargs.filter((k) => k.name !== 'wantlist').map((k) => `${k.name}=${a.print(k.value, a.env)}`);
+    return call(wantlist ? 'ansible_query' : 'ansible_lookup', `'${plugin}'`, ...terms, ...opts);
+  }
   if (a.args.length !== 2)
     return leave(a.node, `lookup('${plugin ?? '?'}') with ${a.args.length - 1} terms has no herdbook helper`);
   let value: string;

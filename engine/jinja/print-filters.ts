@@ -110,6 +110,10 @@ export const MAPPABLE = new Set([
   'join',
   'join_str',
   'extract',
+  'ipaddr',
+  'ipv4',
+  'ipv6',
+  'ipwrap',
 ]);
 
 /** Nodes whose value is always a list already (so `| list` changes nothing, `for` needs no iter). */
@@ -144,24 +148,16 @@ export function surelyList(e: Expr): boolean {
   return e.type === 'Call' && e.node.type === 'Name' && e.node.name === 'range';
 }
 
-/** Filters left on purpose: why, and what to write (README "What differs from Ansible"). */
-const LEFT_OUT: Record<string, [string, string?]> = {
-  password_hash: [
-    "Ansible salts it with a random salt (or one derived from the host's name), so no helper can give the same text",
-    'hash it once and keep the result in a vault value',
-  ],
-  random: [
-    "Python's seeded random.Random sequence (a Mersenne Twister seeded through SHA-512) has no helper",
-    'pick the value in the inventory',
-  ],
-  ipaddr: [
-    'ansible.utils needs the netaddr Python package, which the reference Ansible lacks: no oracle to test a helper against',
-  ],
-  ipwrap: [
-    'ansible.utils needs the netaddr Python package, which the reference Ansible lacks: no oracle to test a helper against',
-  ],
-  json_query: ['JMESPath needs a library herdbook does not ship yet (jmespath on npm)', 'use selectattr and map'],
-};
+/** Filters with one optional positional argument, the same helper name. */
+const ONE_ARG = new Set(['ipaddr', 'ipv4', 'ipv6', 'ipwrap', 'json_query']);
+
+/** The ipaddr queries the helper answers (engine/template/helpers/ansible-ipaddr.ts); also a network or a number. */
+const IPADDR_QUERIES = new Set(
+  (
+    'address ip host network network_id netmask hostmask broadcast prefix cidr subnet size version bool private ' +
+    'public ipv4 ipv6 v4 v6 wrap'
+  ).split(' '),
+);
 
 const FILTERS: Record<string, (a: Args) => string> = {
   list(a) {
@@ -232,6 +228,30 @@ const FILTERS: Record<string, (a: Args) => string> = {
     only(a, 0, ['indent']);
     const indent = arg(a, 0, 'indent');
     return call('pyyaml', a.subject, 'nice=true', ...(indent ? [`indent=${indent}`] : []));
+  },
+  password_hash(a) {
+    only(a, 4, ['hashtype', 'salt', 'salt_size', 'rounds']);
+    const type = argNode(a, 0, 'hashtype');
+    const name = type ? literalString(type) : 'sha512';
+    if (name === undefined || !['sha512', 'sha256', 'sha512_crypt', 'sha256_crypt'].includes(name))
+      return leave(
+        type ?? a.node,
+        `password_hash(${name === undefined ? 'a computed type' : `'${name}'`}) has no herdbook helper: only sha512 and sha256 (SHA-crypt)`,
+        "use password_hash('sha512')",
+      );
+    const kw = ['salt', 'salt_size', 'rounds'].flatMap((n, i) => {
+      const v = arg(a, i + 1, n);
+      return v === undefined ? [] : [`${n}=${v}`];
+    });
+    return call('password_hash', a.subject, `'${name}'`, ...kw);
+  },
+  random(a) {
+    only(a, 3, ['start', 'step', 'seed']);
+    const kw = ['start', 'step', 'seed'].flatMap((n, i) => {
+      const v = arg(a, i, n);
+      return v === undefined ? [] : [`${n}=${v}`];
+    });
+    return call('py_random', a.subject, ...kw);
   },
   format: (a) => (only(a, 99), call('format', a.subject, ...a.args.map((x) => a.print(x, a.env)))),
   round(a) {
@@ -350,6 +370,15 @@ export function printFilter(e: Extract<Expr, { type: 'Filter' }>, env: PrintEnv,
     only(a, ['zip', 'product', 'difference', 'union', 'intersect', 'symmetric_difference'].includes(name) ? 9 : 0);
     return call(same, a.subject, ...a.args.map((x) => a.print(x, a.env)));
   }
+  if (ONE_ARG.has(name)) {
+    only(a, 1, name === 'json_query' ? ['expr'] : ['query']);
+    const qNode = argNode(a, 0, name === 'json_query' ? 'expr' : 'query');
+    const lit = literalString(qNode);
+    if (name !== 'json_query' && lit && !IPADDR_QUERIES.has(lit) && !/^-?\d+$|^[\d.:a-fA-F]+(\/\d+)?$/.test(lit))
+      return leave(qNode!, `${name}('${lit}') has no herdbook helper: the basic queries only`);
+    const q = arg(a, 0, name === 'json_query' ? 'expr' : 'query');
+    return call(name, a.subject, ...(q ? [q] : []));
+  }
   const kw = Object.prototype.hasOwnProperty.call(KEYWORDS, name) ? KEYWORDS[name] : undefined;
   if (kw) {
     const [helper, names] = kw;
@@ -360,8 +389,6 @@ export function printFilter(e: Extract<Expr, { type: 'Filter' }>, env: PrintEnv,
     });
     return call(helper, a.subject, ...pairs);
   }
-  const why = LEFT_OUT[name];
-  if (why) return leave({ start: e.nameStart, end: e.end }, `the filter '${e.name}': ${why[0]}`, why[1]);
   return leave(
     { start: e.nameStart, end: e.end },
     `the filter '${e.name}' has no herdbook helper of the same meaning yet`,

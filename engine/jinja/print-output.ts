@@ -30,7 +30,6 @@ const STRING_FILTERS = new Set([
   'password_hash',
   'format',
   'indent',
-  'ipwrap',
 ]);
 const STRING_METHODS = new Set(['strip', 'lstrip', 'rstrip', 'lower', 'upper', 'replace', 'format', 'join']);
 

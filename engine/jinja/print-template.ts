@@ -5,11 +5,12 @@
 import { Untranslatable, type Left } from './left.js';
 import type { Expr, Stmt, Template } from './nodes.js';
 import { surelyList } from './print-filters.js';
+import type { SetVar } from './print-base.js';
 import { call, printExpr, unwrap, type PrintEnv } from './print-expr.js';
 import { surelyFloat, surelyString } from './print-output.js';
 import { guardStandalone, type Part } from './standalone.js';
 
-type Ctx = { parts: Part[]; lefts: Left[]; source: string; conditional: number };
+type Ctx = { parts: Part[]; lefts: Left[]; source: string };
 
 export type PrintedTemplate = { text: string; lefts: Left[]; parts: Part[] };
 
@@ -23,7 +24,7 @@ export function printTemplate(
   env: PrintEnv,
   opts: { file: boolean; newlines: number } = { file: false, newlines: 0 },
 ): PrintedTemplate {
-  const ctx: Ctx = { parts: [], lefts: [], source: t.text, conditional: 0 };
+  const ctx: Ctx = { parts: [], lefts: [], source: t.text };
   const only = t.body.length === 1 && t.body[0].type === 'Output' ? t.body[0] : undefined;
   if (only && !opts.file && !opts.newlines) {
     // A value that is one {{ }}: its typed value, as Ansible's native-looking result.
@@ -132,27 +133,11 @@ function printStmt(st: Stmt, env: PrintEnv, ctx: Ctx): void {
       else push(ctx, output(e, env, ctx.source.slice(st.start, st.end)));
       return;
     }
-    case 'If': {
-      // A block's argument keeps its parentheses: {{#if (or a b)}}.
-      const tests = st.branches.map((b) => printExpr(b.test, env, true));
-      ctx.conditional++;
-      st.branches.forEach((b, i) => {
-        push(ctx, i === 0 ? `{{#if ${tests[0]}}}` : `{{else if ${tests[i]}}}`, st);
-        printBody(b.body, env, ctx);
-      });
-      if (st.otherwise) {
-        push(ctx, '{{else}}', st);
-        printBody(st.otherwise, env, ctx);
-      }
-      ctx.conditional--;
-      push(ctx, '{{/if}}', st);
-      return;
-    }
+    case 'If':
+      return printIf(st, env, ctx);
     case 'For':
       return printFor(st, env, ctx);
     case 'Set': {
-      if (ctx.conditional)
-        leftStmt(st, '{% set %} inside {% if %} or {% else %} makes a variable that exists only sometimes');
       const value = printExpr(st.value, env);
       // Printed once more with every free name read from the root, for use inside a later loop.
       const rooted = printExpr(st.value, { ...env, root: true });
@@ -174,9 +159,61 @@ function printStmt(st: Stmt, env: PrintEnv, ctx: Ctx): void {
   }
 }
 
+/**
+ * `{% if %}`: each branch prints with its own copy of the {% set %} names, so a name set in a
+ * branch holds, after the {% endif %}, the value of the branch taken: (if test1 v1 (if test2 v2 before)),
+ * before being its value ahead of the {% if %} (null when it had none: Jinja's undefined prints nothing).
+ */
+function printIf(st: Extract<Stmt, { type: 'If' }>, env: PrintEnv, ctx: Ctx): void {
+  // A block's argument keeps its parentheses: {{#if (or a b)}}.
+  const tests = st.branches.map((b) => printExpr(b.test, env, true));
+  const before = env.vars;
+  const branches: Map<string, SetVar>[] = [];
+  const branch = (body: Stmt[]) => {
+    const vars = new Map(before);
+    printBody(body, { ...env, vars }, ctx);
+    branches.push(vars);
+  };
+  st.branches.forEach((b, i) => {
+    push(ctx, i === 0 ? `{{#if ${tests[0]}}}` : `{{else if ${tests[i]}}}`, st);
+    branch(b.body);
+  });
+  if (st.otherwise) {
+    push(ctx, '{{else}}', st);
+    branch(st.otherwise);
+  } else branches.push(new Map(before));
+  push(ctx, '{{/if}}', st);
+  const changed = new Set(branches.flatMap((m) => [...m].filter(([k, v]) => before.get(k) !== v).map(([k]) => k)));
+  if (!changed.size) return;
+  const rootedTests = st.branches.map((b) => printExpr(b.test, { ...env, root: true }, true));
+  for (const name of changed) {
+    const pick = (field: 'value' | 'rooted', t: string[]) =>
+      t.reduceRight(
+        (acc, test, i) => call('if', test, branches[i].get(name)?.[field] ?? 'null', acc),
+        branches[t.length].get(name)?.[field] ?? 'null',
+      );
+    env.vars.set(name, { value: pick('value', tests), rooted: pick('rooted', rootedTests), depth: env.loops.length });
+  }
+}
+
+/** Whether a {% for %}'s own text reads `loop` (loop.index, loop.last...). */
+const readsLoop = (ctx: Ctx, st: { start: number; end: number }) => /\bloop\b/.test(ctx.source.slice(st.start, st.end));
+
 function printFor(st: Extract<Stmt, { type: 'For' }>, env: PrintEnv, ctx: Ctx): void {
-  if (st.recursive) leftStmt(st, 'a recursive {% for %} has no Handlebars spelling');
-  if (st.filter) leftStmt(st.filter, '{% for x in list if cond %} has no Handlebars spelling', 'filter the list first');
+  if (st.recursive)
+    leftStmt(
+      st,
+      'a recursive {% for %} has no Handlebars spelling: herdbook templates have no recursion',
+      'flatten the tree first',
+    );
+  // `for x in xs if cond`: Jinja filters before looping; the same output as testing each item in the
+  // body, unless the body counts (loop.index, loop.last) or an {% else %} runs on an empty result.
+  if (st.filter && (st.otherwise || readsLoop(ctx, st)))
+    leftStmt(
+      st.filter,
+      '{% for x in list if cond %} with loop.* or {% else %}: loop counts the filtered items, which Handlebars cannot filter first',
+      'filter the list first (| select / selectattr)',
+    );
   let iter: string;
   let params: string[];
   const vars = new Map([...env.vars].filter(([k]) => !st.targets.includes(k)));
@@ -203,7 +240,10 @@ function printFor(st: Extract<Stmt, { type: 'For' }>, env: PrintEnv, ctx: Ctx): 
   }
   const inner: PrintEnv = { vars, loops: [...env.loops, { iter, params: new Set(params) }] };
   push(ctx, `{{#each ${iter} as |${params.join(' ')}|}}`, st);
+  const cond = st.filter ? printExpr(st.filter, inner, true) : undefined;
+  if (cond) push(ctx, `{{#if ${cond}}}`, st);
   printBody(st.body, inner, ctx);
+  if (cond) push(ctx, '{{/if}}', st);
   if (st.otherwise) {
     push(ctx, '{{else}}', st);
     printBody(st.otherwise, env, ctx);

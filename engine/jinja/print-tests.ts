@@ -3,6 +3,7 @@ import { leave } from './left.js';
 import type { Expr } from './nodes.js';
 import { arg, argNode, fqcn, jsRegex, literalString, only, type Args } from './print-args.js';
 import { call, str, type Print, type PrintEnv } from './print-base.js';
+import { VERSION_OPERATORS } from './version-operators.js';
 
 /** Tests the generic (is 'name' x args...) helper runs with Jinja's and Ansible's meaning. */
 const GENERIC = new Set(
@@ -37,23 +38,6 @@ function regexTest(a: Args, anchor: string): string {
   return call('is', anchor ? "'match'" : "'search'", a.subject, str(re, argNode(a, 0)!), ...flags);
 }
 
-const VERSION_OPS: Record<string, string> = {
-  '==': '==',
-  '=': '==',
-  eq: '==',
-  '!=': '!=',
-  '<>': '!=',
-  ne: '!=',
-  '<': '<',
-  lt: '<',
-  '<=': '<=',
-  le: '<=',
-  '>': '>',
-  gt: '>',
-  '>=': '>=',
-  ge: '>=',
-};
-
 /** Ansible's version test: LooseVersion, or StrictVersion with strict=True / version_type='strict'. */
 function versionTest(a: Args): string {
   only(a, 3, ['version', 'operator', 'strict', 'version_type']);
@@ -64,9 +48,9 @@ function versionTest(a: Args): string {
   let op = "'=='";
   if (opNode) {
     const lit = literalString(opNode);
-    if (lit === undefined || !VERSION_OPS[lit])
+    if (lit === undefined || !VERSION_OPERATORS[lit])
       return leave(opNode, 'the version operator must be a literal: <, <=, >, >=, ==, !=');
-    op = `'${VERSION_OPS[lit]}'`;
+    op = `'${VERSION_OPERATORS[lit]}'`;
   }
   const strict = arg(a, 2, 'strict');
   const extra = [...(strict ? [`strict=${strict}`] : []), ...(type ? [`version_type='${type}'`] : [])];

@@ -2,6 +2,7 @@
 // shared/reference/ansible.md: extra vars > magic > loop > set_fact/register > task vars >
 // block vars > role vars > vars_files > play vars > gathered facts > inventory > role defaults >
 // herdbook's defaults (k3s_server_group, k3s_agent_group).
+import path from 'node:path';
 import { ANSIBLE_VERSION } from '../facts/names.js';
 import { inventoryVars } from '../inventory/host-vars.js';
 import { IMPLICIT_LOCALHOST } from '../inventory/patterns.js';
@@ -32,7 +33,21 @@ export function hostInventoryVars(ctx: RunContext, host: string): Record<string,
   return v;
 }
 
-function magic(ctx: RunContext, frame: PlayFrame, host: string, role?: { dir: string }): Layer {
+/**
+ * Ansible's ansible_search_path: the task's roles (innermost first), then the folder of the file
+ * that holds the task. The lookups (file, template, fileglob, first_found) search along it.
+ */
+function searchPath(chain: readonly TaskNode[]): string[] {
+  const out: string[] = [];
+  for (const n of [...chain].reverse()) if (n.role && !out.includes(n.role.dir)) out.push(n.role.dir);
+  const task = chain[chain.length - 1];
+  const dir = task ? path.dirname(task.pos.file) : undefined;
+  if (dir && !out.includes(dir)) out.push(dir);
+  return out;
+}
+
+function magic(ctx: RunContext, frame: PlayFrame, host: string, chain: readonly TaskNode[]): Layer {
+  const role = [...chain].reverse().find((n) => n.role)?.role;
   // Getters: computed only when a template reads them (thousands of hosts × tasks otherwise).
   return {
     inventory_hostname: host,
@@ -57,6 +72,9 @@ function magic(ctx: RunContext, frame: PlayFrame, host: string, role?: { dir: st
     ansible_play_name: frame.play.name,
     ansible_version: ANSIBLE_VERSION,
     playbook_dir: ctx.playbookDir,
+    get ansible_search_path() {
+      return chain.length ? searchPath(chain) : [ctx.playbookDir];
+    },
     omit: frame.omit,
     herdbook_operator: ctx.deps.operator,
     ...(role ? { role_path: role.dir } : {}),
@@ -77,8 +95,7 @@ export function taskScope(
 ): Scope {
   const hs = ctx.state.hosts.get(host);
   const play = frame.play;
-  const innermostRole = [...chain].reverse().find((n) => n.role)?.role;
-  const layers: Layer[] = [ctx.options.extraVars, magic(ctx, frame, host, innermostRole)];
+  const layers: Layer[] = [ctx.options.extraVars, magic(ctx, frame, host, chain)];
   if (loop) layers.push(loop);
   if (hs) layers.push(hs.facts);
   for (let i = chain.length - 1; i >= 0; i--) if (chain[i].vars) layers.push(chain[i].vars!);

@@ -9,7 +9,8 @@ import { compileTemplate, type Compiled } from './compile.js';
 import { LazyVars, MISSING, type Scope, step } from './scope.js';
 import { truthy } from './truthy.js';
 
-export type HelperFn = (args: unknown[], hash: Record<string, unknown>) => unknown;
+/** A helper: its arguments, its hash (key=value) arguments, and the scope it runs in (for lookups). */
+export type HelperFn = (args: unknown[], hash: Record<string, unknown>, scope: Scope) => unknown;
 export type Helpers = Readonly<Record<string, HelperFn>>;
 
 type Frame = { context: unknown; data: Record<string, unknown>; params?: Record<string, unknown> };
@@ -168,7 +169,7 @@ function callHelper(name: string, params: AST.Expression[], hash: AST.Hash | und
   }
   const args = params.map((p) => evalExpr(p, ctx));
   try {
-    return fn(args, evalHash(hash, ctx));
+    return fn(args, evalHash(hash, ctx), ctx.scope);
   } catch (e) {
     if (e instanceof TemplateError) throw e;
     throw new TemplateError(`helper '${name}': ${e instanceof Error ? e.message : String(e)}`, { code: 'E_HELPER' });

@@ -12,7 +12,7 @@ import { createTemplater, Scope } from '../../engine/template/index.js';
 import { asText } from '../../engine/text.js';
 import { ansibleUnavailable } from './harness/run-ansible.js';
 import { run, type Spawned } from './harness/spawn.js';
-import { EXPRESSIONS, EXPRESSION_VARS } from './jinja/expressions.js';
+import { EXPRESSIONS, EXPRESSION_VARS, LOOKUP_FILES } from './jinja/expressions.js';
 import { TEMPLATE_CASES, TEMPLATE_VARS, VALUE_CASES } from './jinja/templates.js';
 
 const ENV_VALUE = 'from the environment';
@@ -48,7 +48,9 @@ describe.skipIf(skip)('Jinja translations render what Ansible renders', () => {
   let dir = '';
   let ansible: Spawned;
   const helpers = createTemplater({ env: { HERDBOOK_ORACLE_ENV: ENV_VALUE } });
-  const herdbook = (text: string) => asText(helpers.render(text, new Scope([VARS])) ?? '');
+  // herdbook's playbook folder: the lookups' files, .j2 converted (as `herdbook convert` writes them).
+  const hbDir = () => path.join(dir, 'hb');
+  const herdbook = (text: string) => asText(helpers.render(text, new Scope([{ playbook_dir: hbDir() }, VARS])) ?? '');
 
   beforeAll(async () => {
     dir = mkdtempSync(path.join(tmpdir(), 'herdbook-jinja-oracle-'));
@@ -61,6 +63,13 @@ describe.skipIf(skip)('Jinja translations render what Ansible renders', () => {
       lstrip_blocks: c.lstrip_blocks ?? false,
     }));
     writeFileSync(path.join(dir, 'cases.json'), JSON.stringify({ cases }));
+    for (const [name, text] of Object.entries(LOOKUP_FILES)) {
+      for (const root of [dir, hbDir()]) mkdirSync(path.dirname(path.join(root, name)), { recursive: true });
+      writeFileSync(path.join(dir, name), text);
+      const t = name.endsWith('.j2') ? translateTemplate(text, TEMPLATE_MODULE_OPTIONS) : undefined;
+      if (t && t.kind !== 'translated') throw new Error(`${name} not translated: ${JSON.stringify(t)}`);
+      writeFileSync(path.join(hbDir(), name), t ? t.text : text);
+    }
     writeFileSync(path.join(dir, 'vars.json'), JSON.stringify(VARS));
     writeFileSync(path.join(dir, 'expressions.j2'), EXPRESSIONS.map((e, i) => `${marker(i)}{{ ${e} }}\n`).join(''));
     // The values as a task's vars: Ansible templates each when the copy reads it.

@@ -161,7 +161,7 @@ describe('Jinja the translator cannot handle', () => {
       '      ansible_connection: local',
       '  vars:',
       '    fine: "{{ \'ok\' | upper }}"',
-      '    query: "{{ pods | json_query(\'[].name\') }}"',
+      '    query: "{{ pods | to_uuid }}"',
       '',
     ].join('\n'),
   );
@@ -188,8 +188,8 @@ describe('Jinja the translator cannot handle', () => {
     const msg = result?.type === 'task_result' ? (result.msg ?? '') : '';
     expect(msg).toContain("variable 'query' is Jinja herdbook cannot translate");
     expect(msg).toContain(`${path.join(dir, 'inventory.yml')}:7`);
-    expect(msg).toContain("json_query('[].name')");
-    expect(msg).toContain("the filter 'json_query': JMESPath needs a library herdbook does not ship yet");
+    expect(msg).toContain('to_uuid');
+    expect(msg).toContain("the filter 'to_uuid' has no herdbook helper of the same meaning yet");
   });
 });
 

@@ -7,6 +7,7 @@ import { versionOperator } from '../../versions.js';
 import { comparePyVersions } from './py-versions.js';
 import { asText } from '../../text.js';
 import { deepEqual, membership } from './compare.js';
+import { VERSION_OPERATORS } from '../../jinja/index.js';
 
 const isMapping = (v: unknown) => v instanceof LazyVars || (!!v && typeof v === 'object' && !Array.isArray(v));
 const field = (r: unknown, k: string) => (isMapping(r) ? (r as Record<string, unknown>)[k] : undefined);
@@ -28,23 +29,6 @@ function search(s: unknown, re: unknown, anchored: 'start' | 'full' | 'none', h:
   const pattern = anchored === 'start' ? `^(?:${src})` : anchored === 'full' ? `^(?:${src})$` : src;
   return new RegExp(pattern, flags).test(String(s));
 }
-
-const VERSION_OPS: Record<string, string> = {
-  '==': '==',
-  '=': '==',
-  eq: '==',
-  '!=': '!=',
-  '<>': '!=',
-  ne: '!=',
-  '<': '<',
-  lt: '<',
-  '<=': '<=',
-  le: '<=',
-  '>': '>',
-  gt: '>',
-  '>=': '>=',
-  ge: '>=',
-};
 
 /** Tests by their Jinja name: (value, args, hash) → boolean. */
 export const TESTS: Record<string, (v: unknown, args: unknown[], h: Record<string, unknown>) => boolean> = {
@@ -90,7 +74,7 @@ export const TESTS: Record<string, (v: unknown, args: unknown[], h: Record<strin
     return truthy(field(r, 'skipped'));
   },
   version: (v, [want, op], h) => {
-    const test = versionOperator(VERSION_OPS[asText(op ?? 'eq')] ?? '');
+    const test = versionOperator(VERSION_OPERATORS[asText(op ?? 'eq')] ?? '');
     if (!test) throw new Error(`unknown version operator ${JSON.stringify(op)}`);
     const type = h.strict === true || h.version_type === 'strict' ? 'strict' : 'loose';
     return test(comparePyVersions(String(v), String(want), type));

@@ -1,10 +1,15 @@
 import type { Helpers } from '../evaluate.js';
+import { cryptHelpers } from './ansible-crypt.js';
+import { ipaddrHelpers } from './ansible-ipaddr.js';
 import { ansibleListHelpers } from './ansible-lists.js';
+import { randomHelpers } from './ansible-random.js';
 import { testHelpers } from './ansible-tests.js';
 import { ansibleTextHelpers } from './ansible-text.js';
 import { collectionHelpers } from './collections.js';
 import { compareHelpers } from './compare.js';
 import { encodingHelpers } from './encoding.js';
+import { jsonQueryHelpers } from './json-query.js';
+import { lookupHelpers } from './lookups.js';
 import { pyprintHelpers } from './pyprint.js';
 import { mapHelper, pythonHelpers } from './python.js';
 import { stringHelpers } from './strings.js';
@@ -26,7 +31,12 @@ export function createHelpers(deps: HelperDeps = {}): Helpers {
       ...ansibleTextHelpers,
       ...ansibleListHelpers,
       ...testHelpers,
+      ...ipaddrHelpers,
+      ...cryptHelpers,
+      ...randomHelpers,
+      ...jsonQueryHelpers,
       map: mapHelper(() => helpers),
+      ...lookupHelpers(() => helpers),
       ...systemHelpers({ env: deps.env ?? process.env, now: deps.now ?? (() => new Date()) }),
     }),
   );

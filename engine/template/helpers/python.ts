@@ -143,10 +143,10 @@ function names(h: Record<string, unknown>): [string, string] {
 
 /** (map list 'helper' args...): the helper applied to each item, as Jinja's map('filter'). */
 export function mapHelper(helpers: () => Readonly<Record<string, HelperFn>>): HelperFn {
-  return ([v, name, ...args], hash) => {
+  return ([v, name, ...args], hash, scope) => {
     if (!Array.isArray(v)) throw new Error(`(map x 'helper') needs a list, got ${kind(v)}`);
     const fn = Object.prototype.hasOwnProperty.call(helpers(), String(name)) ? helpers()[String(name)] : undefined;
     if (!fn) throw new Error(`(map x '${String(name)}'): no helper named ${String(name)}`);
-    return v.map((item) => fn([item, ...args], hash));
+    return v.map((item) => fn([item, ...args], hash, scope));
   };
 }

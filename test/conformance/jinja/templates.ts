@@ -3,6 +3,18 @@
 export type TemplateCase = { name: string; src: string; trim_blocks?: boolean; lstrip_blocks?: boolean };
 
 export const TEMPLATE_CASES: TemplateCase[] = [
+  // {% set %} inside {% if %}: after the {% endif %} the name holds the taken branch's value.
+  {
+    name: 'set-in-if',
+    src: "{% set x = 'a' %}{% if yes_ %}{% set x = 'b' %}{% endif %}{{ x }}\n{% if no_ %}{% set y = 1 %}{% elif yes_ %}{% set y = 2 %}{% else %}{% set y = 3 %}{% endif %}{{ y }}\n{% if no_ %}{% set z = 'z' %}{% endif %}{{ z | default('none') }}\n",
+  },
+  {
+    name: 'set-in-if-in-for',
+    src: "{% for s in servers %}\n{% if s == 's2' %}\n{% set mark = '*' %}\n{% else %}\n{% set mark = '-' %}\n{% endif %}\n{{ s }}{{ mark }}\n{% endfor %}\n",
+  },
+  // {% for x in xs if cond %} whose body does not count (no loop.*, no else).
+  { name: 'for-if', src: "{% for s in servers if s != 's2' %}\n- {{ s }}\n{% endfor %}\ndone\n" },
+  { name: 'for-if-attr', src: '{% for p in people if p.age >= 30 %}{{ p.name }} {% endfor %}\n' },
   { name: 'if-inline', src: 'a{% if yes_ %}Y{% elif no_ %}N{% else %}E{% endif %}b\n' },
   {
     name: 'if-elif-else-lines',

@@ -27,7 +27,7 @@ const dir = tempTree({
     'handlebars: "{{default missing \'hb\'}}"',
     'nested:',
     '  - "{{ api_endpoint ~ \':6443\' }}"',
-    'query: "{{ pods | json_query(\'[].name\') }}"',
+    'query: "{{ pods | to_uuid }}"',
     '',
   ].join('\n'),
   'host_vars/s2.yml': 'who: "{{ inventory_hostname | upper }}"\n',
@@ -92,7 +92,7 @@ describe('Jinja in inventory values', () => {
   it('keeps what it cannot translate as written, and refuses it when read', () => {
     const raw = inventoryVars(inv, idx, 's1').query;
     expect(raw).toBeInstanceOf(UntranslatedJinja);
-    expect(JSON.stringify(raw)).toBe(JSON.stringify("{{ pods | json_query('[].name') }}"));
+    expect(JSON.stringify(raw)).toBe(JSON.stringify('{{ pods | to_uuid }}'));
     try {
       t.variable('query', scopeOf('s1'));
       expect.unreachable();
@@ -101,7 +101,7 @@ describe('Jinja in inventory values', () => {
       const err = e as TemplateError;
       expect(err.code).toBe('E_JINJA');
       expect(err.message).toBe(
-        `variable 'query' is Jinja herdbook cannot translate (${path.join(dir, 'group_vars/all.yml')}:6): json_query('[].name'): the filter 'json_query': JMESPath needs a library herdbook does not ship yet (jmespath on npm)`,
+        `variable 'query' is Jinja herdbook cannot translate (${path.join(dir, 'group_vars/all.yml')}:6): to_uuid: the filter 'to_uuid' has no herdbook helper of the same meaning yet`,
       );
       expect(err.hint).toMatch(/Handlebars/);
     }
