@@ -2,10 +2,11 @@
 // host that reads its script from stdin and runs each command in a child of its own:
 //   - the child is a new session (setsid), so its process group is its pid and a timeout kills
 //     that group and nothing else;
-//   - its stdout and stderr go to fresh files, never through the agent's own stdout, so no byte
-//     a command prints can reach the frame stream; the agent then writes one header line with
-//     both lengths and the status, followed by exactly that many bytes (`head -c`, because a
-//     daemon the command left behind may still be appending to the files);
+//   - its stdout and stderr go to fresh files, never through the agent's own stdout; once it has
+//     ended, the agent writes a header line with the status, then stdout, a separator, stderr
+//     and the separator again. The separator holds the session's nonce, which only the agent
+//     knows (it came on its stdin), so no output can forge it. A daemon the command left behind
+//     may go on writing to its files: that is never sent, and never reaches another command's;
 //   - its stdin is a file decoded from a base64 here-document (base64 has no `_`, so it cannot
 //     end the here-document early), or /dev/null;
 //   - sudo's password, when one is needed, is handed over by an askpass helper reading a FIFO
@@ -15,12 +16,10 @@
 import { shellQuote } from '../quote.js';
 
 /** The tools the agent needs besides the shell's builtins; missing one means exec per command. */
-const NEEDS = ['setsid', 'base64', 'wc', 'head', 'rm', 'mkdir', 'mktemp', 'mkfifo', 'chmod'];
+const NEEDS = ['setsid', 'base64', 'cat', 'rm', 'mkdir', 'mktemp', 'mkfifo', 'chmod'];
 
 /** Every this many commands the agent removes the finished commands' files (one `rm` for many). */
 export const SWEEP_EVERY = 32;
-/** Output files larger than this are removed right after they were sent. */
-const BIG_OUTPUT = 1024 * 1024;
 
 /** The line run on the host (by its login shell) to start the agent: the script follows on stdin. */
 export const AGENT_LAUNCH = 'exec /bin/sh -s';
@@ -68,13 +67,19 @@ export function agentScript(nonce: string): string {
     '  if [ "$3" = 1 ]; then kill "$HBW" 2>/dev/null; wait "$HBW" 2>/dev/null; fi',
     '  HBF=-',
     '  [ "$3" = 1 ] && [ -e "$T/refused" ] && HBF=r',
-    // One wc for both: "N o-file M e-file T total".
-    '  set -- "$1" "$HBR" $(wc -c "$T/o.$1" "$T/e.$1")',
-    '  set -- "$1" "$2" "$3" "$5"',
-    `  printf '${h} D %s %s %s %s %s\\n' "$1" "$2" "$3" "$4" "$HBF"`,
-    '  [ "$3" -eq 0 ] || head -c "$3" "$T/o.$1"',
-    '  [ "$4" -eq 0 ] || head -c "$4" "$T/e.$1"',
-    `  if [ "$3" -gt ${BIG_OUTPUT} ] || [ "$4" -gt ${BIG_OUTPUT} ]; then rm -f "$T/o.$1" "$T/e.$1"; fi`,
+    // The header, then stdout, a separator, stderr, the separator again. The separator holds the
+    // session's nonce, which no command can read, so no output can end a part early; `cat` sends
+    // the files as they are now (a daemon left behind may append later: that is not sent). Both
+    // empty (test's -s is a builtin): no process at all.
+    `  printf '${h} D %s %s %s\\n' "$1" "$HBR" "$HBF"`,
+    '  if [ -s "$T/o.$1" ] || [ -s "$T/e.$1" ]; then',
+    `    cat "$T/o.$1" - "$T/e.$1" <<'HBX_SEP'`,
+    `${h}-SEP`,
+    'HBX_SEP',
+    '  else',
+    `    printf '${h}-SEP\\n'`,
+    '  fi',
+    `  printf '${h}-SEP\\n'`,
     '}',
     `printf '${h} R %s\\n' "$T"`,
   ].join('\n')}\n`;

@@ -1,7 +1,7 @@
-// Reads the agent's stdout: header lines `HBX<nonce> <kind> ...`, a done header followed by
-// exactly the stdout and stderr lengths it names. Command output never passes through this
-// stream unframed (the agent writes it only after a header that counts it), so a command that
-// prints a fake header is just bytes inside a frame. Before the ready header, lines are skipped:
+// Reads the agent's stdout: header lines `HBX<nonce> <kind> ...`; a done header is followed by
+// stdout, the separator `HBX<nonce>-SEP\n`, stderr and the separator again. Command output
+// never passes through this stream outside that place, and no command knows the nonce, so a
+// fake header or separator it prints is just bytes of its output. Before the ready header, lines are skipped:
 // a login's rc files may print on stdout.
 
 export type AgentFrame =
@@ -18,8 +18,10 @@ export class ProtocolError extends Error {}
 export class FrameReader {
   private buf: Buffer = Buffer.alloc(0);
   private ready = false;
-  private body?: { id: number; rc: number; outLen: number; errLen: number; refused: boolean };
+  /** A done header was read: its stdout, then its stderr, each ended by the separator. */
+  private body?: { id: number; rc: number; refused: boolean; parts: Buffer[]; chunks: Buffer[] };
   private readonly prefix: string;
+  private readonly sep: Buffer;
 
   constructor(
     nonce: string,
@@ -27,6 +29,7 @@ export class FrameReader {
     public onFrame: (f: AgentFrame) => void,
   ) {
     this.prefix = `HBX${nonce} `;
+    this.sep = Buffer.from(`HBX${nonce}-SEP\n`);
   }
 
   /** Feeds a chunk; throws ProtocolError when the stream is not what the agent writes. */
@@ -34,14 +37,7 @@ export class FrameReader {
     this.buf = this.buf.length ? Buffer.concat([this.buf, chunk]) : chunk;
     for (;;) {
       if (this.body) {
-        const need = this.body.outLen + this.body.errLen;
-        if (this.buf.length < need) return;
-        const b = this.body;
-        this.body = undefined;
-        const stdout = Buffer.from(this.buf.subarray(0, b.outLen));
-        const stderr = Buffer.from(this.buf.subarray(b.outLen, need));
-        this.buf = this.buf.subarray(need);
-        this.onFrame({ kind: 'done', id: b.id, rc: b.rc, stdout, stderr, refused: b.refused });
+        if (!this.part()) return;
         continue;
       }
       const nl = this.buf.indexOf(10);
@@ -55,6 +51,29 @@ export class FrameReader {
       this.buf = this.buf.subarray(nl + 1);
       this.header(line);
     }
+  }
+
+  /** Takes body bytes up to the next separator; false when it has not arrived yet. */
+  private part(): boolean {
+    const b = this.body!;
+    const at = this.buf.indexOf(this.sep);
+    if (at < 0) {
+      // Keep what could be the start of a separator; the rest is output.
+      const keep = Math.min(this.buf.length, this.sep.length - 1);
+      if (this.buf.length > keep) {
+        b.chunks.push(Buffer.from(this.buf.subarray(0, this.buf.length - keep)));
+        this.buf = Buffer.from(this.buf.subarray(this.buf.length - keep));
+      }
+      return false;
+    }
+    b.chunks.push(Buffer.from(this.buf.subarray(0, at)));
+    this.buf = this.buf.subarray(at + this.sep.length);
+    b.parts.push(Buffer.concat(b.chunks));
+    b.chunks = [];
+    if (b.parts.length < 2) return true;
+    this.body = undefined;
+    this.onFrame({ kind: 'done', id: b.id, rc: b.rc, stdout: b.parts[0], stderr: b.parts[1], refused: b.refused });
+    return true;
   }
 
   private header(line: string): void {
@@ -79,7 +98,7 @@ export class FrameReader {
         this.onFrame({ kind: 'started', id: int(f[0]), pid: int(f[1]) });
         return;
       case 'D':
-        this.body = { id: int(f[0]), rc: int(f[1]), outLen: int(f[2]), errLen: int(f[3]), refused: f[4] === 'r' };
+        this.body = { id: int(f[0]), rc: int(f[1]), refused: f[2] === 'r', parts: [], chunks: [] };
         return;
       default:
         throw new ProtocolError(`unknown executor header ${JSON.stringify(line)}`);

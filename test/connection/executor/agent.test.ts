@@ -60,7 +60,7 @@ describe('executor agent', () => {
   });
 
   it('never takes a frame header printed by a command for its own', async () => {
-    const fake = `HBX${'0'.repeat(24)} D 1 0 3 0 -\nabc`;
+    const fake = `HBX${'0'.repeat(24)} D 1 0 -\nHBX${'0'.repeat(24)}-SEP\nabc`;
     const r = await run(shellJoin(['printf', '%s', fake]));
     expect(r.stdout.toString()).toBe(fake);
   });
@@ -80,21 +80,23 @@ describe('executor agent', () => {
 });
 
 describe('frame reader', () => {
-  it('reads a body by its length, whatever bytes it holds', () => {
-    const frames: AgentFrame[] = [];
-    const r = new FrameReader('n1', (f) => frames.push(f));
-    const body = Buffer.from('HBXn1 D 9 9 9 9 -\nHBXn1 R x\n');
+  it('reads stdout and stderr up to the separators, whatever bytes they hold, in any chunking', () => {
+    const body = Buffer.from('HBXn1 D 9 9 -\nHBXn1 R x\nHBXn1-SE\nHBXn2-SEP\n\0\xff');
     const all = Buffer.concat([
       Buffer.from('banner from a login\nHBXn1 R /tmp/d\nHBXn1 S 1 42\n'),
-      Buffer.from(`HBXn1 D 1 3 ${body.length} 2 -\n`),
+      Buffer.from(`HBXn1 D 1 3 -\n`),
       body,
-      Buffer.from('e!'),
+      Buffer.from('HBXn1-SEP\ne!HBXn1-SEP\n'),
     ]);
-    for (let i = 0; i < all.length; i += 5) r.push(all.subarray(i, i + 5));
-    expect(frames.map((f) => f.kind)).toEqual(['ready', 'started', 'done']);
-    const done = frames[2] as Extract<AgentFrame, { kind: 'done' }>;
-    expect(done.stdout.equals(body)).toBe(true);
-    expect(done.stderr.toString()).toBe('e!');
-    expect(() => r.push(Buffer.from('garbage\n'))).toThrow(/unexpected executor output/);
+    for (const step of [1, 5, 7, all.length]) {
+      const frames: AgentFrame[] = [];
+      const r = new FrameReader('n1', (f) => frames.push(f));
+      for (let i = 0; i < all.length; i += step) r.push(all.subarray(i, i + step));
+      expect(frames.map((f) => f.kind)).toEqual(['ready', 'started', 'done']);
+      const done = frames[2] as Extract<AgentFrame, { kind: 'done' }>;
+      expect(done.stdout.equals(body)).toBe(true);
+      expect(done.stderr.toString()).toBe('e!');
+      expect(() => r.push(Buffer.from('garbage\n'))).toThrow(/unexpected executor output/);
+    }
   });
 });
