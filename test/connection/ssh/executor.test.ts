@@ -161,6 +161,21 @@ describe('ssh executor become', () => {
         env: { TOKEN: 't0ken' },
       });
       expect(env).toEqual({ rc: 0, stdout: 't0ken|p\n', stderr: '' });
+      // While a become command runs, no process on the node has the password in its argv.
+      const probe = connect(t, 'w-1');
+      let done = false;
+      const running = c.exec('sleep 2; echo done', { become: true }).finally(() => (done = true));
+      let seen = '';
+      while (!done) {
+        const p = await probe.exec('for f in /proc/[0-9]*/cmdline; do tr "\\0" " " < "$f"; echo; done 2>/dev/null');
+        seen += p.stdout;
+        if (p.stdout.includes('sudo -A')) break;
+        await new Promise((res) => setTimeout(res, 100));
+      }
+      await probe.close();
+      expect((await running).stdout).toBe('done\n');
+      expect(seen).toContain('sudo -A -u root');
+      expect(seen).not.toContain(t.fleet.users.password);
       // Not becoming: the password is not offered, and the agent's FIFO has nothing for anyone.
       expect((await c.exec(['id', '-un'])).stdout).toBe(`${t.fleet.users.passwd}\n`);
       for (const e of c.events) expect(JSON.stringify(e)).not.toContain(t.fleet.users.password);
