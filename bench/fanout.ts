@@ -13,6 +13,11 @@ function rows(what: string, r: TrioResult, ansibleTarget?: number): SummaryRow[]
       ratio: ratioText(r.herdbook.wallMs / r.floor.wallMs, 'the floor'),
     },
   ];
+  out.push({
+    what: `${what}: executor on vs off`,
+    figure: `${r.executor.wallMs.toFixed(0)} ms, ${r.executor.rssMb.toFixed(0)} MB`,
+    ratio: `${(r.herdbook.wallMs / r.executor.wallMs).toFixed(2)}× faster than off; ${(r.executor.wallMs / r.floor.wallMs).toFixed(2)}× the floor`,
+  });
   if (r.ansible) {
     const x = r.ansible.wallMs / r.herdbook.wallMs;
     out.push({

@@ -16,7 +16,10 @@ import type { SuiteOptions } from './suite.js';
 export type TrioResult = {
   hosts: number;
   tasks: number;
+  /** herdbook with a channel (an sshd session) per command: the persistent executor off. */
   herdbook: { wallMs: number; rssMb: number };
+  /** The same runs with the persistent executor on (HERDBOOK_EXECUTOR=1), alternated with them. */
+  executor: { wallMs: number; rssMb: number };
   floor: { wallMs: number; rssMb: number };
   ansible?: { wallMs: number; rssMb: number };
 };
@@ -65,15 +68,20 @@ export async function runTrio(
   const args = [w.playbook, '-i', inv, '--forks', String(hosts)];
   const reset = () => w.cleanup && bf.clean(w.cleanup);
   const herd: { wallMs: number; rssMb: number }[] = [];
+  const exe: { wallMs: number; rssMb: number }[] = [];
   const flo: { wallMs: number; rssMb: number }[] = [];
   const ans: { wallMs: number; rssMb: number }[] = [];
   try {
     // Alternate, so a busy moment of the machine weighs on both alike.
     for (let r = 0; r < opts.runs; r++) {
       reset();
-      const h = await runPlaybook(args, events, { rss: true });
+      const h = await runPlaybook(args, events, { rss: true, env: { HERDBOOK_EXECUTOR: '0' } });
       verify(bf, w, hosts, 'herdbook');
       herd.push({ wallMs: h.wallMs, rssMb: h.rssMb ?? NaN });
+      reset();
+      const x = await runPlaybook(args, events, { rss: true, env: { HERDBOOK_EXECUTOR: '1' } });
+      verify(bf, w, hosts, 'herdbook (executor)');
+      exe.push({ wallMs: x.wallMs, rssMb: x.rssMb ?? NaN });
       reset();
       flo.push(await floorRun(floor, bf, w, hosts));
       verify(bf, w, hosts, 'the floor');
@@ -110,12 +118,16 @@ export async function runTrio(
     hosts,
     tasks: w.tasks,
     herdbook: med(herd),
+    executor: med(exe),
     floor: med(flo),
     ...(ans.length ? { ansible: med(ans) } : {}),
   };
   const per = (x: number) => `${((x / (w.tasks * hosts)) * 1000).toFixed(0)} µs per host-task`;
   log(
     `  herdbook  ${ms(result.herdbook.wallMs).padStart(9)}  (${per(result.herdbook.wallMs)})  peak RSS ${mb(result.herdbook.rssMb)} (one process)`,
+  );
+  log(
+    `  executor  ${ms(result.executor.wallMs).padStart(9)}  (${per(result.executor.wallMs)})  peak RSS ${mb(result.executor.rssMb)} (one process; executor off / on ${(result.herdbook.wallMs / result.executor.wallMs).toFixed(2)}×)`,
   );
   log(
     `  floor     ${ms(result.floor.wallMs).padStart(9)}  (${per(result.floor.wallMs)})  peak RSS ${mb(result.floor.rssMb)} (ssh clients and masters, sampled)`,

@@ -150,7 +150,7 @@ async function run(
     ]);
     return (name: string) => (scope.has(name) ? templater.variable(name, scope) : undefined);
   };
-  const pool = createConnectionPool(varsOf, conn.defaults);
+  const pool = createConnectionPool(varsOf, conn.defaults, options.verbosity >= 3 ? (line) => io.err(line) : undefined);
   const tunnels: Tunnel[] = [];
   const checker = documentChecker(v.registry);
   const deps: RunDeps = {

@@ -85,4 +85,6 @@ export type ConnectionSettings = {
   pctVmid?: number;
   /** Run `pct` through sudo (the Proxmox connection's user is not root). */
   pctSudo?: boolean;
+  /** The persistent executor (one long-lived shell per host); undefined: the default. */
+  executor?: boolean;
 };

@@ -25,6 +25,8 @@ export const CONNECTION_VARS = {
   keepalive_count_max: [],
   pct_host: ['proxmox_host'],
   pct_vmid: ['pct_id', 'proxmox_vmid', 'ansible_proxmox_vmid'],
+  // Ours only: the persistent executor (one long-lived shell per host); false execs per command.
+  herdbook_executor: [],
 } as const;
 
 export type ConnectionVar = keyof typeof CONNECTION_VARS;
@@ -110,6 +112,7 @@ export function connectionSettings(
     keepaliveCountMax: num('keepalive_count_max'),
     pctHost: str('pct_host'),
     pctVmid: num('pct_vmid'),
+    executor: bool(v('herdbook_executor')),
     become: bool(v('become')),
     becomeUser: str('become_user'),
   };

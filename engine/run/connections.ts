@@ -2,7 +2,7 @@
 // local, ssh (one ssh2 connection per host and settings, channels multiplexed), or pct
 // (through the Proxmox host's connection). A host reached locally in one play and over SSH in
 // the next has one of each.
-import type { SshPool } from '../connection/ssh/index.js';
+import type { SshEvent, SshPool } from '../connection/ssh/index.js';
 import type { Connection, ConnectionSettings } from '../connection/types.js';
 import { LocalConnection } from '../connection/local.js';
 import { UnreachableError, errorMessage } from '../errors.js';
@@ -18,9 +18,19 @@ export type ConnectionPool = {
   closeAll(): Promise<void>;
 };
 
+/** -vvv: how each host runs its commands (the persistent executor, or a channel each, and why). */
+function executorLine(e: SshEvent): string | undefined {
+  if (e.type !== 'executor') return undefined;
+  return e.mode === 'session'
+    ? `${e.host}: executor: one persistent shell session runs the commands`
+    : `${e.host}: executor: not used (${e.why ?? 'unknown'}); one ssh channel per command`;
+}
+
 export function createConnectionPool(
   varsOf: (host: string) => (name: string) => unknown,
   defaults: ConnectionDefaults = {},
+  /** Connection diagnostics for -vvv; none when undefined. */
+  debug?: (line: string) => void,
 ): ConnectionPool {
   const open = new Map<string, Promise<Connection>>();
   let sshPool: Promise<SshPool> | undefined;
@@ -37,7 +47,13 @@ export function createConnectionPool(
     const host = s.host;
     if (s.kind === 'local') return new LocalConnection(host, { becomePassword: s.becomePassword });
     if (s.kind === 'ssh') {
-      sshPool ??= import('../connection/ssh/index.js').then((m) => m.createSshPool());
+      const onEvent = debug
+        ? (e: SshEvent) => {
+            const line = executorLine(e);
+            if (line) debug(line);
+          }
+        : undefined;
+      sshPool ??= import('../connection/ssh/index.js').then((m) => m.createSshPool(onEvent ? { onEvent } : {}));
       return (await sshPool).connection(s);
     }
     const { createPctConnection } = await import('../connection/pct.js');

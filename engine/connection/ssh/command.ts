@@ -83,6 +83,37 @@ export function buildCommand(cmd: CommandSpec, opts: CommandOptions, nonce: stri
 }
 
 /**
+ * The command line for the persistent executor (executor/agent.ts), which runs it with
+ * `/bin/sh -c` in a process group of its own and knows its pid: no pid line. A become password
+ * reaches sudo through the agent's askpass helper (`askpass`), not through the command's stdin.
+ */
+export function buildAgentCommand(
+  cmd: CommandSpec,
+  opts: CommandOptions,
+  askpass: string,
+): { line: string; summary: string; simple: boolean; stdinHead?: Buffer } {
+  const summary = summarize(cmd);
+  // Without a cwd the line is one simple command of quoted words (`cd ... &&` makes it a list).
+  const simple = opts.cwd === undefined;
+  let stdinHead: Buffer | undefined;
+  if (opts.env && Object.keys(opts.env).length > 0) {
+    if (Array.isArray(cmd) && cmd.length === 0) throw new ModuleError('empty command');
+    const moved = envFromStdin(opts.env, typeof cmd === 'string' ? ['/bin/sh', '-c', cmd] : cmd);
+    cmd = moved.argv;
+    stdinHead = moved.stdin;
+  }
+  const head = stdinHead ? { stdinHead } : {};
+  if (!opts.become) return { line: innerCommand(cmd, opts, false), summary, simple, ...head };
+  const user = opts.becomeUser ?? 'root';
+  const inner = innerCommand(cmd, opts, true);
+  const sudo = opts.becomePassword
+    ? ['env', `SUDO_ASKPASS=${askpass}`, 'sudo', '-A', '-u', user]
+    : ['sudo', '-n', '-u', user];
+  // The cwd is inside sudo's script: the line itself is simple either way.
+  return { line: shellJoin([...sudo, '--', '/bin/sh', '-c', inner]), summary, simple: true, ...head };
+}
+
+/**
  * Kills a command's whole process tree: the process group, and what left it (sudo's use_pty puts
  * the command in a session of its own). Collected first, because killing parents reparents children.
  */

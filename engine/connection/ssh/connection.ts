@@ -3,7 +3,8 @@
 // interrupted fails (or, when marked idempotent, runs once more).
 import { randomBytes } from 'node:crypto';
 import type { Duplex } from 'node:stream';
-import { HerdbookError } from '../../errors.js';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { HerdbookError, InterruptedError } from '../../errors.js';
 import type {
   CommandSpec,
   Connection,
@@ -15,14 +16,19 @@ import type {
 } from '../types.js';
 import type { BastionPool } from './bastions.js';
 import { loginRefused } from './classify.js';
-import { buildCommand, killTreeScript } from './command.js';
+import { buildAgentCommand, buildCommand, killTreeScript } from './command.js';
+import { executorEnabled } from '../executor/enabled.js';
+import { ExecutorLostError, type ExecutorSession } from '../executor/session.js';
+import { SshExecutor } from './executor.js';
 import { runChannel } from './exec.js';
 import { openSession, DroppedError, type Session } from './session.js';
 import { resolveSshSettings } from './settings.js';
-import { get, put, type Exec } from './transfer.js';
+import { execPut, get, getByCat, put, type Exec } from './transfer.js';
 import type { RawResult, ResolvedSsh, SshDeps } from './types.js';
 
 const DEFAULT_MAX_BUFFER = 16 * 1024 * 1024;
+/** Larger stdin (and files larger than this) go on a channel of their own (SFTP for files). */
+const EXECUTOR_STDIN_MAX = 8 * 1024 * 1024;
 
 export class SshConnection implements Connection {
   readonly host: string;
@@ -34,6 +40,7 @@ export class SshConnection implements Connection {
   private closed = false;
 
   private readonly bastions?: BastionPool;
+  private readonly executor?: SshExecutor;
 
   /** `bastions`: ProxyJump connections shared with other hosts (the pool passes its own). */
   constructor(settings: ConnectionSettings, deps: SshDeps = {}, bastions?: BastionPool) {
@@ -41,6 +48,8 @@ export class SshConnection implements Connection {
     this.settings = settings;
     this.deps = deps;
     this.bastions = bastions;
+    if (executorEnabled(settings.executor))
+      this.executor = new SshExecutor((n) => deps.onEvent?.({ type: 'executor', host: this.host, ...n }));
   }
 
   /** The connection, opened (or re-opened after a drop) on demand. */
@@ -91,10 +100,14 @@ export class SshConnection implements Connection {
     };
     for (let attempt = 1; ; attempt++) {
       const s = await this.session();
-      this.deps.onEvent?.({ type: 'command', host: this.host, line: built.line });
+      const ex = this.executorFits(opts, killable) ? await this.executor!.idle(s) : undefined;
       let r: RawResult;
       try {
-        r = await runChannel(s, built, io);
+        const onChannel = () => {
+          this.deps.onEvent?.({ type: 'command', host: this.host, line: built.line });
+          return runChannel(s, built, io);
+        };
+        r = ex ? await this.viaExecutor(s, ex, cmd, opts, io, onChannel) : await onChannel();
       } catch (e) {
         // Never started: safe to send again. Started: only read-only probes may run twice.
         const retry = e instanceof DroppedError && attempt === 1 && (!e.started || opts.idempotent === true);
@@ -105,6 +118,83 @@ export class SshConnection implements Connection {
       // login's (nologin, /bin/false, a forced command), not the command's.
       if (!r.started && r.rc !== 0 && !r.timedOut && !r.signal) throw loginRefused(this.host, this.resolved!.target, r);
       return r;
+    }
+  }
+
+  /**
+   * Whether a command may go through the executor. Not a kill (it never waits behind the command
+   * it kills), not a command streaming its output as it comes (the executor returns it at the
+   * end: `-vv` progress), not a stdin too big to hold in one request.
+   */
+  private executorFits(opts: ExecOptions, killable: boolean): boolean {
+    if (!this.executor || !killable || opts.onStdout || opts.onStderr) return false;
+    return opts.stdin === undefined || opts.stdin.length <= EXECUTOR_STDIN_MAX;
+  }
+
+  /** One command through the persistent executor; results and failures as runChannel gives them. */
+  private async viaExecutor(
+    s: Session,
+    ex: ExecutorSession,
+    cmd: CommandSpec,
+    opts: ExecOptions,
+    io: {
+      stdin?: string | Buffer;
+      maxBuffer: number;
+      killGroup?: (pgid: number, asLoginUser: boolean) => Promise<void>;
+    },
+    /** The command on a channel of its own, for one the session lost before starting it. */
+    onChannel: () => Promise<RawResult>,
+  ): Promise<RawResult> {
+    if (opts.signal?.aborted) throw new InterruptedError();
+    const becomePassword = opts.become ? this.settings.becomePassword : undefined;
+    const built = buildAgentCommand(
+      cmd,
+      { ...opts, becomePassword: becomePassword !== undefined },
+      `${ex.dir}/askpass`,
+    );
+    this.deps.onEvent?.({ type: 'command', host: this.host, line: built.line });
+    const own = opts.stdin === undefined ? undefined : Buffer.from(opts.stdin);
+    const stdin = built.stdinHead && own ? Buffer.concat([built.stdinHead, own]) : (built.stdinHead ?? own);
+    try {
+      const r = await ex.run({
+        line: built.line,
+        simple: built.simple,
+        stdin,
+        becomePassword,
+        timeout: opts.timeout,
+        signal: opts.signal,
+        maxBuffer: io.maxBuffer,
+        onStdout: opts.onStdout,
+        onStderr: opts.onStderr,
+        kill: (pgid) => io.killGroup?.(pgid, false) ?? Promise.resolve(),
+      });
+      if (r.becomeRefused) {
+        const stderr = Buffer.concat([r.stderr, Buffer.from('herdbook: sudo refused the become password\n')]);
+        return { ...r, rc: 1, stderr, started: true };
+      }
+      return { ...r, started: true };
+    } catch (e) {
+      if (!(e instanceof ExecutorLostError)) throw e;
+      // The channel of a dying connection may close before the connection says so: give it a moment.
+      const gone = s.isDropped() || (await Promise.race([s.dropped.then(() => true), sleep(200).then(() => false)]));
+      if (gone)
+        throw new DroppedError(
+          this.host,
+          e.started
+            ? `connection to ${this.host} dropped while running ${built.summary}; it may or may not have completed, and was not re-run`
+            : `connection to ${this.host} dropped before running ${built.summary}`,
+          e.started,
+        );
+      if (!e.started) return onChannel();
+      const why = `herdbook: ${e.message} while running the command; it may or may not have completed, and was not re-run\n`;
+      return {
+        rc: 255,
+        stdout: Buffer.alloc(0),
+        stderr: Buffer.from(why),
+        truncated: false,
+        timedOut: false,
+        started: true,
+      };
     }
   }
 
@@ -122,10 +212,13 @@ export class SshConnection implements Connection {
 
   async put(data: Buffer | string, dest: string, opts: PutOptions = {}): Promise<void> {
     const buf = typeof data === 'string' ? Buffer.from(data, 'utf8') : data;
+    // Through the executor: one request instead of an SFTP session (a process on the host) and its round trips.
+    if (this.executor && buf.length <= EXECUTOR_STDIN_MAX) return execPut(this.host, this.execRaw, buf, dest, opts);
     await put(await this.session(), this.execRaw, buf, dest, opts);
   }
 
   async get(src: string, opts: GetOptions = {}): Promise<Buffer> {
+    if (this.executor) return getByCat(this.host, this.execRaw, src, opts);
     return get(await this.session(), this.execRaw, src, opts);
   }
 

@@ -46,7 +46,7 @@ function failed(host: string, what: string, r: RawResult): ModuleError {
   return new ModuleError(`${what} on ${host} failed: ${why}`, { rc: r.rc });
 }
 
-async function execPut(
+export async function execPut(
   host: string,
   exec: Exec,
   data: Buffer,
@@ -54,6 +54,8 @@ async function execPut(
   opts: PutOptions,
   from?: string,
 ): Promise<void> {
+  if (!dest.startsWith('/'))
+    throw new ModuleError(`put needs an absolute destination path, got ${JSON.stringify(dest)}`);
   const r = await exec(putScript(dest, opts, from), {
     stdin: from ? undefined : data,
     become: opts.become,
@@ -130,7 +132,12 @@ export async function get(s: Session, exec: Exec, src: string, opts: GetOptions)
     );
     if (data !== NO_SFTP) return data;
   }
+  return getByCat(s.host, exec, src, opts);
+}
+
+/** A file's bytes through `cat` on the connection (with become when asked). */
+export async function getByCat(host: string, exec: Exec, src: string, opts: GetOptions): Promise<Buffer> {
   const r = await exec(shellJoin(['cat', '--', src]), { become: opts.become, becomeUser: opts.becomeUser });
-  if (r.rc !== 0) throw failed(s.host, `reading ${src}`, r);
+  if (r.rc !== 0) throw failed(host, `reading ${src}`, r);
   return r.stdout;
 }

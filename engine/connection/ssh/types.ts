@@ -42,6 +42,8 @@ export type SshEvent =
   | { type: 'dropped'; host: string }
   | { type: 'channel-refused'; host: string; open: number }
   | { type: 'host-key-added'; host: string; file: string; fingerprint: string }
+  /** Which way this connection runs commands: the persistent executor, or a channel per command (and why). */
+  | { type: 'executor'; host: string; mode: 'session' | 'exec'; why?: string }
   /** The exact command line sent to the server (never contains the become password). */
   | { type: 'command'; host: string; line: string };
 

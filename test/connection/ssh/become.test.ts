@@ -68,7 +68,12 @@ describe('ssh become', () => {
   });
 
   it('never puts the become password in any argv, on the node or in the command sent', async () => {
-    const conn = connect(t, 'w-1', { user: t.fleet.users.passwd, becomePassword: t.fleet.users.password });
+    // The channel path's sudo -S (the executor's askpass is covered in executor.test.ts).
+    const conn = connect(t, 'w-1', {
+      user: t.fleet.users.passwd,
+      becomePassword: t.fleet.users.password,
+      executor: false,
+    });
     const probe = connect(t, 'w-1');
     try {
       let done = false;
@@ -105,7 +110,8 @@ describe('ssh become', () => {
   });
 
   it('reports a wrong become password as a failed command, not a hang', async () => {
-    const conn = connect(t, 'w-1', { user: t.fleet.users.passwd, becomePassword: 'wrong-password' });
+    // The channel path: the kill on a second channel (executor.test.ts covers the executor's askpass).
+    const conn = connect(t, 'w-1', { user: t.fleet.users.passwd, becomePassword: 'wrong-password', executor: false });
     try {
       const r = await conn.exec(['id', '-un'], { become: true, stdin: 'x' });
       expect(r.rc).not.toBe(0);

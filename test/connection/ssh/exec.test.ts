@@ -85,7 +85,9 @@ describe('ssh exec', () => {
   });
 
   it('reports a command killed by a signal', async () => {
-    const r = await conn.exec('kill -TERM $$');
+    // The channel path only: sshd's exit-signal names it; the executor's shell sees 143 alone.
+    const plain = connect(t, 'w-1', { executor: false });
+    const r = await plain.exec('kill -TERM $$').finally(() => plain.close());
     expect(r).toMatchObject({ rc: 143, signal: 'SIGTERM' });
   });
 

@@ -22,7 +22,8 @@ describe.each([
   const dest = (name: string) => nodePath(t.fleet.stateDir, node, `/var/lib/rancher/${name}`);
 
   it('puts and gets a large binary file intact', async () => {
-    const conn = connect(t, node);
+    // SFTP and staging are the channel path's; executor.test.ts covers put/get through the executor.
+    const conn = connect(t, node, { executor: false });
     try {
       const data = randomBytes(24 * 1024 * 1024 + 7);
       await conn.put(data, '/var/lib/rancher/blob.bin');
@@ -93,7 +94,11 @@ describe.each([
   });
 
   it('writes as root through become, from a login user', async () => {
-    const conn = connect(t, node, { user: t.fleet.users.passwd, becomePassword: t.fleet.users.password });
+    const conn = connect(t, node, {
+      user: t.fleet.users.passwd,
+      becomePassword: t.fleet.users.password,
+      executor: false,
+    });
     try {
       const data = randomBytes(3 * 1024 * 1024);
       await conn.put(data, '/etc/rancher/become.bin', { become: true, mode: 0o640 });

@@ -161,3 +161,15 @@ describe('host lists and sources', () => {
     ]);
   });
 });
+
+describe('herdbook_executor', () => {
+  it('turns the persistent executor off or on per host, and leaves the default when unset', () => {
+    expect(connectionSettings('a', (n) => ({ herdbook_executor: false })[n as 'herdbook_executor']).executor).toBe(
+      false,
+    );
+    expect(connectionSettings('a', (n) => ({ herdbook_executor: 'yes' })[n as 'herdbook_executor']).executor).toBe(
+      true,
+    );
+    expect(connectionSettings('a', () => undefined).executor).toBeUndefined();
+  });
+});
