@@ -51,6 +51,7 @@ const LOADERS: Record<string, () => Promise<ModuleDef>> = {
   cluster_lock: () => import('./kube/cluster_lock.js').then((m) => m.clusterLock as ModuleDef),
   k3s_release: () => import('./k3s/k3s_release.js').then((m) => m.k3sRelease as ModuleDef),
   pct_exec: () => import('./proxmox/pct_exec.js').then((m) => m.pctExec as ModuleDef),
+  pct_container: () => import('./proxmox/pct_container.js').then((m) => m.pctContainer as ModuleDef),
 };
 
 export const MODULE_NAMES: readonly string[] = Object.keys(LOADERS);
