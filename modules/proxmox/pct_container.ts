@@ -11,8 +11,7 @@ import { printedLines } from '../../engine/connection/printed.js';
 type Args = { state: 'running' | 'started' };
 type Container = { host: string; vmid: number; node: string };
 type State =
-  | { kind: 'not-pct'; host: string; connection: string }
-  | (Container & { kind: 'pct'; status: string; error?: string });
+  { kind: 'not-pct'; host: string; connection: string } | (Container & { kind: 'pct'; status: string; error?: string });
 type Change = { summary: string; kind: 'start' };
 
 // A real `pct start` waits for the container's init; the sandbox's is quick.

@@ -42,7 +42,8 @@ export function moduleContext(opts: HarnessOptions, check: boolean, diff = true)
     put: async (data, dest, o = {}) => (await conn()).put(data, dest, { become: opts.become, ...o }),
     get: async (src, o = {}) => (await conn()).get(src, { become: opts.become, ...o }),
     connection: conn,
-    connectionKind: () => opts.connectionKind ?? (opts.connection?.kind as 'local' | 'ssh' | 'pct' | undefined) ?? 'local',
+    connectionKind: () =>
+      opts.connectionKind ?? (opts.connection?.kind as 'local' | 'ssh' | 'pct' | undefined) ?? 'local',
     // Like a run without kubeconfig: modules with an API-less fallback take it.
     kube:
       opts.kube ??

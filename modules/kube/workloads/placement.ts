@@ -62,7 +62,10 @@ export function verdict(w: WorkloadView, node: string): Verdict {
   const want = w.desired;
   const enough = want === undefined ? others.length === 0 : running.length >= want;
   const nodes = [...new Set(running.map((p) => p.node ?? '?'))].sort();
-  const count = want === undefined ? `${running.length} pod${running.length === 1 ? '' : 's'}` : `${running.length} of ${want} pods`;
+  const count =
+    want === undefined
+      ? `${running.length} pod${running.length === 1 ? '' : 's'}`
+      : `${running.length} of ${want} pods`;
   if (!there.length && enough)
     return { moved: true, text: `${name}: ${count} Running and Ready${nodes.length ? ` on ${nodes.join(', ')}` : ''}` };
   const why = [

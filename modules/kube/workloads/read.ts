@@ -81,7 +81,15 @@ export async function readWorkloads(kube: KubeClient, refs: WorkloadRef[]): Prom
       const c = controllerOf(p.metadata?.ownerReferences);
       return c?.kind === ownerKind && owners.has(c.name);
     });
-    out.set(id, { id, kind, namespace: ns, name, exists, ...(desired === undefined ? {} : { desired }), pods: mine.map(podView) });
+    out.set(id, {
+      id,
+      kind,
+      namespace: ns,
+      name,
+      exists,
+      ...(desired === undefined ? {} : { desired }),
+      pods: mine.map(podView),
+    });
   }
   return [...out.values()];
 }
