@@ -146,13 +146,13 @@ describe('every workload pod on one node (seed 000: "all pods on master")', () =
 });
 
 describe('workloads_moved verdicts', () => {
-  const w = (pods: WorkloadView['pods'], desired: number | undefined = 2): WorkloadView => ({
+  const w = (pods: WorkloadView['pods'], desired: number | null = 2): WorkloadView => ({
     id: 'Deployment/default/web',
     kind: 'Deployment',
     namespace: 'default',
     name: 'web',
     exists: true,
-    ...(desired === undefined ? {} : { desired }),
+    ...(desired === null ? {} : { desired }),
     pods,
   });
   const p = (name: string, node: string | undefined, phase = 'Running', ready = true, extra = {}) => ({
@@ -187,7 +187,7 @@ describe('workloads_moved verdicts', () => {
   });
 
   it('a kind without replicas (a Job) has moved when its pods elsewhere run or finished', () => {
-    const job = { ...w([p('j-a', 'a-2', 'Succeeded', false)], undefined), kind: 'Job', id: 'Job/default/j', name: 'j' };
+    const job = { ...w([p('j-a', 'a-2', 'Succeeded', false)], null), kind: 'Job', id: 'Job/default/j', name: 'j' };
     expect(verdict(job, 'a-1').moved).toBe(true);
   });
 
