@@ -60,9 +60,9 @@ describeSandboxes('canary-cutover.yaml', ['--proxmox'], (sandbox, backend) => {
     expect(check.code, JSON.stringify(recap(check))).toBe(0);
     expect(await sb.mutations()).toEqual([]);
     expect((await sb.kube.core.readNode({ name: 'a-1' })).spec?.unschedulable).toBeFalsy();
-    const shown = results(check).find((e) => e.task === 'Show it')!.msg!;
+    const shown = results(check).find((e) => e.task === 'What the drain moves')!.msg!;
     expect(shown).toBe(
-      `a-1 → a-2: would move 2 pods (${before.join(', ')}); PodDisruptionBudgets that allow no disruption right now: `,
+      `a-1 → a-2: 2 pods to move (${before.join(', ')}); PodDisruptionBudgets allowing no disruption when the drain looked: `,
     );
     const lines = changeLines(check);
     expect(lines.filter((l) => l.includes('| Drain the old node |'))).toEqual([
@@ -77,6 +77,7 @@ describeSandboxes('canary-cutover.yaml', ['--proxmox'], (sandbox, backend) => {
     expect(real.code, JSON.stringify(recap(real))).toBe(0);
     // Evictions are listed per pod as the drain makes them: compare as sets.
     expect(changeLines(real).sort()).toEqual([...lines].sort());
+    expect(results(real).find((e) => e.task === 'What the drain moves')!.msg).toBe(shown);
     expect(results(real).find((e) => e.task === 'Every evicted workload runs elsewhere')?.msg).toMatch(
       /^every workload moved off a-1: deployment default\/web: 2 of 2 pods Running and Ready on (a-2|s-1)(, s-1)?$/,
     );
