@@ -1,17 +1,8 @@
 // Every DaemonSet's pod Running and Ready on every node that takes pods and that the DaemonSet
 // targets (seed 000's checklist: "node-exporter runs on all nodes"). Pure, over lists read once.
-import type { V1DaemonSet, V1Node, V1Pod, V1Toleration } from '@kubernetes/client-node';
+import type { V1DaemonSet, V1Node, V1Pod } from '@kubernetes/client-node';
+import { DAEMON_TOLERATIONS } from '../../../engine/kube/daemon-tolerations.js';
 import { fits, takesPods } from './fit.js';
-
-// What the DaemonSet controller adds to its pods (pkg/controller/daemon/util.AddOrUpdateDaemonPodTolerations).
-const DAEMON_TOLERATIONS: V1Toleration[] = [
-  { key: 'node.kubernetes.io/not-ready', operator: 'Exists', effect: 'NoExecute' },
-  { key: 'node.kubernetes.io/unreachable', operator: 'Exists', effect: 'NoExecute' },
-  { key: 'node.kubernetes.io/disk-pressure', operator: 'Exists', effect: 'NoSchedule' },
-  { key: 'node.kubernetes.io/memory-pressure', operator: 'Exists', effect: 'NoSchedule' },
-  { key: 'node.kubernetes.io/pid-pressure', operator: 'Exists', effect: 'NoSchedule' },
-  { key: 'node.kubernetes.io/unschedulable', operator: 'Exists', effect: 'NoSchedule' },
-];
 
 export type DaemonGap = { daemonset: string; node: string; pod?: string; state?: string };
 
