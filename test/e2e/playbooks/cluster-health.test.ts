@@ -5,7 +5,7 @@
 import type { V1PodTemplateSpec } from '@kubernetes/client-node';
 import { describe, expect, it } from 'vitest';
 import { WAITING_ANNOTATION } from '../../../sandbox/kube-sim/objects/waiting.js';
-import { movePodsOff, until, untilPodsSettled } from './arrange.js';
+import { until, untilPodsSettled } from './arrange.js';
 import { describeSandboxes } from './backends.js';
 import { changeLines, recap, results, type Sandbox } from './sandbox.js';
 
@@ -21,9 +21,10 @@ const template = (app: string, waiting: string): V1PodTemplateSpec => ({
 
 describeSandboxes('cluster-health.yaml: seed 000', [], (sandbox) => {
   it('a healthy cluster passes: the DaemonSet on every node, nothing stuck, the workloads spread', async () => {
-    // A fresh sandbox has every web pod on s-1 (it registered before the agents): seed 000's
-    // "all pods on master", which the next test checks. Spread them first.
-    await movePodsOff(sandbox(), 's-1');
+    // As fresh from `sandbox up` as a user's: the workloads came once every node was Ready, and
+    // the scheduler spread them (not seed 000's "all pods on master", which the next test makes).
+    const web = (await sandbox().kube.core.listNamespacedPod({ namespace: 'default' })).items;
+    expect(new Set(web.map((p) => p.spec?.nodeName)).size, JSON.stringify(web.map((p) => p.spec?.nodeName))).toBe(2);
     const r = await sandbox().run('cluster-health.yaml');
     expect(r.code, JSON.stringify(results(r).filter((e) => e.status === 'failed'))).toBe(0);
     expect(results(r).find((e) => e.task === 'Read the workloads')?.msg).toMatch(

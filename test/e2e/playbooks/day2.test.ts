@@ -5,7 +5,7 @@ import { existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { preinstallK3s } from '../../../sandbox/k3s-fake/index.js';
-import { movePodsOff, steer, until, untilReady } from './arrange.js';
+import { steer, until, untilReady } from './arrange.js';
 import { describeSandboxes } from './backends.js';
 import { changeLines, recap, results } from './sandbox.js';
 
@@ -20,9 +20,6 @@ describeSandboxes('day-2 playbooks', ['--k3s-version', 'v1.30.14+k3s1'], (sandbo
 
   describe('cluster-health.yaml', () => {
     it('a healthy cluster passes and shows the table', async () => {
-      // A fresh sandbox has every web pod on s-1 (registered before the agents): cluster-health
-      // reports that as seed 000's "all pods on master" (cluster-health.test.ts). Spread them first.
-      await movePodsOff(sandbox(), 's-1');
       const r = await sandbox().run('cluster-health.yaml');
       expect(r.code, JSON.stringify(recap(r))).toBe(0);
       expect(results(r).find((e) => e.task === 'Show it')?.msg).toMatch(
