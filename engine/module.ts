@@ -55,6 +55,8 @@ export type ModuleContext = {
   get(src: string, opts?: GetOptions): Promise<Buffer>;
   /** The raw connection of this host (or of another inventory host, e.g. a Proxmox node). */
   connection(host?: string): Promise<Connection>;
+  /** How the task reaches this host, resolved without connecting (a preflight must not fail on the way in). */
+  connectionKind(): 'local' | 'ssh' | 'pct';
   kube(): Promise<KubeClient>;
   /** Host variables, templated (undefined when not set). */
   hostVar(name: string, host?: string): unknown;

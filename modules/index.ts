@@ -52,6 +52,8 @@ const LOADERS: Record<string, () => Promise<ModuleDef>> = {
   taint: () => import('./kube/taint.js').then((m) => m.taint as ModuleDef),
   k8s_node: () => import('./kube/k8s_node.js').then((m) => m.k8sNode as ModuleDef),
   cluster_info: () => import('./kube/cluster_info.js').then((m) => m.clusterInfo as ModuleDef),
+  workload_health: () => import('./kube/workload_health.js').then((m) => m.workloadHealth as ModuleDef),
+  workloads_moved: () => import('./kube/workloads_moved.js').then((m) => m.workloadsMoved as ModuleDef),
   k3s_facts: () => import('./k3s/k3s_facts.js').then((m) => m.k3sFacts as ModuleDef),
   k3s_version: () => import('./k3s/version/index.js').then((m) => m.k3sVersion as ModuleDef),
   etcd_snapshot: () => import('./k3s/etcd_snapshot.js').then((m) => m.etcdSnapshot as ModuleDef),
@@ -59,6 +61,7 @@ const LOADERS: Record<string, () => Promise<ModuleDef>> = {
   cluster_lock: () => import('./kube/cluster_lock.js').then((m) => m.clusterLock as ModuleDef),
   k3s_release: () => import('./k3s/k3s_release.js').then((m) => m.k3sRelease as ModuleDef),
   pct_exec: () => import('./proxmox/pct_exec.js').then((m) => m.pctExec as ModuleDef),
+  pct_container: () => import('./proxmox/pct_container.js').then((m) => m.pctContainer as ModuleDef),
 };
 
 export const MODULE_NAMES: readonly string[] = Object.keys(LOADERS);

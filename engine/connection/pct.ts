@@ -34,7 +34,7 @@ const STATUS_TIMEOUT_MS = 30_000;
 export class PctConnection implements Connection {
   readonly kind = 'pct';
   readonly host: string;
-  private readonly vmid: number;
+  readonly vmid: number;
   private readonly sudo: boolean;
   readonly container: { proxmoxHost: string; vmid: number };
 
@@ -52,6 +52,23 @@ export class PctConnection implements Connection {
   /** `pct ...` as run on the Proxmox node: through `sudo -n` when its login user is not root. */
   private pct(args: string[]): string[] {
     return [...(this.sudo ? ['sudo', '-n'] : []), 'pct', ...args];
+  }
+
+  /** The Proxmox node's inventory host (or address): where `pct` runs. */
+  get proxmoxHost(): string {
+    return this.proxmox.host;
+  }
+
+  /**
+   * `pct status|start <vmid>` on the Proxmox node: about the container, not a command in it, so
+   * it works on a stopped one (a preflight's question). status is safe to retry; start is not.
+   */
+  pctCommand(sub: 'status' | 'start', opts: { signal?: AbortSignal; timeout?: number } = {}): Promise<ExecResult> {
+    return this.proxmox.exec(this.pct([sub, String(this.vmid)]), {
+      idempotent: sub === 'status',
+      timeout: opts.timeout ?? STATUS_TIMEOUT_MS,
+      ...(opts.signal ? { signal: opts.signal } : {}),
+    });
   }
 
   /**

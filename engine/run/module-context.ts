@@ -69,6 +69,7 @@ export function buildModuleContext(ctx: RunContext, env: TaskEnv): ModuleContext
         becomeUser: opts.becomeUser ?? becomeUser(),
       }),
     connection,
+    connectionKind: () => env.connection().settings.kind,
     kube: async () => ctx.deps.kube(env.kube()),
     hostVar: (name, host) => readVar(ctx, host && host !== env.host ? env.hostScope(host) : env.scope, name),
     render: (text) => asText(ctx.deps.templater.render(text, env.scope) ?? ''),

@@ -1,6 +1,8 @@
 // The simulated cluster the sandbox runs: its nodes report the k3s installed on the fleet
 // nodes, and it carries the workloads an upgrade must respect (a Deployment with a
-// PodDisruptionBudget, a DaemonSet, a claim).
+// PodDisruptionBudget, a DaemonSet, a claim). The two are separate documents: the API starts
+// with the nodes, the workloads come once the nodes are Ready (workloads.ts), as on a real
+// cluster whose user deploys after the agents joined.
 import type { Scenario } from '../kube-sim/index.js';
 import { k3sNodeCommands } from './node-commands.js';
 import type { SandboxNode } from './state.js';
@@ -15,6 +17,11 @@ export function sandboxScenario(nodes: SandboxNode[]): Scenario {
       ...(n.role === 'spare' ? { joins: true } : {}),
       ...k3sNodeCommands(n.root),
     })),
+  };
+}
+
+export function sandboxWorkloads(): Scenario {
+  return {
     deployments: [{ name: 'web', namespace: 'default', replicas: 2, pdb: { name: 'web', maxUnavailable: 1 } }],
     daemonsets: [{ name: 'svclb-traefik', namespace: 'kube-system' }],
     pvcs: [{ name: 'data', namespace: 'default' }],

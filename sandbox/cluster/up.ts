@@ -21,6 +21,7 @@ import {
 import { alive, startDetached, stopPid } from './background.js';
 import { renderInventory } from './inventory.js';
 import { sandboxScenario } from './scenario.js';
+import { deployWorkloads } from './workloads.js';
 import { readSandboxState, writeSandboxState, type SandboxNode, type SandboxState } from './state.js';
 
 export const SANDBOX_VERSIONS = ['v1.29.15+k3s1', 'v1.30.14+k3s1', 'v1.31.4+k3s1', 'v1.32.5+k3s1'];
@@ -197,6 +198,14 @@ async function startAll(
     for (const n of nodes.filter((x) => x.role !== 'proxmox'))
       await registerContainer(path.join(o.stateDir, 'fleet'), 'pve', n.vmid!, n.name, fleet.node(n.name).pid);
   }
+  log('deploying the workloads once the nodes are Ready...');
+  await deployWorkloads({
+    kubeconfig: path.join(simDir, 'kubeconfig.yaml'),
+    adminUrl,
+    dir: simDir,
+    nodes: k3sNodes.map((n) => n.name),
+    timeoutMs: real ? 120_000 : 30_000,
+  });
 
   const paths = fleetPaths(path.join(o.stateDir, 'fleet'));
   const inventory = path.join(o.stateDir, o.proxmox ? 'proxmox.ini' : 'inventory.ini');

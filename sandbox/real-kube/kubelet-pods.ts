@@ -7,6 +7,7 @@ import { createHash } from 'node:crypto';
 import { rfc3339 } from '../kube-sim/clock.js';
 import { READY_ANNOTATION } from '../kube-sim/controllers/kubelet.js';
 import { TERMINATE_ANNOTATION } from '../kube-sim/objects/pod.js';
+import { waitingReason, waitingStatus } from '../kube-sim/objects/waiting.js';
 import type { Health } from './kubelet-node.js';
 
 /** Seconds a container takes to stop after SIGTERM unless the pod's annotation says otherwise (kube-sim's default). */
@@ -37,12 +38,17 @@ export function podIP(pod: V1Pod, node: NodeFacts): string {
   return `${base}.${(n % 250) + 2}`;
 }
 
+const containerID = (pod: V1Pod, name: string) =>
+  `containerd://${createHash('sha256').update(`${pod.metadata?.uid}/${name}`).digest('hex')}`;
+
 function containerStatuses(pod: V1Pod, ready: boolean, startedAt: string) {
+  const waiting = waitingReason(pod);
+  if (waiting) return waitingStatus(pod, waiting, startedAt, (c) => containerID(pod, c)).containerStatuses;
   return (pod.spec?.containers ?? []).map((c) => ({
     name: c.name,
     image: c.image,
     imageID: '',
-    containerID: `containerd://${createHash('sha256').update(`${pod.metadata?.uid}/${c.name}`).digest('hex')}`,
+    containerID: containerID(pod, c.name),
     ready,
     restartCount: 0,
     started: true,
@@ -68,9 +74,10 @@ function startPatch(pod: V1Pod, node: NodeFacts, ready: boolean, now: string): o
     status: 'True',
     lastTransitionTime: now,
   }));
+  const waiting = waitingReason(pod);
   return {
     status: {
-      phase: 'Running',
+      phase: waiting ? waitingStatus(pod, waiting, now).phase : 'Running',
       conditions: [...started, ...readiness(ready, now, pod)],
       ...(node.internalIP ? { hostIP: node.internalIP, hostIPs: [{ ip: node.internalIP }] } : {}),
       podIP: ip,
@@ -108,7 +115,9 @@ export function podAction(
     return { kind: 'terminating', atMs, ...(running ? { patch: readinessPatch(pod, false, now) } : {}) };
   }
   const phase = pod.status?.phase ?? 'Pending';
-  const ready = health === 'ready' && pod.metadata?.annotations?.[READY_ANNOTATION] !== 'false';
+  const ready = health === 'ready' && pod.metadata?.annotations?.[READY_ANNOTATION] !== 'false' && !waitingReason(pod);
+  // A container that cannot be created keeps the pod Pending: started once, then left so.
+  if (phase === 'Pending' && pod.status?.startTime && waitingReason(pod)) return undefined;
   if (phase === 'Pending')
     return health === 'ready' ? { kind: 'status', patch: startPatch(pod, node, ready, now) } : undefined;
   if (phase !== 'Running') return undefined;

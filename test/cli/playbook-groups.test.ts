@@ -18,6 +18,7 @@ function expected(c: Cluster): Record<string, string[][]> {
   const nodes = [...c.servers, ...c.agents];
   return {
     'backup-etcd.yaml': [first],
+    'canary-cutover.yaml': [first, [], first],
     'check-version-skew.yaml': [first],
     'cluster-health.yaml': [first],
     'controller-noschedule.yaml': [first],
@@ -74,7 +75,7 @@ function expectPlays(dir: string, cluster: Cluster, groups: { server: string; ag
     ).toEqual(want[pb]);
     // The header names the groups it chose: what --check and a real run will use.
     for (const p of listed[pb]) {
-      if (p.pattern === 'k3s_new' || p.pattern === 'k3s_remove') continue;
+      if (['k3s_new', 'k3s_remove', 'k3s_canary_old'].includes(p.pattern)) continue;
       expect(p.pattern, pb).toMatch(
         new RegExp(`^(${groups.server}|${groups.agent})(\\[0\\]|\\[1:\\]|:${groups.agent})?$`),
       );
@@ -89,7 +90,7 @@ function expectValid(dir: string, extra: string[] = []) {
   expect(r.code, r.stderr).toBe(0);
   const noHost = r.stderr.split('\n').filter((l) => l.includes('matches no host'));
   expect(
-    noHost.every((l) => /'k3s_new'|'k3s_remove'/.test(l)),
+    noHost.every((l) => /'k3s_new'|'k3s_remove'|'k3s_canary_old'/.test(l)),
     noHost.join('\n'),
   ).toBe(true);
 }

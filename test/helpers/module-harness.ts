@@ -13,6 +13,7 @@ export type HarnessOptions = {
   host?: string;
   nodeName?: string;
   connection?: Connection;
+  connectionKind?: 'local' | 'ssh' | 'pct';
   connections?: Record<string, Connection>;
   kube?: () => Promise<KubeClient>;
   vars?: Record<string, unknown>;
@@ -41,6 +42,8 @@ export function moduleContext(opts: HarnessOptions, check: boolean, diff = true)
     put: async (data, dest, o = {}) => (await conn()).put(data, dest, { become: opts.become, ...o }),
     get: async (src, o = {}) => (await conn()).get(src, { become: opts.become, ...o }),
     connection: conn,
+    connectionKind: () =>
+      opts.connectionKind ?? (opts.connection?.kind as 'local' | 'ssh' | 'pct' | undefined) ?? 'local',
     // Like a run without kubeconfig: modules with an API-less fallback take it.
     kube:
       opts.kube ??

@@ -55,6 +55,12 @@ export function planDrain(s: DrainState, a: DrainArgs): Plan<DrainChange> {
   const data = {
     node: s.node,
     would_evict: c.evict.map(podId),
+    // The controllers whose pods must come back elsewhere (canary-cutover waits for them).
+    would_evict_workloads: [
+      ...new Set(
+        c.evict.flatMap((p) => (p.controller ? [`${p.controller.kind}/${p.namespace}/${p.controller.name}`] : [])),
+      ),
+    ],
     skipped,
     ...(warnings ? { warnings } : {}),
     blocking_pdbs: blocking,

@@ -1,27 +1,18 @@
 // The DaemonSet controller: one pod on every node whose taints and labels allow it
 // (cordoned or not), created bound to the node.
+import { DAEMON_TOLERATIONS } from '../../../engine/kube/daemon-tolerations.js';
 import { safeHash } from '../objects/meta.js';
 import { isPodReady } from '../objects/pod.js';
 import type { PodAdmission } from '../objects/pod-admission.js';
-import type { Node, Pod, Toleration, Workload } from '../types.js';
+import type { Node, Pod, Workload } from '../types.js';
 import { byController, nodes, pods, type ControllerEnv } from './env.js';
 import { misfit, tolerates } from './scheduling.js';
 import { active, podFromTemplate } from './workload-common.js';
 
-/** Tolerations the DaemonSet controller adds to its pods, so they stay on sick and cordoned nodes. */
-const DAEMON_TOLERATIONS: Toleration[] = [
-  { key: 'node.kubernetes.io/not-ready', operator: 'Exists', effect: 'NoExecute' },
-  { key: 'node.kubernetes.io/unreachable', operator: 'Exists', effect: 'NoExecute' },
-  { key: 'node.kubernetes.io/disk-pressure', operator: 'Exists', effect: 'NoSchedule' },
-  { key: 'node.kubernetes.io/memory-pressure', operator: 'Exists', effect: 'NoSchedule' },
-  { key: 'node.kubernetes.io/pid-pressure', operator: 'Exists', effect: 'NoSchedule' },
-  { key: 'node.kubernetes.io/unschedulable', operator: 'Exists', effect: 'NoSchedule' },
-];
-
 function daemonPod(ds: Workload, node: Node, admission: PodAdmission): Pod {
   const tolerations = [...(ds.spec.template.spec.tolerations ?? [])];
   for (const t of DAEMON_TOLERATIONS)
-    if (!tolerations.some((x) => x.key === t.key && x.effect === t.effect)) tolerations.push(t);
+    if (!tolerations.some((x) => x.key === t.key && x.effect === t.effect)) tolerations.push({ ...t });
   const hash = safeHash(JSON.stringify(ds.spec.template));
   return podFromTemplate(
     ds,

@@ -5,6 +5,7 @@ import { rfc3339 } from '../clock.js';
 import { isNodeReady } from '../objects/node.js';
 import { setCondition, START_ANNOTATION, TERMINATE_ANNOTATION } from '../objects/pod.js';
 import type { Condition, Node, Pod } from '../types.js';
+import { waitingReason, waitingStatus } from '../objects/waiting.js';
 import { copy, nodes, pods, type ControllerEnv } from './env.js';
 
 /** Annotation a test sets to "false" to make a pod fail its readiness probe. */
@@ -62,14 +63,21 @@ function start(pod: Pod, node: Node, nowMs: number): Pod {
       state: { running: { startedAt: now } },
     })),
   };
+  const waiting = waitingReason(pod);
+  if (waiting) Object.assign(pod.status, waitingStatus(pod, waiting, now));
   return pod;
 }
 
 const readyStatus = (pod: Pod) => pod.status?.conditions?.find((c) => c.type === 'Ready')?.status;
 
+/** Ready: its node is, its probe (the annotation) passes, and its containers run (no waiting state asked for). */
+function runsReady(pod: Pod, node: Node): boolean {
+  return isNodeReady(node) && pod.metadata.annotations?.[READY_ANNOTATION] !== 'false' && !waitingReason(pod);
+}
+
 /** Sets the pod's readiness from its probe (the annotation) and its node. */
 function follow(pod: Pod, node: Node, now: string): Pod {
-  const ready = isNodeReady(node) && pod.metadata.annotations?.[READY_ANNOTATION] !== 'false';
+  const ready = runsReady(pod, node);
   pod.status.conditions = readiness(pod, ready, now);
   if (Array.isArray(pod.status.containerStatuses)) {
     for (const cs of pod.status.containerStatuses as Array<{ ready: boolean }>) cs.ready = ready;
@@ -107,6 +115,8 @@ export function kubelet(env: ControllerEnv): void {
     }
     if (stored.status?.phase === 'Pending') {
       if (!isNodeReady(node)) continue;
+      // A container that cannot be created keeps the pod Pending: started once, then left so.
+      if (stored.status.startTime && waitingReason(stored)) continue;
       if (!runtime.boundAt.has(uid)) runtime.boundAt.set(uid, nowMs);
       const wait = runtime.instant ? 0 : seconds(stored, START_ANNOTATION, timings.podStartSeconds) * timings.secondMs;
       if (nowMs < runtime.boundAt.get(uid)! + wait) continue;
@@ -116,7 +126,7 @@ export function kubelet(env: ControllerEnv): void {
     }
     if (stored.status.phase !== 'Running') continue;
     // Readiness: the pod's own probe (the annotation) and a Ready node; written only when it changes.
-    const ready = isNodeReady(node) && stored.metadata.annotations?.[READY_ANNOTATION] !== 'false';
+    const ready = runsReady(stored, node);
     if (readyStatus(stored) === (ready ? 'True' : 'False')) continue;
     env.store.save('pods', follow(copy(stored), node, now));
   }

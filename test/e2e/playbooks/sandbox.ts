@@ -13,7 +13,7 @@ import type { RunEvent } from '../../../engine/report/events.js';
 import { readSandboxState, type SandboxState } from '../../../sandbox/cluster/index.js';
 import { fleetPaths } from '../../../sandbox/fleet/index.js';
 import type { BackendName } from '../../helpers/backends.js';
-import { fetchJson } from '../../helpers/https-json.js';
+import { fetchJson } from '../../../sandbox/cluster/https-json.js';
 import { herdbook, ROOT, type Run } from '../helpers.js';
 
 export type Sandbox = {

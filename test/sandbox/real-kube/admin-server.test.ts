@@ -6,7 +6,7 @@ import { createPki, issueClientCert } from '../../../sandbox/kube-sim/server/pki
 import type { AdminTarget } from '../../../sandbox/real-kube/admin.js';
 import { startAdminServer, type AdminServer } from '../../../sandbox/real-kube/admin-server.js';
 import type { AuditRecord } from '../../../sandbox/real-kube/audit.js';
-import { fetchJson, type JsonRequest } from '../../helpers/https-json.js';
+import { fetchJson, type JsonRequest } from '../../../sandbox/cluster/https-json.js';
 
 const pki = createPki({ dns: ['localhost'], ips: ['127.0.0.1'] });
 const viewer = issueClientCert(pki.ca, 'viewer', []);

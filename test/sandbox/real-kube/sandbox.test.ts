@@ -10,7 +10,7 @@ import { AuditLog } from '../../../sandbox/real-kube/audit.js';
 import { apiClients } from '../../../sandbox/real-kube/clients.js';
 import { USERS } from '../../../sandbox/real-kube/pki.js';
 import { herdbook, ROOT } from '../../e2e/helpers.js';
-import { fetchJson } from '../../helpers/https-json.js';
+import { fetchJson } from '../../../sandbox/cluster/https-json.js';
 import { processesMentioning } from '../../helpers/procs.js';
 import { describeRealKube } from '../../helpers/real-kube.js';
 
