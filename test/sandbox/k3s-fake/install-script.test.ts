@@ -1,3 +1,4 @@
+// sequencer: long
 import { access, readFile, stat } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { renderInstallScript } from '../../../sandbox/k3s-fake/install-script.js';
