@@ -1,6 +1,6 @@
 // `herdbook convert PLAYBOOK... --out DIR | --in-place | --check`: an Ansible repository's Jinja
 // rewritten in herdbook's expression language (engine/convert), the rest of it kept byte for byte.
-import { cpSync, mkdirSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { InputError, UsageError } from '../errors.js';
 import { convertPaths, type ConvertedFile } from '../convert/index.js';
@@ -55,6 +55,23 @@ function rootOf(paths: readonly string[]): string {
   });
 }
 
+/**
+ * `src` copied into `to`, without .git and without `skip` (the --out folder, which may lie inside
+ * the tree: `--out converted`). Node's cpSync refuses a destination inside its source before any
+ * filter runs, so the folders on the way to `skip` are walked here and the rest copied whole.
+ */
+function copyTreeExcept(src: string, to: string, skip: string): void {
+  for (const e of readdirSync(src, { withFileTypes: true })) {
+    const from = path.join(src, e.name);
+    if (e.name === '.git' || from === skip) continue;
+    const target = path.join(to, e.name);
+    if (e.isDirectory() && !path.relative(from, skip).startsWith('..')) {
+      mkdirSync(target, { recursive: true });
+      copyTreeExcept(from, target, skip);
+    } else cpSync(from, target, { recursive: true, filter: (f) => path.basename(f) !== '.git' });
+  }
+}
+
 function writeOut(paths: string[], o: ConvertFlags, files: readonly ConvertedFile[], io: CommandIO): number {
   const root = rootOf([...paths, ...(o.inventory ?? []).map((i) => path.join(path.resolve(i), 'x'))]);
   const dest = path.resolve(o.out!);
@@ -62,10 +79,7 @@ function writeOut(paths: string[], o: ConvertFlags, files: readonly ConvertedFil
     throw new UsageError(`convert: --out ${o.out} must be outside ${displayPath(root)}, the folder being converted`);
   mkdirSync(dest, { recursive: true });
   // The whole tree first (ansible.cfg, files/, what convert does not understand), byte for byte.
-  cpSync(root, dest, {
-    recursive: true,
-    filter: (src) => path.basename(src) !== '.git' && path.resolve(src) !== dest,
-  });
+  copyTreeExcept(root, dest, dest);
   let n = 0;
   for (const f of files) {
     const rel = path.relative(root, f.file);

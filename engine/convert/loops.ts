@@ -7,6 +7,18 @@
 /** A Jinja expression for the loop, or why there is none. */
 export type LoopPlan = { expr: string } | { left: string; write?: string } | { rename: true };
 
+/**
+ * A string as a Jinja literal inside a playbook value, where Ansible keeps backslashes as written
+ * (its templar doubles them before Jinja reads the literal): the text between quotes, verbatim.
+ * JSON's escapes would come out doubled (`printf 'a\nb'` ran with `\\n`). Undefined when the
+ * text holds both quotes: no literal says it.
+ */
+function strLiteral(v: string): string | undefined {
+  if (!v.includes("'")) return `'${v}'`;
+  if (!v.includes('"')) return `"${v}"`;
+  return undefined;
+}
+
 /** A YAML value as a Jinja literal; undefined when it holds a template (it cannot be inlined). */
 export function jinjaLiteral(v: unknown): string | undefined {
   if (v === null || v === undefined) return 'none';
@@ -17,7 +29,7 @@ export function jinjaLiteral(v: unknown): string | undefined {
     if (whole && !whole[1].includes('{{') && !whole[1].includes('}}')) return `(${whole[1].trim()})`;
     if (v.includes('{%')) return undefined;
     if (v.includes('{{')) return concatenation(v);
-    return JSON.stringify(v);
+    return strLiteral(v);
   }
   if (Array.isArray(v)) {
     const items = v.map(jinjaLiteral);
@@ -26,7 +38,8 @@ export function jinjaLiteral(v: unknown): string | undefined {
   if (typeof v === 'object') {
     const entries = Object.entries(v as Record<string, unknown>).map(([k, x]) => {
       const lit = jinjaLiteral(x);
-      return lit === undefined ? undefined : `${JSON.stringify(k)}: ${lit}`;
+      const key = strLiteral(k);
+      return lit === undefined || key === undefined ? undefined : `${key}: ${lit}`;
     });
     return entries.every((x) => x !== undefined) ? `{${entries.join(', ')}}` : undefined;
   }
@@ -40,13 +53,17 @@ function concatenation(v: string): string | undefined {
   while (rest) {
     const open = rest.indexOf('{{');
     if (open < 0) {
-      parts.push(JSON.stringify(rest));
+      const lit = strLiteral(rest);
+      if (lit === undefined) return undefined;
+      parts.push(lit);
       break;
     }
     const close = rest.indexOf('}}', open);
     const inner = close < 0 ? '' : rest.slice(open + 2, close);
     if (close < 0 || inner.includes('{{') || !inner.trim()) return undefined;
-    if (open) parts.push(JSON.stringify(rest.slice(0, open)));
+    const before = open ? strLiteral(rest.slice(0, open)) : '';
+    if (before === undefined) return undefined;
+    if (before) parts.push(before);
     parts.push(`(${inner.trim()})`);
     rest = rest.slice(close + 2);
   }
@@ -131,9 +148,10 @@ export function planLoop(name: string, v: unknown, action?: string): LoopPlan {
     case 'subelements': {
       const t = terms(v);
       const list = jinjaLiteral(t[0]);
-      if (list === undefined || typeof t[1] !== 'string') return { left: 'with_subelements with a templated key' };
+      const key = typeof t[1] === 'string' ? strLiteral(t[1]) : undefined;
+      if (list === undefined || key === undefined) return { left: 'with_subelements with a templated key' };
       const skip = t[2] && typeof t[2] === 'object' && (t[2] as Record<string, unknown>).skip_missing === true;
-      return { expr: `${list} | subelements(${JSON.stringify(t[1])}${skip ? ', skip_missing=True' : ''})` };
+      return { expr: `${list} | subelements(${key}${skip ? ', skip_missing=True' : ''})` };
     }
     case 'nested':
     case 'cartesian':

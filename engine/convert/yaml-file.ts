@@ -2,7 +2,20 @@
 // translator, `with_*` loops to `loop`, modules and arguments to herdbook's names, each change a
 // splice of the source (splice.ts). What it reaches (task files, roles, vars files, templates)
 // is returned for the walk to follow.
-import { isMap, isPair, isScalar, isSeq, parseDocument, type Node, type Pair, type Scalar, type YAMLMap } from 'yaml';
+import {
+  isMap,
+  isPair,
+  isScalar,
+  isSeq,
+  parseDocument,
+  type DocumentOptions,
+  type Node,
+  type Pair,
+  type ParseOptions,
+  type Scalar,
+  type SchemaOptions,
+  type YAMLMap,
+} from 'yaml';
 import type { Diagnostic } from '../errors.js';
 import type { JinjaNote } from '../jinja/index.js';
 import { convertBuilt, convertCondition, convertTemplate, type Outcome } from './expressions.js';
@@ -38,6 +51,24 @@ type Ctx = {
 const CONDITIONS = ['when', 'changed_when', 'failed_when', 'until'];
 const TASK_LISTS = ['tasks', 'pre_tasks', 'post_tasks', 'handlers'];
 
+/**
+ * YAML 1.1 as Ansible's PyYAML reads it: yes/no/on/off/true/false are booleans, but not the
+ * spec's y/n (the `yaml` package's 1.1 schema takes `[x, y]` as `['x', true]`).
+ */
+const PY_TRUE = /^(?:[Yy]es|YES|[Tt]rue|TRUE|[Oo]n|ON)$/;
+const PY_BOOL = {
+  identify: (v: unknown) => typeof v === 'boolean',
+  default: true,
+  tag: 'tag:yaml.org,2002:bool',
+  test: /^(?:[Yy]es|YES|[Tt]rue|TRUE|[Oo]n|ON|[Nn]o|NO|[Ff]alse|FALSE|[Oo]ff|OFF)$/,
+  resolve: (str: string) => PY_TRUE.test(str),
+};
+const PYYAML: ParseOptions & DocumentOptions & SchemaOptions = {
+  version: '1.1',
+  uniqueKeys: false,
+  customTags: (tags) => [...tags.filter((t) => (t as { tag?: string }).tag !== PY_BOOL.tag), PY_BOOL],
+};
+
 export function convertYamlFile(
   file: string,
   source: string,
@@ -45,7 +76,7 @@ export function convertYamlFile(
   out: Collector,
   schemas: Schemas,
 ): { text: string; refs: Ref[] } | { diagnostics: Diagnostic[] } {
-  const doc = parseDocument(source, { version: '1.1', uniqueKeys: false, prettyErrors: false });
+  const doc = parseDocument(source, { ...PYYAML, prettyErrors: false });
   if (doc.errors.length) {
     const at = lineIndex(source);
     return {
@@ -64,7 +95,7 @@ export function convertYamlFile(
   else if (root) strings(root, ctx);
   const text = applySplices(source, ctx.splices);
   // A last guard: a rewrite that would not parse is not written (the file is kept, and said so).
-  const check = ctx.splices.length ? parseDocument(text, { version: '1.1', uniqueKeys: false }).errors : [];
+  const check = ctx.splices.length ? parseDocument(text, PYYAML).errors : [];
   if (check.length) {
     const why = `the converted file would not parse (${check[0].message.split('\n')[0]}): kept as written`;
     out.add({ type: 'left', what: 'template', file, line: 1, col: 1, jinja: '(the whole file)', why });

@@ -54,6 +54,19 @@ describe('herdbook convert', () => {
     expect(readFileSync(path.join(dir, 'site.yml'), 'utf8')).toContain('ansible.builtin.debug:');
   });
 
+  it('--out inside the tree being converted (--out converted): the tree is copied without the output itself', () => {
+    const dir = small();
+    for (const out of ['converted', 'build/converted']) {
+      const r = herdbook(['convert', 'site.yml', '--out', out], dir);
+      expectNoCrash(r);
+      expect(r.code, r.stderr).toBe(0);
+      expect(readFileSync(path.join(dir, out, 'site.yml'), 'utf8')).toContain('debug:');
+      expect(readFileSync(path.join(dir, out, 'ansible.cfg'), 'utf8')).toBe('[defaults]\nnocows = True\n');
+      expect(existsSync(path.join(dir, out, out))).toBe(false);
+    }
+    expect(herdbook(['convert', 'site.yml', '--out', '.'], dir).code).toBe(5);
+  });
+
   it('--output json: one event per item, the summary last; exit 2 when something is left', () => {
     const dir = tempTree({
       'site.yml':

@@ -166,6 +166,8 @@ describe('herdbook convert: with_* loops, as the migration guide maps them', () 
     'with_fileglob: "/etc/*.conf"',
     'with_first_found: [a.yml, b.yml]',
     'with_lines: cat /etc/hosts',
+    // Ansible keeps a playbook value's backslashes as written: printf sees \n, not \\n.
+    "with_lines: printf 'a\\nb'",
   ];
   // with_first_found on a template task looks in templates/ (Ansible sets the lookup's subdir from the action).
   const templateTask = '    - template: {src: "{{ item }}", dest: /tmp/x}\n      with_first_found: [a.j2, b.j2]\n';
@@ -189,11 +191,13 @@ describe('herdbook convert: with_* loops, as the migration guide maps them', () 
       '      with_sequence: start=1 end=3 format=host%02d',
       '      with_indexed_items: "{{ l }}"',
       '      loop: "{{subelements users \'keys\'}}"',
-      '      loop: "{{product a (list \'x\' true)}}"',
+      // PyYAML's booleans: `y` stays a string (the yaml package's YAML 1.1 schema made it true).
+      "      loop: \"{{product a (list 'x' 'y')}}\"",
       '      loop: "{{zip a b}}"',
       "      loop: \"{{ansible_query 'fileglob' '/etc/*.conf'}}\"",
       "      loop: \"{{ansible_query 'first_found' 'a.yml' 'b.yml'}}\"",
       "      loop: \"{{ansible_query 'lines' 'cat /etc/hosts'}}\"",
+      '      loop: "{{ansible_query \'lines\' \\"printf \'a\\\\nb\'\\"}}"',
       "      loop: \"{{ansible_query 'first_found' 'a.j2' 'b.j2' subdir='templates'}}\"",
     ]);
     expect(loopItems).toHaveLength(loops.length + 1);
