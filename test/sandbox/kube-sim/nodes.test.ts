@@ -1,7 +1,7 @@
 // Node readiness and kubelet versions from a nodeSource, and the node lifecycle
 // controller's not-ready / unreachable taints, including the stale unreachable taint
 // left on a Ready node (seed 003) that a recovery playbook must remove.
-import { chmod, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { chmod, mkdtemp, rename, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -226,8 +226,11 @@ describe('kube-sim node source from commands and files', () => {
 
   it('runs the version command again when its program file is rewritten (the cache keys on the file)', async () => {
     const bin = join(dir, 'k3s');
-    await writeFile(bin, '#!/bin/sh\necho "k3s version v1.32.1+k3s1 (12345678)"\n');
+    // Replaced as an installer replaces a binary (a new file renamed over it): writing into the
+    // file while the simulator's poll runs it fails with ETXTBSY.
+    await writeFile(`${bin}.new`, '#!/bin/sh\necho "k3s version v1.32.1+k3s1 (12345678)"\n', { mode: 0o755 });
+    await rename(`${bin}.new`, bin);
     await sim.waitFor(() => node('s-1').status.nodeInfo?.kubeletVersion === 'v1.32.1+k3s1', 5000, 's-1 upgraded');
-    expect(node('w-4').status.nodeInfo?.kubeletVersion).toBe('v1.32.1+k3s1');
+    await sim.waitFor(() => node('w-4').status.nodeInfo?.kubeletVersion === 'v1.32.1+k3s1', 5000, 'w-4 upgraded');
   });
 });
