@@ -14,10 +14,6 @@ function weight(file: string): number {
   if (/\bdescribeSandboxes\(/.test(src) || /\brunCase\(/.test(src)) return 3;
   if (/\b(describeBackends|describeRealKube|startRealKubeForFile)\(/.test(src)) return 2;
   if (/\b(fleetFor|testFleet|startFleet|sandboxFor)\(/.test(src)) return 1;
-  // A file that is long without any of those (many CLI runs in-process, ansible-playbook or
-  // ansible-vault as the oracle) says so on a line of its own; unmarked, the smallest files run
-  // last, and CI's run ended on keyword-fuzz's 122 s with most workers idle.
-  if (/^\/\/ sequencer: long$/m.test(src)) return 1;
   return 0;
 }
 

@@ -2,7 +2,6 @@
 // keyword that takes a template gets values that render to each kind of thing (text, empty,
 // null, a list, a mapping, negative, fractional, huge, a percentage); the run may succeed,
 // fail a host (2, 3) or refuse the input (4), never report an internal error (1).
-// sequencer: long
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';

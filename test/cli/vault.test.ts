@@ -1,7 +1,6 @@
 // Vault through the CLI as a user meets it: vaulted values in every place a run reads variables
 // from, passwords from each source, exit 4 with file:line before anything runs, and every
 // decrypted value masked in plain, JSON, -vvv and JUnit output.
-// sequencer: long
 import { spawn, spawnSync } from 'node:child_process';
 import { chmodSync, mkdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';

@@ -2,7 +2,6 @@
 // renders every template of jinja/templates.ts with the real `template` module, and a template of
 // jinja/expressions.ts' expressions one per section; herdbook renders their translations with the
 // same variables. Every byte must match: statements, whitespace rules, filters, tests, printing.
-// sequencer: long
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';

@@ -3,7 +3,6 @@
 // is read by `ansible-playbook` (the oracle) and by `herdbook run`, and the two must agree.
 // Then the rule for what the translator cannot handle: no error unless read; read, exit 2 with
 // the variable, file:line and why.
-// sequencer: long
 import { spawn } from 'node:child_process';
 import { cpSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';

@@ -2,7 +2,6 @@
 // for it (expected.json: file, line, col, severity, message, hint). Each case is validated
 // in-process; cases marked "cli" also run the real CLI (exit code, `file:line:col`, the code
 // frame and its caret, no stack trace).
-// sequencer: long
 import { spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';

@@ -1,4 +1,3 @@
-// sequencer: long
 import { access, readFile, stat } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { renderInstallScript } from '../../../sandbox/k3s-fake/install-script.js';
