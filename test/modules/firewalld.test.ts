@@ -5,13 +5,11 @@ import { cpSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { validatePlaybooks } from '../../engine/validate/index.js';
-import { createSchemaRegistry } from '../../engine/validate/schemas.js';
 import { firewalld } from '../../modules/host/firewalld.js';
 import { runModule } from '../helpers/module-harness.js';
 import { netnsHost } from '../helpers/netns.js';
 import { planFixtures } from '../helpers/plan-fixtures.js';
-import { tempTree } from '../helpers/tmp.js';
+import { validationErrors } from '../helpers/validation-errors.js';
 
 planFixtures(firewalld, path.join(import.meta.dirname, 'firewalld'));
 
@@ -99,21 +97,13 @@ describe('firewalld offline (firewall-offline-cmd) with a private /etc/firewalld
 });
 
 describe('bad firewalld arguments are refused at validation, with file:line:col, before anything runs', () => {
-  const dir = tempTree({
-    'playbook.yaml': [
-      '- hosts: all',
-      '  tasks:',
-      '    - ansible.posix.firewalld: { port: 6443/tcp, permanent: true }',
-      '    - firewalld: { port: 6443/tcp, state: on }',
-      '    - firewalld: { port: "6443", state: enabled, permanent: true }',
-      '',
-    ].join('\n'),
-  });
+  const tasks = [
+    '    - ansible.posix.firewalld: { port: 6443/tcp, permanent: true }',
+    '    - firewalld: { port: 6443/tcp, state: on }',
+    '    - firewalld: { port: "6443", state: enabled, permanent: true }',
+  ];
   it('names the task, the argument and what to write', () => {
-    const v = validatePlaybooks([path.join(dir, 'playbook.yaml')], { registry: createSchemaRegistry() });
-    const out = v.diagnostics
-      .filter((d) => d.severity === 'error')
-      .map((d) => `${d.pos?.line}:${d.pos?.col} ${d.message}`);
+    const out = validationErrors(tasks);
     expect(out).toEqual([
       expect.stringMatching(/^3:\d+ module 'firewalld' needs 'state'/),
       expect.stringMatching(/^4:\d+ argument 'state' of module 'firewalld' must be one of/),

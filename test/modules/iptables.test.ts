@@ -5,12 +5,10 @@
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { iptables } from '../../modules/host/iptables.js';
-import { validatePlaybooks } from '../../engine/validate/index.js';
-import { createSchemaRegistry } from '../../engine/validate/schemas.js';
 import { runModule } from '../helpers/module-harness.js';
 import { netnsHost } from '../helpers/netns.js';
 import { planFixtures } from '../helpers/plan-fixtures.js';
-import { tempTree } from '../helpers/tmp.js';
+import { validationErrors } from '../helpers/validation-errors.js';
 
 planFixtures(iptables, path.join(import.meta.dirname, 'iptables'));
 
@@ -98,22 +96,14 @@ describe('iptables in a private network namespace', () => {
 });
 
 describe('bad iptables arguments are refused at validation, with file:line:col, before anything runs', () => {
-  const dir = tempTree({
-    'playbook.yaml': [
-      '- hosts: all',
-      '  tasks:',
-      '    - ansible.builtin.iptables: { chain: INPUT, table: filters }',
-      '    - iptables: { chain: INPUT, action: prepend }',
-      '    - iptables: { chain: INPUT, dport: 22 }',
-      '    - iptables: { chain: INPUT, policy: REJECT }',
-      '',
-    ].join('\n'),
-  });
+  const tasks = [
+    '    - ansible.builtin.iptables: { chain: INPUT, table: filters }',
+    '    - iptables: { chain: INPUT, action: prepend }',
+    '    - iptables: { chain: INPUT, dport: 22 }',
+    '    - iptables: { chain: INPUT, policy: REJECT }',
+  ];
   it('names the task, the argument and what to write', () => {
-    const v = validatePlaybooks([path.join(dir, 'playbook.yaml')], { registry: createSchemaRegistry() });
-    const out = v.diagnostics
-      .filter((d) => d.severity === 'error')
-      .map((d) => `${d.pos?.line}:${d.pos?.col} ${d.message}`);
+    const out = validationErrors(tasks);
     expect(out).toHaveLength(4);
     expect(out[0]).toMatch(/^3:\d+ .*table.*filter/);
     expect(out[1]).toMatch(/^4:\d+ .*action.*append/);

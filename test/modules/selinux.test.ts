@@ -4,12 +4,10 @@
 import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { validatePlaybooks } from '../../engine/validate/index.js';
-import { createSchemaRegistry } from '../../engine/validate/schemas.js';
 import { selinux } from '../../modules/host/selinux.js';
 import { runModule } from '../helpers/module-harness.js';
 import { planFixtures } from '../helpers/plan-fixtures.js';
-import { tempTree } from '../helpers/tmp.js';
+import { validationErrors } from '../helpers/validation-errors.js';
 import { localTemp } from './host-helpers.js';
 
 planFixtures(selinux, path.join(import.meta.dirname, 'selinux'));
@@ -63,21 +61,13 @@ describe('selinux on a host where SELinux does not run', () => {
 });
 
 describe('bad selinux arguments are refused at validation, with file:line:col, before anything runs', () => {
-  const dir = tempTree({
-    'playbook.yaml': [
-      '- hosts: all',
-      '  tasks:',
-      '    - ansible.posix.selinux: { policy: targeted }',
-      '    - selinux: { state: off }',
-      '    - selinux: { state: disabled, config: /etc/selinux/config }',
-      '',
-    ].join('\n'),
-  });
+  const tasks = [
+    '    - ansible.posix.selinux: { policy: targeted }',
+    '    - selinux: { state: off }',
+    '    - selinux: { state: disabled, config: /etc/selinux/config }',
+  ];
   it('names the task, the argument and what to write', () => {
-    const v = validatePlaybooks([path.join(dir, 'playbook.yaml')], { registry: createSchemaRegistry() });
-    const out = v.diagnostics
-      .filter((d) => d.severity === 'error')
-      .map((d) => `${d.pos?.line}:${d.pos?.col} ${d.message}`);
+    const out = validationErrors(tasks);
     expect(out).toEqual([
       expect.stringMatching(/^3:\d+ module 'selinux' needs 'state'/),
       expect.stringMatching(

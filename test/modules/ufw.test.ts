@@ -6,13 +6,11 @@ import { cpSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { validatePlaybooks } from '../../engine/validate/index.js';
-import { createSchemaRegistry } from '../../engine/validate/schemas.js';
 import { ufwModule } from '../../modules/host/ufw.js';
 import { runModule } from '../helpers/module-harness.js';
 import { netnsHost } from '../helpers/netns.js';
 import { planFixtures } from '../helpers/plan-fixtures.js';
-import { tempTree } from '../helpers/tmp.js';
+import { validationErrors } from '../helpers/validation-errors.js';
 
 planFixtures(ufwModule, path.join(import.meta.dirname, 'ufw'));
 
@@ -107,21 +105,13 @@ describe('ufw in a private network namespace with private /etc/ufw, /lib/ufw, /e
 });
 
 describe('bad ufw arguments are refused at validation, with file:line:col, before anything runs', () => {
-  const dir = tempTree({
-    'playbook.yaml': [
-      '- hosts: all',
-      '  tasks:',
-      '    - community.general.ufw: { rule: permit, port: 22 }',
-      '    - ufw: { state: on }',
-      '    - ufw: { port: 22 }',
-      '',
-    ].join('\n'),
-  });
+  const tasks = [
+    '    - community.general.ufw: { rule: permit, port: 22 }',
+    '    - ufw: { state: on }',
+    '    - ufw: { port: 22 }',
+  ];
   it('names the task, the argument and what to write', () => {
-    const v = validatePlaybooks([path.join(dir, 'playbook.yaml')], { registry: createSchemaRegistry() });
-    const out = v.diagnostics
-      .filter((d) => d.severity === 'error')
-      .map((d) => `${d.pos?.line}:${d.pos?.col} ${d.message}`);
+    const out = validationErrors(tasks);
     expect(out).toEqual([
       expect.stringMatching(/^3:\d+ argument 'rule' of module 'ufw' must be one of: allow, deny, limit, reject/),
       expect.stringMatching(
