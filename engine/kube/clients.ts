@@ -11,6 +11,7 @@ import { ModuleError } from '../errors.js';
 import type { KubeSpec } from '../run/context.js';
 import type { KubeClient } from './types.js';
 import { kubeErrorMessage, NoKubeApiError } from './errors.js';
+import { reuseConnections } from './keep-alive.js';
 
 export const K3S_KUBECONFIG = '/etc/rancher/k3s/k3s.yaml';
 
@@ -89,6 +90,7 @@ async function build(spec: KubeSpec, deps: KubeFactoryDeps): Promise<KubeClient>
       );
     kc.setCurrentContext(spec.context);
   }
+  reuseConnections(kc);
   const server = kc.getCurrentCluster()?.server ?? '(no server)';
   return {
     server,

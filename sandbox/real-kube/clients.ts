@@ -1,12 +1,14 @@
 // client-node clients for one identity of the control plane (the admin, the fake kubelets),
 // built from the same kubeconfig text a user would get.
 import * as k8s from '@kubernetes/client-node';
+import { reuseConnections } from '../../engine/kube/keep-alive.js';
 
 export type ApiClients = ReturnType<typeof apiClients>;
 
 export function apiClients(kubeconfig: string) {
   const kc = new k8s.KubeConfig();
   kc.loadFromString(kubeconfig);
+  reuseConnections(kc);
   return {
     kc,
     core: kc.makeApiClient(k8s.CoreV1Api),
