@@ -4,14 +4,21 @@
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { PkiFiles } from './pki.js';
-import { SERVICE_CIDR } from './pki.js';
+import { SERVICE_CIDR, USERS } from './pki.js';
 
 // One event per request: at ResponseComplete (RequestReceived and ResponseStarted would
-// double the lines, and watches would start events that complete only when they end).
+// double the lines, and watches would start events that complete only when they end). Only the
+// admin's requests are read back (audit.ts): the played kubelets (a heartbeat a second), the
+// controllers (each as its service account) and the scheduler are not logged, which spares the
+// API server an event per heartbeat and the reader a log to skip through.
 export const AUDIT_POLICY = `apiVersion: audit.k8s.io/v1
 kind: Policy
 omitStages: ["RequestReceived", "ResponseStarted"]
 rules:
+  - level: None
+    users: ${JSON.stringify([USERS.kubelet, USERS.controllerManager, USERS.scheduler, 'system:apiserver'])}
+  - level: None
+    userGroups: ["system:serviceaccounts"]
   - level: Metadata
 `;
 
