@@ -93,11 +93,14 @@ async function resolve(ctx: ModuleContext, args: PacmanArgs, name: string): Prom
   return m ? { name: m[2].trim(), source: name, url: m[1] === 'url' } : null;
 }
 
+// pacman puts the error on stderr and its reason (":: removing x breaks dependency ...") on stdout.
+const said = (r: { stdout: string; stderr: string }) => [r.stderr.trim(), r.stdout.trim()].filter(Boolean).join('\n');
+
 /** pacman's dry run of a target list: what it would install (`name version`) or remove (`name-version`). */
 async function dryRun(ctx: ModuleContext, argv: string[], what: string): Promise<string[]> {
   const r = await ctx.exec(argv, { env: ENV, idempotent: true });
   if (r.rc !== 0)
-    throw new ModuleError(`${what}: ${r.stderr.trim() || r.stdout.trim()}`, {
+    throw new ModuleError(`${what}: ${said(r)}`, {
       cmd: argv,
       stdout: r.stdout,
       stderr: r.stderr,
@@ -198,7 +201,7 @@ type Step = { stdout: string; stderr: string };
 async function pacman(ctx: ModuleContext, argv: string[], failMsg: string): Promise<Step> {
   const r = await ctx.exec(argv, { env: ENV });
   if (r.rc !== 0)
-    throw new ModuleError(`${failMsg}: ${r.stderr.trim() || r.stdout.trim()}`, {
+    throw new ModuleError(`${failMsg}: ${said(r)}`, {
       cmd: argv,
       stdout: r.stdout,
       stderr: r.stderr,

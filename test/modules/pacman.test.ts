@@ -121,6 +121,28 @@ describe('pacman over real sshd, on the node’s own pacman database', () => {
     expect(await run({ upgrade: true })).toMatchObject({ status: 'ok', msg: 'Nothing to upgrade' });
   });
 
+  it('a package file goes through pacman --upgrade; force removes without dependency checks', async () => {
+    // The fleet shares /tmp with this machine: the repository's own file is a path on the node.
+    const file = path.join(h.repo.dir, 'libnfsidmap-2.6.3-1-any.pkg.tar.gz');
+    await run({ name: 'nfs-utils', state: 'absent', extra_args: ['--recursive'] });
+    const check = await run({ name: file }, { check: true });
+    expect(check.changes).toEqual(['install libnfsidmap 2.6.3-1']);
+    expect(await run({ name: file })).toMatchObject({ status: 'changed', data: { packages: ['libnfsidmap'] } });
+    // Asked again, pacman's --needed dry run has nothing to do: ok, as the reference.
+    expect(await run({ name: file })).toMatchObject({ status: 'ok', msg: 'package(s) already installed' });
+    await run({ name: 'nfs-utils' });
+    // nfs-utils needs libnfsidmap: without force pacman refuses, with it (--nodeps --nodeps) it removes.
+    const refused = await run({ name: 'libnfsidmap', state: 'absent' });
+    expect(refused.status).toBe('failed');
+    expect(refused.msg).toMatch(/^failed to list package\(s\) to remove: .*breaks dependency 'libnfsidmap'/s);
+    expect(await run({ name: 'libnfsidmap', state: 'absent', force: true })).toMatchObject({
+      status: 'changed',
+      data: { packages: ['libnfsidmap-2.6.3-1'] },
+    });
+    expect(await query()).toBe('nfs-utils 2.6.3-1\n');
+    await run({ name: 'nfs-utils', state: 'absent' });
+  });
+
   it('package picks pacman from the facts', async () => {
     const vars = { ansible_facts: { pkg_mgr: 'pacman' } };
     const pkg = (check: boolean) =>
