@@ -32,6 +32,7 @@ const LOADERS: Record<string, () => Promise<ModuleDef>> = {
   dnf: () => import('./host/dnf.js').then((m) => m.dnf as ModuleDef),
   // Ansible 2.14 runs yum's tasks with dnf on hosts that have it; herdbook's dnf falls back to yum's CLI.
   yum: () => import('./host/dnf.js').then((m) => m.dnf as ModuleDef),
+  pacman: () => import('./host/pacman.js').then((m) => m.pacmanModule as ModuleDef),
   package: () => import('./host/package.js').then((m) => m.packageModule as ModuleDef),
   service_facts: () => import('./host/service_facts.js').then((m) => m.serviceFacts as ModuleDef),
   package_facts: () => import('./host/package_facts.js').then((m) => m.packageFacts as ModuleDef),

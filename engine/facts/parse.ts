@@ -54,6 +54,8 @@ function pkgMgr(paths: string[], family: string): string {
   const found = paths.map((p) => names[p.trim()]).filter(Boolean);
   // Ansible prefers dnf on a RedHat-family host that has both (its _check_rh_versions).
   if (family === 'RedHat' && found.includes('dnf')) return 'dnf';
+  // And apt on a Debian-family host whatever else is installed there (pacman, dnf, zypper from Debian's archive).
+  if (family === 'Debian') return 'apt';
   return found.pop() ?? 'unknown';
 }
 

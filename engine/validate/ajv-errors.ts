@@ -4,7 +4,7 @@ import type { ErrorObject } from 'ajv';
 import type { Diagnostic } from '../errors.js';
 import { looksLikeFqcn, moduleNames, unknownFqcn } from '../load/fqcn.js';
 import { pathPos } from '../load/positions.js';
-import { expectedAt, pruneAlternatives, type ErrorWithSchema } from './ajv-prune.js';
+import { expectedAt, pruneAlternatives, requiredOneOf, type ErrorWithSchema } from './ajv-prune.js';
 import { suggestKey } from './suggest-key.js';
 import { asText } from '../text.js';
 
@@ -257,8 +257,27 @@ function toDiagnostic(
         message: `${owner ?? what(segs, undefined, modules)} needs at least ${String(p.limit)} key${p.limit === 1 ? '' : 's'}`,
         pos: at(),
       };
+    case 'not': {
+      // Ansible's mutually_exclusive: `not: {required: [a, b]}`.
+      const both = (e.schema as { required?: unknown } | undefined)?.required;
+      if (Array.isArray(both))
+        return {
+          severity: 'error',
+          message: `${owner ?? what(segs, undefined, modules)} takes ${both.map((k) => `'${String(k)}'`).join(' or ')}, not both (Ansible: mutually exclusive)`,
+          pos: at(),
+        };
+      return { severity: 'error', message: `${what(segs, owner, modules)} ${e.message ?? 'is invalid'}`, pos: at() };
+    }
     case 'oneOf':
     case 'anyOf':
+      if (requiredOneOf(e))
+        return {
+          severity: 'error',
+          message: `${owner ?? what(segs, undefined, modules)} needs one of: ${requiredOneOf(e)!
+            .map((k) => `'${k}'`)
+            .join(', ')}`,
+          pos: at(),
+        };
       return {
         severity: 'error',
         message: `${what(segs, owner, modules)} must be ${alternatives(e)}, got ${describeValue(value)}`,

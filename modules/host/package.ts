@@ -7,16 +7,18 @@ import { parseAnsibleFacts } from '../../engine/facts/parse.js';
 import { PKG_MGR_SCRIPT } from '../../engine/facts/script.js';
 import { apt } from './apt.js';
 import { dnf } from './dnf.js';
+import { pacmanModule } from './pacman.js';
 import { schemaDefaults } from './schema-defaults.js';
 
 type Args = { name: string | string[]; state: string; use: string };
-type Backend = typeof apt | typeof dnf;
-type State = { manager: string; backend?: 'apt' | 'dnf'; inner?: unknown };
+type BackendName = 'apt' | 'dnf' | 'pacman';
+type Backend = typeof apt | typeof dnf | typeof pacmanModule;
+type State = { manager: string; backend?: BackendName; inner?: unknown };
 
-const BACKENDS: Record<string, 'apt' | 'dnf'> = { apt: 'apt', dnf: 'dnf', yum: 'dnf' };
-const MODULES: Record<'apt' | 'dnf', Backend> = { apt, dnf };
+const BACKENDS: Record<string, BackendName> = { apt: 'apt', dnf: 'dnf', yum: 'dnf', pacman: 'pacman' };
+const MODULES: Record<BackendName, Backend> = { apt, dnf, pacman: pacmanModule };
 
-function backendArgs(backend: 'apt' | 'dnf', args: Args): never {
+function backendArgs(backend: BackendName, args: Args): never {
   return { ...schemaDefaults(backend), name: args.name, state: args.state } as never;
 }
 
@@ -40,7 +42,7 @@ function plan(state: State, args: Args): Plan<Change> {
   if (!state.backend)
     return {
       changes: [],
-      refuse: `package: this host's package manager is '${state.manager}' (ansible_facts.pkg_mgr); herdbook drives apt and dnf/yum: set use: or write the manager's own module`,
+      refuse: `package: this host's package manager is '${state.manager}' (ansible_facts.pkg_mgr); herdbook drives apt, dnf/yum and pacman: set use: or write the manager's own module`,
     };
   const mod = MODULES[state.backend] as { plan(s: unknown, a: never): Plan<Change> };
   return mod.plan(state.inner, backendArgs(state.backend, args));

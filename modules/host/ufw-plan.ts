@@ -32,6 +32,8 @@ export type UfwArgs = {
 export type UfwState = {
   /** `ufw status verbose` says `Status: active`. */
   active: boolean;
+  /** `ufw status verbose` itself: the reference's msg (its status after the task; unchanged on a noop). */
+  status: string;
   /** Default policies from /etc/default/ufw (deny, allow, reject). */
   defaults: { incoming: string; outgoing: string; routed: string };
   /** LOGLEVEL of /etc/ufw/ufw.conf (off, low, medium, high, full). */

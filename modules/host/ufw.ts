@@ -45,6 +45,7 @@ async function inspect(ctx: ModuleContext, args: UfwArgs): Promise<UfwState> {
   const state: UfwState = {
     // "active" would also match "inactive", hence the space (the reference's test).
     active: status.stdout.includes(' active'),
+    status: status.stdout,
     defaults: parseDefaults(defaults),
     logLevel: parseLogLevel(conf),
     rules: tupleLines(rules),
@@ -71,7 +72,8 @@ function plan(state: UfwState, args: UfwArgs): Plan<UfwChange> {
     return { changes: d.changes, data: { commands: d.changes.map((c) => shellJoin(['ufw', ...c.argv])) } };
   return {
     changes: [],
-    noop: `ufw is ${state.active ? 'active' : 'inactive'}; nothing to change`,
+    // The reference's msg is `ufw status verbose` after the task: on a noop, the status now.
+    noop: state.status.trimEnd(),
     data: { commands: [] },
   };
 }

@@ -5,10 +5,9 @@
 import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdir, readFile, readdir, rm, stat, writeFile } from 'node:fs/promises';
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import { serveRepo } from './repo-server.js';
 
 const run = promisify(execFile);
 
@@ -88,21 +87,13 @@ export async function startAptRepo(dir: string, pkgs: TinyPackage[]): Promise<Ap
     await writeIndex(dir);
   };
   await publish(pkgs);
-  const server = http.createServer((req, res) => {
-    const rel = path.posix.normalize(decodeURIComponent((req.url ?? '/').split('?')[0])).replace(/^(\.\.\/|\/)+/, '');
-    if (rel.startsWith('build/')) return void res.writeHead(404).end();
-    readFile(path.join(dir, rel)).then(
-      (body) => res.writeHead(200, { 'Content-Length': body.length }).end(req.method === 'HEAD' ? undefined : body),
-      () => res.writeHead(404).end(),
-    );
-  });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const server = await serveRepo(dir, ['build']);
+  const base = server.base;
   return {
     source: `deb [trusted=yes] ${base} ./`,
     base,
     dir,
     publish,
-    close: () => new Promise<void>((r) => server.close(() => r())),
+    close: server.close,
   };
 }

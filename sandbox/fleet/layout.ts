@@ -15,6 +15,9 @@ export const NODE_PATHS = [
   '/var/lib/apt',
   '/var/cache/apt',
   '/etc/apt',
+  // pacman's (pacman-db.ts): its database, package cache and log; /etc/pacman.conf is in the node's /etc overlay.
+  '/var/lib/pacman',
+  '/var/cache/pacman',
   // debconf's database: dpkg-reconfigure (the timezone module on Debian) writes it.
   '/var/cache/debconf',
 ] as const;

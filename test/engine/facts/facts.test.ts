@@ -132,6 +132,9 @@ describe('facts by Ansible’s names', () => {
       ansible_os_family: 'RedHat',
       ansible_pkg_mgr: 'dnf',
     });
+    // Debian's pacman-package-manager installed beside apt: still apt, as Ansible's pkg_mgr says.
+    expect(os('debian', '12', 'pkg=/usr/bin/apt-get\npkg=/usr/bin/pacman\n')).toMatchObject({ ansible_pkg_mgr: 'apt' });
+    expect(os('arch', '', 'pkg=/usr/bin/pacman\n')).toMatchObject({ ansible_pkg_mgr: 'pacman' });
     // PID 1 a shell (a container): not trusted, so the canaries decide; none: 'service'.
     expect(os('debian', '12', 'init=bash\n')).toMatchObject({ ansible_service_mgr: 'service' });
   });

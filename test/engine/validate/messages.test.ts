@@ -77,6 +77,16 @@ describe('schema errors in words', () => {
       ["1:3 play needs 'hosts' (add hosts: with a group, a host or a pattern (all, k3s_servers, web:&arm))"],
     ],
     ['a list where a mapping goes', play('  vars: [a, b]\n'), ["2:9 'vars' must be a mapping or empty, got a list"]],
+    [
+      "none of the arguments a module needs one of (Ansible's required_one_of)",
+      play('  tasks:\n    - timezone: {}\n'),
+      ["3:17 module 'timezone' needs one of: 'name', 'hwclock', 'rtc'"],
+    ],
+    [
+      "two arguments Ansible's mutually_exclusive forbids together",
+      play('  tasks:\n    - pacman: { name: foo, upgrade: false }\n'),
+      ["3:15 module 'pacman' takes 'name' or 'upgrade', not both (Ansible: mutually exclusive)"],
+    ],
   ];
 
   it.each(table)('%s', (_label, yaml, expected) => {
