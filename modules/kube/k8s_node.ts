@@ -3,7 +3,7 @@
 // for) and reported ok once the node is there.
 import { defineModule, ModuleError } from '../../engine/index-module.js';
 import { kubeError, statusCode } from '../../engine/kube/errors.js';
-import { nodeFacts, type NodeFacts } from '../../engine/kube/node-facts.js';
+import { isEtcdMember, nodeFacts, type NodeFacts } from '../../engine/kube/node-facts.js';
 import type { KubeClient } from '../../engine/kube/types.js';
 import { compareVersions, parseVersion } from '../../engine/versions.js';
 
@@ -29,14 +29,7 @@ export function isReadyAt(f: NodeFacts | undefined, version?: string): boolean {
   return !!f && f.ready && (!version || sameVersion(f.kubelet_version, version));
 }
 
-/** k3s's etcd controllers mark a member (pkg/etcd: metadata_controller.go, etcd.go setEtcdStatusCondition). */
-const MEMBER_ANNOTATION = 'etcd.k3s.cattle.io/node-name';
 const voter = (f: NodeFacts) => f.conditions.find((c) => c.type === 'EtcdIsVoter');
-
-/** A voting etcd member: its member name published, EtcdIsVoter True. */
-export function isEtcdMember(f: NodeFacts | undefined): boolean {
-  return !!f && Boolean(f.annotations[MEMBER_ANNOTATION]) && voter(f)?.status === 'True';
-}
 
 function waitDone(f: NodeFacts | undefined, args: Args): boolean {
   return isReadyAt(f, args.kubelet_version) && (args.wait !== 'etcd_member' || isEtcdMember(f));
