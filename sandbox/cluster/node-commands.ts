@@ -3,7 +3,7 @@
 // (a server) its etcd membership.
 // Argv only (no shell text), runnable from the controller outside the node's namespace.
 import path from 'node:path';
-import { k3sEtcdFiles } from '../k3s-fake/etcd-controllers.js';
+import { k3sEtcdFiles } from '../k3s-fake/etcd-members.js';
 import type { NodeCommands } from '../kube-sim/index.js';
 
 export function k3sNodeCommands(nodeRoot: string): NodeCommands {

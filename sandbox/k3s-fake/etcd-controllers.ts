@@ -17,8 +17,8 @@
 //    removed through the annotation already.
 // Deliberate differences: no finalizer holds a Node's deletion (the fake sees the Node gone and
 // removes the member then); the condition has no periodic heartbeat refresh.
-import { readFile, stat, writeFile } from 'node:fs/promises';
-import path from 'node:path';
+import { stat } from 'node:fs/promises';
+import { membersFileOf, parseMembers, readText as read, removeEtcdMember, type EtcdFiles } from './etcd-members.js';
 
 export const ETCD_ROLE_LABEL = 'node-role.kubernetes.io/etcd';
 export const NODE_NAME_ANNOTATION = 'etcd.k3s.cattle.io/node-name';
@@ -26,66 +26,6 @@ export const NODE_ADDRESS_ANNOTATION = 'etcd.k3s.cattle.io/node-address';
 export const REMOVE_ANNOTATION = 'etcd.k3s.cattle.io/remove';
 export const REMOVED_NODE_NAME_ANNOTATION = 'etcd.k3s.cattle.io/removed-node-name';
 export const ETCD_CONDITION = 'EtcdIsVoter';
-
-/** Where a node's etcd identity and its cluster's member list are, as paths the controller can read. */
-export type EtcdFiles = {
-  /** server/db/etcd/name: the member name (setName in etcd.go). */
-  nameFile: string;
-  /** server/db/etcd/member/wal: etcd has started here (IsInitialized). */
-  walDir: string;
-  /** /etc/rancher/fake-etcd-cluster: names the shared member list file. */
-  clusterFile: string;
-  /** server/db/etcd/members: the list of a server that shares none. */
-  localMembers: string;
-};
-
-/** The files of a node whose root is `nodeRoot` (its /, as the controller sees it). */
-export function k3sEtcdFiles(nodeRoot: string): EtcdFiles {
-  const db = path.join(nodeRoot, 'var/lib/rancher/k3s/server/db/etcd');
-  return {
-    nameFile: path.join(db, 'name'),
-    walDir: path.join(db, 'member/wal'),
-    clusterFile: path.join(nodeRoot, 'etc/rancher/fake-etcd-cluster'),
-    localMembers: path.join(db, 'members'),
-  };
-}
-
-export type EtcdMember = { name: string; peerURL: string };
-
-const read = (file: string) => readFile(file, 'utf8').catch(() => undefined);
-const hostOf = (peerURL: string) => {
-  try {
-    return new URL(peerURL).hostname;
-  } catch {
-    return '';
-  }
-};
-
-export async function membersFileOf(files: EtcdFiles): Promise<string> {
-  const shared = (await read(files.clusterFile))?.split('\n')[0]?.trim();
-  return shared || files.localMembers;
-}
-
-export function parseMembers(text: string): EtcdMember[] {
-  return text
-    .split('\n')
-    .filter((l) => l.trim())
-    .map((l) => {
-      const [name, peerURL = ''] = l.trim().split(/\s+/);
-      return { name, peerURL };
-    });
-}
-
-/** MemberRemove of the member with this name and peer address (RemovePeer in etcd.go); true when one went. */
-export async function removeEtcdMember(membersFile: string, name: string, address: string): Promise<boolean> {
-  const text = await read(membersFile);
-  if (text === undefined) return false;
-  const members = parseMembers(text);
-  const kept = members.filter((m) => !(m.name === name && hostOf(m.peerURL) === address));
-  if (kept.length === members.length) return false;
-  await writeFile(membersFile, kept.map((m) => `${m.name} ${m.peerURL}\n`).join(''));
-  return true;
-}
 
 /** This node's own member (name and peer address) when etcd runs from its data dir. */
 async function selfMember(files: EtcdFiles): Promise<{ name: string; address: string } | undefined> {

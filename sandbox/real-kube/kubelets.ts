@@ -4,7 +4,8 @@
 // loops, each at most once at a time: heartbeats (Leases, node status) every second; pods
 // on every change of a pod (a watch) and every second; the node source every second.
 import type { V1Node } from '@kubernetes/client-node';
-import { EtcdControllers, type EtcdFiles, type EtcdNode } from '../k3s-fake/etcd-controllers.js';
+import { EtcdControllers, type EtcdNode } from '../k3s-fake/etcd-controllers.js';
+import type { EtcdFiles } from '../k3s-fake/etcd-members.js';
 import { Kubelets, type KubeletState, type NodeSource } from '../kube-sim/controllers/kubelets.js';
 import type { ScenarioNode } from '../kube-sim/scenario.js';
 import { READY_ANNOTATION } from '../kube-sim/controllers/kubelet.js';

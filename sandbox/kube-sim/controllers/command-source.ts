@@ -4,7 +4,7 @@
 // file means the kubelet is down. Commands are argv arrays, never shell text.
 import { execFile } from 'node:child_process';
 import { readFile, stat } from 'node:fs/promises';
-import type { EtcdFiles } from '../../k3s-fake/etcd-controllers.js';
+import type { EtcdFiles } from '../../k3s-fake/etcd-members.js';
 import type { NodeReport, NodeSource } from './kubelets.js';
 
 export type NodeCommands = {

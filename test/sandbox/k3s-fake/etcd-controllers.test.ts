@@ -5,13 +5,8 @@ import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  applyEdit,
-  EtcdControllers,
-  k3sEtcdFiles,
-  parseMembers,
-  type EtcdNode,
-} from '../../../sandbox/k3s-fake/etcd-controllers.js';
+import { applyEdit, EtcdControllers, type EtcdNode } from '../../../sandbox/k3s-fake/etcd-controllers.js';
+import { k3sEtcdFiles, parseMembers } from '../../../sandbox/k3s-fake/etcd-members.js';
 import { readEtcdMembers, shareEtcdCluster } from '../../../sandbox/k3s-fake/index.js';
 import type { KubeSim } from '../../../sandbox/kube-sim/index.js';
 import type { Node } from '../../../sandbox/kube-sim/types.js';
