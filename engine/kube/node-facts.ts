@@ -51,3 +51,15 @@ export function nodeFacts(node: V1Node): NodeFacts {
     internal_ip: node.status?.addresses?.find((a) => a.type === 'InternalIP')?.address,
   };
 }
+
+/** k3s's etcd controllers publish a member on its Node (pkg/etcd: metadata_controller.go, etcd.go setEtcdStatusCondition). */
+export const ETCD_MEMBER_ANNOTATION = 'etcd.k3s.cattle.io/node-name';
+
+/** A voting member of k3s's embedded etcd: its member name published, EtcdIsVoter True. */
+export function isEtcdMember(f: NodeFacts | undefined): boolean {
+  return (
+    !!f &&
+    Boolean(f.annotations[ETCD_MEMBER_ANNOTATION]) &&
+    f.conditions.find((c) => c.type === 'EtcdIsVoter')?.status === 'True'
+  );
+}

@@ -30,7 +30,8 @@ export async function flushHandlers(ctx: RunContext, frame: PlayFrame, hosts: re
         .filter(([h, set]) => names.some((n) => set.has(n)) && handlerEligible(ctx, ctx.state.hosts.get(h)))
         .map(([h]) => h);
       if (targets.length)
-        await runTaskOnHosts(ctx, frame, { play: frame.play, nodes: [] }, handler, targets, { handler: true });
+        // The handler is in its own chain, as a task is: its when, vars, become, environment apply.
+        await runTaskOnHosts(ctx, frame, { play: frame.play, nodes: [handler] }, handler, targets, { handler: true });
     }
   }
 }

@@ -15,6 +15,8 @@ export const K3S_PROBE = [
   'done',
   'echo "=== config"; cat /etc/rancher/k3s/config.yaml 2>/dev/null',
   'echo "=== datastore"; [ -d /var/lib/rancher/k3s/server/db/etcd ] && echo etcd; [ -f /var/lib/rancher/k3s/server/db/state.db ] && echo sqlite',
+  // The etcd member name k3s gave this server (setName in pkg/etcd/etcd.go): <node name>-<8 hex>.
+  'echo "=== etcd member"; cat /var/lib/rancher/k3s/server/db/etcd/name 2>/dev/null; echo',
   'echo "=== end"',
 ].join('\n');
 
@@ -31,6 +33,8 @@ export type K3sFacts = {
   config_yaml: boolean;
   /** external: --datastore-endpoint (flag, env or config.yaml), a database the servers share. */
   datastore: 'etcd' | 'sqlite' | 'external' | 'none';
+  /** The server's etcd member name (server/db/etcd/name), when it has one. */
+  etcd_member?: string;
 };
 
 function sections(text: string): Map<string, string> {
@@ -89,6 +93,7 @@ export function parseK3sProbe(text: string): K3sFacts {
     }
   }
   const ds = (s.get('datastore') ?? '').trim();
+  const member = (s.get('etcd member') ?? '').trim();
   const external =
     args.some((a) => a === '--datastore-endpoint' || a.startsWith('--datastore-endpoint=')) ||
     Boolean(env.K3S_DATASTORE_ENDPOINT) ||
@@ -102,6 +107,7 @@ export function parseK3sProbe(text: string): K3sFacts {
     env,
     config_yaml: Boolean((s.get('config') ?? '').trim()),
     datastore: external ? 'external' : ds.includes('etcd') ? 'etcd' : ds.includes('sqlite') ? 'sqlite' : 'none',
+    ...(member ? { etcd_member: member } : {}),
   };
 }
 

@@ -7,7 +7,7 @@
 import type { V1Pod } from '@kubernetes/client-node';
 import { defineModule } from '../../engine/index-module.js';
 import { kubeError } from '../../engine/kube/errors.js';
-import { nodeFacts, type NodeFacts } from '../../engine/kube/node-facts.js';
+import { isEtcdMember, nodeFacts, type NodeFacts } from '../../engine/kube/node-facts.js';
 import { compareVersions, parseVersion } from '../../engine/versions.js';
 import { skewReport, type SkewReport } from '../k3s/skew.js';
 import { unboundClaims, type UnboundClaim } from './claims.js';
@@ -122,6 +122,8 @@ export const clusterInfo = defineModule<Args, State, never>({
         agents: s.nodes.filter((n) => n.k3s_role === 'agent').map((n) => n.name),
         versions: Object.fromEntries(s.nodes.map((n) => [n.name, n.kubelet_version])),
         not_ready: s.nodes.filter((n) => !n.ready).map((n) => n.name),
+        // Voting members of k3s's embedded etcd, as k3s publishes them on the Nodes.
+        etcd_members: s.nodes.filter(isEtcdMember).map((n) => n.name),
         cordoned: s.nodes.filter((n) => n.unschedulable).map((n) => n.name),
         // Ready nodes still carrying the unreachable taint: what LXC restarts leave behind (seed 003).
         stale_unreachable: s.nodes

@@ -3,7 +3,7 @@
 // for) and reported ok once the node is there.
 import { defineModule, ModuleError } from '../../engine/index-module.js';
 import { kubeError, statusCode } from '../../engine/kube/errors.js';
-import { nodeFacts, type NodeFacts } from '../../engine/kube/node-facts.js';
+import { isEtcdMember, nodeFacts, type NodeFacts } from '../../engine/kube/node-facts.js';
 import type { KubeClient } from '../../engine/kube/types.js';
 import { compareVersions, parseVersion } from '../../engine/versions.js';
 
@@ -13,7 +13,7 @@ type Args = {
   state: 'present' | 'absent';
   labels?: Meta;
   annotations?: Meta;
-  wait?: 'ready';
+  wait?: 'ready' | 'etcd_member';
   kubelet_version?: string;
   wait_timeout: number;
   poll_interval: number;
@@ -27,6 +27,12 @@ function sameVersion(a: string, b: string): boolean {
 
 export function isReadyAt(f: NodeFacts | undefined, version?: string): boolean {
   return !!f && f.ready && (!version || sameVersion(f.kubelet_version, version));
+}
+
+const voter = (f: NodeFacts) => f.conditions.find((c) => c.type === 'EtcdIsVoter');
+
+function waitDone(f: NodeFacts | undefined, args: Args): boolean {
+  return isReadyAt(f, args.kubelet_version) && (args.wait !== 'etcd_member' || isEtcdMember(f));
 }
 
 function metaChanges(
@@ -57,7 +63,7 @@ async function read(kube: KubeClient, name: string): Promise<NodeFacts | undefin
   }
 }
 
-function describeWait(f: NodeFacts | undefined, version?: string): string {
+function describeWait(f: NodeFacts | undefined, version?: string, etcd = false): string {
   if (!f) return 'the node has not registered';
   const ready = f.conditions.find((c) => c.type === 'Ready');
   const parts = [
@@ -65,7 +71,16 @@ function describeWait(f: NodeFacts | undefined, version?: string): string {
     `kubelet ${f.kubelet_version}`,
   ];
   if (version && !sameVersion(f.kubelet_version, version)) parts.push(`wanted ${version}`);
+  if (etcd) {
+    const v = voter(f);
+    parts.push(`EtcdIsVoter=${v?.status ?? 'unset'}${v?.reason ? ` (${v.reason})` : ''}`);
+  }
   return parts.join(', ');
+}
+
+function waitGoal(args: Args): string {
+  const version = args.kubelet_version ? ` with kubelet ${args.kubelet_version}` : '';
+  return `Ready${version}${args.wait === 'etcd_member' ? ' and a voting etcd member' : ''}`;
 }
 
 /** What a freshly joined node looks like: Ready, no labels of ours yet. */
@@ -112,11 +127,11 @@ export const k8sNode = defineModule<Args, State, Change>({
           ...metaChanges('annotation', s.facts.annotations, args.annotations, s.name),
         ]
       : [];
-    if (args.wait === 'ready' && !isReadyAt(s.facts, args.kubelet_version)) {
+    if (args.wait && !waitDone(s.facts, args)) {
       changes.push({
         kind: 'wait',
         waitOnly: true,
-        summary: `wait until node/${s.name} is Ready${args.kubelet_version ? ` with kubelet ${args.kubelet_version}` : ''} (now: ${describeWait(s.facts, args.kubelet_version)})`,
+        summary: `wait until node/${s.name} is ${waitGoal(args)} (now: ${describeWait(s.facts, args.kubelet_version, args.wait === 'etcd_member')})`,
       });
     }
     if (!changes.length) {
@@ -167,14 +182,15 @@ export const k8sNode = defineModule<Args, State, Change>({
       const deadline = ctx.now() + args.wait_timeout * 1000;
       for (;;) {
         facts = await read(kube, s.name);
-        if (isReadyAt(facts, args.kubelet_version)) break;
+        if (waitDone(facts, args)) break;
+        const now = describeWait(facts, args.kubelet_version, args.wait === 'etcd_member');
         if (ctx.now() >= deadline || ctx.signal.aborted) {
           return {
-            failed: `node/${s.name} is not Ready${args.kubelet_version ? ` with kubelet ${args.kubelet_version}` : ''} after ${args.wait_timeout}s (${describeWait(facts, args.kubelet_version)})`,
+            failed: `node/${s.name} is not ${waitGoal(args)} after ${args.wait_timeout}s (${now})`,
             data: { node: facts ?? null, exists: !!facts },
           };
         }
-        ctx.progress(`waiting for node/${s.name}: ${describeWait(facts, args.kubelet_version)}`);
+        ctx.progress(`waiting for node/${s.name}: ${now}`);
         await ctx.sleep(args.poll_interval * 1000);
       }
     }

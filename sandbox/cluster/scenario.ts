@@ -14,6 +14,8 @@ export function sandboxScenario(nodes: SandboxNode[]): Scenario {
     nodes: k3s.map((n) => ({
       name: n.name,
       role: n.role === 'server' ? 'server' : 'agent',
+      // The etcd role label comes from the fake k3s's etcd controllers, once etcd runs there.
+      etcd: false,
       ...(n.role === 'spare' ? { joins: true } : {}),
       ...k3sNodeCommands(n.root),
     })),

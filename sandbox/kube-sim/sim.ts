@@ -8,7 +8,8 @@ import type { AddressInfo, Socket } from 'node:net';
 import type { ApiContext } from './api/context.js';
 import { DEFAULT_TIMINGS, type SimTimings } from './clock.js';
 import { Cluster, type NodeChange } from './cluster.js';
-import { commandNodeSource, hasCommands } from './controllers/command-source.js';
+import { commandNodeSource, etcdFilesOf, hasCommands } from './controllers/command-source.js';
+import { applyEdit, EtcdControllers } from '../k3s-fake/etcd-controllers.js';
 import { newRuntime } from './controllers/env.js';
 import { Kubelets, type KubeletState, type NodeSource } from './controllers/kubelets.js';
 import { ControllerManager } from './controllers/manager.js';
@@ -21,7 +22,7 @@ import { kubeconfigYaml } from './server/kubeconfig.js';
 import { createPki, issueClientCert, type Pki } from './server/pki.js';
 import { RequestLog, type RequestRecord } from './server/request-log.js';
 import { ObjectStore } from './store.js';
-import type { KubeObject } from './types.js';
+import type { KubeObject, Node } from './types.js';
 
 export type KubeSimOptions = {
   scenario?: Scenario;
@@ -111,7 +112,26 @@ export async function startKubeSim(options: KubeSimOptions = {}): Promise<KubeSi
   const api: ApiContext = { store, kick: () => manager?.kick(), admission: options.admission };
   manager = new ControllerManager({ store, api, kubelets, timings, runtime: newRuntime(), now: Date.now }, source);
   const cluster = new Cluster(store, api, kubelets, polled);
-  manager.afterPoll = (src) => cluster.registerJoined(src);
+  // The fake k3s servers' etcd controllers write their Nodes as k3s does, from inside (not a
+  // client of the API: the request log stays herdbook's).
+  const etcdFiles = etcdFilesOf(commandNodes);
+  const etcd = Object.keys(etcdFiles).length
+    ? new EtcdControllers(etcdFiles, {
+        list: () => store.list('nodes'),
+        apply: (name, edit) => {
+          const node = store.get('nodes', undefined, name);
+          if (node) store.save('nodes', applyEdit(node as Node, edit));
+        },
+      })
+    : undefined;
+  // At most every 200 ms: the fast node poll (50 ms) would read every node's files 20 times a second.
+  let etcdSynced = 0;
+  manager.afterPoll = async (src) => {
+    await cluster.registerJoined(src);
+    if (!etcd || Date.now() - etcdSynced < 200) return;
+    etcdSynced = Date.now();
+    if (await etcd.sync()) manager?.kick();
+  };
   // Even without a scenario the cluster has its default namespaces.
   cluster.apply(options.scenario ?? {});
   if (source) await manager.pollNodes();

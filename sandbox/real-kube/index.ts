@@ -3,7 +3,7 @@
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { commandNodeSource, hasCommands } from '../kube-sim/controllers/command-source.js';
+import { commandNodeSource, etcdFilesOf, hasCommands } from '../kube-sim/controllers/command-source.js';
 import type { KubeletState, NodeSource } from '../kube-sim/controllers/kubelets.js';
 import { DEFAULT_KUBELET_VERSION } from '../kube-sim/cluster.js';
 import type { Scenario, ScenarioNode } from '../kube-sim/scenario.js';
@@ -138,6 +138,7 @@ export async function startRealKube(options: RealKubeOptions = {}): Promise<Real
     source,
     defaultVersion: scenario.kubeletVersion ?? DEFAULT_KUBELET_VERSION,
     log,
+    etcdFiles: etcdFilesOf(commandNodes),
   });
   const close = async () => {
     await kubelets.close();

@@ -4,10 +4,12 @@
 // loops, each at most once at a time: heartbeats (Leases, node status) every second; pods
 // on every change of a pod (a watch) and every second; the node source every second.
 import type { V1Node } from '@kubernetes/client-node';
+import { EtcdControllers, type EtcdNode } from '../k3s-fake/etcd-controllers.js';
+import type { EtcdFiles } from '../k3s-fake/etcd-members.js';
 import { Kubelets, type KubeletState, type NodeSource } from '../kube-sim/controllers/kubelets.js';
 import type { ScenarioNode } from '../kube-sim/scenario.js';
 import { READY_ANNOTATION } from '../kube-sim/controllers/kubelet.js';
-import { mergePatch, tolerant, type ApiClients } from './clients.js';
+import { mergePatch, strategicMerge, tolerant, type ApiClients } from './clients.js';
 import { healthOf, postStatus, registerNode, renewLease, statusStale } from './kubelet-node.js';
 import type { NodeFacts } from './kubelet-pods.js';
 import { Coalesced } from './loop.js';
@@ -22,6 +24,8 @@ export type FakeKubeletsOptions = {
   defaultVersion: string;
   log?: (line: string) => void;
   intervalMs?: number;
+  /** The fake k3s servers' etcd files: their etcd controllers run with the node source. */
+  etcdFiles?: Record<string, EtcdFiles>;
 };
 
 type Registered = { uid: string; facts: NodeFacts; seen: boolean };
@@ -35,6 +39,7 @@ export class FakeKubelets {
   private readonly poller?: Coalesced;
   private watch?: { stop(): void };
   private count = 0;
+  private readonly etcd?: EtcdControllers;
 
   constructor(private readonly o: FakeKubeletsOptions) {
     const every = o.intervalMs ?? 1000;
@@ -42,6 +47,23 @@ export class FakeKubelets {
     this.heartbeat = new Coalesced(() => this.beat(), every, log('heartbeat'));
     this.pods = new Coalesced(() => this.syncPods(), every, log('pods'));
     if (o.source) this.poller = new Coalesced(() => this.poll(), every, log('node source'));
+    if (o.etcdFiles && Object.keys(o.etcdFiles).length) {
+      const api = o.api;
+      // As k3s: the metadata and the removal flags on the Node, the condition on its status.
+      this.etcd = new EtcdControllers(o.etcdFiles, {
+        list: async () => (await api.core.listNode()).items as EtcdNode[],
+        apply: async (name, edit) => {
+          if (edit.labels || edit.annotations) {
+            const body = { metadata: { labels: edit.labels, annotations: edit.annotations } };
+            await tolerant(api.core.patchNode({ name, body }, mergePatch()));
+          }
+          if (edit.condition) {
+            const body = { status: { conditions: [edit.condition] } };
+            await tolerant(api.core.patchNodeStatus({ name, body }, strategicMerge()));
+          }
+        },
+      });
+    }
   }
 
   /** Asks the node source first, so that no node reports Ready before its source had its say. */
@@ -131,6 +153,7 @@ export class FakeKubelets {
       this.heartbeat.kick();
       this.pods.kick();
     }
+    await this.etcd?.sync();
   }
 
   private async beat(): Promise<void> {

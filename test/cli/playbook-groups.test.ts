@@ -23,6 +23,8 @@ function expected(c: Cluster): Record<string, string[][]> {
     'cluster-health.yaml': [first],
     'controller-noschedule.yaml': [first],
     'ha-bootstrap.yaml': [first],
+    'ha-join-servers.yaml': [first, c.servers.slice(1), first],
+    'ha-validate.yaml': [first, c.servers, first],
     'join-node.yaml': [first, []],
     'recover-nodes.yaml': [nodes, first],
     'refresh-kubeconfig.yaml': [first],
@@ -77,7 +79,8 @@ function expectPlays(dir: string, cluster: Cluster, groups: { server: string; ag
     for (const p of listed[pb]) {
       if (['k3s_new', 'k3s_remove', 'k3s_canary_old'].includes(p.pattern)) continue;
       expect(p.pattern, pb).toMatch(
-        new RegExp(`^(${groups.server}|${groups.agent})(\\[0\\]|\\[1:\\]|:${groups.agent})?$`),
+        // :!host: the servers but the primary (ha-join-servers.yaml).
+        new RegExp(`^(${groups.server}|${groups.agent})(\\[0\\]|\\[1:\\]|:${groups.agent}|:![^:]+)?$`),
       );
     }
   }

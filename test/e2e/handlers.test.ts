@@ -17,6 +17,40 @@ const handlers = [
   { name: 'never notified', shell: mark('H4') },
 ];
 
+describe("a handler's own keywords", () => {
+  const ws = workspace(
+    {
+      'when.yaml': [
+        {
+          hosts: 'all',
+          vars: { skip_on: 'h2' },
+          handlers: [
+            { name: 'guarded', shell: mark('G'), when: '(ne inventory_hostname skip_on)' },
+            { name: 'with vars', shell: mark('{{word}}'), vars: { word: 'V' } },
+          ],
+          tasks: [{ name: 't', shell: mark('t'), notify: ['guarded', 'with vars'] }],
+        },
+      ],
+    },
+    localHosts(['h1', 'h2']),
+  );
+
+  it('applies its when and vars, as Ansible does', async () => {
+    const r = await ws.run('when.yaml');
+    expect(r.code, explain(r)).toBe(0);
+    expect(log(ws, 'h1')).toEqual(['t', 'G', 'V']);
+    expect(log(ws, 'h2')).toEqual(['t', 'V']);
+    expect(
+      results(r.events, 'guarded')
+        .map((e) => [e.host, e.status])
+        .sort(),
+    ).toEqual([
+      ['h1', 'changed'],
+      ['h2', 'skipped'],
+    ]);
+  });
+});
+
 describe('handlers', () => {
   const ws = workspace(
     {

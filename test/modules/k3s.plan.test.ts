@@ -60,6 +60,14 @@ describe('k3s facts parser (captured output)', () => {
     });
   });
 
+  it("reads a server's etcd member name (server/db/etcd/name), absent when it has none", () => {
+    const probe = (member: string) =>
+      `=== version\nk3s version v1.31.4+k3s1 (abc)\n=== unit k3s\n[Service]\nExecStart=/usr/local/bin/k3s server\n=== active k3s\nactive\n=== datastore\netcd\n=== etcd member\n${member}\n=== end\n`;
+    expect(parseK3sProbe(probe('s-2-0a1b2c3d')).etcd_member).toBe('s-2-0a1b2c3d');
+    expect(parseK3sProbe(probe('')).etcd_member).toBeUndefined();
+    expect(parseK3sProbe(probe('')).datastore).toBe('etcd');
+  });
+
   it('reports nothing installed on an empty node', () => {
     expect(parseK3sProbe('=== version\n=== unit k3s\n=== datastore\n=== end\n')).toMatchObject({
       installed: false,

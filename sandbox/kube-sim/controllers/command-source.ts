@@ -4,6 +4,7 @@
 // file means the kubelet is down. Commands are argv arrays, never shell text.
 import { execFile } from 'node:child_process';
 import { readFileSync, statSync } from 'node:fs';
+import type { EtcdFiles } from '../../k3s-fake/etcd-members.js';
 import type { NodeReport, NodeSource } from './kubelets.js';
 
 export type NodeCommands = {
@@ -18,7 +19,19 @@ export type NodeCommands = {
    * state files): read here, where a command would be a process every poll.
    */
   readyFiles?: string[];
+  /**
+   * The node's etcd files (a fake k3s server's member name, its cluster's member list): the
+   * backend runs the fake k3s's etcd controllers on its Node (k3s-fake/etcd-controllers.ts).
+   */
+  etcdFiles?: EtcdFiles;
 };
+
+/** The etcd files of the nodes that have them, by node name. */
+export function etcdFilesOf(nodes: Record<string, NodeCommands>): Record<string, EtcdFiles> {
+  return Object.fromEntries(
+    Object.entries(nodes).flatMap(([name, c]) => (c.etcdFiles ? [[name, c.etcdFiles] as const] : [])),
+  );
+}
 
 /**
  * Files of a few bytes, read many times a second in fast mode: synchronously, which takes
