@@ -50,7 +50,7 @@ export function reuseConnections(kc: KubeConfig): void {
     const key = JSON.stringify(IDENTITY.map((k) => options[k] ?? null));
     let agent = agents.get(key);
     if (!agent) {
-      agent = new KeepAliveAgent({ ...(made.options), keepAlive: true });
+      agent = new KeepAliveAgent({ ...made.options, keepAlive: true });
       agents.set(key, agent);
       if (agents.size > MAX_AGENTS) {
         const [oldest, old] = agents.entries().next().value as [string, https.Agent];
