@@ -10,6 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { fanoutBench } from './fanout.js';
+import { kubeApiBench } from './kube-api.js';
 import { AnsibleRunner, ensureAnsible } from './lib/ansible.js';
 import { startBenchFleet, type BenchFleet } from './lib/fleet.js';
 import { describeMachine } from './lib/machine.js';
@@ -22,7 +23,16 @@ import { sshBench } from './ssh-floor.js';
 import { startupBench } from './startup.js';
 import { validateBench } from './validate.js';
 
-const BENCHES: Bench[] = [startupBench, validateBench, scaleBench, localBench, sshBench, perTaskBench, fanoutBench];
+const BENCHES: Bench[] = [
+  startupBench,
+  validateBench,
+  scaleBench,
+  localBench,
+  kubeApiBench,
+  sshBench,
+  perTaskBench,
+  fanoutBench,
+];
 const NEEDS_FLEET = new Set(['ssh2', 'per-task', 'fanout']);
 
 const { values } = parseArgs({
