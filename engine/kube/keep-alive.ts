@@ -52,11 +52,8 @@ export function reuseConnections(kc: KubeConfig): void {
     if (!agent) {
       agent = new KeepAliveAgent({ ...made.options, keepAlive: true });
       agents.set(key, agent);
-      if (agents.size > MAX_AGENTS) {
-        const [oldest, old] = agents.entries().next().value as [string, https.Agent];
-        agents.delete(oldest);
-        old.destroy();
-      }
+      // Forgotten, not destroyed: a watch may still run on it; its idle connections close by themselves.
+      if (agents.size > MAX_AGENTS) agents.delete(agents.keys().next().value as string);
     }
     return agent as A;
   };
