@@ -17,7 +17,7 @@
 //    removed through the annotation already.
 // Deliberate differences: no finalizer holds a Node's deletion (the fake sees the Node gone and
 // removes the member then); the condition has no periodic heartbeat refresh.
-import { stat } from 'node:fs/promises';
+import { statSync } from 'node:fs';
 import { membersFileOf, parseMembers, readText as read, removeEtcdMember, type EtcdFiles } from './etcd-members.js';
 
 export const ETCD_ROLE_LABEL = 'node-role.kubernetes.io/etcd';
@@ -30,7 +30,8 @@ export const ETCD_CONDITION = 'EtcdIsVoter';
 /** This node's own member (name and peer address) when etcd runs from its data dir. */
 async function selfMember(files: EtcdFiles): Promise<{ name: string; address: string } | undefined> {
   const name = (await read(files.nameFile))?.trim();
-  if (!name || !(await stat(files.walDir).catch(() => undefined))?.isDirectory()) return undefined;
+  // statSync, as the reads (etcd-members.ts readText): polled every 200 ms per server.
+  if (!name || !statSync(files.walDir, { throwIfNoEntry: false })?.isDirectory()) return undefined;
   // The fake's peer URL is https://<node name>:2380; its address is that host.
   return { name, address: name.slice(0, name.lastIndexOf('-')) };
 }
