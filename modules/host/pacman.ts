@@ -98,15 +98,7 @@ const said = (r: { stdout: string; stderr: string }) => [r.stderr.trim(), r.stdo
 
 /** pacman's dry run of a target list: what it would install (`name version`) or remove (`name-version`). */
 async function dryRun(ctx: ModuleContext, argv: string[], what: string): Promise<string[]> {
-  const r = await ctx.exec(argv, { env: ENV, idempotent: true });
-  if (r.rc !== 0)
-    throw new ModuleError(`${what}: ${said(r)}`, {
-      cmd: argv,
-      stdout: r.stdout,
-      stderr: r.stderr,
-      rc: r.rc,
-    });
-  return printedLines(r.stdout);
+  return printedLines((await pacman(ctx, argv, what, true)).stdout);
 }
 
 const installBase = (args: PacmanArgs) => [
@@ -198,8 +190,9 @@ function plan(state: PacmanState, args: PacmanArgs): Plan<PacmanChange> {
 
 type Step = { stdout: string; stderr: string };
 
-async function pacman(ctx: ModuleContext, argv: string[], failMsg: string): Promise<Step> {
-  const r = await ctx.exec(argv, { env: ENV });
+/** Runs pacman; a non-zero exit fails the task with pacman's own words. `idempotent`: a read or dry run. */
+async function pacman(ctx: ModuleContext, argv: string[], failMsg: string, idempotent = false): Promise<Step> {
+  const r = await ctx.exec(argv, { env: ENV, ...(idempotent ? { idempotent } : {}) });
   if (r.rc !== 0)
     throw new ModuleError(`${failMsg}: ${said(r)}`, {
       cmd: argv,
