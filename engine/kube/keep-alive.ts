@@ -18,8 +18,8 @@ export const IDLE_SOCKET_MS = 15_000;
 
 export class KeepAliveAgent extends https.Agent {
   override keepSocketAlive(socket: Socket): void {
-    // Node's agent honours the server's `Keep-Alive: timeout=N` hint here (kube-sim's Node server
-    // sends 5 s), leaving a second's margin; otherwise bound the idle time ourselves. It returns
+    // Node's agent honours the server's `Keep-Alive: timeout=N` hint here (a Node server's default
+    // is 5 s), leaving a second's margin; otherwise bound the idle time ourselves. It returns
     // whether the socket is kept (@types/node says void).
     const keep = (super.keepSocketAlive as (this: https.Agent, s: Socket) => boolean).call(this, socket);
     if (keep && (socket.timeout === undefined || socket.timeout === 0 || socket.timeout > IDLE_SOCKET_MS))

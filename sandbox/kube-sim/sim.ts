@@ -159,6 +159,11 @@ export async function startKubeSim(options: KubeSimOptions = {}): Promise<KubeSi
     },
     (req, res) => void handler(req, res),
   );
+  // kube-apiserver keeps an idle connection 90 s (IdleTimeout of its secure serving); Node's
+  // default of 5 s would close a kept-alive connection under a client about to reuse it, which
+  // the real server never does (a loaded CI machine saw "socket hang up" in a playbook).
+  server.keepAliveTimeout = 90_000;
+  server.headersTimeout = 91_000;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port ?? 0, host, () => resolve());

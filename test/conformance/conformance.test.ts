@@ -124,9 +124,11 @@ if (unavailable && required) {
           );
         if (r.shape.length)
           throw new Error(`ansible.yaml and herdbook.yaml may differ only in expressions:\n${r.shape.join('\n')}`);
-        if (r.comparison.stale.length) throw new Error(r.comparison.stale.join('\n'));
-        if (r.comparison.unexpected.length)
-          throw new Error(`${describeDifferences(r.comparison.unexpected)}\n\n${explain(r)}`);
+        // Stale declarations and unexpected differences together: on another machine one
+        // often explains the other.
+        const { stale, unexpected } = r.comparison;
+        if (stale.length || unexpected.length)
+          throw new Error([...stale, describeDifferences(unexpected), explain(r)].filter(Boolean).join('\n\n'));
         // A case whose input both tools refuse runs nothing: its exit class is the comparison.
         if (r.ansible.exit !== 'invalid-input')
           expect(r.comparison.pairs, 'the case compared no (host, task) pair').toBeGreaterThan(0);

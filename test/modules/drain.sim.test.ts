@@ -55,7 +55,9 @@ function cluster(
 cluster(
   'drain',
   {
-    nodes,
+    // w-2 starts cordoned so that both web pods land on w-1 (the real scheduler would spread
+    // them, or not); the drain test uncordons it, and the second eviction waits on the budget.
+    nodes: nodes.map((n) => (n.name === 'w-2' ? { ...n, unschedulable: true } : n)),
     deployments: [{ name: 'web', replicas: 2, pdb: { minAvailable: 1 } }],
     daemonsets: [{ name: 'svclb', namespace: 'kube-system' }],
     pods: [{ name: 'static-w1', namespace: 'kube-system', node: 'w-1', mirror: true }],
@@ -90,8 +92,14 @@ cluster(
     });
 
     it('drains: cordons, evicts the web pods, leaves DaemonSet and mirror pods; they come back elsewhere', async () => {
+      const kube = b().kube;
+      await kube.core.patchNode(
+        { name: 'w-2', body: { spec: { unschedulable: null } }, fieldManager: 'kubectl-uncordon' },
+        kube.patchOptions('strategic') as never,
+      );
       const cordoned = new Map<string, string>();
       const before = (await podsOn(b(), 'w-1')).filter((p) => p.startsWith('default/'));
+      expect(before).toHaveLength(2);
       const r = await run({ ignore_daemonsets: true, timeout: 60 }, false, cordoned);
       expect(r.status, r.msg).toBe('changed');
       expect(r.data.evicted).toEqual(before);

@@ -49,7 +49,9 @@ export async function applyDrain(
   }
   ctx.cluster.cordoned(node, args.state === 'drained' ? 'drained' : 'cordoned');
   const evictions = plan.changes.filter((c): c is Extract<DrainChange, { kind: 'evict' }> => c.kind === 'evict');
-  if (!evictions.length) return { msg: `node/${node} cordoned` };
+  // A drain with nothing to evict still registers `evicted` (empty), as every other drain does.
+  if (!evictions.length)
+    return { msg: `node/${node} cordoned`, ...(args.state === 'drained' ? { data: { evicted: [] } } : {}) };
   const deadline = args.timeout > 0 ? ctx.now() + args.timeout * 1000 : Number.POSITIVE_INFINITY;
   const outcomes = new Map<string, Outcome>(evictions.map((e) => [podId(e.pod), { pod: e.pod, done: false }]));
   // Like kubectl: each pod in parallel, evicted (retrying while a budget refuses) then awaited.

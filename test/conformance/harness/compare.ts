@@ -110,7 +110,8 @@ export function compare(
   }
   const stale = c.differences.flatMap((d) => {
     const out: string[] = [];
-    if (!used.has(d)) out.push(`declared difference did not occur: ${JSON.stringify(d)}`);
+    if (!used.has(d))
+      out.push(`declared difference did not occur: ${JSON.stringify(d)}${d.task ? reportedAt(d.task, a, h) : ''}`);
     if (!d.readme || !section.includes(fold(d.readme)))
       out.push(
         `declared difference cites a line that is not in README's "What differs from Ansible": ${JSON.stringify(d.readme)}`,
@@ -118,6 +119,22 @@ export function compare(
     return out;
   });
   return { pairs, equalPairs, expected, unexpected, stale };
+}
+
+/**
+ * What each tool reported at a task (status and message per host): a declaration that stops
+ * matching on another machine then says which side changed, in CI's log.
+ */
+function reportedAt(task: string, a: Outcome, h: Outcome): string {
+  const said = (o: Outcome) =>
+    [...o.hosts]
+      .flatMap(([host, list]) =>
+        list
+          .filter((t) => t.key === task || taskOf(t.key) === task)
+          .map((t) => `${host} ${t.status}${t.registered?.msg ? ` (${JSON.stringify(t.registered.msg)})` : ''}`),
+      )
+      .join(', ') || ABSENT;
+  return `\n  ansible reported: ${said(a)}\n  herdbook reported: ${said(h)}`;
 }
 
 function byKey(list: TaskOutcome[] | undefined): Map<string, TaskOutcome> {
