@@ -1,3 +1,4 @@
 #!/usr/bin/env node
-// The compiled CLI; `npm run build` produces dist/. No TypeScript compiler is loaded at run time.
-import '../dist/engine/cli.js';
+// The bundled CLI; `npm run build` produces it (tsc into dist/, then rolldown: see
+// rolldown.config.mjs). No TypeScript compiler is loaded at run time.
+import '../dist/engine/herdbook.bundle.js';

@@ -4,7 +4,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { createRequire } from 'node:module';
 import type { ErrorObject, ValidateFunction } from 'ajv';
-import { SCHEMAS_DIR } from '../paths.js';
+import { PACKAGE_ROOT, SCHEMAS_DIR } from '../paths.js';
 
 const require = createRequire(import.meta.url);
 export const SCHEMA_BASE = 'https://herdbook.dev/schemas/';
@@ -77,9 +77,11 @@ export function precompiledName(opts: RegistryOptions): string {
  */
 function precompiled(opts: RegistryOptions): Record<string, ValidateFunction> | undefined {
   if (!import.meta.url.includes('/dist/')) return undefined;
+  // Where the build wrote them, whether this code runs from dist/engine/validate/ (tsc's output)
+  // or from the bundle's chunks in dist/engine/.
   try {
     return require(
-      path.join(path.dirname(new URL(import.meta.url).pathname), `validators-${precompiledName(opts)}.cjs`),
+      path.join(PACKAGE_ROOT, 'dist/engine/validate', `validators-${precompiledName(opts)}.cjs`),
     ) as Record<string, ValidateFunction>;
   } catch {
     return undefined;

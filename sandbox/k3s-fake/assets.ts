@@ -1,12 +1,13 @@
 // The fake's shell scripts ship as files under assets/ (sandbox/k3s-fake/assets). Compiled code
-// runs from dist/sandbox/k3s-fake, which has no copy of them, so look in both places.
+// runs from dist/, which has no copy of them, so look there too.
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 
 export type AssetName = 'k3s.sh' | 'install.sh' | 'pct.sh';
 
-const CANDIDATES = ['./assets/', '../../../sandbox/k3s-fake/assets/'];
+// Beside the source; from dist/sandbox/k3s-fake (tsc's output); from dist/engine (the bundled CLI).
+const CANDIDATES = ['./assets/', '../../../sandbox/k3s-fake/assets/', '../../sandbox/k3s-fake/assets/'];
 
 /** The directory holding the fake's shell scripts. */
 export function assetsDir(): string {

@@ -11,7 +11,7 @@ export type CliResult = { code: number | null; stdout: string; stderr: string };
 
 /** `env`: added to (or, with undefined values, removed from) the test's environment. */
 export function herdbook(args: string[], cwd: string, env: Record<string, string | undefined> = {}): CliResult {
-  if (!existsSync(path.join(REPO, 'dist/engine/cli.js')))
+  if (!existsSync(path.join(REPO, 'dist/engine/herdbook.bundle.js')))
     throw new Error('dist/ is missing: run `npm run build` before the CLI tests');
   const r = spawnSync(process.execPath, [BIN, ...args], {
     cwd,

@@ -12,7 +12,7 @@ export const ROOT = path.resolve(import.meta.dirname, '../..');
 /** HERDBOOK_BIN runs these tests against another build (e.g. a deliberately broken one, to see them fail). */
 export const BIN = process.env.HERDBOOK_BIN ?? path.join(ROOT, 'bin/herdbook.js');
 
-if (!existsSync(path.join(path.dirname(BIN), '../dist/engine/cli.js')))
+if (!existsSync(path.join(path.dirname(BIN), '../dist/engine/herdbook.bundle.js')))
   throw new Error('dist/ is missing: run `npm run build` before the end-to-end tests');
 
 export type Run = { code: number | null; signal: string | null; stdout: string; stderr: string; events: RunEvent[] };

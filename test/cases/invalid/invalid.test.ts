@@ -119,7 +119,7 @@ describe('test/cases/invalid', () => {
       it(`${name}: the CLI exits ${exp.exit} and shows file:line:col, the line and a caret`, () => {
         const dir = path.join(work, name);
         if (!existsSync(dir)) prepare(name, exp);
-        if (!existsSync(path.join(REPO, 'dist/engine/cli.js')))
+        if (!existsSync(path.join(REPO, 'dist/engine/herdbook.bundle.js')))
           throw new Error('dist/ is missing: run `npm run build` before the CLI tests');
         const r = spawnSync(process.execPath, [BIN, 'validate', ...exp.args], {
           cwd: dir,

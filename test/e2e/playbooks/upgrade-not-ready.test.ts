@@ -47,10 +47,7 @@ describeSandboxes('a node that does not come back', ['--agents', '2'], (sandbox)
     await steer(sb, 'a-2', { release: true });
     await untilReady(sb, 'a-2', 'True');
     const again = await sb.run('upgrade-k3s.yaml');
-    expect(
-      again.code,
-      JSON.stringify([recap(again), results(again).filter((e) => e.status === 'failed')]),
-    ).toBe(0);
+    expect(again.code, JSON.stringify([recap(again), results(again).filter((e) => e.status === 'failed')])).toBe(0);
     expect(
       (await sb.kube.core.listNode({})).items.every(
         (n) => n.status?.nodeInfo?.kubeletVersion === 'v1.32.5+k3s1' && !n.spec?.unschedulable,
