@@ -5,7 +5,7 @@ import { budget, pdbCovers } from '../objects/pdb.js';
 import { isPodReady, setCondition } from '../objects/pod.js';
 import { controllerOf } from '../objects/meta.js';
 import type { Pod, PodDisruptionBudget, Workload } from '../types.js';
-import { pods, type ControllerEnv } from './env.js';
+import { dueAt, pods, type ControllerEnv } from './env.js';
 import { KCM, saveAs } from './save-as.js';
 
 /** How long an eviction stays in disruptedPods waiting for the pod to go (DeletionTimeout: 2 minutes). */
@@ -40,7 +40,9 @@ export function disruption(env: ControllerEnv): void {
     const disrupted: Record<string, string> = {};
     for (const [name, at] of Object.entries(old.disruptedPods ?? {})) {
       const pod = covered.find((p) => p.metadata.name === name);
-      const expired = nowMs > Date.parse(at) + DELETION_TIMEOUT_S * env.timings.secondMs;
+      const expires = Date.parse(at) + DELETION_TIMEOUT_S * env.timings.secondMs;
+      const expired = nowMs > expires;
+      if (!expired) dueAt(env, expires + 1);
       if (pod && !pod.metadata.deletionTimestamp && !expired) disrupted[name] = at;
     }
     const b = budget(pdb, covered.length, expectedScale(env, covered));

@@ -15,6 +15,12 @@ export type Runtime = {
   taintSeen: Map<string, number>;
   /** While true (loading a scenario), pods start at once. */
   instant: boolean;
+  /**
+   * The earliest time (ms) a controller's timed work falls due (a pod to start or to finish
+   * stopping, a NoExecute toleration to run out, an eviction to expire): the manager's tick
+   * reconciles then, not on every tick. Lowered by `dueAt` during a reconcile, reset before it.
+   */
+  nextDue: number;
 };
 
 export type ControllerEnv = {
@@ -31,7 +37,13 @@ export const newRuntime = (): Runtime => ({
   stopping: new Map(),
   taintSeen: new Map(),
   instant: false,
+  nextDue: Infinity,
 });
+
+/** Timed work that is not due yet: the controllers must run again at `ms`. */
+export function dueAt(env: ControllerEnv, ms: number): void {
+  if (ms < env.runtime.nextDue) env.runtime.nextDue = ms;
+}
 
 // Controllers read the stored objects without copying them, and copy before they change one.
 export const pods = (env: ControllerEnv) => env.store.scan('pods') as readonly Pod[];

@@ -6,7 +6,7 @@ import { isNodeReady } from '../objects/node.js';
 import { setCondition, START_ANNOTATION, TERMINATE_ANNOTATION } from '../objects/pod.js';
 import type { Condition, Node, Pod } from '../types.js';
 import { waitingReason, waitingStatus } from '../objects/waiting.js';
-import { copy, nodes, pods, type ControllerEnv } from './env.js';
+import { copy, dueAt, nodes, pods, type ControllerEnv } from './env.js';
 
 /** Annotation a test sets to "false" to make a pod fail its readiness probe. */
 export const READY_ANNOTATION = 'kube-sim.herdbook.dev/ready';
@@ -104,12 +104,15 @@ export function kubelet(env: ControllerEnv): void {
       if (!s || grace < s.grace) runtime.stopping.set(uid, { since: nowMs, grace });
       const { since, grace: g } = runtime.stopping.get(uid)!;
       const needs = Math.min(g, seconds(stored, TERMINATE_ANNOTATION, timings.terminateSeconds));
-      if (nowMs >= since + needs * timings.secondMs)
-        env.store.remove('pods', stored.metadata.namespace, stored.metadata.name!);
-      else if (readyStatus(stored) !== 'False') {
-        const pod = copy(stored);
-        pod.status.conditions = readiness(pod, false, now);
-        env.store.save('pods', pod);
+      const gone = since + needs * timings.secondMs;
+      if (nowMs >= gone) env.store.remove('pods', stored.metadata.namespace, stored.metadata.name!);
+      else {
+        dueAt(env, gone);
+        if (readyStatus(stored) !== 'False') {
+          const pod = copy(stored);
+          pod.status.conditions = readiness(pod, false, now);
+          env.store.save('pods', pod);
+        }
       }
       continue;
     }
@@ -119,7 +122,10 @@ export function kubelet(env: ControllerEnv): void {
       if (stored.status.startTime && waitingReason(stored)) continue;
       if (!runtime.boundAt.has(uid)) runtime.boundAt.set(uid, nowMs);
       const wait = runtime.instant ? 0 : seconds(stored, START_ANNOTATION, timings.podStartSeconds) * timings.secondMs;
-      if (nowMs < runtime.boundAt.get(uid)! + wait) continue;
+      if (nowMs < runtime.boundAt.get(uid)! + wait) {
+        dueAt(env, runtime.boundAt.get(uid)! + wait);
+        continue;
+      }
       runtime.boundAt.delete(uid);
       env.store.save('pods', follow(start(copy(stored), node, nowMs), node, now));
       continue;

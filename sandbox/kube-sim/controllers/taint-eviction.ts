@@ -6,7 +6,7 @@ import { rfc3339 } from '../clock.js';
 import { withDisruptionTarget } from '../objects/pod.js';
 import type { Pod } from '../types.js';
 import { KCM, saveAs } from './save-as.js';
-import { nodes, pods, type ControllerEnv } from './env.js';
+import { dueAt, nodes, pods, type ControllerEnv } from './env.js';
 
 export function taintEviction(env: ControllerEnv): void {
   const nowMs = env.now();
@@ -42,7 +42,10 @@ export function taintEviction(env: ControllerEnv): void {
       else if (tol.tolerationSeconds !== undefined)
         deadline = Math.min(deadline, t.since + Math.max(0, tol.tolerationSeconds) * env.timings.secondMs);
     }
-    if (nowMs < deadline) continue;
+    if (nowMs < deadline) {
+      if (deadline !== Infinity) dueAt(env, deadline);
+      continue;
+    }
     // addConditionAndDeletePod: the DisruptionTarget condition, patched to pods/status, then the delete (transcript 21).
     const marked = withDisruptionTarget(
       pod,
