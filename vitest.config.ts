@@ -34,6 +34,7 @@ const workers = Number(process.env.HERDBOOK_TEST_WORKERS) || Math.max(4, os.avai
 export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
+    globalSetup: ['test/helpers/machine-users.ts'],
     testTimeout: 60_000,
     hookTimeout: 120_000,
     pool: 'forks',
