@@ -47,7 +47,6 @@ export function agentScript(nonce: string): string {
     // $1 id, $2 stdin file, $3 1 when the password is in $HBP, $4 the command line, $5 1 when
     // that line is a single simple command made of quoted words.
     'hbx() {',
-    `  [ $(($1 % ${SWEEP_EVERY})) -eq 0 ] && rm -f "$T"/o.* "$T"/e.* "$T"/i.*`,
     '  if [ "$3" = 1 ]; then',
     '    rm -f "$T/asked" "$T/refused"',
     '    ( printf \'%s\\n\' "$HBP" > "$T/pw" ) &',
@@ -80,6 +79,9 @@ export function agentScript(nonce: string): string {
     `    printf '${h}-SEP\\n'`,
     '  fi',
     `  printf '${h}-SEP\\n'`,
+    // The sweep comes after the answer: before the command, it removed this request's own stdin
+    // file (written just ahead of the call), and the command failed to open it (exit 2).
+    `  if [ $(($1 % ${SWEEP_EVERY})) -eq 0 ]; then rm -f "$T"/o.* "$T"/e.* "$T"/i.*; fi`,
     '}',
     `printf '${h} R %s\\n' "$T"`,
   ].join('\n')}\n`;

@@ -1,5 +1,6 @@
 // One case through both tools, side by side: each in its own copy of the case and its own
 // out directory, paths in results and files written as <out> and <case> so they compare.
+import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { materialize, type CaseSpec } from './case.js';
 import { materializeConverted } from './convert-case.js';
@@ -79,6 +80,14 @@ export async function runCase(
     runHerdbook(herdbookInput),
     second && !second.left.length ? runHerdbook(second) : undefined,
   ]);
+  // Kept runs (HERDBOOK_CONFORMANCE_KEEP) keep what each tool printed beside its out/.
+  if (process.env.HERDBOOK_CONFORMANCE_KEEP)
+    for (const [tool, o] of [
+      ['ansible', ansible],
+      ['herdbook', herdbook],
+      ['converted', converted],
+    ] as const)
+      if (o) writeFileSync(path.join(root, c.name, tool, 'output.txt'), `${o.raw}\n--- stderr\n${o.stderr}`);
   return {
     spec: c,
     ansible,

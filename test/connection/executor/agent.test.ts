@@ -2,6 +2,7 @@
 // transport (ssh, local, pct) relies on, without a network in between.
 import { readdir, readFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SWEEP_EVERY } from '../../../engine/connection/executor/agent.js';
 import { spawnAgent } from '../../../engine/connection/executor/local-agent.js';
 import { ExecutorSession, type ExecutorRun } from '../../../engine/connection/executor/session.js';
 import { FrameReader, type AgentFrame } from '../../../engine/connection/executor/frames.js';
@@ -50,6 +51,15 @@ describe('executor agent', () => {
     const r = await run('cat', { stdin: all });
     expect(r.stdout.equals(all)).toBe(true);
     expect((await run('cat')).stdout.length).toBe(0);
+  });
+
+  it('gives every command its stdin, also the one whose turn sweeps the finished files', async () => {
+    // Every SWEEP_EVERY-th command, the agent removes the finished commands' files; that once
+    // removed the stdin file of the command itself (exit 2, "cannot open").
+    for (let i = 0; i < 2 * SWEEP_EVERY; i++) {
+      const r = await run('cat', { stdin: Buffer.from(`in${i}`), simple: true });
+      expect([r.rc, r.stdout.toString()]).toEqual([0, `in${i}`]);
+    }
   });
 
   it('runs a simple line without a shell in between, and a list through one', async () => {
