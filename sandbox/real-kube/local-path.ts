@@ -7,7 +7,7 @@ import { tolerant, type ApiClients } from './clients.js';
 
 export const LOCAL_PATH = 'local-path';
 const PROVISIONER = 'rancher.io/local-path';
-const SELECTED_NODE = 'volume.kubernetes.io/selected-node';
+export const SELECTED_NODE = 'volume.kubernetes.io/selected-node';
 
 export function localPathStorageClass(): V1StorageClass {
   return {

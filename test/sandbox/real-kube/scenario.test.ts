@@ -35,8 +35,8 @@ await describeRealKube('a kube-sim scenario on the real control plane', () => {
   it('binds a claim through the played local-path provisioner: a volume pinned to the pod’s node', async () => {
     const { api } = kube();
     const [pod] = (await api.core.listNamespacedPod({ namespace: 'apps', labelSelector: 'app=db' })).items;
-    expect(pod.status?.phase).toBe('Running');
     const pvc = await api.core.readNamespacedPersistentVolumeClaim({ name: 'data', namespace: 'apps' });
+    expect(pod.status?.phase, JSON.stringify({ pod: pod.status, pvc })).toBe('Running');
     expect(pvc.status?.phase).toBe('Bound');
     const pv = await api.core.readPersistentVolume({ name: pvc.spec!.volumeName! });
     expect(pv.spec?.nodeAffinity?.required?.nodeSelectorTerms[0].matchExpressions?.[0]).toEqual({
