@@ -197,6 +197,16 @@ describeSandboxes('HA playbooks', ['--servers', '3', '--agents', '1'], (sandbox)
         's-3: node/s-3 is Ready and not a voting etcd member (etcd members: s-1, s-2): join it with ha-join-servers.yaml',
       ]);
       expect(results(failed).some((e) => e.task === 'An odd number of etcd members, more than one')).toBe(false);
+      // Its advice taken as is: the join refuses s-3 at once (k3s does not rejoin a removed member
+      // by itself, so waiting would only wait out k3s_wait_timeout), says what to do, changes nothing.
+      const rejoin = await sb.run('ha-join-servers.yaml');
+      expect(rejoin.code).toBe(2);
+      const refused = results(rejoin).filter((e) => e.status === 'failed');
+      expect(refused.map((e) => `${e.host} | ${e.task}`)).toEqual(['s-3 | Not an etcd server outside this cluster']);
+      expect(refused[0].msg).toMatch(
+        /^s-3 runs k3s as an embedded-etcd server but is not a member of s-1's etcd cluster \(members: s-1, s-2\): it was removed from it\. .*move \/var\/lib\/rancher\/k3s\/server\/db aside.* Nothing was changed on it\.$/,
+      );
+      expect(changeLines(rejoin)).toEqual([]);
       const two = await sb.run('ha-validate.yaml', '--limit', 's-1,s-2');
       expect(two.code, JSON.stringify(recap(two))).toBe(0);
       expect(results(two).find((e) => e.task === 'Two members have no fault tolerance')?.msg).toMatch(
