@@ -92,6 +92,16 @@ describeBackends('workloads_moved and workload_health', { scenario }, (b) => {
     );
     expect(moved.data).toMatchObject({ moved: ['Deployment/default/web'], not_moved: [] });
     await cordon(b(), from, false);
+    // A real control plane's node lifecycle controller removes the node.kubernetes.io/unschedulable
+    // taint a moment after the uncordon; until then the scheduler (and workload_health) skips it.
+    await b().waitFor(
+      async () =>
+        !((await b().get('nodes', undefined, from)).spec?.taints ?? []).some(
+          (t: Obj) => t.key === 'node.kubernetes.io/unschedulable',
+        ),
+      30_000,
+      `${from} without the unschedulable taint`,
+    );
   }, 240_000);
 
   it('workload_health: every workload pod on one node while another is Ready and schedulable', async () => {
