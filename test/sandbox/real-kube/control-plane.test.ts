@@ -83,9 +83,16 @@ await describeRealKube('real control plane (kube-apiserver v1.32.13)', () => {
     expect(pods.map((p) => p.spec!.nodeName)).toEqual(['w-1', 'w-1']);
     expect(pods[0].status!.podIP).toMatch(/^10\.42\.1\.\d+$/);
     expect(pods[0].status!.containerStatuses![0]).toMatchObject({ name: 'app', ready: true, started: true });
-    const web = await api.apps.readNamespacedDeployment({ name: 'web', namespace: 'default' });
-    expect(web.status?.readyReplicas).toBe(2);
-    const pdb = await api.policy.readNamespacedPodDisruptionBudget({ name: 'web-pdb', namespace: 'default' });
+    // The deployment and disruption controllers write their status on their own time.
+    await eventually(
+      async () =>
+        (await api.apps.readNamespacedDeployment({ name: 'web', namespace: 'default' })).status?.readyReplicas === 2,
+      'web: 2 ready replicas in its status',
+    );
+    const pdb = await eventually(async () => {
+      const p = await api.policy.readNamespacedPodDisruptionBudget({ name: 'web-pdb', namespace: 'default' });
+      return p.status?.currentHealthy === 2 && p;
+    }, 'web-pdb: 2 healthy');
     expect(pdb.status).toMatchObject({ currentHealthy: 2, desiredHealthy: 1, disruptionsAllowed: 1 });
   });
 
