@@ -26,7 +26,8 @@ export type PctFailureInput = {
 /** Up to three lines of what was printed, on one line. */
 export const printed = (r: ExecResult): string => printedLines(r.stderr, r.stdout);
 
-const NOT_FOUND = /\bpct: (command )?not found/;
+// A shell's words, or setsid's when the persistent executor starts pct itself.
+const NOT_FOUND = /\bpct: (command )?not found|failed to execute pct: No such file or directory/;
 const SUDO = /^sudo: |is not allowed to execute|a password is required|is not in the sudoers file/m;
 // pct run by a non-root user without sudo dies with this (pve-container's src/pct).
 const NOT_ROOT = /please run as root/;

@@ -153,7 +153,8 @@ describe('pct connection', () => {
       const e = await unreachable(ct.exec(['true']));
       expect(e.reason).toBe('config');
       expect(e.message).toMatch(
-        /^cannot run pct on pve for container 101 \(ct\): .*pct: (command )?not found; pct_host must be a Proxmox VE node$/,
+        // A login shell's words, or setsid's (the persistent executor execs the command itself).
+        /^cannot run pct on pve for container 101 \(ct\): .*(pct: (command )?not found|failed to execute pct: No such file or directory); pct_host must be a Proxmox VE node$/,
       );
     } finally {
       await rename(`${pct}.away`, pct);

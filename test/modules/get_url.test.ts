@@ -258,7 +258,7 @@ describe('get_url over real sshd from a loopback HTTP server', () => {
       tmp_dest: tmpDest,
     };
     const check = await runModule(getUrl, args, { connection: conn.conn }, { check: true });
-    expect(check.status).toBe('changed');
+    expect(check.status, check.msg).toBe('changed');
     expect(existsSync(h.local(dest))).toBe(false);
     const r = await runModule(getUrl, args, { connection: conn.conn });
     expect(r.status).toBe('changed');

@@ -7,8 +7,8 @@
 //     and the separator again. The separator holds the session's nonce, which only the agent
 //     knows (it came on its stdin), so no output can forge it. A daemon the command left behind
 //     may go on writing to its files: that is never sent, and never reaches another command's;
-//   - its stdin is a file decoded from a base64 here-document (base64 has no `_`, so it cannot
-//     end the here-document early), or /dev/null;
+//   - its stdin is a pipe fed from a file decoded from a base64 here-document (base64 has no
+//     `_`, so it cannot end the here-document early), or /dev/null;
 //   - sudo's password, when one is needed, is handed over by an askpass helper reading a FIFO
 //     that the agent feeds from memory: never in a command line, never on disk, never left on
 //     the stdin of a command whose sudo did not ask (NOPASSWD).
@@ -54,10 +54,18 @@ export function agentScript(nonce: string): string {
     '  fi',
     '  HBP=',
     // A line that is one simple command (the usual case) is exec'd by setsid itself: one sh less.
-    '  if [ "$5" = 1 ]; then',
-    '    ( umask "$HBU"; eval "exec setsid $4" ) < "$2" > "$T/o.$1" 2> "$T/e.$1" &',
+    // Given stdin comes through a pipe, as over a channel of its own: a file there would be read
+    // from its start by a command that maps it (wget --input-file=- does), env values included.
+    '  if [ "$2" = /dev/null ]; then',
+    '    if [ "$5" = 1 ]; then',
+    '      ( umask "$HBU"; eval "exec setsid $4" ) < /dev/null > "$T/o.$1" 2> "$T/e.$1" &',
+    '    else',
+    '      ( umask "$HBU"; exec setsid /bin/sh -c "$4" ) < /dev/null > "$T/o.$1" 2> "$T/e.$1" &',
+    '    fi',
+    '  elif [ "$5" = 1 ]; then',
+    '    cat "$2" 2>/dev/null | ( umask "$HBU"; eval "exec setsid $4" ) > "$T/o.$1" 2> "$T/e.$1" &',
     '  else',
-    '    ( umask "$HBU"; exec setsid /bin/sh -c "$4" ) < "$2" > "$T/o.$1" 2> "$T/e.$1" &',
+    '    cat "$2" 2>/dev/null | ( umask "$HBU"; exec setsid /bin/sh -c "$4" ) > "$T/o.$1" 2> "$T/e.$1" &',
     '  fi',
     '  HBC=$!',
     `  printf '${h} S %s %s\\n' "$1" "$HBC"`,

@@ -51,6 +51,9 @@ describe('executor agent', () => {
     const r = await run('cat', { stdin: all });
     expect(r.stdout.equals(all)).toBe(true);
     expect((await run('cat')).stdout.length).toBe(0);
+    // A pipe, as over a channel: a command that maps a file stdin reads it from its start (wget
+    // --input-file=- read the env values ahead of its URL).
+    expect((await run('[ -p /dev/stdin ] && echo pipe', { stdin: Buffer.from('x') })).stdout.toString()).toBe('pipe\n');
   });
 
   it('gives every command its stdin, also the one whose turn sweeps the finished files', async () => {
