@@ -159,9 +159,9 @@ export async function startKubeSim(options: KubeSimOptions = {}): Promise<KubeSi
     },
     (req, res) => void handler(req, res),
   );
-  // kube-apiserver keeps an idle connection 90 s (IdleTimeout of its secure serving); Node's
-  // default of 5 s would close a kept-alive connection under a client about to reuse it, which
-  // the real server never does (a loaded CI machine saw "socket hang up" in a playbook).
+  // kube-apiserver keeps an idle connection 90 s (IdleTimeout of its secure serving). Node's
+  // default of 5 s can close a kept-alive connection just as a loaded client reuses it (its agent
+  // keeps it up to the server's hint minus 1 s), a failure the real server does not cause.
   server.keepAliveTimeout = 90_000;
   server.headersTimeout = 91_000;
   await new Promise<void>((resolve, reject) => {

@@ -82,12 +82,12 @@ export async function runCase(
   ]);
   // Kept runs (HERDBOOK_CONFORMANCE_KEEP) keep what each tool printed beside its out/.
   if (process.env.HERDBOOK_CONFORMANCE_KEEP)
-    for (const [tool, o] of [
-      ['ansible', ansible],
-      ['herdbook', herdbook],
-      ['converted', converted],
+    for (const [dir, o] of [
+      [path.join(root, c.name, 'ansible'), ansible],
+      [herdbookInput.root, herdbook],
+      [second?.root, converted],
     ] as const)
-      if (o) writeFileSync(path.join(root, c.name, tool, 'output.txt'), `${o.raw}\n--- stderr\n${o.stderr}`);
+      if (dir && o) writeFileSync(path.join(dir, 'output.txt'), `${o.raw}\n--- stderr\n${o.stderr}`);
   return {
     spec: c,
     ansible,
