@@ -194,7 +194,7 @@ describeSandboxes('HA playbooks', ['--servers', '3', '--agents', '1'], (sandbox)
           .filter((e) => e.status === 'failed')
           .map((e) => `${e.host}: ${e.msg}`),
       ).toEqual([
-        's-3: node/s-3 is Ready and not a voting etcd member (etcd members: s-1, s-2): join it with ha-join-servers.yaml',
+        's-3: node/s-3 is Ready and not a voting etcd member (etcd members: s-1, s-2): join it with ha-join-servers.yaml, which says how to reset a server taken out of etcd first',
       ]);
       expect(results(failed).some((e) => e.task === 'An odd number of etcd members, more than one')).toBe(false);
       // Its advice taken as is: the join refuses s-3 at once (k3s does not rejoin a removed member
