@@ -1,21 +1,23 @@
-// The fake's shell scripts ship as files under assets/ (sandbox/k3s-fake/assets). Compiled code
-// runs from dist/, which has no copy of them, so look there too.
+// The fake's shell scripts ship as files under assets/ (sandbox/k3s-fake/assets), beside this
+// source. Compiled code runs from dist/ (tsc's output, or the bundled CLI), which has no copy of
+// them: there they are found from the package root.
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
+import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { PACKAGE_ROOT } from '../../engine/paths.js';
 
 export type AssetName = 'k3s.sh' | 'install.sh' | 'pct.sh';
 
-// Beside the source; from dist/sandbox/k3s-fake (tsc's output); from dist/engine (the bundled CLI).
-const CANDIDATES = ['./assets/', '../../../sandbox/k3s-fake/assets/', '../../sandbox/k3s-fake/assets/'];
-
-/** The directory holding the fake's shell scripts. */
+/** The directory holding the fake's shell scripts (with a trailing slash). */
 export function assetsDir(): string {
-  for (const rel of CANDIDATES) {
-    const dir = fileURLToPath(new URL(rel, import.meta.url));
-    if (existsSync(`${dir}k3s.sh`)) return dir;
-  }
-  throw new Error(`k3s-fake assets not found (looked in ${CANDIDATES.join(', ')} next to ${import.meta.url})`);
+  const candidates = [
+    fileURLToPath(new URL('./assets/', import.meta.url)),
+    `${path.join(PACKAGE_ROOT, 'sandbox', 'k3s-fake', 'assets')}/`,
+  ];
+  const dir = candidates.find((d) => existsSync(`${d}k3s.sh`));
+  if (!dir) throw new Error(`k3s-fake assets not found (looked in ${candidates.join(', ')})`);
+  return dir;
 }
 
 export async function readAsset(name: AssetName): Promise<string> {

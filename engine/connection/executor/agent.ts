@@ -44,6 +44,10 @@ export function agentScript(nonce: string): string {
     // sudo rejected it (it asks again): say so and give up instead of waiting on the FIFO.
     `printf '#!/bin/sh\\n[ -e %s/asked ] && { : > %s/refused; exit 1; }\\n: > %s/asked\\nexec cat %s/pw\\n' "$T" "$T" "$T" "$T" > "$T/askpass"`,
     'chmod 700 "$T/askpass" || exit 0',
+    // The command in a session of its own, with the login's umask: $1 the line, $2 1 when it is
+    // one simple command. Only ever run in the background (or as a pipeline's last part), so in a
+    // forked shell: its umask and exec stay there, and the command keeps that shell's pid.
+    'hbr() { umask "$HBU"; if [ "$2" = 1 ]; then eval "exec setsid $1"; else exec setsid /bin/sh -c "$1"; fi; }',
     // $1 id, $2 stdin file, $3 1 when the password is in $HBP, $4 the command line, $5 1 when
     // that line is a single simple command made of quoted words.
     'hbx() {',
@@ -57,15 +61,9 @@ export function agentScript(nonce: string): string {
     // Given stdin comes through a pipe, as over a channel of its own: a file there would be read
     // from its start by a command that maps it (wget --input-file=- does), env values included.
     '  if [ "$2" = /dev/null ]; then',
-    '    if [ "$5" = 1 ]; then',
-    '      ( umask "$HBU"; eval "exec setsid $4" ) < /dev/null > "$T/o.$1" 2> "$T/e.$1" &',
-    '    else',
-    '      ( umask "$HBU"; exec setsid /bin/sh -c "$4" ) < /dev/null > "$T/o.$1" 2> "$T/e.$1" &',
-    '    fi',
-    '  elif [ "$5" = 1 ]; then',
-    '    cat "$2" 2>/dev/null | ( umask "$HBU"; eval "exec setsid $4" ) > "$T/o.$1" 2> "$T/e.$1" &',
+    '    hbr "$4" "$5" < /dev/null > "$T/o.$1" 2> "$T/e.$1" &',
     '  else',
-    '    cat "$2" 2>/dev/null | ( umask "$HBU"; exec setsid /bin/sh -c "$4" ) > "$T/o.$1" 2> "$T/e.$1" &',
+    '    cat "$2" 2>/dev/null | hbr "$4" "$5" > "$T/o.$1" 2> "$T/e.$1" &',
     '  fi',
     '  HBC=$!',
     `  printf '${h} S %s %s\\n' "$1" "$HBC"`,
