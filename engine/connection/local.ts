@@ -4,7 +4,16 @@ import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { open, readFile, rename, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
-import type { CommandSpec, Connection, ExecOptions, ExecResult, GetOptions, PutOptions } from './types.js';
+import type {
+  AgentProcess,
+  CommandSpec,
+  Connection,
+  ExecOptions,
+  ExecResult,
+  GetOptions,
+  PutOptions,
+} from './types.js';
+import { spawnAgent } from './executor/local-agent.js';
 import { shellJoin } from './quote.js';
 import { PassThrough, type Readable } from 'node:stream';
 import { becomeArgv, sudoMarkers } from './become.js';
@@ -175,6 +184,11 @@ export class LocalConnection implements Connection {
     if (r.rc !== 0)
       throw new Error(`cannot read ${src}: ${Buffer.concat(errs).toString('utf8').trim() || `exit ${r.rc}`}`);
     return Buffer.concat(chunks);
+  }
+
+  /** A long-lived child process (a container's executor agent through `pct exec` on this machine). */
+  spawn(argv: readonly string[]): Promise<AgentProcess> {
+    return Promise.resolve(spawnAgent(argv, this.baseEnv));
   }
 
   async close(): Promise<void> {}

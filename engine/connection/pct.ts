@@ -11,8 +11,16 @@
 // the marker is pct's; only then does `pct status` name the container's state. That costs no
 // extra round trip when the command ran, whatever its status (a `pct status` before every
 // command, or after every exit 255, would).
+//
+// With the persistent executor on (pct-executor.ts), a command goes to the container's agent
+// instead: its start is reported by the agent itself, so no marker is needed there; a command the
+// agent could not take goes through `pct exec` as above, which says why the container is not there.
 import { randomBytes } from 'node:crypto';
-import { UnreachableError } from '../errors.js';
+import { InterruptedError, UnreachableError } from '../errors.js';
+import { executorEnabled } from './executor/enabled.js';
+import { ExecutorLostError, type ExecutorSession } from './executor/session.js';
+import { killTreeScript } from './kill-tree.js';
+import { PctExecutor, type PctExecutorNotice } from './pct-executor.js';
 import { envFromStdin } from './env-stdin.js';
 import { markerLine } from './marker-line.js';
 import { describePctFailure } from './pct-failure.js';
@@ -30,6 +38,12 @@ import type {
 
 /** How long the `pct status` that explains a failure may take. */
 const STATUS_TIMEOUT_MS = 30_000;
+const DEFAULT_MAX_BUFFER = 16 * 1024 * 1024;
+/** Larger stdin goes through `pct exec` (the agent holds a request whole). */
+const EXECUTOR_STDIN_MAX = 8 * 1024 * 1024;
+
+/** A command's result with its output as bytes (file reads must not pass through UTF-8). */
+type RawResult = Omit<ExecResult, 'stdout' | 'stderr'> & { stdout: Buffer; stderr: Buffer };
 
 export class PctConnection implements Connection {
   readonly kind = 'pct';
@@ -38,15 +52,26 @@ export class PctConnection implements Connection {
   private readonly sudo: boolean;
   readonly container: { proxmoxHost: string; vmid: number };
 
+  private readonly executor?: PctExecutor;
+
   constructor(
     settings: ConnectionSettings,
     private readonly proxmox: Connection,
+    onExecutor?: (n: PctExecutorNotice) => void,
   ) {
     this.host = settings.host;
     this.vmid = settings.pctVmid!;
     this.container = { proxmoxHost: settings.pctHost ?? proxmox.host, vmid: this.vmid };
     // `pct` needs root on the Proxmox node (reference/proxmox.md).
     this.sudo = Boolean(settings.pctSudo ?? false);
+    const node = proxmox.spawn ? (proxmox as Connection & Required<Pick<Connection, 'spawn'>>) : undefined;
+    if (node && executorEnabled(settings.executor))
+      this.executor = new PctExecutor(
+        node,
+        this.vmid,
+        this.pct(['exec', String(this.vmid), '--', '/bin/sh', '-s']),
+        onExecutor ?? (() => undefined),
+      );
   }
 
   /** `pct ...` as run on the Proxmox node: through `sudo -n` when its login user is not root. */
@@ -77,17 +102,88 @@ export class PctConnection implements Connection {
    * marker, the container's shell prints it on stderr, then execs the command (same process).
    */
   wrap(cmd: CommandSpec, opts: ExecOptions = {}, marker?: string): { argv: string[]; stdin?: string | Buffer } {
+    const { argv, stdin } = this.inContainer(cmd, opts);
+    const inner = marker ? ['/bin/sh', '-c', `printf '%s\\n' ${marker} >&2; exec "$@"`, 'sh', ...argv] : argv;
+    return { argv: this.pct(['exec', String(this.vmid), '--', ...inner]), stdin };
+  }
+
+  /** The argv run inside the container (as root: pct exec's user) and its stdin, env values ahead. */
+  private inContainer(cmd: CommandSpec, opts: ExecOptions): { argv: string[]; stdin?: string | Buffer } {
     let inner: string[] = typeof cmd === 'string' ? ['/bin/sh', '-c', cmd] : [...cmd];
     if (opts.cwd) inner = ['/bin/sh', '-c', `cd ${shellJoin([opts.cwd])} && exec ${shellJoin(inner)}`];
     if (opts.become && opts.becomeUser && opts.becomeUser !== 'root')
       inner = ['runuser', '-u', opts.becomeUser, '--', ...inner];
     let stdin = opts.stdin;
     if (opts.env && Object.keys(opts.env).length) ({ argv: inner, stdin } = envFromStdin(opts.env, inner, opts.stdin));
-    if (marker) inner = ['/bin/sh', '-c', `printf '%s\\n' ${marker} >&2; exec "$@"`, 'sh', ...inner];
-    return { argv: this.pct(['exec', String(this.vmid), '--', ...inner]), stdin };
+    return { argv: inner, stdin };
+  }
+
+  /** Whether a command may go to the agent: not one streaming its output, not a huge stdin. */
+  private executorFits(opts: ExecOptions): boolean {
+    if (!this.executor || opts.onStdout || opts.onStderr) return false;
+    return opts.stdin === undefined || opts.stdin.length <= EXECUTOR_STDIN_MAX;
+  }
+
+  /**
+   * The command through the container's agent; undefined when no agent took it (none idle, or
+   * the session ended before it started it): then it goes through `pct exec`.
+   */
+  private async viaAgent(cmd: CommandSpec, opts: ExecOptions, maxBuffer: number): Promise<RawResult | undefined> {
+    if (opts.signal?.aborted) throw new InterruptedError();
+    const ex: ExecutorSession | undefined = await this.executor!.idle();
+    if (!ex) return undefined;
+    const { argv, stdin } = this.inContainer(cmd, opts);
+    try {
+      const r = await ex.run({
+        line: shellJoin(argv),
+        simple: true,
+        ...(stdin === undefined ? {} : { stdin: Buffer.from(stdin) }),
+        timeout: opts.timeout,
+        signal: opts.signal,
+        maxBuffer,
+        kill: (pgid) => this.killInContainer(pgid),
+      });
+      const out: RawResult = { rc: r.rc, stdout: r.stdout, stderr: r.stderr };
+      if (r.signal) out.signal = r.signal;
+      if (r.timedOut) out.timedOut = true;
+      if (r.truncated) out.truncated = true;
+      return out;
+    } catch (e) {
+      if (!(e instanceof ExecutorLostError)) throw e;
+      if (!e.started) return undefined;
+      // Started, then the session went (the container stopped, pct was killed): never re-run.
+      const status = await this.proxmox
+        .exec(this.pct(['status', String(this.vmid)]), { idempotent: true, timeout: STATUS_TIMEOUT_MS })
+        .catch(() => undefined);
+      const state = status?.rc === 0 ? status.stdout.trim().replace(/^status:\s*/, '') : undefined;
+      if (state && state !== 'running')
+        throw new UnreachableError(
+          this.host,
+          'container',
+          `container ${this.vmid} (${this.host}) on ${this.proxmox.host} is ${state}: it stopped while running ${typeof cmd === 'string' ? cmd : shellJoin(cmd)}, which may or may not have completed and was not re-run`,
+        );
+      return {
+        rc: 255,
+        stdout: Buffer.alloc(0),
+        stderr: Buffer.from(
+          `herdbook: ${e.message} while running the command; it may or may not have completed, and was not re-run\n`,
+        ),
+      };
+    }
+  }
+
+  /** A timeout or Ctrl-C: the command's process tree in the container, killed from a `pct exec` of its own. */
+  private async killInContainer(pgid: number): Promise<void> {
+    await this.proxmox.exec(this.pct(['exec', String(this.vmid), '--', '/bin/sh', '-c', killTreeScript(pgid)]), {
+      timeout: 10_000,
+    });
   }
 
   async exec(cmd: CommandSpec, opts: ExecOptions = {}): Promise<ExecResult> {
+    if (this.executorFits(opts)) {
+      const r = await this.viaAgent(cmd, opts, opts.maxBuffer ?? DEFAULT_MAX_BUFFER);
+      if (r) return { ...r, stdout: r.stdout.toString('utf8'), stderr: r.stderr.toString('utf8') };
+    }
     const { become: _b, becomeUser: _u, env: _e, cwd: _c, stdin: _s, onStderr, ...rest } = opts;
     const marker = `herdbook-pct-${randomBytes(6).toString('hex')}`;
     const { argv, stdin } = this.wrap(cmd, opts, marker);
@@ -150,6 +246,14 @@ export class PctConnection implements Connection {
   }
 
   async get(src: string, opts: GetOptions = {}): Promise<Buffer> {
+    if (this.executor) {
+      const r = await this.viaAgent(['cat', '--', src], opts, Number.POSITIVE_INFINITY);
+      if (r && r.rc === 0) return r.stdout;
+      if (r)
+        throw new Error(
+          `reading ${src} in container ${this.vmid}: ${r.stderr.toString('utf8').trim() || `exit ${r.rc}`}`,
+        );
+    }
     // maxBuffer 0 keeps no copy of either stream in the result: stderr is collected here too.
     const chunks: Buffer[] = [];
     const errs: Buffer[] = [];
@@ -169,9 +273,14 @@ export class PctConnection implements Connection {
 
   async close(): Promise<void> {
     // The Proxmox host's connection is shared with its other containers; the pool closes it.
+    await this.executor?.close();
   }
 }
 
-export function createPctConnection(settings: ConnectionSettings, proxmox: Connection): PctConnection {
-  return new PctConnection(settings, proxmox);
+export function createPctConnection(
+  settings: ConnectionSettings,
+  proxmox: Connection,
+  onExecutor?: (n: PctExecutorNotice) => void,
+): PctConnection {
+  return new PctConnection(settings, proxmox, onExecutor);
 }

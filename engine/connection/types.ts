@@ -1,6 +1,6 @@
 // The transport a module uses to act on a host. `local`, `ssh` and `pct` implement it;
 // modules never know which one they talk to.
-import type { Duplex } from 'node:stream';
+import type { Duplex, Readable } from 'node:stream';
 
 /** argv (each word passed literally) or a shell script run by `/bin/sh -c`. */
 export type CommandSpec = readonly string[] | string;
@@ -46,6 +46,17 @@ export type PutOptions = {
 
 export type GetOptions = { become?: boolean; becomeUser?: string };
 
+/** A long-lived process on the host (an ssh channel, a local child): text in, bytes out. */
+export type AgentProcess = {
+  write(text: string): void;
+  stdout: Readable;
+  stderr: Readable;
+  /** Settles when the process or channel is gone, for whatever reason. */
+  ended: Promise<void>;
+  /** Ends it from our side (stdin EOF and close). */
+  end(): void;
+};
+
 export interface Connection {
   /** The inventory hostname this connection serves. */
   readonly host: string;
@@ -60,6 +71,11 @@ export interface Connection {
   close(): Promise<void>;
   /** A TCP stream to host:port as the remote end sees it (SSH direct-tcpip), for API tunnels. */
   forward?(host: string, port: number): Promise<Duplex>;
+  /**
+   * Starts `argv` as a long-lived process fed on its stdin: the persistent executor's agent of a
+   * host reached through this one (`pct exec <vmid> -- /bin/sh -s` on a Proxmox node).
+   */
+  spawn?(argv: readonly string[]): Promise<AgentProcess>;
 }
 
 /** Everything a connection needs, resolved from inventory vars (ours and the ansible_* aliases). */

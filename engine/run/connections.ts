@@ -91,6 +91,14 @@ export function createConnectionPool(
     return createPctConnection(
       { ...s, pctSudo: s.pctSudo ?? (proxmoxUser !== undefined && proxmoxUser !== 'root') },
       await pool.get(s.pctHost),
+      debug
+        ? (n) =>
+            debug(
+              n.mode === 'session'
+                ? `${host}: executor: one persistent shell session in container ${s.pctVmid} runs the commands`
+                : `${host}: executor: not used (${n.why ?? 'unknown'}); one pct exec per command`,
+            )
+        : undefined,
     );
   };
   const pooled = (key: string, make: () => Promise<Connection>): Promise<Connection> => {

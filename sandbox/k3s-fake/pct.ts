@@ -1,7 +1,7 @@
 // Proxmox for the sandbox: the fake `pct` on a "Proxmox" node, and the container registry it
 // reads. A container is another sandbox node: its config on the Proxmox node names that node
 // and the PID whose mount namespace `pct exec` enters (the node's sshd in the fleet).
-import { chmod, mkdir, rm, symlink, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, readFile, readdir, rm, symlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { nodeRoot } from '../fleet/layout.js';
 import { readAsset } from './assets.js';
@@ -74,7 +74,51 @@ export async function registerContainer(
   return file;
 }
 
-/** Flip a container's status without booting or halting anything inside it. */
+/** A process's start time (field 22 of /proc/PID/stat), which tells it from a later one with its pid. */
+async function startedAt(pid: string): Promise<string | undefined> {
+  const stat = await readFile(`/proc/${pid}/stat`, 'utf8').catch(() => undefined);
+  return stat?.slice(stat.lastIndexOf(') ') + 2).split(' ')[19];
+}
+
+/**
+ * Kills what `pct exec` started in the container (pct.sh records each such pid with its start
+ * time) and every descendant, collected before any is killed (a killed parent's children are
+ * reparented): a stopped container keeps no process attached to it.
+ */
+async function killAttached(statusDir: string, vmid: number): Promise<void> {
+  const file = path.join(statusDir, `${vmid}.attached`);
+  const lines = (await readFile(file, 'utf8').catch(() => '')).split('\n').filter(Boolean);
+  let found: string[] = [];
+  for (const line of lines) {
+    const [pid, t] = line.split(' ');
+    if ((await startedAt(pid)) === t) found.push(pid);
+  }
+  const all = new Set(found);
+  const parents = new Map<string, string>();
+  for (const p of await readdir('/proc')) {
+    if (!/^\d+$/.test(p)) continue;
+    const stat = await readFile(`/proc/${p}/stat`, 'utf8').catch(() => undefined);
+    if (stat) parents.set(p, stat.slice(stat.lastIndexOf(') ') + 2).split(' ')[1]);
+  }
+  while (found.length) {
+    const next = [...parents].filter(([p, pp]) => found.includes(pp) && !all.has(p)).map(([p]) => p);
+    next.forEach((p) => all.add(p));
+    found = next;
+  }
+  for (const p of all) {
+    try {
+      process.kill(Number(p), 'SIGKILL');
+    } catch {
+      // Gone already.
+    }
+  }
+  await rm(file, { force: true });
+}
+
+/**
+ * Flip a container's status without booting or halting its services. Stopping it ends what is
+ * attached to it through `pct exec` (a persistent executor's shell), as a real stop would.
+ */
 export async function setContainerStatus(
   stateDir: string,
   pveNode: string,
@@ -85,4 +129,5 @@ export async function setContainerStatus(
   const dir = path.join(nodeRoot(stateDir, pveNode), 'run/fake-pct');
   await mkdir(dir, { recursive: true });
   await writeFile(path.join(dir, `${vmid}.status`), `${status}\n`);
+  if (status === 'stopped') await killAttached(dir, vmid);
 }

@@ -1,7 +1,7 @@
 // The agent as a child process of ours: for the `local` connection, and for `pct exec` on a
 // Proxmox node reached locally. `argv` starts the shell that reads the agent script on stdin.
 import { spawn } from 'node:child_process';
-import type { AgentProcess } from './session.js';
+import type { AgentProcess } from '../types.js';
 
 export function spawnAgent(argv: readonly string[] = ['/bin/sh', '-s'], env?: NodeJS.ProcessEnv): AgentProcess {
   const child = spawn(argv[0], argv.slice(1), { stdio: ['pipe', 'pipe', 'pipe'], env });

@@ -6,21 +6,13 @@
 // itself ends or stops making sense, the command in flight is reported (never sent again) and
 // the session is dropped; the connection starts a new one for the next command.
 import { randomBytes } from 'node:crypto';
-import type { Readable } from 'node:stream';
+import type { AgentProcess } from '../types.js';
 import { setLongTimeout } from '../../timers.js';
 import { agentRequest, agentScript } from './agent.js';
 import { FrameReader, type AgentFrame } from './frames.js';
 
 /** The agent's process (an ssh channel, a local child, `pct exec`): text in, bytes out. */
-export type AgentProcess = {
-  write(text: string): void;
-  stdout: Readable;
-  stderr: Readable;
-  /** Settles when the process or channel is gone, for whatever reason. */
-  ended: Promise<void>;
-  /** Ends it from our side (stdin EOF and close). */
-  end(): void;
-};
+export type { AgentProcess };
 
 export type ExecutorRun = {
   line: string;

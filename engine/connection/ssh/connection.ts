@@ -6,6 +6,7 @@ import type { Duplex } from 'node:stream';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { HerdbookError, InterruptedError } from '../../errors.js';
 import type {
+  AgentProcess,
   CommandSpec,
   Connection,
   ConnectionSettings,
@@ -16,10 +17,12 @@ import type {
 } from '../types.js';
 import type { BastionPool } from './bastions.js';
 import { loginRefused } from './classify.js';
-import { buildAgentCommand, buildCommand, killTreeScript } from './command.js';
+import { buildAgentCommand, buildCommand } from './command.js';
+import { killTreeScript } from '../kill-tree.js';
 import { executorEnabled } from '../executor/enabled.js';
 import { ExecutorLostError, type ExecutorSession } from '../executor/session.js';
-import { SshExecutor } from './executor.js';
+import { SshExecutor, openProcess } from './executor.js';
+import { shellJoin } from '../quote.js';
 import { runChannel } from './exec.js';
 import { openSession, DroppedError, type Session } from './session.js';
 import { resolveSshSettings } from './settings.js';
@@ -220,6 +223,11 @@ export class SshConnection implements Connection {
   async get(src: string, opts: GetOptions = {}): Promise<Buffer> {
     if (this.executor) return getByCat(this.host, this.execRaw, src, opts);
     return get(await this.session(), this.execRaw, src, opts);
+  }
+
+  /** A long-lived process on a channel of its own (a container's executor agent through `pct exec`). */
+  async spawn(argv: readonly string[]): Promise<AgentProcess> {
+    return openProcess(await this.session(), shellJoin(argv));
   }
 
   /** A direct-tcpip channel over this connection: host:port as the server sees it. */

@@ -7,8 +7,9 @@ import { AGENT_LAUNCH } from '../executor/agent.js';
 import { ExecutorSession, type AgentProcess } from '../executor/session.js';
 import { openExec, type Session } from './session.js';
 
-async function openAgent(s: Session): Promise<AgentProcess> {
-  const { ch } = await openExec(s, AGENT_LAUNCH);
+/** `line` run by the login shell on a channel of its own, held open: the agent's process. */
+export async function openProcess(s: Session, line: string): Promise<AgentProcess> {
+  const { ch } = await openExec(s, line);
   const ended = new Promise<void>((resolve) =>
     ch.once('close', () => {
       s.gate.release();
@@ -64,7 +65,7 @@ export class SshExecutor {
   private async start(s: Session): Promise<ExecutorSession | undefined> {
     let r: ExecutorSession | string;
     try {
-      r = await ExecutorSession.start(await openAgent(s), EXECUTOR_START_TIMEOUT_MS);
+      r = await ExecutorSession.start(await openProcess(s, AGENT_LAUNCH), EXECUTOR_START_TIMEOUT_MS);
     } catch (e) {
       r = `cannot open the executor's channel: ${(e as Error).message}`;
     }

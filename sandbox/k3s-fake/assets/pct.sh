@@ -7,7 +7,9 @@
 # src/PVE/CLI/pct.pm `die`s, uncaught, so perl exits 255; it exits with errno instead when one
 # is set, which this fake does not imitate). exec checks as pct.pm does: the config
 # (AbstractConfig::load_config's message), then "container '<vmid>' not running!", then the command.
-# Fake-only state: /run/fake-pct/<vmid>.status (running|stopped; absent means running).
+# Fake-only state: /run/fake-pct/<vmid>.status (running|stopped; absent means running), and
+# /run/fake-pct/<vmid>.attached: the pids `pct exec` became, which a stop kills with everything
+# they started, as stopping a real container ends every process attached to it.
 PVE_DIR=/etc/pve
 STATUS_DIR=/run/fake-pct
 PCT_PM=/usr/share/perl5/PVE/CLI/pct.pm
@@ -42,6 +44,28 @@ is_running() {
     [ -n "$_pid" ] && [ -d "/proc/$_pid" ]
 }
 set_status() { mkdir -p "$STATUS_DIR" && echo "$2" > "$STATUS_DIR/$1.status"; }
+# A process's start time (field 22 of its stat): with its pid, names it even after pid reuse.
+started_at() { read -r _st < "/proc/$1/stat" 2>/dev/null || return 1; set -- ${_st##*) }; printf '%s\n' "${20}"; }
+# kill_attached VMID: every process a `pct exec` into it started (still the same process), and
+# their descendants.
+kill_attached() {
+    _ka=$STATUS_DIR/$1.attached
+    [ -f "$_ka" ] || return 0
+    _all=
+    while read -r _p _t; do [ "$(started_at "$_p")" = "$_t" ] && _all="$_all $_p"; done < "$_ka"
+    _new=$_all
+    while [ -n "$_new" ]; do
+        _next=
+        for _f in /proc/[0-9]*/stat; do
+            read -r _s < "$_f" 2>/dev/null || continue
+            set -- ${_s##*) }
+            for _p in $_new; do if [ "$2" = "$_p" ]; then _q=${_f#/proc/}; _next="$_next ${_q%/stat}"; fi; done
+        done
+        _all="$_all $_next"; _new=$_next
+    done
+    kill -KILL $_all 2>/dev/null
+    rm -f "$_ka"
+}
 in_ct() { # in_ct VMID CMD...: run CMD inside the container's mount namespace
     _v=$1; shift
     nsenter --target "$(ct_pid "$_v")" --mount -- env container=lxc "$@"
@@ -116,6 +140,7 @@ cmd_exec() {
     load_config "$_vmid"
     is_running "$_vmid" || die "container '$_vmid' not running!"
     [ $# -gt 0 ] || die_at 'missing command' 318
+    mkdir -p "$STATUS_DIR" && echo "$$ $(started_at $$)" >> "$STATUS_DIR/$_vmid.attached"
     if [ "$_keep" = 0 ]; then
         exec nsenter --target "$(ct_pid "$_vmid")" --mount -- env -i container=lxc \
             PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin "$@"
@@ -142,6 +167,7 @@ cmd_stop() {
     is_running "$1" || die "CT $1 not running"
     halt_services "$1"
     set_status "$1" stopped
+    kill_attached "$1"
 }
 cmd_reboot() {
     check_vmid "${1:-}" 'reboot <vmid> [OPTIONS]'

@@ -1,0 +1,171 @@
+// The persistent executor through `pct exec`, on the real fleet: a Proxmox node (sshd) whose fake
+// `pct` enters another fleet node's mount namespace. One agent per container runs its commands:
+// one `pct exec` for many commands; a timeout kills that command only; a stopped container's
+// agent ends with it and the container is reported as stopped; at most AGENTS_PER_NODE agents hold
+// channels of the Proxmox node's connection.
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { PctConnection } from '../../engine/connection/pct.js';
+import { AGENTS_PER_NODE } from '../../engine/connection/pct-executor.js';
+import type { AgentProcess, Connection } from '../../engine/connection/types.js';
+import { UnreachableError } from '../../engine/errors.js';
+import { registerContainer, setContainerStatus } from '../../sandbox/k3s-fake/index.js';
+import { fleetFor } from '../helpers/fleet.js';
+
+let f: Awaited<ReturnType<typeof fleetFor>>;
+const inCt = (p: string) => path.join(f.fleet.node('ct').root, p);
+
+beforeAll(async () => {
+  f = await fleetFor([{ name: 'pve' }, { name: 'ct' }]);
+  // Containers 101..(101+AGENTS_PER_NODE) all enter the one fleet node `ct`: cheap, and enough
+  // to count agents.
+  for (let i = 0; i <= AGENTS_PER_NODE; i++)
+    await registerContainer(f.stateDir, 'pve', 101 + i, 'ct', f.fleet.node('ct').pid);
+}, 120_000);
+
+/** The Proxmox connection, counting the commands and the agents started on the Proxmox node. */
+function counting(): { conn: Connection; execs: string[]; spawns: string[]; agents: AgentProcess[] } {
+  const pve = f.conn('pve');
+  const execs: string[] = [];
+  const spawns: string[] = [];
+  const agents: AgentProcess[] = [];
+  const conn: Connection = {
+    host: pve.host,
+    kind: pve.kind,
+    exec: (cmd, o) => (execs.push(typeof cmd === 'string' ? cmd : cmd.join(' ')), pve.exec(cmd, o)),
+    put: (d, dest, o) => pve.put(d, dest, o),
+    get: (src, o) => pve.get(src, o),
+    close: async () => undefined,
+    spawn: async (argv) => {
+      spawns.push(argv.join(' '));
+      const a = await pve.spawn!(argv);
+      agents.push(a);
+      return a;
+    },
+  };
+  return { conn, execs, spawns, agents };
+}
+
+const container = (conn: Connection, vmid = 101, executor = true) =>
+  new PctConnection({ kind: 'pct', host: `ct-${vmid}`, pctHost: 'pve', pctVmid: vmid, executor }, conn);
+
+describe('pct through the persistent executor', () => {
+  it('runs many commands through one pct exec: env, cwd, stdin, become, exit codes, bytes', async () => {
+    const rec = counting();
+    const ct = container(rec.conn);
+    try {
+      await ct.put('inside\n', '/etc/rancher/where');
+      expect(await ct.exec(['cat', '/etc/rancher/where'])).toMatchObject({ rc: 0, stdout: 'inside\n' });
+      const e = await ct.exec('echo "$A" $(pwd); exit 3', { env: { A: 'a b;$(x)' }, cwd: '/etc/rancher' });
+      expect(e).toMatchObject({ rc: 3, stdout: 'a b;$(x) /etc/rancher\n' });
+      expect(await ct.exec(['cat'], { stdin: 'own input\n' })).toMatchObject({ rc: 0, stdout: 'own input\n' });
+      expect((await ct.exec(['id', '-un'], { become: true, becomeUser: 'nobody' })).stdout).toBe('nobody\n');
+      const data = Buffer.from(Array.from({ length: 70_000 }, (_, i) => (i * 7) % 256));
+      await ct.put(data, '/etc/rancher/blob.bin', { mode: '0600' });
+      expect((await readFile(inCt('etc/rancher/blob.bin'))).equals(data)).toBe(true);
+      expect((await ct.get('/etc/rancher/blob.bin')).equals(data)).toBe(true);
+      await expect(ct.get('/etc/rancher/no-such-file')).rejects.toThrow(
+        /^reading \/etc\/rancher\/no-such-file in container 101: cat: .*No such file or directory$/,
+      );
+      // One agent, started by one `pct exec ... /bin/sh -s`; no command went through pct exec of its own.
+      expect(rec.spawns).toEqual(['pct exec 101 -- /bin/sh -s']);
+      expect(rec.execs).toEqual([]);
+    } finally {
+      await ct.close();
+    }
+  });
+
+  it('a timeout kills that command in the container; the next command runs in the same agent', async () => {
+    const rec = counting();
+    const ct = container(rec.conn);
+    try {
+      const r = await ct.exec('sleep 30; echo never', { timeout: 500 });
+      expect(r).toMatchObject({ timedOut: true, stdout: '' });
+      expect((await ct.exec(['echo', 'after'])).stdout).toBe('after\n');
+      expect(rec.spawns).toHaveLength(1);
+      // The kill ran in the container through a pct exec of its own.
+      expect(rec.execs).toEqual([expect.stringMatching(/^pct exec 101 -- \/bin\/sh -c all=\d+/)]);
+      expect((await ct.exec(['sh', '-c', 'ps -eo args | grep -c "^sleep 30" || true'])).stdout.trim()).toBe('0');
+    } finally {
+      await ct.close();
+    }
+  });
+
+  it("a container stopped under its agent: the agent ends with it, and the next command says the container's state", async () => {
+    const rec = counting();
+    const ct = container(rec.conn, 102);
+    try {
+      expect((await ct.exec(['true'])).rc).toBe(0);
+      await setContainerStatus(f.stateDir, 'pve', 102, 'stopped');
+      const e = await ct.exec(['true']).then(
+        () => undefined,
+        (err: unknown) => err,
+      );
+      expect(e).toBeInstanceOf(UnreachableError);
+      expect((e as UnreachableError).message).toBe(
+        'container 102 (ct-102) on pve is stopped: start it with `pct start 102`',
+      );
+      await setContainerStatus(f.stateDir, 'pve', 102, 'running');
+      // Started again: a new agent takes the commands.
+      expect((await ct.exec(['echo', 'back'])).stdout).toBe('back\n');
+      expect(rec.spawns.length).toBeGreaterThanOrEqual(2);
+    } finally {
+      await ct.close();
+    }
+  });
+
+  it('a command running when its container stops is reported as not re-run, with the state', async () => {
+    const rec = counting();
+    const ct = container(rec.conn, 103);
+    try {
+      expect((await ct.exec(['true'])).rc).toBe(0);
+      const running = ct.exec('echo started > /etc/rancher/hb-pct-103; sleep 30');
+      for (let i = 0; i < 100 && !(await readFile(inCt('etc/rancher/hb-pct-103'), 'utf8').catch(() => '')); i++)
+        await new Promise((r) => setTimeout(r, 50));
+      await setContainerStatus(f.stateDir, 'pve', 103, 'stopped');
+      const e = await running.then(
+        () => undefined,
+        (err: unknown) => err,
+      );
+      expect(e).toBeInstanceOf(UnreachableError);
+      expect((e as UnreachableError).message).toBe(
+        'container 103 (ct-103) on pve is stopped: it stopped while running echo started > /etc/rancher/hb-pct-103; sleep 30, which may or may not have completed and was not re-run',
+      );
+    } finally {
+      await setContainerStatus(f.stateDir, 'pve', 103, 'running');
+      await ct.close();
+    }
+  });
+
+  it(`at most ${AGENTS_PER_NODE} agents per Proxmox connection: the one idle longest makes room`, async () => {
+    const rec = counting();
+    const cts = Array.from({ length: AGENTS_PER_NODE + 1 }, (_, i) => container(rec.conn, 101 + i));
+    try {
+      for (const ct of cts) expect((await ct.exec(['true'])).rc).toBe(0);
+      expect(rec.spawns).toHaveLength(AGENTS_PER_NODE + 1);
+      // The first container's agent was the idle one closed for the last: its process ended.
+      await rec.agents[0].ended;
+      const live = await Promise.all(
+        rec.agents.map((a) =>
+          Promise.race([a.ended.then(() => false), new Promise((r) => setTimeout(() => r(true), 200))]),
+        ),
+      );
+      expect(live.filter(Boolean)).toHaveLength(AGENTS_PER_NODE);
+      // It comes back when needed, taking the slot of the next idle one.
+      expect((await cts[0].exec(['echo', 'again'])).stdout).toBe('again\n');
+      expect(rec.spawns).toHaveLength(AGENTS_PER_NODE + 2);
+    } finally {
+      await Promise.all(cts.map((c) => c.close()));
+    }
+  });
+
+  it('off by the host variable: every command is a pct exec of its own', async () => {
+    const rec = counting();
+    const ct = container(rec.conn, 101, false);
+    await ct.exec(['true']);
+    await ct.exec(['true']);
+    expect(rec.spawns).toEqual([]);
+    expect(rec.execs).toHaveLength(2);
+  });
+});
