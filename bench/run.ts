@@ -14,6 +14,7 @@ import { kubeApiBench } from './kube-api.js';
 import { AnsibleRunner, ensureAnsible } from './lib/ansible.js';
 import { startBenchFleet, type BenchFleet } from './lib/fleet.js';
 import { describeMachine } from './lib/machine.js';
+import { ensureMitogen } from './lib/mitogen.js';
 import { summaryTable } from './lib/summary.js';
 import type { Bench, SuiteContext, SuiteOptions, SummaryRow } from './lib/suite.js';
 import { perTaskBench } from './per-task.js';
@@ -78,6 +79,7 @@ async function main(): Promise<void> {
   const workDir = mkdtempSync(path.join(os.tmpdir(), 'hb-bench-'));
   let fleet: Promise<BenchFleet> | undefined;
   let ansible: AnsibleRunner | null | undefined;
+  let mitogen: AnsibleRunner | null | undefined;
   const ctx: SuiteContext = {
     opts,
     workDir,
@@ -102,6 +104,18 @@ async function main(): Promise<void> {
       else console.log(`(Ansible: ${a.version}, pipelining, ControlPersist, forks = the host count)`);
       ansible = a.ok ? new AnsibleRunner(workDir) : null;
       return ansible ?? undefined;
+    },
+    mitogen() {
+      if (mitogen !== undefined) return mitogen ?? undefined;
+      if (!ctx.ansible()) {
+        mitogen = null;
+        return undefined;
+      }
+      const m = ensureMitogen((line) => console.log(line));
+      if (!m.ok) console.log(`(Mitogen column skipped: ${m.why})`);
+      else console.log(`(Ansible with ${m.version}: strategy mitogen_linear, otherwise the same settings)`);
+      mitogen = m.ok ? new AnsibleRunner(workDir, 'mitogen_linear') : null;
+      return mitogen ?? undefined;
     },
   };
   const rows: SummaryRow[] = [];

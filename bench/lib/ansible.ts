@@ -42,8 +42,12 @@ export type AnsibleRun = { wallMs: number; rssMb: number };
 export class AnsibleRunner {
   readonly dir: string;
 
-  constructor(parent: string) {
-    this.dir = mkdtempSync(path.join(parent, 'ansible-'));
+  /** `strategy`: a strategy plugin instead of linear (mitogen_linear for the Mitogen column). */
+  constructor(
+    parent: string,
+    private readonly strategy?: string,
+  ) {
+    this.dir = mkdtempSync(path.join(parent, strategy ? `${strategy}-` : 'ansible-'));
   }
 
   /** ansible.cfg for `forks`, with a fresh ControlPath directory (no master left from an earlier run). */
@@ -54,6 +58,7 @@ export class AnsibleRunner {
       [
         '[defaults]',
         `forks = ${forks}`,
+        ...(this.strategy ? [`strategy = ${this.strategy}`] : []),
         'gathering = explicit',
         'host_key_checking = True',
         'retry_files_enabled = False',

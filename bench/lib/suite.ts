@@ -41,6 +41,8 @@ export type SuiteContext = {
   fleet(): Promise<BenchFleet>;
   /** The Ansible runner, or undefined with the reason printed once. */
   ansible(): AnsibleRunner | undefined;
+  /** Ansible with Mitogen's strategy, or undefined with the reason printed once. */
+  mitogen(): AnsibleRunner | undefined;
 };
 
 export type Bench = {

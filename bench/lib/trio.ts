@@ -1,5 +1,6 @@
-// One workload on N fleet nodes through the three runners: herdbook (a fresh `herdbook run`
-// process, as a user runs it), the ControlMaster floor and Ansible; medians, peak RSS, ratios.
+// One workload on N fleet nodes through every runner: herdbook (a fresh `herdbook run` process,
+// as a user runs it) with its persistent executor (the default) and without, the ControlMaster
+// floor, Ansible (pipelining, ControlPersist) and Ansible with Mitogen; medians, peak RSS, ratios.
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { nodePath } from '../../sandbox/fleet/index.js';
@@ -16,12 +17,14 @@ import type { SuiteOptions } from './suite.js';
 export type TrioResult = {
   hosts: number;
   tasks: number;
-  /** herdbook with a channel (an sshd session) per command: the persistent executor off. */
+  /** herdbook as it runs by default: the persistent executor on. */
   herdbook: { wallMs: number; rssMb: number };
-  /** The same runs with the persistent executor on (HERDBOOK_EXECUTOR=1), alternated with them. */
-  executor: { wallMs: number; rssMb: number };
+  /** The same runs with a channel (an sshd session) per command (HERDBOOK_EXECUTOR=0), alternated with them. */
+  noExecutor: { wallMs: number; rssMb: number };
   floor: { wallMs: number; rssMb: number };
   ansible?: { wallMs: number; rssMb: number };
+  /** Ansible with Mitogen's strategy (mitogen_linear). */
+  mitogen?: { wallMs: number; rssMb: number };
 };
 
 const ms = (x: number) => `${x.toFixed(0)} ms`;
@@ -59,7 +62,7 @@ export async function runTrio(
   bf: BenchFleet,
   w: Workload,
   hosts: number,
-  work: { dir: string; ansible?: AnsibleRunner },
+  work: { dir: string; ansible?: AnsibleRunner; mitogen?: AnsibleRunner },
   log: (s: string) => void,
 ): Promise<TrioResult> {
   const inv = bf.herdbookInventory(hosts, work.dir);
@@ -71,16 +74,17 @@ export async function runTrio(
   const exe: { wallMs: number; rssMb: number }[] = [];
   const flo: { wallMs: number; rssMb: number }[] = [];
   const ans: { wallMs: number; rssMb: number }[] = [];
+  const mit: { wallMs: number; rssMb: number }[] = [];
   try {
     // Alternate, so a busy moment of the machine weighs on both alike.
     for (let r = 0; r < opts.runs; r++) {
       reset();
-      const h = await runPlaybook(args, events, { rss: true, env: { HERDBOOK_EXECUTOR: '0' } });
+      const h = await runPlaybook(args, events, { rss: true, env: { HERDBOOK_EXECUTOR: '1' } });
       verify(bf, w, hosts, 'herdbook');
       herd.push({ wallMs: h.wallMs, rssMb: h.rssMb ?? NaN });
       reset();
-      const x = await runPlaybook(args, events, { rss: true, env: { HERDBOOK_EXECUTOR: '1' } });
-      verify(bf, w, hosts, 'herdbook (executor)');
+      const x = await runPlaybook(args, events, { rss: true, env: { HERDBOOK_EXECUTOR: '0' } });
+      verify(bf, w, hosts, 'herdbook (no executor)');
       exe.push({ wallMs: x.wallMs, rssMb: x.rssMb ?? NaN });
       reset();
       flo.push(await floorRun(floor, bf, w, hosts));
@@ -92,6 +96,14 @@ export async function runTrio(
         reset();
         ans.push(await work.ansible.run(w.playbook, ini, hosts));
         verify(bf, w, hosts, 'ansible');
+      }
+    }
+    if (work.mitogen) {
+      const ini = bf.ansibleInventory(hosts, work.dir);
+      for (let r = 0; r < opts.ansibleRuns; r++) {
+        reset();
+        mit.push(await work.mitogen.run(w.playbook, ini, hosts));
+        verify(bf, w, hosts, 'ansible (mitogen)');
       }
     }
     if (opts.cpuProf) {
@@ -118,16 +130,17 @@ export async function runTrio(
     hosts,
     tasks: w.tasks,
     herdbook: med(herd),
-    executor: med(exe),
+    noExecutor: med(exe),
     floor: med(flo),
     ...(ans.length ? { ansible: med(ans) } : {}),
+    ...(mit.length ? { mitogen: med(mit) } : {}),
   };
   const per = (x: number) => `${((x / (w.tasks * hosts)) * 1000).toFixed(0)} µs per host-task`;
   log(
-    `  herdbook  ${ms(result.herdbook.wallMs).padStart(9)}  (${per(result.herdbook.wallMs)})  peak RSS ${mb(result.herdbook.rssMb)} (one process)`,
+    `  herdbook  ${ms(result.herdbook.wallMs).padStart(9)}  (${per(result.herdbook.wallMs)})  peak RSS ${mb(result.herdbook.rssMb)} (one process, persistent executor)`,
   );
   log(
-    `  executor  ${ms(result.executor.wallMs).padStart(9)}  (${per(result.executor.wallMs)})  peak RSS ${mb(result.executor.rssMb)} (one process; executor off / on ${(result.herdbook.wallMs / result.executor.wallMs).toFixed(2)}×)`,
+    `  no exec.  ${ms(result.noExecutor.wallMs).padStart(9)}  (${per(result.noExecutor.wallMs)})  peak RSS ${mb(result.noExecutor.rssMb)} (one process, a channel per command; off / on ${(result.noExecutor.wallMs / result.herdbook.wallMs).toFixed(2)}×)`,
   );
   log(
     `  floor     ${ms(result.floor.wallMs).padStart(9)}  (${per(result.floor.wallMs)})  peak RSS ${mb(result.floor.rssMb)} (ssh clients and masters, sampled)`,
@@ -135,6 +148,10 @@ export async function runTrio(
   if (result.ansible)
     log(
       `  ansible   ${ms(result.ansible.wallMs).padStart(9)}  (${per(result.ansible.wallMs)})  peak RSS ${mb(result.ansible.rssMb)} (ansible-playbook, its forks and ssh masters, sampled)`,
+    );
+  if (result.mitogen)
+    log(
+      `  mitogen   ${ms(result.mitogen.wallMs).padStart(9)}  (${per(result.mitogen.wallMs)})  peak RSS ${mb(result.mitogen.rssMb)} (ansible-playbook with mitogen_linear, sampled)`,
     );
   log(
     `  herdbook / floor ${(result.herdbook.wallMs / result.floor.wallMs).toFixed(2)}×${result.ansible ? `   ansible / herdbook ${(result.ansible.wallMs / result.herdbook.wallMs).toFixed(1)}×` : ''}   (median of ${opts.runs}${result.ansible ? `; ansible ${opts.ansibleRuns}` : ''})`,

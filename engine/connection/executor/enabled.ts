@@ -1,7 +1,8 @@
 // Whether a connection uses the persistent executor: the host's `herdbook_executor` variable
 // when set; otherwise HERDBOOK_EXECUTOR=0/1 from the environment (to run a whole suite either
-// way); otherwise the default.
-const DEFAULT_ON = false;
+// way); otherwise the default: on, for ssh hosts and pct containers (the local connection has
+// none: a local command is a fork and exec of our own process either way, measured the same).
+const DEFAULT_ON = true;
 
 const fromEnv = process.env.HERDBOOK_EXECUTOR;
 
