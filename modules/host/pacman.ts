@@ -84,9 +84,10 @@ async function inventory(ctx: ModuleContext, args: PacmanArgs): Promise<PacmanIn
  * Neither: pacman's answer to the last attempt, which the failure registers (as the reference).
  */
 async function resolve(ctx: ModuleContext, args: PacmanArgs, name: string): Promise<Resolved> {
-  const sync = [args.executable, '--sync', '--print-format', '%n', '--', name];
+  // Without --nodeps twice pacman also prints the dependencies it would install, first.
+  const sync = [args.executable, '--sync', '--nodeps', '--nodeps', '--print-format', '%n', '--', name];
   const s = await ctx.exec(sync, { env: ENV, idempotent: true });
-  if (s.rc === 0) return { target: { name: s.stdout.trim().split('\n')[0].trim(), source: name, url: false } };
+  if (s.rc === 0) return { target: { name: s.stdout.trim(), source: name, url: false } };
   const file = [args.executable, '--upgrade', '--print-format', '%n', '--', name];
   const f = await ctx.exec(file, { env: ENV, idempotent: true });
   // pacman says "loading packages..." (and, for an unseen URL, that it downloads it) before the name.

@@ -51,6 +51,8 @@ describe('pacman over real sshd, on the node’s own pacman database', () => {
     expect(check.data).toMatchObject({ packages: ['libnfsidmap', 'nfs-utils'] });
     expect(check.diff).toEqual([{ path: 'pacman', before: '', after: 'libnfsidmap-2.6.2-1\nnfs-utils-2.6.2-1\n' }]);
     expect(local()).toEqual(dbBefore);
+    // repo/name is resolved to the package itself, not to the first dependency pacman would print.
+    expect((await run({ name: 'herdbook/nfs-utils' }, { check: true })).changes).toEqual(check.changes);
     const r = await run({ name: ['nfs-utils'] });
     expect(r).toMatchObject({
       status: 'changed',
