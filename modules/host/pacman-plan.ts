@@ -32,9 +32,17 @@ export type PacmanInventory = {
 /** A package as pacman is asked for it: `source` is what goes on its command line. */
 export type Target = { name: string; source: string; url: boolean };
 
+/** What pacman answered a command that failed: the reference registers these with its failure. */
+export type PacmanAnswer = { cmd: string[]; rc: number; stdout: string; stderr: string };
+
+/** A name pacman resolved to a package, or not (with its answer to the last attempt). */
+export type Resolved = { target: Target | null; failure?: PacmanAnswer };
+
 export type PacmanState = PacmanInventory & {
   /** Names neither the databases nor the host know, as pacman resolved them (`repo/name`, a file, a URL); null: none. */
   resolved: Record<string, Target | null>;
+  /** For a name none resolved: pacman's answer to the last attempt (`--upgrade --print-format`). */
+  unresolved?: Record<string, PacmanAnswer>;
   /** pacman's dry run of the plan's targets: `name version` to install, `name-version` to remove. */
   printed?: { install?: { name: string; version: string }[]; remove?: string[] };
 };
@@ -139,7 +147,12 @@ export function planPackages(state: PacmanState, args: PacmanArgs, afterUpdate: 
   if (args.upgrade) return planUpgrade(state);
   if (!namesOf(args).length) return { changes: [] };
   const { targets, missing } = targetsOf(state, args);
-  if (missing.length && !afterUpdate) return { changes: [], refuse: `Failed to list package ${missing[0]}` };
+  if (missing.length && !afterUpdate)
+    return {
+      changes: [],
+      refuse: `Failed to list package ${missing[0]}`,
+      ...(state.unresolved?.[missing[0]] ? { data: { ...state.unresolved[missing[0]] } } : {}),
+    };
   const p = want(args.state) === 'absent' ? planRemove(state, targets) : planInstall(state, args, targets);
   // Unknown until the databases are updated: the run updates first, then decides on the fresh ones.
   const later: PacmanChange[] = missing.map((n) => ({

@@ -18,7 +18,7 @@ import {
   type PacmanChange,
   type PacmanInventory,
   type PacmanState,
-  type Target,
+  type Resolved,
 } from './pacman-plan.js';
 import { parseGroups, parseNameVersion, parseSyncList, parseUpgrades, printedLines } from './pacman-query.js';
 
@@ -38,14 +38,6 @@ echo "@Sgg"; "$P" --sync --groups --groups 2>/dev/null
 u=$("$P" --query --upgrades 2>/dev/null); echo "@Qu $?"
 printf '%s\\n' "$u"
 exit 0
-`;
-
-// Ansible's last resort for a name the databases do not list: `repo/name`, then a file or URL.
-const RESOLVE = `
-P=$1; n=$2
-if out=$("$P" --sync --print-format %n -- "$n" 2>/dev/null); then echo "sync $out"
-elif out=$("$P" --upgrade --print-format %n -- "$n" 2>/dev/null); then echo "url $(printf '%s\\n' "$out" | tail -n 1)"
-else echo "none"; fi
 `;
 
 function sections(text: string): Record<string, string> {
@@ -87,10 +79,20 @@ async function inventory(ctx: ModuleContext, args: PacmanArgs): Promise<PacmanIn
   };
 }
 
-async function resolve(ctx: ModuleContext, args: PacmanArgs, name: string): Promise<Target | null> {
-  const r = await ctx.exec(['sh', '-c', RESOLVE, 'sh', args.executable, name], { env: ENV, idempotent: true });
-  const m = /^(sync|url) (.+)$/m.exec(r.stdout.trim());
-  return m ? { name: m[2].trim(), source: name, url: m[1] === 'url' } : null;
+/**
+ * Ansible's last resort for a name the databases do not list: `repo/name`, then a file or URL.
+ * Neither: pacman's answer to the last attempt, which the failure registers (as the reference).
+ */
+async function resolve(ctx: ModuleContext, args: PacmanArgs, name: string): Promise<Resolved> {
+  // Without --nodeps twice pacman also prints the dependencies it would install, first.
+  const sync = [args.executable, '--sync', '--nodeps', '--nodeps', '--print-format', '%n', '--', name];
+  const s = await ctx.exec(sync, { env: ENV, idempotent: true });
+  if (s.rc === 0) return { target: { name: s.stdout.trim(), source: name, url: false } };
+  const file = [args.executable, '--upgrade', '--print-format', '%n', '--', name];
+  const f = await ctx.exec(file, { env: ENV, idempotent: true });
+  // pacman says "loading packages..." (and, for an unseen URL, that it downloads it) before the name.
+  if (f.rc === 0) return { target: { name: f.stdout.trim().split('\n').at(-1)!.trim(), source: name, url: true } };
+  return { target: null, failure: { cmd: file, rc: f.rc, stdout: f.stdout, stderr: f.stderr } };
 }
 
 // pacman puts the error on stderr and its reason (":: removing x breaks dependency ...") on stdout.
@@ -120,8 +122,14 @@ const removeBase = (args: PacmanArgs) => [
 async function inspectState(ctx: ModuleContext, args: PacmanArgs): Promise<PacmanState> {
   const inv = await inventory(ctx, args);
   const resolved: PacmanState['resolved'] = {};
-  if (!args.upgrade) for (const n of unknownNames(inv, args)) resolved[n] = await resolve(ctx, args, n);
-  const state: PacmanState = { ...inv, resolved };
+  const unresolved: PacmanState['unresolved'] = {};
+  if (!args.upgrade)
+    for (const n of unknownNames(inv, args)) {
+      const r = await resolve(ctx, args, n);
+      resolved[n] = r.target;
+      if (r.failure) unresolved[n] = r.failure;
+    }
+  const state: PacmanState = { ...inv, resolved, unresolved };
   if (args.upgrade || !namesOf(args).length) return state;
   const { targets, missing } = targetsOf(state, args);
   if (missing.length) return state;
@@ -231,7 +239,7 @@ async function apply(ctx: ModuleContext, args: PacmanArgs, first: Plan<PacmanCha
     // Decide on the fresh databases, as Ansible builds its inventory after the update.
     st = await inspectState(ctx, args);
     p = planPackages(st, args, false);
-    if (p.refuse) throw new ModuleError(p.refuse, { cache_updated: data.cache_updated });
+    if (p.refuse) throw new ModuleError(p.refuse, { ...p.data, cache_updated: data.cache_updated });
   }
   const work = p.changes.filter((c) => c.kind !== 'update');
   if (args.upgrade || namesOf(args).length) data.packages = p.data?.packages ?? [];

@@ -11,6 +11,7 @@ import { startFleet, type Fleet } from '../../sandbox/fleet/index.js';
 import { listCases, readmeDifferences } from './harness/case.js';
 import { describeDifferences } from './harness/compare.js';
 import { startHttpServer, type HttpServer } from './harness/http-server.js';
+import { startPacmanRepos, type PacmanRepos } from './harness/pacman-repos.js';
 import { ansibleUnavailable } from './harness/run-ansible.js';
 import { runCase, type CaseResult } from './harness/run-case.js';
 import type { World } from './harness/world.js';
@@ -36,6 +37,7 @@ if (unavailable && required) {
     const results = new Map<string, CaseResult | Error>();
     let fleet: Fleet | undefined;
     let httpServer: HttpServer | undefined;
+    let pacmanRepos: PacmanRepos | undefined;
     let root = '';
     let wallMs = 0;
 
@@ -45,8 +47,10 @@ if (unavailable && required) {
       chmodSync(root, 0o755);
       fleet = await startFleet({ stateDir: path.join(root, 'fleet'), nodes: [{ name: 'n1' }, { name: 'n2' }] });
       httpServer = await startHttpServer();
+      pacmanRepos = await startPacmanRepos(path.join(root, 'pacman'));
       const world: World = {
         http: httpServer.base,
+        pacman: { base: pacmanRepos.base, newer: pacmanRepos.newer },
         fleet: {
           ports: fleet.nodes.map((n) => n.port),
           key: fleet.clientKeyPath,
@@ -74,6 +78,7 @@ if (unavailable && required) {
     afterAll(async () => {
       await fleet?.stop();
       await httpServer?.close();
+      await pacmanRepos?.close();
       const done = [...results.values()].filter((r): r is CaseResult => !(r instanceof Error));
       const sum = (f: (r: CaseResult) => number) => done.reduce((n, r) => n + f(r), 0);
       const summary = {

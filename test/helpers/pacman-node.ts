@@ -1,6 +1,7 @@
 // A fleet node with its own pacman database, cache and /etc/pacman.conf, whose only repository
 // is one of tiny packages served on loopback (sandbox/fleet/pacman-repo.ts): the pacman tests
 // install and remove for real without touching this machine's packages (apt-node.ts's twin).
+// The packages are pacman-packages.ts's unless a test names others.
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -8,24 +9,7 @@ import { afterAll, beforeAll } from 'vitest';
 import { pacmanConf, seedPacmanDatabase } from '../../sandbox/fleet/pacman-db.js';
 import { startPacmanRepo, type PacmanPackage, type PacmanRepo } from '../../sandbox/fleet/pacman-repo.js';
 import { fleetHost, type FleetHost } from '../modules/host-helpers.js';
-
-/** Arch's names for the storage clients k3s nodes need, tiny; their files land in the node's own /etc. */
-export const TINY_ARCH_PACKAGES: PacmanPackage[] = [
-  { name: 'libnfsidmap', version: '2.6.2-1' },
-  {
-    name: 'nfs-utils',
-    version: '2.6.2-1',
-    depends: ['libnfsidmap'],
-    groups: ['k3s-storage'],
-    files: { '/etc/herdbook-pacman/nfs.conf': '[nfsd]\nthreads=8\n' },
-  },
-  {
-    name: 'open-iscsi',
-    version: '2.1.8-1',
-    groups: ['k3s-storage'],
-    files: { '/etc/herdbook-pacman/iscsid.conf': 'node.startup = manual\n' },
-  },
-];
+import { TINY_ARCH_PACKAGES } from './pacman-packages.js';
 
 export type PacmanNode = FleetHost & { repo: PacmanRepo };
 

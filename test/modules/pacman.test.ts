@@ -51,6 +51,8 @@ describe('pacman over real sshd, on the node’s own pacman database', () => {
     expect(check.data).toMatchObject({ packages: ['libnfsidmap', 'nfs-utils'] });
     expect(check.diff).toEqual([{ path: 'pacman', before: '', after: 'libnfsidmap-2.6.2-1\nnfs-utils-2.6.2-1\n' }]);
     expect(local()).toEqual(dbBefore);
+    // repo/name is resolved to the package itself, not to the first dependency pacman would print.
+    expect((await run({ name: 'herdbook/nfs-utils' }, { check: true })).changes).toEqual(check.changes);
     const r = await run({ name: ['nfs-utils'] });
     expect(r).toMatchObject({
       status: 'changed',
@@ -153,10 +155,14 @@ describe('pacman over real sshd, on the node’s own pacman database', () => {
   });
 
   it('refuses what it cannot do, with what to do', async () => {
-    expect(await run({ name: 'no-such-package' })).toMatchObject({
+    // pacman's answer to the last attempt is registered with the failure, as the reference does.
+    const missing = {
       status: 'failed',
       msg: 'Failed to list package no-such-package',
-    });
+      data: { rc: 1, stderr: "error: 'no-such-package': could not find or read package\n" },
+    };
+    expect(await run({ name: 'no-such-package' })).toMatchObject(missing);
+    expect(await run({ name: 'no-such-package' }, { check: true })).toMatchObject(missing);
     expect((await run({ name: '--sysupgrade' })).msg).toMatch(/^invalid package name '--sysupgrade'/);
     expect((await run({ name: 'open-iscsi', state: 'absent', extra_args: '--dbonly "x' })).msg).toMatch(
       /^extra_args: unterminated quote .*: close the quote, or give a list of words$/,

@@ -18,8 +18,11 @@ export type FleetInfo = {
   becomeUser: string;
 };
 
-/** http: the base URL of the loopback HTTP server (harness/http-server.ts), `http_base` in the inventory. */
-export type World = { fleet?: FleetInfo; http?: string };
+/**
+ * http: the base URL of the loopback HTTP server (harness/http-server.ts), `http_base` in the inventory;
+ * pacman: the pacman case's repositories (harness/pacman-repos.ts), `pacman_repo` and `pacman_repo_newer`.
+ */
+export type World = { fleet?: FleetInfo; http?: string; pacman?: { base: string; newer: string } };
 
 export function hostVars(host: string, out: string, w: World): Record<string, unknown> {
   const vars: Record<string, unknown> = { out: path.join(out, host) };
@@ -66,6 +69,7 @@ export function writeConnectionInventory(file: string, hosts: string[], out: str
         out_root: out,
         ...(acct ? { acct } : {}),
         ...(w.http ? { http_base: w.http } : {}),
+        ...(w.pacman ? { pacman_repo: w.pacman.base, pacman_repo_newer: w.pacman.newer } : {}),
         ...(w.fleet ? { fleet_become_password: w.fleet.becomePassword, fleet_ports: w.fleet.ports } : {}),
       },
       hosts: Object.fromEntries(hosts.map((h) => [h, hostVars(h, out, w)])),
