@@ -162,6 +162,7 @@ export function buildProgram(io: CommandIO, setExit: (code: number) => void): Co
     .option('--servers <n>', 'server nodes (default 1)')
     .option('--agents <n>', 'agent nodes (default 2)')
     .option('--spare <n>', 'nodes without k3s, in group k3s_new (for join-node.yaml)')
+    .option('--no-k3s', 'servers and agents without k3s too, and no workloads (for a playbook that installs k3s)')
     .option('--proxmox', 'k3s in Proxmox LXC containers behind a Proxmox node (the pct connection)')
     .option('--k3s-version <tag>', 'the k3s version to start at (default v1.31.4+k3s1)')
     .option('--fast', 'fast simulated time (for tests)')

@@ -7,6 +7,8 @@ export type SandboxFlags = {
   servers?: string;
   agents?: string;
   spare?: string;
+  /** false with --no-k3s. */
+  k3s?: boolean;
   proxmox?: boolean;
   k3sVersion?: string;
   fast?: boolean;
@@ -32,6 +34,7 @@ async function sandboxAction(action: string, flags: SandboxFlags, io: CommandIO)
       servers: flags.servers ? Number(flags.servers) : undefined,
       agents: flags.agents ? Number(flags.agents) : undefined,
       spare: flags.spare ? Number(flags.spare) : undefined,
+      k3s: flags.k3s,
       proxmox: flags.proxmox,
       version: flags.k3sVersion,
       fast: flags.fast,

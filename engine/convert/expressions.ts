@@ -1,6 +1,7 @@
 // One YAML string through the translator: a template (a value with {{ }} or {% %}) or a condition
 // (`when:` and friends, a bare expression). Text that is already herdbook's Handlebars
 // ({{default x 'y'}}, (eq a b)) is no construct and stays as it is.
+import { COLLECTION_FACTS } from '../facts/names.js';
 import {
   detectJinja,
   mayBeJinja,
@@ -82,9 +83,16 @@ export function convertCondition(text: string): Outcome {
   }
   const t = translateExpression(expr, true);
   if ('notes' in t) return { kind: 'left', notes: t.notes };
+  if (COLLECTION_FACT.test(t.text)) return { kind: 'converted', text: `(gt (length ${t.text}) 0)` };
   // Printed the same as written (`upgrade.changed`): keep the user's text, braces and all.
   return { kind: 'converted', text: t.text === expr ? text : parenthesized(t.text) };
 }
+
+/**
+ * A fact herdbook knows to be a list or a mapping, alone: Ansible 2.14 takes it as "not empty"
+ * (k3s-ansible's `when: ansible_all_ipv6_addresses`), herdbook's condition must say so.
+ */
+const COLLECTION_FACT = new RegExp(`^ansible_(?:facts\\.)?(?:${COLLECTION_FACTS.join('|')})$`);
 
 /** A Jinja expression this converter built (a loop), as a herdbook template `{{...}}`. */
 export function convertBuilt(expr: string): { text: string } | { notes: JinjaNote[] } {

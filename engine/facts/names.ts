@@ -44,6 +44,20 @@ export const GATHERED_FACTS = [
   'default_ipv6',
 ] as const;
 
+/**
+ * Facts whose value is a list or a mapping: Ansible 2.14 takes a bare `when: ansible_interfaces`
+ * as "not empty", where herdbook wants true or false (README, "What differs from Ansible").
+ */
+export const COLLECTION_FACTS: readonly (typeof GATHERED_FACTS)[number][] = [
+  'interfaces',
+  'all_ipv4_addresses',
+  'all_ipv6_addresses',
+  'default_ipv4',
+  'default_ipv6',
+  'lsb',
+  'env',
+];
+
 /** Every variable the facts may define: ansible_facts, ansible_version and ansible_<fact>. */
 export const FACT_VARIABLES: readonly string[] = [
   'ansible_facts',

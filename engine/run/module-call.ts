@@ -8,10 +8,18 @@ export function isPredictable(mod: ModuleDef, args: unknown): boolean {
   return typeof mod.predictable === 'function' ? mod.predictable(args) : mod.predictable;
 }
 
-export async function callModule(mod: ModuleDef, args: unknown, mctx: ModuleContext): Promise<HostResult> {
+/** `prepare`: the arguments as the host sees them (run/path-args.ts), before inspect. */
+export async function callModule(
+  mod: ModuleDef,
+  given: unknown,
+  mctx: ModuleContext,
+  prepare?: (args: unknown, mctx: ModuleContext) => Promise<unknown>,
+): Promise<HostResult> {
+  let args = given;
   let state: unknown;
   let plan;
   try {
+    if (prepare) args = await prepare(given, mctx);
     state = await mod.inspect(mctx, args);
     plan = mod.plan(state, args);
   } catch (e) {

@@ -9,6 +9,7 @@ import type { RunContext } from './context.js';
 import { conditions, environment, flag, innermost, keywordSeconds, text, type Chain } from './keywords.js';
 import { buildModuleContext, type TaskEnv } from './module-context.js';
 import { callModule } from './module-call.js';
+import { pathExpander } from './path-args.js';
 import { playScope, readVar, taskScope, type PlayFrame } from './scope.js';
 import { taskConnection } from './task-connection.js';
 import { combineItems, registeredValue, type HostResult, type ItemResult } from './task-result.js';
@@ -181,13 +182,14 @@ async function runOnce(
       hostScope: (h) => playScope(ctx, frame, h),
       ...hooks,
     };
+    const expandPaths = pathExpander(ctx.deps.registry, mod);
     const once = async (): Promise<HostResult> => {
       // Each attempt under a timeout has its own abort: the timeout stops the module's commands, waits and sleeps.
       const attempt = env.timeoutMs ? new AbortController() : undefined;
       const signal = attempt ? AbortSignal.any([ctx.state.abort.signal, attempt.signal]) : undefined;
       if (signal) setMaxListeners(0, signal);
       const mctx = buildModuleContext(ctx, { ...env, signal });
-      const r = await withTimeout(callModule(mod, checked.args, mctx), mctx.timeout, task, attempt);
+      const r = await withTimeout(callModule(mod, checked.args, mctx, expandPaths), mctx.timeout, task, attempt);
       return adjust(ctx, task, scope, r);
     };
     const r = task.until === undefined ? await once() : await retry(ctx, task, scope, once, hooks);

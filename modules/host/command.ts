@@ -1,4 +1,6 @@
-// command: run a program without a shell (`cmd` is split into words; quotes honoured).
+// command: run a program without a shell (`cmd` is split into words; quotes honoured). Each
+// word's `~`, `~user` and `$VAR` are expanded on the host, as Ansible's run_command does.
+import { expandOnHost } from '../../engine/expand-user-vars.js';
 import { defineModule, ModuleError } from '../../engine/index-module.js';
 import { splitWords } from '../../engine/shell-words.js';
 import {
@@ -30,7 +32,8 @@ export const command = defineModule<CommandArgs, CommandState, RunChange>({
     return planCommand(state, argv, displayArgv(argv));
   },
   async apply(ctx, args, plan) {
-    return applyCommand(ctx, args, plan.changes[0], displayArgv(argvOf(args)));
+    const argv = await expandOnHost((cmd, opts) => ctx.exec(cmd, opts), argvOf(args));
+    return applyCommand(ctx, args, { ...plan.changes[0], spec: argv }, displayArgv(argv));
   },
   unknownResult: (args) => unknownCommandResult(displayArgv(argvOf(args))),
 });

@@ -3,6 +3,8 @@
 import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { ModuleError, type ModuleContext, type Plan } from '../../engine/index-module.js';
+import { idArg, wantedMode } from './attrs.js';
+import { pendingNote } from './check-note.js';
 import { applyWrite, planWrite, type WriteArgs, type WriteChange } from './file-write.js';
 import { probeFile, type RemoteFile } from './remote-file.js';
 import { asText, DIFF_MAX_BYTES, sha256 } from './text.js';
@@ -28,6 +30,8 @@ export type Source = {
   text?: string;
   /** The bytes to write; absent in plan fixtures (plan never reads them). */
   data?: Buffer;
+  /** Check mode: the host file copied does not exist yet (an earlier task would make it). */
+  pending?: string;
 };
 
 export type CopyState = {
@@ -99,8 +103,9 @@ function stripContent(file: RemoteFile): RemoteFile {
 export function planCopy(state: CopyState, args: CopyArgs): Plan<WriteChange> {
   const { dest, file, source } = state;
   if (state.destIsDir) return { changes: [], refuse: `${dest} is a directory: give dest a file name` };
-  const plan = planWrite({ path: dest, file, after: source, beforeText: state.beforeText, args, check: state.check });
   const data = { dest, src: source.label, checksum: source.checksum, size: source.size };
+  if (source.pending) return { ...pendingCopy(dest, source, args), data };
+  const plan = planWrite({ path: dest, file, after: source, beforeText: state.beforeText, args, check: state.check });
   if (plan.refuse) return { ...plan, data };
   if (plan.changes.length) return { ...plan, data };
   const forced = file.exists && file.type === 'file' && file.checksum !== source.checksum && !args.force;
@@ -115,4 +120,13 @@ export async function applyCopy(ctx: ModuleContext, args: CopyArgs, plan: Plan<W
   if (!state.source.data) throw new ModuleError('internal: the content to write was not kept from inspect');
   const done = await applyWrite(ctx, plan.changes, state.source.data, args.validate);
   return { data: { ...done } };
+}
+
+/** Check mode, a source an earlier task would make: the write to dest, with what it waits for. */
+function pendingCopy(dest: string, source: Source, args: CopyArgs): Plan<WriteChange> {
+  const mode = wantedMode(args, undefined, false);
+  const [owner, group] = [idArg(args.owner), idArg(args.group)];
+  const extra = [mode && `mode ${mode}`, owner && `owner ${owner}`, group && `group ${group}`].filter(Boolean);
+  const summary = `copy ${source.label} to ${dest}${extra.length ? ` (${extra.join(', ')})` : ''}${pendingNote(source.pending!)}`;
+  return { changes: [{ kind: 'write', summary, path: dest, mode, owner, group }] };
 }

@@ -66,8 +66,9 @@ export function planSystemd(st: SystemdState, args: SystemdArgs): Plan<SystemdCh
     add('daemon-reload', `daemon-reload (${st.unit} ${notFound ? 'is not loaded yet' : 'changed on disk'})`);
   const wantsRunning = args.state === 'started' || args.state === 'restarted' || args.state === 'reloaded';
   const needsUnit = wantsRunning || args.enabled === true;
-  // In check mode the unit file may be one an earlier task would install.
-  const pending = notFound && needsUnit && !args.daemon_reload && st.check;
+  // In check mode the unit file may be one an earlier task would install: with daemon_reload
+  // too, unless a rehearsed task here wrote it (inspect marks that unit stale), say it is not there yet.
+  const pending = notFound && needsUnit && st.check && (!args.daemon_reload || !stale);
   if (notFound && needsUnit && !args.daemon_reload && !pending)
     return {
       changes: [],

@@ -7,7 +7,8 @@ import type { Scenario } from '../kube-sim/index.js';
 import { k3sNodeCommands } from './node-commands.js';
 import type { SandboxNode } from './state.js';
 
-export function sandboxScenario(nodes: SandboxNode[]): Scenario {
+/** `installed: false`: no node has k3s yet (`sandbox up --no-k3s`), so every one joins like a spare. */
+export function sandboxScenario(nodes: SandboxNode[], o: { installed: boolean } = { installed: true }): Scenario {
   const k3s = nodes.filter((n) => n.role !== 'proxmox');
   return {
     // A spare node registers when k3s first runs on it (join-node.yaml), as a kubelet does.
@@ -16,7 +17,7 @@ export function sandboxScenario(nodes: SandboxNode[]): Scenario {
       role: n.role === 'server' ? 'server' : 'agent',
       // The etcd role label comes from the fake k3s's etcd controllers, once etcd runs there.
       etcd: false,
-      ...(n.role === 'spare' ? { joins: true } : {}),
+      ...(n.role === 'spare' || !o.installed ? { joins: true } : {}),
       ...k3sNodeCommands(n.root),
     })),
   };

@@ -10,18 +10,15 @@ import { fleetPaths, startFleet, stopFleet } from '../fleet/index.js';
 import { envForKubeDir, kubeBinariesUnavailable } from '../real-kube/binaries.js';
 import {
   ensureTools,
-  k3sNodePaths,
-  preinstallK3s,
-  registerContainer,
   releaseServerFiles,
   seedKubeconfig,
   setFakeNodeName,
   shareEtcdCluster,
 } from '../k3s-fake/index.js';
 import { alive, startDetached, stopPid } from './background.js';
+import { installAndDeploy, registerContainers } from './install.js';
 import { renderInventory } from './inventory.js';
 import { sandboxScenario } from './scenario.js';
-import { deployWorkloads } from './workloads.js';
 import { readSandboxState, writeSandboxState, type SandboxNode, type SandboxState } from './state.js';
 
 export const SANDBOX_VERSIONS = ['v1.29.15+k3s1', 'v1.30.14+k3s1', 'v1.31.4+k3s1', 'v1.32.5+k3s1'];
@@ -32,6 +29,11 @@ export type UpOptions = {
   agents?: number;
   /** Nodes without k3s (group k3s_new), for join-node.yaml. */
   spare?: number;
+  /**
+   * false: the servers and agents have no k3s yet either, as fresh machines before a playbook
+   * installs it; each registers with the API when k3s first runs on it, and no workloads are deployed.
+   */
+  k3s?: boolean;
   proxmox?: boolean;
   /** The version k3s starts at (default v1.31.4+k3s1). */
   version?: string;
@@ -141,7 +143,7 @@ async function startAll(
   const simDir = path.join(o.stateDir, api);
   await mkdir(simDir, { recursive: true });
   const scenarioFile = path.join(o.stateDir, 'scenario.yaml');
-  await writeFile(scenarioFile, stringify(sandboxScenario(nodes)));
+  await writeFile(scenarioFile, stringify(sandboxScenario(nodes, { installed: o.k3s !== false })));
   const apiArgs = real
     ? [
         '-s',
@@ -165,47 +167,15 @@ async function startAll(
   const adminUrl = real ? (await readFile(path.join(simDir, 'admin-url'), 'utf8')).trim() : simUrl;
   const kubeconfig = await readFile(path.join(simDir, 'kubeconfig.yaml'), 'utf8');
 
-  log(
-    `installing k3s ${version} on ${nodes
-      .filter((n) => n.role === 'server' || n.role === 'agent')
-      .map((n) => n.name)
-      .join(', ')}...`,
-  );
   const k3sNodes = nodes.filter((n) => n.role === 'server' || n.role === 'agent');
-  const first = k3sNodes.find((n) => n.role === 'server')!;
   for (const n of nodes.filter((x) => x.role !== 'proxmox')) await setFakeNodeName(n.root, n.name);
   for (const n of k3sNodes.filter((x) => x.role === 'server')) await seedKubeconfig(n.root, kubeconfig);
   // One etcd cluster: its member list is the same for every server (and a spare that joins as one).
   for (const n of nodes.filter((x) => x.role === 'server' || x.role === 'spare'))
     await shareEtcdCluster(n.root, path.join(o.stateDir, 'k3s-etcd-members'));
-  await preinstallK3s(first.root, { version, role: 'server', args: ['--cluster-init', '--disable', 'traefik'] });
-  const token = (await readFile(k3sNodePaths(first.root).nodeToken, 'utf8')).trim();
-  const joinEnv = { K3S_URL: 'https://s-1:6443', K3S_TOKEN: token };
-  for (const n of k3sNodes.filter((x) => x !== first)) {
-    await preinstallK3s(
-      n.root,
-      n.role === 'server'
-        ? {
-            version,
-            role: 'server',
-            args: ['--server', 'https://s-1:6443', '--disable', 'traefik'],
-            env: { K3S_TOKEN: token },
-          }
-        : { version, role: 'agent', args: ['--node-label', 'sandbox=true'], env: joinEnv },
-    );
-  }
-  if (o.proxmox) {
-    for (const n of nodes.filter((x) => x.role !== 'proxmox'))
-      await registerContainer(path.join(o.stateDir, 'fleet'), 'pve', n.vmid!, n.name, fleet.node(n.name).pid);
-  }
-  log('deploying the workloads once the nodes are Ready...');
-  await deployWorkloads({
-    kubeconfig: path.join(simDir, 'kubeconfig.yaml'),
-    adminUrl,
-    dir: simDir,
-    nodes: k3sNodes.map((n) => n.name),
-    timeoutMs: real ? 120_000 : 30_000,
-  });
+  const target = { stateDir: o.stateDir, version, real, simDir, adminUrl, proxmox: Boolean(o.proxmox), log };
+  if (o.k3s !== false) await installAndDeploy(target, nodes, fleet);
+  else if (o.proxmox) await registerContainers(o.stateDir, nodes, fleet);
 
   const paths = fleetPaths(path.join(o.stateDir, 'fleet'));
   const inventory = path.join(o.stateDir, o.proxmox ? 'proxmox.ini' : 'inventory.ini');

@@ -154,6 +154,22 @@ export class Cluster {
 
   /** Nodes that register when their kubelet first answers (see ScenarioNode.joins). */
   private readonly joining = new Map<string, ScenarioNode>();
+  /** Every scenario node, as given: what a wiped node registers as again. */
+  private readonly declared = new Map<string, ScenarioNode>();
+
+  /**
+   * The node's machine was wiped (k3s uninstalled, its data gone): its Node and kubelet state
+   * go, and it registers again, as the scenario described it, when its kubelet next answers.
+   */
+  wipeNode(name: string): boolean {
+    const n = this.declared.get(name);
+    // A node no command reports on would never answer again.
+    if (!n || !hasCommands(n)) return false;
+    if (this.store.get('nodes', undefined, name)) this.removeNode(name);
+    this.kubelets.forget(name);
+    this.joining.set(name, { ...n, joins: true });
+    return true;
+  }
 
   /** A joining node becomes a Node object the first time its source reports it reachable, as a kubelet registers. */
   async registerJoined(source: NodeSource): Promise<void> {
@@ -161,7 +177,8 @@ export class Cluster {
       const report = await Promise.resolve(source(name)).catch(() => undefined);
       if (report === undefined) continue;
       this.joining.delete(name);
-      this.addNode({ ...n, joins: false });
+      // With the version its kubelet reports, as real-kube registers it (not the default's, polled later).
+      this.addNode({ ...n, joins: false, kubeletVersion: report.kubeletVersion ?? n.kubeletVersion });
     }
   }
 
@@ -171,6 +188,7 @@ export class Cluster {
     for (const ns of ['default', 'kube-system', 'kube-public', 'kube-node-lease', ...(s.namespaces ?? [])])
       this.addNamespace(ns);
     for (const n of s.nodes ?? []) {
+      this.declared.set(n.name, n);
       if (n.joins) this.joining.set(n.name, n);
       else this.addNode(n);
     }

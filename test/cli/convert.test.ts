@@ -135,7 +135,7 @@ describe('herdbook convert', () => {
     cpSync(K3S, work, { recursive: true });
     const out = path.join(work, '..', `${path.basename(work)}-out`);
     const r = herdbook(['convert', 'site.yml', '-i', 'inventory/hosts.yml', '--out', out], work);
-    expect(r.stdout).toMatch(/89 of 89 constructs converted, 0 left, 1 references not followed/);
+    expect(r.stdout).toMatch(/99 of 99 constructs converted, 0 left, 1 references not followed/);
     expect(r.code).toBe(2);
     expect(existsSync(path.join(out, 'vault-password'))).toBe(true);
     const v = herdbook(['validate', 'site.yml', '-i', 'inventory/hosts.yml'], out);

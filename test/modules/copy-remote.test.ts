@@ -66,4 +66,19 @@ describe('copy remote_src over real sshd', () => {
     );
     expect(missing).toMatchObject({ status: 'failed', msg: 'Source /var/lib/rancher/none not found' });
   });
+
+  // k3s-ansible copies the k3s.yaml its install just wrote: a rehearsal of a fresh install must not stop there.
+  it('check mode with a src an earlier task would make predicts the copy and says what it waits for', async () => {
+    const args = { src: '/etc/rancher/k3s/not-yet.yaml', dest: '/var/lib/rancher/kube/config', remote_src: true };
+    mkdirSync(h.local('/var/lib/rancher/kube'), { recursive: true });
+    const check = await runModule(copy, { ...args, mode: '0600' }, { connection: h.connection }, { check: true });
+    expect(check.status).toBe('changed');
+    expect(check.changes).toEqual([
+      'copy /etc/rancher/k3s/not-yet.yaml to /var/lib/rancher/kube/config (mode 0600) (/etc/rancher/k3s/not-yet.yaml does not exist yet: a real run fails unless an earlier task creates it)',
+    ]);
+    expect(existsSync(h.local('/var/lib/rancher/kube/config'))).toBe(false);
+    expect((await runModule(copy, args, { connection: h.connection })).msg).toBe(
+      'Source /etc/rancher/k3s/not-yet.yaml not found',
+    );
+  });
 });

@@ -675,9 +675,27 @@ cmd_certificate() {
     fi
 }
 
+# ---------------------------------------------------------------- kubectl
+# k3s's embedded kubectl is a real one that reads /etc/rancher/k3s/k3s.yaml unless KUBECONFIG
+# (or --kubeconfig) says otherwise: here the machine's own kubectl, on the k3s.yaml this fake
+# wrote (the sandbox's API, kube-sim or a real control plane, and this server's admin identity).
+cmd_kubectl() {
+    _kubectl=
+    for _d in /usr/bin /bin /usr/sbin /sbin; do
+        if [ -x "$_d/kubectl" ]; then _kubectl=$_d/kubectl; break; fi
+    done
+    [ -n "$_kubectl" ] || fail "fake k3s: kubectl needs a kubectl on this machine (Debian: apt-get install kubernetes-client)"
+    if [ -z "${KUBECONFIG:-}" ] && [ -f /etc/rancher/k3s/k3s.yaml ]; then
+        KUBECONFIG=/etc/rancher/k3s/k3s.yaml
+        export KUBECONFIG
+    fi
+    exec "$_kubectl" "$@"
+}
+
 # ---------------------------------------------------------------- main
 case ${0##*/} in
-    kubectl | crictl | ctr)
+    kubectl) cmd_kubectl "$@" ;;
+    crictl | ctr)
         echo "fake k3s: '${0##*/}' is not simulated on sandbox nodes; use the Kubernetes API simulator" >&2
         exit 1 ;;
 esac
@@ -689,11 +707,12 @@ case ${1:-} in
     agent) shift; cmd_agent "$@" ;;
     etcd-snapshot) shift; cmd_etcd_snapshot "$@" ;;
     certificate) shift; cmd_certificate "$@" ;;
+    kubectl) shift; cmd_kubectl "$@" ;;
     '' | -h | --help | help)
         echo 'NAME:'
         echo '   k3s - Kubernetes, but small and simple (herdbook sandbox fake)'
         echo 'COMMANDS:'
-        echo '   server, agent, etcd-snapshot, certificate'
+        echo '   server, agent, etcd-snapshot, certificate, kubectl'
         ;;
     *) echo "No help topic for '$1'" >&2; exit 3 ;;
 esac

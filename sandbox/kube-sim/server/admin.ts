@@ -68,6 +68,11 @@ function route(deps: AdminDeps, method: string, url: URL, body: string): unknown
     }
     return { name: a, ...deps.cluster.setNode(a, change) };
   }
+  if (what === 'nodes' && a && method === 'DELETE') {
+    if (!deps.cluster.wipeNode(a))
+      throw new StatusError(statusBody(404, `no scenario node ${a} whose kubelet a command reports`, 'NotFound'));
+    return { ok: true };
+  }
   if (what === 'pods' && a && b && method === 'POST') {
     const change = parseBody(body);
     if (typeof change.ready === 'boolean') deps.cluster.setPodReady(a, b, change.ready);

@@ -141,6 +141,28 @@ describe('herdbook convert: one file', () => {
     );
   });
 
+  it('a bare `when:` on a fact that is a list or a mapping becomes the test Ansible 2.14 made: not empty', () => {
+    const dir = tempTree({
+      'site.yml': [
+        '- hosts: all',
+        '  tasks:',
+        '    - {name: a, debug: {msg: x}, when: ansible_all_ipv6_addresses}',
+        '    - {name: b, debug: {msg: x}, when: "{{ ansible_facts[\'default_ipv4\'] }}"}',
+        '    - {name: c, debug: {msg: x}, when: not ansible_interfaces}',
+        '    - {name: d, debug: {msg: x}, when: ansible_hostname}',
+        '',
+      ].join('\n'),
+    });
+    const out = after(convert(dir, ['site.yml']), dir, 'site.yml');
+    expect(out).toContain('when: (gt (length ansible_all_ipv6_addresses) 0)}');
+    expect(out).toContain('when: "(gt (length ansible_facts.default_ipv4) 0)"}');
+    // `not` takes any value's truthiness already; a string fact stays an error at run time (README).
+    expect(out).toContain('when: not ansible_interfaces}');
+    expect(out).toContain('when: ansible_hostname}');
+    const again = tempTree({ 'site.yml': out });
+    expect(after(convert(again, ['site.yml']), again, 'site.yml')).toBe(out);
+  });
+
   it('converting the output again changes nothing', () => {
     const again = tempTree({ 'site.yml': text });
     const r2 = convert(again, ['site.yml']);
@@ -285,7 +307,7 @@ describe('herdbook convert: a k3s repository in the style of k3s-ansible', () =>
 
   it('converts every construct (community.general.timezone included), and lists the include it cannot follow', () => {
     const s = summarize(r.items);
-    expect(s).toEqual({ type: 'summary', constructs: 89, converted: 89, left: 0, unresolved: 1 });
+    expect(s).toEqual({ type: 'summary', constructs: 99, converted: 99, left: 0, unresolved: 1 });
     expect(lefts(r)).toEqual([]);
   });
 

@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { lstat, readFile, readlink, rm, stat, writeFile } from 'node:fs/promises';
+import { lstat, mkdir, readFile, readlink, rm, stat, writeFile } from 'node:fs/promises';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { buildFakeK3sBinary } from '../../../sandbox/k3s-fake/binary.js';
 import {
@@ -46,6 +46,22 @@ describe('k3s --version', () => {
     expect(a.equals(b)).toBe(false);
     await expect(buildFakeK3sBinary('1.30')).rejects.toThrow(/not a k3s release tag/);
   });
+
+  // k3s-ansible checks its nodes with `k3s kubectl get nodes` and edits a kubeconfig with it.
+  it.skipIf(!existsSync('/usr/bin/kubectl'))(
+    'kubectl is the machine’s kubectl, on /etc/rancher/k3s/k3s.yaml unless KUBECONFIG says otherwise',
+    async () => {
+      const node = await bareNode();
+      const config = (ctx: string) =>
+        `apiVersion: v1\nkind: Config\nclusters: []\ncontexts: []\nusers: []\ncurrent-context: ${ctx}\n`;
+      await mkdir(`${node.root}/etc/rancher/k3s`, { recursive: true });
+      await writeFile(`${node.root}/etc/rancher/k3s/k3s.yaml`, config('from-k3s-yaml'));
+      await writeFile(`${node.root}/etc/rancher/other.yaml`, config('from-env'));
+      const view = ['k3s', 'kubectl', 'config', 'current-context'];
+      expect((await node.run(view)).stdout).toBe('from-k3s-yaml\n');
+      expect((await node.run(view, { KUBECONFIG: '/etc/rancher/other.yaml' })).stdout).toBe('from-env\n');
+    },
+  );
 
   it('answers an unknown command like urfave/cli', async () => {
     const node = await bareNode();
