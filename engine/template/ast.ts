@@ -33,6 +33,14 @@ export type PartialStatement = Node & {
   hash?: Hash;
   indent: string;
 };
+/** `{{#> name k=v}}block{{/name}}`: the partial renders the block where it says `{{> @partial-block}}`. */
+export type PartialBlockStatement = Node & {
+  type: 'PartialBlockStatement';
+  name: PathExpression | SubExpression;
+  params: Expression[];
+  hash?: Hash;
+  program: Program;
+};
 export type ContentStatement = Node & { type: 'ContentStatement'; value: string; original: string };
 export type SubExpression = Node & { type: 'SubExpression'; path: PathExpression; params: Expression[]; hash?: Hash };
 export type PathExpression = Node & {

@@ -4,7 +4,9 @@
 // body runs) and the blocks inside it; `{{> flag name='a'}}` renders it. What is herdbook's own
 // (evaluate.ts): a partial sees its hash arguments and the root variables, not the caller's
 // block parameters, @index or `this` (a macro sees its arguments and the globals); a hash on the
-// definition gives defaults, evaluated in order when the call leaves the name out.
+// definition gives defaults, evaluated in order when the call leaves the name out. Called as a
+// block, `{{#> name}}block{{/name}}`, the partial renders the block where it says
+// `{{> @partial-block}}`, with the caller's frames (Jinja's {% call %} and caller()).
 import { TemplateError } from '../errors.js';
 import { didYouMean } from '../suggest.js';
 import type * as AST from './ast.js';
@@ -46,7 +48,7 @@ export function partialsIn(p: AST.Program, outer: Partials | undefined): Partial
 
 /** The definition `{{> name}}` calls, or an error that names the partials there are. */
 export function findPartial(
-  call: AST.PartialStatement,
+  call: Pick<AST.PartialStatement, 'name' | 'params'>,
   partials: Partials | undefined,
 ): { name: string; block: AST.DecoratorBlock } {
   if (call.name.type !== 'PathExpression')

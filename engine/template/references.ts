@@ -27,7 +27,12 @@ function program(p: AST.Program, out: Set<string>): void {
     // arguments (and @root), so it is not looked into.
     else if (st.type === 'PartialStatement')
       (st as AST.PartialStatement).hash?.pairs.forEach((p) => expr(p.value, out));
-    else if (st.type === 'BlockStatement') {
+    else if (st.type === 'PartialBlockStatement') {
+      // The block renders where it stands: its names are this template's.
+      const b = st as AST.PartialBlockStatement;
+      b.hash?.pairs.forEach((p) => expr(p.value, out));
+      program(b.program, out);
+    } else if (st.type === 'BlockStatement') {
       const b = st as AST.BlockStatement;
       b.params.forEach((e) => expr(e, out));
       // Inside #if/#unless/#ensure_newlines the context is unchanged; inside #each/#with names may be item fields.

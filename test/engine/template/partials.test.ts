@@ -42,7 +42,19 @@ describe('inline partials', () => {
     expect(() => render('{{#*inline "f"}}{{/inline}}{{> f g}}')).toThrow(/key=value arguments only/);
   });
 
+  it('called as a block, render the block where they say @partial-block, with the caller’s frames', () => {
+    const wrap = "{{#*inline 'wrap'}}<{{t}}>{{> @partial-block}}</{{t}}>{{/inline}}";
+    expect(render(`${wrap}{{#each xs as |i|}}{{#> wrap t='b'}}{{i}}.{{@index}}{{/wrap}}{{/each}}`)).toBe(
+      '<b>1.0</b><b>2.1</b>',
+    );
+    // A hash on @partial-block adds names to the block; the block still sees the caller's.
+    const two = "{{#*inline 'two'}}[{{> @partial-block v=(concat t '!')}}]{{/inline}}";
+    expect(render(`${two}{{#each xs as |i|}}{{#> two t='z'}}{{v}}{{i}}{{/two}}{{/each}}`)).toBe('[z!1][z!2]');
+    expect(() => render(`${wrap}{{> wrap t='b'}}`)).toThrow(/outside a partial called as a block/);
+  });
+
   it('a call’s arguments are variables the template needs; the body’s names are its own', () => {
     expect(requiredVariables('{{#*inline "f"}}{{own}}{{/inline}}{{> f a=needed}}')).toEqual(['needed']);
+    expect(requiredVariables('{{#> f a=needed}}{{also}}{{/f}}')).toEqual(['needed', 'also']);
   });
 });
