@@ -6,8 +6,8 @@
 // lexer as for any block; the definition and the call are marked as tags so the standalone guard
 // covers them as it covers {{#if}} (Handlebars strips a standalone partial line and indents the
 // partial's lines, a standalone {{#*inline}} line as a block's); and herdbook's evaluator gives a
-// partial only its arguments and @root (engine/template/partials.ts), as a macro sees only its
-// arguments and the globals. Defaults go on the definition's hash, evaluated at each call that
+// partial only its arguments and the root variables (engine/template/partials.ts), as a macro
+// sees only its arguments and the globals. Defaults go on the definition's hash, evaluated at each call that
 // leaves the name out, in order, as Jinja evaluates them. What a partial cannot do is left,
 // located: varargs, kwargs, caller() with arguments, recursion, a macro's output used in an
 // expression, a macro defined inside a block, reading a {% set %} name whose value at the call may
