@@ -40,16 +40,21 @@ export function scalarSplice(source: string, node: Scalar, value: string): Splic
     }
     case 'BLOCK_LITERAL':
     case 'BLOCK_FOLDED':
-      return blockSplice(source, start, original, node.type, value) ?? splice(doubleQuoted(value));
+      return blockSplice(source, start, original, node.type, value, String(node.value)) ?? splice(doubleQuoted(value));
     case 'QUOTE_DOUBLE':
     case undefined:
       return splice(doubleQuoted(value));
   }
 }
 
+const trailingNewlines = (s: string) => /\n*$/.exec(s)![0].length;
+
 /**
  * A block scalar keeps its header (chomping, indentation) and trailing blank lines; only the
- * content lines are replaced, at the indentation the original used.
+ * content lines are replaced, at the indentation the original used. The chomping is what gives
+ * the value its final newlines: when the new value ends with other newlines than the old one (a
+ * translated template that adds its newline itself), it becomes strip (`|-`) for none and clip
+ * (`|`) for one; more than one, changed, is written double-quoted.
  */
 function blockSplice(
   source: string,
@@ -57,12 +62,19 @@ function blockSplice(
   original: string,
   type: 'BLOCK_LITERAL' | 'BLOCK_FOLDED',
   value: string,
+  before: string,
 ): Splice | undefined {
   const headerEnd = original.indexOf('\n');
   if (headerEnd < 0) return undefined;
   const header = original.slice(0, headerEnd);
   // A comment after the header, or an explicit indentation, stays as it is only in simple cases.
   if (!/^[|>][-+]?\s*$/.test(header)) return undefined;
+  const newlines = trailingNewlines(value);
+  let chomped = header;
+  if (newlines !== trailingNewlines(before)) {
+    if (newlines > 1) return undefined;
+    chomped = header.replace(/^([|>])[-+]?/, newlines ? '$1' : '$1-');
+  }
   const body = original.slice(headerEnd + 1);
   const indent = /^( +)\S/m.exec(body)?.[1];
   if (!indent) return undefined;
@@ -71,7 +83,7 @@ function blockSplice(
   if (/^\s/.test(content)) return undefined;
   const multiline = content.includes('\n');
   // Folded text joins single newlines: a multi-line value is written literal, same chomping.
-  const newHeader = type === 'BLOCK_FOLDED' && multiline ? header.replace('>', '|') : header;
+  const newHeader = type === 'BLOCK_FOLDED' && multiline ? chomped.replace('>', '|') : chomped;
   const lines = content.split('\n').map((l) => (l ? indent + l : l));
   const bodyStart = start + headerEnd + 1;
   return {

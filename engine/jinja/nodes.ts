@@ -46,7 +46,14 @@ export type Stmt =
   | (Span & { type: 'Set'; targets: string[]; value: Expr })
   /** `{% set x %}...{% endset %}` */
   | (Span & { type: 'SetBlock'; target: string; body: Stmt[] })
-  /** A statement the parser recognises but the tree does not model (macro, include, with, ...). */
+  /** `{% macro name(a, b=default) %}...{% endmacro %}`; `tag` locates the `{% macro %}` tag alone. */
+  | (Span & { type: 'Macro'; name: string; params: MacroParam[]; body: Stmt[]; tag: Span })
+  /** `{% call(params) m(args) %}...{% endcall %}`: `m` runs with the body as its caller(). */
+  | (Span & { type: 'CallBlock'; call: Expr; params: MacroParam[]; body: Stmt[]; tag: Span })
+  /** A statement the parser recognises but the tree does not model (include, with, filter, ...). */
   | (Span & { type: 'Unsupported'; keyword: string });
+
+/** A macro's parameter; `start`/`end` locate its name. */
+export type MacroParam = Span & { name: string; default?: Expr };
 
 export type Template = { body: Stmt[]; text: string };

@@ -1,6 +1,6 @@
 // Templates: the pieces from the lexer into statements (`if`/`elif`/`else`, `for` with `else`
-// and a filter, `set` and block `set`); statements the tree does not model (macro, include,
-// with, ...) are kept as located `Unsupported` nodes so the printer can say so.
+// and a filter, `set` and block `set`, `macro`, `call`); statements the tree does not model
+// (include, with, ...) are kept as located `Unsupported` nodes so the printer can say so.
 import { ExprParser } from './parse-expr.js';
 import {
   ANSIBLE_OPTIONS,
@@ -11,10 +11,10 @@ import {
   type Piece,
   type TemplateOptions,
 } from './lexer.js';
-import type { Expr, Stmt, Template } from './nodes.js';
+import type { Expr, MacroParam, Stmt, Template } from './nodes.js';
 
 /** Statements with a body that ends in `end<keyword>`. */
-const BLOCK_KEYWORDS = new Set(['macro', 'call', 'filter', 'block', 'with', 'autoescape', 'trans']);
+const BLOCK_KEYWORDS = new Set(['filter', 'block', 'with', 'autoescape', 'trans']);
 const SINGLE_KEYWORDS = new Set(['include', 'import', 'from', 'extends', 'do', 'break', 'continue', 'print']);
 
 /** One expression on its own (a condition, the inside of `{{ }}`), offsets from `base`. */
@@ -149,6 +149,23 @@ function parseStatement(text: string, pieces: Piece[], state: { k: number }, tag
       const r = parseBody(text, pieces, state, opts, ['endset']);
       return { type: 'SetBlock', target: targets[0], body: r.body, start: piece.start, end: r.end!.piece.end };
     }
+    case 'macro': {
+      const name = parser.expectName().v;
+      const params = parseSignature(parser);
+      endOfTag(tag);
+      const r = parseBody(text, pieces, state, opts, ['endmacro']);
+      const at = { start: piece.start, end: piece.end };
+      return { type: 'Macro', name, params, body: r.body, tag: at, start: piece.start, end: r.end!.piece.end };
+    }
+    case 'call': {
+      const params = parser.isOp('(') ? parseSignature(parser) : [];
+      const call = parser.parseExpression();
+      if (call.type !== 'Call') throw new JinjaSyntaxError('{% call %} takes a call: {% call m(x) %}', call.start);
+      endOfTag(tag);
+      const r = parseBody(text, pieces, state, opts, ['endcall']);
+      const at = { start: piece.start, end: piece.end };
+      return { type: 'CallBlock', call, params, body: r.body, tag: at, start: piece.start, end: r.end!.piece.end };
+    }
     default: {
       if (BLOCK_KEYWORDS.has(tag.keyword)) {
         const r = parseBody(text, pieces, state, opts, [`end${tag.keyword}`]);
@@ -161,4 +178,21 @@ function parseStatement(text: string, pieces: Piece[], state: { k: number }, tag
       throw new JinjaSyntaxError(`unknown statement '{% ${tag.keyword} %}'`, piece.start);
     }
   }
+}
+
+/** `(a, b=default)`, as Jinja's parse_signature reads it: no default may be followed by none. */
+function parseSignature(parser: ExprParser): MacroParam[] {
+  const params: MacroParam[] = [];
+  parser.expectOp('(');
+  while (!parser.isOp(')')) {
+    if (params.length) parser.expectOp(',');
+    const t = parser.expectName();
+    const param: MacroParam = { name: t.v, start: t.start, end: t.end };
+    if (parser.skipOp('=')) param.default = parser.parseExpression();
+    else if (params.some((p) => p.default))
+      throw new JinjaSyntaxError('non-default argument follows default argument', t.start);
+    params.push(param);
+  }
+  parser.expectOp(')');
+  return params;
 }

@@ -16,7 +16,13 @@ export type PrintEnv = {
   loops: { iter: string; params: Set<string> }[];
   /** Print free names as @root.x even outside a loop (a {% set %} value used in a later loop). */
   root?: boolean;
+  /** Names that are no variable here (a macro, or what a macro body cannot read): why, what to write. */
+  hidden?: ReadonlyMap<string, Hidden>;
+  /** Inside this macro's body: its calls of other macros run when it runs, not where they are written. */
+  macro?: string;
 };
+
+export type Hidden = { why: string; write?: string };
 
 export const emptyEnv = (): PrintEnv => ({ vars: new Map(), loops: [] });
 

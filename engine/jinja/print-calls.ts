@@ -90,6 +90,8 @@ export function printCall(e: Extract<Expr, { type: 'Call' }>, env: PrintEnv, pri
   }
   if (e.node.type === 'Name') {
     const name = e.node.name;
+    const hidden = env.hidden?.get(name);
+    if (hidden) return leave(e, hidden.why, hidden.write);
     const fn = Object.prototype.hasOwnProperty.call(GLOBALS, name) ? GLOBALS[name] : undefined;
     if (!fn) return leave(e, `the function ${name}() has no herdbook helper of the same meaning yet`);
     return fn({ subject: '', args: e.args, kwargs: e.kwargs, env, node: e, name: `${name}()`, print });

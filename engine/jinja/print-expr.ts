@@ -80,6 +80,8 @@ function printName(name: string, span: { start: number; end: number }, env: Prin
   for (let i = env.loops.length - 1; i >= 0; i--) if (env.loops[i].params.has(name)) return name;
   if (name === 'loop' && env.loops.length)
     return leave(span, '`loop` itself has no Handlebars value', 'use loop.index, loop.index0, loop.first, loop.last');
+  const hidden = env.hidden?.get(name);
+  if (hidden) return leave(span, hidden.why, hidden.write);
   if (HBS_RESERVED.has(name)) return leave(span, `'${name}' is a Handlebars keyword, not a variable name`);
   return env.loops.length || env.root ? `@root.${name}` : name;
 }

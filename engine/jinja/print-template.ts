@@ -8,9 +8,21 @@ import { surelyList } from './print-filters.js';
 import type { SetVar } from './print-base.js';
 import { call, printExpr, unwrap, type PrintEnv } from './print-expr.js';
 import { surelyFloat, surelyString } from './print-output.js';
+import {
+  callsCaller,
+  callsMacro,
+  MACRO_STATEMENTS,
+  macroNames,
+  macroTable,
+  printCallBlock,
+  printCaller,
+  printMacro,
+  printMacroCall,
+  type MacroPrinter,
+} from './print-macro.js';
 import { guardStandalone, type Part } from './standalone.js';
 
-type Ctx = { parts: Part[]; lefts: Left[]; source: string };
+type Ctx = { parts: Part[]; lefts: Left[]; source: string; macros: MacroPrinter };
 
 export type PrintedTemplate = { text: string; lefts: Left[]; parts: Part[] };
 
@@ -24,7 +36,18 @@ export function printTemplate(
   env: PrintEnv,
   opts: { file: boolean; newlines: number } = { file: false, newlines: 0 },
 ): PrintedTemplate {
-  const ctx: Ctx = { parts: [], lefts: [], source: t.text };
+  const table = macroTable(t);
+  const ctx: Ctx = {
+    parts: [],
+    lefts: [],
+    source: t.text,
+    macros: {
+      table,
+      push: (s, tag) => push(ctx, s, tag),
+      printBody: (body, env) => printBody(body, env, ctx),
+    },
+  };
+  if (table.defs.size) env = { ...env, hidden: new Map([...(env.hidden ?? []), ...macroNames(table)]) };
   const only = t.body.length === 1 && t.body[0].type === 'Output' ? t.body[0] : undefined;
   if (only && !opts.file && !opts.newlines) {
     // A value that is one {{ }}: its typed value, as Ansible's native-looking result.
@@ -46,7 +69,8 @@ function endingNewlines(body: Stmt[]): number | undefined {
   let count = 0;
   for (let i = body.length - 1; i >= 0; i--) {
     const st = body[i];
-    if (st.type === 'Set') continue;
+    // Neither a {% set %} nor a macro's definition renders anything.
+    if (st.type === 'Set' || st.type === 'Macro') continue;
     const data =
       st.type === 'Text'
         ? st.value
@@ -130,6 +154,8 @@ function printStmt(st: Stmt, env: PrintEnv, ctx: Ctx): void {
     case 'Output': {
       const e = st.expr;
       if (e.type === 'Const' && typeof e.value === 'string') push(ctx, text(e.value));
+      else if (callsMacro(e, env, ctx.macros.table)) printMacroCall(e, st, env, ctx.macros);
+      else if (callsCaller(e, env)) printCaller(e, st, ctx.macros);
       else push(ctx, output(e, env, ctx.source.slice(st.start, st.end)));
       return;
     }
@@ -154,8 +180,14 @@ function printStmt(st: Stmt, env: PrintEnv, ctx: Ctx): void {
     }
     case 'SetBlock':
       return leftStmt(st, '{% set x %}...{% endset %} has no Handlebars spelling yet', '{% set x = ... %}');
-    case 'Unsupported':
-      return leftStmt(st, `{% ${st.keyword} %} has no herdbook equivalent`);
+    case 'Macro':
+      return printMacro(st, env, ctx.macros);
+    case 'CallBlock':
+      return printCallBlock(st, env, ctx.macros);
+    case 'Unsupported': {
+      const known = MACRO_STATEMENTS[st.keyword] as { why: string; write?: string } | undefined;
+      return leftStmt(st, known?.why ?? `{% ${st.keyword} %} has no herdbook equivalent`, known?.write);
+    }
   }
 }
 
@@ -238,7 +270,7 @@ function printFor(st: Extract<Stmt, { type: 'For' }>, env: PrintEnv, ctx: Ctx): 
       vars.set(name, { value: v, rooted: v, depth: env.loops.length + 1 });
     });
   }
-  const inner: PrintEnv = { vars, loops: [...env.loops, { iter, params: new Set(params) }] };
+  const inner: PrintEnv = { ...env, vars, loops: [...env.loops, { iter, params: new Set(params) }] };
   push(ctx, `{{#each ${iter} as |${params.join(' ')}|}}`, st);
   const cond = st.filter ? printExpr(st.filter, inner, true) : undefined;
   if (cond) push(ctx, `{{#if ${cond}}}`, st);

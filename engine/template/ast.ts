@@ -17,6 +17,30 @@ export type BlockStatement = Node & {
   program?: Program;
   inverse?: Program;
 };
+/** `{{#*inline "name" k=v}}...{{/inline}}`: Handlebars' decorator block; herdbook knows only `inline`. */
+export type DecoratorBlock = Node & {
+  type: 'DecoratorBlock';
+  path: PathExpression;
+  params: Expression[];
+  hash?: Hash;
+  program: Program;
+};
+/** `{{> name k=v}}`; `indent` is the line's leading blanks when Handlebars found the call standalone. */
+export type PartialStatement = Node & {
+  type: 'PartialStatement';
+  name: PathExpression | SubExpression;
+  params: Expression[];
+  hash?: Hash;
+  indent: string;
+};
+/** `{{#> name k=v}}block{{/name}}`: the partial renders the block where it says `{{> @partial-block}}`. */
+export type PartialBlockStatement = Node & {
+  type: 'PartialBlockStatement';
+  name: PathExpression | SubExpression;
+  params: Expression[];
+  hash?: Hash;
+  program: Program;
+};
 export type ContentStatement = Node & { type: 'ContentStatement'; value: string; original: string };
 export type SubExpression = Node & { type: 'SubExpression'; path: PathExpression; params: Expression[]; hash?: Hash };
 export type PathExpression = Node & {

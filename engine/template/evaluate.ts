@@ -6,6 +6,7 @@ import { copyInfo } from '../load/positions.js';
 import { UntranslatedJinja } from '../jinja/index.js';
 import type * as AST from './ast.js';
 import { compileTemplate, type Compiled } from './compile.js';
+import { findPartial, indentLines, MAX_PARTIAL_DEPTH, partialsIn, type Partials } from './partials.js';
 import { LazyVars, MISSING, type Scope, step } from './scope.js';
 import { truthy } from './truthy.js';
 
@@ -14,7 +15,18 @@ export type HelperFn = (args: unknown[], hash: Record<string, unknown>, scope: S
 export type Helpers = Readonly<Record<string, HelperFn>>;
 
 type Frame = { context: unknown; data: Record<string, unknown>; params?: Record<string, unknown> };
-type Ctx = { scope: Scope; helpers: Helpers; frames: Frame[] };
+/**
+ * `partials`: the inline partials in view; `depth`: how many partial calls deep this runs;
+ * `block`: the block of the {{#> name}} call this partial runs for, and where that block stands.
+ */
+type Ctx = {
+  scope: Scope;
+  helpers: Helpers;
+  frames: Frame[];
+  partials?: Partials;
+  depth?: number;
+  block?: { program: AST.Program; at: Ctx };
+};
 
 /** Helpers whose arguments may be undefined or are evaluated lazily. */
 const SPECIAL = new Set(['default', 'defined', 'and', 'or', 'if']);
@@ -56,6 +68,16 @@ export function renderDeep(value: unknown, scope: Scope, helpers: Helpers): unkn
 }
 
 function evalProgram(p: AST.Program, ctx: Ctx): string {
+  const outer = ctx.partials;
+  ctx.partials = partialsIn(p, outer);
+  try {
+    return evalBody(p, ctx);
+  } finally {
+    ctx.partials = outer;
+  }
+}
+
+function evalBody(p: AST.Program, ctx: Ctx): string {
   let out = '';
   for (const st of p.body) {
     switch (st.type) {
@@ -69,6 +91,14 @@ function evalProgram(p: AST.Program, ctx: Ctx): string {
         out += evalBlock(st as AST.BlockStatement, ctx);
         break;
       case 'CommentStatement':
+      case 'DecoratorBlock':
+        // An inline partial's definition renders nothing where it stands (partialsIn registered it).
+        break;
+      case 'PartialStatement':
+        out += evalPartial(st as AST.PartialStatement, ctx);
+        break;
+      case 'PartialBlockStatement':
+        out += evalPartial(st as AST.PartialBlockStatement, ctx);
         break;
       default:
         throw new TemplateError(
@@ -186,6 +216,50 @@ function tryEval(e: AST.Expression, ctx: Ctx): unknown {
     if (err instanceof TemplateError && err.code === 'E_UNDEFINED') return MISSING;
     throw err;
   }
+}
+
+/**
+ * `{{> name k=v}}`: the partial's body with its arguments (and the definition's defaults for the
+ * names left out) as its only frame, so it reads them and the root variables, nothing of the caller.
+ */
+function evalPartial(call: AST.PartialStatement | AST.PartialBlockStatement, ctx: Ctx): string {
+  if (call.name.type === 'PathExpression' && call.name.original === '@partial-block') return evalCallerBlock(call, ctx);
+  const def = findPartial(call, ctx.partials);
+  const depth = (ctx.depth ?? 0) + 1;
+  if (depth > MAX_PARTIAL_DEPTH)
+    throw new TemplateError(`partials call partials more than ${MAX_PARTIAL_DEPTH} deep (at {{> ${def.name}}})`, {
+      hint: 'a partial that calls itself needs an {{#if}} that ends it',
+      code: 'E_HELPER',
+    });
+  const args = evalHash(call.hash, ctx);
+  const block = call.type === 'PartialBlockStatement' ? { program: call.program, at: ctx } : undefined;
+  const inner: Ctx = { ...ctx, frames: [{ context: args, data: {}, params: args }], depth, block };
+  // In order, so a default may read an argument before it: (macro m(a, b=a ~ '!')).
+  for (const pair of def.block.hash?.pairs ?? [])
+    if (!Object.prototype.hasOwnProperty.call(args, pair.key)) args[pair.key] = evalExpr(pair.value, inner);
+  return indentLines(evalProgram(def.block.program, inner), call.type === 'PartialStatement' ? call.indent : '');
+}
+
+/**
+ * `{{> @partial-block k=v}}`: the block of the {{#> name}} call, rendered where it stands (its
+ * block parameters, @index, `this`), as Jinja's caller() renders the {% call %} body; the hash
+ * adds names to it.
+ */
+function evalCallerBlock(call: AST.PartialStatement | AST.PartialBlockStatement, ctx: Ctx): string {
+  const b = ctx.block;
+  if (!b)
+    throw new TemplateError('{{> @partial-block}} is here outside a partial called as a block', {
+      hint: 'call the partial with {{#> name}}...{{/name}}',
+      code: 'E_HELPER',
+    });
+  const args = evalHash(call.hash, ctx);
+  let frames = b.at.frames;
+  if (Object.keys(args).length) {
+    const top = frames[frames.length - 1];
+    frames = [...frames, { context: top ? top.context : rootVars(b.at), data: top?.data ?? {}, params: args }];
+  }
+  const out = evalProgram(b.program, { ...b.at, frames });
+  return indentLines(out, call.type === 'PartialStatement' ? call.indent : '');
 }
 
 function evalBlock(b: AST.BlockStatement, ctx: Ctx): string {

@@ -1,5 +1,5 @@
 // Which variables a template certainly needs: root names of paths outside default/defined
-// and outside #each/#with bodies (there a name may be a field of the item).
+// and outside #each/#with bodies (there a name may be a field of the item) and inline partials.
 import type * as AST from './ast.js';
 import { compileCondition, compileTemplate, type Compiled } from './compile.js';
 import { fastRequiredVariables } from './fast-names.js';
@@ -23,7 +23,16 @@ export function parsedRequiredVariables(text: string, condition = false): string
 function program(p: AST.Program, out: Set<string>): void {
   for (const st of p.body) {
     if (st.type === 'MustacheStatement') mustache(st as AST.MustacheStatement, out);
-    else if (st.type === 'BlockStatement') {
+    // A partial call's arguments are read where it stands; an inline partial's body reads its own
+    // arguments (and @root), so it is not looked into.
+    else if (st.type === 'PartialStatement')
+      (st as AST.PartialStatement).hash?.pairs.forEach((p) => expr(p.value, out));
+    else if (st.type === 'PartialBlockStatement') {
+      // The block renders where it stands: its names are this template's.
+      const b = st as AST.PartialBlockStatement;
+      b.hash?.pairs.forEach((p) => expr(p.value, out));
+      program(b.program, out);
+    } else if (st.type === 'BlockStatement') {
       const b = st as AST.BlockStatement;
       b.params.forEach((e) => expr(e, out));
       // Inside #if/#unless/#ensure_newlines the context is unchanged; inside #each/#with names may be item fields.

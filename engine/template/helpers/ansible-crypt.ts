@@ -3,11 +3,11 @@
 // or 535000 (sha256), written in the hash; 5000 is implied and not written; a given salt is used
 // as it is (at most 16 characters of ./0-9A-Za-z), else a random one of salt_size (16) characters.
 import { randomInt } from 'node:crypto';
-import { encrypt } from 'unixcrypt';
 import type { HelperFn } from '../evaluate.js';
+import { shaCrypt, type ShaCryptId } from './sha-crypt.js';
 import { asText } from '../../text.js';
 
-const SCHEMES: Record<string, [id: string, rounds: number]> = {
+const SCHEMES: Record<string, [id: ShaCryptId, rounds: number]> = {
   sha512: ['6', 656000],
   sha512_crypt: ['6', 656000],
   sha256: ['5', 535000],
@@ -36,7 +36,7 @@ export function passwordHash(
     opts.rounds === undefined || opts.rounds === null || opts.rounds === 0 ? scheme[1] : Number(opts.rounds);
   if (!Number.isInteger(rounds) || rounds < 1000 || rounds > 999_999_999)
     throw new Error('password_hash: rounds must be an integer from 1000 to 999999999');
-  return encrypt(asText(secret), `$${scheme[0]}$${rounds === 5000 ? '' : `rounds=${rounds}$`}${salt}`);
+  return shaCrypt(scheme[0], asText(secret), salt, rounds);
 }
 
 export const cryptHelpers: Record<string, HelperFn> = {

@@ -139,7 +139,7 @@ export const EXPRESSIONS: string[] = [
   "'s1' is in servers",
   '[1, 2] is subset([1, 2, 3])',
   'yes_ is not defined',
-  // password_hash (SHA-crypt with a given salt; Ansible's default 656000 rounds take herdbook 5 s,
+  // password_hash (SHA-crypt with a given salt; Ansible's default 656000 rounds take herdbook 0.7 s,
   // so one case has them), random (seeded: Python's Mersenne Twister)
   "'secret' | password_hash('sha512', 'mysalt')",
   "'secret' | password_hash('sha256', 'abcdefgh', rounds=5000)",

@@ -68,6 +68,62 @@ export const TEMPLATE_CASES: TemplateCase[] = [
       '{% else %}\nserver: https://{{ servers[0] }}:6443\n{% endif %}\nnode-label:\n{% for k, v in labels | dictsort %}\n  - "{{ k }}={{ v }}"\n{% endfor %}\n' +
       'token: {{ token | default("none") }}\n{{ config | to_nice_yaml }}',
   },
+  // {% macro %} → an inline partial: positional and keyword arguments, defaults, calls in a {% for %}.
+  {
+    name: 'macro-flags',
+    src:
+      "{% macro flag(name, value=none, prefix='--') %}{{ prefix }}{{ name }}{% if value is not none %}={{ value }}{% endif %}{% endmacro %}\n" +
+      "ExecStart=k3s server {{ flag('cluster-init') }} {{ flag('node-name', inventory_name_) }} {{ flag('token', value=token) }} {{ flag('v', 2, prefix='-') }}\n" +
+      "{% for a in extra_args %}\n  {{ flag('extra', a) }} \\\n{% endfor %}\n",
+  },
+  // A macro that renders a YAML block with its own {% for %}, called alone on a line, in a loop, with -}}.
+  {
+    name: 'macro-yaml-block',
+    src:
+      "{% macro taints(node, effects=['NoSchedule']) %}\n- name: {{ node }}\n  taints:\n{% for e in effects %}\n    - effect: {{ e }}{{ ',' if not loop.last }}\n{% endfor %}\n{% endmacro %}\n" +
+      "nodes:\n{{ taints('s0') }}\n{% for s in servers %}\n{{ taints(s, effects=['NoExecute', 'PreferNoSchedule']) -}}\n{% endfor %}\nend\n",
+  },
+  // Macros calling macros (one defined after its caller), a default reading an earlier argument, None given.
+  {
+    name: 'macro-calls-macro',
+    src:
+      "{% macro kv(k, v=k ~ '-default', sep=': ') %}{{ k }}{{ sep }}{{ quoted(v) }}{% endmacro %}\n{% macro quoted(s) %}\"{{ s }}\"{% endmacro %}\n" +
+      "{{ kv('a') }}\n{{ kv('b', 'x') }}\n{{ kv('c', none) }}\n{{ kv('d', sep='=') }}\n{{ kv(k='e', v=servers) }}\n",
+  },
+  // Whitespace: tags and calls alone on indented lines, - on every side, a call between text.
+  {
+    name: 'macro-whitespace',
+    src:
+      '  {% macro m(x) %}\n  [{{ x }}]\n  {% endmacro %}\na\n  {{ m(1) }}\nb {{- m(2) -}} c\n' +
+      '{%- macro n(y) -%}\n   <{{ y }}>\n{%- endmacro -%}\n{{ n(3) }}\n  {{ n(4) }}  \n\n{{ m(5) }}{{ n(6) }}\nend\n',
+  },
+  {
+    name: 'macro-lstrip-blocks',
+    src: '  {% macro m(x) %}\n    {% if x %}\n  yes {{ x }}\n    {% endif %}\n  {% endmacro %}\n  {{ m(cluster) }}\n  {{ m(none) }}\nz\n',
+    lstrip_blocks: true,
+  },
+  {
+    name: 'macro-trim-blocks-off',
+    src: '{% macro m(x) %}\n<{{ x }}>\n{% endmacro %}\n{{ m(1) }}\n{% for s in servers %}\n{{ m(s) }}\n{% endfor %}\n',
+    trim_blocks: false,
+  },
+  // The caller's loop.index as an argument, a {% set %} read once set, an argument named like a global.
+  {
+    name: 'macro-scope',
+    src:
+      "{% set prefix = 'node-' ~ cluster %}\n{% macro line(i, s, cluster='c') %}{{ i }}. {{ prefix }}/{{ s }} ({{ cluster }}){% endmacro %}\n" +
+      "{% for s in servers %}\n{{ line(loop.index, s) }}\n{% endfor %}\n{{ line(0, 'x', cluster=cluster | upper) }} {{ cluster }}\n",
+  },
+  // {% call %} → a partial called as a block: caller() renders the block with the caller's loop and
+  // variables; a {% call %} inside a macro whose block reads that macro's argument.
+  {
+    name: 'macro-call-block',
+    src:
+      '{% macro section(name) %}\n{{ name }}:\n{{ caller() }}\nend-{{ name }}\n{% endmacro %}\n{% macro wrap(t) %}<{{ t }}>{{ caller() }}</{{ t }}>{% endmacro %}\n' +
+      "{% for s in servers %}\n{% call wrap('b') %}{{ s }} {{ loop.index }}{% endcall %}\n\n{% endfor %}\n" +
+      '{% call section(cluster) %}\n  cluster: {{ cluster }}\n{% for p in ports %}\n  port: {{ p }}\n{% endfor %}\n{% endcall %}\n' +
+      "{% macro outer(x) %}({% call wrap('i') %}[{{ x }}]{% endcall %}){% endmacro %}\n{{ outer(cluster) }}\ndone\n",
+  },
 ];
 
 /** The variables both tools render with (Ansible reads them as a vars file). */
@@ -107,4 +163,6 @@ export const VALUE_CASES: string[] = [
   '{{ servers | length > 2 }}',
   "{{ '\\\\d+' }} and {{ 'a\\\\nb' }}",
   '  {% if yes_ %}\n  indented\n  {% endif %}\n',
+  "{% macro flag(n, v='on') %}--{{ n }}={{ v }}{% endmacro %}{{ flag('a') }} {{ flag('b', v=cluster) }}",
+  '{% macro item(x) %}\n- {{ x }}\n{% endmacro %}\n{% for s in servers %}\n{{ item(s) }}\n{% endfor %}\n',
 ];

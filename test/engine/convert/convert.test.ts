@@ -5,6 +5,8 @@ import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import { translateTemplate } from '../../../engine/jinja/index.js';
 import { convertPaths, type ConvertResult } from '../../../engine/convert/index.js';
 import { argument } from '../../../engine/convert/modules.js';
 import { summarize, type ConvertItem } from '../../../engine/convert/report.js';
@@ -99,7 +101,8 @@ describe('herdbook convert: one file', () => {
         '      when: enabled',
         '',
         '    - name: Script',
-        '      shell: |',
+        // The translation adds the final newline itself: clip would add a second one.
+        '      shell: |-',
         '        {{#ensure_newlines 1}}echo {{pystr inventory_hostname}}',
         '        echo {{pystr (length groups.all)}}{{/ensure_newlines}}',
         '',
@@ -115,6 +118,32 @@ describe('herdbook convert: one file', () => {
         '',
       ].join('\n'),
     );
+  });
+
+  it('a block value reads back as exactly its translation: the chomping follows its final newlines', () => {
+    const block = (header: string, lines: string[]) => [
+      '- hosts: all',
+      '  tasks:',
+      '    - copy:',
+      `        content: ${header}`,
+      ...lines.map((l) => `          ${l}`),
+    ];
+    const src = [
+      ...block('|', ['{% for s in servers %}', '{{ s }}', '{% endfor %}']),
+      ...block('|+', ['{{ a }}', '', '']).slice(2),
+      ...block('>-', ['{{ a }}', 'b']).slice(2),
+      '',
+    ].join('\n');
+    const d = tempTree({ 'site.yml': src });
+    const out = after(convert(d, ['site.yml']), d, 'site.yml');
+    const values = (yaml: string) =>
+      (parse(yaml) as { tasks: { copy: { content: string } }[] }[])[0].tasks.map((t) => t.copy.content);
+    const want = values(src).map((v) => {
+      const t = translateTemplate(v);
+      return t.kind === 'translated' ? t.text : t.kind;
+    });
+    expect(values(out)).toEqual(want);
+    expect(want[0]).toMatch(/\{\{\/ensure_newlines\}\}$/);
   });
 
   it('lists what it left with file:line:col, why and what to write', () => {

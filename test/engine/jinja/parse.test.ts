@@ -149,6 +149,35 @@ describe('templates', () => {
     expect(data('{% raw %}{{ not parsed }}{% endraw %}')).toBe('{{ not parsed }}');
   });
 
+  it('parses a macro: its name, parameters with defaults located, its body and its own tag', () => {
+    const src = "{% macro flag(name, value='on', n=1 + 1) %}--{{ name }}{% endmacro %}";
+    const [m] = parseTemplate(src).body;
+    if (m.type !== 'Macro') throw new Error('shape');
+    expect(m.name).toBe('flag');
+    expect(m.params.map((p) => [textOf(src, p), p.default && textOf(src, p.default)])).toEqual([
+      ['name', undefined],
+      ['value', "'on'"],
+      ['n', '1 + 1'],
+    ]);
+    expect(m.body.map((s) => s.type)).toEqual(['Text', 'Output']);
+    expect(textOf(src, m.tag)).toBe("{% macro flag(name, value='on', n=1 + 1) %}");
+    expect(textOf(src, m)).toBe(src);
+    expect(() => parseTemplate('{% macro m(a=1, b) %}{% endmacro %}')).toThrow(/non-default argument follows/);
+    expect(() => parseTemplate('{% macro m(a,) %}{% endmacro %}')).toThrow(/expected a name/);
+    expect(() => parseTemplate('{% macro m(a) %}x')).toThrow(/ends before '\{% endmacro %\}'/);
+  });
+
+  it('parses a call block: its caller parameters, the call and its body', () => {
+    const src = "{% call(v) m(1, k='x') %}got {{ v }}{% endcall %}";
+    const [c] = parseTemplate(src).body;
+    if (c.type !== 'CallBlock') throw new Error('shape');
+    expect(c.params.map((p) => p.name)).toEqual(['v']);
+    expect(textOf(src, c.call)).toBe("m(1, k='x')");
+    expect(c.body.map((s) => s.type)).toEqual(['Text', 'Output']);
+    expect(textOf(src, c.tag)).toBe("{% call(v) m(1, k='x') %}");
+    expect(() => parseTemplate('{% call m %}x{% endcall %}')).toThrow(/takes a call/);
+  });
+
   it('reports a block that is never closed at the end of the template', () => {
     expect(() => parseTemplate('{% if x %}a')).toThrow(/ends before '\{% endif %\}'/);
     expect(() => parseTemplate('{% endif %}')).toThrow(/unexpected '\{% endif %\}'/);
