@@ -137,7 +137,8 @@ export async function get(s: Session, exec: Exec, src: string, opts: GetOptions)
 
 /** A file's bytes through `cat` on the connection (with become when asked). */
 export async function getByCat(host: string, exec: Exec, src: string, opts: GetOptions): Promise<Buffer> {
-  const r = await exec(shellJoin(['cat', '--', src]), { become: opts.become, becomeUser: opts.becomeUser });
+  // argv, not a shell line: the executor then execs cat itself, one process instead of sh and cat.
+  const r = await exec(['cat', '--', src], { become: opts.become, becomeUser: opts.becomeUser });
   if (r.rc !== 0) throw failed(host, `reading ${src}`, r);
   return r.stdout;
 }
