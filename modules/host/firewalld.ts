@@ -41,6 +41,11 @@ function failure(r: { rc: number; stdout: string; stderr: string }): ModuleError
   return new ModuleError(`ERROR: Exception caught: ${text}${hint}`, { rc: r.rc });
 }
 
+// What the reference adds for `timeout` seconds (its addService, addPort, addProtocol and
+// addRichRule take it; addMasquerade, addSource and changeZoneOfInterface do not). A removal
+// takes none: firewall-cmd refuses --timeout there ("Wrong --timeout usage").
+const TIMED = new Set<Item['kind']>(['service', 'port', 'protocol', 'rich-rule']);
+
 function itemFlag(item: Item, op: 'query' | 'add' | 'remove'): string[] {
   if (item.kind === 'masquerade') return [`--${op}-masquerade`];
   if (item.kind === 'interface' && op === 'add') return [`--change-interface=${item.value}`];
@@ -112,7 +117,7 @@ async function apply(
             ...base,
             `--zone=${state.zone}`,
             ...itemFlag(item, c.action),
-            ...(c.where === 'immediate' && args.timeout > 0 && item.kind !== 'interface' && item.kind !== 'source'
+            ...(c.where === 'immediate' && c.action === 'add' && args.timeout > 0 && TIMED.has(item.kind)
               ? [`--timeout=${args.timeout}`]
               : []),
           ];

@@ -46,6 +46,8 @@ type Step = {
   name: string;
   args: (s: Side) => Record<string, unknown>;
   check?: boolean;
+  /** Not before this many ms after the named step started (a timeout must have run out). */
+  after?: [string, number];
 };
 const RICH = 'rule family="ipv4" source address="10.43.0.0/16" accept';
 const both = { permanent: true, immediate: true };
@@ -59,6 +61,14 @@ const STEPS: Step[] = [
   { name: 'port off, permanent only', args: (s) => port(s, { permanent: true, state: 'disabled' }) },
   { name: 'port off, both, check mode', args: (s) => port(s, { ...both, state: 'disabled' }), check: true },
   { name: 'service, immediate by default', args: (s) => ({ zone: s.zone, service: 'http', state: 'enabled' }) },
+  {
+    name: 'service off, with a timeout',
+    args: (s) => ({ zone: s.zone, service: 'http', state: 'disabled', timeout: 30 }),
+  },
+  {
+    name: 'masquerade with a timeout (the reference sets none)',
+    args: (s) => ({ zone: s.zone, masquerade: true, state: 'enabled', timeout: 1 }),
+  },
   { name: 'protocol, both', args: (s) => ({ zone: s.zone, protocol: 'vrrp', ...both, state: 'enabled' }) },
   {
     name: 'source, permanent',
@@ -78,6 +88,12 @@ const STEPS: Step[] = [
   {
     name: 'the rule unquoted, both',
     args: (s) => ({ zone: s.zone, rich_rule: RICH.replace(/"/g, ''), ...both, state: 'enabled' }),
+  },
+  {
+    // masquerade: no with state enabled turns it off: a change only if the 1 s timeout above did not.
+    name: 'masquerade: no, a second later',
+    args: (s) => ({ zone: s.zone, masquerade: 'no', state: 'enabled' }),
+    after: ['masquerade with a timeout (the reference sets none)', 1500],
   },
   { name: 'zone present', args: (s) => ({ zone: s.newZone, permanent: true, state: 'present' }) },
   { name: 'zone absent', args: (s) => ({ zone: s.newZone, permanent: true, state: 'absent' }) },
@@ -145,8 +161,14 @@ describe('firewalld with its daemon (firewall-cmd) in a private namespace, on a 
     'every task as ansible.posix.firewalld does it on the same daemon: changed, failed, msg; the zones left alike',
     async () => {
       if (!reference) throw new Error('ansible.posix is not installed (apt-get install ansible)');
+      const started = new Map<string, number>();
       const [mineRows, refRows]: Record<string, unknown>[][] = [[], []];
       for (const step of STEPS) {
+        if (step.after) {
+          const wait = started.get(step.after[0])! + step.after[1] - Date.now();
+          if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+        }
+        started.set(step.name, Date.now());
         const mine = step.check ? await zone(HB.zone) : undefined;
         // Each in its own zone, so the two run at once.
         const [ref, hb] = await Promise.all([
