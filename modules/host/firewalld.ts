@@ -10,6 +10,7 @@ import {
   decideFirewalld,
   firewalldMsg,
   itemOf,
+  operation,
   targets,
   type FirewalldArgs,
   type FirewalldChange,
@@ -32,13 +33,26 @@ function cmd(state: { offline: boolean }, where: 'permanent' | 'immediate'): str
   return where === 'permanent' ? ['firewall-cmd', '--permanent'] : ['firewall-cmd'];
 }
 
-/** The reference's error words: `ERROR: Exception caught: INVALID_PORT: ...`. */
-function failure(r: { rc: number; stdout: string; stderr: string }): ModuleError {
+/**
+ * The reference's error words, `ERROR: Exception caught: <exception> <msgs>`: the exception as
+ * Python prints it (a D-Bus error named org.fedoraproject.FirewallD1.Exception when the daemon
+ * raised it; firewalld's own FirewallError when raised in the reference's process: offline, or
+ * a rich rule it parses before asking), then the msgs gathered so far, which hold the operation
+ * phrase once the reference has read the state (`during`: a failure while changing it) and its
+ * hint for an unknown service.
+ */
+function failure(r: { rc: number; stdout: string; stderr: string }, fromDaemon: boolean, during?: string): ModuleError {
   const text = (r.stderr.trim() || r.stdout.trim()).replace(/^Error: /, '');
-  const hint = /INVALID_SERVICE/.test(text)
-    ? ' Services are defined by port/tcp relationship and named as they are in /etc/services (on most systems)'
-    : '';
-  return new ModuleError(`ERROR: Exception caught: ${text}${hint}`, { rc: r.rc });
+  const msgs = [
+    ...(during ? [during] : []),
+    ...(/INVALID_SERVICE/.test(text)
+      ? ['Services are defined by port/tcp relationship and named as they are in /etc/services (on most systems)']
+      : []),
+  ];
+  const exception = fromDaemon ? `org.fedoraproject.FirewallD1.Exception: ${text}` : text;
+  return new ModuleError(`ERROR: Exception caught: ${[exception, msgs.join(', ')].filter(Boolean).join(' ')}`, {
+    rc: r.rc,
+  });
 }
 
 // What the reference adds for `timeout` seconds (its addService, addPort, addProtocol and
@@ -56,7 +70,7 @@ async function query(ctx: ModuleContext, state: FirewalldState, item: Item, wher
   const base = cmd(state, where);
   if (item.kind === 'zone') {
     const r = await ctx.exec([...base, '--get-zones'], { env: LANG_C, idempotent: true });
-    if (r.rc !== 0) throw failure(r);
+    if (r.rc !== 0) throw failure(r, !state.offline);
     return r.stdout.split(/\s+/).includes(state.zone);
   }
   const r = await ctx.exec([...base, `--zone=${state.zone}`, ...itemFlag(item, 'query')], {
@@ -65,7 +79,23 @@ async function query(ctx: ModuleContext, state: FirewalldState, item: Item, wher
   });
   // --query-*: 0 yes, 1 no; anything else is firewalld's error (INVALID_ZONE, INVALID_PORT...).
   if (r.rc === 0 || r.rc === 1) return r.rc === 0;
-  throw failure(r);
+  const text = r.stderr.trim() || r.stdout.trim();
+  if (listed(item, where) && INVALID_VALUE.test(text)) return false;
+  throw failure(r, !state.offline && !(item.kind === 'rich-rule' && /INVALID_RULE/.test(text)));
+}
+
+// The reference reads these as membership of the zone's lists (a service, protocol, source or
+// interface; a port in the permanent configuration), where a value firewalld refuses is simply
+// not there: disabling it is ok, enabling it fails when the add is refused (with the operation in
+// its msg). firewall-cmd's --query-* refuses the value at once; read that as "not there" too.
+// A running port (the reference asks the daemon) and a rich rule (it parses the rule first) fail
+// in the reference's query as well, so their errors stand.
+const INVALID_VALUE = /^(Error: )?INVALID_(SERVICE|PROTOCOL|ADDR|IPSET|INTERFACE|PORT):/m;
+function listed(item: Item, where: 'permanent' | 'immediate'): boolean {
+  return (
+    ['service', 'protocol', 'source', 'interface'].includes(item.kind) ||
+    (item.kind === 'port' && where === 'permanent')
+  );
 }
 
 async function inspect(ctx: ModuleContext, args: FirewalldArgs): Promise<FirewalldState & { item?: Item }> {
@@ -83,7 +113,7 @@ async function inspect(ctx: ModuleContext, args: FirewalldArgs): Promise<Firewal
       env: LANG_C,
       idempotent: true,
     });
-    if (r.rc !== 0) throw failure(r);
+    if (r.rc !== 0) throw failure(r, !offline);
     zone = r.stdout.trim();
   }
   const state: FirewalldState & { item?: Item } = { offline, zone, item: itemOf(args) };
@@ -122,7 +152,7 @@ async function apply(
               : []),
           ];
     const r = await ctx.exec(argv, { env: LANG_C });
-    if (r.rc !== 0) throw failure(r);
+    if (r.rc !== 0) throw failure(r, !state.offline, operation(targets(args)));
   }
   return { msg: firewalldMsg(state, args, item, true), data: { msg: firewalldMsg(state, args, item, true) } };
 }

@@ -48,6 +48,8 @@ type Step = {
   check?: boolean;
   /** Not before this many ms after the named step started (a timeout must have run out). */
   after?: [string, number];
+  /** A declared difference (README, firewalls): herdbook's msg, which must not be the reference's. */
+  msg?: string;
 };
 const RICH = 'rule family="ipv4" source address="10.43.0.0/16" accept';
 const both = { permanent: true, immediate: true };
@@ -98,6 +100,30 @@ const STEPS: Step[] = [
   { name: 'zone present', args: (s) => ({ zone: s.newZone, permanent: true, state: 'present' }) },
   { name: 'zone absent', args: (s) => ({ zone: s.newZone, permanent: true, state: 'absent' }) },
   { name: 'zone present, running', args: (s) => ({ zone: s.newZone, state: 'present' }) },
+  {
+    name: 'an unknown service, permanent',
+    args: (s) => ({ zone: s.zone, service: 'no-such-service', permanent: true, state: 'enabled' }),
+  },
+  {
+    // The reference looks the name up in the zone's list: not there, so nothing to remove.
+    name: 'an unknown service, disabled',
+    args: (s) => ({ zone: s.zone, service: 'no-such-service', state: 'disabled' }),
+  },
+  {
+    name: 'a bad source',
+    args: (s) => ({ zone: s.zone, source: '10.0.0.300', ...both, state: 'enabled' }),
+  },
+  {
+    name: 'a bad rich rule',
+    args: (s) => ({ zone: s.zone, rich_rule: 'rule accept-ish', ...both, state: 'enabled' }),
+  },
+  {
+    // The reference's daemon query fails inside firewalld on a port that is not a number.
+    name: 'a bad port',
+    args: (s) => port(s, { port: 'abc/tcp', ...both, state: 'enabled' }),
+    msg: 'ERROR: Exception caught: org.fedoraproject.FirewallD1.Exception: INVALID_PORT: abc',
+  },
+  { name: 'an unknown zone', args: () => ({ zone: 'no-such-zone', port: '1/tcp', state: 'enabled' }) },
 ];
 
 // The two tools' zones, empty, in the copy before the daemon reads it.
@@ -183,7 +209,9 @@ describe('firewalld with its daemon (firewall-cmd) in a private namespace, on a 
           ...(step.check ? {} : { msg: neutral(s, typeof r.msg === 'string' ? r.msg : '') }),
         });
         mineRows.push(shape(hb, HB));
-        refRows.push(shape(ref, REF));
+        const theirs = shape(ref, REF);
+        if (step.msg) expect(theirs.msg, `${step.name}: a declared difference that is none`).not.toBe(step.msg);
+        refRows.push(step.msg ? { ...theirs, msg: step.msg } : theirs);
         if (mine) expect(await zone(HB.zone), `${step.name} wrote nothing`).toEqual(mine);
       }
       // All rows at once: a difference shows beside every other step's result.
