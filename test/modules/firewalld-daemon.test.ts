@@ -183,6 +183,21 @@ describe('firewalld with its daemon (firewall-cmd) in a private namespace, on a 
     expect(await zone()).toEqual({ ...after, running: before.running });
   });
 
+  it('without dbus-send the probe asks firewall-cmd --state, and the default zone firewall-cmd', async () => {
+    // /dev/null over it (in the namespace only) is not executable: command -v finds no dbus-send.
+    expect((await conn().exec(['mount', '--bind', '/dev/null', '/usr/bin/dbus-send'])).rc).toBe(0);
+    try {
+      const r = await run({ port: '9200/tcp', permanent: true, state: 'enabled' });
+      expect(r.msg).toBe('Permanent operation, Changed port 9200/tcp to enabled');
+      // Running, not offline: firewall-offline-cmd would refuse an immediate task.
+      expect((await run({ port: '9200/tcp', state: 'enabled' })).changes).toEqual([
+        'add port 9200/tcp to zone public (running)',
+      ]);
+    } finally {
+      await conn().exec(['umount', '/usr/bin/dbus-send']);
+    }
+  });
+
   it.skipIf(!reference && process.env.HERDBOOK_REQUIRE_ANSIBLE !== '1')(
     'every task as ansible.posix.firewalld does it on the same daemon: changed, failed, msg; the zones left alike',
     async () => {
