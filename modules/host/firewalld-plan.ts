@@ -110,6 +110,12 @@ export function decideFirewalld(state: FirewalldState, a: FirewalldArgs, item: I
   return out;
 }
 
+/** The reference's first msg for an item or zone task: which configurations it acts on. */
+export function operation(t: { permanent: boolean; immediate: boolean }): string {
+  if (t.permanent && t.immediate) return 'Permanent and Non-Permanent(immediate) operation';
+  return t.permanent ? 'Permanent operation' : 'Non-permanent operation';
+}
+
 /** The reference's registered msg for the task. */
 export function firewalldMsg(
   state: FirewalldState,
@@ -121,13 +127,7 @@ export function firewalldMsg(
   const t = targets(a);
   const st = a.state;
   if (item) {
-    msgs.push(
-      t.permanent && t.immediate
-        ? 'Permanent and Non-Permanent(immediate) operation'
-        : t.permanent
-          ? 'Permanent operation'
-          : 'Non-permanent operation',
-    );
+    msgs.push(operation(t));
     const want = wanted(a, item);
     const z = state.zone;
     if (changed) {
