@@ -7,8 +7,8 @@
 //     and the separator again. The separator holds the session's nonce, which only the agent
 //     knows (it came on its stdin), so no output can forge it. A daemon the command left behind
 //     may go on writing to its files: that is never sent, and never reaches another command's;
-//   - its stdin is a pipe fed from a file decoded from a base64 here-document (base64 has no
-//     `_`, so it cannot end the here-document early), or /dev/null;
+//   - its stdin is a pipe from `base64 -d` reading a here-document on fd 3 (base64 has no `_`,
+//     so it cannot end the here-document early), or /dev/null;
 //   - sudo's password, when one is needed, is handed over by an askpass helper reading a FIFO
 //     that the agent feeds from memory: never in a command line, never on disk, never left on
 //     the stdin of a command whose sudo did not ask (NOPASSWD).
@@ -16,7 +16,7 @@
 import { shellQuote } from '../quote.js';
 
 /** The tools the agent needs besides the shell's builtins; missing one means exec per command. */
-const NEEDS = ['setsid', 'base64', 'cat', 'rm', 'mkdir', 'mktemp', 'mkfifo', 'chmod'];
+const NEEDS = ['setsid', 'base64', 'cat', 'rm', 'mkdir', 'mktemp', 'mkfifo', 'chmod', 'mv'];
 
 /** Every this many commands the agent removes the finished commands' files (one `rm` for many). */
 export const SWEEP_EVERY = 32;
@@ -39,19 +39,26 @@ export function agentScript(nonce: string): string {
     "trap 'exit 129' HUP",
     "trap 'exit 143' TERM",
     "trap 'exit 141' PIPE",
-    'mkfifo "$T/pw" || exit 0',
-    // sudo -A runs this as the login user: the first call reads the password, a second one means
-    // sudo rejected it (it asks again): say so and give up instead of waiting on the FIFO.
-    `printf '#!/bin/sh\\n[ -e %s/asked ] && { : > %s/refused; exit 1; }\\n: > %s/asked\\nexec cat %s/pw\\n' "$T" "$T" "$T" "$T" > "$T/askpass"`,
-    'chmod 700 "$T/askpass" || exit 0',
+    // The askpass helper and its FIFO, made the first time a command needs the become password
+    // (two processes fewer at every start of a session that never needs them). sudo -A runs the
+    // helper as the login user: the first call reads the password, a second one means sudo
+    // rejected it (it asks again): say so and give up instead of waiting on the FIFO.
+    'hbp() {',
+    '  [ -e "$T/askpass" ] && return 0',
+    '  mkfifo "$T/pw" || return 1',
+    `  printf '#!/bin/sh\\n[ -e %s/asked ] && { : > %s/refused; exit 1; }\\n: > %s/asked\\nexec cat %s/pw\\n' "$T" "$T" "$T" "$T" > "$T/askpass.new"`,
+    '  chmod 700 "$T/askpass.new" && mv -f "$T/askpass.new" "$T/askpass"',
+    '}',
     // The command in a session of its own, with the login's umask: $1 the line, $2 1 when it is
     // one simple command. Only ever run in the background (or as a pipeline's last part), so in a
     // forked shell: its umask and exec stay there, and the command keeps that shell's pid.
     'hbr() { umask "$HBU"; if [ "$2" = 1 ]; then eval "exec setsid $1"; else exec setsid /bin/sh -c "$1"; fi; }',
-    // $1 id, $2 stdin file, $3 1 when the password is in $HBP, $4 the command line, $5 1 when
-    // that line is a single simple command made of quoted words.
+    // $1 id, $2 1 when the command's stdin is base64 on fd 3 (a here-document), $3 1 when the
+    // password is in $HBP, $4 the command line, $5 1 when that line is a single simple command
+    // made of quoted words.
     'hbx() {',
     '  if [ "$3" = 1 ]; then',
+    '    hbp',
     '    rm -f "$T/asked" "$T/refused"',
     '    ( printf \'%s\\n\' "$HBP" > "$T/pw" ) &',
     '    HBW=$!',
@@ -60,10 +67,12 @@ export function agentScript(nonce: string): string {
     // A line that is one simple command (the usual case) is exec'd by setsid itself: one sh less.
     // Given stdin comes through a pipe, as over a channel of its own: a file there would be read
     // from its start by a command that maps it (wget --input-file=- does), env values included.
-    '  if [ "$2" = /dev/null ]; then',
-    '    hbr "$4" "$5" < /dev/null > "$T/o.$1" 2> "$T/e.$1" &',
+    // Decoded straight into that pipe (no file, no cat); fd 3 named explicitly, since an
+    // asynchronous list's own stdin is /dev/null.
+    '  if [ "$2" = 1 ]; then',
+    '    base64 -d <&3 2>/dev/null | hbr "$4" "$5" > "$T/o.$1" 2> "$T/e.$1" &',
     '  else',
-    '    cat "$2" 2>/dev/null | hbr "$4" "$5" > "$T/o.$1" 2> "$T/e.$1" &',
+    '    hbr "$4" "$5" < /dev/null > "$T/o.$1" 2> "$T/e.$1" &',
     '  fi',
     '  HBC=$!',
     `  printf '${h} S %s %s\\n' "$1" "$HBC"`,
@@ -85,9 +94,9 @@ export function agentScript(nonce: string): string {
     `    printf '${h}-SEP\\n'`,
     '  fi',
     `  printf '${h}-SEP\\n'`,
-    // The sweep comes after the answer: before the command, it removed this request's own stdin
-    // file (written just ahead of the call), and the command failed to open it (exit 2).
-    `  if [ $(($1 % ${SWEEP_EVERY})) -eq 0 ]; then rm -f "$T"/o.* "$T"/e.* "$T"/i.*; fi`,
+    // The sweep comes after the answer (when stdin still came through a file written ahead of the
+    // call, a sweep before the command removed it).
+    `  if [ $(($1 % ${SWEEP_EVERY})) -eq 0 ]; then rm -f "$T"/o.* "$T"/e.*; fi`,
     '}',
     `printf '${h} R %s\\n' "$T"`,
   ].join('\n')}\n`;
@@ -113,17 +122,14 @@ function base64Lines(data: Buffer): string {
 }
 
 /** The shell text that runs one command in the agent. */
-export function agentRequest(dir: string, r: AgentRequest): string {
+export function agentRequest(r: AgentRequest): string {
   let text = '';
-  let stdinFile = '/dev/null';
-  if (r.stdin && r.stdin.length > 0) {
-    stdinFile = `${dir}/i.${r.id}`;
-    text += `base64 -d > ${shellQuote(stdinFile)} <<'HBX_EOF'\n${base64Lines(r.stdin)}\nHBX_EOF\n`;
-  }
+  const stdin = r.stdin && r.stdin.length > 0 ? r.stdin : undefined;
   const pw = r.becomePassword !== undefined;
   // HBP is set on the same line as the call: printf in the agent's subshell is a builtin, so the
   // value never appears in any process's argv.
   if (pw) text += `HBP=${shellQuote(r.becomePassword!)}\n`;
-  text += `hbx ${r.id} ${shellQuote(stdinFile)} ${pw ? 1 : 0} ${shellQuote(r.line)} ${r.simple ? 1 : 0}\n`;
+  text += `hbx ${r.id} ${stdin ? 1 : 0} ${pw ? 1 : 0} ${shellQuote(r.line)} ${r.simple ? 1 : 0}`;
+  text += stdin ? ` 3<<'HBX_EOF'\n${base64Lines(stdin)}\nHBX_EOF\n` : '\n';
   return text;
 }

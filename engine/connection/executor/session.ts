@@ -216,7 +216,7 @@ export class ExecutorSession {
       };
       if (r.signal?.aborted) onAbort();
       this.proc.write(
-        agentRequest(this.dir, {
+        agentRequest({
           id,
           line: r.line,
           simple: r.simple,
