@@ -6,13 +6,18 @@
 // The agents of one Proxmox node share its connection, and sshd caps the sessions open on one
 // connection at once (MaxSessions, 10 by default); a held agent channel is a session. At most
 // AGENTS_PER_NODE agents run per Proxmox connection: a container that needs one beyond that
-// takes the slot of the agent idle longest, or (all busy) runs its command through `pct exec`.
-// The rest of the cap stays free for those commands, the node's own agent and kills.
+// takes the slot of an agent idle for EVICT_AFTER_IDLE_MS or more (the longest), or else runs its
+// command through `pct exec`. The rest of the cap stays free for those commands, the node's own
+// agent and kills. Not any idle agent: with more containers than slots running at once, each
+// would take another's slot between its commands and start an agent (a pct exec and the script)
+// for every command, twice the cost of running it through pct exec.
 import { EXECUTOR_START_TIMEOUT_MS } from './executor/enabled.js';
 import { ExecutorSession } from './executor/session.js';
 import type { AgentProcess, Connection } from './types.js';
 
 export const AGENTS_PER_NODE = 4;
+/** How long an agent must have been idle before another container may take its slot. */
+export const EVICT_AFTER_IDLE_MS = 2000;
 /** Failed starts after which a container's commands go through `pct exec` for the rest of the run. */
 const MAX_START_FAILURES = 2;
 
@@ -78,11 +83,13 @@ export class PctExecutor {
     return s.busy ? undefined : s;
   }
 
-  /** Closes the agent idle longest on this node; false when every one is busy or starting. */
+  /** Closes the agent idle longest on this node, if idle long enough; false when none is. */
   private evictIdlest(agents: Map<number, Slot>): boolean {
     let oldest: [number, Slot] | undefined;
+    const before = Date.now() - EVICT_AFTER_IDLE_MS;
     for (const [vmid, slot] of agents)
-      if (slot.live?.usable && (!oldest || slot.lastUsed < oldest[1].lastUsed)) oldest = [vmid, slot];
+      if (slot.live?.usable && slot.lastUsed <= before && (!oldest || slot.lastUsed < oldest[1].lastUsed))
+        oldest = [vmid, slot];
     if (!oldest) return false;
     agents.delete(oldest[0]);
     oldest[1].live!.close();

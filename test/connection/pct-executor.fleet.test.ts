@@ -7,7 +7,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { PctConnection } from '../../engine/connection/pct.js';
-import { AGENTS_PER_NODE } from '../../engine/connection/pct-executor.js';
+import { AGENTS_PER_NODE, EVICT_AFTER_IDLE_MS } from '../../engine/connection/pct-executor.js';
 import type { AgentProcess, Connection } from '../../engine/connection/types.js';
 import { UnreachableError } from '../../engine/errors.js';
 import { registerContainer, setContainerStatus } from '../../sandbox/k3s-fake/index.js';
@@ -138,11 +138,17 @@ describe('pct through the persistent executor', () => {
     }
   });
 
-  it(`at most ${AGENTS_PER_NODE} agents per Proxmox connection: the one idle longest makes room`, async () => {
+  it(`at most ${AGENTS_PER_NODE} agents per Proxmox connection: one idle for a while makes room, one used a moment ago does not`, async () => {
     const rec = counting();
     const cts = Array.from({ length: AGENTS_PER_NODE + 1 }, (_, i) => container(rec.conn, 101 + i));
     try {
-      for (const ct of cts) expect((await ct.exec(['true'])).rc).toBe(0);
+      for (const ct of cts.slice(0, AGENTS_PER_NODE)) expect((await ct.exec(['true'])).rc).toBe(0);
+      // Every agent was used a moment ago: the next container runs through pct exec, takes no slot.
+      expect((await cts[AGENTS_PER_NODE].exec(['echo', 'by pct exec'])).stdout).toBe('by pct exec\n');
+      expect(rec.spawns).toHaveLength(AGENTS_PER_NODE);
+      expect(rec.execs).toEqual([expect.stringMatching(/^pct exec 105 -- /)]);
+      await new Promise((r) => setTimeout(r, EVICT_AFTER_IDLE_MS + 100));
+      expect((await cts[AGENTS_PER_NODE].exec(['true'])).rc).toBe(0);
       expect(rec.spawns).toHaveLength(AGENTS_PER_NODE + 1);
       // The first container's agent was the idle one closed for the last: its process ended.
       await rec.agents[0].ended;
@@ -152,7 +158,8 @@ describe('pct through the persistent executor', () => {
         ),
       );
       expect(live.filter(Boolean)).toHaveLength(AGENTS_PER_NODE);
-      // It comes back when needed, taking the slot of the next idle one.
+      // It comes back when needed, taking the slot of the next one idle long enough.
+      await new Promise((r) => setTimeout(r, EVICT_AFTER_IDLE_MS + 100));
       expect((await cts[0].exec(['echo', 'again'])).stdout).toBe('again\n');
       expect(rec.spawns).toHaveLength(AGENTS_PER_NODE + 2);
     } finally {
