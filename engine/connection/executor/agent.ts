@@ -126,8 +126,8 @@ export function agentRequest(r: AgentRequest): string {
   let text = '';
   const stdin = r.stdin && r.stdin.length > 0 ? r.stdin : undefined;
   const pw = r.becomePassword !== undefined;
-  // HBP is set on the same line as the call: printf in the agent's subshell is a builtin, so the
-  // value never appears in any process's argv.
+  // HBP is an assignment in the agent's own shell, and printf in its subshell a builtin: the value
+  // never appears in any process's argv.
   if (pw) text += `HBP=${shellQuote(r.becomePassword!)}\n`;
   text += `hbx ${r.id} ${stdin ? 1 : 0} ${pw ? 1 : 0} ${shellQuote(r.line)} ${r.simple ? 1 : 0}`;
   text += stdin ? ` 3<<'HBX_EOF'\n${base64Lines(stdin)}\nHBX_EOF\n` : '\n';
