@@ -4,9 +4,10 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { ensureDebianPackage, type Availability } from './apt-install.js';
 import { sampleRss } from './rss.js';
 
-export type AnsibleAvailability = { ok: true; version: string } | { ok: false; why: string };
+export type AnsibleAvailability = Availability;
 
 function version(): string | undefined {
   const r = spawnSync('ansible-playbook', ['--version'], { encoding: 'utf8' });
@@ -15,26 +16,7 @@ function version(): string | undefined {
 
 /** ansible-playbook's version line, installing Debian's package first when allowed. */
 export function ensureAnsible(log: (msg: string) => void): AnsibleAvailability {
-  const v = version();
-  if (v) return { ok: true, version: v };
-  if (process.getuid?.() !== 0)
-    return {
-      ok: false,
-      why: 'ansible-playbook is not installed and we are not root (as root: apt-get install -y ansible)',
-    };
-  log("installing Debian's ansible package (apt-get install -y ansible) for the Ansible column...");
-  const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
-  let r = spawnSync('apt-get', ['install', '-y', '-q', 'ansible'], { encoding: 'utf8', env });
-  if (r.status !== 0) {
-    spawnSync('apt-get', ['update', '-q'], { encoding: 'utf8', env });
-    r = spawnSync('apt-get', ['install', '-y', '-q', 'ansible'], { encoding: 'utf8', env });
-  }
-  const after = version();
-  if (after) return { ok: true, version: after };
-  return {
-    ok: false,
-    why: `apt-get install -y ansible failed: ${(r.stderr || r.error?.message || '').trim().split('\n').slice(-3).join(' | ')}`,
-  };
+  return ensureDebianPackage('ansible', version, 'Ansible', log);
 }
 
 export type AnsibleRun = { wallMs: number; rssMb: number };

@@ -6,6 +6,7 @@
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import type { AnsibleAvailability } from './ansible.js';
+import { ensureDebianPackage } from './apt-install.js';
 
 /** The Python that runs ansible-playbook (its shebang): a pyenv python3 on PATH has no ansible. */
 function ansiblePython(): string {
@@ -25,23 +26,5 @@ function version(): string | undefined {
 
 /** Mitogen's version, installing Debian's ansible-mitogen first when allowed. */
 export function ensureMitogen(log: (msg: string) => void): AnsibleAvailability {
-  const v = version();
-  if (v) return { ok: true, version: v };
-  if (process.getuid?.() !== 0)
-    return {
-      ok: false,
-      why: 'ansible-mitogen is not installed and we are not root (as root: apt-get install -y ansible-mitogen)',
-    };
-  log("installing Debian's ansible-mitogen package for the Mitogen column...");
-  const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
-  const r = spawnSync('apt-get', ['install', '-y', '-q', '--no-install-recommends', 'ansible-mitogen'], {
-    encoding: 'utf8',
-    env,
-  });
-  const after = version();
-  if (after) return { ok: true, version: after };
-  return {
-    ok: false,
-    why: `apt-get install -y ansible-mitogen failed: ${(r.stderr || r.error?.message || '').trim().split('\n').slice(-3).join(' | ')}`,
-  };
+  return ensureDebianPackage('ansible-mitogen', version, 'Mitogen', log);
 }

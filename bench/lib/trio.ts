@@ -90,20 +90,16 @@ export async function runTrio(
       flo.push(await floorRun(floor, bf, w, hosts));
       verify(bf, w, hosts, 'the floor');
     }
-    if (work.ansible) {
+    for (const [runner, into, who] of [
+      [work.ansible, ans, 'ansible'],
+      [work.mitogen, mit, 'ansible (mitogen)'],
+    ] as const) {
+      if (!runner) continue;
       const ini = bf.ansibleInventory(hosts, work.dir);
       for (let r = 0; r < opts.ansibleRuns; r++) {
         reset();
-        ans.push(await work.ansible.run(w.playbook, ini, hosts));
-        verify(bf, w, hosts, 'ansible');
-      }
-    }
-    if (work.mitogen) {
-      const ini = bf.ansibleInventory(hosts, work.dir);
-      for (let r = 0; r < opts.ansibleRuns; r++) {
-        reset();
-        mit.push(await work.mitogen.run(w.playbook, ini, hosts));
-        verify(bf, w, hosts, 'ansible (mitogen)');
+        into.push(await runner.run(w.playbook, ini, hosts));
+        verify(bf, w, hosts, who);
       }
     }
     if (opts.cpuProf) {
