@@ -1,6 +1,9 @@
 // The kubelet's status updates and the node lifecycle controller together: the Ready
-// condition, nodeInfo.kubeletVersion, and the not-ready / unreachable taints
-// (NoSchedule and NoExecute) that the controller adds and removes.
+// condition, nodeInfo.kubeletVersion, the not-ready / unreachable taints (NoSchedule and
+// NoExecute) that the controller adds and removes, and node.kubernetes.io/unschedulable on a
+// cordoned node. Seen on the real control plane (v1.32, sandbox --kube-apiserver): the cordon's
+// own patch response has no such taint; the first read after it has it, with timeAdded; the
+// first read after the uncordon has it no more.
 import { rfc3339 } from '../clock.js';
 import { nodeInfo } from '../objects/node.js';
 import { setCondition } from '../objects/pod.js';
@@ -10,6 +13,7 @@ import type { KubeletState } from './kubelets.js';
 
 export const NOT_READY = 'node.kubernetes.io/not-ready';
 export const UNREACHABLE = 'node.kubernetes.io/unreachable';
+export const UNSCHEDULABLE = 'node.kubernetes.io/unschedulable';
 
 type Health = 'ready' | 'not-ready' | 'unreachable';
 
@@ -57,7 +61,9 @@ function heartbeat(conds: Condition[], type: string, status: ConditionStatus, no
 
 function taints(node: Node, s: KubeletState, health: Health, now: string): Taint[] | undefined {
   const want: string[] = health === 'unreachable' ? [UNREACHABLE] : health === 'not-ready' ? [NOT_READY] : [];
+  const cordoned = node.spec.unschedulable === true;
   let out = (node.spec.taints ?? []).filter((t) => {
+    if (t.key === UNSCHEDULABLE) return cordoned;
     if (t.key !== NOT_READY && t.key !== UNREACHABLE) return true;
     if (want.includes(t.key)) return true;
     // The stale taint of seed 003: the node came back, the controller did not clean up.
@@ -68,6 +74,8 @@ function taints(node: Node, s: KubeletState, health: Health, now: string): Taint
     if (!out.some((t) => t.key === key && t.effect === 'NoExecute'))
       out = [...out, { key, effect: 'NoExecute', timeAdded: now }];
   }
+  if (cordoned && !out.some((t) => t.key === UNSCHEDULABLE && t.effect === 'NoSchedule'))
+    out = [...out, { key: UNSCHEDULABLE, effect: 'NoSchedule', timeAdded: now }];
   return out.length ? out : undefined;
 }
 
