@@ -69,8 +69,10 @@ function taints(node: Node, s: KubeletState, health: Health, now: string): Taint
     // The stale taint of seed 003: the node came back, the controller did not clean up.
     return t.key === UNREACHABLE && health === 'ready' && s.keepUnreachableTaint;
   });
+  // Both with timeAdded, as the real controller writes them (v1.32, seen on a NotReady node).
   for (const key of want) {
-    if (!out.some((t) => t.key === key && t.effect === 'NoSchedule')) out = [...out, { key, effect: 'NoSchedule' }];
+    if (!out.some((t) => t.key === key && t.effect === 'NoSchedule'))
+      out = [...out, { key, effect: 'NoSchedule', timeAdded: now }];
     if (!out.some((t) => t.key === key && t.effect === 'NoExecute'))
       out = [...out, { key, effect: 'NoExecute', timeAdded: now }];
   }
