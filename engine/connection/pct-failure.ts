@@ -33,11 +33,16 @@ const SUDO = /^sudo: |is not allowed to execute|a password is required|is not in
 const NOT_ROOT = /please run as root/;
 const NO_CONFIG = /Configuration file '[^']*' does not exist/;
 
+/** The state `pct status` printed ("status: running" → running), or undefined when it printed none. */
+export function pctState(stdout: string): string | undefined {
+  return /^status:\s*(\S+)/m.exec(stdout)?.[1];
+}
+
 export function describePctFailure(f: PctFailureInput): { reason: UnreachableReason; message: string } {
   const ct = `container ${f.vmid} (${f.host})`;
   const execText = `pct exec failed (exit ${f.exec.rc}): ${printed(f.exec)}`;
   if (f.status.rc === 0) {
-    const state = /^status:\s*(\S+)/m.exec(f.status.stdout)?.[1] ?? 'in an unknown state';
+    const state = pctState(f.status.stdout) ?? 'in an unknown state';
     if (state === 'stopped')
       return { reason: 'container', message: `${ct} on ${f.node} is stopped: start it with \`pct start ${f.vmid}\`` };
     if (state === 'running') return { reason: 'container', message: `${ct} on ${f.node} is running, but ${execText}` };

@@ -23,7 +23,7 @@ import { killTreeScript } from './kill-tree.js';
 import { PctExecutor, type PctExecutorNotice } from './pct-executor.js';
 import { envFromStdin } from './env-stdin.js';
 import { markerLine } from './marker-line.js';
-import { describePctFailure } from './pct-failure.js';
+import { describePctFailure, pctState } from './pct-failure.js';
 import { putScript } from './put-script.js';
 import { shellJoin } from './quote.js';
 import type {
@@ -152,10 +152,8 @@ export class PctConnection implements Connection {
       if (!(e instanceof ExecutorLostError)) throw e;
       if (!e.started) return undefined;
       // Started, then the session went (the container stopped, pct was killed): never re-run.
-      const status = await this.proxmox
-        .exec(this.pct(['status', String(this.vmid)]), { idempotent: true, timeout: STATUS_TIMEOUT_MS })
-        .catch(() => undefined);
-      const state = status?.rc === 0 ? status.stdout.trim().replace(/^status:\s*/, '') : undefined;
+      const status = await this.pctCommand('status').catch(() => undefined);
+      const state = status?.rc === 0 ? pctState(status.stdout) : undefined;
       if (state && state !== 'running')
         throw new UnreachableError(
           this.host,
@@ -219,11 +217,7 @@ export class PctConnection implements Connection {
 
   /** pct did not start the command: why, with the container's state from `pct status`. */
   private async notStarted(exec: ExecResult, signal?: AbortSignal): Promise<UnreachableError> {
-    const status = await this.proxmox.exec(this.pct(['status', String(this.vmid)]), {
-      idempotent: true,
-      timeout: STATUS_TIMEOUT_MS,
-      signal,
-    });
+    const status = await this.pctCommand('status', signal ? { signal } : {});
     const { reason, message } = describePctFailure({
       vmid: this.vmid,
       host: this.host,

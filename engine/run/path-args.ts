@@ -1,7 +1,7 @@
 // A module's arguments of type path (the schema's file-attributes.json#/definitions/path: file's
 // path, copy's dest, template's dest, ...) with `~`, `~user` and `$VAR` expanded on the host, as
 // Ansible's AnsibleModule does for every argument of type path before the module runs.
-import { expandOnHost } from '../expand-user-vars.js';
+import { expandOnHost, expansionNeeds } from '../expand-user-vars.js';
 import type { ModuleContext, ModuleDef } from '../module.js';
 import type { SchemaRegistry } from '../validate/schemas.js';
 
@@ -27,7 +27,7 @@ export function pathExpander(registry: SchemaRegistry, mod: ModuleDef) {
   return async (args: unknown, mctx: ModuleContext): Promise<unknown> => {
     if (!names.length || !args || typeof args !== 'object') return args;
     const a = args as Record<string, unknown>;
-    const keys = names.filter((k) => typeof a[k] === 'string' && /^~|\$/.test(a[k]));
+    const keys = names.filter((k) => typeof a[k] === 'string' && expansionNeeds(a[k]));
     if (!keys.length) return args;
     const expanded = await expandOnHost(
       (cmd, opts) => mctx.exec(cmd, opts),

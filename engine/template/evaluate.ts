@@ -69,7 +69,10 @@ export function renderDeep(value: unknown, scope: Scope, helpers: Helpers): unkn
 
 function evalProgram(p: AST.Program, ctx: Ctx): string {
   const outer = ctx.partials;
-  ctx.partials = partialsIn(p, outer);
+  const inner = partialsIn(p, outer);
+  // Most programs define no partial: nothing to put in place and take back.
+  if (inner === outer) return evalBody(p, ctx);
+  ctx.partials = inner;
   try {
     return evalBody(p, ctx);
   } finally {

@@ -6,6 +6,7 @@
 // check (ok, without connecting), so a playbook runs it on every host of any inventory.
 import { defineModule } from '../../engine/index-module.js';
 import { PctConnection } from '../../engine/connection/pct.js';
+import { pctState } from '../../engine/connection/pct-failure.js';
 import { printedLines } from '../../engine/connection/printed.js';
 
 type Args = { state: 'running' | 'started' };
@@ -21,7 +22,7 @@ export const describeContainer = (c: Container): string => `container ${c.vmid} 
 
 /** `status: running` → running; what pct printed otherwise (pct status says stopped or unknown). */
 export function parseStatus(stdout: string): string {
-  return /^status:\s*(\S+)/m.exec(stdout)?.[1] ?? 'unknown';
+  return pctState(stdout) ?? 'unknown';
 }
 
 export const pctContainer = defineModule<Args, State, Change>({

@@ -8,10 +8,10 @@ import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { PctConnection } from '../../engine/connection/pct.js';
 import { AGENTS_PER_NODE, EVICT_AFTER_IDLE_MS } from '../../engine/connection/pct-executor.js';
-import type { AgentProcess, Connection } from '../../engine/connection/types.js';
-import { UnreachableError } from '../../engine/errors.js';
+import type { Connection } from '../../engine/connection/types.js';
 import { registerContainer, setContainerStatus } from '../../sandbox/k3s-fake/index.js';
 import { fleetFor } from '../helpers/fleet.js';
+import { recording, unreachable } from './pct-recording.js';
 
 let f: Awaited<ReturnType<typeof fleetFor>>;
 const inCt = (p: string) => path.join(f.fleet.node('ct').root, p);
@@ -25,27 +25,7 @@ beforeAll(async () => {
 }, 120_000);
 
 /** The Proxmox connection, counting the commands and the agents started on the Proxmox node. */
-function counting(): { conn: Connection; execs: string[]; spawns: string[]; agents: AgentProcess[] } {
-  const pve = f.conn('pve');
-  const execs: string[] = [];
-  const spawns: string[] = [];
-  const agents: AgentProcess[] = [];
-  const conn: Connection = {
-    host: pve.host,
-    kind: pve.kind,
-    exec: (cmd, o) => (execs.push(typeof cmd === 'string' ? cmd : cmd.join(' ')), pve.exec(cmd, o)),
-    put: (d, dest, o) => pve.put(d, dest, o),
-    get: (src, o) => pve.get(src, o),
-    close: async () => undefined,
-    spawn: async (argv) => {
-      spawns.push(argv.join(' '));
-      const a = await pve.spawn!(argv);
-      agents.push(a);
-      return a;
-    },
-  };
-  return { conn, execs, spawns, agents };
-}
+const counting = () => recording(f.conn('pve'));
 
 const container = (conn: Connection, vmid = 101, executor = true) =>
   new PctConnection({ kind: 'pct', host: `ct-${vmid}`, pctHost: 'pve', pctVmid: vmid, executor }, conn);
@@ -98,12 +78,7 @@ describe('pct through the persistent executor', () => {
     try {
       expect((await ct.exec(['true'])).rc).toBe(0);
       await setContainerStatus(f.stateDir, 'pve', 102, 'stopped');
-      const e = await ct.exec(['true']).then(
-        () => undefined,
-        (err: unknown) => err,
-      );
-      expect(e).toBeInstanceOf(UnreachableError);
-      expect((e as UnreachableError).message).toBe(
+      expect((await unreachable(ct.exec(['true']))).message).toBe(
         'container 102 (ct-102) on pve is stopped: start it with `pct start 102`',
       );
       await setContainerStatus(f.stateDir, 'pve', 102, 'running');
@@ -124,12 +99,7 @@ describe('pct through the persistent executor', () => {
       for (let i = 0; i < 100 && !(await readFile(inCt('etc/rancher/hb-pct-103'), 'utf8').catch(() => '')); i++)
         await new Promise((r) => setTimeout(r, 50));
       await setContainerStatus(f.stateDir, 'pve', 103, 'stopped');
-      const e = await running.then(
-        () => undefined,
-        (err: unknown) => err,
-      );
-      expect(e).toBeInstanceOf(UnreachableError);
-      expect((e as UnreachableError).message).toBe(
+      expect((await unreachable(running)).message).toBe(
         'container 103 (ct-103) on pve is stopped: it stopped while running echo started > /etc/rancher/hb-pct-103; sleep 30, which may or may not have completed and was not re-run',
       );
     } finally {

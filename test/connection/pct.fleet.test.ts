@@ -7,13 +7,12 @@ import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { PctConnection } from '../../engine/connection/pct.js';
 import { createSshConnection } from '../../engine/connection/ssh/index.js';
-import type { Connection } from '../../engine/connection/types.js';
-import { UnreachableError } from '../../engine/errors.js';
 import { pctExec } from '../../modules/proxmox/pct_exec.js';
 import { registerContainer, setContainerStatus } from '../../sandbox/k3s-fake/index.js';
 import type { RunEvent } from '../../engine/report/events.js';
 import { herdbook, type Run } from '../e2e/helpers.js';
 import { fleetFor } from '../helpers/fleet.js';
+import { recording as recordingOf, unreachable } from './pct-recording.js';
 import { tempTree, writeTree } from '../helpers/tmp.js';
 import { runModule } from '../helpers/module-harness.js';
 
@@ -27,29 +26,8 @@ beforeAll(async () => {
   ct = new PctConnection({ kind: 'pct', host: 'ct', pctHost: 'pve', pctVmid: 101 }, f.conn('pve'));
 }, 120_000);
 
-/** The Proxmox connection, recording every command line sent to the Proxmox host. */
-function recording(): { conn: Connection; argvs: string[] } {
-  const pve = f.conn('pve');
-  const argvs: string[] = [];
-  const conn: Connection = {
-    host: pve.host,
-    kind: pve.kind,
-    exec: (cmd, o) => (argvs.push(typeof cmd === 'string' ? cmd : cmd.join(' ')), pve.exec(cmd, o)),
-    put: (d, dest, o) => pve.put(d, dest, o),
-    get: (src, o) => pve.get(src, o),
-    close: async () => undefined,
-  };
-  return { conn, argvs };
-}
-
-async function unreachable(p: Promise<unknown>): Promise<UnreachableError> {
-  const e = await p.then(
-    () => undefined,
-    (err: unknown) => err,
-  );
-  expect(e).toBeInstanceOf(UnreachableError);
-  return e as UnreachableError;
-}
+// Without agents: these tests are about pct exec itself (each command one pct exec line).
+const recording = () => recordingOf(f.conn('pve'), { agents: false });
 
 const SECRET = 'hunter2 "quoted" $(id) \\n and\nnewline\n';
 
@@ -100,8 +78,8 @@ describe('pct connection', () => {
     const c = new PctConnection({ kind: 'pct', host: 'ct', pctHost: 'pve', pctVmid: 101 }, rec.conn);
     const r = await c.exec('printf "%s|" "$TOKEN"; cat', { env: { TOKEN: SECRET }, stdin: 'own input\n' });
     expect(r).toMatchObject({ rc: 0, stdout: `${SECRET}|own input\n` });
-    expect(rec.argvs.length).toBe(1);
-    expect(rec.argvs[0]).not.toContain('hunter2');
+    expect(rec.execs.length).toBe(1);
+    expect(rec.execs[0]).not.toContain('hunter2');
   });
 
   it('an unknown or stopped container is unreachable: the message names the container, its vmid and its state', async () => {
@@ -222,7 +200,7 @@ describe('pct_exec', () => {
     expect(r.status, r.msg).toBe('changed');
     expect(r.data.stdout).toBe(`${createHash('md5').update(SECRET).digest('hex')}  -`);
     expect(r.changes).toEqual(['run in container 101: /bin/sh -c \'printf %s "$PASSWORD" | md5sum\' (env: PASSWORD)']);
-    for (const text of [JSON.stringify(check), JSON.stringify(r), ...rec.argvs]) expect(text).not.toContain('hunter2');
+    for (const text of [JSON.stringify(check), JSON.stringify(r), ...rec.execs]) expect(text).not.toContain('hunter2');
   });
 
   it("an unknown container fails with pct's message", async () => {
